@@ -1,0 +1,1 @@
+"""The console-block checking core: pure Python, no Sphinx or docutils."""

@@ -1,0 +1,96 @@
+"""The records the console checker passes around, shared by its parts.
+
+Pure data: no Sphinx, no docutils. The collector (``collect.py``) turns doctree
+nodes into :class:`Block` records, the core checks them against a
+:class:`RuleContext` built from the data table, and the builder reports the
+:class:`BlockResult` records.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class LineKind(enum.Enum):
+    """What a reader sees on one line of a console block."""
+
+    PROMPT = "prompt"  # a shell command after a prompt: `$ ls`, `(env) $ ls`
+    CONTINUATION = "continuation"  # the line after one ending in `\`
+    PS2 = "ps2"  # a `> ` line continuing an unfinished command
+    HEREDOC = "heredoc"  # a here-document body line, or its delimiter
+    REPL = "repl"  # `>>> stmt`
+    REPL_CONTINUATION = "repl-continuation"  # `... stmt`
+    WINDOWS = "windows"  # `C:\>` or `PS C:\>`: recognised, not parsed as bash
+    OUTPUT = "output"  # anything else
+
+
+@dataclass(frozen=True)
+class Line:
+    """One classified line. ``offset`` counts from 0 at the block's first line."""
+
+    offset: int
+    kind: LineKind
+    raw: str
+    prompt: str = ""  # the prompt text as shown, e.g. "(vpyenv) $ "
+    text: str = ""  # what the reader types: the line without its prompt
+    env: str | None = None  # the environment a prompt shows, "(vpyenv) $ " -> "vpyenv"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command as a reader runs it: prompt removed, continuations joined,
+    here-document body included (joined with newlines)."""
+
+    offset: int  # offset of its first line in the block
+    language: str  # "shell", "python" or "windows"
+    text: str
+    prompt: str = ""
+    env: str | None = None
+    last_offset: int = 0  # offset of its last line
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule broken. ``offset`` is the offending line within the block."""
+
+    code: str
+    message: str
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    """A console block found in a document, as the collector hands it over."""
+
+    docname: str
+    source: str  # the .rst file
+    line: int  # 1-based line in ``source`` of the block's first content line
+    language: str  # the highlight language: console, bash, pycon, ...
+    text: str  # the block's text as shown to readers (prompts included)
+    prompts: tuple[str, ...] = ()  # extra prompts (sphinx-prompt's :prompts:)
+    cluster: str | None = None  # the cluster key, for generated or tabbed blocks
+    data_source: str | None = None  # clusters.toml, for generated blocks
+    data_line: int | None = None  # line in data_source of the step's commands
+    step: str | None = None  # the data table's step key, for generated blocks
+    skip: bool = False  # the author asked for this block not to be checked
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What the rules know of the data table, Sphinx-free."""
+
+    placeholder: dict[str, str] = field(default_factory=dict)  # cluster -> "[username]"
+    storage_roots: dict[str, str] = field(default_factory=dict)  # cluster -> root
+    modules: dict[str, frozenset[str]] = field(default_factory=dict)  # cluster -> modules
+    disabled: frozenset[str] = frozenset()  # rule codes switched off in conf.py
+
+
+@dataclass
+class BlockResult:
+    """The outcome of checking one block."""
+
+    block: Block
+    status: str  # "ok", "failed" or "skipped"
+    commands: list[Command] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

@@ -1,0 +1,5 @@
+"""Placeholder until this part lands."""
+
+
+def setup(app) -> None:
+    """Nothing yet."""
