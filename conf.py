@@ -29,4 +29,8 @@ sphinx_tabs_disable_tab_closing = True
 copybutton_prompt_text = r"\([\w.-]+\) \$ |\$ |>>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
-copybutton_exclude = ".linenos, style, .gp, .go"
+copybutton_copy_empty_lines = False
+copybutton_line_continuation_character = "\\"
+copybutton_here_doc_delimiter = "EOF"
+# sphinx-prompt draws its prompt with a <style> inside the <pre>: never copy it.
+copybutton_exclude = ".linenos, style"
