@@ -12,14 +12,18 @@ BUILDDIR    := _build
 # One doctree cache for every builder, so checks reuse what html has read.
 DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
+# The diagram library the site serves itself (never from a CDN): see README.md.
+MERMAID_VERSION ?= 11.12.1
+MERMAID_DIR     := _static/mermaid
 
-.PHONY: help venv html consolecheck test pytest clean
+.PHONY: help venv html consolecheck test pytest clean mermaid
 
 help:
 	@echo "make html          build the site into $(BUILDDIR)/html (creates $(VENV) if needed)"
 	@echo "make test          run the test suite and check every console block"
 	@echo "make consolecheck  check every console block: $(BUILDDIR)/consolecheck/output.txt"
 	@echo "make clean         remove $(BUILDDIR)"
+	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
 
 # The virtual environment, made anew when requirements.txt is newer than it.
 $(STAMP): requirements.txt
@@ -42,3 +46,19 @@ test: pytest consolecheck
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# Refresh the vendored classic (non-module) mermaid build and its manifest.
+# The classic build is one file and loads from file:// too; the ES module
+# build would need its 73 chunk files and a web server.
+mermaid:
+	rm -rf $(BUILDDIR)/mermaid-pack && mkdir -p $(BUILDDIR)/mermaid-pack $(MERMAID_DIR)
+	cd $(BUILDDIR)/mermaid-pack && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null
+	tar -xzf $(BUILDDIR)/mermaid-pack/mermaid-$(MERMAID_VERSION).tgz -C $(BUILDDIR)/mermaid-pack \
+		package/dist/mermaid.min.js package/LICENSE
+	cp $(BUILDDIR)/mermaid-pack/package/dist/mermaid.min.js $(MERMAID_DIR)/mermaid.min.js
+	cp $(BUILDDIR)/mermaid-pack/package/LICENSE $(MERMAID_DIR)/LICENSE
+	printf '{\n  "package": "mermaid",\n  "version": "%s",\n  "file": "mermaid.min.js",\n  "sha256": "%s"\n}\n' \
+		'$(MERMAID_VERSION)' "$$(sha256sum $(MERMAID_DIR)/mermaid.min.js | cut -d' ' -f1)" \
+		> $(MERMAID_DIR)/manifest.json
+	rm -rf $(BUILDDIR)/mermaid-pack
+	@cat $(MERMAID_DIR)/manifest.json

@@ -16,11 +16,27 @@ extensions = [
     "sphinx_copybutton",
     "sphinxcontrib.mermaid",
     "hpccourse",
+    # After sphinxcontrib.mermaid: serves mermaid from _static, not a CDN.
+    "hpccourse.diagrams",
 ]
 
 exclude_patterns = ["_build", ".venv", "tests", "benchmarks", "README.md", "node_modules"]
 html_theme = "sphinx_rtd_theme"
+html_theme_options = {
+    "navigation_depth": 3,
+    "collapse_navigation": False,
+    "style_external_links": True,
+}
+html_title = project
 html_static_path = ["_static"]
+html_show_sourcelink = False
+
+# Diagrams: drawn in the browser by the site's own copy of mermaid (`make mermaid`
+# refreshes it; _static/mermaid/manifest.json records version and checksum).
+# The classic build, not the ES module: it also works with the site opened from disk.
+mermaid_output_format = "raw"
+mermaid_use_local = "mermaid/mermaid.min.js"
+mermaid_init_config = {"startOnLoad": False, "flowchart": {"htmlLabels": True}}
 
 # Tabs: a click on the open tab does not close it.
 sphinx_tabs_disable_tab_closing = True

@@ -1,5 +1,135 @@
-"""Placeholder until this part lands."""
+"""Lesson admonitions: ``objectives``, ``instructor-note`` and ``keypoints``.
+
+sphinx-lesson, the usual provider, needs Sphinx < 9, so the course has its own.
+Each directive makes a subclass of :class:`docutils.nodes.admonition` carrying
+its own CSS class: every Sphinx writer (html, text, latex, ...) finds the
+admonition visitor through the node's class hierarchy, and the html pages that
+use one get ``lesson.css``.
+
+Usage (the argument, a title, is optional)::
+
+    .. objectives::
+
+       - create a virtual environment
+
+    .. instructor-note:: Timing
+
+       Takes 3 minutes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import SphinxDirective
+
+STATIC_DIR = Path(__file__).parent / "static"
+CSS_FILE = "lesson.css"
 
 
-def setup(app) -> None:
-    """Nothing yet."""
+class lesson_admonition(nodes.admonition):  # noqa: N801 - docutils names nodes in lower case
+    """Any lesson admonition; the writers treat it as a plain admonition."""
+
+
+class objectives(lesson_admonition):  # noqa: N801
+    """What learners will be able to do after the lesson or exercise."""
+
+
+class instructor_note(lesson_admonition):  # noqa: N801
+    """Notes for teachers: goals, timing, lesson plan."""
+
+
+class keypoints(lesson_admonition):  # noqa: N801
+    """What learners take away from the lesson."""
+
+
+class LessonAdmonition(SphinxDirective):
+    """An admonition with a fixed kind, a default title and any body."""
+
+    node_class: ClassVar[type[lesson_admonition]] = lesson_admonition
+    css_class: ClassVar[str] = ""
+    default_title: ClassVar[str] = ""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "class": directives.class_option,
+        "name": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        """Build the admonition: title (argument or default), then the parsed body."""
+        self.assert_has_content()
+        node = self.node_class("\n".join(self.content))
+        node["classes"] += [self.css_class, *self.options.get("class", [])]
+        self.set_source_info(node)
+        self.add_name(node)
+
+        title_text = self.arguments[0] if self.arguments else self.default_title
+        inline, messages = self.parse_inline(title_text, lineno=self.lineno)
+        title = nodes.title(title_text, "", *inline)
+        self.set_source_info(title)
+        node += title
+        node += messages
+        node += self.parse_content_to_nodes()
+        return [node]
+
+
+class Objectives(LessonAdmonition):
+    """``.. objectives::`` -- learning objectives."""
+
+    node_class = objectives
+    css_class = "objectives"
+    default_title = "Learning objectives"
+
+
+class InstructorNote(LessonAdmonition):
+    """``.. instructor-note::`` -- for teachers."""
+
+    node_class = instructor_note
+    css_class = "instructor-note"
+    default_title = "Instructor note"
+
+
+class KeyPoints(LessonAdmonition):
+    """``.. keypoints::`` -- the lesson's key points."""
+
+    node_class = keypoints
+    css_class = "keypoints"
+    default_title = "Key points"
+
+
+def _add_static_dir(app: Sphinx, config: Config) -> None:
+    """Serve this package's static files (the folder is shared, added once)."""
+    known = {str(Path(app.confdir, p).resolve()) for p in config.html_static_path}
+    if str(STATIC_DIR.resolve()) not in known:
+        config.html_static_path.append(str(STATIC_DIR))
+
+
+def _add_css(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Add ``lesson.css`` to the pages that show a lesson admonition."""
+    if doctree is not None and doctree.next_node(lesson_admonition) is not None:
+        app.add_css_file(CSS_FILE)
+
+
+def setup(app: Sphinx) -> None:
+    """Register the nodes, the three directives and their stylesheet."""
+    for node_class in (lesson_admonition, objectives, instructor_note, keypoints):
+        app.add_node(node_class)
+    app.add_directive("objectives", Objectives)
+    app.add_directive("instructor-note", InstructorNote)
+    app.add_directive("keypoints", KeyPoints)
+    app.connect("config-inited", _add_static_dir)
+    app.connect("html-page-context", _add_css)

@@ -1,0 +1,103 @@
+"""Mermaid diagrams served by the site itself, from ``_static``, never a CDN.
+
+sphinxcontrib-mermaid injects an ES-module script that imports mermaid from a
+CDN (or from ``mermaid_use_local``). ES modules do not load from ``file://``,
+so a site opened from disk would show no diagrams. This extension replaces
+that script: on pages with a diagram it adds the vendored *classic* build
+(``mermaid_use_local``, a path under ``html_static_path``) and a small
+classic init script, ``mermaid-init.js``. Load it after
+``sphinxcontrib.mermaid`` (it is an extension of its own: ``hpccourse.diagrams``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+from sphinxcontrib import mermaid as sphinx_mermaid
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+INIT_SCRIPT = "mermaid-init.js"
+DIAGRAM_CSS = "diagrams.css"
+
+
+def _drop_cdn_loader(app: Sphinx) -> None:
+    """Disconnect sphinxcontrib-mermaid's own script injection."""
+    for listener in list(app.events.listeners.get("html-page-context", [])):
+        if listener.handler is sphinx_mermaid.install_js:
+            app.disconnect(listener.id)
+
+
+def _add_static_dir(app: Sphinx, config: Config) -> None:
+    """Serve this package's static files (shared with other parts, added once)."""
+    known = {str(Path(app.confdir, p).resolve()) for p in config.html_static_path}
+    if str(STATIC_DIR.resolve()) not in known:
+        config.html_static_path.append(str(STATIC_DIR))
+
+
+def _check_local_copy(app: Sphinx, config: Config) -> None:
+    """Warn, once, when the vendored mermaid file is not configured or missing."""
+    if config.mermaid_output_format != "raw":
+        return
+    local = config.mermaid_use_local
+    if not local or local.startswith(("http://", "https://", "//")):
+        logger.warning(
+            "mermaid_use_local must name the vendored mermaid.min.js under html_static_path "
+            "(got %r); diagrams will not render",
+            local,
+            type="hpccourse",
+            subtype="mermaid",
+        )
+        return
+    for static in config.html_static_path:
+        if Path(app.confdir, static, local).is_file():
+            return
+    logger.warning(
+        "vendored mermaid %r not found under html_static_path; run `make mermaid`",
+        local,
+        type="hpccourse",
+        subtype="mermaid",
+    )
+
+
+def _install_js(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """On pages with a diagram: the local mermaid, its settings, the init script."""
+    config = app.config
+    if config.mermaid_output_format != "raw" or doctree is None:
+        return
+    if doctree.next_node(sphinx_mermaid.mermaid) is None:
+        return
+    local = config.mermaid_use_local
+    if not local or local.startswith(("http://", "https://", "//")):
+        return  # reported once by _check_local_copy
+    settings = {**config.mermaid_init_config, "startOnLoad": False}
+    settings.setdefault("theme", config.mermaid_light_theme)
+    priority = config.mermaid_js_priority
+    app.add_js_file(local, priority=priority)
+    body = "window.hpccourseMermaidConfig = " + json.dumps(settings).replace("<", "\\u003c") + ";"
+    app.add_js_file(None, body=body, priority=priority)
+    app.add_js_file(INIT_SCRIPT, priority=priority)
+    app.add_css_file(DIAGRAM_CSS)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Replace sphinxcontrib-mermaid's CDN loader with the site's own copy."""
+    app.setup_extension("sphinxcontrib.mermaid")
+    _drop_cdn_loader(app)
+    app.connect("config-inited", _add_static_dir)
+    app.connect("config-inited", _check_local_copy)
+    app.connect("html-page-context", _install_js)
+    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
