@@ -48,6 +48,7 @@ class Command:
     prompt: str = ""
     env: str | None = None
     last_offset: int = 0  # offset of its last line
+    lines: tuple[int, ...] = ()  # the block offset of each line of ``text``
 
 
 @dataclass(frozen=True)
