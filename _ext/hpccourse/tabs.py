@@ -1,5 +1,211 @@
-"""Placeholder until this part lands."""
+"""``cluster-commands``: one tabbed console block per step of the data table.
+
+``.. cluster-commands:: STEP`` renders step STEP of ``clusters.toml`` for
+every cluster, in table order, as a sphinx-tabs tab set (``group-tab`` per
+cluster label, so a reader's choice switches every block on the page).
+
+The tab set itself is written as RST lines and parsed (so sphinx-tabs builds
+it, for every builder); each tab's body is a slot filled with nodes built here
+directly, so table values never pass through the RST parser: ``**x**`` or
+``<script>`` in the table show as written. Each generated literal block
+records, for the console checker, its cluster, step and table line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .table import Cluster, Rendered, Table, TableError, load_table
+
+logger = logging.getLogger(__name__)
+
+_ENV_NAME = re.compile(r"[\w.-]+\Z")
+_SLOTS = "hpccourse_slots"
+_slot_ids = itertools.count()
 
 
-def setup(app) -> None:
-    """Nothing yet."""
+def env_name(argument: str | None) -> str:
+    """Option converter for ``:venv:``: one word of letters, digits, ``.-_``."""
+    value = directives.unchanged_required(argument).strip()
+    if not _ENV_NAME.match(value):
+        raise ValueError(f"{value!r} is not an environment name (letters, digits, '.', '-', '_')")
+    return value
+
+
+def rst_escape(text: str) -> str:
+    """``text`` as RST inline text that reads back as exactly ``text``."""
+    escaped = re.sub(r"([\\`*_|\[\]<>:])", r"\\\1", text)
+    if escaped and not escaped[0].isalnum() and escaped[0] != "\\":
+        escaped = "\\" + escaped  # never a list bullet, enumerator or comment
+    return escaped
+
+
+class TableDirective(SphinxDirective):
+    """Shared by the table's directives: find, load and depend on the table."""
+
+    has_content = False
+
+    def table_path(self) -> str:
+        return os.path.abspath(os.path.join(self.env.srcdir, self.config.hpccourse_table))
+
+    def load_table(self) -> Table | None:
+        """The table (noted as this document's dependency), or None after a warning."""
+        path = self.table_path()
+        self.env.note_dependency(path)
+        try:
+            return load_table(path)
+        except TableError as error:
+            self.warn_table(error)
+            return None
+
+    def warn_table(self, error: TableError) -> None:
+        """Report ``error`` at this directive, naming the table's file and line."""
+        where = error.location(relative_to=str(self.env.srcdir))
+        self.warn(f"{where}: {error.message}", "table")
+
+    def warn(self, message: str, subtype: str) -> None:
+        logger.warning(
+            message,
+            location=(self.env.docname, self.lineno),
+            type="hpccourse",
+            subtype=subtype,
+        )
+
+
+class ClusterCommands(TableDirective):
+    """``.. cluster-commands:: STEP`` with ``:venv:`` and ``:task:``."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    final_argument_whitespace = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "venv": env_name,
+        "task": directives.unchanged_required,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        table = self.load_table()
+        if table is None:
+            return []
+        step = self.arguments[0]
+        if step not in table.steps:
+            known = ", ".join(table.steps) or "none"
+            where = os.path.relpath(table.source, self.env.srcdir)
+            self.warn(f"{where}: no step {step!r} in the data table (steps: {known})", "step")
+            return []
+        variables = {"venv": self.options["venv"]} if "venv" in self.options else {}
+        try:
+            rendered = [table.render(step, c.key, variables) for c in table.clusters]
+        except TableError as error:
+            self.warn_table(error)
+            return []
+        source, line = self.get_source_info()
+        tabs: list[tuple[str, list[str] | list[nodes.Node]]] = []
+        if "task" in self.options:
+            tabs.append(("Task", self.options["task"].splitlines()))
+        for cluster, item in zip(table.clusters, rendered, strict=True):
+            tabs.append((cluster.label, self.tab_body(cluster, item, source, line)))
+        return self.tab_set(tabs, source, line)
+
+    def tab_body(
+        self, cluster: Cluster, item: Rendered, source: str, line: int
+    ) -> list[nodes.Node]:
+        """The nodes in ``cluster``'s tab: the console block and its explanation."""
+        if not item.applies:
+            return [nodes.paragraph(item.reason, item.reason)]
+        text = console_text(item)
+        block = nodes.literal_block(text, text)
+        block["language"] = "console"
+        block["highlight_args"] = {}
+        block["hpc_cluster"] = cluster.key
+        block["hpc_step"] = item.step
+        block["hpc_data_source"] = item.data_source
+        block["hpc_data_line"] = item.data_line
+        block.source, block.line = source, line
+        body: list[nodes.Node] = [block]
+        if item.examples:
+            para = nodes.paragraph()
+            para += nodes.Text("where ")
+            para += nodes.literal(cluster.placeholder, cluster.placeholder)
+            para += nodes.Text(f" is your {cluster.center} user name, for example ")
+            for i, example in enumerate(item.examples):
+                if i:
+                    para += nodes.Text(" and ")
+                para += nodes.literal(example, example)
+            para += nodes.Text(".")
+            para.source, para.line = source, line
+            body.append(para)
+        return body
+
+    def tab_set(
+        self, tabs: list[tuple[str, list[str] | list[nodes.Node]]], source: str, line: int
+    ) -> list[nodes.Node]:
+        """Parse a ``tabs`` set of ``group-tab`` s; node bodies go in through slots."""
+        slots = self.env.temp_data.setdefault(_SLOTS, {})
+        lines = [".. tabs::", ""]
+        used = []
+        for label, body in tabs:
+            lines += [f"   .. group-tab:: {rst_escape(label)}", ""]
+            if body and isinstance(body[0], nodes.Node):
+                slot = str(next(_slot_ids))
+                slots[slot] = body
+                used.append(slot)
+                lines += [f"      .. hpccourse-slot:: {slot}", ""]
+            else:
+                lines += [f"      {text}" for text in body] + [""]
+        content = StringList(lines, items=[(source, line - 1)] * len(lines))
+        container = nodes.container()
+        try:
+            self.state.nested_parse(content, 0, container)
+        finally:
+            for slot in used:
+                slots.pop(slot, None)
+        return container.children
+
+
+class Slot(SphinxDirective):
+    """Internal: puts nodes built by a directive into a parsed tab body.
+
+    sphinx-tabs parses a tab body twice for non-HTML builders, so each use
+    returns copies.
+    """
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        body = self.env.temp_data.get(_SLOTS, {}).get(self.arguments[0])
+        if body is None:
+            raise self.error("hpccourse-slot is internal to cluster-commands")
+        return [node.deepcopy() for node in body]
+
+
+def console_text(item: Rendered) -> str:
+    """The block's text: each command after its prompt (here-document bodies
+    unprompted), then the output."""
+    lines: list[str] = []
+    for command in item.commands:
+        first, *rest = command.split("\n")
+        lines.append(item.prompt + first)
+        lines.extend(rest)
+    lines.extend(item.output)
+    return "\n".join(lines)
+
+
+def setup(app: Sphinx) -> None:
+    """Register the directives that read the data table."""
+    app.add_directive("cluster-commands", ClusterCommands)
+    app.add_directive("hpccourse-slot", Slot)
+    from . import facts  # facts builds on TableDirective, defined here
+
+    facts.setup(app)
