@@ -10,6 +10,12 @@ def setup(app: Sphinx) -> None:
     # The data table, relative to the source folder.
     app.add_config_value("hpccourse_table", "clusters.toml", "env", types=frozenset({str}))
     # consolecheck rule codes to switch off, e.g. ["CC204"].
+    app.add_config_value("consolecheck_disabled_rules", [], "", types=frozenset({list, tuple}))
+    # Highlight languages whose blocks consolecheck always checks; blocks in any
+    # other language are checked when a line starts with a shell prompt.
     app.add_config_value(
-        "consolecheck_disabled_rules", [], "", types=frozenset({list, tuple})
+        "consolecheck_languages",
+        ["console", "shell-session", "bash", "sh", "shell", "pycon"],
+        "",
+        types=frozenset({list, tuple}),
     )

@@ -1,5 +1,237 @@
-"""Placeholder until this part lands."""
+"""The ``consolecheck`` builder: collect -> check -> report.
+
+Like ``sphinx.ext.doctest``: it reads every document's doctree once
+(:mod:`hpccourse.collect`), checks each document's console blocks in order
+(:func:`hpccourse.console.check.check_document`, Sphinx-free), and writes
+
+- ``output.txt``: one ``file:line: CODE message`` line per problem, then a summary;
+- ``report.json``: one entry per block (location, cluster, commands, status, problems).
+
+Each problem is also a Sphinx warning (``type="consolecheck"``, subtype = the
+code) at the ``.rst`` line of the offending command, emitted after both files
+are written so that ``-W`` cannot lose them. The exit status is 1 when a block
+fails (set from ``build-finished``, as ``Builder.app`` is deprecated).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence, Set
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
+from sphinx.locale import __
+from sphinx.util import logging
+
+from . import codeblock
+from .collect import collect_blocks
+from .console.model import Block, BlockResult, RuleContext
+from .table import TableError, load_table
+
+logger = logging.getLogger(__name__)
+
+OUTPUT = "output.txt"
+REPORT = "report.json"
 
 
-def setup(app) -> None:
-    """Nothing yet."""
+def load_context(
+    srcdir: Path, table_name: str, disabled: Iterable[str]
+) -> tuple[RuleContext, Callable[[str], str | None]]:
+    """The rules' view of the data table, and a tab label -> cluster key lookup.
+
+    A missing or broken table is reported by the directives that use it; here
+    the checker then simply knows no cluster facts.
+    """
+    off = frozenset(disabled)
+    try:
+        table = load_table(srcdir / table_name)
+    except (OSError, ValueError, TableError) as exc:
+        logger.info(__("consolecheck: no cluster facts (%s)"), exc)
+        return RuleContext(disabled=off), lambda _label: None
+
+    placeholder: dict[str, str] = {}
+    roots: dict[str, str] = {}
+    for cluster in table.clusters:
+        placeholder[cluster.key] = cluster.placeholder
+        try:
+            roots[cluster.key] = table.fact(cluster, "storage_root")
+        except (KeyError, TableError):
+            roots[cluster.key] = cluster.storage_root
+    context = RuleContext(
+        placeholder=placeholder,
+        storage_roots=roots,
+        modules=table.modules_by_cluster(),
+        disabled=off,
+    )
+
+    def cluster_for_label(label: str) -> str | None:
+        found = table.cluster_for_label(label)
+        return found.key if found is not None else None
+
+    return context, cluster_for_label
+
+
+def problem_line(block: Block, offset: int) -> int:
+    """The ``.rst`` line of a problem: the offending line for a hand-written block;
+    the directive's line for a generated one (its lines are not in the ``.rst``)."""
+    return block.line if block.data_source else block.line + offset
+
+
+def where(block: Block) -> str:
+    """What a generated block's problems add to their message: cluster, step, table line."""
+    if not block.data_source:
+        return ""
+    step = f", step {block.step}" if block.step else ""
+    return f" [cluster {block.cluster}{step}, {block.data_source}:{block.data_line}]"
+
+
+def report_entry(result: BlockResult) -> dict[str, Any]:
+    """One block of ``report.json``."""
+    block = result.block
+    return {
+        "docname": block.docname,
+        "source": block.source,
+        "line": block.line,
+        "data_source": block.data_source,
+        "data_line": block.data_line,
+        "cluster": block.cluster,
+        "step": block.step,
+        "language": block.language,
+        "commands": [command.text for command in result.commands],
+        "status": result.status,
+        "problems": [
+            {
+                "code": problem.code,
+                "message": problem.message + where(block),
+                "line": problem_line(block, problem.offset),
+            }
+            for problem in result.problems
+        ],
+    }
+
+
+def summary(results: Sequence[BlockResult]) -> str:
+    """The closing lines of ``output.txt``."""
+    counts = {status: 0 for status in ("ok", "failed", "skipped")}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    header = "Console check summary"
+    return (
+        f"\n{header}\n{'=' * len(header)}\n"
+        f"{len(results):5} blocks checked\n"
+        f"{counts['ok']:5} passed\n"
+        f"{counts['failed']:5} failed\n"
+        f"{counts['skipped']:5} skipped\n"
+    )
+
+
+class ConsoleCheckBuilder(Builder):
+    """Checks every console block of the site; see the module docstring."""
+
+    name = "consolecheck"
+    epilog = __(
+        "Checking of console blocks finished, look at the results in %(outdir)s/output.txt."
+    )
+
+    def init(self) -> None:
+        """Read the table once; start with no results."""
+        self.results: list[BlockResult] = []
+        self.failures = 0
+        self.context, self.cluster_for_label = load_context(
+            Path(self.srcdir),
+            self.config.hpccourse_table,
+            self.config.consolecheck_disabled_rules,
+        )
+
+    def get_outdated_docs(self) -> set[str]:
+        """Every document, every run: the check is cheap and its output is whole."""
+        return set(self.env.found_docs)
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return ""
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        return None
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        """Unused: :meth:`write_documents` walks the unresolved doctrees itself."""
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        """Collect and check each document's blocks, in a stable order."""
+        from .console.check import check_document  # temporary: lands with the core
+
+        languages = frozenset(self.config.consolecheck_languages)
+        for docname in sorted(docnames):
+            doctree = self.env.get_doctree(docname)
+            blocks = collect_blocks(
+                doctree,
+                docname,
+                self.srcdir,
+                languages=languages,
+                default_language=self.config.highlight_language,
+                cluster_for_label=self.cluster_for_label,
+            )
+            if blocks:
+                self.results.extend(check_document(blocks, self.context))
+
+    def finish(self) -> None:
+        """Write both files first, then raise the warnings (``-W`` may stop at one)."""
+        self.failures = sum(result.status == "failed" for result in self.results)
+        outdir = Path(self.outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        lines = [
+            f"{result.block.source}:{problem_line(result.block, problem.offset)}: "
+            f"{problem.code} {problem.message}{where(result.block)}"
+            for result in self.results
+            for problem in result.problems
+        ]
+        text = "".join(f"{line}\n" for line in lines) + summary(self.results)
+        (outdir / OUTPUT).write_text(text, encoding="utf-8")
+        report = {"blocks": [report_entry(result) for result in self.results]}
+        (outdir / REPORT).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        logger.info(summary(self.results))
+        for result in self.results:
+            block = result.block
+            for problem in result.problems:
+                logger.warning(
+                    "%s %s%s",
+                    problem.code,
+                    problem.message,
+                    where(block),
+                    location=f"{self.srcdir / block.source}:{problem_line(block, problem.offset)}",
+                    type="consolecheck",
+                    subtype=problem.code,
+                )
+
+
+def _set_status(app: Sphinx, exc: BaseException | None) -> None:
+    """Exit status 1 when any block failed (a crash already gives 2)."""
+    builder = app.builder
+    if exc is None and isinstance(builder, ConsoleCheckBuilder) and builder.failures:
+        app.statuscode = 1
+
+
+def _tabs_for_checker(app: Sphinx, config: Config) -> None:
+    """Let sphinx-tabs build its html tab nodes when this builder reads.
+
+    sphinx-tabs picks its nodes at read time per builder; with one shared
+    doctree cache (``make html`` then ``make consolecheck``, or the reverse)
+    both builders must read the same nodes.
+    """
+    if "sphinx_tabs_valid_builders" not in config:
+        return
+    valid = list(config.sphinx_tabs_valid_builders)
+    if ConsoleCheckBuilder.name not in valid:
+        config.sphinx_tabs_valid_builders = [*valid, ConsoleCheckBuilder.name]
+
+
+def setup(app: Sphinx) -> None:
+    """Register the builder, the code-block option and the exit-status hook."""
+    codeblock.setup(app)
+    app.add_builder(ConsoleCheckBuilder)
+    app.connect("config-inited", _tabs_for_checker)
+    app.connect("build-finished", _set_status)

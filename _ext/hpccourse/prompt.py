@@ -1,5 +1,68 @@
-"""Placeholder until this part lands."""
+"""sphinx-prompt's ``prompt`` directive, keeping what the console checker needs.
+
+sphinx-prompt 1.10.2 turns a ``prompt`` block into two ``raw`` nodes (html,
+latex) and forgets its language, its prompts and where its text starts. This
+subclass renders exactly the same nodes, then records those facts on them as
+``hpc_prompt_*`` attributes and gives them the directive's real source and line.
+It also accepts ``:consolecheck: skip`` to keep one block out of the checker.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx_prompt import PROMPTS, PromptDirective
+
+#: Values of the ``:consolecheck:`` option (of ``prompt`` and ``code-block``).
+CONSOLECHECK_CHOICES = ("skip",)
 
 
-def setup(app) -> None:
-    """Nothing yet."""
+def consolecheck_option(argument: str | None) -> str:
+    """Validate a ``:consolecheck:`` option value (only ``skip`` for now)."""
+    return directives.choice(argument, CONSOLECHECK_CHOICES)
+
+
+def prompt_strings(language: str, prompt: str | None, modifiers: list[str]) -> list[str]:
+    """The prompts a reader sees, resolved the way sphinx-prompt resolves them."""
+    shown = prompt or PROMPTS.get(language, "")
+    if "auto" in modifiers:
+        return [p for p in shown.split(",") if p]
+    return [shown] if shown else []
+
+
+class ConsolePromptDirective(PromptDirective):
+    """``prompt`` with the same output, plus the facts a checker needs."""
+
+    option_spec: ClassVar[dict[str, Any]] = {
+        **PromptDirective.option_spec,
+        "consolecheck": consolecheck_option,
+    }
+
+    def run(self) -> list[nodes.raw]:
+        """Render as sphinx-prompt does, then annotate the raw nodes."""
+        check = self.options.pop("consolecheck", None)
+        result = super().run()
+        # The base class has moved positional arguments into self.options.
+        language = self.options.get("language") or "text"
+        modifiers = [m for m in self.options.get("modifiers", "").split(",") if m]
+        prompts = prompt_strings(language, self.options.get("prompts"), modifiers)
+        source, line = self.state_machine.get_source_and_line(self.lineno)
+        content_line = self.state_machine.get_source_and_line(self.content_offset + 1)[1]
+        for node in result:
+            node.source, node.line = source, line
+            node["hpc_prompt_language"] = language
+            node["hpc_prompt_prompts"] = prompts
+            node["hpc_prompt_modifiers"] = modifiers
+            node["hpc_prompt_text"] = "\n".join(self.content)
+            node["hpc_content_line"] = content_line
+            if check:
+                node["hpc_consolecheck"] = check
+        return result
+
+
+def setup(app: Sphinx) -> None:
+    """Replace sphinx-prompt's directive (set up before this one) by the subclass."""
+    app.add_directive("prompt", ConsolePromptDirective, override=True)
