@@ -17,7 +17,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, consolecheck, lesson, prompt, tabs
+from . import choice, config, consolecheck, lesson, prompt, tabs
 
 __version__ = "0.1.0"
 
@@ -31,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     lesson.setup(app)
     prompt.setup(app)
     consolecheck.setup(app)
+    choice.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -1,0 +1,80 @@
+"""The reader's cluster choice, kept across pages and visits, and complete printouts.
+
+sphinx-tabs switches the group tabs of one page together and keeps the last
+choice in ``sessionStorage`` only, so it is lost with the browser tab. On the
+pages that show tabs this adds:
+
+- ``tabchoice.js``: keeps the chosen cluster in ``localStorage``, restores it
+  on every page, honours ``?cluster=KEY`` links, switches tabs with the arrow
+  keys and labels each panel for printing;
+- the table's cluster keys and labels (``window.hpccourseClusters``), so a
+  ``?cluster=`` key finds its tab label;
+- ``tabchoice.css`` (a visible keyboard focus) and ``print.css`` (a printout
+  shows every cluster's panel, each under its label).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .table import TableError, load_table
+
+STATIC_DIR = Path(__file__).parent / "static"
+SCRIPT = "tabchoice.js"
+SCREEN_CSS = "tabchoice.css"
+PRINT_CSS = "print.css"
+# After sphinx-tabs' tabs.js (priority 500): our listeners run after its own.
+PRIORITY = 600
+
+
+def _add_static_dir(app: Sphinx, config: Config) -> None:
+    """Serve this package's static files (the folder is shared, added once)."""
+    known = {str(Path(app.confdir, p).resolve()) for p in config.html_static_path}
+    if str(STATIC_DIR.resolve()) not in known:
+        config.html_static_path.append(str(STATIC_DIR))
+
+
+def _has_tabs(doctree: nodes.document) -> bool:
+    """Whether the page shows a sphinx-tabs tab set."""
+    return any("sphinx-tabs" in node["classes"] for node in doctree.findall(nodes.container))
+
+
+def cluster_labels(app: Sphinx) -> dict[str, str]:
+    """Cluster key -> tab label, from the data table (empty if it does not load;
+    the directives report why)."""
+    path = os.path.join(app.srcdir, app.config.hpccourse_table)
+    try:
+        table = load_table(path)
+    except (TableError, OSError):
+        return {}
+    return {cluster.key: cluster.label for cluster in table.clusters}
+
+
+def _add_assets(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Add the script and stylesheets to the pages that show tabs."""
+    if doctree is None or not _has_tabs(doctree):
+        return
+    labels = json.dumps(cluster_labels(app)).replace("<", "\\u003c")
+    app.add_js_file(None, body=f"window.hpccourseClusters = {labels};", priority=PRIORITY)
+    app.add_js_file(SCRIPT, priority=PRIORITY)
+    app.add_css_file(SCREEN_CSS, priority=PRIORITY)
+    app.add_css_file(PRINT_CSS, priority=PRIORITY, media="print")
+
+
+def setup(app: Sphinx) -> None:
+    """Serve the static files and add them to pages with tabs."""
+    app.connect("config-inited", _add_static_dir)
+    app.connect("html-page-context", _add_assets)
