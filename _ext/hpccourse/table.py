@@ -544,6 +544,8 @@ class _Builder:
                 self.fail(f"cluster {key!r} lacks the required fact {name!r}", *where)
         if not facts["label"].strip() or "\n" in facts["label"]:
             self.fail(f"cluster {key!r}: label must be one non-empty line", *where, "label")
+        if not facts["docs_url"].startswith(("https://", "http://")):
+            self.fail(f"cluster {key!r}: docs_url must be an http(s) address", *where, "docs_url")
         if "modules" not in data:
             self.fail(f"cluster {key!r} lacks the required table [clusters.{key}.modules]", *where)
         modules_data = data["modules"]
