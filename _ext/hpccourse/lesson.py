@@ -32,19 +32,20 @@ STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "lesson.css"
 
 
-class lesson_admonition(nodes.admonition):  # noqa: N801 - docutils names nodes in lower case
+# Node classes are lower case, as docutils names its own.
+class lesson_admonition(nodes.admonition):
     """Any lesson admonition; the writers treat it as a plain admonition."""
 
 
-class objectives(lesson_admonition):  # noqa: N801
+class objectives(lesson_admonition):
     """What learners will be able to do after the lesson or exercise."""
 
 
-class instructor_note(lesson_admonition):  # noqa: N801
+class instructor_note(lesson_admonition):
     """Notes for teachers: goals, timing, lesson plan."""
 
 
-class keypoints(lesson_admonition):  # noqa: N801
+class keypoints(lesson_admonition):
     """What learners take away from the lesson."""
 
 
@@ -124,8 +125,12 @@ def _add_css(
         app.add_css_file(CSS_FILE)
 
 
-def setup(app: Sphinx) -> None:
-    """Register the nodes, the three directives and their stylesheet."""
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the nodes, the three directives and their stylesheet.
+
+    Called from the package's ``setup``; also usable alone, as the extension
+    ``hpccourse.lesson``.
+    """
     for node_class in (lesson_admonition, objectives, instructor_note, keypoints):
         app.add_node(node_class)
     app.add_directive("objectives", Objectives)
@@ -133,3 +138,4 @@ def setup(app: Sphinx) -> None:
     app.add_directive("keypoints", KeyPoints)
     app.connect("config-inited", _add_static_dir)
     app.connect("html-page-context", _add_css)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
