@@ -88,9 +88,7 @@ def _is_ps2(raw: str) -> bool:
     return raw == ">" or (raw.startswith("> ") and not raw.startswith(">>"))
 
 
-def classify(
-    text: str, extra_prompts: Iterable[str] = (), *, implicit: bool = False
-) -> list[Line]:
+def classify(text: str, extra_prompts: Iterable[str] = (), *, implicit: bool = False) -> list[Line]:
     """Classify each line of a block (see :class:`~.model.LineKind`).
 
     ``extra_prompts`` are a project's own prompts (sphinx-prompt's ``:prompts:``), matched

@@ -1,0 +1,52 @@
+"""The console checker's rule codes, each stable and switchable off (``ctx.disabled``).
+
+=======  ==================================================================================
+Code     What it reports
+=======  ==================================================================================
+CC001    A console block with no prompt on any line: copy buttons treat it all as output.
+CC101    A shell command bash cannot parse (tree-sitter-bash; message refined by ``bash -n``).
+CC102    A stray keyword (``done``, ``fi``, ``then``...) with no compound command open.
+CC103    A trailing ``\\`` on the block's last command: bash would wait for more input.
+CC104    A here-document (``<<EOF``) that is never closed by its delimiter line.
+CC105    An angle-bracket placeholder (``<user>``, ``<batch script>``): bash reads a redirection.
+CC106    A Python REPL statement (``>>>``/``...``) that does not compile.
+CC201    The prompt shows ``(X)`` but the environment active here is another one, or none.
+CC202    ``pip install --user`` while an environment is active: it installs outside it.
+CC203    A user placeholder other than the project's convention (``<user>``, ``{user}``...).
+CC204    A real-looking user name in a project or home path instead of the placeholder.
+CC205    A path under a project root that is not under this cluster's workshop storage.
+CC206    ``module load``/``ml`` of a module the data table does not list for this cluster.
+=======  ==================================================================================
+"""
+
+from __future__ import annotations
+
+NO_PROMPT = "CC001"
+SHELL_SYNTAX = "CC101"
+STRAY_KEYWORD = "CC102"
+DANGLING_CONTINUATION = "CC103"
+UNTERMINATED_HEREDOC = "CC104"
+ANGLE_PLACEHOLDER = "CC105"
+PYTHON_SYNTAX = "CC106"
+ENV_PROMPT = "CC201"
+PIP_USER = "CC202"
+WRONG_PLACEHOLDER = "CC203"
+REAL_USER = "CC204"
+OUTSIDE_STORAGE = "CC205"
+UNKNOWN_MODULE = "CC206"
+
+RULES: dict[str, str] = {
+    NO_PROMPT: "console block with no prompt: copy buttons treat every line as output",
+    SHELL_SYNTAX: "shell command bash cannot parse",
+    STRAY_KEYWORD: "stray shell keyword (done, fi, then...) with no compound command open",
+    DANGLING_CONTINUATION: "trailing backslash on the block's last command",
+    UNTERMINATED_HEREDOC: "here-document never closed by its delimiter line",
+    ANGLE_PLACEHOLDER: "angle-bracket placeholder, which bash reads as a redirection",
+    PYTHON_SYNTAX: "Python REPL statement that does not compile",
+    ENV_PROMPT: "prompt shows an environment other than the one active here",
+    PIP_USER: "pip install --user inside an active environment",
+    WRONG_PLACEHOLDER: "user placeholder other than the project's convention",
+    REAL_USER: "real-looking user name in a path instead of the placeholder",
+    OUTSIDE_STORAGE: "path under a project root but outside this cluster's workshop storage",
+    UNKNOWN_MODULE: "module not listed in the data table for this cluster",
+}

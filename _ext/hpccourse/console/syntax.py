@@ -1,0 +1,247 @@
+"""Syntax checks of single commands: shell with tree-sitter-bash, Python with ``compile``.
+
+tree-sitter accepts what bash accepts but lets through a few things a learner trips on, so
+the checks add: stray keywords (``done`` with no loop open), a dangling ``\\`` at the block's
+end, an unterminated here-document, and angle-bracket placeholders (``<user>``), reported as
+placeholders rather than as raw parse errors. Nothing is ever executed; ``bash -n`` (which
+only parses) is run solely to word the message of a command that has already failed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import warnings
+
+from tree_sitter import Node
+
+from . import codes
+from .bash import node_text, parse
+from .lines import ends_with_continuation, heredoc_starts
+from .model import Command, Problem
+
+STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", "}"})
+_STRAY_HINT = re.compile(r"(?:^|[\s;&|(])(?:done|fi|then|esac|do|elif|else|\})(?=$|[\s;&|)])")
+# `<user>`, `<batch script>`, `Python/<version>`: a word in angle brackets, no space before `>`.
+ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*(?:[ \t][\w.-]+)*)>")
+_BASH = shutil.which("bash")
+_BASH_LINE = re.compile(r"^(?:.*?: )?line (\d+): ")
+
+
+def _offset(command: Command, row: int) -> int:
+    """The block offset of a row of ``command.text``."""
+    if 0 <= row < len(command.lines):
+        return command.lines[row]
+    return command.last_offset
+
+
+def _bracket_style(placeholder: str, word: str) -> str:
+    """``word`` in the convention's brackets: ``[username]``, ``version`` -> ``[version]``."""
+    pairs = {"[": "]", "{": "}", "(": ")"}
+    if len(placeholder) >= 2 and pairs.get(placeholder[0]) == placeholder[-1]:
+        return placeholder[0] + word.replace(" ", "-") + placeholder[-1]
+    return placeholder
+
+
+def placeholder_message(found: str, word: str, placeholder: str) -> str:
+    """The message for an angle-bracket placeholder, naming the project's convention."""
+    is_user = re.fullmatch(r"(?:your[-_ ]?)?user(?:[-_ ]?name)?|uid", word, re.IGNORECASE)
+    instead = placeholder if is_user else _bracket_style(placeholder, word)
+    return (
+        f"`{found}` looks like a placeholder, but bash reads `<` as a redirection: a learner "
+        f"who pastes it gets 'No such file or directory' or a syntax error. Write `{instead}` "
+        f"(this project's placeholder convention is `{placeholder}`)."
+    )
+
+
+def _heredoc_rows(text: str) -> tuple[set[int], list[tuple[int, str]]]:
+    """Rows of ``text`` that are here-document bodies, and the here-documents left open
+    (row where each was opened, delimiter)."""
+    body: set[int] = set()
+    pending: list[tuple[int, str, bool]] = []
+    for row, line in enumerate(text.split("\n")):
+        if pending:
+            body.add(row)
+            _, delimiter, strip = pending[0]
+            if (line.lstrip("\t") if strip else line).rstrip() == delimiter:
+                pending.pop(0)
+            continue
+        pending.extend((row, d, s) for d, s in heredoc_starts(line))
+    return body, [(row, delimiter) for row, delimiter, _ in pending]
+
+
+def _first_error(node: Node) -> Node | None:
+    """The first ERROR or MISSING node, depth first."""
+    if node.is_missing or node.type == "ERROR":
+        return node
+    for child in node.children:
+        if child.has_error:
+            found = _first_error(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _stray(node: Node, out: list[Node]) -> None:
+    if node.type == "command_name":
+        if node_text(node) in STRAY_KEYWORDS:
+            out.append(node)
+        return
+    for child in node.children:
+        _stray(child, out)
+
+
+@functools.lru_cache(maxsize=512)
+def bash_message(text: str) -> tuple[int, str] | None:
+    """``bash -n``'s own wording for a command that already failed: (row, message)."""
+    if _BASH is None:
+        return None
+    try:
+        done = subprocess.run(
+            [_BASH, "--norc", "--noprofile", "-n"],
+            input=text.encode("utf-8", "replace"),
+            capture_output=True,
+            timeout=5,
+            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    for line in done.stderr.decode("utf-8", "replace").splitlines():
+        match = _BASH_LINE.match(line)
+        if match and "warning" not in line:
+            return int(match.group(1)) - 1, line[match.end() :].strip()
+    return None
+
+
+def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
+    """CC101 for a command tree-sitter rejects. A missing keyword (``done``, ``fi``) is
+    named from the tree; other errors take ``bash -n``'s wording when bash is at hand."""
+    row = error.start_point.row if error is not None else 0
+    if error is not None and error.is_missing and error.type.isalpha() and error.type != "word":
+        message = f"bash expects `{error.type}` here, but the command ends without it"
+    else:
+        near = node_text(error).strip().split("\n")[0][:40] if error is not None else ""
+        message = (
+            f"bash cannot parse this command near `{near}`"
+            if near
+            else ("bash cannot parse this command")
+        )
+        refined = bash_message(text)
+        if refined is not None:
+            row, message = refined[0], f"bash: {refined[1]}"
+    return Problem(
+        codes.SHELL_SYNTAX,
+        f"{message}. Fix the quotes, brackets or operators so the command is complete as shown.",
+        _offset(command, row),
+    )
+
+
+def check_shell(command: Command, placeholder: str = "[username]") -> list[Problem]:
+    """Problems in one shell command (CC101-CC105)."""
+    problems: list[Problem] = []
+    text = command.text
+    if ends_with_continuation(text):
+        problems.append(
+            Problem(
+                codes.DANGLING_CONTINUATION,
+                "The command ends in `\\`, so bash waits for another line that the block "
+                "never shows: remove the trailing backslash or add the line it continues to.",
+                command.last_offset,
+            )
+        )
+        text = text[:-1]
+    body, open_heredocs = _heredoc_rows(text)
+    for row, delimiter in open_heredocs:
+        problems.append(
+            Problem(
+                codes.UNTERMINATED_HEREDOC,
+                f"The here-document opened here is never closed: end it with a line "
+                f"that is exactly `{delimiter}`.",
+                _offset(command, row),
+            )
+        )
+        text += "\n" + delimiter
+    rows = text.split("\n")
+    masked_rows = []
+    for row, line in enumerate(rows):
+        if row in body or "<" not in line:
+            masked_rows.append(line)
+            continue
+        matches = list(ANGLE_PLACEHOLDER.finditer(line))
+        tree = None
+        for match in matches:
+            if "." in match.group(1):
+                tree = tree or parse(line)
+                if not tree.root_node.has_error:
+                    continue  # `cmd <in.txt>out.txt` is bash, not a placeholder
+            problems.append(
+                Problem(
+                    codes.ANGLE_PLACEHOLDER,
+                    placeholder_message(match.group(0), match.group(1), placeholder),
+                    _offset(command, row),
+                )
+            )
+            line = line.replace(match.group(0), "x" * len(match.group(0)))
+        masked_rows.append(line)
+    text = "\n".join(masked_rows)
+    tree = parse(text)
+    root = tree.root_node
+    if root.has_error:
+        problems.append(_syntax_problem(command, text, _first_error(root)))
+    if _STRAY_HINT.search(text):
+        found: list[Node] = []
+        _stray(root, found)
+        for node in found:
+            word = node_text(node)
+            problems.append(
+                Problem(
+                    codes.STRAY_KEYWORD,
+                    f"`{word}` starts a command but no compound command (`for`, `while`, "
+                    f"`if`, `case`, `{{`) is open here, so bash reports a syntax error: "
+                    f"write the whole compound command in the block, or remove `{word}`.",
+                    _offset(command, node.start_point.row),
+                )
+            )
+    return problems
+
+
+def check_python(command: Command) -> list[Problem]:
+    """A Python REPL statement (``>>>`` with its ``...`` lines) that does not compile (CC106)."""
+    source = command.text
+    if not source.strip():
+        return []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source + "\n", "<console>", "single")
+    except SyntaxError as error:
+        row = (error.lineno or 1) - 1
+        return [
+            Problem(
+                codes.PYTHON_SYNTAX,
+                f"Python cannot compile this statement: {error.msg}. Show it as the REPL "
+                f"takes it, with `... ` before each further line of a statement.",
+                _offset(command, row),
+            )
+        ]
+    except (ValueError, OverflowError, RecursionError, MemoryError) as error:
+        return [
+            Problem(
+                codes.PYTHON_SYNTAX,
+                f"Python cannot compile this statement: {error}.",
+                command.offset,
+            )
+        ]
+    return []
+
+
+def check_command(command: Command, placeholder: str = "[username]") -> list[Problem]:
+    """The syntax problems of one command of any language (Windows commands are not parsed)."""
+    if command.language == "shell":
+        return check_shell(command, placeholder)
+    if command.language == "python":
+        return check_python(command)
+    return []
