@@ -9,12 +9,20 @@ It also accepts ``:consolecheck: skip`` to keep one block out of the checker.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx_prompt import PROMPTS, PromptDirective
+
+# The module Sphinx loads as the extension "sphinx-prompt" (a copy of the
+# package installed under that name beside ``sphinx_prompt``): subclass its
+# directive so that the prompt CSS cache we fill is the one its
+# ``env-purge-doc`` handler clears, as with the stock directive.
+_stock = importlib.import_module("sphinx-prompt")
+PROMPTS: dict[str, str] = _stock.PROMPTS
+PromptDirective = _stock.PromptDirective
 
 #: Values of the ``:consolecheck:`` option (of ``prompt`` and ``code-block``).
 CONSOLECHECK_CHOICES = ("skip",)

@@ -1,0 +1,4 @@
+"""Console blocks of every kind the collector must find (or leave alone)."""
+
+project = "consolecheck-collect"
+extensions = ["hpccourse"]

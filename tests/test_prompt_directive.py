@@ -1,0 +1,92 @@
+"""The ``prompt`` override: sphinx-prompt's output unchanged, the checker's facts kept."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+from hpccourse.prompt import ConsolePromptDirective
+from sphinx.testing.util import SphinxTestApp
+
+ROOT = "test-consolecheck-prompt"
+PROMPT_DIV = re.compile(r'<div class="highlight-default notranslate">.*?</pre></div></div>', re.S)
+
+
+def build(make_app, rootdir: Path, tmp_path: Path, name: str, **kwargs) -> SphinxTestApp:
+    srcdir = tmp_path / name
+    shutil.copytree(rootdir / ROOT, srcdir)
+    app = make_app("html", srcdir=srcdir, **kwargs)
+    app.build()
+    return app
+
+
+def raw_nodes(app: SphinxTestApp) -> list[nodes.raw]:
+    return list(app.env.get_doctree("index").findall(nodes.raw))
+
+
+@pytest.fixture
+def stock_and_ours(make_app, rootdir: Path, tmp_path: Path):
+    stock = build(
+        make_app, rootdir, tmp_path, "stock", confoverrides={"extensions": ["sphinx-prompt"]}
+    )
+    ours = build(make_app, rootdir, tmp_path, "ours")
+    return stock, ours
+
+
+def test_override_is_the_registered_prompt_directive(stock_and_ours) -> None:
+    _stock, ours = stock_and_ours
+    from docutils.parsers.rst import directives
+
+    directive, _messages = directives.directive("prompt", None, None)
+    assert directive is ConsolePromptDirective
+    assert "hpc_prompt_language" in raw_nodes(ours)[0]
+
+
+def test_html_is_identical_to_stock_sphinx_prompt(stock_and_ours) -> None:
+    stock, ours = stock_and_ours
+    stock_html = (Path(stock.outdir) / "index.html").read_text(encoding="utf-8")
+    our_html = (Path(ours.outdir) / "index.html").read_text(encoding="utf-8")
+    stock_blocks = PROMPT_DIV.findall(stock_html)
+    assert len(stock_blocks) == 6
+    assert PROMPT_DIV.findall(our_html) == stock_blocks
+
+
+def test_raw_nodes_are_identical_to_stock_sphinx_prompt(stock_and_ours) -> None:
+    stock, ours = stock_and_ours
+
+    def shown(app: SphinxTestApp) -> list[tuple[str, str, str]]:
+        return [(n["format"], n.rawsource, n.astext()) for n in raw_nodes(app)]
+
+    assert shown(ours) == shown(stock)
+    assert not any(k.startswith("hpc_") for n in raw_nodes(stock) for k in n.attributes)
+
+
+def test_records_language_prompts_text_and_lines(stock_and_ours) -> None:
+    _stock, ours = stock_and_ours
+    html = [n for n in raw_nodes(ours) if n["format"] == "html"]
+    facts = [
+        (
+            n["hpc_prompt_language"],
+            n["hpc_prompt_prompts"],
+            n["hpc_prompt_modifiers"],
+            n.line,
+            n["hpc_content_line"],
+        )
+        for n in html
+    ]
+    assert facts == [
+        ("bash", ["$"], [], 4, 6),
+        ("bash", ["(vpyenv) $"], [], 8, 12),
+        ("python", [">>>"], [], 16, 18),
+        ("bash", ["$", "(env) $"], ["auto"], 20, 24),
+        ("batch", [r"C:\\>"], [], 28, 30),
+        ("text", [], [], 32, 34),
+    ]
+    assert html[1]["hpc_prompt_text"] == "pip install \\\n    numpy\npip list"
+    assert all(n.source.endswith("index.rst") for n in html)
+    # Both nodes of a block (html, latex) carry the same facts.
+    latex = [n for n in raw_nodes(ours) if n["format"] == "latex"]
+    assert [n["hpc_content_line"] for n in latex] == [f[4] for f in facts]
