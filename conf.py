@@ -50,3 +50,29 @@ copybutton_line_continuation_character = "\\"
 copybutton_here_doc_delimiter = "EOF"
 # sphinx-prompt draws its prompt with a <style> inside the <pre>: never copy it.
 copybutton_exclude = ".linenos, style"
+
+# --- Spelling gate (`make spelling`; sphinxcontrib-spelling) -----------------
+# Added only where PyEnchant and its C library load, so `make html` never needs
+# them; tools/spellcheck.py says what to install when they are missing.
+# Project words (clusters, modules, commands, names) go in spelling_wordlist.txt.
+try:
+    import enchant  # noqa: F401  (PyEnchant: needs Debian's libenchant-2-2)
+except ImportError:
+    pass
+else:
+    # sphinxcontrib-spelling, also checking link text, emphasis and tab labels.
+    extensions.append("hpccourse.spelling")
+spelling_lang = "en_US"
+spelling_word_list_filename = "spelling_wordlist.txt"
+spelling_warning = True  # each misspelling is a warning with file and line; -W fails
+spelling_show_suggestions = True
+spelling_filters = ["enchant.tokenize.URLFilter"]  # a bare link's address is no word
+spelling_suggestion_limit = 3
+# Check every word against the dictionary and the word list, nothing guessed:
+# "UPPAX" must not pass as an acronym, nor a typo as an importable module's name.
+spelling_ignore_acronyms = False
+spelling_ignore_wiki_words = False
+spelling_ignore_importable_modules = False
+spelling_ignore_pypi_package_names = False
+spelling_ignore_contributor_names = False
+# --- end of spelling gate ------------------------------------------------------

@@ -1,0 +1,3 @@
+"""Planted misspellings; the test applies the project's own spelling settings."""
+
+extensions = ["hpccourse.spelling"]
