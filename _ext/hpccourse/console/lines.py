@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .bash import parse
 from .model import Command, Line, LineKind
@@ -88,6 +89,57 @@ def _is_ps2(raw: str) -> bool:
     return raw == ">" or (raw.startswith("> ") and not raw.startswith(">>"))
 
 
+_new = object.__new__
+
+
+def _record(cls: type, **fields: object) -> Any:
+    """Build a frozen dataclass record without its ``__init__``: the generated one sets each
+    field through ``object.__setattr__`` and costs about as much as classifying the line.
+    The record is the same (fields, equality, hash)."""
+    record = _new(cls)
+    record.__dict__.update(fields)
+    return record
+
+
+def _make_line(
+    offset: int, kind: LineKind, raw: str, prompt: str = "", text: str = "", env: str | None = None
+) -> Line:
+    return _record(Line, offset=offset, kind=kind, raw=raw, prompt=prompt, text=text, env=env)
+
+
+class _Shell:
+    """What ``classify`` remembers about the shell command being typed."""
+
+    __slots__ = ("command", "continued", "heredocs", "logical", "started")
+
+    def __init__(self) -> None:
+        self.command: str | None = None  # the command so far, for `> ` decisions
+        self.logical = ""  # the logical line (continuations joined), for here-documents
+        self.continued = False  # the previous line ended in `\`
+        self.heredocs: list[tuple[str, bool]] = []  # delimiters whose bodies come next
+        self.started = False  # the first here-document body line has been seen
+
+    def line(self, offset: int, kind: LineKind, raw: str, prompt: str, typed: str) -> Line:
+        command = self.command
+        if kind is LineKind.PROMPT:
+            self.command, self.logical = typed, ""
+        elif kind is LineKind.CONTINUATION and command and ends_with_continuation(command):
+            self.command = command[:-1] + typed
+        else:
+            self.command = (command or "") + "\n" + typed
+        continued = typed.endswith("\\") and ends_with_continuation(typed)
+        self.continued = continued
+        if continued:
+            self.logical += typed[:-1]
+        else:
+            logical = self.logical + typed
+            self.heredocs = heredoc_starts(logical) if "<<" in logical else []
+            self.started = False
+            self.logical = ""
+        env = env_of_prompt(prompt) if prompt[:1] == "(" else None
+        return _make_line(offset, kind, raw, prompt, typed, env)
+
+
 def classify(text: str, extra_prompts: Iterable[str] = (), *, implicit: bool = False) -> list[Line]:
     """Classify each line of a block (see :class:`~.model.LineKind`).
 
@@ -96,83 +148,66 @@ def classify(text: str, extra_prompts: Iterable[str] = (), *, implicit: bool = F
     level is taken as a command typed without a prompt: how the checker reads a console
     block that has no prompt at all, to follow what its lines would do.
     """
-    extras = sorted({p.rstrip() for p in extra_prompts if p.strip()}, key=len, reverse=True)
+    extras = (
+        sorted({p.rstrip() for p in extra_prompts if p.strip()}, key=len, reverse=True)
+        if extra_prompts
+        else ()
+    )
     out: list[Line] = []
-    command: str | None = None  # the shell command being built, for `> ` decisions
-    logical = ""  # the current logical line (continuations joined), for here-documents
-    continued = False  # the previous shell line ended in `\`
-    heredocs: list[tuple[str, bool]] = []  # delimiters whose bodies come next
+    shell = _Shell()
     heredoc_ps2 = False  # this here-document's body lines carry a `> ` prompt
-    heredoc_started = False
     in_repl = False
-
-    def shell_line(offset: int, kind: LineKind, raw: str, prompt: str, typed: str) -> Line:
-        nonlocal command, logical, continued, heredocs, heredoc_started
-        if kind is LineKind.PROMPT:
-            command, logical = typed, ""
-        elif kind is LineKind.CONTINUATION and command and ends_with_continuation(command):
-            command = command[:-1] + typed
-        else:
-            command = (command or "") + "\n" + typed
-        continued = ends_with_continuation(typed)
-        logical += typed[:-1] if continued else typed
-        if not continued:
-            heredocs = heredoc_starts(logical)
-            heredoc_started = False
-            logical = ""
-        return Line(offset, kind, raw, prompt=prompt, text=typed, env=env_of_prompt(prompt))
-
+    prompt_match = _PROMPT.match
     for offset, raw in enumerate(split_lines(text)):
-        if heredocs:
-            delimiter, strip_tabs = heredocs[0]
-            if not heredoc_started:
+        if shell.heredocs:
+            delimiter, strip_tabs = shell.heredocs[0]
+            if not shell.started:
                 heredoc_ps2 = _is_ps2(raw)
-                heredoc_started = True
+                shell.started = True
             prompt, typed = ("> ", raw[2:]) if heredoc_ps2 and _is_ps2(raw) else ("", raw)
             candidate = typed.lstrip("\t") if strip_tabs else typed
             if candidate.rstrip() == delimiter:
-                heredocs.pop(0)
-                heredoc_started = False
-            command = (command or "") + "\n" + typed
-            out.append(Line(offset, LineKind.HEREDOC, raw, prompt=prompt, text=typed))
+                shell.heredocs.pop(0)
+                shell.started = False
+            shell.command = (shell.command or "") + "\n" + typed
+            out.append(_make_line(offset, LineKind.HEREDOC, raw, prompt, typed))
             continue
-        if continued:
-            out.append(shell_line(offset, LineKind.CONTINUATION, raw, "", raw))
+        if shell.continued:
+            out.append(shell.line(offset, LineKind.CONTINUATION, raw, "", raw))
             continue
-        if command is not None and _is_ps2(raw) and _unfinished(command):
-            out.append(shell_line(offset, LineKind.PS2, raw, raw[:2], raw[2:]))
+        if shell.command is not None and _is_ps2(raw) and _unfinished(shell.command):
+            out.append(shell.line(offset, LineKind.PS2, raw, raw[:2], raw[2:]))
             continue
-        command = None
-        prompt = _match_extra(raw, extras)
+        shell.command = None
+        prompt = _match_extra(raw, extras) if extras else None
         if prompt is None:
-            match = _PROMPT.match(raw)
+            match = prompt_match(raw)
             prompt = match.group(0) if match else None
         if prompt is not None and not prompt.startswith((">>>", "...")):
             in_repl = False
-            out.append(shell_line(offset, LineKind.PROMPT, raw, prompt, raw[len(prompt) :]))
+            out.append(shell.line(offset, LineKind.PROMPT, raw, prompt, raw[len(prompt) :]))
             continue
         if raw == ">>>" or raw.startswith(">>> "):
             in_repl = True
-            out.append(Line(offset, LineKind.REPL, raw, prompt=raw[:4], text=raw[4:]))
+            out.append(_make_line(offset, LineKind.REPL, raw, raw[:4], raw[4:]))
             continue
         if in_repl and (raw == "..." or raw.startswith("... ")):
-            kind = LineKind.REPL_CONTINUATION
-            out.append(Line(offset, kind, raw, prompt=raw[:4], text=raw[4:]))
+            out.append(_make_line(offset, LineKind.REPL_CONTINUATION, raw, raw[:4], raw[4:]))
             continue
         in_repl = False
-        windows = _WINDOWS.match(raw)
+        windows = _WINDOWS.match(raw) if ":" in raw else None
         if windows:
             prompt = windows.group(0)
-            out.append(Line(offset, LineKind.WINDOWS, raw, prompt=prompt, text=raw[len(prompt) :]))
+            out.append(_make_line(offset, LineKind.WINDOWS, raw, prompt, raw[len(prompt) :]))
             continue
         if implicit and raw.strip():
-            out.append(shell_line(offset, LineKind.PROMPT, raw, "", raw))
+            out.append(shell.line(offset, LineKind.PROMPT, raw, "", raw))
             continue
-        out.append(Line(offset, LineKind.OUTPUT, raw))
+        out.append(_make_line(offset, LineKind.OUTPUT, raw))
     return out
 
 
-_SHELL_FOLLOWERS = (LineKind.CONTINUATION, LineKind.PS2, LineKind.HEREDOC)
+_LANGUAGE = {LineKind.PROMPT: "shell", LineKind.REPL: "python", LineKind.WINDOWS: "windows"}
 
 
 def commands(lines: Sequence[Line]) -> list[Command]:
@@ -183,58 +218,50 @@ def commands(lines: Sequence[Line]) -> list[Command]:
     ``Command.lines`` maps each line of ``Command.text`` to its offset in the block.
     """
     out: list[Command] = []
-    current: dict | None = None
-
-    def flush() -> None:
-        nonlocal current
-        if current is not None:
-            out.append(
-                Command(
-                    offset=current["offset"],
-                    language=current["language"],
-                    text=current["text"],
-                    prompt=current["prompt"],
-                    env=current["env"],
-                    last_offset=current["last"],
-                    lines=tuple(current["lines"]),
-                )
-            )
-        current = None
-
+    first: Line | None = None  # the line that started the current command
+    language = ""
+    text = ""
+    rows: list[int] = []
+    last = 0
+    continuation, ps2, heredoc = LineKind.CONTINUATION, LineKind.PS2, LineKind.HEREDOC
+    repl_continuation = LineKind.REPL_CONTINUATION
     for line in lines:
         kind = line.kind
-        if kind in _SHELL_FOLLOWERS and current is not None and current["language"] == "shell":
-            if kind is LineKind.CONTINUATION and ends_with_continuation(current["text"]):
-                current["text"] = current["text"][:-1] + line.text
-            else:
-                current["text"] += "\n" + line.text
-                current["lines"].append(line.offset)
-            current["last"] = line.offset
-            continue
-        if kind is LineKind.REPL_CONTINUATION and current and current["language"] == "python":
-            current["text"] += "\n" + line.text
-            current["lines"].append(line.offset)
-            current["last"] = line.offset
-            continue
-        flush()
-        language = {
-            LineKind.PROMPT: "shell",
-            LineKind.REPL: "python",
-            LineKind.WINDOWS: "windows",
-        }.get(kind)
-        if language is None:
-            continue
-        current = {
-            "offset": line.offset,
-            "language": language,
-            "text": line.text,
-            "prompt": line.prompt,
-            "env": line.env,
-            "last": line.offset,
-            "lines": [line.offset],
-        }
-    flush()
+        if first is not None:
+            if language == "shell" and (kind is continuation or kind is ps2 or kind is heredoc):
+                if kind is continuation and ends_with_continuation(text):
+                    text = text[:-1] + line.text
+                else:
+                    text += "\n" + line.text
+                    rows.append(line.offset)
+                last = line.offset
+                continue
+            if language == "python" and kind is repl_continuation:
+                text += "\n" + line.text
+                rows.append(line.offset)
+                last = line.offset
+                continue
+            out.append(_command(first, language, text, last, rows))
+            first = None
+        language = _LANGUAGE.get(kind, "")
+        if language:
+            first, text, rows, last = line, line.text, [line.offset], line.offset
+    if first is not None:
+        out.append(_command(first, language, text, last, rows))
     return out
+
+
+def _command(first: Line, language: str, text: str, last: int, rows: list[int]) -> Command:
+    return _record(
+        Command,
+        offset=first.offset,
+        language=language,
+        text=text,
+        prompt=first.prompt,
+        env=first.env,
+        last_offset=last,
+        lines=tuple(rows),
+    )
 
 
 def apply_prompt(text: str, prompt: str, language: str) -> str:

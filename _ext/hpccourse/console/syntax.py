@@ -60,6 +60,8 @@ def _heredoc_rows(text: str) -> tuple[set[int], list[tuple[int, str]]]:
     """Rows of ``text`` that are here-document bodies, and the here-documents left open
     (row where each was opened, delimiter)."""
     body: set[int] = set()
+    if "<<" not in text:
+        return body, []
     pending: list[tuple[int, str, bool]] = []
     for row, line in enumerate(text.split("\n")):
         if pending:
@@ -143,7 +145,7 @@ def check_shell(command: Command, placeholder: str = "[username]") -> list[Probl
     """Problems in one shell command (CC101-CC105)."""
     problems: list[Problem] = []
     text = command.text
-    if ends_with_continuation(text):
+    if text.endswith("\\") and ends_with_continuation(text):
         problems.append(
             Problem(
                 codes.DANGLING_CONTINUATION,
