@@ -29,6 +29,7 @@ from sphinx.util import logging
 
 from . import codeblock
 from .collect import collect_blocks
+from .console.check import check_document
 from .console.model import Block, BlockResult, RuleContext
 from .table import TableError, load_table
 
@@ -162,8 +163,6 @@ class ConsoleCheckBuilder(Builder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         """Collect and check each document's blocks, in a stable order."""
-        from .console.check import check_document  # temporary: lands with the core
-
         languages = frozenset(self.config.consolecheck_languages)
         for docname in sorted(docnames):
             doctree = self.env.get_doctree(docname)

@@ -1,0 +1,4 @@
+"""A small site whose console blocks all pass."""
+
+project = "consolecheck-clean"
+extensions = ["hpccourse"]

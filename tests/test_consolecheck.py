@@ -1,0 +1,260 @@
+"""The consolecheck builder: report fields, output, warnings, exit status, skips, config."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sphinx.cmd.build import build_main
+from sphinx.testing.util import SphinxTestApp
+
+REPORT_KEYS = {
+    "docname",
+    "source",
+    "line",
+    "data_source",
+    "data_line",
+    "cluster",
+    "step",
+    "language",
+    "commands",
+    "status",
+    "problems",
+}
+
+
+def copy_root(rootdir: Path, tmp_path: Path, name: str) -> Path:
+    """A private copy of testroot ``name`` (builds may then change it freely)."""
+    target = tmp_path / name
+    shutil.copytree(rootdir / f"test-{name}", target)
+    return target
+
+
+def check(make_app, srcdir: Path, **kwargs: Any) -> SphinxTestApp:
+    app = make_app("consolecheck", srcdir=srcdir, freshenv=True, **kwargs)
+    app.build()
+    return app
+
+
+def report(app: SphinxTestApp) -> list[dict[str, Any]]:
+    data = json.loads((Path(app.outdir) / "report.json").read_text(encoding="utf-8"))
+    return data["blocks"]
+
+
+def run(srcdir: Path, outdir: Path, *options: str) -> int:
+    """``sphinx-build -b consolecheck`` as the Makefile runs it; its exit status."""
+    return build_main(["-b", "consolecheck", "-E", "-q", *options, str(srcdir), str(outdir)])
+
+
+@pytest.fixture
+def basic(make_app, rootdir: Path, tmp_path: Path) -> SphinxTestApp:
+    return check(make_app, copy_root(rootdir, tmp_path, "consolecheck-basic"))
+
+
+def test_report_has_one_entry_per_block_with_every_field(basic: SphinxTestApp) -> None:
+    blocks = report(basic)
+    assert len(blocks) == 7
+    assert all(set(block) == REPORT_KEYS for block in blocks)
+    # Documents in name order, blocks in document order.
+    assert [(b["docname"], b["line"]) for b in blocks] == [
+        ("index", 12),
+        ("index", 19),
+        ("index", 29),
+        ("index", 36),
+        ("index", 40),
+        ("index", 40),
+        ("second", 6),
+    ]
+    first = blocks[0]
+    assert first == {
+        "docname": "index",
+        "source": "index.rst",
+        "line": 12,
+        "data_source": None,
+        "data_line": None,
+        "cluster": None,
+        "step": None,
+        "language": "console",
+        "commands": ["echo ok"],
+        "status": "ok",
+        "problems": [],
+    }
+
+
+def test_report_commands_drop_prompts_and_join_continuations(basic: SphinxTestApp) -> None:
+    second = report(basic)[-1]
+    assert second["source"] == "second.rst"
+    assert second["language"] == "default"  # a `::` block with a prompt
+    assert second["commands"] == ["pip install     numpy"]
+    assert second["status"] == "ok"
+
+
+def test_problem_names_the_line_of_the_offending_command(basic: SphinxTestApp) -> None:
+    blocks = report(basic)
+    no_prompt = blocks[1]
+    assert no_prompt["status"] == "failed"
+    assert [(p["code"], p["line"]) for p in no_prompt["problems"]] == [("CC001", 19)]
+    tabbed = blocks[2]
+    assert tabbed["cluster"] == "uppmax"  # from the tab's label
+    # The block starts at line 29; its second command is the offending one.
+    assert [(p["code"], p["line"]) for p in tabbed["problems"]] == [("CC206", 30)]
+
+
+def test_generated_block_reports_its_table_line_and_cluster(basic: SphinxTestApp) -> None:
+    generated = [b for b in report(basic) if b["step"] == "load-unknown"]
+    table = (Path(basic.srcdir) / "clusters.toml").read_text(encoding="utf-8").splitlines()
+    commands_line = table.index('commands = ["module load nosuch/1.0"]') + 1
+    assert [b["cluster"] for b in generated] == ["uppmax", "hpc2n"]
+    for block in generated:
+        assert block["source"] == "index.rst"
+        assert block["line"] == 40  # the directive
+        assert block["data_source"] == "clusters.toml"
+        assert block["data_line"] == commands_line
+        assert block["commands"] == ["module load nosuch/1.0"]
+        assert block["status"] == "failed"
+        (problem,) = block["problems"]
+        assert problem["code"] == "CC206"
+        assert problem["line"] == 40
+        assert f"clusters.toml:{commands_line}" in problem["message"]
+        assert f"cluster {block['cluster']}" in problem["message"]
+
+
+def test_comment_skips_the_next_block(basic: SphinxTestApp) -> None:
+    skipped = report(basic)[3]
+    assert skipped["line"] == 36
+    assert skipped["status"] == "skipped"
+    assert skipped["problems"] == []
+
+
+def test_output_lists_each_problem_then_a_summary(basic: SphinxTestApp) -> None:
+    lines = (Path(basic.outdir) / "output.txt").read_text(encoding="utf-8").splitlines()
+    problems = [line for line in lines if ": CC" in line]
+    assert [line.split(" ", 2)[:2] for line in problems] == [
+        ["index.rst:19:", "CC001"],
+        ["index.rst:30:", "CC206"],
+        ["index.rst:40:", "CC206"],
+        ["index.rst:40:", "CC206"],
+    ]
+    summary = [line.split() for line in lines[len(problems) :] if line.strip()]
+    assert ["7", "blocks", "checked"] in summary
+    assert ["2", "passed"] in summary
+    assert ["4", "failed"] in summary
+    assert ["1", "skipped"] in summary
+
+
+def test_problems_are_sphinx_warnings_at_the_rst_line(basic: SphinxTestApp) -> None:
+    warnings = basic.warning.getvalue()
+    assert f"{Path(basic.srcdir) / 'index.rst'}:19: WARNING: CC001 " in warnings
+    assert "[consolecheck.CC001]" in warnings
+    assert f"{Path(basic.srcdir) / 'index.rst'}:30: WARNING: CC206 " in warnings
+    assert warnings.count("[consolecheck.CC206]") == 3
+
+
+def test_warnings_can_be_suppressed_by_code(make_app, rootdir: Path, tmp_path: Path) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    app = check(make_app, srcdir, confoverrides={"suppress_warnings": ["consolecheck.CC206"]})
+    warnings = app.warning.getvalue()
+    assert "CC206" not in warnings
+    assert "[consolecheck.CC001]" in warnings
+    # Suppressing the warning does not hide the problem from the report.
+    assert any(p["code"] == "CC206" for b in report(app) for p in b["problems"])
+
+
+def test_disabled_rules_are_neither_reported_nor_failed(
+    make_app, rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    app = check(make_app, srcdir, confoverrides={"consolecheck_disabled_rules": ["CC206"]})
+    blocks = report(app)
+    assert all(p["code"] != "CC206" for b in blocks for p in b["problems"])
+    assert [b["status"] for b in blocks] == ["ok", "failed", "ok", "skipped", "ok", "ok", "ok"]
+    assert "CC206" not in app.warning.getvalue()
+    assert app.statuscode == 1  # CC001 still fails one block
+
+
+def test_exit_status_is_1_when_a_block_fails(rootdir: Path, tmp_path: Path) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    assert run(srcdir, tmp_path / "out") == 1
+    assert (tmp_path / "out" / "report.json").is_file()
+
+
+def test_exit_status_is_0_when_every_block_passes(rootdir: Path, tmp_path: Path) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-clean")
+    out = tmp_path / "out"
+    assert run(srcdir, out, "-W", "--keep-going", "-n") == 0
+    blocks = json.loads((out / "report.json").read_text(encoding="utf-8"))["blocks"]
+    assert [b["status"] for b in blocks] == ["ok"] * 4
+    assert [b["cluster"] for b in blocks] == [None, "uppmax", "hpc2n", None]
+    assert "0 failed" in " ".join((out / "output.txt").read_text(encoding="utf-8").split())
+
+
+def test_disabling_the_failing_rules_gives_exit_status_0(rootdir: Path, tmp_path: Path) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    options = ["-D", "consolecheck_disabled_rules=CC001,CC206"]
+    assert run(srcdir, tmp_path / "out", *options) == 0
+
+
+@pytest.mark.parametrize("options", [["-W"], ["-W", "--keep-going"]])
+def test_warnings_as_errors_still_write_both_reports(
+    rootdir: Path, tmp_path: Path, options: list[str]
+) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    out = tmp_path / "out"
+    assert run(srcdir, out, *options) != 0
+    blocks = json.loads((out / "report.json").read_text(encoding="utf-8"))["blocks"]
+    assert len(blocks) == 7
+    assert "4 failed" in " ".join((out / "output.txt").read_text(encoding="utf-8").split())
+
+
+def test_missing_table_checks_without_cluster_facts(
+    make_app, rootdir: Path, tmp_path: Path
+) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    (srcdir / "clusters.toml").unlink()
+    app = check(make_app, srcdir)
+    blocks = report(app)
+    # No table: no generated blocks, no tab clusters, but every other block is checked.
+    assert [b["line"] for b in blocks] == [12, 19, 29, 36, 6]
+    assert all(b["cluster"] is None for b in blocks)
+    assert app.statuscode == 1
+    assert "Traceback" not in app.warning.getvalue()
+
+
+def test_broken_table_checks_without_cluster_facts(make_app, rootdir: Path, tmp_path: Path) -> None:
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    (srcdir / "clusters.toml").write_text("[clusters\n", encoding="utf-8")
+    app = check(make_app, srcdir)
+    assert len(report(app)) == 5
+    # The directive, not the checker, reports the broken table (once, at the directive).
+    assert app.warning.getvalue().count("clusters.toml:1") == 1
+
+
+def test_checker_rereads_nothing_but_the_doctrees(make_app, rootdir: Path, tmp_path: Path) -> None:
+    """A second run reuses the environment yet checks every document again."""
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    check(make_app, srcdir)
+    again = make_app("consolecheck", srcdir=srcdir)
+    again.build()
+    assert len(report(again)) == 7
+    assert again.statuscode == 1
+
+
+def test_html_then_consolecheck_share_one_doctree_cache(
+    make_app, rootdir: Path, tmp_path: Path
+) -> None:
+    """`make html` then `make consolecheck` with one -d: tabs read by html still give clusters,
+    and html built after a consolecheck read still has its tabs."""
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
+    first = make_app("consolecheck", srcdir=srcdir, builddir=tmp_path / "b")
+    first.build()
+    html = make_app("html", srcdir=srcdir, builddir=tmp_path / "b")
+    html.build()
+    page = (Path(html.outdir) / "index.html").read_text(encoding="utf-8")
+    assert 'role="tablist"' in page
+    assert Path(html.doctreedir) == Path(first.doctreedir)
+    again = make_app("consolecheck", srcdir=srcdir, builddir=tmp_path / "b")
+    again.build()
+    assert [b["cluster"] for b in report(again)][2] == "uppmax"
