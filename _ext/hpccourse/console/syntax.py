@@ -118,6 +118,23 @@ def bash_message(text: str) -> tuple[int, str] | None:
     return None
 
 
+_KEYWORD = re.compile(r"(?<![\w$-])(if|fi|for|select|while|until|done|case|esac)(?![\w-])")
+_CLOSER = {"if": "fi", "for": "done", "select": "done", "while": "done", "until": "done"}
+_CLOSER["case"] = "esac"
+
+
+def _unclosed(text: str) -> str | None:
+    """The closing keyword an unfinished compound command still needs (for messages only:
+    it counts keywords without regard to quoting)."""
+    stack: list[str] = []
+    for word in _KEYWORD.findall(text):
+        if word in _CLOSER:
+            stack.append(_CLOSER[word])
+        elif stack and stack[-1] == word:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
 def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
     """CC101 for a command tree-sitter rejects. A missing keyword (``done``, ``fi``) is
     named from the tree; other errors take ``bash -n``'s wording when bash is at hand."""
@@ -134,6 +151,9 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
         refined = bash_message(text)
         if refined is not None:
             row, message = refined[0], f"bash: {refined[1]}"
+        closer = _unclosed(text)
+        if closer and (refined is None or "end of file" in refined[1]):
+            message = f"bash expects `{closer}` here, but the command ends without it"
     return Problem(
         codes.SHELL_SYNTAX,
         f"{message}. Fix the quotes, brackets or operators so the command is complete as shown.",

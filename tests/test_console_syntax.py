@@ -1,0 +1,162 @@
+"""Syntax checks of console commands: shell with tree-sitter-bash, Python with compile()."""
+
+from __future__ import annotations
+
+import pytest
+
+from hpccourse.console import codes
+from hpccourse.console.check import check_text
+
+
+def found(text: str, placeholder: str = "[username]") -> list[tuple[str, int]]:
+    return [(p.code, p.offset) for p in check_text(text, placeholder=placeholder)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$ ls -l",
+        "$ for i in 1 2; do echo $i; done",
+        "$ for i in 1 2; do\n> echo $i\n> done",
+        "$ if [[ -d x ]]; then echo yes; fi",
+        "$ case $x in a) echo a;; esac",
+        "$ echo $((1 << 2))",
+        "$ cat > requirements.txt <<'EOF'\nnumpy==1.22.3\nEOF",
+        "$ cat <<-EOF\n\tbody\n\tEOF",
+        "$ python -m venv \\\n   /proj/x/[username]/python/vpyenv",
+        "$ sort <in.txt >out.txt",
+        "$ cat <in.txt>out.txt",
+        "$ echo done fi then",
+        "$ { echo a; }",
+        "$ pip freeze > requirements.txt",
+        ">>> import spacy\n>>>",
+        ">>> for x in range(3):\n...     print(x)\n...",
+        ">>> x = (1,\n... 2)",
+        "C:\\> dir /w <x>",  # Windows: never parsed as bash
+        "Output only, (not a command",
+    ],
+)
+def test_valid_commands_have_no_syntax_problem(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$ echo 'abc", [(codes.SHELL_SYNTAX, 0)]),
+        ("$ ls\n$ echo )", [(codes.SHELL_SYNTAX, 1)]),
+        ("$ if true; then", [(codes.SHELL_SYNTAX, 0)]),
+        ("$ ls |", [(codes.SHELL_SYNTAX, 0)]),
+    ],
+)
+def test_commands_bash_cannot_parse_are_syntax_errors(text, expected):
+    assert found(text) == expected
+
+
+def test_a_missing_keyword_is_named():
+    [problem] = check_text("$ if true; then echo")
+    assert "`fi`" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "word"),
+    [
+        ("$ done", 0, "done"),
+        ("$ ls\n$ fi", 1, "fi"),
+        ("$ then echo x", 0, "then"),
+        ("$ ls; esac", 0, "esac"),
+        ("$ do echo", 0, "do"),
+        ("$ elif x", 0, "elif"),
+        ("$ else", 0, "else"),
+        ("$ }", 0, "}"),
+        ("$ echo a && fi", 0, "fi"),
+    ],
+)
+def test_stray_keywords_tree_sitter_accepts_are_reported(text, offset, word):
+    [problem] = check_text(text)
+    assert (problem.code, problem.offset) == (codes.STRAY_KEYWORD, offset)
+    assert f"`{word}`" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$ ls \\", [(codes.DANGLING_CONTINUATION, 0)]),
+        ("$ python -m venv \\\n  /x \\", [(codes.DANGLING_CONTINUATION, 1)]),
+        ("$ ls \\\\", []),  # an escaped backslash, not a continuation
+    ],
+)
+def test_a_dangling_backslash_at_the_end_of_the_block(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$ cat > f <<EOF\nnumpy", [(codes.UNTERMINATED_HEREDOC, 0)]),
+        ("$ cat <<'END'", [(codes.UNTERMINATED_HEREDOC, 0)]),
+        ("$ cat > f <<EOF\nnumpy\nEOF", []),
+    ],
+)
+def test_an_unterminated_here_document(text, expected):
+    assert found(text) == expected
+
+
+def test_an_unterminated_here_document_names_its_delimiter():
+    [problem] = check_text("$ cat <<'END'\nbody")
+    assert "`END`" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "instead"),
+    [
+        ("$ sbatch <batch script>", "<batch script>", "[batch-script]"),
+        ("$ module spider Python/<version>", "<version>", "[version]"),
+        ("$ mkdir /lunarc/nobackup/projects/<yourdir>", "<yourdir>", "[yourdir]"),
+        ("$ ls /proj/x/<user>/python", "<user>", "[username]"),
+        ("$ cd <dir>/x", "<dir>", "[dir]"),  # valid bash, but clearly a placeholder
+        ("$ cat <input.txt>", "<input.txt>", "[input.txt]"),
+    ],
+)
+def test_angle_bracket_placeholders_are_reported_as_placeholders(text, token, instead):
+    problems = check_text(text)
+    assert [p.code for p in problems] == [codes.ANGLE_PLACEHOLDER]
+    message = problems[0].message
+    assert f"`{token}`" in message
+    assert "redirection" in message
+    assert f"`{instead}`" in message
+    assert "`[username]`" in message  # names the project's convention
+
+
+def test_the_placeholder_message_follows_the_projects_convention():
+    [problem] = check_text("$ sbatch <script>", placeholder="{user}")
+    assert "`{script}`" in problem.message and "`{user}`" in problem.message
+
+
+def test_a_placeholder_and_another_error_are_both_reported():
+    assert found("$ sbatch <script> )") == [
+        (codes.ANGLE_PLACEHOLDER, 0),
+        (codes.SHELL_SYNTAX, 0),
+    ]
+
+
+def test_angle_brackets_in_a_here_document_body_are_file_content():
+    assert found("$ cat > f <<EOF\n<user>\nEOF") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (">>> import spacy (", [(codes.PYTHON_SYNTAX, 0)]),
+        (">>> for x in y:\n...   print(x)\n... print(2", [(codes.PYTHON_SYNTAX, 2)]),
+        (">>> x = 1\n>>> y = = 2", [(codes.PYTHON_SYNTAX, 1)]),
+        (">>> for x in y:", [(codes.PYTHON_SYNTAX, 0)]),  # the body is missing
+    ],
+)
+def test_python_repl_syntax_errors_carry_their_line(text, expected):
+    assert found(text) == expected
+
+
+def test_syntax_problems_say_what_to_do():
+    [problem] = check_text(">>> print('x'")
+    assert problem.message.startswith("Python cannot compile this statement")
