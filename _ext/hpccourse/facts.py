@@ -7,6 +7,8 @@
 - ``managers``: the environment-manager table (one column per cluster, then Scope);
 - ``docs``: a bullet list linking each center's documentation.
 
+``:class:`` adds classes to the generated node.
+
 Nodes are built directly: table values show as written, never as markup.
 """
 
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from .table import Table, TableError
@@ -102,7 +105,8 @@ class ClusterFacts(TableDirective):
 
     required_arguments = 1
     optional_arguments = 0
-    option_spec: ClassVar[dict[str, object]] = {}
+    # An option of its own also makes docutils report unknown options as such.
+    option_spec: ClassVar[dict[str, object]] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
         kind = self.arguments[0]
@@ -119,6 +123,7 @@ class ClusterFacts(TableDirective):
             return []
         for node in result:
             self.set_source_info(node)
+            node["classes"] += self.options.get("class", [])
         return result
 
 

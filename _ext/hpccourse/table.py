@@ -247,7 +247,7 @@ class Table:
         """
         if isinstance(cluster, str):
             cluster = self.cluster(cluster)
-        return _Expander(self, cluster, variables or {}, example).expand(text, line, ())
+        return _Expander(self, cluster, variables or {}, example, line).expand(text, line, ())
 
     def fact(self, cluster: Cluster | str, name: str, *, example: bool = False) -> str:
         """The cluster fact ``name``, placeholders expanded."""
@@ -335,8 +335,14 @@ class _Expander:
     """Placeholder expansion for one cluster, one ``{user}`` mode."""
 
     def __init__(
-        self, table: Table, cluster: Cluster, variables: Mapping[str, str], example: bool
+        self,
+        table: Table,
+        cluster: Cluster,
+        variables: Mapping[str, str],
+        example: bool,
+        top_line: int | None,
     ) -> None:
+        self.top_line = top_line  # the line of the text being expanded
         self.table = table
         self.cluster = cluster
         self.variables = variables
@@ -366,10 +372,11 @@ class _Expander:
         if name in self.table.placeholders:
             where = self.table.lines.get(("placeholders", name), line)
             return self.expand(self.table.placeholders[name], where, (*stack, name))
-        if name in DIRECTIVE_VARIABLES:
+        if name in DIRECTIVE_VARIABLES:  # the fix is in the .rst: name the command's line
+            via = f" (through {{{'}, {'.join(stack)}}})" if stack else ""
             raise self.table.error(
-                f"placeholder {{{name}}} has no value: give the directive a :{name}: option",
-                line,
+                f"placeholder {{{name}}}{via} has no value: give the directive a :{name}: option",
+                self.top_line,
             )
         raise self.table.error(
             f"placeholder {{{name}}} has no value for cluster {cluster.key!r} "
