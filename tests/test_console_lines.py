@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from hpccourse.console.lines import apply_prompt, classify, commands
 from hpccourse.console.model import LineKind
 
@@ -83,7 +82,7 @@ def test_a_trailing_backslash_continues_onto_the_next_line(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("$ for i in 1 2; do\n> echo $i\n> done\n1\n2", [K.PROMPT, K.PS2, K.PS2, K.OUTPUT, K.OUTPUT]),
+        ("$ for i in 1 2; do\n> echo $i\n> done\n1", [K.PROMPT, K.PS2, K.PS2, K.OUTPUT]),
         ("$ echo 'abc\n> def'\n> x", [K.PROMPT, K.PS2, K.OUTPUT]),
         ("$ ls |\n> wc -l", [K.PROMPT, K.PS2]),
         ("$ ls\n> not a continuation", [K.PROMPT, K.OUTPUT]),  # `ls` is complete

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from hpccourse.console import codes
 from hpccourse.console.check import check_text
 

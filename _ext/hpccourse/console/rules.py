@@ -61,7 +61,7 @@ _WRAPPERS = frozenset({"command", "builtin", "time", "exec", "nohup", "srun"})
 
 _USER_WORD = r"(?:your[-_]?)?user(?:[-_]?name)?|uid"
 _BRACKETED_USER = re.compile(
-    rf"<(?:{_USER_WORD})>|\{{(?:{_USER_WORD})\}}|\[(?:{_USER_WORD})\]", re.IGNORECASE
+    rf"<(?:{_USER_WORD})>|(?<!\$)\{{(?:{_USER_WORD})\}}|\[(?:{_USER_WORD})\]", re.IGNORECASE
 )
 _BARE_USER = re.compile(r"(?<![$\w{])USERNAME\b|(?<=/)USER(?=/|\s|$)")
 # A path segment: plain characters, or bracketed placeholder groups such as `[username]`.
@@ -371,7 +371,7 @@ class RuleChecker:
                 _PLAIN_NAME.match(name)
                 and name not in conventions
                 and not _BRACKETED_USER.fullmatch(name)
-                and not _BARE_USER.fullmatch(name)
+                and name not in ("USER", "USERNAME")
             ):
                 write = " or ".join(f"`{c}`" for c in conventions) or "the user placeholder"
                 problems.append(
