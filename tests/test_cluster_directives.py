@@ -8,6 +8,7 @@ in table values), ``test-cluster-bad`` (broken tables, picked by
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -402,3 +403,27 @@ def test_bad_directive_uses_are_reported_at_their_line(app):
     # The good directive on the same page, and the other page, still build.
     assert block_text(app, "snowy", "uppmax") == "$ interactive -M snowy"
     assert "A page without the table" in (app.outdir / "other.html").read_text()
+
+
+# ------------------------------------------------------------- dependencies
+
+
+@pytest.mark.sphinx("html", testroot="cluster-two", srcdir="cluster-two-dependency")
+def test_editing_the_table_rebuilds_the_pages_that_use_it_and_no_other(make_app, app_params):
+    args, kwargs = app_params
+    first = make_app(*args, **kwargs)
+    first.build()
+    table = Path(first.srcdir, "clusters.toml")
+    table.write_text(table.read_text().replace("naiss2024-22-1202", "naiss2025-22-9999"))
+    later = first.env.all_docs["index"] + 10_000_000  # after the first read, in microseconds
+    os.utime(table, ns=(later * 1000, later * 1000))
+    first.cleanup()  # one application at a time: it resets docutils' registries
+
+    second = make_app(*args, **kwargs)
+    read: list[str] = []
+    second.connect("source-read", lambda _app, docname, _source: read.append(docname))
+    second.build()
+    assert read == ["index"]
+    assert "0 added, 1 changed, 0 removed" in second.status.getvalue()
+    assert "naiss2025-22-9999" in (second.outdir / "index.html").read_text()
+    assert warnings_of(second) == ""

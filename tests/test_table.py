@@ -1,0 +1,335 @@
+"""The data table loader: records, lines, rendering, validation, caching (no Sphinx)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from hpccourse import table as table_module
+from hpccourse.table import TableError, index_lines, load_table
+
+ROOTS = Path(__file__).parent / "roots"
+TWO = ROOTS / "test-cluster-two" / "clusters.toml"
+THREE = ROOTS / "test-cluster-three" / "clusters.toml"
+BAD = ROOTS / "test-cluster-bad" / "tables"
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of ``path`` that is exactly ``text``."""
+    return path.read_text().splitlines().index(text) + 1
+
+
+def write(tmp_path: Path, text: str, name: str = "clusters.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def base_text() -> str:
+    """A valid one-cluster table (the one the broken tables differ from)."""
+    return (BAD / "good.toml").read_text()
+
+
+# ------------------------------------------------------------------ records
+
+
+def test_clusters_keep_the_table_order_and_their_facts():
+    table = load_table(TWO)
+    assert table.source == str(TWO.resolve())
+    assert table.cluster_keys == ("uppmax", "hpc2n")
+    uppmax, hpc2n = table.clusters
+    assert (uppmax.key, uppmax.label, uppmax.center, uppmax.cluster) == (
+        "uppmax",
+        "UPPMAX",
+        "UPPMAX",
+        "Rackham",
+    )
+    assert uppmax.storage_root == "/proj/r-py-jl-m-rackham"
+    assert uppmax.user_path == "{storage_root}/{user}"  # as written: expand() fills it in
+    assert hpc2n.pip_flags == "--no-cache-dir --no-build-isolation"
+    assert hpc2n.modules["python"] == (
+        "GCC/12.3.0",
+        "Python/3.11.3",
+        "SciPy-bundle/2023.07",
+        "matplotlib/3.7.2",
+    )
+    assert uppmax.managers == {"conda": "Recommended", "venv": "OK"}
+    assert uppmax.facts["python_banner"].startswith("Python 3.11.8")
+    assert uppmax.workshop_storage is True
+    assert table.managers == {"conda": "Language agnostic", "venv": "Python only"}
+
+
+def test_every_section_key_and_element_has_its_line():
+    table = load_table(TWO)
+    uppmax = table.cluster("uppmax")
+    assert uppmax.line == line_of(TWO, "[clusters.uppmax]")
+    assert uppmax.line_of("allocation") == line_of(TWO, 'allocation = "naiss2024-22-1202"')
+    assert uppmax.line_of("modules.gpu") == line_of(TWO, 'gpu = ["python/3.9.5"]')
+    step = table.steps["write-requirements"]
+    assert step.line_of() == line_of(TWO, "[steps.write-requirements]")
+    assert step.line_of("commands") == line_of(TWO, "[steps.write-requirements]") + 1
+    # A multi-line array: the element's own line, not the key's.
+    assert step.line_of("commands[0]") == line_of(TWO, '    """cat > requirements.txt <<\'EOF\'')
+    edit = table.steps["edit"]
+    assert edit.line_of("override.uppmax[0]") == line_of(TWO, 'uppmax = ["vim requirements.txt"]')
+    assert table.steps["snowy"].line_of("skip.hpc2n") == line_of(
+        TWO, 'hpc2n = "Kebnekaise has no Snowy partition."'
+    )
+
+
+def test_records_are_frozen_and_picklable():
+    table = load_table(TWO)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        table.clusters[0].label = "X"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        table.steps["edit"] = table.steps["snowy"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        table.clusters[0].modules["python"] = ()  # type: ignore[index]
+    assert pickle.loads(pickle.dumps(table)) == table
+
+
+def test_cluster_for_label_matches_label_center_or_cluster_in_any_case():
+    table = load_table(TWO)
+    assert table.cluster_for_label("UPPMAX").key == "uppmax"
+    assert table.cluster_for_label("rackham").key == "uppmax"
+    assert table.cluster_for_label(" Kebnekaise ").key == "hpc2n"
+    assert table.cluster_for_label("hpc2n").key == "hpc2n"
+    assert table.cluster_for_label("Tetralith") is None
+
+
+def test_every_module_of_a_cluster_is_known():
+    table = load_table(TWO)
+    assert table.cluster("uppmax").all_modules == {"python/3.11.8", "python/3.9.5"}
+    assert table.modules_by_cluster()["hpc2n"] == frozenset(
+        {"GCC/12.3.0", "Python/3.11.3", "SciPy-bundle/2023.07", "matplotlib/3.7.2"}
+    )
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def test_render_fills_placeholders_and_module_sets():
+    table = load_table(TWO)
+    loaded = table.render("load-python", "hpc2n")
+    assert loaded.commands == (
+        "module load GCC/12.3.0 Python/3.11.3 SciPy-bundle/2023.07 matplotlib/3.7.2",
+    )
+    assert loaded.env is None and loaded.prompt == "$ "
+    created = table.render("create-venv", "uppmax", {"venv": "vpyenv"})
+    assert created.commands == (
+        "python -m venv --system-site-packages /proj/r-py-jl-m-rackham/[username]/python/vpyenv",
+    )
+    assert created.examples == (
+        "python -m venv --system-site-packages /proj/r-py-jl-m-rackham/sven/python/vpyenv",
+    )
+    assert created.data_line == line_of(
+        TWO, 'commands = ["python -m venv {venv_flags} {venv_path}"]'
+    )
+    assert created.data_source == str(TWO.resolve())
+
+
+def test_an_empty_value_swallows_the_space_before_it():
+    table = load_table(TWO)
+    assert table.render("install", "uppmax", {"venv": "v"}).commands == (
+        "pip install spacy seaborn",
+    )
+
+
+def test_in_env_steps_get_the_environment_prompt():
+    table = load_table(TWO)
+    rendered = table.render("install", "hpc2n", {"venv": "Example-gpu"})
+    assert rendered.env == "Example-gpu"
+    assert rendered.prompt == "(Example-gpu) $ "
+    with pytest.raises(TableError) as error:
+        table.render("install", "hpc2n", {})
+    assert error.value.line == line_of(TWO, "[steps.install]") + 2
+    assert ":venv:" in error.value.message
+
+
+def test_override_skip_and_only_choose_per_cluster():
+    table = load_table(TWO)
+    assert table.render("edit", "uppmax").commands == ("vim requirements.txt",)
+    assert table.render("edit", "uppmax").data_line == line_of(
+        TWO, 'uppmax = ["vim requirements.txt"]'
+    )
+    assert table.render("edit", "hpc2n").commands == ("nano requirements.txt",)
+    skipped = table.render("snowy", "hpc2n")
+    assert not skipped.applies and skipped.reason == "Kebnekaise has no Snowy partition."
+    elsewhere = table.render("load-gpu", "hpc2n")
+    assert not elsewhere.applies and elsewhere.reason == "Only UPPMAX has this GPU exercise."
+    assert elsewhere.commands == ()
+
+
+def test_a_cluster_fact_overrides_a_placeholder_entry():
+    table = load_table(THREE)
+    rendered = table.render("activate-venv", "cosmos", {"venv": "vpyenv"})
+    assert rendered.commands == ("source ~/my_venvs/vpyenv/bin/activate",)
+    assert rendered.examples == ()  # no user name in it
+    assert table.cluster("cosmos").workshop_storage is False
+
+
+def test_braces_for_the_shell_are_left_alone(tmp_path):
+    text = base_text().replace(
+        'commands = ["python -m venv {venv_flags} {venv_path}"]',
+        "commands = [\"echo ${HOME} {{literal}} && awk '{print $1}' {storage_root}\"]",
+    )
+    table = load_table(write(tmp_path, text))
+    assert table.render("create-venv", "one", {"venv": "v"}).commands == (
+        "echo ${HOME} {literal} && awk '{print $1}' /proj/one",
+    )
+
+
+def test_unknown_step_is_an_error_naming_the_known_ones():
+    with pytest.raises(TableError, match=r"no step 'nope' \(steps: load-python, "):
+        load_table(TWO).render("nope", "uppmax")
+
+
+# --------------------------------------------------------------- validation
+
+BROKEN = {
+    # file in test-cluster-bad/tables: (text of the line named, start of the message)
+    "malformed.toml": ('label = "One', "malformed TOML: "),
+    "unknown-cluster-only.toml": ('only = ["snowy"]', "step 'create-venv': unknown cluster"),
+    "unknown-cluster-override.toml": ('snowy = ["true"]', "step 'create-venv': unknown cluster"),
+    "unknown-cluster-skip.toml": ('snowy = "No Snowy here."', "step 'create-venv': unknown"),
+    "no-value.toml": (
+        'commands = ["python -m venv {nowhere} {venv_path}"]',
+        "placeholder {nowhere} has no value for cluster 'one'",
+    ),
+    "no-command.toml": ("[steps.create-venv]", "step 'create-venv' has no command for cluster"),
+    "missing-fact.toml": ("[clusters.one]", "cluster 'one' lacks the required fact 'allocation'"),
+    "missing-modules.toml": ("[clusters.one]", "cluster 'one' lacks the required table"),
+    "cycle.toml": (
+        'venv_path = "{base}/python/{venv}"',
+        "placeholder cycle: venv_path -> base -> venv_path",
+    ),
+    "wrong-type.toml": ('in_env = "yes"', "steps.create-venv.in_env must be true or false"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_each_broken_table_names_its_file_and_line(name):
+    path = BAD / name
+    line_text, message = BROKEN[name]
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert error.value.source == str(path.resolve())
+    assert error.value.line == line_of(path, line_text)
+    assert error.value.message.startswith(message)
+    assert str(error.value) == f"{path.resolve()}:{error.value.line}: {error.value.message}"
+
+
+def test_the_table_the_broken_ones_differ_from_loads():
+    assert load_table(BAD / "good.toml").cluster_keys == ("one",)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("[placeholders]", "[placeholder]"), "unknown table [placeholder]"),
+        (('example_user = "sven"', 'example_user = "sven"\nuser = "x"'), "'user' is a reserved"),
+        (('docs_url = "https://', 'docs_url = "javascript://'), "docs_url must be an http(s)"),
+        (("explain = true", "explain = true\ncomands = []"), "unknown field 'comands'"),
+        (('label = "One"', "label = 1"), "clusters.one.label must be a string, not an integer"),
+        (('python = ["python/3.11.8"]', 'python = "python/3.11.8"'), "must be an array"),
+        (("explain = true", 'explain = true\nonly = ["one"]\n[steps.b]\ncommands = ["b"]'), ""),
+    ],
+)
+def test_other_mistakes_are_located(tmp_path, change, message):
+    old, new = change
+    text = base_text()
+    assert old in text
+    path = write(tmp_path, text.replace(old, new, 1))
+    if not message:  # the control: a valid change loads
+        load_table(path)
+        return
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert message in error.value.message
+    assert error.value.line is not None and error.value.line > 0
+
+
+def test_only_without_a_reason_elsewhere_is_an_error(tmp_path):
+    one = base_text()
+    cluster = one[one.index("[clusters.one]") : one.index("# ----")]
+    two = cluster.replace("clusters.one", "clusters.two")
+    text = one.replace("# ----", two + "# ----", 1)
+    text = text.replace("explain = true", 'explain = true\nonly = ["two"]')
+    path = write(tmp_path, text)
+    with pytest.raises(TableError, match="give an 'elsewhere' reason") as error:
+        load_table(path)
+    assert error.value.line == line_of(path, 'only = ["two"]')
+
+
+def test_a_missing_file_is_a_table_error(tmp_path):
+    with pytest.raises(TableError, match="cannot read the data table"):
+        load_table(tmp_path / "nowhere.toml")
+
+
+# ------------------------------------------------------------------ caching
+
+
+def test_the_table_is_parsed_once_per_version_of_the_file(tmp_path, monkeypatch):
+    path = write(tmp_path, base_text())
+    calls: list[str] = []
+    real_load = table_module._load
+
+    def counting_load(source: str):
+        calls.append(source)
+        return real_load(source)
+
+    monkeypatch.setattr(table_module, "_load", counting_load)
+    first = load_table(path)
+    assert load_table(path) is first
+    assert load_table(str(path)) is first
+    assert len(calls) == 1
+    path.write_text(base_text().replace("one-2024-1", "one-2024-2"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load_table(path).cluster("one").allocation == "one-2024-2"
+    assert len(calls) == 2
+
+
+def test_a_broken_table_is_also_parsed_once(tmp_path, monkeypatch):
+    path = write(tmp_path, (BAD / "cycle.toml").read_text())
+    calls: list[str] = []
+    real_load = table_module._load
+    monkeypatch.setattr(table_module, "_load", lambda s: calls.append(s) or real_load(s))
+    for _ in range(3):
+        with pytest.raises(TableError, match="cycle"):
+            load_table(path)
+    assert len(calls) == 1
+
+
+# ------------------------------------------------------------ line indexing
+
+
+def test_index_lines_skips_string_bodies_and_reads_quoted_and_inline_keys():
+    text = "\n".join(
+        [
+            "# comment = 1",  # 1
+            "[a]",  # 2
+            'x = """',  # 3
+            "y = 2",  # 4: inside a string, not a key
+            '"""',  # 5
+            '"quoted.key" = 1',  # 6
+            "z = { p = 1, q = [",  # 7
+            "  'e0', # comment",  # 8
+            "  '''e1''' ] }",  # 9
+            "[a.'b c']",  # 10
+            "w.v = 3",  # 11
+        ]
+    )
+    lines = index_lines(text)
+    assert lines[("a",)] == 2
+    assert lines[("a", "x")] == 3
+    assert ("a", "y") not in lines
+    assert lines[("a", "quoted.key")] == 6
+    assert lines[("a", "z", "p")] == 7
+    assert lines[("a", "z", "q", "0")] == 8
+    assert lines[("a", "z", "q", "1")] == 9
+    assert lines[("a", "b c")] == 10
+    assert lines[("a", "b c", "w", "v")] == 11
