@@ -1,0 +1,157 @@
+"""Real-browser fixtures: the site built once, served on 127.0.0.1, one chromium.
+
+Playwright (PyPI) drives Debian's chromium; it never downloads a browser. Where
+no chromium is found the browser tests are skipped with how to install it,
+except under ``CI=true``, where a missing browser fails them.
+
+Every page opened through the ``page`` fixture is guarded: a request to any
+host but 127.0.0.1 is blocked and fails the test, as does an error on the
+browser console. A failed test leaves a screenshot in ``test-results/browser/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from browserkit import Browsing
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-results" / "browser"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INSTALL_HINT = (
+    "install Debian's chromium (`sudo apt-get install chromium`, as .ci/run does) "
+    "or set CHROMIUM=/path/to/chromium; never `playwright install`"
+)
+
+
+def in_ci() -> bool:
+    """CI sets CI=true: there a missing browser is a failure, not a skip."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def find_chromium() -> str | None:
+    """The chromium to drive: $CHROMIUM, else `chromium` on PATH, else Debian's."""
+    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _no_browser(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true): {INSTALL_HINT}", pytrace=False)
+    pytest.skip(f"{reason}: {INSTALL_HINT}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep each phase's report on the item, so fixtures know if the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course site built from the working tree, once per session."""
+    out = tmp_path_factory.mktemp("site")
+    html = out / "html"
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / "doctrees")]
+    result = subprocess.run(
+        [*command, str(ROOT), str(html)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"the site did not build:\n{result.stderr}", pytrace=False)
+    return html
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """No access log on the test's output."""
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1, on a free port, by a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless chromium for the whole session."""
+    executable = find_chromium()
+    if executable is None:
+        _no_browser("no chromium found")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browsing(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Browsing]:
+    """Guarded browser contexts for one test; a screenshot of each page if it fails."""
+    browsing = Browsing(browser)
+    yield browsing
+    report = getattr(request.node, "report_call", None)
+    problems = browsing.guard.problems()
+    if report is not None and report.failed:
+        _screenshot(browsing, request.node.nodeid)
+        for problem in problems:
+            print(problem)
+    for context in browsing.contexts:
+        context.close()
+    if problems and report is not None and report.passed:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _screenshot(browsing: Browsing, nodeid: str) -> None:
+    """Save every open page of the failed test beside the test output."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", nodeid)
+    pages = [p for c in browsing.contexts for p in c.pages]
+    for i, page in enumerate(pages):
+        path = SCREENSHOTS / f"{name}-{i}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except Exception as error:  # a crashed page must not hide the test's failure
+            print(f"no screenshot of page {i}: {error}")
+        else:
+            print(f"screenshot: {path}")
+
+
+@pytest.fixture
+def page(browsing: Browsing) -> Page:
+    """A guarded page in a fresh browser context."""
+    return browsing.new_context().new_page()
