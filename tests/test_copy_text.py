@@ -1,0 +1,115 @@
+"""What the copy button copies from a generated block: exactly the commands.
+
+Runs sphinx-copybutton's own ``copybutton_funcs.js`` under node, with the
+arguments the built site's ``copybutton.js`` passes it (from the project's
+``conf.py`` settings), on the text of each generated ``<pre>`` in the HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import runpy
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import sphinx_copybutton
+from docutils import nodes
+from hpccourse.table import load_table
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCS = Path(sphinx_copybutton.__file__).parent / "_static" / "copybutton_funcs.js"
+NODE = shutil.which("node")
+
+
+def copybutton_settings() -> dict[str, object]:
+    """The project's copybutton_* settings, read from its conf.py."""
+    conf = runpy.run_path(str(ROOT / "conf.py"))
+    return {k: v for k, v in conf.items() if k.startswith("copybutton_")}
+
+
+def pre_texts(page: str) -> list[str]:
+    """The text a browser shows for each console ``<pre>`` of ``page``."""
+    blocks = re.findall(
+        r'<div class="highlight-console notranslate"><div class="highlight"><pre>(.*?)</pre>',
+        page,
+        flags=re.DOTALL,
+    )
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+
+
+def copy_texts(built_js: str, texts: list[str], tmp_path: Path) -> list[str]:
+    """Run the real formatCopyText on each text, with the built site's arguments."""
+    call = re.search(r"return formatCopyText\(text, (.*)\)\s*$", built_js, flags=re.MULTILINE)
+    assert call, "the built copybutton.js no longer calls formatCopyText(text, ...)"
+    shutil.copy(FUNCS, tmp_path / "copybutton_funcs.mjs")
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    (tmp_path / "run.mjs").write_text(
+        'import { readFileSync } from "node:fs";\n'
+        'import { formatCopyText } from "./copybutton_funcs.mjs";\n'
+        'const texts = JSON.parse(readFileSync(process.argv[2], "utf8"));\n'
+        f"const copied = texts.map((text) => formatCopyText(text, {call.group(1)}));\n"
+        "process.stdout.write(JSON.stringify(copied));\n"
+    )
+    result = subprocess.run(
+        [NODE, str(tmp_path / "run.mjs"), str(tmp_path / "texts.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout)
+
+
+def venv_option(block: nodes.literal_block) -> dict[str, str]:
+    """The ``:venv:`` of the directive that made ``block`` (read from its .rst)."""
+    lines = Path(block.source).read_text().splitlines()[block.line :]
+    for line in lines:
+        if not line.startswith("   :"):
+            return {}
+        if line.startswith("   :venv: "):
+            return {"venv": line.split(":venv:", 1)[1].strip()}
+    return {}
+
+
+def expected_copy(table, block: nodes.literal_block) -> str:
+    """The commands of the block's step, from the table (plus lines typed at ``>>>``)."""
+    variables = venv_option(block)
+    rendered = table.render(block["hpc_step"], block["hpc_cluster"], variables)
+    typed_in_python = [line[4:] for line in rendered.output if line.startswith(">>> ")]
+    return "\n".join([*rendered.commands, *typed_in_python])
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed: cannot run copybutton's JS")
+@pytest.mark.sphinx("html", testroot="cluster-two", srcdir="cluster-two-copy")
+def test_copy_button_copies_exactly_the_commands(make_app, app_params, tmp_path):
+    args, kwargs = app_params
+    overrides = copybutton_settings()
+    assert overrides["copybutton_prompt_is_regexp"] is True
+    overrides["extensions"] = ["hpccourse", "sphinx_copybutton"]
+    app = make_app(*args, **{**kwargs, "confoverrides": overrides})
+    app.build()
+
+    blocks = list(app.env.get_doctree("index").findall(nodes.literal_block))
+    texts = pre_texts((app.outdir / "index.html").read_text())
+    assert len(texts) == len(blocks) > 10
+    for block, text in zip(blocks, texts, strict=True):
+        assert text.rstrip("\n") == block.astext()
+
+    built_js = (app.outdir / "_static" / "copybutton.js").read_text()
+    copied = dict(zip(blocks, copy_texts(built_js, texts, tmp_path), strict=True))
+    table = load_table(Path(app.srcdir, "clusters.toml"))
+    for block, text in copied.items():
+        assert text == expected_copy(table, block), (block["hpc_step"], block["hpc_cluster"])
+
+    by_step = {(b["hpc_step"], b["hpc_cluster"]): text for b, text in copied.items()}
+    # Here-document body kept, prompts gone, output left out.
+    assert by_step[("write-requirements", "uppmax")] == (
+        "cat > requirements.txt <<'EOF'\nnumpy==1.22.3\npandas==1.4.2\nEOF"
+    )
+    assert by_step[("list", "hpc2n")] == "pip list --local"
+    assert by_step[("export", "uppmax")] == "pip freeze > requirements.txt\ncat requirements.txt"
+    assert by_step[("install", "uppmax")] == "pip install spacy seaborn"
