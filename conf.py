@@ -76,3 +76,37 @@ spelling_ignore_importable_modules = False
 spelling_ignore_pypi_package_names = False
 spelling_ignore_contributor_names = False
 # --- end of spelling gate ------------------------------------------------------
+
+# --- Link checking (`make linkcheck`; Sphinx's linkcheck builder) -------------
+# The lesson links to the centers' documentation, a few tutorials and a video.
+# A slow documentation server gets 20 s and one more try; a 429 is retried
+# after its Retry-After for up to 5 minutes. Timeouts, broken links and
+# redirects not accepted below fail the run (-W).
+linkcheck_timeout = 20
+linkcheck_retries = 2
+linkcheck_workers = 5
+linkcheck_rate_limit_timeout = 300.0
+linkcheck_report_timeouts_as_broken = False  # reported as "timeout"; they still fail
+# Anchors are checked, except on sites that draw them with JavaScript (the
+# anchor is not in the HTML the checker downloads).
+linkcheck_anchors = True
+linkcheck_anchors_ignore_for_url = [
+    r"https://github\.com/.+",  # rendered READMEs and files: anchors made by JavaScript
+]
+# Redirects we accept (source -> target); any other redirect is a warning, so
+# a moved page is noticed and its link updated.
+linkcheck_allowed_redirects = {
+    # Read the Docs sends a project's root to its default language and version.
+    r"https://[\w-]+\.readthedocs\.io/?": r"https://[\w-]+\.readthedocs\.io/en/[\w.-]+/",
+    # UPPMAX's documentation answers on https only.
+    r"http://docs\.uppmax\.uu\.se/.*": r"https://docs\.uppmax\.uu\.se/.*",
+}
+# Addresses not checked at all, each with its reason (a test checks there is one).
+LINKCHECK_IGNORE_REASONS = {
+    r"http://127\.0\.0\.1(:\d+)?/.*": "the teacher's own live preview (make livehtml)",
+    r"https://(youtu\.be|(www\.)?youtube\.com)/.*": (
+        "YouTube answers automated clients with a consent page or 429, never the video"
+    ),
+}
+linkcheck_ignore = list(LINKCHECK_IGNORE_REASONS)
+# --- end of link checking -----------------------------------------------------
