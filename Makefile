@@ -12,16 +12,22 @@ BUILDDIR    := _build
 # One doctree cache for every builder, so checks reuse what html has read.
 DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
+# `make livehtml`: the live preview, on this machine only.
+LIVEHTML_HOST := 127.0.0.1
+LIVEHTML_PORT ?= 8000
 # The diagram library the site serves itself (never from a CDN): see README.md.
 MERMAID_VERSION ?= 11.12.1
 MERMAID_DIR     := _static/mermaid
 
 .PHONY: help venv html consolecheck test pytest clean mermaid
+.PHONY: linkcheck livehtml
 
 help:
 	@echo "make html          build the site into $(BUILDDIR)/html (creates $(VENV) if needed)"
 	@echo "make test          run the test suite and check every console block"
 	@echo "make consolecheck  check every console block: $(BUILDDIR)/consolecheck/output.txt"
+	@echo "make livehtml      preview at http://$(LIVEHTML_HOST):$(LIVEHTML_PORT)/, rebuilt on each save"
+	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
 	@echo "make clean         remove $(BUILDDIR)"
 	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
 
@@ -43,6 +49,20 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: pytest consolecheck
+
+# Every external link; settings in conf.py's "Link checking" block. Not part of
+# `make test`: it needs the internet (CI runs it weekly).
+linkcheck: $(STAMP)
+	$(SPHINXBUILD) -b linkcheck -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
+
+# Serve the site and rebuild it on each save, data table and diagrams included.
+# Warnings are shown, not fatal, so a half-edited lesson still previews.
+livehtml: $(STAMP)
+	$(BIN)/sphinx-autobuild -b html -d $(BUILDDIR)/doctrees-livehtml -n --keep-going \
+		--host $(LIVEHTML_HOST) --port $(LIVEHTML_PORT) \
+		--watch clusters.toml --watch diagrams \
+		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
+		. $(BUILDDIR)/livehtml
 
 clean:
 	rm -rf $(BUILDDIR)
