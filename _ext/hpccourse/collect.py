@@ -15,8 +15,10 @@ A block is skipped when it (or a container around it) carries
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
@@ -59,23 +61,25 @@ def _ancestors(node: nodes.Node) -> Iterator[nodes.Element]:
         parent = parent.parent
 
 
-def _previous_sibling(node: nodes.Node) -> nodes.Node | None:
-    parent = node.parent
-    if parent is None:
-        return None
-    index = parent.index(node)
-    return parent[index - 1] if index > 0 else None
+def skip_targets(doctree: nodes.document) -> set[int]:
+    """Ids of the nodes right after a ``.. consolecheck: skip`` comment (one pass)."""
+    targets: set[int] = set()
+    for comment in doctree.findall(nodes.comment):
+        if SKIP_COMMENT.match(comment.astext()) and comment.parent is not None:
+            following = comment.next_node(descend=False, siblings=True, ascend=False)
+            if following is not None:
+                targets.add(id(following))
+    return targets
 
 
-def is_skipped(node: nodes.Element) -> bool:
-    """Whether the author asked for this block (or a container of it) not to be checked."""
+def is_skipped(node: nodes.Element, targets: set[int]) -> bool:
+    """Whether the author asked for this block (or a container of it) not to be checked:
+    ``:consolecheck: skip`` on it, or a skip comment right before it or a container of it
+    (``targets``, from :func:`skip_targets`)."""
     for current in (node, *_ancestors(node)):
         if isinstance(current, _SCOPES):
             return False
-        if isinstance(current, nodes.Element) and current.get("hpc_consolecheck") == "skip":
-            return True
-        before = _previous_sibling(current)
-        if isinstance(before, nodes.comment) and SKIP_COMMENT.match(before.astext()):
+        if current.get("hpc_consolecheck") == "skip" or id(current) in targets:
             return True
     return False
 
@@ -114,6 +118,7 @@ def tab_cluster(node: nodes.Node, cluster_for_label: ClusterLookup) -> str | Non
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def _relative(path: str | None, srcdir: Path) -> str:
     """``path`` relative to the source folder when inside it (posix), else as is."""
     if not path:
@@ -132,63 +137,59 @@ def _literal_line(node: nodes.literal_block) -> int:
     return node.line or 0
 
 
-def _literal_language(node: nodes.literal_block, default_language: str) -> str:
-    return str(node.get("language") or default_language)
+@dataclass
+class _Collector:
+    """What every block of one document shares while it is collected."""
 
+    docname: str
+    srcdir: Path
+    languages: frozenset[str]
+    cluster_for_label: ClusterLookup
+    skip_targets: set[int]
 
-def _from_literal(
-    node: nodes.literal_block,
-    docname: str,
-    srcdir: Path,
-    languages: frozenset[str],
-    default_language: str,
-    cluster_for_label: ClusterLookup,
-) -> Block | None:
-    """A Block for a literal block that is a console block, else None."""
-    text = node.astext()
-    language = _literal_language(node, default_language)
-    generated = node.get("hpc_cluster")
-    if not generated and language not in languages and not has_shell_prompt(text):
-        return None
-    data_source = node.get("hpc_data_source")
-    data_line = node.get("hpc_data_line")
-    return Block(
-        docname=docname,
-        source=_relative(node.source, srcdir),
-        line=(node.line or 0) if generated else _literal_line(node),
-        language=language,
-        text=text,
-        cluster=generated or tab_cluster(node, cluster_for_label),
-        data_source=_relative(data_source, srcdir) if data_source else None,
-        data_line=int(data_line) if data_line else None,
-        step=node.get("hpc_step"),
-        skip=is_skipped(node),
-    )
+    def literal(self, node: nodes.literal_block, default_language: str) -> Block | None:
+        """A Block for a literal block that is a console block, else None."""
+        text = node.astext()
+        language = str(node.get("language") or default_language)
+        generated = node.get("hpc_cluster")
+        if not generated and language not in self.languages and not has_shell_prompt(text):
+            return None
+        data_source = node.get("hpc_data_source")
+        data_line = node.get("hpc_data_line")
+        return Block(
+            docname=self.docname,
+            source=_relative(node.source, self.srcdir),
+            line=(node.line or 0) if generated else _literal_line(node),
+            language=language,
+            text=text,
+            cluster=generated or tab_cluster(node, self.cluster_for_label),
+            data_source=_relative(data_source, self.srcdir) if data_source else None,
+            data_line=int(data_line) if data_line else None,
+            step=node.get("hpc_step"),
+            skip=is_skipped(node, self.skip_targets),
+        )
 
+    def prompt(self, node: nodes.raw) -> Block:
+        """A Block for a ``prompt`` block, from what :mod:`hpccourse.prompt` recorded.
 
-def _from_prompt(
-    node: nodes.raw, docname: str, srcdir: Path, cluster_for_label: ClusterLookup
-) -> Block:
-    """A Block for a ``prompt`` block, from what :mod:`hpccourse.prompt` recorded.
-
-    Its text is shown as readers see it: the prompt drawn before each statement,
-    unless ``:modifiers: auto`` (the text then holds its prompts already).
-    """
-    language = str(node["hpc_prompt_language"])
-    prompts = tuple(str(p) for p in node.get("hpc_prompt_prompts", ()))
-    text = str(node.get("hpc_prompt_text", node.rawsource))
-    if prompts and "auto" not in node.get("hpc_prompt_modifiers", ()):
-        text = apply_prompt(text, prompts[0], language)
-    return Block(
-        docname=docname,
-        source=_relative(node.source, srcdir),
-        line=int(node.get("hpc_content_line") or node.line or 0),
-        language=language,
-        text=text,
-        prompts=prompts,
-        cluster=tab_cluster(node, cluster_for_label),
-        skip=is_skipped(node),
-    )
+        Its text is shown as readers see it: the prompt drawn before each statement,
+        unless ``:modifiers: auto`` (the text then holds its prompts already).
+        """
+        language = str(node["hpc_prompt_language"])
+        prompts = tuple(str(p) for p in node.get("hpc_prompt_prompts", ()))
+        text = str(node.get("hpc_prompt_text", node.rawsource))
+        if prompts and "auto" not in node.get("hpc_prompt_modifiers", ()):
+            text = apply_prompt(text, prompts[0], language)
+        return Block(
+            docname=self.docname,
+            source=_relative(node.source, self.srcdir),
+            line=int(node.get("hpc_content_line") or node.line or 0),
+            language=language,
+            text=text,
+            prompts=prompts,
+            cluster=tab_cluster(node, self.cluster_for_label),
+            skip=is_skipped(node, self.skip_targets),
+        )
 
 
 def _is_prompt_block(node: nodes.Node) -> bool:
@@ -219,17 +220,18 @@ def collect_blocks(
     directive or option has set (Sphinx's ``highlight_language``).
     ``cluster_for_label`` maps a tab label to a cluster key (or None).
     """
-    srcdir = Path(srcdir)
-    shell = frozenset(languages)
+    collector = _Collector(
+        docname, Path(srcdir), frozenset(languages), cluster_for_label, skip_targets(doctree)
+    )
     blocks: list[Block] = []
     language = default_language
     for node in doctree.findall(nodes.Element):
         if node.tagname == "highlightlang":
             language = str(node.get("lang") or default_language)
         elif isinstance(node, nodes.literal_block):
-            block = _from_literal(node, docname, srcdir, shell, language, cluster_for_label)
+            block = collector.literal(node, language)
             if block is not None:
                 blocks.append(block)
         elif _is_prompt_block(node):
-            blocks.append(_from_prompt(node, docname, srcdir, cluster_for_label))  # type: ignore[arg-type]
+            blocks.append(collector.prompt(node))  # type: ignore[arg-type]
     return blocks
