@@ -306,8 +306,8 @@ def test_table_values_with_markup_or_html_show_as_written(app):
     text = doctree.astext()
     # Tab labels, reasons, facts and explanation: every value as written.
     assert "**Snow** <b>y</b> |sub|" in [t.astext() for t in doctree.findall(SphinxTabsTab)]
-    assert "Skipped: **not** `here` |sub| <script>alert(1)</script>" in text
-    assert "Bad (*center*): **alloc** `x` |sub| <script>alert(1)</script>" in text
+    assert "Skipped: **not** `here` |sub| <script>alert(1)</script> 'quoted' -- \"x\"" in text
+    assert "Bad's (*center*): **alloc** `x` |sub| <script>alert(1)</script>" in text
     assert "is your *center* user name, for example source /p/*s*_/x/bin/activate." in text
 
 

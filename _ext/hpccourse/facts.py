@@ -22,11 +22,11 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from .table import Table, TableError
-from .tabs import TableDirective
+from .tabs import TableDirective, verbatim
 
 
 def _item(*children: nodes.Node) -> nodes.list_item:
-    return nodes.list_item("", nodes.paragraph("", "", *children))
+    return nodes.list_item("", verbatim(nodes.paragraph("", "", *children)))
 
 
 def _admonition(title: str, items: list[nodes.list_item]) -> nodes.admonition:
@@ -63,7 +63,7 @@ def storage(table: Table) -> list[nodes.Node]:
 
 
 def _entry(*children: nodes.Node) -> nodes.entry:
-    return nodes.entry("", nodes.paragraph("", "", *children))
+    return nodes.entry("", verbatim(nodes.paragraph("", "", *children)))
 
 
 def managers(table: Table) -> list[nodes.Node]:

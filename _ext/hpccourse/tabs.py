@@ -50,6 +50,12 @@ def rst_escape(text: str) -> str:
     return escaped
 
 
+def verbatim(node: nodes.Element) -> nodes.Element:
+    """Keep table values as written: no typographic quotes in ``node``."""
+    node["support_smartquotes"] = False
+    return node
+
+
 class TableDirective(SphinxDirective):
     """Shared by the table's directives: find, load and depend on the table."""
 
@@ -122,7 +128,7 @@ class ClusterCommands(TableDirective):
     ) -> list[nodes.Node]:
         """The nodes in ``cluster``'s tab: the console block and its explanation."""
         if not item.applies:
-            return [nodes.paragraph(item.reason, item.reason)]
+            return [verbatim(nodes.paragraph(item.reason, item.reason))]
         text = console_text(item)
         block = nodes.literal_block(text, text)
         block["language"] = "console"
@@ -144,7 +150,7 @@ class ClusterCommands(TableDirective):
                 para += nodes.literal(example, example)
             para += nodes.Text(".")
             para.source, para.line = source, line
-            body.append(para)
+            body.append(verbatim(para))
         return body
 
     def tab_set(
