@@ -1,0 +1,60 @@
+"""The code-block/sourcecode/code override: Sphinx's output unchanged, one option more."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+
+ROOT = "test-consolecheck-codeblock"
+BODY = re.compile(r'<section id="code-blocks">.*?</section>', re.S)
+
+
+def build(make_app, rootdir: Path, srcdir: Path, text: str | None = None, **kwargs):
+    shutil.copytree(rootdir / ROOT, srcdir)
+    if text is not None:
+        (srcdir / "index.rst").write_text(text, encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, **kwargs)
+    app.build()
+    return app
+
+
+def body(app) -> str:
+    return BODY.search((Path(app.outdir) / "index.html").read_text(encoding="utf-8")).group(0)
+
+
+def test_html_is_identical_to_sphinx_own_directives(make_app, rootdir: Path, tmp_path) -> None:
+    stock = build(make_app, rootdir, tmp_path / "stock", confoverrides={"extensions": []})
+    ours = build(make_app, rootdir, tmp_path / "ours")
+    assert body(ours) == body(stock)
+    assert body(stock).count('<div class="highlight-') == 4
+
+
+def test_skip_option_changes_nothing_in_the_html(make_app, rootdir: Path, tmp_path) -> None:
+    plain = build(make_app, rootdir, tmp_path / "plain")
+    text = (rootdir / ROOT / "index.rst").read_text(encoding="utf-8")
+    marked = text.replace("   :caption:", "   :consolecheck: skip\n   :caption:")
+    marked = marked.replace("   :dedent: 2", "   :dedent: 2\n   :consolecheck: skip")
+    marked = marked.replace("   :number-lines:", "   :number-lines:\n   :consolecheck: skip")
+    skipped = build(make_app, rootdir, tmp_path / "skipped", marked)
+    assert body(skipped) == body(plain)
+    literals = list(skipped.env.get_doctree("index").findall(nodes.literal_block))
+    assert [n.get("hpc_consolecheck") for n in literals] == ["skip", "skip", "skip", None]
+    assert "consolecheck" not in skipped.warning.getvalue()
+
+
+def test_records_the_first_content_line(make_app, rootdir: Path, tmp_path) -> None:
+    app = build(make_app, rootdir, tmp_path / "lines")
+    literals = list(app.env.get_doctree("index").findall(nodes.literal_block))
+    assert [n["hpc_content_line"] for n in literals] == [10, 17, 22, 26]
+    assert [n.line for n in literals] == [4, 14, 19, 24]  # Sphinx's own: the directive
+
+
+def test_rejects_an_unknown_consolecheck_value(make_app, rootdir: Path, tmp_path) -> None:
+    text = "Bad\n===\n\n.. code-block:: console\n   :consolecheck: maybe\n\n   $ ls\n"
+    app = build(make_app, rootdir, tmp_path / "bad", text)
+    warnings = app.warning.getvalue()
+    assert "index.rst:4:" in warnings
+    assert 'invalid option value: (option: "consolecheck"' in warnings
