@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from hpccourse.console.check import check_document, check_text
 from hpccourse.console.lines import classify, commands, split_lines
 from hpccourse.console.model import Block, BlockResult, RuleContext
@@ -97,3 +101,20 @@ def test_check_document_of_any_blocks_gives_one_result_each(document):
 def test_check_document_with_an_empty_context(document):
     for result in check_document(document, RuleContext()):
         assert result.status in ("ok", "failed", "skipped")
+
+
+def test_the_core_runs_without_sphinx_or_docutils():
+    """Loaded as a package of its own, the core imports neither (benchmarks, a CLI)."""
+    package_parent = Path(__file__).resolve().parent.parent / "_ext" / "hpccourse"
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(package_parent)!r})\n"
+        "from console.check import check_document, check_text\n"
+        "from console.model import Block, RuleContext\n"
+        "assert check_text('$ done')[0].code == 'CC102'\n"
+        "check_document([Block('d', 'd.rst', 1, 'console', 'ls')], RuleContext())\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils'))\n"
+        "assert not bad, bad\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

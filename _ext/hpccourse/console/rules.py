@@ -30,7 +30,7 @@ from typing import Final
 
 from . import codes
 from .model import Block, Command, Line, LineKind, Problem, RuleContext
-from .syntax import _heredoc_rows
+from .syntax import heredoc_rows
 
 
 class _Unknown:
@@ -113,7 +113,7 @@ def _words(segment: str) -> list[str]:
 def simple_commands(command: Command) -> list[list[str]]:
     """The words of each simple command in a shell command (here-document bodies left out,
     leading ``VAR=value`` assignments and wrappers such as ``time`` dropped)."""
-    body, _ = _heredoc_rows(command.text)
+    body, _ = heredoc_rows(command.text)
     out: list[list[str]] = []
     for row, text in enumerate(command.text.split("\n")):
         if row in body:

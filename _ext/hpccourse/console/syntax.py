@@ -56,7 +56,7 @@ def placeholder_message(found: str, word: str, placeholder: str) -> str:
     )
 
 
-def _heredoc_rows(text: str) -> tuple[set[int], list[tuple[int, str]]]:
+def heredoc_rows(text: str) -> tuple[set[int], list[tuple[int, str]]]:
     """Rows of ``text`` that are here-document bodies, and the here-documents left open
     (row where each was opened, delimiter)."""
     body: set[int] = set()
@@ -175,7 +175,7 @@ def check_shell(command: Command, placeholder: str = "[username]") -> list[Probl
             )
         )
         text = text[:-1]
-    body, open_heredocs = _heredoc_rows(text)
+    body, open_heredocs = heredoc_rows(text)
     for row, delimiter in open_heredocs:
         problems.append(
             Problem(
