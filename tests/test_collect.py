@@ -133,7 +133,7 @@ def test_shell_prompt_recognises_the_prompts_courses_use() -> None:
         "output\n$ ls",
     ]:
         assert has_shell_prompt(line), line
-    for line in ["$HOME/bin", "echo $ x", "price: 5$", ">>> 1", "# comment"]:
+    for line in ["$HOME/bin", "echo $ x", "price: 5$", ">>> 1", "# comment", "   $ nested"]:
         assert not has_shell_prompt(line), line
 
 

@@ -30,9 +30,10 @@ from .console.model import Block
 SHELL_LANGUAGES = frozenset({"console", "shell-session", "bash", "sh", "shell", "pycon"})
 
 #: A line starting with a shell prompt: ``$ ``, ``(env) $ ``, ``[user@host ~]$ ``,
-#: ``user@host:~$ `` or HPC2N's ``b-an01 [~]$ ``.
+#: ``user@host:~$ `` or HPC2N's ``b-an01 [~]$ ``. At the line's very start, as the
+#: core reads prompts: an indented ``$ `` is text nested in an example (RST in RST).
 SHELL_PROMPT = re.compile(
-    r"""^[ \t]*
+    r"""^
     (?:\([^()\s]+\)[ \t]+)?
     (?:\[[^\]\n]*\] | [\w.-]+@[\w.-]+(?::[^\s$]*)? | [\w.-]+[ \t]+\[[^\]\n]*\])?
     \$(?:[ \t]|$)""",

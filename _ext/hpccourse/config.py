@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .collect import SHELL_LANGUAGES
+
 
 def setup(app: Sphinx) -> None:
     """Register the configuration values (``conf.py`` may override each)."""
@@ -15,7 +17,7 @@ def setup(app: Sphinx) -> None:
     # other language are checked when a line starts with a shell prompt.
     app.add_config_value(
         "consolecheck_languages",
-        ["console", "shell-session", "bash", "sh", "shell", "pycon"],
+        sorted(SHELL_LANGUAGES),
         "",
         types=frozenset({list, tuple}),
     )
