@@ -104,7 +104,9 @@ def _record(cls: type, **fields: object) -> Any:
 def _make_line(
     offset: int, kind: LineKind, raw: str, prompt: str = "", text: str = "", env: str | None = None
 ) -> Line:
-    return _record(Line, offset=offset, kind=kind, raw=raw, prompt=prompt, text=text, env=env)
+    line = _new(Line)
+    line.__dict__.update(offset=offset, kind=kind, raw=raw, prompt=prompt, text=text, env=env)
+    return line
 
 
 class _Shell:
