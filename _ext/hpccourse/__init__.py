@@ -13,17 +13,22 @@ Data flows one way: ``clusters.toml`` -> directives -> doctree -> builders.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-
-from . import choice, config, consolecheck, lesson, prompt, tabs
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Wire the parts; each part's own ``setup`` registers what it adds."""
+    """Wire the parts; each part's own ``setup`` registers what it adds.
+
+    The Sphinx-side modules are imported here, not at package import, so that
+    ``hpccourse.console`` (the checking core) loads without Sphinx.
+    """
+    from . import choice, config, consolecheck, lesson, prompt, tabs
+
     app.setup_extension("sphinx_tabs.tabs")
     app.setup_extension("sphinx-prompt")
     config.setup(app)
