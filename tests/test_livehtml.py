@@ -1,0 +1,116 @@
+"""``make livehtml``: the live preview rebuilds when a teacher edits the data table.
+
+Runs the real Makefile target on a copy of the project (so the edit never
+touches the working tree), on a free port of 127.0.0.1, and always stops it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_COPIED = shutil.ignore_patterns(
+    ".venv", ".git", "_build", "tests", "test-results", "node_modules", "__pycache__", ".*cache"
+)
+START_SECONDS = 180  # the first build of the whole site
+REBUILD_SECONDS = 90
+# A command of the data table that the lesson shows, and the teacher's edit.
+STEP_BEFORE = '[steps.list-packages]\ncommands = ["pip list"]'
+STEP_AFTER = '[steps.list-packages]\ncommands = ["pip list --verbose"]'
+EDITED_COMMAND = "pip list --verbose"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    """The page's text as a reader sees it (no tags: highlighting splits commands
+    into spans), or None while the server is not up or the page not built."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            page = response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+    return html.unescape(re.sub(r"<[^>]*>", "", page))
+
+
+def wait_for(url: str, wanted: str, seconds: float, log: Path) -> str:
+    """Poll ``url`` until its text contains ``wanted``; fail with the server's log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = fetch(url)
+        if text is not None and wanted in text:
+            return text
+        time.sleep(0.5)
+    pytest.fail(
+        f"{url} did not show {wanted!r} within {seconds} s; make livehtml said:\n"
+        + log.read_text(encoding="utf-8", errors="replace")[-3000:]
+    )
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """The project's sources in tmp_path, using the real virtual environment."""
+    copy = tmp_path / "site"
+    shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
+    # .venv/bin is the real one; the stamp says it is installed, so make
+    # goes straight to the target.
+    (copy / ".venv").mkdir()
+    (copy / ".venv" / "bin").symlink_to(ROOT / ".venv" / "bin")
+    (copy / ".venv" / ".installed").touch()
+    return copy
+
+
+@pytest.fixture
+def livehtml(project_copy: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """``make livehtml`` running in the copy: its address and its log."""
+    port = free_port()
+    log = tmp_path / "livehtml.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            ["make", "-C", str(project_copy), "livehtml", f"LIVEHTML_PORT={port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: make and its children
+        )
+    try:
+        yield f"http://127.0.0.1:{port}", log
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_livehtml_serves_the_site_and_rebuilds_after_a_data_table_edit(
+    livehtml: tuple[str, Path], project_copy: Path
+) -> None:
+    url, log = livehtml
+    page = f"{url}/isolated.html"
+    first = wait_for(page, "pip list", START_SECONDS, log)
+    assert EDITED_COMMAND not in first
+
+    table = project_copy / "clusters.toml"
+    text = table.read_text(encoding="utf-8")
+    assert text.count(STEP_BEFORE) == 1, "the data table no longer has the step this test edits"
+    table.write_text(text.replace(STEP_BEFORE, STEP_AFTER), encoding="utf-8")
+
+    wait_for(page, EDITED_COMMAND, REBUILD_SECONDS, log)
