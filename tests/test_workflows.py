@@ -1,0 +1,127 @@
+"""The repository's CI files: valid YAML, and every `make` target they call exists."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+CI_SCRIPT = ROOT / ".ci" / "run"
+# A rule line: `target other: prerequisites` (not a `VAR := value` assignment).
+RULE = re.compile(r"^([A-Za-z0-9_.-]+(?:[ \t]+[A-Za-z0-9_.-]+)*)[ \t]*:(?![=:])", re.MULTILINE)
+
+
+def makefile_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return {target for line in RULE.findall(text) for target in line.split()}
+
+
+def make_targets_called(script: str) -> list[str]:
+    """The targets of each `make ...` command in a shell script (no options or VAR=x)."""
+    targets = []
+    for line in script.splitlines():
+        line = line.split("#", 1)[0]
+        for command in re.split(r"&&|\|\||;|\|", line):
+            words = shlex.split(command)
+            if not words or words[0] != "make":
+                continue
+            args = iter(words[1:])
+            for word in args:
+                if word in {"-C", "-f", "-j"}:
+                    next(args, None)  # the option's value
+                elif not word.startswith("-") and "=" not in word:
+                    targets.append(word)
+    return targets
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path.name}: not a YAML mapping"
+    return data
+
+
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    """The `on:` mapping (YAML 1.1 reads a bare `on` key as True)."""
+    on = workflow.get("on", workflow.get(True))
+    return on if isinstance(on, dict) else {name: None for name in on}
+
+
+def run_scripts(workflow: dict[Any, Any]) -> list[str]:
+    return [
+        step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step
+    ]
+
+
+def test_there_are_workflows() -> None:
+    names = {path.name for path in WORKFLOWS}
+    assert {"site.yml", "linkcheck.yml"} <= names
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_is_valid_yaml_with_jobs_and_steps(path: Path) -> None:
+    workflow = load(path)
+    assert workflow.get("name")
+    assert triggers(workflow)
+    for name, job in workflow["jobs"].items():
+        assert "runs-on" in job, f"job {name} says not where it runs"
+        assert job["steps"], f"job {name} has no steps"
+        for step in job["steps"]:
+            assert ("run" in step) != ("uses" in step), f"job {name}: {step}"
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, CI_SCRIPT], ids=lambda p: p.name)
+def test_every_make_target_called_exists(path: Path) -> None:
+    if path.suffix == ".yml":
+        scripts = run_scripts(load(path))
+    else:
+        scripts = [path.read_text(encoding="utf-8")]
+    called = [target for script in scripts for target in make_targets_called(script)]
+    assert called or path.name == "linkcheck.yml", f"{path.name} calls no make target"
+    missing = sorted(set(called) - makefile_targets())
+    assert not missing, f"{path.name} calls make targets the Makefile lacks: {missing}"
+
+
+def test_scripts_the_workflows_run_exist_and_are_executable() -> None:
+    for path in WORKFLOWS:
+        for script in run_scripts(load(path)):
+            for word in re.findall(r"(?<![\w/])\.ci/[\w.-]+", script):
+                assert (ROOT / word).is_file(), f"{path.name} runs missing {word}"
+                assert (ROOT / word).stat().st_mode & 0o111, f"{word} is not executable"
+
+
+def test_site_workflow_tests_every_push_and_deploys_only_main() -> None:
+    workflow = load(ROOT / ".github" / "workflows" / "site.yml")
+    assert {"push", "pull_request"} <= set(triggers(workflow))
+    steps = " ".join(run_scripts(workflow))
+    for command in ("make html", "make consolecheck", ".ci/run"):
+        assert command in steps
+    assert "-W" in steps
+    deploy = workflow["jobs"]["deploy"]
+    assert "refs/heads/main" in deploy["if"] and "push" in deploy["if"]
+    assert any("deploy-pages" in step.get("uses", "") for step in deploy["steps"])
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_linkcheck_runs_weekly_and_can_only_fail_visibly() -> None:
+    workflow = load(ROOT / ".github" / "workflows" / "linkcheck.yml")
+    schedule = triggers(workflow)["schedule"]
+    _minute, _hour, day, month, weekday = schedule[0]["cron"].split()
+    assert (day, month) == ("*", "*") and weekday != "*", "not weekly"
+    assert workflow["permissions"] == {"contents": "read"}, "may write: it must open nothing"
+    assert "make linkcheck" in " ".join(run_scripts(workflow))
+
+
+def test_read_the_docs_builds_the_same_site() -> None:
+    config = load(ROOT / ".readthedocs.yaml")
+    assert config["version"] == 2
+    assert config["sphinx"]["configuration"] == "conf.py"
+    assert config["sphinx"]["fail_on_warning"] is True
+    requirements = [item["requirements"] for item in config["python"]["install"]]
+    assert requirements == ["requirements.txt"]
+    assert all((ROOT / name).is_file() for name in ["conf.py", *requirements])
