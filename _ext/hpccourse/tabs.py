@@ -3,12 +3,18 @@
 ``.. cluster-commands:: STEP`` renders step STEP of ``clusters.toml`` for
 every cluster, in table order, as a sphinx-tabs tab set (``group-tab`` per
 cluster label, so a reader's choice switches every block on the page).
+``:venv: NAME`` gives ``{venv}`` (and the ``(NAME) $`` prompt of in_env steps);
+``:task: TEXT`` adds a first tab "Task" holding TEXT, parsed as RST, so the
+answers stay hidden until a reader picks a cluster.
 
 The tab set itself is written as RST lines and parsed (so sphinx-tabs builds
 it, for every builder); each tab's body is a slot filled with nodes built here
 directly, so table values never pass through the RST parser: ``**x**`` or
 ``<script>`` in the table show as written. Each generated literal block
-records, for the console checker, its cluster, step and table line.
+records, for the console checker: ``hpc_cluster``, ``hpc_step``,
+``hpc_data_source`` (the table's absolute path) and ``hpc_data_line`` (the
+line of the command used); its ``source``/``line`` are the directive's.
+Table problems are warnings at the directive naming the table's line.
 """
 
 from __future__ import annotations
