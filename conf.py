@@ -110,3 +110,8 @@ LINKCHECK_IGNORE_REASONS = {
 }
 linkcheck_ignore = list(LINKCHECK_IGNORE_REASONS)
 # --- end of link checking -----------------------------------------------------
+
+# --- Accessibility gate (`make axe`) -------------------------------------------
+# Fixes for the theme's contrast, heading levels and scrolling code blocks.
+extensions.append("hpccourse.a11y")
+# --- end of accessibility gate -------------------------------------------------

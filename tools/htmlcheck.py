@@ -41,13 +41,6 @@ class Known:
 
 
 KNOWN_FINDINGS = [
-    # sphinx_rtd_theme 3.1.0, layout.html: navigation captions are
-    # <p class="caption" role="heading"> with no aria-level (theme template).
-    Known(
-        r"Element “p” is missing required attribute “aria-level”",
-        r'class="caption" role="heading"',
-        "sphinx_rtd_theme's navigation caption",
-    ),
     # sphinx_rtd_theme 3.1.0: the content wrapper is a <section> with no heading.
     Known(
         r"^Section lacks heading",

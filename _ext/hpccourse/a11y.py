@@ -1,0 +1,50 @@
+"""Accessibility fixes for sphinx_rtd_theme 3.1.0 pages, found by the axe gate.
+
+- Toctree captions are ``<p role="heading">`` without ``aria-level`` (Sphinx's
+  writer and the theme's sidebar): one is added, in the page body and in the
+  sidebar's ``toctree()``.
+- Colours below WCAG AA contrast (links, inline code, footer, the search
+  header, note titles): ``a11y.css`` darkens them.
+- A code block or table that scrolls sideways must be reachable by keyboard:
+  ``a11y.js`` makes each one that overflows focusable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sphinx.application import Sphinx
+
+CAPTION = '<p class="caption" role="heading">'
+FIXED_CAPTION = '<p class="caption" role="heading" aria-level="2">'
+CSS_FILE = "a11y.css"
+JS_FILE = "a11y.js"
+
+
+def fix_captions(html: str) -> str:
+    """Give every toctree caption heading a level."""
+    return html.replace(CAPTION, FIXED_CAPTION)
+
+
+def _wrap_toctree(toctree: Callable[..., str]) -> Callable[..., str]:
+    def fixed(*args: Any, **kwargs: Any) -> str:
+        return fix_captions(toctree(*args, **kwargs))
+
+    return fixed
+
+
+def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if isinstance(context.get("body"), str):
+        context["body"] = fix_captions(context["body"])
+    if callable(context.get("toctree")):
+        context["toctree"] = _wrap_toctree(context["toctree"])
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the caption fix and the static files (after the theme's CSS)."""
+    app.setup_extension("hpccourse")  # serves hpccourse/static
+    app.add_css_file(CSS_FILE, priority=900)
+    app.add_js_file(JS_FILE, priority=900)
+    app.connect("html-page-context", _on_page)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
