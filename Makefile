@@ -18,13 +18,28 @@ LIVEHTML_PORT ?= 8000
 # The diagram library the site serves itself (never from a CDN): see README.md.
 MERMAID_VERSION ?= 11.12.1
 MERMAID_DIR     := _static/mermaid
+# Quality gates (`make lint`). axe-core is vendored for the browser tests like
+# mermaid; vnu.jar (30 MB) is fetched into .venv at test time, never committed
+# (its version and checksums are pinned in tools/htmlcheck.py).
+AXE_VERSION     ?= 4.14.1
+AXE_DIR         := tests/browser/vendor
+STATIC_GATES    := spelling rstlint ruff htmlcheck
 
 .PHONY: help venv html consolecheck test pytest clean mermaid
 .PHONY: linkcheck livehtml
+.PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core
 
 help:
 	@echo "make html          build the site into $(BUILDDIR)/html (creates $(VENV) if needed)"
-	@echo "make test          run the test suite and check every console block"
+	@echo "make test          run the static gates, the test suite and check every console block"
+	@echo "make lint          run every quality gate below; fails when any fails"
+	@echo "make spelling      spell-check the site's prose (en_US + spelling_wordlist.txt)"
+	@echo "make rstlint       sphinx-lint every .rst file (tools/rstlint.py)"
+	@echo "make ruff          ruff lint and format check of the Python code"
+	@echo "make htmlcheck     validate every built page with the Nu Html Checker (Java)"
+	@echo "make axe           accessibility check (axe-core) of every page in chromium"
+	@echo "make vnu           fetch the pinned vnu.jar into $(VENV) (needs npm)"
+	@echo "make axe-core      vendor npm axe-core@$(AXE_VERSION) into $(AXE_DIR) (needs npm)"
 	@echo "make consolecheck  check every console block: $(BUILDDIR)/consolecheck/output.txt"
 	@echo "make livehtml      preview at http://$(LIVEHTML_HOST):$(LIVEHTML_PORT)/, rebuilt on each save"
 	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
@@ -48,7 +63,32 @@ consolecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: pytest consolecheck
+# The static gates first; pytest then runs the browser tests, axe's gate among them.
+test: $(STATIC_GATES) pytest consolecheck
+
+lint: $(STATIC_GATES) axe
+
+# Own doctrees: the spelling builder reads pages without smart quotes.
+spelling: $(STAMP)
+	$(BIN)/python tools/spellcheck.py -d $(BUILDDIR)/doctrees-spelling $(SPHINXOPTS) \
+		. $(BUILDDIR)/spelling
+
+rstlint: $(STAMP)
+	$(BIN)/python tools/rstlint.py
+
+# Paths and rules: [tool.ruff] in pyproject.toml.
+ruff: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+
+vnu: $(STAMP)
+	$(BIN)/python tools/htmlcheck.py --fetch
+
+htmlcheck: html vnu
+	$(BIN)/python tools/htmlcheck.py $(BUILDDIR)/html
+
+axe: $(STAMP)
+	$(BIN)/python -m pytest tests/browser/test_accessibility.py $(PYTEST_ARGS)
 
 # Every external link; settings in conf.py's "Link checking" block. Not part of
 # `make test`: it needs the internet (CI runs it weekly).
@@ -82,3 +122,17 @@ mermaid:
 		> $(MERMAID_DIR)/manifest.json
 	rm -rf $(BUILDDIR)/mermaid-pack
 	@cat $(MERMAID_DIR)/manifest.json
+
+# Refresh the vendored axe-core (accessibility engine the browser tests inject).
+axe-core:
+	rm -rf $(BUILDDIR)/axe-pack && mkdir -p $(BUILDDIR)/axe-pack $(AXE_DIR)
+	cd $(BUILDDIR)/axe-pack && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf $(BUILDDIR)/axe-pack/axe-core-$(AXE_VERSION).tgz -C $(BUILDDIR)/axe-pack \
+		package/axe.min.js package/LICENSE
+	cp $(BUILDDIR)/axe-pack/package/axe.min.js $(AXE_DIR)/axe.min.js
+	cp $(BUILDDIR)/axe-pack/package/LICENSE $(AXE_DIR)/LICENSE
+	printf '{\n  "package": "axe-core",\n  "version": "%s",\n  "file": "axe.min.js",\n  "sha256": "%s"\n}\n' \
+		'$(AXE_VERSION)' "$$(sha256sum $(AXE_DIR)/axe.min.js | cut -d' ' -f1)" \
+		> $(AXE_DIR)/manifest.json
+	rm -rf $(BUILDDIR)/axe-pack
+	@cat $(AXE_DIR)/manifest.json
