@@ -26,12 +26,11 @@ def make_targets_called(script: str) -> list[str]:
     """The targets of each `make ...` command in a shell script (no options or VAR=x)."""
     targets = []
     for line in script.splitlines():
-        line = line.split("#", 1)[0]
+        line = re.sub(r"(^|\s)#.*", "", line)  # a comment, not ${#array[@]}
         for command in re.split(r"&&|\|\||;|\|", line):
-            words = shlex.split(command)
-            if not words or words[0] != "make":
+            if not re.match(r"\s*make(\s|$)", command):
                 continue
-            args = iter(words[1:])
+            args = iter(shlex.split(command)[1:])
             for word in args:
                 if word in {"-C", "-f", "-j"}:
                     next(args, None)  # the option's value

@@ -61,6 +61,14 @@ def _no_browser(reason: str) -> None:
     pytest.skip(f"{reason}: {INSTALL_HINT}")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "console_errors_expected: the test plants a fault, so errors on the browser "
+        "console do not fail it (requests beyond 127.0.0.1 still do)",
+    )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Keep each phase's report on the item, so fixtures know if the test failed."""
@@ -123,6 +131,9 @@ def browser() -> Iterator[Browser]:
 def browsing(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Browsing]:
     """Guarded browser contexts for one test; a screenshot of each page if it fails."""
     browsing = Browsing(browser)
+    browsing.guard.errors_allowed = (
+        request.node.get_closest_marker("console_errors_expected") is not None
+    )
     yield browsing
     report = getattr(request.node, "report_call", None)
     problems = browsing.guard.problems()
