@@ -12,9 +12,7 @@ browser console. A failed test leaves a screenshot in ``test-results/browser/``.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browserkit import Browsing
+from browserkit import Browsing, find_chromium, no_browser
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,29 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-INSTALL_HINT = (
-    "install Debian's chromium (`sudo apt-get install chromium`, as .ci/run does) "
-    "or set CHROMIUM=/path/to/chromium; never `playwright install`"
-)
-
-
-def in_ci() -> bool:
-    """CI sets CI=true: there a missing browser is a failure, not a skip."""
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def find_chromium() -> str | None:
-    """The chromium to drive: $CHROMIUM, else `chromium` on PATH, else Debian's."""
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def _no_browser(reason: str) -> None:
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true): {INSTALL_HINT}", pytrace=False)
-    pytest.skip(f"{reason}: {INSTALL_HINT}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -118,7 +93,7 @@ def browser() -> Iterator[Browser]:
     """One headless chromium for the whole session."""
     executable = find_chromium()
     if executable is None:
-        _no_browser("no chromium found")
+        no_browser("no chromium found")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
