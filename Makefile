@@ -12,6 +12,10 @@ BUILDDIR    := _build
 # One doctree cache for every builder, so checks reuse what html has read.
 DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
+# `make lessonrun`: how pip installs the lesson's packages. offline (a wheelhouse of
+# stand-ins, no network; what `make test` runs) or resolve (also resolve each install
+# against PyPI for the cluster's Python, to find pins with no wheel; needs the internet).
+LESSONRUN_PIP ?= offline
 # `make livehtml`: the live preview, on this machine only.
 LIVEHTML_HOST := 127.0.0.1
 LIVEHTML_PORT ?= 8000
@@ -25,7 +29,7 @@ AXE_VERSION     ?= 4.14.1
 AXE_DIR         := tests/browser/vendor
 STATIC_GATES    := spelling rstlint ruff htmlcheck
 
-.PHONY: help venv html consolecheck test pytest clean mermaid
+.PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
 .PHONY: linkcheck livehtml
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core
 
@@ -41,6 +45,8 @@ help:
 	@echo "make vnu           fetch the pinned vnu.jar into $(VENV) (needs npm)"
 	@echo "make axe-core      vendor npm axe-core@$(AXE_VERSION) into $(AXE_DIR) (needs npm)"
 	@echo "make consolecheck  check every console block: $(BUILDDIR)/consolecheck/output.txt"
+	@echo "make lessonrun     run every exercise per cluster in a sandbox: $(BUILDDIR)/lessonrun/output.txt"
+	@echo "                   (LESSONRUN_PIP=resolve also resolves the real packages on PyPI)"
 	@echo "make livehtml      preview at http://$(LIVEHTML_HOST):$(LIVEHTML_PORT)/, rebuilt on each save"
 	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
 	@echo "make clean         remove $(BUILDDIR)"
@@ -60,11 +66,16 @@ html: $(STAMP)
 consolecheck: $(STAMP)
 	$(SPHINXBUILD) -b consolecheck -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/consolecheck
 
+# Run the lesson's exercises for real, once per cluster, each in a temporary sandbox.
+lessonrun: $(STAMP)
+	$(SPHINXBUILD) -b lessonrun -d $(DOCTREES) $(SPHINXOPTS) -D lessonrun_pip=$(LESSONRUN_PIP) \
+		. $(BUILDDIR)/lessonrun
+
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The static gates first; pytest then runs the browser tests, axe's gate among them.
-test: $(STATIC_GATES) pytest consolecheck
+test: $(STATIC_GATES) pytest consolecheck lessonrun
 
 lint: $(STATIC_GATES) axe
 

@@ -27,7 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     The Sphinx-side modules are imported here, not at package import, so that
     ``hpccourse.console`` (the checking core) loads without Sphinx.
     """
-    from . import choice, config, consolecheck, lesson, prompt, tabs
+    from . import choice, config, consolecheck, lesson, lessonrun, prompt, tabs
 
     app.setup_extension("sphinx_tabs.tabs")
     app.setup_extension("sphinx-prompt")
@@ -37,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     prompt.setup(app)
     consolecheck.setup(app)
     choice.setup(app)
+    lessonrun.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

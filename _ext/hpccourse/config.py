@@ -21,3 +21,19 @@ def setup(app: Sphinx) -> None:
         "",
         types=frozenset({list, tuple}),
     )
+    # lessonrun: how `pip install` runs. "offline": from a wheelhouse of stand-in packages
+    # the run builds itself (no network); "resolve": that too, and each install is first
+    # resolved against the real index for the cluster's Python (wheels only).
+    app.add_config_value("lessonrun_pip", "offline", "", types=frozenset({str}))
+    # lessonrun: the time limit of one exercise's bash session, in seconds.
+    app.add_config_value("lessonrun_timeout", 300, "", types=frozenset({int, float}))
+    # lessonrun: clusters run side by side (0: all at once).
+    app.add_config_value("lessonrun_jobs", 0, "", types=frozenset({int}))
+    # lessonrun: the sections that are exercises (a regular expression matched against the
+    # title of each section right under a page's title); their console blocks are run.
+    app.add_config_value("lessonrun_exercises", r"^Exercise\b", "", types=frozenset({str}))
+    # lessonrun: the cluster keys to run on ([]: every cluster of the table).
+    app.add_config_value("lessonrun_clusters", [], "", types=frozenset({list, tuple}))
+    # lessonrun: a stand-in package list (TOML, relative to the source folder) instead of
+    # the built-in hpccourse/lessonrun/standins.toml.
+    app.add_config_value("lessonrun_standins", "", "", types=frozenset({str}))

@@ -1,0 +1,233 @@
+"""The ``lessonrun`` builder: run the lesson's exercises for real, once per cluster.
+
+Beside ``consolecheck`` and sharing its extraction (:mod:`hpccourse.collect`): it walks
+every document's doctree, groups the console blocks into exercises
+(:mod:`.exercises`), runs them per cluster in a sandbox (:mod:`.runner`), and writes
+``output.txt`` (a transcript) and ``report.json``. Each failed or refused command is also a
+warning at its ``.rst`` line (after both files are written); the exit status is 1 when any
+fails. Configuration: ``lessonrun_pip`` (``offline`` or ``resolve``),
+``lessonrun_timeout``, ``lessonrun_jobs``, ``lessonrun_clusters``, ``lessonrun_standins``,
+``lessonrun_exercises`` (which sections are exercises: ``^Exercise\\b``).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+from collections.abc import Set
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
+from sphinx.locale import __
+from sphinx.util import logging
+
+from ..table import TableError, load_table
+from . import report
+from .exercises import collect_exercises
+from .model import ClusterSpec, Exercise
+from .runner import PIP_MODES, Options, cluster_specs, run_all
+from .wheels import StandinError
+
+logger = logging.getLogger(__name__)
+
+OUTPUT = "output.txt"
+REPORT = "report.json"
+
+
+class LessonRunBuilder(Builder):
+    """Runs every exercise on every cluster; see the module docstring."""
+
+    name = "lessonrun"
+    epilog = __("Lesson run finished, look at the results in %(outdir)s/output.txt.")
+
+    def init(self) -> None:
+        self.exercises: list[Exercise] = []
+        self.failures = 0
+        self.specs: list[ClusterSpec] = []
+        self.cluster_for_label = lambda _label: None
+        table_name = self.config.hpccourse_table
+        try:
+            table = load_table(Path(self.srcdir) / table_name)
+        except (OSError, ValueError, TableError) as exc:
+            logger.warning(
+                __("lessonrun: no clusters to run the lesson on (%s)"),
+                exc,
+                type="hpccourse",
+                subtype="lessonrun",
+            )
+            return
+        wanted = list(self.config.lessonrun_clusters)
+        unknown = sorted(set(wanted) - set(table.cluster_keys))
+        if unknown:
+            logger.warning(
+                __("lessonrun_clusters names clusters the table lacks: %s (it has: %s)"),
+                ", ".join(unknown),
+                ", ".join(table.cluster_keys),
+                type="hpccourse",
+                subtype="lessonrun",
+            )
+        self.specs = [
+            spec for spec in cluster_specs(table, table_name) if not wanted or spec.key in wanted
+        ]
+
+        def cluster_for_label(label: str) -> str | None:
+            found = table.cluster_for_label(label)
+            return found.key if found is not None else None
+
+        self.cluster_for_label = cluster_for_label  # type: ignore[assignment]
+
+    def get_outdated_docs(self) -> set[str]:
+        """Every document, every run: the run's output is whole."""
+        return set(self.env.found_docs)
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return ""
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        return None
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        """Unused: :meth:`write_documents` walks the unresolved doctrees itself."""
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        """Collect each document's exercises, in a stable order."""
+        languages = frozenset(self.config.consolecheck_languages)
+        try:
+            pattern = re.compile(self.config.lessonrun_exercises)
+        except re.error as exc:
+            logger.warning(
+                __("lessonrun_exercises is not a regular expression: %s"),
+                exc,
+                type="hpccourse",
+                subtype="lessonrun",
+            )
+            return
+        for docname in sorted(docnames):
+            found = collect_exercises(
+                self.env.get_doctree(docname),
+                docname,
+                self.srcdir,
+                languages=languages,
+                default_language=self.config.highlight_language,
+                cluster_for_label=self.cluster_for_label,
+            )
+            self.exercises.extend(e for e in found if pattern.search(e.title))
+
+    def options(self) -> Options | None:
+        pip = self.config.lessonrun_pip
+        if pip not in PIP_MODES:
+            logger.warning(
+                __("lessonrun_pip is %r: use one of %s"),
+                pip,
+                ", ".join(PIP_MODES),
+                type="hpccourse",
+                subtype="lessonrun",
+            )
+            return None
+        standins = self.config.lessonrun_standins
+        return Options(
+            pip=pip,
+            timeout=float(self.config.lessonrun_timeout),
+            jobs=int(self.config.lessonrun_jobs),
+            standins=str(Path(self.srcdir) / standins) if standins else "",
+        )
+
+    def finish(self) -> None:
+        """Run, write both files, then raise the warnings (``-W`` may stop at one)."""
+        options = self.options()
+        if options is None or not self.specs:
+            self.failures = 1
+            return
+        logger.info(
+            __("lessonrun: %d exercises on %s (pip: %s)"),
+            len(self.exercises),
+            ", ".join(spec.key for spec in self.specs),
+            options.pip,
+        )
+        try:
+            runs, seconds = run_all(self.specs, self.exercises, options)
+        except StandinError as exc:
+            logger.warning(str(exc), type="hpccourse", subtype="lessonrun")
+            self.failures = 1
+            return
+        outdir = Path(self.outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        labels = {spec.key: spec.label for spec in self.specs}
+        by_cluster = {key: results for key, (results, _, _) in runs.items()}
+        text = "".join(
+            report.transcript(key, labels[key], results) + "\n"
+            for key, results in by_cluster.items()
+        )
+        text += report.summary(by_cluster, seconds)
+        (outdir / OUTPUT).write_text(text, encoding="utf-8")
+        data = {
+            "pip": options.pip,
+            "python": platform.python_version(),
+            "seconds": round(seconds, 2),
+            "clusters": [
+                {
+                    "cluster": key,
+                    "label": labels[key],
+                    "note": note,
+                    "summary": report.counts(results),
+                    "exercises": [
+                        report.exercise_entry(result, texts)
+                        for result, texts in zip(results, as_run, strict=True)
+                    ],
+                }
+                for key, (results, as_run, note) in runs.items()
+            ],
+        }
+        (outdir / REPORT).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        logger.info(report.summary(by_cluster, seconds))
+        for key, (results, _, note) in runs.items():
+            if note:
+                logger.warning(
+                    __("lessonrun [%s]: the module's Python is not isolated: %s"),
+                    key,
+                    note,
+                    type="hpccourse",
+                    subtype="lessonrun",
+                )
+            for result in results:
+                for step in result.steps:
+                    if step.status not in ("failed", "refused"):
+                        continue
+                    self.failures += 1
+                    logger.warning(
+                        "lessonrun [%s] %s: `%s`: %s%s",
+                        key,
+                        result.exercise.title,
+                        step.step.shown.split("\n")[0],
+                        "; ".join(reason.split("\n")[0] for reason in step.reasons),
+                        report.where(step),
+                        location=str(Path(self.srcdir) / report.location(step)),
+                        type="hpccourse",
+                        subtype="lessonrun",
+                    )
+
+
+def _set_status(app: Sphinx, exc: BaseException | None) -> None:
+    """Exit status 1 when any command failed (a crash already gives 2)."""
+    builder = app.builder
+    if exc is None and isinstance(builder, LessonRunBuilder) and builder.failures:
+        app.statuscode = 1
+
+
+def _tabs_for_runner(app: Sphinx, config: Config) -> None:
+    """Let sphinx-tabs build its html tab nodes when this builder reads (as consolecheck)."""
+    if "sphinx_tabs_valid_builders" not in config:
+        return
+    valid = list(config.sphinx_tabs_valid_builders)
+    if LessonRunBuilder.name not in valid:
+        config.sphinx_tabs_valid_builders = [*valid, LessonRunBuilder.name]
+
+
+def setup(app: Sphinx) -> None:
+    app.add_builder(LessonRunBuilder)
+    app.connect("config-inited", _tabs_for_runner)
+    app.connect("build-finished", _set_status)

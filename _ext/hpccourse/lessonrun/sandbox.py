@@ -1,0 +1,282 @@
+"""The simulated cluster one run types into: a temporary folder, a module system, a Python.
+
+Layout of a sandbox (``root``)::
+
+    home/            HOME and the working directory (fresh, empty)
+    roots/proj/...   the cluster's storage root, mapped: /proj/x -> ROOT/roots/proj/x
+    modules/python/  "the module's Python": the machine's own Python, copied binary and
+                     linked standard library, with an empty site-packages of its own
+    bin/             python, python3, pip, pip3 stubs: none before `module load`
+    tmp/             TMPDIR
+    .run/            the session's script, each command, its input, output and status
+
+Why a Python of its own: the lesson's venvs use ``--system-site-packages``. A venv made
+from the machine's Python would see every package installed there (and one made from the
+project's ``.venv`` Python would see the project's); ``pip list``/``pip freeze`` would then
+depend on the machine. This Python finds its prefix from where its binary lies, so its
+system site-packages are the sandbox's own empty folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import ClusterSpec
+
+_PYTHON_MODULE = re.compile(r"^python/(\d+\.\d+)", re.IGNORECASE)
+
+
+def base_python() -> tuple[Path, Path]:
+    """The machine's own Python binary and standard library (never a venv's)."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    prefix = Path(sys.base_prefix)
+    binary = prefix / "bin" / f"python{version}"
+    if not binary.exists():
+        binary = Path(sys._base_executable).resolve()  # type: ignore[attr-defined]
+    stdlib = Path(sysconfig.get_path("stdlib", vars={"installed_base": sys.base_prefix}))
+    return binary, stdlib
+
+
+def make_module_python(target: Path) -> Path:
+    """A Python installation at ``target`` sharing the machine's standard library, with an
+    empty site-packages: returns its ``bin`` folder (python, python3, python3.X)."""
+    binary, stdlib = base_python()
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    bindir = target / "bin"
+    libdir = target / "lib" / f"python{version}"
+    bindir.mkdir(parents=True)
+    libdir.mkdir(parents=True)
+    shutil.copy2(binary, bindir / f"python{version}")
+    for name in ("python3", "python"):
+        (bindir / name).symlink_to(f"python{version}")
+    for entry in stdlib.iterdir():
+        if entry.name != "site-packages":
+            (libdir / entry.name).symlink_to(entry)
+    (libdir / "site-packages").mkdir()
+    # A shared-library build may find libpython next to its binary ($ORIGIN/../lib).
+    for library in binary.parent.parent.glob("lib/libpython*"):
+        (target / "lib" / library.name).symlink_to(library)
+    return bindir
+
+
+def check_module_python(bindir: Path) -> str | None:
+    """Why the module's Python is not isolated (its prefix is not its own), or None."""
+    result = subprocess.run(
+        [str(bindir / "python"), "-c", "import sys; print(sys.prefix)"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    prefix = result.stdout.strip()
+    if result.returncode != 0 or Path(prefix).resolve() != bindir.parent.resolve():
+        return f"the module's Python reports prefix {prefix!r}: {result.stderr.strip()}"
+    return None
+
+
+_STUB = """#!/bin/sh
+echo "$(basename "$0"): command not found (in this simulated cluster there is no Python \
+before \\`module load\\`)" >&2
+exit 127
+"""
+
+_PRELUDE = r"""# lessonrun: the simulated cluster's shell (see hpccourse/lessonrun/sandbox.py)
+PS1='$ '
+LOADEDMODULES=''
+export LOADEDMODULES
+__lr_has() { case " $__LR_ALLOWED " in *" $1 "*) return 0;; esac; return 1; }
+module() {
+    local sub="${1:-}" m
+    [ $# -gt 0 ] && shift
+    case "$sub" in
+        load|add|try-load)
+            for m in "$@"; do
+                if ! __lr_has "$m"; then
+                    echo "module: \`$m\` is not a module of $__LR_CLUSTER: the data table" \
+                        "$__LR_TABLE lists only: $__LR_ALLOWED" >&2
+                    return 1
+                fi
+            done
+            for m in "$@"; do
+                case ":$LOADEDMODULES:" in
+                    *":$m:"*) ;;
+                    *) LOADEDMODULES="${LOADEDMODULES:+$LOADEDMODULES:}$m" ;;
+                esac
+                case "$m" in
+                    [Pp]ython/[0-9]*)
+                        __LR_PYVER="${m#*/}"; __LR_PYVER="${__LR_PYVER%.*}" ;;
+                esac
+            done
+            case ":$PATH:" in
+                *":$__LR_PYTHON_BIN:"*) ;;
+                *) PATH="$__LR_PYTHON_BIN:$PATH" ;;
+            esac
+            ;;
+        list) echo "Currently Loaded Modules: ${LOADEDMODULES//:/ }" ;;
+        avail|spider) echo "$__LR_ALLOWED" ;;
+        purge)
+            LOADEDMODULES=''
+            PATH="${PATH//$__LR_PYTHON_BIN:/}" ;;
+        unload|rm|del)
+            for m in "$@"; do
+                LOADEDMODULES=":$LOADEDMODULES:"
+                LOADEDMODULES="${LOADEDMODULES//:$m:/:}"
+                LOADEDMODULES="${LOADEDMODULES#:}"; LOADEDMODULES="${LOADEDMODULES%:}"
+            done
+            [ -n "$LOADEDMODULES" ] || PATH="${PATH//$__LR_PYTHON_BIN:/}" ;;
+        *)
+            echo "module: \`$sub\` is not simulated (load, list, avail, purge, unload)" >&2
+            return 1 ;;
+    esac
+}
+ml() {
+    case "${1:-list}" in
+        load|add|list|avail|spider|purge|unload|rm|del) module "${@:-list}" ;;
+        *) module load "$@" ;;
+    esac
+}
+"""
+
+_RESOLVE = r"""
+# Resolve mode: each `pip install` is first resolved against the real index for the
+# cluster's Python version (wheels only: a failure means pip would build from source).
+__lr_resolve() {
+    [ "${1:-}" = install ] || return 0
+    shift
+    __lr_resolves=$(( ${__lr_resolves:-0} + 1 ))
+    local f="$__LR/resolve.$__LR_STEP.$__lr_resolves"
+    echo "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" >"$f.python"
+    env -u PIP_NO_INDEX -u PIP_FIND_LINKS pip install --dry-run --ignore-installed \
+        --quiet --report "$f.json" --only-binary=:all: \
+        --python-version "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" \
+        --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
+        --implementation cp "$@" >"$f.log" 2>&1
+    echo $? >"$f.rc"
+}
+pip() { __lr_resolve "$@"; command pip "$@"; }
+pip3() { __lr_resolve "$@"; command pip3 "$@"; }
+"""
+
+
+@dataclass
+class Sandbox:
+    """One run's folders and environment."""
+
+    root: Path
+    spec: ClusterSpec
+    wheelhouse: Path
+    resolve: bool = False
+    note: str = ""  # a limit of the simulation worth reporting
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.root / ".run"
+
+    @property
+    def mapped_root(self) -> Path | None:
+        """Where the storage root lives in the sandbox."""
+        if not self.spec.storage_root.startswith("/"):
+            return None
+        return self.root / "roots" / self.spec.storage_root.lstrip("/")
+
+    @property
+    def python_bin(self) -> Path:
+        return self.root / "modules" / "python" / "bin"
+
+    @classmethod
+    def create(
+        cls, spec: ClusterSpec, wheelhouse: Path, parent: Path | None = None, resolve: bool = False
+    ) -> Sandbox:
+        """A fresh sandbox for ``spec`` (under ``parent`` or the system's temporary folder)."""
+        root = Path(tempfile.mkdtemp(prefix=f"lessonrun-{spec.key}-", dir=parent)).resolve()
+        box = cls(root, spec, wheelhouse, resolve)
+        for folder in (box.home, box.root / "bin", box.root / "tmp", box.run_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        if box.mapped_root is not None:
+            box.mapped_root.mkdir(parents=True)
+        make_module_python(box.root / "modules" / "python")
+        box.note = check_module_python(box.python_bin) or ""
+        for name in ("python", "python3", "pip", "pip3"):
+            stub = box.root / "bin" / name
+            stub.write_text(_STUB, encoding="utf-8")
+            stub.chmod(0o755)
+        return box
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def environment(self) -> dict[str, str]:
+        """The whole environment bash starts with: nothing of the caller's leaks in."""
+        env = {
+            "PATH": f"{self.root / 'bin'}:/usr/bin:/bin",
+            "HOME": str(self.home),
+            "USER": self.spec.user,
+            "LOGNAME": self.spec.user,
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "TERM": "dumb",
+            "SHELL": "/bin/bash",
+            "TMPDIR": str(self.root / "tmp"),
+            "PIP_NO_INDEX": "1",
+            "PIP_FIND_LINKS": str(self.wheelhouse),
+            "PIP_CONFIG_FILE": os.devnull,
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "PIP_NO_INPUT": "1",
+            "PIP_PROGRESS_BAR": "off",
+        }
+        return env
+
+    def prelude(self) -> str:
+        """Shell functions and variables every session starts with."""
+        default = f"{sys.version_info.major}.{sys.version_info.minor}"
+        values = {
+            "__LR": str(self.run_dir),
+            "__LR_CLUSTER": self.spec.key,
+            "__LR_TABLE": self.spec.table,
+            "__LR_ALLOWED": " ".join(sorted(self.spec.modules)),
+            "__LR_PYTHON_BIN": str(self.python_bin),
+            "__LR_DEFAULT_PYVER": default,
+        }
+        lines = [f"{name}={shlex.quote(value)}" for name, value in values.items()]
+        return _PRELUDE + "\n".join(lines) + "\n" + (_RESOLVE if self.resolve else "")
+
+    # ------------------------------------------------------------- mapping paths
+    def to_sandbox(self, text: str) -> str:
+        """The lesson's text as run: storage root mapped, placeholder -> test user."""
+        if self.spec.placeholder:
+            text = text.replace(self.spec.placeholder, self.spec.user)
+        mapped = self.mapped_root
+        if mapped is not None:
+            root = re.escape(self.spec.storage_root.rstrip("/"))
+            text = re.sub(rf"(?<![\w./-]){root}(?![\w.-])", lambda _m: str(mapped), text)
+        return text
+
+    def to_lesson(self, text: str) -> str:
+        """Real output in the lesson's terms: sandbox paths back to the real ones."""
+        mapped = self.mapped_root
+        if mapped is not None:
+            text = text.replace(str(mapped), self.spec.storage_root.rstrip("/"))
+        text = text.replace(str(self.home), f"/home/{self.spec.user}")
+        return text
+
+
+def python_version_of(modules: tuple[str, ...]) -> str | None:
+    """``python/3.11.8`` -> ``3.11``: the Python version a loaded module set stands for."""
+    for name in modules:
+        match = _PYTHON_MODULE.match(name)
+        if match:
+            return match[1]
+    return None
