@@ -57,7 +57,7 @@ copybutton_exclude = ".linenos, style"
 # Project words (clusters, modules, commands, names) go in spelling_wordlist.txt.
 try:
     import enchant  # noqa: F401  (PyEnchant: needs Debian's libenchant-2-2)
-except ImportError:
+except (ImportError, OSError):  # no PyEnchant, or no C library for it
     pass
 else:
     # sphinxcontrib-spelling, also checking link text, emphasis and tab labels.

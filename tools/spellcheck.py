@@ -27,7 +27,7 @@ def dictionary_problem(lang: str = LANG) -> str | None:
     """Why no `lang` dictionary can be loaded, or None when one can."""
     try:
         import enchant
-    except ImportError as exc:  # PyEnchant missing, or its C library
+    except (ImportError, OSError, AssertionError) as exc:  # PyEnchant or its C library
         return f"PyEnchant cannot be loaded ({exc})"
     if not enchant.dict_exists(lang):
         return f"Enchant has no {lang} dictionary (it has: {enchant.list_languages()})"
