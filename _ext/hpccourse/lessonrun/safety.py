@@ -127,7 +127,7 @@ def check_path(path: str, sandbox: str, home: str, real_home: str) -> str | None
     if path.startswith("~"):
         head, _, rest = path[1:].partition("/")
         if head:
-            return f"`{path}` is another user's home folder, outside the sandbox"
+            return f"`{path}`, another user's home folder, outside the sandbox"
         path = posixpath.join(home, rest)
     elif path.startswith(("$HOME", "${HOME}")):
         path = posixpath.join(home, path.split("}", 1)[-1].removeprefix("$HOME").lstrip("/"))
@@ -139,8 +139,8 @@ def check_path(path: str, sandbox: str, home: str, real_home: str) -> str | None
     if _is_inside(path, sandbox):
         return None
     if real_home and _is_inside(path, real_home):
-        return f"`{path}` is in the machine's real home folder"
-    return f"`{path}` is outside the sandbox (only the mapped storage root and the home are)"
+        return f"`{path}`, in the machine's real home folder"
+    return f"`{path}`, outside the sandbox (only the mapped storage root and the home are in it)"
 
 
 def refusal(text: str, sandbox: str, home: str, real_home: str | None = None) -> str | None:

@@ -270,7 +270,8 @@ class Sandbox:
         if mapped is not None:
             text = text.replace(str(mapped), self.spec.storage_root.rstrip("/"))
         text = text.replace(str(self.home), f"/home/{self.spec.user}")
-        return text
+        # bash names the session's script in its messages; a learner's shell says `bash`.
+        return re.sub(rf"{re.escape(str(self.run_dir / 'session.sh'))}: line \d+: ", "bash: ", text)
 
 
 def python_version_of(modules: tuple[str, ...]) -> str | None:

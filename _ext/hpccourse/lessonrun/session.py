@@ -190,7 +190,9 @@ def judge(
                 f"the shell's prompt there is {_describe(env)}"
             )
         if result.exit_status:
-            result.reasons.append(f"exited with status {result.exit_status}")
+            said = [line for line in output.splitlines() if line.strip()]
+            last = f": {said[-1].strip()}" if said else ""
+            result.reasons.append(f"exited with status {result.exit_status}{last}")
         if step.exact:
             mismatch = exact_mismatch(
                 [sandbox.to_lesson(sandbox.to_sandbox(line)) for line in step.expected], output
