@@ -410,11 +410,14 @@ def test_bad_directive_uses_are_reported_at_their_line(app):
 
 @pytest.mark.sphinx("html", testroot="cluster-two", srcdir="cluster-two-dependency")
 def test_editing_the_table_rebuilds_the_pages_that_use_it_and_no_other(make_app, app_params):
+    # One fact and one step's command change; only index uses them. Step by step and
+    # fact by fact, with -j and broken tables: tests/test_dependencies.py.
     args, kwargs = app_params
     first = make_app(*args, **kwargs)
     first.build()
     table = Path(first.srcdir, "clusters.toml")
-    table.write_text(table.read_text().replace("naiss2024-22-1202", "naiss2025-22-9999"))
+    text = table.read_text().replace("naiss2024-22-1202", "naiss2025-22-9999")
+    table.write_text(text.replace("spacy seaborn", "spacy seaborn numpy"))
     later = first.env.all_docs["index"] + 10_000_000  # after the first read, in microseconds
     os.utime(table, ns=(later * 1000, later * 1000))
     first.cleanup()  # one application at a time: it resets docutils' registries
@@ -426,4 +429,5 @@ def test_editing_the_table_rebuilds_the_pages_that_use_it_and_no_other(make_app,
     assert read == ["index"]
     assert "0 added, 1 changed, 0 removed" in second.status.getvalue()
     assert "naiss2025-22-9999" in (second.outdir / "index.html").read_text()
+    assert "spacy seaborn numpy" in block_text(second, "install", "uppmax")
     assert warnings_of(second) == ""

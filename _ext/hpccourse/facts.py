@@ -21,6 +21,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from . import deps
 from .table import Table, TableError
 from .tabs import TableDirective, verbatim
 
@@ -100,6 +101,16 @@ KINDS: dict[str, Callable[[Table], list[nodes.Node]]] = {
 }
 
 
+def view_digest(result: list[nodes.Node]) -> str:
+    """The digest of the nodes a kind generated (for :mod:`.deps`)."""
+    return deps.digest("".join(node.pformat() for node in result))
+
+
+def facts_digest(table: Table, use: deps.Use) -> str:
+    """``use``'s digest from ``table`` as it is now; TableError when it cannot render."""
+    return view_digest(KINDS[use[1]](table))
+
+
 class ClusterFacts(TableDirective):
     """``.. cluster-facts:: KIND``."""
 
@@ -113,14 +124,17 @@ class ClusterFacts(TableDirective):
         if kind not in KINDS:
             self.warn(f"unknown cluster-facts kind {kind!r} (kinds: {', '.join(KINDS)})", "facts")
             return []
-        table = self.load_table()
+        use = ("facts", kind)
+        table = self.load_table(use)
         if table is None:
             return []
         try:
             result = KINDS[kind](table)
         except TableError as error:
+            deps.note(self.env, use, deps.error_digest(error))
             self.warn_table(error)
             return []
+        deps.note(self.env, use, view_digest(result))
         for node in result:
             self.set_source_info(node)
             node["classes"] += self.options.get("class", [])
@@ -130,3 +144,4 @@ class ClusterFacts(TableDirective):
 def setup(app: Sphinx) -> None:
     """Register ``cluster-facts``."""
     app.add_directive("cluster-facts", ClusterFacts)
+    deps.register("facts", facts_digest)

@@ -15,6 +15,8 @@ records, for the console checker: ``hpc_cluster``, ``hpc_step``,
 ``hpc_data_source`` (the table's absolute path) and ``hpc_data_line`` (the
 line of the command used); its ``source``/``line`` are the directive's.
 Table problems are warnings at the directive naming the table's line.
+Each directive notes what it used of the table (:mod:`.deps`), so that an edit of
+the table rebuilds only the pages whose generated text changes.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from . import deps
 from .table import Cluster, Rendered, Table, TableError, load_table
 
 logger = logging.getLogger(__name__)
@@ -70,13 +73,16 @@ class TableDirective(SphinxDirective):
     def table_path(self) -> str:
         return os.path.abspath(os.path.join(self.env.srcdir, self.config.hpccourse_table))
 
-    def load_table(self) -> Table | None:
-        """The table (noted as this document's dependency), or None after a warning."""
-        path = self.table_path()
-        self.env.note_dependency(path)
+    def load_table(self, use: deps.Use) -> Table | None:
+        """The table, or None after a warning (the error then noted as ``use``'s digest).
+
+        The table is not a file dependency of the page: :mod:`.deps` rebuilds the page
+        when what ``use`` generates from the table changes.
+        """
         try:
-            return load_table(path)
+            return load_table(self.table_path())
         except TableError as error:
+            deps.note(self.env, use, deps.error_digest(error))
             self.warn_table(error)
             return None
 
@@ -106,20 +112,22 @@ class ClusterCommands(TableDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        table = self.load_table()
+        step = self.arguments[0]
+        use = commands_use(step, self.options.get("venv"))
+        table = self.load_table(use)
         if table is None:
             return []
-        step = self.arguments[0]
-        if step not in table.steps:
+        try:
+            rendered = render_step(table, use)
+        except TableError as error:
+            deps.note(self.env, use, deps.error_digest(error))
+            self.warn_table(error)
+            return []
+        deps.note(self.env, use, deps.digest(commands_view(table, use, rendered)))
+        if rendered is None:
             known = ", ".join(table.steps) or "none"
             where = os.path.relpath(table.source, self.env.srcdir)
             self.warn(f"{where}: no step {step!r} in the data table (steps: {known})", "step")
-            return []
-        variables = {"venv": self.options["venv"]} if "venv" in self.options else {}
-        try:
-            rendered = [table.render(step, c.key, variables) for c in table.clusters]
-        except TableError as error:
-            self.warn_table(error)
             return []
         source, line = self.get_source_info()
         tabs: list[tuple[str, list[str] | list[nodes.Node]]] = []
@@ -202,6 +210,36 @@ class Slot(SphinxDirective):
         return [node.deepcopy() for node in body]
 
 
+def commands_use(step: str, venv: str | None) -> deps.Use:
+    """What a ``cluster-commands`` reads from the table: its step, with its ``:venv:``."""
+    return ("commands", step, venv or "")
+
+
+def render_step(table: Table, use: deps.Use) -> list[Rendered] | None:
+    """The use's step rendered for every cluster, in tab order; None when no such step.
+
+    Raises :class:`TableError` when a placeholder has no value.
+    """
+    _kind, step, venv = use
+    if step not in table.steps:
+        return None
+    variables = {"venv": venv} if venv else {}
+    return [table.render(step, c.key, variables) for c in table.clusters]
+
+
+def commands_view(table: Table, use: deps.Use, rendered: list[Rendered] | None) -> object:
+    """Everything of the table that the directive's output for ``use`` shows."""
+    if rendered is None:  # the warning lists the known steps
+        return ("missing", use, tuple(table.steps))
+    clusters = tuple((c.key, c.label, c.center, c.placeholder) for c in table.clusters)
+    return (clusters, tuple(rendered))
+
+
+def commands_digest(table: Table, use: deps.Use) -> str:
+    """``use``'s digest from ``table`` as it is now (for :mod:`.deps`)."""
+    return deps.digest(commands_view(table, use, render_step(table, use)))
+
+
 def console_text(item: Rendered) -> str:
     """The block's text: each command after its prompt (here-document bodies
     unprompted), then the output."""
@@ -218,6 +256,8 @@ def setup(app: Sphinx) -> None:
     """Register the directives that read the data table."""
     app.add_directive("cluster-commands", ClusterCommands)
     app.add_directive("hpccourse-slot", Slot)
+    deps.register("commands", commands_digest)
+    deps.setup(app)
     from . import facts  # facts builds on TableDirective, defined here
 
     facts.setup(app)

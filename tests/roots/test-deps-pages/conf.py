@@ -1,0 +1,5 @@
+"""Pages that use different parts of the data table: tests/test_dependencies.py."""
+
+extensions = ["hpccourse"]
+exclude_patterns = ["_build"]
+sphinx_tabs_disable_tab_closing = True
