@@ -23,6 +23,8 @@ from .lines import ends_with_continuation, heredoc_starts
 from .model import Command, Problem
 
 STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", "}"})
+# Substrings one of which any stray keyword holds: a cheap test before _STRAY_HINT.
+_STRAY_WORDS = ("do", "fi", "then", "esac", "el", "}")
 _STRAY_HINT = re.compile(r"(?:^|[\s;&|(])(?:done|fi|then|esac|do|elif|else|\})(?=$|[\s;&|)])")
 # `<user>`, `<batch script>`, `Python/<version>`: a word in angle brackets, no space before `>`.
 ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*(?:[ \t][\w.-]+)*)>")
@@ -186,6 +188,40 @@ def check_shell(command: Command, placeholder: str = "[username]") -> list[Probl
             )
         )
         text += "\n" + delimiter
+    if "<" in text:
+        text = _mask_angle_placeholders(command, text, body, placeholder, problems)
+    tree = parse(text)
+    root = tree.root_node
+    if root.has_error:
+        problems.append(_syntax_problem(command, text, _first_error(root)))
+    if _may_have_stray_keyword(text):
+        found: list[Node] = []
+        _stray(root, found)
+        for node in found:
+            word = node_text(node)
+            problems.append(
+                Problem(
+                    codes.STRAY_KEYWORD,
+                    f"`{word}` starts a command but no compound command (`for`, `while`, "
+                    f"`if`, `case`, `{{`) is open here, so bash reports a syntax error: "
+                    f"write the whole compound command in the block, or remove `{word}`.",
+                    _offset(command, node.start_point.row),
+                )
+            )
+    return problems
+
+
+def _may_have_stray_keyword(text: str) -> bool:
+    """Whether a stray keyword may start a command: substring tests first (most commands
+    hold none of the words), then the word-boundary regex."""
+    return any(word in text for word in _STRAY_WORDS) and _STRAY_HINT.search(text) is not None
+
+
+def _mask_angle_placeholders(
+    command: Command, text: str, body: set[int], placeholder: str, problems: list[Problem]
+) -> str:
+    """Report each ``<word>`` placeholder outside here-document bodies (CC103) and return
+    ``text`` with them masked, so that the parse reports only what remains."""
     rows = text.split("\n")
     masked_rows = []
     for row, line in enumerate(rows):
@@ -208,26 +244,7 @@ def check_shell(command: Command, placeholder: str = "[username]") -> list[Probl
             )
             line = line.replace(match.group(0), "x" * len(match.group(0)))
         masked_rows.append(line)
-    text = "\n".join(masked_rows)
-    tree = parse(text)
-    root = tree.root_node
-    if root.has_error:
-        problems.append(_syntax_problem(command, text, _first_error(root)))
-    if _STRAY_HINT.search(text):
-        found: list[Node] = []
-        _stray(root, found)
-        for node in found:
-            word = node_text(node)
-            problems.append(
-                Problem(
-                    codes.STRAY_KEYWORD,
-                    f"`{word}` starts a command but no compound command (`for`, `while`, "
-                    f"`if`, `case`, `{{`) is open here, so bash reports a syntax error: "
-                    f"write the whole compound command in the block, or remove `{word}`.",
-                    _offset(command, node.start_point.row),
-                )
-            )
-    return problems
+    return "\n".join(masked_rows)
 
 
 def check_python(command: Command) -> list[Problem]:
