@@ -12,6 +12,8 @@ BUILDDIR    := _build
 # One doctree cache for every builder, so checks reuse what html has read.
 DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
+# `make bench`: options of benchmarks/bench.py, e.g. BENCH_ARGS="--quick" or "-P 50 --runs 5".
+BENCH_ARGS  ?=
 # `make lessonrun`: how pip installs the lesson's packages. offline (a wheelhouse of
 # stand-ins, no network; what `make test` runs) or resolve (also resolve each install
 # against PyPI for the cluster's Python, to find pins with no wheel; needs the internet).
@@ -30,7 +32,7 @@ AXE_DIR         := tests/browser/vendor
 STATIC_GATES    := spelling rstlint ruff htmlcheck
 
 .PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
-.PHONY: linkcheck livehtml
+.PHONY: linkcheck livehtml bench
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core
 
 help:
@@ -49,6 +51,8 @@ help:
 	@echo "                   (LESSONRUN_PIP=resolve also resolves the real packages on PyPI)"
 	@echo "make livehtml      preview at http://$(LIVEHTML_HOST):$(LIVEHTML_PORT)/, rebuilt on each save"
 	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
+	@echo "make bench         time the directive, consolecheck and rebuilds on a synthetic course:"
+	@echo "                   $(BUILDDIR)/bench/results.json (BENCH_ARGS=--quick for a short run)"
 	@echo "make clean         remove $(BUILDDIR)"
 	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
 
@@ -114,6 +118,10 @@ livehtml: $(STAMP)
 		--watch clusters.toml --watch diagrams \
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
 		. $(BUILDDIR)/livehtml
+
+# Not part of `make test`: several minutes, and timings are printed, never asserted.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --out $(BUILDDIR)/bench/results.json $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILDDIR)
