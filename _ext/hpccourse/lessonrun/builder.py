@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import platform
 import re
+import subprocess
 from collections.abc import Set
 from pathlib import Path
 
@@ -150,8 +151,13 @@ class LessonRunBuilder(Builder):
         )
         try:
             runs, seconds = run_all(self.specs, self.exercises, options)
-        except StandinError as exc:
-            logger.warning(str(exc), type="hpccourse", subtype="lessonrun")
+        except (StandinError, OSError, subprocess.SubprocessError) as exc:
+            logger.warning(
+                __("lessonrun: the run could not start: %s"),
+                exc,
+                type="hpccourse",
+                subtype="lessonrun",
+            )
             self.failures = 1
             return
         outdir = Path(self.outdir)

@@ -32,6 +32,13 @@ from pathlib import Path
 
 from .model import ClusterSpec
 
+#: The caller's network settings resolve mode passes on (how to reach the index: proxy,
+#: certificates, index address); nothing else of the caller's environment goes in.
+NETWORK_VARIABLES = (
+    "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+    "PIP_CERT", "PIP_CLIENT_CERT", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+    "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT",
+)  # fmt: skip
 _PYTHON_MODULE = re.compile(r"^python/(\d+\.\d+)", re.IGNORECASE)
 
 
@@ -155,7 +162,8 @@ __lr_resolve() {
     __lr_resolves=$(( ${__lr_resolves:-0} + 1 ))
     local f="$__LR/resolve.$__LR_STEP.$__lr_resolves"
     echo "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" >"$f.python"
-    env -u PIP_NO_INDEX -u PIP_FIND_LINKS pip install --dry-run --ignore-installed \
+    # --target: pip 23 takes platform options only with it (--dry-run installs nothing).
+    env -u PIP_NO_INDEX -u PIP_FIND_LINKS pip install --dry-run --target "$f.target" \
         --quiet --report "$f.json" --only-binary=:all: \
         --python-version "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" \
         --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
@@ -237,6 +245,8 @@ class Sandbox:
             "PIP_NO_INPUT": "1",
             "PIP_PROGRESS_BAR": "off",
         }
+        if self.resolve:
+            env.update({k: v for k, v in os.environ.items() if k in NETWORK_VARIABLES})
         return env
 
     def prelude(self) -> str:

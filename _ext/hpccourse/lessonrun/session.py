@@ -112,12 +112,12 @@ def _resolve_findings(run: Path, index: int) -> list[dict[str, object]]:
     """The resolve mode's dry runs of step ``index``: one finding per ``pip install``."""
     findings = []
     for rc_file in sorted(run.glob(f"resolve.{index}.*.rc")):
-        stem = rc_file.with_suffix("")
-        python = (stem.with_suffix(".python")).read_text().strip()
-        code = int(rc_file.read_text().strip() or 1)
-        log = stem.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+        stem = str(rc_file).removesuffix(".rc")
+        python = Path(stem + ".python").read_text(encoding="utf-8").strip()
+        code = int(rc_file.read_text(encoding="utf-8").strip() or 1)
+        log = Path(stem + ".log").read_text(encoding="utf-8", errors="replace")
         finding: dict[str, object] = {"python": python, "ok": code == 0}
-        report = stem.with_suffix(".json")
+        report = Path(stem + ".json")
         if code == 0 and report.exists():
             data = json.loads(report.read_text(encoding="utf-8"))
             finding["install"] = [
