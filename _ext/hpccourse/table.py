@@ -469,6 +469,12 @@ class _Builder:
         self.source = source
         self.data = data
         self.lines = lines
+        # The lines under each section, e.g. ("steps", "x") -> [(path, line), ...]: one pass
+        # here, not one over the whole table per cluster and step (quadratic in its size).
+        self.within: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
+        for path, line in lines.items():
+            if len(path) > 2:
+                self.within.setdefault(path[:2], []).append((path, line))
 
     def line(self, *path: str) -> int | None:
         """The line of ``path``, else of its nearest indexed parent."""
@@ -584,11 +590,7 @@ class _Builder:
         self.expect(
             workshop_storage, bool, f"clusters.{key}.workshop_storage", *where, "workshop_storage"
         )
-        lines = {
-            ".".join(path[2:]): line
-            for path, line in self.lines.items()
-            if path[:2] == where and len(path) > 2
-        }
+        lines = {".".join(path[2:]): line for path, line in self.within.get(where, ())}
         return Cluster(
             key=key,
             modules=modules,
@@ -673,12 +675,11 @@ class _Builder:
                     *where,
                 )
         lines = {"": self.line(*where) or 0}
-        for path, line in self.lines.items():
-            if path[:2] == where and len(path) > 2:
-                head, *rest = path[2:]
-                if head in ("override", "skip") and rest:
-                    head, *rest = (f"{head}.{rest[0]}", *rest[1:])
-                lines[head + "".join(f"[{r}]" for r in rest)] = line
+        for path, line in self.within.get(where, ()):
+            head, *rest = path[2:]
+            if head in ("override", "skip") and rest:
+                head, *rest = (f"{head}.{rest[0]}", *rest[1:])
+            lines[head + "".join(f"[{r}]" for r in rest)] = line
         return Step(
             key=key,
             commands=commands,
