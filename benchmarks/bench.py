@@ -137,7 +137,10 @@ def throughput(table_path: Path, runs: int, count: int) -> float:
 def measure(args: argparse.Namespace, work: Path) -> dict[str, object]:
     P, C, B, runs = args.pages, args.clusters, args.blocks, args.runs
     log = print if args.verbose else (lambda *_a, **_k: None)
-    course = gencourse.generate(work / f"P{P}", P, C, B)
+    # The builds load a copy of the extension: edits to _ext/ during a run do not mix versions.
+    ext = work / "_ext"
+    shutil.copytree(ROOT / "_ext", ext, ignore=shutil.ignore_patterns("__pycache__"))
+    course = gencourse.generate(work / f"P{P}", P, C, B, ext)
     a, b = course["directive"], course["handwritten"]
     html_a, html_b, check, jobs2 = [], [], [], []
     for r in range(runs):
@@ -165,7 +168,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, object]:
     for size in args.sizes:
         if size == P:
             continue
-        sized = gencourse.generate(work / f"P{size}", size, C, B)["directive"]
+        sized = gencourse.generate(work / f"P{size}", size, C, B, ext)["directive"]
         for r in range(runs):
             log(f"run {r + 1}/{runs}: html (a) at P={size}")
             sizes.setdefault(size, []).append(

@@ -174,8 +174,14 @@ def index_page(pages: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate(out: Path, pages: int = 100, clusters: int = 5, blocks: int = 20) -> dict[str, Path]:
-    """Write the course under ``out``; return its ``directive`` and ``handwritten`` folders."""
+def generate(
+    out: Path, pages: int = 100, clusters: int = 5, blocks: int = 20, ext: Path | None = None
+) -> dict[str, Path]:
+    """Write the course under ``out``; return its ``directive`` and ``handwritten`` folders.
+
+    ``ext`` is the folder holding the ``hpccourse`` package the builds load (default: the
+    project's ``_ext``).
+    """
     from hpccourse.table import load_table
 
     out.mkdir(parents=True, exist_ok=True)
@@ -187,7 +193,7 @@ def generate(out: Path, pages: int = 100, clusters: int = 5, blocks: int = 20) -
         src = out / kind
         src.mkdir(exist_ok=True)
         (src / "conf.py").write_text(
-            CONF.format(ext=str(HERE.parent / "_ext"), table=str(table_path))
+            CONF.format(ext=str(ext or HERE.parent / "_ext"), table=str(table_path))
         )
         (src / "index.rst").write_text(index_page(pages))
         for i in range(pages):

@@ -1,19 +1,24 @@
 """Smoke tests of ``make bench`` (benchmarks/): it runs on a tiny course and compares like
-with like. Timings are printed by the benchmark, never asserted; counts are."""
+with like; and the fast paths added for speed give what the slow ones give. Timings are
+printed by the benchmark, never asserted; counts are."""
 
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 from docutils import nodes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import gencourse  # noqa: E402
+from hpccourse.console import rules  # noqa: E402
 
 
 def test_bench_runs_on_a_tiny_course_and_writes_every_measure(tmp_path: Path) -> None:
@@ -63,3 +68,16 @@ def test_the_hand_written_course_shows_the_same_commands_as_the_directive(
         app.cleanup()
     assert texts["directive"] == texts["handwritten"]
     assert len(texts["directive"][0]) == 3 * 3
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\"'\\#;&|()$<>[]{}=.-_/~:,+@%^*?!aZ09é\x0b\x0c", max_size=30))
+def test_the_fast_word_split_agrees_with_shlex(segment: str) -> None:
+    # The checker core's fast path (plain text: str.split) must give what shlex gives.
+    lexer = shlex.shlex(segment, posix=True, punctuation_chars=";&|()")
+    lexer.whitespace_split = True
+    try:
+        expected = list(lexer)
+    except ValueError:
+        expected = segment.split()
+    assert rules._words(segment) == expected

@@ -101,7 +101,14 @@ class Sessions:
             self.env[cluster] = state
 
 
+# Text shlex splits exactly as str.split() does: no quote, escape, comment, punctuation
+# (";&|()") or whitespace other than space and tab. Most commands are such text.
+_PLAIN_WORDS = re.compile(r"[\w \t./~=:,+@%^*?!\[\]{}<>$-]*\Z", re.ASCII)
+
+
 def _words(segment: str) -> list[str]:
+    if _PLAIN_WORDS.match(segment):
+        return segment.split()
     try:
         lexer = shlex.shlex(segment, posix=True, punctuation_chars=";&|()")
         lexer.whitespace_split = True
