@@ -17,28 +17,19 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 
+from .assets import serve_static_dir
 from .table import TableError, load_table
 
-STATIC_DIR = Path(__file__).parent / "static"
 SCRIPT = "tabchoice.js"
 SCREEN_CSS = "tabchoice.css"
 PRINT_CSS = "print.css"
 # After sphinx-tabs' tabs.js (priority 500): our listeners run after its own.
 PRIORITY = 600
-
-
-def _add_static_dir(app: Sphinx, config: Config) -> None:
-    """Serve this package's static files (the folder is shared, added once)."""
-    known = {str(Path(app.confdir, p).resolve()) for p in config.html_static_path}
-    if str(STATIC_DIR.resolve()) not in known:
-        config.html_static_path.append(str(STATIC_DIR))
 
 
 def _has_tabs(doctree: nodes.document) -> bool:
@@ -76,5 +67,5 @@ def _add_assets(
 
 def setup(app: Sphinx) -> None:
     """Serve the static files and add them to pages with tabs."""
-    app.connect("config-inited", _add_static_dir)
+    app.connect("config-inited", serve_static_dir)
     app.connect("html-page-context", _add_assets)

@@ -21,9 +21,10 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinxcontrib import mermaid as sphinx_mermaid
 
+from .assets import serve_static_dir
+
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).parent / "static"
 INIT_SCRIPT = "mermaid-init.js"
 DIAGRAM_CSS = "diagrams.css"
 
@@ -33,13 +34,6 @@ def _drop_cdn_loader(app: Sphinx) -> None:
     for listener in list(app.events.listeners.get("html-page-context", [])):
         if listener.handler is sphinx_mermaid.install_js:
             app.disconnect(listener.id)
-
-
-def _add_static_dir(app: Sphinx, config: Config) -> None:
-    """Serve this package's static files (shared with other parts, added once)."""
-    known = {str(Path(app.confdir, p).resolve()) for p in config.html_static_path}
-    if str(STATIC_DIR.resolve()) not in known:
-        config.html_static_path.append(str(STATIC_DIR))
 
 
 def _check_local_copy(app: Sphinx, config: Config) -> None:
@@ -97,7 +91,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Replace sphinxcontrib-mermaid's CDN loader with the site's own copy."""
     app.setup_extension("sphinxcontrib.mermaid")
     _drop_cdn_loader(app)
-    app.connect("config-inited", _add_static_dir)
+    app.connect("config-inited", serve_static_dir)
     app.connect("config-inited", _check_local_copy)
     app.connect("html-page-context", _install_js)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,16 +19,15 @@ Usage (the argument, a title, is optional)::
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
-STATIC_DIR = Path(__file__).parent / "static"
+from .assets import serve_static_dir
+
 CSS_FILE = "lesson.css"
 
 
@@ -106,13 +105,6 @@ class KeyPoints(LessonAdmonition):
     default_title = "Key points"
 
 
-def _add_static_dir(app: Sphinx, config: Config) -> None:
-    """Serve this package's static files (the folder is shared, added once)."""
-    known = {str(Path(app.confdir, p).resolve()) for p in config.html_static_path}
-    if str(STATIC_DIR.resolve()) not in known:
-        config.html_static_path.append(str(STATIC_DIR))
-
-
 def _add_css(
     app: Sphinx,
     pagename: str,
@@ -136,6 +128,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("objectives", Objectives)
     app.add_directive("instructor-note", InstructorNote)
     app.add_directive("keypoints", KeyPoints)
-    app.connect("config-inited", _add_static_dir)
+    app.connect("config-inited", serve_static_dir)
     app.connect("html-page-context", _add_css)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
