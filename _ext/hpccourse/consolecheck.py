@@ -20,14 +20,12 @@ from collections.abc import Callable, Iterable, Sequence, Set
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
-from sphinx.config import Config
 from sphinx.locale import __
 from sphinx.util import logging
 
 from . import codeblock
+from .checkbuilder import SiteCheckBuilder, add_check_builder
 from .collect import collect_blocks
 from .console.check import check_document
 from .console.model import Block, BlockResult, RuleContext
@@ -130,7 +128,7 @@ def summary(results: Sequence[BlockResult]) -> str:
     )
 
 
-class ConsoleCheckBuilder(Builder):
+class ConsoleCheckBuilder(SiteCheckBuilder):
     """Checks every console block of the site; see the module docstring."""
 
     name = "consolecheck"
@@ -147,19 +145,6 @@ class ConsoleCheckBuilder(Builder):
             self.config.hpccourse_table,
             self.config.consolecheck_disabled_rules,
         )
-
-    def get_outdated_docs(self) -> set[str]:
-        """Every document, every run: the check is cheap and its output is whole."""
-        return set(self.env.found_docs)
-
-    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        return ""
-
-    def prepare_writing(self, docnames: Set[str]) -> None:
-        return None
-
-    def write_doc(self, docname: str, doctree: nodes.document) -> None:
-        """Unused: :meth:`write_documents` walks the unresolved doctrees itself."""
 
     def write_documents(self, docnames: Set[str]) -> None:
         """Collect and check each document's blocks, in a stable order."""
@@ -207,30 +192,7 @@ class ConsoleCheckBuilder(Builder):
                 )
 
 
-def _set_status(app: Sphinx, exc: BaseException | None) -> None:
-    """Exit status 1 when any block failed (a crash already gives 2)."""
-    builder = app.builder
-    if exc is None and isinstance(builder, ConsoleCheckBuilder) and builder.failures:
-        app.statuscode = 1
-
-
-def _tabs_for_checker(app: Sphinx, config: Config) -> None:
-    """Let sphinx-tabs build its html tab nodes when this builder reads.
-
-    sphinx-tabs picks its nodes at read time per builder; with one shared
-    doctree cache (``make html`` then ``make consolecheck``, or the reverse)
-    both builders must read the same nodes.
-    """
-    if "sphinx_tabs_valid_builders" not in config:
-        return
-    valid = list(config.sphinx_tabs_valid_builders)
-    if ConsoleCheckBuilder.name not in valid:
-        config.sphinx_tabs_valid_builders = [*valid, ConsoleCheckBuilder.name]
-
-
 def setup(app: Sphinx) -> None:
     """Register the builder, the code-block option and the exit-status hook."""
     codeblock.setup(app)
-    app.add_builder(ConsoleCheckBuilder)
-    app.connect("config-inited", _tabs_for_checker)
-    app.connect("build-finished", _set_status)
+    add_check_builder(app, ConsoleCheckBuilder)

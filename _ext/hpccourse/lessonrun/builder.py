@@ -19,13 +19,11 @@ import subprocess
 from collections.abc import Set
 from pathlib import Path
 
-from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
-from sphinx.config import Config
 from sphinx.locale import __
 from sphinx.util import logging
 
+from ..checkbuilder import SiteCheckBuilder, add_check_builder
 from ..table import TableError, load_table
 from . import report
 from .exercises import collect_exercises
@@ -39,7 +37,7 @@ OUTPUT = "output.txt"
 REPORT = "report.json"
 
 
-class LessonRunBuilder(Builder):
+class LessonRunBuilder(SiteCheckBuilder):
     """Runs every exercise on every cluster; see the module docstring."""
 
     name = "lessonrun"
@@ -80,19 +78,6 @@ class LessonRunBuilder(Builder):
             return found.key if found is not None else None
 
         self.cluster_for_label = cluster_for_label  # type: ignore[assignment]
-
-    def get_outdated_docs(self) -> set[str]:
-        """Every document, every run: the run's output is whole."""
-        return set(self.env.found_docs)
-
-    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        return ""
-
-    def prepare_writing(self, docnames: Set[str]) -> None:
-        return None
-
-    def write_doc(self, docname: str, doctree: nodes.document) -> None:
-        """Unused: :meth:`write_documents` walks the unresolved doctrees itself."""
 
     def write_documents(self, docnames: Set[str]) -> None:
         """Collect each document's exercises, in a stable order."""
@@ -217,23 +202,5 @@ class LessonRunBuilder(Builder):
                     )
 
 
-def _set_status(app: Sphinx, exc: BaseException | None) -> None:
-    """Exit status 1 when any command failed (a crash already gives 2)."""
-    builder = app.builder
-    if exc is None and isinstance(builder, LessonRunBuilder) and builder.failures:
-        app.statuscode = 1
-
-
-def _tabs_for_runner(app: Sphinx, config: Config) -> None:
-    """Let sphinx-tabs build its html tab nodes when this builder reads (as consolecheck)."""
-    if "sphinx_tabs_valid_builders" not in config:
-        return
-    valid = list(config.sphinx_tabs_valid_builders)
-    if LessonRunBuilder.name not in valid:
-        config.sphinx_tabs_valid_builders = [*valid, LessonRunBuilder.name]
-
-
 def setup(app: Sphinx) -> None:
-    app.add_builder(LessonRunBuilder)
-    app.connect("config-inited", _tabs_for_runner)
-    app.connect("build-finished", _set_status)
+    add_check_builder(app, LessonRunBuilder)

@@ -1,0 +1,58 @@
+"""What the checking builders (``consolecheck``, ``lessonrun``) share.
+
+Like ``sphinx.ext.doctest``: they read every document's doctree, write one
+report for the whole site in ``finish()``, and make ``sphinx-build`` exit 1
+when something failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.config import Config
+
+
+class SiteCheckBuilder(Builder):
+    """A builder whose output is one report over every document, each run."""
+
+    #: Set by ``finish()``: how many blocks or commands failed.
+    failures: int = 0
+
+    def get_outdated_docs(self) -> set[str]:
+        """Every document, every run: the report is always whole."""
+        return set(self.env.found_docs)
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return ""
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        return None
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        """Unused: ``write_documents`` walks the doctrees itself."""
+
+
+def add_check_builder(app: Sphinx, builder: type[SiteCheckBuilder]) -> None:
+    """Register ``builder``, its exit status, and the tab nodes it reads."""
+
+    def set_status(app: Sphinx, exc: BaseException | None) -> None:
+        # A crash already gives exit status 2.
+        if exc is None and isinstance(app.builder, builder) and app.builder.failures:
+            app.statuscode = 1
+
+    def read_html_tabs(app: Sphinx, config: Config) -> None:
+        # sphinx-tabs picks its nodes at read time per builder; with one shared
+        # doctree cache (`make html` then `make consolecheck`, or the reverse)
+        # every builder must read the same, html, nodes.
+        if "sphinx_tabs_valid_builders" not in config:
+            return
+        valid = list(config.sphinx_tabs_valid_builders)
+        if builder.name not in valid:
+            config.sphinx_tabs_valid_builders = [*valid, builder.name]
+
+    app.add_builder(builder)
+    app.connect("config-inited", read_html_tabs)
+    app.connect("build-finished", set_status)
