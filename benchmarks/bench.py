@@ -9,7 +9,8 @@ the median over ``--runs`` runs (at least 3 unless asked otherwise):
 - the checker core's throughput in this process (classification plus parsing, no Sphinx);
 - the incremental build after one step's command changes in the data table, and the pages
   it rebuilt, against the pages that use that step;
-- ``-j 2`` against ``-j 1``; the build's peak memory; the build at P/2, P and 2P pages.
+- ``-j 2`` against ``-j 1``; the build's peak memory; the build at P/2, P and 2P pages
+  (and the hand-written course at 2P, to tell how Sphinx itself grows).
 
 Times are CPU seconds (user + system, the build's processes included) and wall seconds;
 ratios use CPU time, which other work on the machine disturbs less, except ``-j 2`` (wall).
@@ -164,16 +165,25 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, object]:
     log("checker throughput (in process)")
     blocks_per_s = throughput(table, runs, args.count)
 
+    # Growth with size; at 2P the hand-written course too, to tell Sphinx's growth from ours.
     sizes: dict[int, list[Sample]] = {P: html_a}
+    handwritten_double: list[Sample] = []
     for size in args.sizes:
         if size == P:
             continue
-        sized = gencourse.generate(work / f"P{size}", size, C, B, ext)["directive"]
+        sized = gencourse.generate(work / f"P{size}", size, C, B, ext)
         for r in range(runs):
             log(f"run {r + 1}/{runs}: html (a) at P={size}")
+            src = sized["directive"]
             sizes.setdefault(size, []).append(
-                sphinx("html", sized, sized / "_build/html", sized / "_build/doctrees")
+                sphinx("html", src, src / "_build/html", src / "_build/doctrees")
             )
+            if size == 2 * P:
+                log(f"run {r + 1}/{runs}: html (b) at P={size}")
+                src = sized["handwritten"]
+                handwritten_double.append(
+                    sphinx("html", src, src / "_build/html", src / "_build/doctrees")
+                )
 
     full_cpu = median(html_a, cpu)
     results: dict[str, object] = {
@@ -204,6 +214,10 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, object]:
     }
     if 2 * P in sizes:
         results["double_over_single"] = round(median(sizes[2 * P], cpu) / full_cpu, 3)
+        results["html_handwritten_double"] = summary(handwritten_double)
+        results["handwritten_double_over_single"] = round(
+            median(handwritten_double, cpu) / median(html_b, cpu), 3
+        )
     results["targets"] = targets(results, expected_pages=len(expected))
     return results
 
@@ -241,6 +255,8 @@ def table_lines(r: dict) -> list[str]:
     add("html (a), -j 2", r["html_directive_j2"])
     for size, s in r["by_pages"].items():
         add(f"html (a), P={size}", s)
+    if "html_handwritten_double" in r:
+        add(f"html (b), P={2 * r['course']['pages']}", r["html_handwritten_double"])
     width = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in width))
@@ -251,6 +267,11 @@ def table_lines(r: dict) -> list[str]:
         f"{inc['pages_rebuilt']} page(s) rebuilt, {inc['pages_using_step']} use step "
         f"{inc['step']}; -j 2 / -j 1 (wall): {r['j2_over_j1_wall']}"
     )
+    if "handwritten_double_over_single" in r:
+        lines.append(
+            f"growth at 2P (CPU): directive {r['double_over_single']}, "
+            f"hand-written {r['handwritten_double_over_single']}"
+        )
     lines.append("")
     lines.append("target                       value     limit       met")
     for name, t in r["targets"].items():
