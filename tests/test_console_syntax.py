@@ -159,3 +159,25 @@ def test_python_repl_syntax_errors_carry_their_line(text, expected):
 def test_syntax_problems_say_what_to_do():
     [problem] = check_text(">>> print('x'")
     assert problem.message.startswith("Python cannot compile this statement")
+
+
+@pytest.mark.parametrize("char", ["\U000f0000", "\U000aa56b", "\U00060000", "\U0010fffd"])
+def test_code_points_that_crash_tree_sitter_bash_are_parsed_safely(char):
+    # Run in a child process: before the fix, tree-sitter-bash 0.25.1 ended
+    # the whole interpreter with a segmentation fault on these inputs.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ext = Path(__file__).resolve().parent.parent / "_ext"
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from hpccourse.console.check import check_text;"
+        "print(len(check_text(sys.argv[2])))"
+    )
+    text = f"$ echo '{char}' {{{char}}}v | cat"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ext), text], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().isdigit()
