@@ -130,28 +130,8 @@ clean:
 # The classic build is one file and loads from file:// too; the ES module
 # build would need its 73 chunk files and a web server.
 mermaid:
-	rm -rf $(BUILDDIR)/mermaid-pack && mkdir -p $(BUILDDIR)/mermaid-pack $(MERMAID_DIR)
-	cd $(BUILDDIR)/mermaid-pack && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null
-	tar -xzf $(BUILDDIR)/mermaid-pack/mermaid-$(MERMAID_VERSION).tgz -C $(BUILDDIR)/mermaid-pack \
-		package/dist/mermaid.min.js package/LICENSE
-	cp $(BUILDDIR)/mermaid-pack/package/dist/mermaid.min.js $(MERMAID_DIR)/mermaid.min.js
-	cp $(BUILDDIR)/mermaid-pack/package/LICENSE $(MERMAID_DIR)/LICENSE
-	printf '{\n  "package": "mermaid",\n  "version": "%s",\n  "file": "mermaid.min.js",\n  "sha256": "%s"\n}\n' \
-		'$(MERMAID_VERSION)' "$$(sha256sum $(MERMAID_DIR)/mermaid.min.js | cut -d' ' -f1)" \
-		> $(MERMAID_DIR)/manifest.json
-	rm -rf $(BUILDDIR)/mermaid-pack
-	@cat $(MERMAID_DIR)/manifest.json
+	tools/vendor-npm mermaid $(MERMAID_VERSION) dist/mermaid.min.js $(MERMAID_DIR)
 
 # Refresh the vendored axe-core (accessibility engine the browser tests inject).
 axe-core:
-	rm -rf $(BUILDDIR)/axe-pack && mkdir -p $(BUILDDIR)/axe-pack $(AXE_DIR)
-	cd $(BUILDDIR)/axe-pack && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
-	tar -xzf $(BUILDDIR)/axe-pack/axe-core-$(AXE_VERSION).tgz -C $(BUILDDIR)/axe-pack \
-		package/axe.min.js package/LICENSE
-	cp $(BUILDDIR)/axe-pack/package/axe.min.js $(AXE_DIR)/axe.min.js
-	cp $(BUILDDIR)/axe-pack/package/LICENSE $(AXE_DIR)/LICENSE
-	printf '{\n  "package": "axe-core",\n  "version": "%s",\n  "file": "axe.min.js",\n  "sha256": "%s"\n}\n' \
-		'$(AXE_VERSION)' "$$(sha256sum $(AXE_DIR)/axe.min.js | cut -d' ' -f1)" \
-		> $(AXE_DIR)/manifest.json
-	rm -rf $(BUILDDIR)/axe-pack
-	@cat $(AXE_DIR)/manifest.json
+	tools/vendor-npm axe-core $(AXE_VERSION) axe.min.js $(AXE_DIR)
