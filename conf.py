@@ -17,7 +17,7 @@ extensions = [
     "sphinxcontrib.mermaid",
     "hpccourse",
     # After sphinxcontrib.mermaid: serves mermaid from _static, not a CDN.
-    "hpccourse.diagrams",
+    "hpccourse.html.diagrams",
 ]
 
 exclude_patterns = ["_build", ".venv", "tests", "benchmarks", "README.md", "node_modules"]
@@ -61,7 +61,7 @@ except (ImportError, OSError):  # no PyEnchant, or no C library for it
     pass
 else:
     # sphinxcontrib-spelling, also checking link text, emphasis and tab labels.
-    extensions.append("hpccourse.spelling")
+    extensions.append("hpccourse.builders.spelling")
 spelling_lang = "en_US"
 spelling_word_list_filename = "spelling_wordlist.txt"
 spelling_warning = True  # each misspelling is a warning with file and line; -W fails
@@ -113,5 +113,5 @@ linkcheck_ignore = list(LINKCHECK_IGNORE_REASONS)
 
 # --- Accessibility gate (`make axe`) -------------------------------------------
 # Fixes for the theme's contrast, heading levels and scrolling code blocks.
-extensions.append("hpccourse.a11y")
+extensions.append("hpccourse.html.a11y")
 # --- end of accessibility gate -------------------------------------------------

@@ -142,7 +142,7 @@ def directive_page(page: int, pages: int, blocks: int) -> str:
 
 def handwritten_page(page: int, pages: int, blocks: int, table) -> str:
     """The same page with every tab set typed out (texts rendered from ``table``)."""
-    from hpccourse.tabs import console_text
+    from hpccourse.directives.commands import console_text
 
     title = f"Lesson {page}"
     out = [title, "=" * len(title), ""]

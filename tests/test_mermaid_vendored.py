@@ -53,7 +53,7 @@ def test_vendored_file_is_the_classic_build_that_loads_from_disk() -> None:
 def test_site_conf_serves_the_manifest_file() -> None:
     conf = (ROOT / "conf.py").read_text(encoding="utf-8")
     assert f'mermaid_use_local = "mermaid/{_manifest()["file"]}"' in conf
-    assert '"hpccourse.diagrams"' in conf
+    assert '"hpccourse.html.diagrams"' in conf
 
 
 @pytest.mark.sphinx("html", testroot="lesson-mermaid", confoverrides=STATIC)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from docutils import nodes
-from hpccourse.prompt import ConsolePromptDirective
+from hpccourse.directives.prompt import ConsolePromptDirective
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = "test-consolecheck-prompt"

@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hpccourse import table as table_module
+from hpccourse.table import load as table_module
 from hpccourse.table import TableError, index_lines, load_table
 
 ROOTS = Path(__file__).parent / "roots"

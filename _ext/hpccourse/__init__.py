@@ -1,14 +1,20 @@
-"""hpccourse: the Sphinx extension behind the HPC Python course site.
+"""hpccourse: a Sphinx extension for HPC courses taught on several clusters.
 
-Data flows one way: ``clusters.toml`` -> directives -> doctree -> builders.
+Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> builders.
 
-- ``config``: every configuration value, in one place.
-- ``table``: loads and validates the data table (no Sphinx in it).
-- ``tabs``: ``cluster-commands`` and ``cluster-facts``, generated from the table.
-- ``lesson``: the lesson admonitions (``keypoints``, ``objectives``, ...).
-- ``prompt``: sphinx-prompt's ``prompt`` directive, keeping what a checker needs.
-- ``console``: the console-block checking core (no Sphinx in it).
-- ``collect`` and ``consolecheck``: doctree -> block records -> the checking builder.
+- ``config``: every configuration value, in one place (course facts included).
+- ``table/``: the data table: records and expansion, loading and validation, the TOML
+  line index, and :func:`~hpccourse.table.project_table` (no Sphinx).
+- ``directives/``: ``cluster-commands``, ``cluster-facts``, lesson boxes, ``prompt`` and
+  ``code-block`` keeping what a checker needs; per-page table dependencies.
+- ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
+- ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
+- ``html/``: static files, the reader's cluster choice, offline diagrams
+  (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``).
+- ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
+- ``lessonrun/``: running the exercises in a sandbox (no Sphinx).
+
+``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """
 
 from __future__ import annotations
@@ -18,29 +24,30 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Wire the parts; each part's own ``setup`` registers what it adds.
+    """Wire the parts; each part's ``setup_X`` registers what it adds.
 
     The Sphinx-side modules are imported here, not at package import, so that
-    ``hpccourse.console`` (the checking core) loads without Sphinx.
+    ``hpccourse.table``, ``hpccourse.console`` and ``hpccourse.lessonrun`` load without
+    Sphinx.
     """
-    from . import choice, config, consolecheck, lesson, lessonrun, prompt, tabs
+    from .builders import setup_builders
+    from .config import setup_config
+    from .directives import setup_directives
+    from .html import setup_html
 
     app.setup_extension("sphinx_tabs.tabs")
     app.setup_extension("sphinx-prompt")
-    config.setup(app)
-    tabs.setup(app)
-    lesson.setup(app)
-    prompt.setup(app)
-    consolecheck.setup(app)
-    choice.setup(app)
-    lessonrun.setup(app)
+    setup_config(app)
+    setup_directives(app)
+    setup_html(app)
+    setup_builders(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": 2,
     }

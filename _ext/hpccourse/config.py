@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from .collect import SHELL_LANGUAGES
+from .doctree.collect import SHELL_LANGUAGES
 
 
-def setup(app: Sphinx) -> None:
+def setup_config(app: Sphinx) -> None:
     """Register the configuration values (``conf.py`` may override each)."""
     # The data table, relative to the source folder.
     app.add_config_value("hpccourse_table", "clusters.toml", "env", types=frozenset({str}))

@@ -1,26 +1,13 @@
-"""lessonrun: run the lesson's exercises for real, once per cluster, in a sandbox.
+"""lessonrun's core: run a lesson's exercises for real, once per cluster, in a sandbox.
 
-- ``model``: the records (Sphinx-free).
-- ``exercises``: doctree -> exercises (console blocks grouped by section; docutils only).
+No Sphinx here: the builder (:mod:`hpccourse.builders.lessonrun`) gives it the exercises
+that :mod:`hpccourse.doctree.exercises` found.
+
+- ``model``: the records.
 - ``plan``: an exercise's blocks -> the steps a cluster's run types.
-- ``safety``: refuse commands that would write outside the sandbox.
+- ``safety``: an early, explained lint of commands that would leave the sandbox.
 - ``sandbox``: the simulated cluster (home, mapped storage root, `module`, a Python).
-- ``wheels``: the offline wheelhouse of stand-in packages (``standins.toml``).
+- ``wheels``: the offline wheelhouse of stand-in packages (the course's ``standins.toml``).
 - ``session``: one bash session per exercise, and the judging of each command.
-- ``runner``: every cluster side by side; ``report``: ``output.txt`` and ``report.json``.
-- ``builder``: the Sphinx builder (imported only by :func:`setup`).
+- ``runner``: every cluster side by side; ``report``: the transcript and report entries.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-
-
-def setup(app: Sphinx) -> None:
-    """Register the ``lessonrun`` builder."""
-    from . import builder
-
-    builder.setup(app)

@@ -1,4 +1,4 @@
 """A lesson admonition without a body: a located error, the build goes on."""
 
-extensions = ["hpccourse.lesson"]
+extensions = ["hpccourse.directives.lesson"]
 exclude_patterns = ["_build"]

@@ -1,4 +1,4 @@
 """Only the lesson admonitions: their own module as an extension."""
 
-extensions = ["hpccourse.lesson"]
+extensions = ["hpccourse.directives.lesson"]
 exclude_patterns = ["_build"]

@@ -1,3 +1,3 @@
 """Planted misspellings; the test applies the project's own spelling settings."""
 
-extensions = ["hpccourse.spelling"]
+extensions = ["hpccourse.builders.spelling"]

@@ -26,7 +26,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .assets import serve_static_dir
+from ..html.assets import serve_static_dir
 
 CSS_FILE = "lesson.css"
 

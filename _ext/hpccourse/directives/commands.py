@@ -33,8 +33,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..table import Cluster, Rendered, Table, TableError
 from . import deps
-from .table import Cluster, Rendered, Table, TableError, load_table
+from .base import TableDirective, verbatim
 
 logger = logging.getLogger(__name__)
 
@@ -58,47 +59,6 @@ def rst_escape(text: str) -> str:
     if escaped and not escaped[0].isalnum() and escaped[0] != "\\":
         escaped = "\\" + escaped  # never a list bullet, enumerator or comment
     return escaped
-
-
-def verbatim(node: nodes.Element) -> nodes.Element:
-    """Keep table values as written: no typographic quotes in ``node``."""
-    node["support_smartquotes"] = False
-    return node
-
-
-class TableDirective(SphinxDirective):
-    """Shared by the table's directives: find, load and depend on the table."""
-
-    has_content = False
-
-    def table_path(self) -> str:
-        return os.path.abspath(os.path.join(self.env.srcdir, self.config.hpccourse_table))
-
-    def load_table(self, use: deps.Use) -> Table | None:
-        """The table, or None after a warning (the error then noted as ``use``'s digest).
-
-        The table is not a file dependency of the page: :mod:`.deps` rebuilds the page
-        when what ``use`` generates from the table changes.
-        """
-        try:
-            return load_table(self.table_path())
-        except TableError as error:
-            deps.note(self.env, use, deps.error_digest(error))
-            self.warn_table(error)
-            return None
-
-    def warn_table(self, error: TableError) -> None:
-        """Report ``error`` at this directive, naming the table's file and line."""
-        where = error.location(relative_to=str(self.env.srcdir))
-        self.warn(f"{where}: {error.message}", "table")
-
-    def warn(self, message: str, subtype: str) -> None:
-        logger.warning(
-            message,
-            location=(self.env.docname, self.lineno),
-            type="hpccourse",
-            subtype=subtype,
-        )
 
 
 class ClusterCommands(TableDirective):
@@ -266,6 +226,3 @@ def setup(app: Sphinx) -> None:
     app.add_directive("hpccourse-slot", Slot)
     deps.register("commands", commands_digest)
     deps.setup(app)
-    from . import facts  # facts builds on TableDirective, defined here
-
-    facts.setup(app)

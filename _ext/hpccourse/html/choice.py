@@ -16,14 +16,13 @@ pages that show tabs this adds:
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from ..table import TableError, project_table
 from .assets import serve_static_dir
-from .table import TableError, load_table
 
 SCRIPT = "tabchoice.js"
 SCREEN_CSS = "tabchoice.css"
@@ -40,10 +39,8 @@ def _has_tabs(doctree: nodes.document) -> bool:
 def cluster_labels(app: Sphinx) -> dict[str, str]:
     """Cluster key -> tab label, from the data table (empty if it does not load;
     the directives report why)."""
-    path = os.path.join(app.srcdir, app.config.hpccourse_table)
-    try:
-        table = load_table(path)
-    except (TableError, OSError):
+    table = project_table(app.srcdir, app.config)
+    if isinstance(table, TableError):
         return {}
     return {cluster.key: cluster.label for cluster in table.clusters}
 

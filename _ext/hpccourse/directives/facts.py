@@ -21,9 +21,9 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from ..table import Table, TableError
 from . import deps
-from .table import Table, TableError
-from .tabs import TableDirective, verbatim
+from .base import TableDirective, verbatim
 
 
 def _item(*children: nodes.Node) -> nodes.list_item:

@@ -1,7 +1,7 @@
 """The ``consolecheck`` builder: collect -> check -> report.
 
 Like ``sphinx.ext.doctest``: it reads every document's doctree once
-(:mod:`hpccourse.collect`), checks each document's console blocks in order
+(:mod:`hpccourse.doctree.collect`), checks each document's console blocks in order
 (:func:`hpccourse.console.check.check_document`, Sphinx-free), and writes
 
 - ``output.txt``: one ``file:line: CODE message`` line per problem, then a summary;
@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.locale import __
 from sphinx.util import logging
 
-from . import codeblock
-from .checkbuilder import SiteCheckBuilder, add_check_builder
-from .collect import collect_blocks
-from .console.check import check_document
-from .console.model import Block, BlockResult, RuleContext
-from .table import TableError, load_table
+from ..console.check import check_document
+from ..console.model import Block, BlockResult, RuleContext
+from ..doctree.collect import collect_blocks
+from ..table import TableError, project_table
+from .base import SiteCheckBuilder, add_check_builder
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ REPORT = "report.json"
 
 
 def load_context(
-    srcdir: Path, table_name: str, disabled: Iterable[str]
+    srcdir: Path, config: Config, disabled: Iterable[str]
 ) -> tuple[RuleContext, Callable[[str], str | None]]:
     """The rules' view of the data table, and a tab label -> cluster key lookup.
 
@@ -46,10 +46,9 @@ def load_context(
     the checker then simply knows no cluster facts.
     """
     off = frozenset(disabled)
-    try:
-        table = load_table(srcdir / table_name)
-    except (OSError, ValueError, TableError) as exc:
-        logger.info(__("consolecheck: no cluster facts (%s)"), exc)
+    table = project_table(srcdir, config)
+    if isinstance(table, TableError):
+        logger.info(__("consolecheck: no cluster facts (%s)"), table)
         return RuleContext(disabled=off), lambda _label: None
 
     placeholder: dict[str, str] = {}
@@ -142,7 +141,7 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
         self.failures = 0
         self.context, self.cluster_for_label = load_context(
             Path(self.srcdir),
-            self.config.hpccourse_table,
+            self.config,
             self.config.consolecheck_disabled_rules,
         )
 
@@ -192,7 +191,12 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
                 )
 
 
-def setup(app: Sphinx) -> None:
-    """Register the builder, the code-block option and the exit-status hook."""
-    codeblock.setup(app)
+def register(app: Sphinx) -> None:
+    """Register the builder and its exit-status hook (from the package's ``setup``)."""
     add_check_builder(app, ConsoleCheckBuilder)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The ``sphinx.builders`` entry point: ``-b consolecheck`` loads the whole extension."""
+    app.setup_extension("hpccourse")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

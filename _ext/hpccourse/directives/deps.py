@@ -17,7 +17,6 @@ their page (``env-purge-doc``).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Set
 from typing import Any
 
@@ -25,7 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .table import Table, TableError, load_table
+from ..table import Table, TableError, project_table, table_path
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +60,6 @@ def note(env: BuildEnvironment, use: Use, value: str) -> None:
     uses(env).setdefault(env.docname, {})[use] = value
 
 
-def table_path(env: BuildEnvironment) -> str:
-    return os.path.abspath(os.path.join(env.srcdir, env.config.hpccourse_table))
-
-
 def _stamp(path: str) -> str:
     """The table's identity: its path and a digest of its bytes (or why it cannot be read)."""
     try:
@@ -92,7 +87,7 @@ def outdated(
     app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """``env-get-outdated``: the pages whose uses of the table now give other output."""
-    path = table_path(env)
+    path = table_path(env.srcdir, env.config)
     stamp = _stamp(path)
     if stamp == getattr(env, "hpccourse_table_stamp", None):
         return []
@@ -100,10 +95,7 @@ def outdated(
     recorded = uses(env)
     if not recorded:
         return []
-    try:
-        table: Table | TableError = load_table(path)
-    except TableError as error:
-        table = error
+    table = project_table(env.srcdir, env.config)
     memo: dict[Use, str] = {}
     found = []
     skip = added | changed | removed

@@ -1,6 +1,6 @@
 """The ``lessonrun`` builder: run the lesson's exercises for real, once per cluster.
 
-Beside ``consolecheck`` and sharing its extraction (:mod:`hpccourse.collect`): it walks
+Beside ``consolecheck`` and sharing its extraction (:mod:`hpccourse.doctree.collect`): it walks
 every document's doctree, groups the console blocks into exercises
 (:mod:`.exercises`), runs them per cluster in a sandbox (:mod:`.runner`), and writes
 ``output.txt`` (a transcript) and ``report.json``. Each failed or refused command is also a
@@ -18,18 +18,19 @@ import re
 import subprocess
 from collections.abc import Set
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.locale import __
 from sphinx.util import logging
 
-from ..checkbuilder import SiteCheckBuilder, add_check_builder
-from ..table import TableError, load_table
-from . import report
-from .exercises import collect_exercises
-from .model import ClusterSpec, Exercise
-from .runner import PIP_MODES, Options, cluster_specs, run_all
-from .wheels import StandinError
+from ..doctree.exercises import collect_exercises
+from ..lessonrun import report
+from ..lessonrun.model import ClusterSpec, Exercise
+from ..lessonrun.runner import PIP_MODES, Options, cluster_specs, run_all
+from ..lessonrun.wheels import StandinError
+from ..table import TableError, project_table
+from .base import SiteCheckBuilder, add_check_builder
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +50,11 @@ class LessonRunBuilder(SiteCheckBuilder):
         self.specs: list[ClusterSpec] = []
         self.cluster_for_label = lambda _label: None
         table_name = self.config.hpccourse_table
-        try:
-            table = load_table(Path(self.srcdir) / table_name)
-        except (OSError, ValueError, TableError) as exc:
+        table = project_table(self.srcdir, self.config)
+        if isinstance(table, TableError):
             logger.warning(
                 __("lessonrun: no clusters to run the lesson on (%s)"),
-                exc,
+                table,
                 type="hpccourse",
                 subtype="lessonrun",
             )
@@ -202,5 +202,12 @@ class LessonRunBuilder(SiteCheckBuilder):
                     )
 
 
-def setup(app: Sphinx) -> None:
+def register(app: Sphinx) -> None:
+    """Register the builder and its exit-status hook (from the package's ``setup``)."""
     add_check_builder(app, LessonRunBuilder)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The ``sphinx.builders`` entry point: ``-b lessonrun`` loads the whole extension."""
+    app.setup_extension("hpccourse")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

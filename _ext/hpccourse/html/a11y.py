@@ -16,6 +16,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from .assets import serve_static_dir
+
 CAPTION = '<p class="caption" role="heading">'
 FIXED_CAPTION = '<p class="caption" role="heading" aria-level="2">'
 CSS_FILE = "a11y.css"
@@ -43,7 +45,7 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the caption fix and the static files (after the theme's CSS)."""
-    app.setup_extension("hpccourse")  # serves hpccourse/static
+    app.connect("config-inited", serve_static_dir)
     app.add_css_file(CSS_FILE, priority=900)
     app.add_js_file(JS_FILE, priority=900)
     app.connect("html-page-context", _on_page)

@@ -5,7 +5,7 @@ directives count) and hands over, in document order:
 
 - literal blocks (``code-block``, ``sourcecode``, ``code``, ``::``) in a shell
   language, or in any language when a line starts with a shell prompt;
-- ``prompt`` blocks, from the facts :mod:`hpccourse.prompt` records on them;
+- ``prompt`` blocks, from the facts :mod:`hpccourse.directives.prompt` records on them;
 - every block the cluster directive generates (``hpc_cluster`` on the node).
 
 A block inside a sphinx-tabs tab whose label names a cluster gets that cluster.
@@ -23,8 +23,8 @@ from pathlib import Path
 
 from docutils import nodes
 
-from .console.lines import apply_prompt
-from .console.model import Block
+from ..console.lines import apply_prompt
+from ..console.model import Block
 
 #: Highlight languages whose blocks are always console sessions or scripts.
 SHELL_LANGUAGES = frozenset({"console", "shell-session", "bash", "sh", "shell", "pycon"})
@@ -171,7 +171,7 @@ class _Collector:
         )
 
     def prompt(self, node: nodes.raw) -> Block:
-        """A Block for a ``prompt`` block, from what :mod:`hpccourse.prompt` recorded.
+        """A Block for a ``prompt`` block, from what :mod:`hpccourse.directives.prompt` recorded.
 
         Its text is shown as readers see it: the prompt drawn before each statement,
         unless ``:modifiers: auto`` (the text then holds its prompts already).

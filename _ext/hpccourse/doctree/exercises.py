@@ -3,7 +3,7 @@
 An exercise is a section right under the page's title (``Exercise 1: ...``), with every
 console block inside it, its subsections' included, in page order: a learner types them in
 one shell. Blocks directly under the title form one more group, named after the page.
-The blocks come from :func:`hpccourse.collect.collect_blocks` (asked node by node, so each
+The blocks come from :func:`hpccourse.doctree.collect.collect_blocks` (asked node by node, so each
 block's section is known); the comment ``.. lessonrun: exact`` or
 ``.. lessonrun: skip REASON`` right before a block, a tab set or a ``cluster-commands``
 directive marks the blocks in it.
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from docutils import nodes
 
-from ..collect import ClusterLookup, collect_blocks, is_skipped, skip_targets
 from ..console.model import Block
-from .model import Exercise, Mark
+from ..lessonrun.model import Exercise, Mark
+from .collect import ClusterLookup, collect_blocks, is_skipped, skip_targets
 
 #: ``lessonrun: exact`` or ``lessonrun: skip the reason``.
 MARK_COMMENT = re.compile(r"^\s*lessonrun\s*:\s*(?P<what>exact|skip)\b\s*(?P<reason>.*?)\s*$", re.I)

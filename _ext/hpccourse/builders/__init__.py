@@ -1,0 +1,23 @@
+"""The checking builders: each reads every page's doctree and writes one site report.
+
+- :mod:`.base`: what they share (whole-site runs, exit status, html tab nodes);
+- :mod:`.consolecheck`: checks every console block (core: :mod:`hpccourse.console`);
+- :mod:`.lessonrun`: runs every exercise per cluster (core: :mod:`hpccourse.lessonrun`);
+- :mod:`.spelling`: sphinxcontrib-spelling reading tab labels too (an extension of its
+  own, ``hpccourse.builders.spelling``, since it needs PyEnchant).
+
+``consolecheck`` and ``lessonrun`` are also found by name through the
+``sphinx.builders`` entry point: ``sphinx-build -b consolecheck`` loads the extension.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+
+def setup_builders(app: Sphinx) -> None:
+    """Register ``consolecheck`` and ``lessonrun``."""
+    from . import consolecheck, lessonrun
+
+    consolecheck.register(app)
+    lessonrun.register(app)

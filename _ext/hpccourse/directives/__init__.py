@@ -1,0 +1,25 @@
+"""The extension's directives: each builds docutils nodes, never markup to re-parse.
+
+- :mod:`.base`: :class:`~.base.TableDirective`, what the table's directives share;
+- :mod:`.commands`: ``cluster-commands``, one tab per cluster of a step's commands;
+- :mod:`.facts`: ``cluster-facts``, the clusters' facts as admonitions, a table, links;
+- :mod:`.deps`: which parts of the table each page used (rebuild only those pages);
+- :mod:`.lesson`: the lesson boxes (``objectives``, ``instructor-note``, ``keypoints``);
+- :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
+  what the console checker needs (``:consolecheck:``).
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+
+def setup_directives(app: Sphinx) -> None:
+    """Register every directive (sphinx-tabs and sphinx-prompt set up before)."""
+    from . import codeblock, commands, facts, lesson, prompt
+
+    commands.setup(app)
+    facts.setup(app)
+    lesson.setup(app)
+    prompt.setup(app)
+    codeblock.setup(app)

@@ -1,0 +1,20 @@
+"""What the HTML pages get beside the doctree: static files and reader-side behaviour.
+
+- :mod:`.assets`: the extension's ``static/`` folder, served once;
+- :mod:`.choice`: the reader's cluster choice across pages, and printouts;
+- :mod:`.diagrams`: Mermaid served from the site itself (extension
+  ``hpccourse.html.diagrams``);
+- :mod:`.a11y`: fixes for sphinx-rtd-theme's contrast and landmarks (optional
+  extension ``hpccourse.html.a11y``, for sites on that theme).
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+
+def setup_html(app: Sphinx) -> None:
+    """Register the reader's cluster choice (the other parts are extensions of their own)."""
+    from . import choice
+
+    choice.setup(app)

@@ -1,0 +1,397 @@
+"""Loading and validating ``clusters.toml`` into the records of :mod:`.model`.
+
+Every problem is a :class:`~.model.TableError` at ``clusters.toml:LINE``; the line
+comes from :func:`.lines.index_lines`, since ``tomllib`` reports none.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import tomllib
+from collections.abc import Iterator, Mapping
+from typing import Any, NoReturn
+
+from .lines import index_lines
+from .model import (
+    DIRECTIVE_VARIABLES,
+    PLACEHOLDER,
+    REQUIRED_FACTS,
+    RESERVED,
+    Cluster,
+    FrozenMap,
+    Step,
+    Table,
+    TableError,
+)
+
+_TOP_LEVEL = ("placeholders", "managers", "clusters", "steps")
+_STEP_FIELDS = (
+    "commands",
+    "output",
+    "in_env",
+    "only",
+    "elsewhere",
+    "override",
+    "skip",
+    "explain",
+)
+_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
+
+_cache: dict[str, tuple[tuple[int, int, int], Table | TableError]] = {}
+_cache_lock = threading.Lock()
+
+
+def load_table(path: str | os.PathLike[str]) -> Table:
+    """Load and validate the table at ``path``; raise :class:`TableError`.
+
+    Cached per file and modification time: a build parses the table once.
+    """
+    source = os.path.abspath(os.fspath(path))
+    try:
+        st = os.stat(source)
+    except OSError as exc:
+        raise TableError(f"cannot read the data table: {exc.strerror}", source) from None
+    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    with _cache_lock:
+        cached = _cache.get(source)
+        if cached is None or cached[0] != stamp:
+            try:
+                result: Table | TableError = _load(source)
+            except TableError as exc:
+                result = exc
+            _cache[source] = (stamp, result)
+        else:
+            result = cached[1]
+    if isinstance(result, TableError):
+        raise TableError(result.message, result.source, result.line)
+    return result
+
+
+def _load(source: str) -> Table:
+    try:
+        with open(source, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        raise TableError(f"cannot read the data table: {exc.strerror}", source) from None
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TableError(f"not UTF-8: {exc.reason}", source, line) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise TableError(f"malformed TOML: {_toml_message(exc)}", source, line) from None
+    return _Builder(source, data, index_lines(text)).build()
+
+
+def _line_from_message(message: str) -> int | None:
+    """tomllib before 3.14 puts the place only in its message: "(at line 3, column 7)"."""
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    msg = getattr(exc, "msg", None) or str(exc)
+    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", msg)
+
+
+class _Builder:
+    """Turns tomllib's dicts into the dataclasses, checking as it goes."""
+
+    def __init__(self, source: str, data: dict[str, Any], lines: dict[tuple[str, ...], int]):
+        self.source = source
+        self.data = data
+        self.lines = lines
+        # The lines under each section, e.g. ("steps", "x") -> [(path, line), ...]: one pass
+        # here, not one over the whole table per cluster and step (quadratic in its size).
+        self.within: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
+        for path, line in lines.items():
+            if len(path) > 2:
+                self.within.setdefault(path[:2], []).append((path, line))
+
+    def line(self, *path: str) -> int | None:
+        """The line of ``path``, else of its nearest indexed parent."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def fail(self, message: str, *path: str) -> NoReturn:
+        raise TableError(message, self.source, self.line(*path))
+
+    def expect(self, value: Any, kind: type | tuple[type, ...], what: str, *path: str) -> None:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = {str: "a string", bool: "true or false", dict: "a table", list: "an array"}
+            wanted = names.get(kind, str(kind)) if isinstance(kind, type) else "a value"
+            self.fail(f"{what} must be {wanted}, not {_toml_type(value)}", *path)
+
+    def strings(self, value: Any, what: str, *path: str) -> tuple[str, ...]:
+        self.expect(value, list, what, *path)
+        for i, item in enumerate(value):
+            self.expect(item, str, f"{what}[{i}]", *path, str(i))
+        return tuple(value)
+
+    def string_map(self, value: Any, what: str, *path: str) -> dict[str, str]:
+        self.expect(value, dict, what, *path)
+        for key, item in value.items():
+            self.expect(item, str, f"{what}.{key}", *path, key)
+        return dict(value)
+
+    def build(self) -> Table:
+        for key in self.data:
+            if key not in _TOP_LEVEL:
+                self.fail(f"unknown table [{key}] (expected: {', '.join(_TOP_LEVEL)})", key)
+        placeholders = self.string_map(
+            self.data.get("placeholders", {}), "[placeholders]", "placeholders"
+        )
+        for name in placeholders:
+            self.check_name(name, "placeholders", name)
+        managers = self.string_map(self.data.get("managers", {}), "[managers]", "managers")
+        clusters_data = self.data.get("clusters")
+        if not clusters_data:
+            self.fail("no [clusters.NAME] tables: the table needs at least one cluster")
+        self.expect(clusters_data, dict, "[clusters]", "clusters")
+        clusters = tuple(self.cluster(key, value, managers) for key, value in clusters_data.items())
+        keys = tuple(c.key for c in clusters)
+        steps_data = self.data.get("steps", {})
+        self.expect(steps_data, dict, "[steps]", "steps")
+        steps = FrozenMap((key, self.step(key, value, keys)) for key, value in steps_data.items())
+        table = Table(
+            source=self.source,
+            clusters=clusters,
+            steps=steps,
+            placeholders=FrozenMap(placeholders),
+            managers=FrozenMap(managers),
+            lines=FrozenMap(self.lines),
+        )
+        _check_cycles(table)
+        _check_renders(table)
+        return table
+
+    def check_name(self, name: str, *path: str) -> None:
+        if name in RESERVED:
+            self.fail(f"{name!r} is a reserved placeholder name: choose another", *path)
+
+    def cluster(self, key: str, data: Any, managers: Mapping[str, str]) -> Cluster:
+        where = ("clusters", key)
+        self.expect(data, dict, f"[clusters.{key}]", *where)
+        if not _NAME.match(key):
+            self.fail(f"cluster key {key!r}: use letters, digits, '-' and '_'", *where)
+        facts: dict[str, str] = {}
+        for name, value in data.items():
+            if name in ("modules", "managers", "workshop_storage"):
+                continue
+            self.check_name(name, *where, name)
+            self.expect(value, str, f"clusters.{key}.{name}", *where, name)
+            facts[name] = value
+        for name in REQUIRED_FACTS:
+            if name not in facts:
+                self.fail(f"cluster {key!r} lacks the required fact {name!r}", *where)
+        if not facts["label"].strip() or "\n" in facts["label"]:
+            self.fail(f"cluster {key!r}: label must be one non-empty line", *where, "label")
+        if not facts["docs_url"].startswith(("https://", "http://")):
+            self.fail(f"cluster {key!r}: docs_url must be an http(s) address", *where, "docs_url")
+        if "modules" not in data:
+            self.fail(f"cluster {key!r} lacks the required table [clusters.{key}.modules]", *where)
+        modules_data = data["modules"]
+        self.expect(modules_data, dict, f"clusters.{key}.modules", *where, "modules")
+        modules = FrozenMap(
+            (name, self.strings(value, f"clusters.{key}.modules.{name}", *where, "modules", name))
+            for name, value in modules_data.items()
+        )
+        cluster_managers = self.string_map(
+            data.get("managers", {}), f"clusters.{key}.managers", *where, "managers"
+        )
+        for name in cluster_managers:
+            if name not in managers:
+                self.fail(
+                    f"cluster {key!r} rates manager {name!r}, which [managers] does not list",
+                    *where,
+                    "managers",
+                    name,
+                )
+        for name in managers:
+            if name not in cluster_managers:
+                self.fail(
+                    f"cluster {key!r} does not say how manager {name!r} fits it "
+                    f'(add {name} = "..." to [clusters.{key}.managers])',
+                    *where,
+                    "managers",
+                )
+        workshop_storage = data.get("workshop_storage", True)
+        self.expect(
+            workshop_storage, bool, f"clusters.{key}.workshop_storage", *where, "workshop_storage"
+        )
+        lines = {".".join(path[2:]): line for path, line in self.within.get(where, ())}
+        return Cluster(
+            key=key,
+            modules=modules,
+            managers=FrozenMap(cluster_managers),
+            facts=FrozenMap(facts),
+            workshop_storage=workshop_storage,
+            line=self.line(*where) or 0,
+            lines=FrozenMap(lines),
+            **{name: facts[name] for name in REQUIRED_FACTS},
+        )
+
+    def step(self, key: str, data: Any, clusters: tuple[str, ...]) -> Step:
+        where = ("steps", key)
+        self.expect(data, dict, f"[steps.{key}]", *where)
+        for name in data:
+            if name not in _STEP_FIELDS:
+                self.fail(
+                    f"step {key!r}: unknown field {name!r} (fields: {', '.join(_STEP_FIELDS)})",
+                    *where,
+                    name,
+                )
+        commands = self.strings(
+            data.get("commands", []), f"steps.{key}.commands", *where, "commands"
+        )
+        output = self.strings(data.get("output", []), f"steps.{key}.output", *where, "output")
+        only = self.strings(data.get("only", []), f"steps.{key}.only", *where, "only")
+        for i, name in enumerate(only):
+            if name not in clusters:
+                self.fail(
+                    f"step {key!r}: unknown cluster {name!r} in only "
+                    f"(clusters: {', '.join(clusters)})",
+                    *where,
+                    "only",
+                    str(i),
+                )
+        overrides_data = data.get("override", {})
+        self.expect(overrides_data, dict, f"steps.{key}.override", *where, "override")
+        overrides = {}
+        for name, value in overrides_data.items():
+            if name not in clusters:
+                known = ", ".join(clusters)
+                message = f"step {key!r}: unknown cluster {name!r} in override (clusters: {known})"
+                self.fail(message, *where, "override", name)
+            overrides[name] = self.strings(
+                value, f"steps.{key}.override.{name}", *where, "override", name
+            )
+        skips = self.string_map(data.get("skip", {}), f"steps.{key}.skip", *where, "skip")
+        for name in skips:
+            if name not in clusters:
+                self.fail(
+                    f"step {key!r}: unknown cluster {name!r} in skip "
+                    f"(clusters: {', '.join(clusters)})",
+                    *where,
+                    "skip",
+                    name,
+                )
+        elsewhere = data.get("elsewhere")
+        if elsewhere is not None:
+            self.expect(elsewhere, str, f"steps.{key}.elsewhere", *where, "elsewhere")
+        in_env = data.get("in_env", False)
+        self.expect(in_env, bool, f"steps.{key}.in_env", *where, "in_env")
+        explain = data.get("explain", False)
+        self.expect(explain, bool, f"steps.{key}.explain", *where, "explain")
+        for cluster in clusters:
+            if only and cluster not in only:
+                if not elsewhere:
+                    self.fail(
+                        f"step {key!r} is only for {', '.join(only)}: give an "
+                        f"'elsewhere' reason to show on the {cluster!r} tab",
+                        *where,
+                        "only",
+                    )
+            elif cluster in skips:
+                if not skips[cluster].strip():
+                    self.fail(
+                        f"step {key!r}: empty skip reason for {cluster!r}", *where, "skip", cluster
+                    )
+            elif not overrides.get(cluster, commands):
+                self.fail(
+                    f"step {key!r} has no command for cluster {cluster!r} and no reason: "
+                    f"give commands, override.{cluster} or skip.{cluster}",
+                    *where,
+                )
+        lines = {"": self.line(*where) or 0}
+        for path, line in self.within.get(where, ()):
+            head, *rest = path[2:]
+            if head in ("override", "skip") and rest:
+                head, *rest = (f"{head}.{rest[0]}", *rest[1:])
+            lines[head + "".join(f"[{r}]" for r in rest)] = line
+        return Step(
+            key=key,
+            commands=commands,
+            output=output,
+            in_env=in_env,
+            only=only,
+            elsewhere=elsewhere,
+            overrides=FrozenMap(overrides),
+            skips=FrozenMap(skips),
+            explain=explain,
+            lines=FrozenMap(lines),
+        )
+
+
+def _toml_type(value: Any) -> str:
+    return {
+        str: "a string",
+        bool: "true/false",
+        int: "an integer",
+        float: "a number",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _references(text: str) -> Iterator[str]:
+    for match in PLACEHOLDER.finditer(text):
+        if match.group(1):
+            yield match.group(1)
+
+
+def _check_cycles(table: Table) -> None:
+    """Find a cycle among placeholders and cluster facts, naming it."""
+    for cluster in table.clusters:
+        _CycleFinder(table, cluster).run()
+
+
+class _CycleFinder:
+    """Depth-first walk of one cluster's name graph (facts and [placeholders])."""
+
+    def __init__(self, table: Table, cluster: Cluster) -> None:
+        self.table = table
+        self.cluster = cluster
+        self.done: set[str] = set()
+
+    def definition(self, name: str) -> tuple[str, int | None] | None:
+        if name in self.cluster.facts:
+            return self.cluster.facts[name], self.cluster.line_of(name)
+        if name in self.table.placeholders:
+            return self.table.placeholders[name], self.table.lines.get(("placeholders", name))
+        return None
+
+    def visit(self, name: str, stack: tuple[str, ...]) -> None:
+        if name in stack:
+            start = stack[stack.index(name) :]
+            found = self.definition(start[0])
+            cycle = " -> ".join((*start, name))
+            raise self.table.error(f"placeholder cycle: {cycle}", found[1] if found else None)
+        if name in self.done:
+            return
+        found = self.definition(name)
+        if found is not None:
+            for ref in _references(found[0]):
+                self.visit(ref, (*stack, name))
+        self.done.add(name)
+
+    def run(self) -> None:
+        for name in (*self.table.placeholders, *self.cluster.facts):
+            self.visit(name, ())
+
+
+def _check_renders(table: Table) -> None:
+    """Render every step and fact for every cluster: no placeholder without a value."""
+    stub = {name: name.upper() for name in DIRECTIVE_VARIABLES}
+    for cluster in table.clusters:
+        for name in cluster.facts:
+            table.expand(cluster, cluster.facts[name], stub, line=cluster.line_of(name))
+        for step in table.steps.values():
+            table.render(step.key, cluster.key, stub)
