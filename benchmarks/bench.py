@@ -123,8 +123,8 @@ def edit_step(table: Path, step: str, mark: int) -> None:
 def throughput(table_path: Path, runs: int, count: int) -> float:
     """Blocks per CPU second of the checker core on the course's generated console texts."""
     from hpccourse.console.bench import blocks_per_second
-    from hpccourse.table import load_table
     from hpccourse.directives.commands import console_text
+    from hpccourse.table import load_table
 
     table = load_table(table_path)
     texts = tuple(

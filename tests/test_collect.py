@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hpccourse.doctree.collect import collect_blocks, has_shell_prompt
 from hpccourse.console.model import Block
+from hpccourse.doctree.collect import collect_blocks, has_shell_prompt
 from hpccourse.table import load_table
 from sphinx.testing.util import SphinxTestApp
 

@@ -8,8 +8,8 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hpccourse.table import load as table_module
 from hpccourse.table import TableError, index_lines, load_table
+from hpccourse.table import load as table_module
 
 ROOTS = Path(__file__).parent / "roots"
 TWO = ROOTS / "test-cluster-two" / "clusters.toml"
