@@ -28,7 +28,7 @@ MERMAID_DIR     := _static/mermaid
 # mermaid; vnu.jar (30 MB) is fetched into .venv at test time, never committed
 # (its version and checksums are pinned in tools/htmlcheck.py).
 AXE_VERSION     ?= 4.14.1
-AXE_DIR         := tests/browser/vendor
+AXE_DIR         := tests/site/browser/vendor
 STATIC_GATES    := spelling rstlint ruff htmlcheck
 
 .PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
@@ -103,7 +103,7 @@ htmlcheck: html vnu
 	$(BIN)/python tools/htmlcheck.py $(BUILDDIR)/html
 
 axe: $(STAMP)
-	$(BIN)/python -m pytest tests/browser/test_accessibility.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/site/browser/test_accessibility.py $(PYTEST_ARGS)
 
 # Every external link; settings in conf.py's "Link checking" block. Not part of
 # `make test`: it needs the internet (CI runs it weekly).

@@ -1,4 +1,4 @@
-"""Pages that use different parts of the data table: tests/test_dependencies.py."""
+"""Pages that use different parts of the data table: tests/ext/test_dependencies.py."""
 
 extensions = ["hpccourse"]
 exclude_patterns = ["_build"]

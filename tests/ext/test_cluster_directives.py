@@ -411,7 +411,7 @@ def test_bad_directive_uses_are_reported_at_their_line(app):
 @pytest.mark.sphinx("html", testroot="cluster-two", srcdir="cluster-two-dependency")
 def test_editing_the_table_rebuilds_the_pages_that_use_it_and_no_other(make_app, app_params):
     # One fact and one step's command change; only index uses them. Step by step and
-    # fact by fact, with -j and broken tables: tests/test_dependencies.py.
+    # fact by fact, with -j and broken tables: tests/ext/test_dependencies.py.
     args, kwargs = app_params
     first = make_app(*args, **kwargs)
     first.build()

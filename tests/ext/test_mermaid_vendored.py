@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MERMAID_DIR = ROOT / "_static" / "mermaid"
 STATIC = {"html_static_path": [str(ROOT / "_static")]}
 # <script src=...> and <link href=...>: what a page loads by itself.

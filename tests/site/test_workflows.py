@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 CI_SCRIPT = ROOT / ".ci" / "run"
 # A rule line: `target other: prerequisites` (not a `VAR := value` assignment).

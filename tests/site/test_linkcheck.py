@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = b'<html><body><h2 id="here">Here</h2><p>A page.</p></body></html>'
 SLOW_SECONDS = 3  # the testroot's linkcheck_timeout is 1
 

@@ -11,7 +11,7 @@ import pytest
 from hpccourse.table import TableError, index_lines, load_table
 from hpccourse.table import load as table_module
 
-ROOTS = Path(__file__).parent / "roots"
+ROOTS = Path(__file__).parents[1] / "roots"
 TWO = ROOTS / "test-cluster-two" / "clusters.toml"
 THREE = ROOTS / "test-cluster-three" / "clusters.toml"
 BAD = ROOTS / "test-cluster-bad" / "tables"

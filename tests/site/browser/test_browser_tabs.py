@@ -11,7 +11,7 @@ import pytest
 from browserkit import Browsing
 from playwright.sync_api import Page
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LESSON = "isolated.html"
 OTHER_PAGE = "teachers.html"  # another page of the site with cluster tabs
 TABLE = tomllib.loads((ROOT / "clusters.toml").read_text(encoding="utf-8"))

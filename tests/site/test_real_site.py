@@ -18,8 +18,8 @@ from docutils import nodes
 from hpccourse.table import Table, load_table
 from sphinx_tabs.tabs import SphinxTabsPanel, SphinxTabsTab
 
-ROOT = Path(__file__).resolve().parent.parent
-COSMOS = Path(__file__).parent / "roots" / "test-cluster-three" / "cosmos.toml"
+ROOT = Path(__file__).resolve().parents[2]
+COSMOS = Path(__file__).parents[1] / "roots" / "test-cluster-three" / "cosmos.toml"
 NOT_SOURCES = {".venv", "_build", ".git", "tests", "node_modules", "benchmarks", ".pytest_cache"}
 
 

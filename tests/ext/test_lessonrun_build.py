@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sphinx.cmd.build import build_main
 
-ROOTS = Path(__file__).parent / "roots"
-PROJECT = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).parents[1] / "roots"
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def snapshot(folder: Path) -> dict[str, int] | None:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GATE_COMMANDS = {
     "spelling": "tools/spellcheck.py",
     "rstlint": "tools/rstlint.py",
     "ruff": "ruff format --check",
     "htmlcheck": "tools/htmlcheck.py _build/html",
-    "axe": "tests/browser/test_accessibility.py",
+    "axe": "tests/site/browser/test_accessibility.py",
 }
 
 

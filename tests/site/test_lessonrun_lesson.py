@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sphinx.cmd.build import build_main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOT_SOURCES = {".venv", "_build", ".git", "tests", "node_modules", "benchmarks", ".pytest_cache"}
 
 

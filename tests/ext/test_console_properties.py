@@ -105,7 +105,7 @@ def test_check_document_with_an_empty_context(document):
 
 def test_the_core_runs_without_sphinx_or_docutils():
     """Loaded as a package of its own, the core imports neither (benchmarks, a CLI)."""
-    package_parent = Path(__file__).resolve().parent.parent / "_ext" / "hpccourse"
+    package_parent = Path(__file__).resolve().parents[2] / "_ext" / "hpccourse"
     script = (
         "import sys\n"
         f"sys.path.insert(0, {str(package_parent)!r})\n"

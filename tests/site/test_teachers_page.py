@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hpccourse.console.codes import RULES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = (ROOT / "teachers.rst").read_text(encoding="utf-8")
 
 

@@ -20,7 +20,7 @@ import sphinx_copybutton
 from docutils import nodes
 from hpccourse.table import load_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FUNCS = Path(sphinx_copybutton.__file__).parent / "_static" / "copybutton_funcs.js"
 NODE = shutil.which("node")
 

@@ -24,7 +24,7 @@ import pytest
 from browserkit import Browsing, find_chromium, no_browser
 from playwright.sync_api import Browser, Page, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "test-results" / "browser"
 CHROMIUM_ARGS = [
     "--no-sandbox",
