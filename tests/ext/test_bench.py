@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import gencourse  # noqa: E402
-from hpccourse.console import rules  # noqa: E402
+from hpccourse.console import words  # noqa: E402
 
 
 def test_bench_runs_on_a_tiny_course_and_writes_every_measure(tmp_path: Path) -> None:
@@ -80,4 +80,4 @@ def test_the_fast_word_split_agrees_with_shlex(segment: str) -> None:
         expected = list(lexer)
     except ValueError:
         expected = segment.split()
-    assert rules._words(segment) == expected
+    assert words.words(segment) == expected

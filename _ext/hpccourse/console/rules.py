@@ -23,14 +23,13 @@ CC206    ``module load``/``ml`` of a module the data table does not list for the
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from . import codes
 from .model import Block, Command, Line, LineKind, Problem, RuleContext
-from .syntax import heredoc_rows
+from .words import simple_commands
 
 
 class _Unknown:
@@ -55,9 +54,6 @@ _ML_NOT_LOAD = frozenset(
     }
 )  # fmt: skip
 _MODULE_LOAD = frozenset({"load", "add", "try-load", "try-add"})
-_SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&", "(", ")"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
-_WRAPPERS = frozenset({"command", "builtin", "time", "exec", "nohup", "srun"})
 
 _USER_WORD = r"(?:your[-_]?)?user(?:[-_]?name)?|uid"
 _BRACKETED_USER = re.compile(
@@ -99,41 +95,6 @@ class Sessions:
                 self.env[key] = state
         else:
             self.env[cluster] = state
-
-
-# Text shlex splits exactly as str.split() does: no quote, escape, comment, punctuation
-# (";&|()") or whitespace other than space and tab. Most commands are such text.
-_PLAIN_WORDS = re.compile(r"[\w \t./~=:,+@%^*?!\[\]{}<>$-]*\Z", re.ASCII)
-
-
-def _words(segment: str) -> list[str]:
-    if _PLAIN_WORDS.match(segment):
-        return segment.split()
-    try:
-        lexer = shlex.shlex(segment, posix=True, punctuation_chars=";&|()")
-        lexer.whitespace_split = True
-        return list(lexer)
-    except ValueError:
-        return segment.split()
-
-
-def simple_commands(command: Command) -> list[list[str]]:
-    """The words of each simple command in a shell command (here-document bodies left out,
-    leading ``VAR=value`` assignments and wrappers such as ``time`` dropped)."""
-    body, _ = heredoc_rows(command.text)
-    out: list[list[str]] = []
-    for row, text in enumerate(command.text.split("\n")):
-        if row in body:
-            continue
-        current: list[str] = []
-        for word in [*_words(text), ";"]:
-            if word in _SEPARATORS:
-                if current:
-                    out.append(current)
-                current = []
-            elif current or not (_ASSIGNMENT.match(word) or word in _WRAPPERS):
-                current.append(word)
-    return out
 
 
 def env_change(words: Sequence[str]) -> tuple[bool, State]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from ..console.check import shown_text
 from ..console.lines import classify, commands
 from ..console.model import Block, Command, Line, LineKind
-from ..console.rules import simple_commands
+from ..console.words import simple_commands
 from .model import Exercise, Mark, Step
 
 _PYTHON = re.compile(r"^(?:python(?:\d+(?:\.\d+)?)?|ipython3?)$")

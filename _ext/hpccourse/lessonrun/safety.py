@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..console.model import Command
-from ..console.rules import simple_commands
+from ..console.words import simple_commands
 
 _REDIRECT = re.compile(r"^(?:\d*|&)(>>?|>\|)(.*)$")
 _DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"})
