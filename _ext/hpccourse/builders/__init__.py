@@ -1,6 +1,7 @@
 """The checking builders: each reads every page's doctree and writes one site report.
 
 - :mod:`.base`: what they share (whole-site runs, exit status, html tab nodes);
+- :mod:`.report`: the one report writer (``output.txt``, ``report.json``, then warnings);
 - :mod:`.consolecheck`: checks every console block (core: :mod:`hpccourse.console`);
 - :mod:`.lessonrun`: runs every exercise per cluster (core: :mod:`hpccourse.lessonrun`);
 - :mod:`.spelling`: sphinxcontrib-spelling reading tab labels too (an extension of its

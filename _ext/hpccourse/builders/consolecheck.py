@@ -15,7 +15,6 @@ fails (set from ``build-finished``, as ``Builder.app`` is deprecated).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence, Set
 from pathlib import Path
 from typing import Any
@@ -30,11 +29,9 @@ from ..console.model import Block, BlockResult, RuleContext
 from ..doctree.collect import collect_blocks
 from ..table import TableError, project_table
 from .base import SiteCheckBuilder, add_check_builder
+from .report import Finding, write_report
 
 logger = logging.getLogger(__name__)
-
-OUTPUT = "output.txt"
-REPORT = "report.json"
 
 
 def load_context(
@@ -164,8 +161,6 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
     def finish(self) -> None:
         """Write both files first, then raise the warnings (``-W`` may stop at one)."""
         self.failures = sum(result.status == "failed" for result in self.results)
-        outdir = Path(self.outdir)
-        outdir.mkdir(parents=True, exist_ok=True)
         lines = [
             f"{result.block.source}:{problem_line(result.block, problem.offset)}: "
             f"{problem.code} {problem.message}{where(result.block)}"
@@ -173,22 +168,19 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
             for problem in result.problems
         ]
         text = "".join(f"{line}\n" for line in lines) + summary(self.results)
-        (outdir / OUTPUT).write_text(text, encoding="utf-8")
         report = {"blocks": [report_entry(result) for result in self.results]}
-        (outdir / REPORT).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         logger.info(summary(self.results))
-        for result in self.results:
-            block = result.block
-            for problem in result.problems:
-                logger.warning(
-                    "%s %s%s",
-                    problem.code,
-                    problem.message,
-                    where(block),
-                    location=f"{self.srcdir / block.source}:{problem_line(block, problem.offset)}",
-                    type="consolecheck",
-                    subtype=problem.code,
-                )
+        findings = [
+            Finding(
+                f"{problem.code} {problem.message}{where(result.block)}",
+                f"{self.srcdir / result.block.source}:{problem_line(result.block, problem.offset)}",
+                "consolecheck",
+                problem.code,
+            )
+            for result in self.results
+            for problem in result.problems
+        ]
+        write_report(self.outdir, text, report, findings, logger=logger)
 
 
 def register(app: Sphinx) -> None:

@@ -12,7 +12,6 @@ fails. Configuration: ``lessonrun_pip`` (``offline`` or ``resolve``),
 
 from __future__ import annotations
 
-import json
 import platform
 import re
 import subprocess
@@ -31,11 +30,9 @@ from ..lessonrun.runner import PIP_MODES, Options, cluster_specs, run_all
 from ..lessonrun.wheels import StandinError
 from ..table import TableError, project_table
 from .base import SiteCheckBuilder, add_check_builder
+from .report import Finding, write_report
 
 logger = logging.getLogger(__name__)
-
-OUTPUT = "output.txt"
-REPORT = "report.json"
 
 
 class LessonRunBuilder(SiteCheckBuilder):
@@ -145,8 +142,6 @@ class LessonRunBuilder(SiteCheckBuilder):
             )
             self.failures = 1
             return
-        outdir = Path(self.outdir)
-        outdir.mkdir(parents=True, exist_ok=True)
         labels = {spec.key: spec.label for spec in self.specs}
         by_cluster = {key: results for key, (results, _, _) in runs.items()}
         text = "".join(
@@ -154,7 +149,6 @@ class LessonRunBuilder(SiteCheckBuilder):
             for key, results in by_cluster.items()
         )
         text += report.summary(by_cluster, seconds)
-        (outdir / OUTPUT).write_text(text, encoding="utf-8")
         data = {
             "pip": options.pip,
             "python": platform.python_version(),
@@ -173,33 +167,34 @@ class LessonRunBuilder(SiteCheckBuilder):
                 for key, (results, as_run, note) in runs.items()
             ],
         }
-        (outdir / REPORT).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         logger.info(report.summary(by_cluster, seconds))
+        findings: list[Finding] = []
         for key, (results, _, note) in runs.items():
             if note:
-                logger.warning(
-                    __("lessonrun [%s]: the module's Python is not isolated: %s"),
-                    key,
-                    note,
-                    type="hpccourse",
-                    subtype="lessonrun",
+                findings.append(
+                    Finding(
+                        f"lessonrun [{key}]: the module's Python is not isolated: {note}",
+                        None,
+                        "hpccourse",
+                        "lessonrun",
+                    )
                 )
             for result in results:
                 for step in result.steps:
                     if step.status not in ("failed", "refused"):
                         continue
                     self.failures += 1
-                    logger.warning(
-                        "lessonrun [%s] %s: `%s`: %s%s",
-                        key,
-                        result.exercise.title,
-                        step.step.shown.split("\n")[0],
-                        "; ".join(reason.split("\n")[0] for reason in step.reasons),
-                        report.where(step),
-                        location=str(Path(self.srcdir) / report.location(step)),
-                        type="hpccourse",
-                        subtype="lessonrun",
+                    reasons = "; ".join(reason.split("\n")[0] for reason in step.reasons)
+                    findings.append(
+                        Finding(
+                            f"lessonrun [{key}] {result.exercise.title}: "
+                            f"`{step.step.shown.split(chr(10))[0]}`: {reasons}{report.where(step)}",
+                            str(Path(self.srcdir) / report.location(step)),
+                            "hpccourse",
+                            "lessonrun",
+                        )
                     )
+        write_report(self.outdir, text, data, findings, logger=logger)
 
 
 def register(app: Sphinx) -> None:

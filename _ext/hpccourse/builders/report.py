@@ -1,0 +1,51 @@
+"""The report every checking builder writes: ``output.txt``, ``report.json``, warnings.
+
+Both files are written before any warning is raised, so that ``-W`` (which may stop at
+the first warning) never loses the report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sphinx.util import logging
+
+OUTPUT = "output.txt"
+REPORT = "report.json"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One warning of a report: its message and where it points."""
+
+    message: str
+    location: str | None
+    type: str
+    subtype: str
+
+
+def write_report(
+    outdir: str | Path,
+    text: str,
+    data: dict[str, Any],
+    findings: Iterable[Finding] = (),
+    *,
+    logger: logging.SphinxLoggerAdapter,
+) -> None:
+    """Write ``text`` to ``output.txt`` and ``data`` to ``report.json``, then warn."""
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / OUTPUT).write_text(text, encoding="utf-8")
+    (out / REPORT).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    for finding in findings:
+        logger.warning(
+            "%s",
+            finding.message,
+            location=finding.location,
+            type=finding.type,
+            subtype=finding.subtype,
+        )
