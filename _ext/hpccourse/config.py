@@ -34,6 +34,6 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("lessonrun_exercises", r"^Exercise\b", "", types=frozenset({str}))
     # lessonrun: the cluster keys to run on ([]: every cluster of the table).
     app.add_config_value("lessonrun_clusters", [], "", types=frozenset({list, tuple}))
-    # lessonrun: a stand-in package list (TOML, relative to the source folder) instead of
-    # the built-in hpccourse/lessonrun/standins.toml.
+    # lessonrun: the course's stand-in package list (TOML, relative to the source folder):
+    # the only packages an exercise's `pip install` finds offline ("": none).
     app.add_config_value("lessonrun_standins", "", "", types=frozenset({str}))
