@@ -25,6 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import __
 from sphinx.util import logging
 
+from ..config import conf_location
 from ..doctree.exercises import collect_exercises
 from ..lessonrun import report
 from ..lessonrun.model import ClusterSpec, Exercise
@@ -123,13 +124,15 @@ class LessonRunBuilder(SiteCheckBuilder):
                     "lessonrun: no stand-in packages (lessonrun_standins is not set): "
                     "an exercise's `pip install` will find nothing to install"
                 ),
-                location=self.conf_py(),
+                location=conf_location(self.confdir, "lessonrun_standins"),
             )
         else:
             try:
                 standins = load_standins(Path(self.srcdir) / name)
             except StandinError as exc:
-                where = exc.location if exc.line else self.conf_py()
+                where = (
+                    exc.location if exc.line else conf_location(self.confdir, "lessonrun_standins")
+                )
                 logger.warning(
                     __("lessonrun_standins: %s: %s"),
                     os.path.relpath(exc.source, self.srcdir),
@@ -146,10 +149,6 @@ class LessonRunBuilder(SiteCheckBuilder):
             standins=tuple(standins),
             standins_file=name,
         )
-
-    def conf_py(self) -> str:
-        """Where a setting's problem is reported: the project's ``conf.py``."""
-        return str(Path(self.confdir) / "conf.py")
 
     def finish(self) -> None:
         """Run, write both files, then raise the warnings (``-W`` may stop at one)."""

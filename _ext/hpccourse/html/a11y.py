@@ -16,13 +16,13 @@ An optional extension (``hpccourse.html.a11y``) that acts only when ``html_theme
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from ..config import conf_location
 from .assets import serve_static
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def _apply(app: Sphinx, config: Config) -> None:
             "(remove it from extensions)",
             THEME,
             config.html_theme,
-            location=str(Path(app.confdir) / "conf.py"),
+            location=conf_location(app.confdir, __name__),
             type="hpccourse",
             subtype="a11y",
         )
