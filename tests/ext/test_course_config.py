@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from docutils import nodes
+from hpccourse.lessonrun.runner import cluster_specs
 from hpccourse.table import TableError, load_table
 
 ROOTS = Path(__file__).parents[1] / "roots"
@@ -174,6 +175,38 @@ def test_without_course_only_label_is_required_and_the_built_in_kinds_exist(tmp_
         "(the cluster-facts kind 'allocation' shows it)"
     )
     assert error.value.line == line_of(text, "[clusters.cosmos]")
+
+
+MINIMAL = """
+[clusters.one]
+label = "One"
+
+[clusters.one.modules]
+python = ["python/3.12"]
+
+[steps.hello]
+commands = ["echo {greeting}"]
+
+[placeholders]
+greeting = "hello"
+"""
+
+
+def test_a_table_with_labels_only_loads_and_runs_where_no_fact_is_needed(tmp_path):
+    path = tmp_path / "clusters.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    table = load_table(path)
+    assert table.render("hello", "one").commands == ("echo hello",)
+    (spec,) = cluster_specs(table)
+    assert (spec.storage_root, spec.placeholder, spec.user) == ("", "", "learner")
+    # {user} needs the cluster's placeholder: said at the line that uses it.
+    path.write_text(MINIMAL.replace("echo {greeting}", "echo {user}"), encoding="utf-8")
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert error.value.message.startswith(
+        "placeholder {user} needs the fact 'placeholder', which cluster 'one' lacks"
+    )
+    assert error.value.line == line_of(path.read_text(), 'commands = ["echo {user}"]')
 
 
 # ------------------------------------------------------------------- the site

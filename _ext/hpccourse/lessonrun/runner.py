@@ -40,9 +40,11 @@ def cluster_specs(table: Table, table_name: str = "clusters.toml") -> list[Clust
             ClusterSpec(
                 key=cluster.key,
                 label=cluster.label,
-                storage_root=table.fact(cluster, "storage_root"),
+                storage_root=(
+                    table.fact(cluster, "storage_root") if "storage_root" in cluster.facts else ""
+                ),
                 placeholder=cluster.placeholder,
-                user=cluster.example_user,
+                user=cluster.example_user or "learner",
                 modules=cluster.all_modules,
                 table=table_name,
             )
