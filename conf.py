@@ -38,6 +38,10 @@ mermaid_output_format = "raw"
 mermaid_use_local = "mermaid/mermaid.min.js"
 mermaid_init_config = {"startOnLoad": False, "flowchart": {"htmlLabels": True}}
 
+# `make lessonrun`: the packages the exercises' `pip install` finds offline
+# (tiny stand-ins built by the run; see the file's header).
+lessonrun_standins = "standins.toml"
+
 # Tabs: a click on the open tab does not close it.
 sphinx_tabs_disable_tab_closing = True
 

@@ -2,15 +2,19 @@
 
 Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> builders.
 
-- ``config``: every configuration value, in one place (course facts included).
+- ``config``: every ``conf.py`` value, in one place (``lessonrun_standins`` names the
+  course's stand-in list).
 - ``table/``: the data table: records and expansion, loading and validation, the TOML
-  line index, and :func:`~hpccourse.table.project_table` (no Sphinx).
+  line index, and :func:`~hpccourse.table.project_table` (no Sphinx). Its ``[course]``
+  says what the course itself declares: required facts, ``cluster-facts`` kinds and
+  titles, project roots.
 - ``directives/``: ``cluster-commands``, ``cluster-facts``, lesson boxes, ``prompt`` and
   ``code-block`` keeping what a checker needs; per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
 - ``html/``: static files, the reader's cluster choice, offline diagrams
-  (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``).
+  (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``, for
+  sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox (no Sphinx).
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 from sphinx.application import Sphinx
 
 from .doctree.collect import SHELL_LANGUAGES
@@ -34,6 +38,20 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("lessonrun_exercises", r"^Exercise\b", "", types=frozenset({str}))
     # lessonrun: the cluster keys to run on ([]: every cluster of the table).
     app.add_config_value("lessonrun_clusters", [], "", types=frozenset({list, tuple}))
-    # lessonrun: a stand-in package list (TOML, relative to the source folder) instead of
-    # the built-in hpccourse/lessonrun/standins.toml.
+    # lessonrun: the course's stand-in package list (TOML, relative to the source folder):
+    # the only packages an exercise's `pip install` finds offline ("": none).
     app.add_config_value("lessonrun_standins", "", "", types=frozenset({str}))
+
+
+def conf_location(confdir: str | os.PathLike[str], name: str) -> str:
+    """Where a warning about ``name`` points: ``conf.py:LINE``, the first line of the
+    project's ``conf.py`` that sets the value ``name`` (``name = ...``) or names the
+    extension ``name`` (``"name"``); line 1 when none does (a default, or ``-D``)."""
+    path = Path(confdir) / "conf.py"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=|[\"']{re.escape(name)}[\"']")
+    line = next((i for i, text in enumerate(lines, 1) if pattern.search(text)), 1)
+    return f"{path}:{line}"

@@ -48,8 +48,9 @@ def test_clusters_keep_the_table_order_and_their_facts():
         "Rackham",
     )
     assert uppmax.storage_root == "/proj/r-py-jl-m-rackham"
-    assert uppmax.user_path == "{storage_root}/{user}"  # as written: expand() fills it in
-    assert hpc2n.pip_flags == "--no-cache-dir --no-build-isolation"
+    # A course's own facts, as written: expand() fills in the placeholders.
+    assert uppmax.facts["user_path"] == "{storage_root}/{user}"
+    assert hpc2n.facts["pip_flags"] == "--no-cache-dir --no-build-isolation"
     assert hpc2n.modules["python"] == (
         "GCC/12.3.0",
         "Python/3.11.3",

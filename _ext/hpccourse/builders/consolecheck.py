@@ -52,13 +52,12 @@ def load_context(
     roots: dict[str, str] = {}
     for cluster in table.clusters:
         placeholder[cluster.key] = cluster.placeholder
-        try:
+        if "storage_root" in cluster.facts:
             roots[cluster.key] = table.fact(cluster, "storage_root")
-        except (KeyError, TableError):
-            roots[cluster.key] = cluster.storage_root
     context = RuleContext(
         placeholder=placeholder,
         storage_roots=roots,
+        project_roots=table.course.project_roots,
         modules=table.modules_by_cluster(),
         disabled=off,
     )

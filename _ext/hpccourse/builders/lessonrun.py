@@ -12,6 +12,7 @@ fails. Configuration: ``lessonrun_pip`` (``offline`` or ``resolve``),
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import subprocess
@@ -23,11 +24,12 @@ from sphinx.application import Sphinx
 from sphinx.locale import __
 from sphinx.util import logging
 
+from ..config import conf_location
 from ..doctree.exercises import collect_exercises
 from ..lessonrun import report
 from ..lessonrun.model import ClusterSpec, Exercise
 from ..lessonrun.runner import PIP_MODES, Options, cluster_specs, run_all
-from ..lessonrun.wheels import StandinError
+from ..lessonrun.wheels import Standin, StandinError, load_standins
 from ..table import TableError, project_table
 from .base import SiteCheckBuilder, add_check_builder
 from .report import Finding, write_report
@@ -111,12 +113,38 @@ class LessonRunBuilder(SiteCheckBuilder):
                 subtype="lessonrun",
             )
             return None
-        standins = self.config.lessonrun_standins
+        name = self.config.lessonrun_standins
+        standins: list[Standin] = []
+        if not name:
+            logger.info(
+                __(
+                    "lessonrun: no stand-in packages (lessonrun_standins is not set): "
+                    "an exercise's `pip install` will find nothing to install"
+                ),
+                location=conf_location(self.confdir, "lessonrun_standins"),
+            )
+        else:
+            try:
+                standins = load_standins(Path(self.srcdir) / name)
+            except StandinError as exc:
+                where = (
+                    exc.location if exc.line else conf_location(self.confdir, "lessonrun_standins")
+                )
+                logger.warning(
+                    __("lessonrun_standins: %s: %s"),
+                    os.path.relpath(exc.source, self.srcdir),
+                    exc.message,
+                    location=where,
+                    type="hpccourse",
+                    subtype="lessonrun",
+                )
+                return None
         return Options(
             pip=pip,
             timeout=float(self.config.lessonrun_timeout),
             jobs=int(self.config.lessonrun_jobs),
-            standins=str(Path(self.srcdir) / standins) if standins else "",
+            standins=tuple(standins),
+            standins_file=name,
         )
 
     def finish(self) -> None:
@@ -133,7 +161,7 @@ class LessonRunBuilder(SiteCheckBuilder):
         )
         try:
             runs, seconds = run_all(self.specs, self.exercises, options)
-        except (StandinError, OSError, subprocess.SubprocessError) as exc:
+        except (OSError, subprocess.SubprocessError) as exc:
             logger.warning(
                 __("lessonrun: the run could not start: %s"),
                 exc,

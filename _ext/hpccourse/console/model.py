@@ -83,6 +83,9 @@ class RuleContext:
 
     placeholder: dict[str, str] = field(default_factory=dict)  # cluster -> "[username]"
     storage_roots: dict[str, str] = field(default_factory=dict)  # cluster -> root
+    # The folders holding project storage (/proj, /proj/nobackup): the course's
+    # project_roots; empty: the parents of the absolute storage roots.
+    project_roots: tuple[str, ...] = ()
     modules: dict[str, frozenset[str]] = field(default_factory=dict)  # cluster -> modules
     disabled: frozenset[str] = frozenset()  # rule codes switched off in conf.py
 

@@ -16,6 +16,9 @@ CC202    ``pip install --user`` (``pip3``, ``python -m pip``) while an environme
 CC203    A user placeholder other than the convention (``<user>``, ``{user}``, ``USERNAME``).
 CC204    A real-looking user name right after a storage root, project folder or ``/home``.
 CC205    A path under a project root (``/proj/``) outside this cluster's workshop storage.
+
+The project roots are the course's (``RuleContext.project_roots``, from the table's
+``[course] project_roots``), else the parent folders of the clusters' storage roots.
 CC206    ``module load``/``ml`` of a module the data table does not list for the cluster.
 =======  ==================================================================================
 """
@@ -178,8 +181,13 @@ def _root_parts(path: str) -> tuple[str, ...]:
 
 
 def _project_roots(ctx: RuleContext) -> list[tuple[str, ...]]:
-    """The parents of the absolute storage roots (``/proj``, ``/proj/nobackup``)."""
-    roots = {_root_parts(r)[:-1] for r in ctx.storage_roots.values() if r.startswith("/")}
+    """The project roots as path parts, longest first: the course's, else the parents of
+    the absolute storage roots (``/proj/x`` and ``/proj/nobackup/y``: ``/proj`` and
+    ``/proj/nobackup``)."""
+    if ctx.project_roots:
+        roots = {_root_parts(r) for r in ctx.project_roots}
+    else:
+        roots = {_root_parts(r)[:-1] for r in ctx.storage_roots.values() if r.startswith("/")}
     return sorted((r for r in roots if r), key=len, reverse=True)
 
 
@@ -190,12 +198,9 @@ class RuleChecker:
     ctx: RuleContext
     sessions: Sessions
     _project: list[tuple[str, ...]] = field(init=False)
-    _user_roots: list[tuple[str, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._project = _project_roots(self.ctx)
-        known = {("proj",), ("proj", "nobackup"), *self._project}
-        self._user_roots = sorted(known, key=len, reverse=True)
 
     # ------------------------------------------------------------ commands
     def check_commands(self, block: Block, commands: Sequence[Command]) -> list[Problem]:
@@ -257,8 +262,7 @@ class RuleChecker:
         return Problem(
             codes.PIP_USER,
             f"`pip install --user` with the environment `{active[0]}` active installs into "
-            f"~/.local, outside the environment (where Exercise 0 deletes packages from): "
-            f"drop `--user`.",
+            "~/.local, outside the environment: drop `--user`.",
             command.offset,
         )
 
@@ -362,10 +366,10 @@ class RuleChecker:
             rp = _root_parts(root)
             if root.startswith("/") and rp and parts[: len(rp)] == rp:
                 return len(rp)
-        for rp in self._user_roots:
+        for rp in self._project:
             if parts[: len(rp)] == rp and len(parts) > len(rp):
-                if parts[len(rp)] == "nobackup":
-                    continue
+                if parts[: len(rp) + 1] in self._project:
+                    continue  # /proj/nobackup: a root itself, not a project under /proj
                 return len(rp) + 1
         if parts[:1] == ("home",) and len(parts) > 1:
             return 2 if len(parts[1]) == 1 else 1

@@ -118,7 +118,8 @@ class ClusterCommands(TableDirective):
             para = nodes.paragraph()
             para += nodes.Text("where ")
             para += nodes.literal(cluster.placeholder, cluster.placeholder)
-            para += nodes.Text(f" is your {cluster.center} user name, for example ")
+            center = f" {cluster.center}" if cluster.center else ""
+            para += nodes.Text(f" is your{center} user name, for example ")
             for i, example in enumerate(item.examples):
                 if i:
                     para += nodes.Text(" and ")

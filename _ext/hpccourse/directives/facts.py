@@ -1,20 +1,22 @@
-"""``cluster-facts``: the workshop facts of every cluster, from the data table.
+"""``cluster-facts``: the course's facts of every cluster, from the data table.
 
-``.. cluster-facts:: KIND`` with KIND one of:
+``.. cluster-facts:: KIND``, KIND one of the kinds the course declares in ``[course.facts]``
+(without that table: ``allocation``, ``storage``, ``managers`` and ``docs``). Each kind has
+a form (:data:`~hpccourse.table.FACT_FORMS`):
 
-- ``allocation``: admonition "Compute allocations in this workshop";
-- ``storage``: admonition "Storage space for this workshop";
+- ``list``: one item per cluster, its name then the fact (``Rackham (UPPMAX): naiss...``);
+- ``storage``: the same for the storage root, saying so when it is no workshop storage;
+- ``links``: one link per cluster, to the fact (an address);
 - ``managers``: the environment-manager table (one column per cluster, then Scope);
-- ``docs``: a bullet list linking each center's documentation.
 
-``:class:`` adds classes to the generated node.
+in an admonition when the kind has a ``title``. ``:class:`` adds classes to the node.
 
 Nodes are built directly: table values show as written, never as markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 from typing import ClassVar
 
 from docutils import nodes
@@ -30,44 +32,40 @@ def _item(*children: nodes.Node) -> nodes.list_item:
     return nodes.list_item("", verbatim(nodes.paragraph("", "", *children)))
 
 
-def _admonition(title: str, items: list[nodes.list_item]) -> nodes.admonition:
+def _bullets(items: list[nodes.list_item]) -> nodes.bullet_list:
+    return nodes.bullet_list("", *items, bullet="-")
+
+
+def _titled(title: str, content: nodes.Element) -> nodes.Element:
+    """``content`` in an admonition titled ``title``; as it is when there is no title."""
+    if not title:
+        return content
     node = nodes.admonition("", classes=["admonition-" + nodes.make_id(title)])
     node += nodes.title(title, title)
-    node += nodes.bullet_list("", *items, bullet="-")
+    node += content
     return node
 
 
-def _name(cluster_name: str, center: str) -> nodes.Text:
-    return nodes.Text(f"{cluster_name} ({center}): ")
-
-
-def allocation(table: Table) -> list[nodes.Node]:
-    """One item per cluster: ``Rackham (UPPMAX): naiss2024-22-1202``."""
+def fact_list(table: Table, kind: str) -> list[nodes.Node]:
+    """One item per cluster: ``NAME: `value```; ``storage`` says when there is no workshop
+    storage (``workshop_storage = false``)."""
+    found = table.course.kinds[kind]
     items = []
-    for c in table.clusters:
-        value = table.fact(c, "allocation")
-        items.append(_item(_name(c.cluster, c.center), nodes.literal(value, value)))
-    return [_admonition("Compute allocations in this workshop", items)]
-
-
-def storage(table: Table) -> list[nodes.Node]:
-    """One item per cluster: its workshop storage, or where to work without one."""
-    items = []
-    for c in table.clusters:
-        root = table.fact(c, "storage_root")
-        if c.workshop_storage:
-            items.append(_item(_name(c.cluster, c.center), nodes.literal(root, root)))
-        else:
+    for cluster, name, value in table.fact_items(kind):
+        literal = nodes.literal(value, value)
+        if found.form == "storage" and not cluster.workshop_storage:
             text = nodes.Text("no workshop storage; use ")
-            items.append(_item(_name(c.cluster, c.center), text, nodes.literal(root, root)))
-    return [_admonition("Storage space for this workshop", items)]
+            items.append(_item(nodes.Text(f"{name}: "), text, literal))
+        else:
+            items.append(_item(nodes.Text(f"{name}: "), literal))
+    return [_titled(found.title, _bullets(items))]
 
 
 def _entry(*children: nodes.Node) -> nodes.entry:
     return nodes.entry("", verbatim(nodes.paragraph("", "", *children)))
 
 
-def managers(table: Table) -> list[nodes.Node]:
+def managers(table: Table) -> nodes.table:
     """Rows: each manager of [managers]; columns: each cluster, then Scope."""
     heads = ["Manager", *(c.label for c in table.clusters), "Scope"]
     group = nodes.tgroup(cols=len(heads))
@@ -81,24 +79,26 @@ def managers(table: Table) -> list[nodes.Node]:
         cells.append(_entry(nodes.Text(scope)))
         body += nodes.row("", *cells)
     group += body
-    return [nodes.table("", group, classes=["hpccourse-managers"])]
+    return nodes.table("", group, classes=["hpccourse-managers"])
 
 
-def docs(table: Table) -> list[nodes.Node]:
-    """One link per cluster to its center's documentation."""
-    items = []
-    for c in table.clusters:
-        url = table.fact(c, "docs_url")
-        items.append(_item(nodes.reference(c.center, c.center, refuri=url)))
-    return [nodes.bullet_list("", *items, bullet="-")]
+def links(table: Table, kind: str) -> list[nodes.Node]:
+    """One link per cluster, its name as the text."""
+    items = [
+        _item(nodes.reference(name, name, refuri=url))
+        for _cluster, name, url in table.fact_items(kind)
+    ]
+    return [_titled(table.course.kinds[kind].title, _bullets(items))]
 
 
-KINDS: dict[str, Callable[[Table], list[nodes.Node]]] = {
-    "allocation": allocation,
-    "storage": storage,
-    "managers": managers,
-    "docs": docs,
-}
+def render_kind(table: Table, kind: str) -> list[nodes.Node]:
+    """The nodes of ``cluster-facts`` kind ``kind`` (declared by ``table``'s course)."""
+    found = table.course.kinds[kind]
+    if found.form == "managers":
+        return [_titled(found.title, managers(table))]
+    if found.form == "links":
+        return links(table, kind)
+    return fact_list(table, kind)
 
 
 def view_digest(result: list[nodes.Node]) -> str:
@@ -108,7 +108,10 @@ def view_digest(result: list[nodes.Node]) -> str:
 
 def facts_digest(table: Table, use: deps.Use) -> str:
     """``use``'s digest from ``table`` as it is now; TableError when it cannot render."""
-    return view_digest(KINDS[use[1]](table))
+    kind = use[1]
+    if kind not in table.course.kinds:  # the warning lists the kinds there are
+        return deps.digest(("unknown kind", kind, tuple(table.course.kinds)))
+    return view_digest(render_kind(table, kind))
 
 
 class ClusterFacts(TableDirective):
@@ -121,15 +124,18 @@ class ClusterFacts(TableDirective):
 
     def run(self) -> list[nodes.Node]:
         kind = self.arguments[0]
-        if kind not in KINDS:
-            self.warn(f"unknown cluster-facts kind {kind!r} (kinds: {', '.join(KINDS)})", "facts")
-            return []
         use = ("facts", kind)
         table = self.load_table(use)
         if table is None:
             return []
+        if kind not in table.course.kinds:
+            deps.note(self.env, use, facts_digest(table, use))
+            known = ", ".join(table.course.kinds) or "none"
+            where = os.path.relpath(table.source, self.env.srcdir)
+            self.warn(f"unknown cluster-facts kind {kind!r} (kinds in {where}: {known})", "facts")
+            return []
         try:
-            result = KINDS[kind](table)
+            result = render_kind(table, kind)
         except TableError as error:
             deps.note(self.env, use, deps.error_digest(error))
             self.warn_table(error)

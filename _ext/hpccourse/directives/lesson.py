@@ -26,7 +26,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..html.assets import serve_static_dir
+from ..html.assets import serve_static
 
 CSS_FILE = "lesson.css"
 
@@ -128,6 +128,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("objectives", Objectives)
     app.add_directive("instructor-note", InstructorNote)
     app.add_directive("keypoints", KeyPoints)
-    app.connect("config-inited", serve_static_dir)
+    app.connect("config-inited", serve_static(CSS_FILE))
     app.connect("html-page-context", _add_css)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,9 @@
 """Accessibility fixes for sphinx_rtd_theme 3.1.0 pages, found by the axe gate.
 
+An optional extension (``hpccourse.html.a11y``) that acts only when ``html_theme`` is
+``sphinx_rtd_theme``: with another theme it warns once, at ``conf.py``, and does nothing
+(no file served, no page changed).
+
 - Toctree captions are ``<p role="heading">`` without ``aria-level`` (Sphinx's
   writer and the theme's sidebar): one is added, in the page body and in the
   sidebar's ``toctree()``.
@@ -15,9 +19,16 @@ from collections.abc import Callable
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
 
-from .assets import serve_static_dir
+from ..config import conf_location
+from .assets import serve_static
 
+logger = logging.getLogger(__name__)
+
+#: The theme whose pages these fixes are for.
+THEME = "sphinx_rtd_theme"
 CAPTION = '<p class="caption" role="heading">'
 FIXED_CAPTION = '<p class="caption" role="heading" aria-level="2">'
 CSS_FILE = "a11y.css"
@@ -43,10 +54,27 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
         context["toctree"] = _wrap_toctree(context["toctree"])
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the caption fix and the static files (after the theme's CSS)."""
-    app.connect("config-inited", serve_static_dir)
+def _apply(app: Sphinx, config: Config) -> None:
+    """On ``config-inited``: the fixes for the theme's pages, or a warning for another theme."""
+    if config.html_theme != THEME:
+        logger.warning(
+            "hpccourse.html.a11y fixes %s pages only, but html_theme is %r: it does nothing "
+            "(remove it from extensions)",
+            THEME,
+            config.html_theme,
+            location=conf_location(app.confdir, __name__),
+            type="hpccourse",
+            subtype="a11y",
+        )
+        return
+    serve_static(CSS_FILE, JS_FILE)(app, config)
+    # After the theme's CSS.
     app.add_css_file(CSS_FILE, priority=900)
     app.add_js_file(JS_FILE, priority=900)
     app.connect("html-page-context", _on_page)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Apply the fixes once the configuration (the theme) is known."""
+    app.connect("config-inited", _apply)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

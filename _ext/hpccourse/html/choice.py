@@ -22,7 +22,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from ..table import TableError, project_table
-from .assets import serve_static_dir
+from .assets import serve_static
 
 SCRIPT = "tabchoice.js"
 SCREEN_CSS = "tabchoice.css"
@@ -64,5 +64,5 @@ def _add_assets(
 
 def setup(app: Sphinx) -> None:
     """Serve the static files and add them to pages with tabs."""
-    app.connect("config-inited", serve_static_dir)
+    app.connect("config-inited", serve_static(SCRIPT, SCREEN_CSS, PRINT_CSS))
     app.connect("html-page-context", _add_assets)

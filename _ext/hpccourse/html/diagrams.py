@@ -21,7 +21,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinxcontrib import mermaid as sphinx_mermaid
 
-from .assets import serve_static_dir
+from .assets import serve_static
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Replace sphinxcontrib-mermaid's CDN loader with the site's own copy."""
     app.setup_extension("sphinxcontrib.mermaid")
     _drop_cdn_loader(app)
-    app.connect("config-inited", serve_static_dir)
+    app.connect("config-inited", serve_static(INIT_SCRIPT, DIAGRAM_CSS))
     app.connect("config-inited", _check_local_copy)
     app.connect("html-page-context", _install_js)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,7 +17,7 @@ from .plan import exercise_steps
 from .safety import refusal
 from .sandbox import Sandbox
 from .session import run_exercise
-from .wheels import DEFAULT_STANDINS, build_wheelhouse, load_standins
+from .wheels import Standin, build_wheelhouse
 
 PIP_MODES = ("offline", "resolve")
 
@@ -27,7 +27,8 @@ class Options:
     pip: str = "offline"  # "offline" or "resolve"
     timeout: float = 300.0  # seconds per exercise session
     jobs: int = 0  # clusters run at once (0: as many as clusters)
-    standins: str = ""  # the stand-in list ("" for the built-in one)
+    standins: tuple[Standin, ...] = ()  # the packages offline pip finds (the course's list)
+    standins_file: str = ""  # where that list is ("": the course has none), for messages
     real_home: str | None = None  # the machine's home (None: ~)
 
 
@@ -39,9 +40,11 @@ def cluster_specs(table: Table, table_name: str = "clusters.toml") -> list[Clust
             ClusterSpec(
                 key=cluster.key,
                 label=cluster.label,
-                storage_root=table.fact(cluster, "storage_root"),
+                storage_root=(
+                    table.fact(cluster, "storage_root") if "storage_root" in cluster.facts else ""
+                ),
                 placeholder=cluster.placeholder,
-                user=cluster.example_user,
+                user=cluster.example_user or "learner",
                 modules=cluster.all_modules,
                 table=table_name,
             )
@@ -57,7 +60,9 @@ def run_cluster(
     Returns the results, each step's command as run (in the lesson's terms), and a note
     on the simulation (empty when the module's Python is isolated as it should be).
     """
-    sandbox = Sandbox.create(spec, wheelhouse, resolve=options.pip == "resolve")
+    sandbox = Sandbox.create(
+        spec, wheelhouse, resolve=options.pip == "resolve", standins_file=options.standins_file
+    )
     try:
         results, as_run = [], []
         for exercise in exercises:
@@ -85,9 +90,8 @@ def run_all(
     """Every cluster's run (side by side), keyed by cluster, and the seconds taken."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="lessonrun-wheels-") as folder:
-        standins = load_standins(options.standins or DEFAULT_STANDINS)
         wheelhouse = Path(folder)
-        build_wheelhouse(wheelhouse, standins)
+        build_wheelhouse(wheelhouse, options.standins)
         jobs = options.jobs or len(specs) or 1
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {

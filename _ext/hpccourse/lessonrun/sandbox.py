@@ -184,6 +184,7 @@ class Sandbox:
     wheelhouse: Path
     resolve: bool = False
     note: str = ""  # a limit of the simulation worth reporting
+    standins_file: str = ""  # the course's stand-in list ("": none, pip finds nothing)
 
     @property
     def home(self) -> Path:
@@ -206,11 +207,16 @@ class Sandbox:
 
     @classmethod
     def create(
-        cls, spec: ClusterSpec, wheelhouse: Path, parent: Path | None = None, resolve: bool = False
+        cls,
+        spec: ClusterSpec,
+        wheelhouse: Path,
+        parent: Path | None = None,
+        resolve: bool = False,
+        standins_file: str = "",
     ) -> Sandbox:
         """A fresh sandbox for ``spec`` (under ``parent`` or the system's temporary folder)."""
         root = Path(tempfile.mkdtemp(prefix=f"lessonrun-{spec.key}-", dir=parent)).resolve()
-        box = cls(root, spec, wheelhouse, resolve)
+        box = cls(root, spec, wheelhouse, resolve, standins_file=standins_file)
         for folder in (box.home, box.root / "bin", box.root / "tmp", box.run_dir):
             folder.mkdir(parents=True, exist_ok=True)
         if box.mapped_root is not None:

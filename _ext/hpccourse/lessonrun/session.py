@@ -131,6 +131,23 @@ def _resolve_findings(run: Path, index: int) -> list[dict[str, object]]:
     return findings
 
 
+#: What pip says when the wheelhouse has no such package (or version).
+_NOT_FOUND = "No matching distribution found"
+
+
+def _standins_note(sandbox: Sandbox) -> str:
+    """Why pip found nothing: lessonrun installs only the course's stand-ins."""
+    if not sandbox.standins_file:
+        return (
+            "lessonrun has no stand-in packages (conf.py names no lessonrun_standins file), "
+            "so pip, which runs offline here, finds no package to install"
+        )
+    return (
+        f"pip runs offline here and finds only the stand-ins of {sandbox.standins_file}: "
+        "list the package and version there"
+    )
+
+
 def judge(
     sandbox: Sandbox, steps: Sequence[Step], timed_out: bool, timeout: float
 ) -> list[StepResult]:
@@ -193,6 +210,8 @@ def judge(
             said = [line for line in output.splitlines() if line.strip()]
             last = f": {said[-1].strip()}" if said else ""
             result.reasons.append(f"exited with status {result.exit_status}{last}")
+            if _NOT_FOUND in output:
+                result.reasons.append(_standins_note(sandbox))
         if step.exact:
             mismatch = exact_mismatch(
                 [sandbox.to_lesson(sandbox.to_sandbox(line)) for line in step.expected], output

@@ -1,17 +1,20 @@
 """The offline wheelhouse: tiny stand-in wheels with the lesson's package names and versions.
 
 ``pip install spacy`` in CI must not download gigabytes. The run builds, with the standard
-library only, one pure-Python wheel per (name, version) listed in ``standins.toml``: a zip
-holding the import package (``__version__`` only) and ``NAME-VERSION.dist-info/`` with
-``METADATA`` (name, version, ``Requires-Dist``), ``WHEEL`` and ``RECORD``. pip then
-installs, lists, freezes and resolves them as it would the real ones
-(``--no-index --find-links WHEELHOUSE``). No network.
+library only, one pure-Python wheel per (name, version) listed in the course's stand-in list
+(a TOML file of the course, named by ``lessonrun_standins``): a zip holding the import
+package (``__version__`` only) and ``NAME-VERSION.dist-info/`` with ``METADATA`` (name,
+version, ``Requires-Dist``), ``WHEEL`` and ``RECORD``. pip then installs, lists, freezes and
+resolves them as it would the real ones (``--no-index --find-links WHEELHOUSE``). No
+network. A course without a list gets an empty wheelhouse: its exercises' ``pip install``
+find nothing, and the run says why.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import tomllib
 import zipfile
@@ -19,14 +22,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The stand-ins the lesson needs, shipped beside this module.
-DEFAULT_STANDINS = Path(__file__).with_name("standins.toml")
+from ..table.lines import index_lines
+
 #: A fixed time in every zip entry: the same wheel bytes on every run.
 _EPOCH = (2024, 1, 1, 0, 0, 0)
 
 
 class StandinError(ValueError):
-    """A malformed stand-in list (names the file and the entry)."""
+    """A malformed or unreadable stand-in list, at ``source:line``."""
+
+    def __init__(self, message: str, source: str, line: int | None = None) -> None:
+        super().__init__(message, source, line)
+        self.message = message
+        self.source = source
+        self.line = line
+
+    @property
+    def location(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -53,24 +69,36 @@ class Standin:
         return re.sub(r"[-_.]+", "_", self.name).lower()
 
 
-def load_standins(path: str | Path = DEFAULT_STANDINS) -> list[Standin]:
-    """Every (name, version) of the stand-in list at ``path``."""
-    path = Path(path)
+def load_standins(path: str | os.PathLike[str]) -> list[Standin]:
+    """Every (name, version) of the stand-in list at ``path``; :class:`StandinError` at
+    the list's line when it cannot be read or is malformed."""
+    source = os.path.abspath(os.fspath(path))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise StandinError(f"{path}: cannot read the stand-in list: {exc}") from None
+        text = Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise StandinError(f"cannot read the stand-in list: {reason}", source) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(match[1]) if match else None)
+        raise StandinError(f"malformed TOML: {exc}", source, line) from None
+    lines = index_lines(text)
     packages = data.get("packages")
     if not isinstance(packages, dict) or not packages:
-        raise StandinError(f"{path}: no [packages.NAME] entries")
+        raise StandinError("no [packages.NAME] entries", source)
     out: list[Standin] = []
     for name, entry in packages.items():
+        line = lines.get(("packages", name))
         versions = entry.get("versions") if isinstance(entry, dict) else None
-        if not versions or not all(isinstance(v, str) for v in versions):
-            raise StandinError(f'{path}: [packages.{name}] needs versions = ["X.Y", ...]')
+        if not versions or not isinstance(versions, list):
+            raise StandinError(f'[packages.{name}] needs versions = ["X.Y", ...]', source, line)
+        if not all(isinstance(v, str) for v in versions):
+            raise StandinError(f"[packages.{name}] versions must be strings", source, line)
         requires = entry.get("requires", [])
-        if not all(isinstance(r, str) for r in requires):
-            raise StandinError(f"{path}: [packages.{name}] requires must be strings")
+        if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+            raise StandinError(f"[packages.{name}] requires must be strings", source, line)
         import_name = entry.get("import", "")
         for version in versions:
             out.append(Standin(name, version, tuple(requires), str(import_name)))

@@ -3,7 +3,8 @@
 No Sphinx or docutils in this package.
 
 - :mod:`.model`: the records (:class:`Table`, :class:`Cluster`, :class:`Step`,
-  :class:`Rendered`) and placeholder expansion;
+  :class:`Rendered`, and :class:`Course` with its :class:`FactKind` s: what ``[course]``
+  declares) and placeholder expansion;
 - :mod:`.load`: :func:`load_table`, which parses and validates the file;
 - :mod:`.lines`: :func:`index_lines`, the line of every TOML key (``tomllib`` gives none);
 - :func:`project_table`: the one way a directive or builder gets its project's table.
@@ -17,9 +18,13 @@ from typing import Protocol
 from .lines import index_lines
 from .load import load_table
 from .model import (
+    BUILTIN_KINDS,
     DIRECTIVE_VARIABLES,
-    REQUIRED_FACTS,
+    FACT_FORMS,
+    PACKAGE_FACTS,
     Cluster,
+    Course,
+    FactKind,
     Rendered,
     Step,
     Table,
@@ -27,9 +32,13 @@ from .model import (
 )
 
 __all__ = [
+    "BUILTIN_KINDS",
     "DIRECTIVE_VARIABLES",
-    "REQUIRED_FACTS",
+    "FACT_FORMS",
+    "PACKAGE_FACTS",
     "Cluster",
+    "Course",
+    "FactKind",
     "Rendered",
     "Step",
     "Table",

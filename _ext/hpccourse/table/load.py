@@ -15,18 +15,24 @@ from typing import Any, NoReturn
 
 from .lines import index_lines
 from .model import (
+    BUILTIN_KINDS,
     DIRECTIVE_VARIABLES,
+    FACT_FORMS,
+    PACKAGE_FACTS,
     PLACEHOLDER,
-    REQUIRED_FACTS,
     RESERVED,
     Cluster,
+    Course,
+    FactKind,
     FrozenMap,
     Step,
     Table,
     TableError,
 )
 
-_TOP_LEVEL = ("placeholders", "managers", "clusters", "steps")
+_TOP_LEVEL = ("course", "placeholders", "managers", "clusters", "steps")
+_COURSE_FIELDS = ("required_facts", "project_roots", "facts")
+_KIND_FIELDS = ("form", "fact", "title", "name")
 _STEP_FIELDS = (
     "commands",
     "output",
@@ -151,11 +157,14 @@ class _Builder:
         for name in placeholders:
             self.check_name(name, "placeholders", name)
         managers = self.string_map(self.data.get("managers", {}), "[managers]", "managers")
+        course = self.course(self.data.get("course", {}))
         clusters_data = self.data.get("clusters")
         if not clusters_data:
             self.fail("no [clusters.NAME] tables: the table needs at least one cluster")
         self.expect(clusters_data, dict, "[clusters]", "clusters")
-        clusters = tuple(self.cluster(key, value, managers) for key, value in clusters_data.items())
+        clusters = tuple(
+            self.cluster(key, value, managers, course) for key, value in clusters_data.items()
+        )
         keys = tuple(c.key for c in clusters)
         steps_data = self.data.get("steps", {})
         self.expect(steps_data, dict, "[steps]", "steps")
@@ -167,16 +176,87 @@ class _Builder:
             placeholders=FrozenMap(placeholders),
             managers=FrozenMap(managers),
             lines=FrozenMap(self.lines),
+            course=course,
         )
         _check_cycles(table)
         _check_renders(table)
         return table
 
+    def course(self, data: Any) -> Course:
+        """``[course]``: what every cluster must give, the project roots, the fact kinds."""
+        self.expect(data, dict, "[course]", "course")
+        for name in data:
+            if name not in _COURSE_FIELDS:
+                known = ", ".join(_COURSE_FIELDS)
+                self.fail(f"[course]: unknown field {name!r} (fields: {known})", "course", name)
+        required = self.strings(
+            data.get("required_facts", []), "course.required_facts", "course", "required_facts"
+        )
+        for i, name in enumerate(required):
+            where = ("course", "required_facts", str(i))
+            if not _NAME.match(name):
+                self.fail(f"course.required_facts: {name!r} is no fact name", *where)
+            self.check_name(name, *where)
+        roots = self.strings(
+            data.get("project_roots", []), "course.project_roots", "course", "project_roots"
+        )
+        for i, root in enumerate(roots):
+            if not root.startswith("/") or not root.strip("/") or "{" in root:
+                self.fail(
+                    f"course.project_roots: {root!r} must be an absolute folder such as "
+                    '"/proj" (no placeholders)',
+                    "course",
+                    "project_roots",
+                    str(i),
+                )
+        if "facts" not in data:
+            return Course(required, tuple(r.rstrip("/") for r in roots))
+        kinds_data = data["facts"]
+        self.expect(kinds_data, dict, "[course.facts]", "course", "facts")
+        kinds = FrozenMap((key, self.fact_kind(key, value)) for key, value in kinds_data.items())
+        return Course(required, tuple(r.rstrip("/") for r in roots), kinds, declared_kinds=True)
+
+    def fact_kind(self, key: str, data: Any) -> FactKind:
+        """``[course.facts.KEY]``: a ``cluster-facts`` kind (a built-in name's defaults apply)."""
+        where = ("course", "facts", key)
+        self.expect(data, dict, f"[course.facts.{key}]", *where)
+        if not _NAME.match(key):
+            self.fail(f"cluster-facts kind {key!r}: use letters, digits, '-' and '_'", *where)
+        for name, value in data.items():
+            if name not in _KIND_FIELDS:
+                known = ", ".join(_KIND_FIELDS)
+                self.fail(
+                    f"[course.facts.{key}]: unknown field {name!r} (fields: {known})", *where, name
+                )
+            self.expect(value, str, f"course.facts.{key}.{name}", *where, name)
+        base = BUILTIN_KINDS.get(key, FactKind(key))
+        form = data.get("form", base.form)
+        if form not in FACT_FORMS:
+            self.fail(
+                f"course.facts.{key}.form: {form!r} is no form (forms: {', '.join(FACT_FORMS)})",
+                *where,
+                "form",
+            )
+        fact = data.get("fact", base.fact if form == base.form else "")
+        if form != "managers" and not _NAME.match(fact):
+            self.fail(
+                f'[course.facts.{key}] needs fact = "NAME": the cluster fact each item shows',
+                *where,
+            )
+        return FactKind(
+            key=key,
+            form=form,
+            fact=fact if form != "managers" else "",
+            title=data.get("title", base.title),
+            name=data.get("name", base.name),
+            line=self.line(*where) or 0,
+        )
+
     def check_name(self, name: str, *path: str) -> None:
         if name in RESERVED:
             self.fail(f"{name!r} is a reserved placeholder name: choose another", *path)
 
-    def cluster(self, key: str, data: Any, managers: Mapping[str, str]) -> Cluster:
+    def cluster(self, key: str, data: Any, managers: Mapping[str, str], course: Course) -> Cluster:
         where = ("clusters", key)
         self.expect(data, dict, f"[clusters.{key}]", *where)
         if not _NAME.match(key):
@@ -188,13 +268,11 @@ class _Builder:
             self.check_name(name, *where, name)
             self.expect(value, str, f"clusters.{key}.{name}", *where, name)
             facts[name] = value
-        for name in REQUIRED_FACTS:
+        for name in (*PACKAGE_FACTS, *course.required_facts):
             if name not in facts:
                 self.fail(f"cluster {key!r} lacks the required fact {name!r}", *where)
         if not facts["label"].strip() or "\n" in facts["label"]:
             self.fail(f"cluster {key!r}: label must be one non-empty line", *where, "label")
-        if not facts["docs_url"].startswith(("https://", "http://")):
-            self.fail(f"cluster {key!r}: docs_url must be an http(s) address", *where, "docs_url")
         if "modules" not in data:
             self.fail(f"cluster {key!r} lacks the required table [clusters.{key}.modules]", *where)
         modules_data = data["modules"]
@@ -235,7 +313,7 @@ class _Builder:
             workshop_storage=workshop_storage,
             line=self.line(*where) or 0,
             lines=FrozenMap(lines),
-            **{name: facts[name] for name in REQUIRED_FACTS},
+            label=facts["label"],
         )
 
     def step(self, key: str, data: Any, clusters: tuple[str, ...]) -> Step:
@@ -388,10 +466,31 @@ class _CycleFinder:
 
 
 def _check_renders(table: Table) -> None:
-    """Render every step and fact for every cluster: no placeholder without a value."""
+    """Render every step and fact for every cluster: no placeholder without a value.
+
+    The ``cluster-facts`` kinds the course declares are rendered too (so a cluster
+    lacking a fact one shows is an error here); the built-in ones only where a page
+    uses them.
+    """
     stub = {name: name.upper() for name in DIRECTIVE_VARIABLES}
     for cluster in table.clusters:
         for name in cluster.facts:
             table.expand(cluster, cluster.facts[name], stub, line=cluster.line_of(name))
         for step in table.steps.values():
             table.render(step.key, cluster.key, stub)
+    for kind in table.course.kinds.values():
+        if table.course.declared_kinds:
+            table.fact_items(kind.key)
+        elif kind.form == "links":  # a link given is checked, even where no page shows it
+            for cluster in table.clusters:
+                if kind.fact in cluster.facts:
+                    _check_link(table, cluster, kind)
+
+
+def _check_link(table: Table, cluster: Cluster, kind: FactKind) -> None:
+    if not table.fact(cluster, kind.fact).startswith(("https://", "http://")):
+        raise table.error(
+            f"cluster {cluster.key!r}: {kind.fact} must be an http(s) address "
+            f"(the cluster-facts kind {kind.key!r} links to it)",
+            cluster.line_of(kind.fact),
+        )

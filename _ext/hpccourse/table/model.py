@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 __all__ = [
+    "BUILTIN_KINDS",
     "DIRECTIVE_VARIABLES",
+    "FACT_FORMS",
+    "PACKAGE_FACTS",
     "PLACEHOLDER",
-    "REQUIRED_FACTS",
     "RESERVED",
     "Cluster",
+    "Course",
+    "FactKind",
     "FrozenMap",
     "Rendered",
     "Step",
@@ -25,20 +29,9 @@ __all__ = [
     "TableError",
 ]
 
-#: String facts every cluster must give.
-REQUIRED_FACTS: tuple[str, ...] = (
-    "label",
-    "center",
-    "cluster",
-    "allocation",
-    "storage_root",
-    "user_path",
-    "placeholder",
-    "example_user",
-    "pip_flags",
-    "venv_flags",
-    "docs_url",
-)
+#: The facts every cluster gives whatever the course: ``label`` names its tab. A course
+#: requires more with ``[course] required_facts``.
+PACKAGE_FACTS: tuple[str, ...] = ("label",)
 #: Names a directive supplies (``{venv}`` comes from ``:venv:``).
 DIRECTIVE_VARIABLES: frozenset[str] = frozenset({"venv"})
 #: Names nobody may define: ``{user}`` is the reader's user name.
@@ -87,28 +80,51 @@ class FrozenMap(dict):  # type: ignore[type-arg]
 class Cluster:
     """One cluster's facts, in the table's words (placeholders unexpanded).
 
-    ``facts`` holds every string fact, the named ones included; ``lines``
-    maps a fact's name (``"allocation"``, ``"modules.python"``) to its line.
+    ``facts`` holds every string fact, ``label`` included; ``lines`` maps a fact's name
+    (``"allocation"``, ``"modules.python"``) to its line. Which facts a cluster must give
+    is the course's choice (``[course] required_facts``); the properties below read the
+    facts the package's own features use, ``""`` when a cluster does not give one.
     """
 
     key: str
     label: str
-    center: str
-    cluster: str
-    allocation: str
-    storage_root: str
-    user_path: str
-    placeholder: str
-    example_user: str
-    pip_flags: str
-    venv_flags: str
-    docs_url: str
     modules: Mapping[str, tuple[str, ...]]
     managers: Mapping[str, str]
     facts: Mapping[str, str]
     workshop_storage: bool = True
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=FrozenMap)
+
+    @property
+    def center(self) -> str:
+        return self.facts.get("center", "")
+
+    @property
+    def cluster(self) -> str:
+        return self.facts.get("cluster", "")
+
+    @property
+    def allocation(self) -> str:
+        return self.facts.get("allocation", "")
+
+    @property
+    def storage_root(self) -> str:
+        """Where the course's work lives on the cluster, as written (``{...}`` unexpanded)."""
+        return self.facts.get("storage_root", "")
+
+    @property
+    def placeholder(self) -> str:
+        """What ``{user}`` shows in commands, e.g. ``[username]``."""
+        return self.facts.get("placeholder", "")
+
+    @property
+    def example_user(self) -> str:
+        """What ``{user}`` becomes in the "for example" line, e.g. ``sven``."""
+        return self.facts.get("example_user", "")
+
+    @property
+    def docs_url(self) -> str:
+        return self.facts.get("docs_url", "")
 
     @property
     def all_modules(self) -> frozenset[str]:
@@ -118,6 +134,54 @@ class Cluster:
     def line_of(self, name: str) -> int:
         """The line of fact ``name``, else of the cluster's section."""
         return self.lines.get(name, self.line)
+
+
+#: How ``cluster-facts`` shows a kind: ``list`` (one item per cluster: its name, then the
+#: fact), ``storage`` (a list that says when a cluster has no workshop storage), ``links``
+#: (one link per cluster to the fact, an address) and ``managers`` (the manager table).
+FACT_FORMS: tuple[str, ...] = ("list", "storage", "links", "managers")
+
+
+@dataclass(frozen=True)
+class FactKind:
+    """One kind of ``.. cluster-facts:: KIND``: which fact it shows, how, under what title.
+
+    ``name`` says how each item names its cluster (placeholders of the cluster's facts);
+    ``title`` makes the list an admonition with that title (``""``: a plain list).
+    """
+
+    key: str
+    form: str = "list"
+    fact: str = ""  # the fact each item shows ("" for managers)
+    title: str = ""
+    name: str = "{label}"
+    line: int = 0  # of its [course.facts.KEY] section (0: built in)
+
+
+#: The kinds a course has when its table declares none (``[course.facts]``): neutral titles.
+BUILTIN_KINDS: Mapping[str, FactKind] = FrozenMap(
+    allocation=FactKind("allocation", "list", "allocation", "Compute allocations"),
+    storage=FactKind("storage", "storage", "storage_root", "Storage"),
+    managers=FactKind("managers", "managers"),
+    docs=FactKind("docs", "links", "docs_url"),
+)
+
+
+@dataclass(frozen=True)
+class Course:
+    """What the course itself declares in ``[course]`` (neutral defaults without one).
+
+    ``required_facts``: the facts every cluster must give (beyond :data:`PACKAGE_FACTS`);
+    ``project_roots``: the folders that hold project storage (``/proj``), which the console
+    checker compares paths against; empty: the parents of the clusters' storage roots;
+    ``kinds``: the ``cluster-facts`` kinds, in the table's order; ``declared_kinds`` is
+    false when they are the built-in ones (:data:`BUILTIN_KINDS`).
+    """
+
+    required_facts: tuple[str, ...] = ()
+    project_roots: tuple[str, ...] = ()
+    kinds: Mapping[str, FactKind] = field(default_factory=lambda: BUILTIN_KINDS)
+    declared_kinds: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +246,7 @@ class Table:
     placeholders: Mapping[str, str]
     managers: Mapping[str, str]  # manager -> scope
     lines: Mapping[tuple[str, ...], int] = field(default_factory=FrozenMap)
+    course: Course = field(default_factory=Course)
 
     def cluster(self, key: str) -> Cluster:
         """The cluster with key ``key`` (KeyError if none)."""
@@ -229,13 +294,46 @@ class Table:
             cluster = self.cluster(cluster)
         return _Expander(self, cluster, variables or {}, example, line).expand(text, line, ())
 
-    def fact(self, cluster: Cluster | str, name: str, *, example: bool = False) -> str:
-        """The cluster fact ``name``, placeholders expanded."""
+    def fact(
+        self, cluster: Cluster | str, name: str, *, example: bool = False, needed_by: str = ""
+    ) -> str:
+        """The cluster fact ``name``, placeholders expanded.
+
+        A cluster without it is a :class:`TableError` at the cluster's line; ``needed_by``
+        says what wanted the fact (``"the cluster-facts kind 'allocation'"``).
+        """
         if isinstance(cluster, str):
             cluster = self.cluster(cluster)
+        if name not in cluster.facts:
+            why = f" ({needed_by} shows it)" if needed_by else ""
+            raise self.error(f"cluster {cluster.key!r} lacks the fact {name!r}{why}", cluster.line)
         return self.expand(
             cluster, cluster.facts[name], example=example, line=cluster.line_of(name)
         )
+
+    def fact_items(self, kind: str) -> list[tuple[Cluster, str, str]]:
+        """The items of ``cluster-facts`` kind ``kind``: (cluster, its name, the fact's value).
+
+        Empty for the ``managers`` form. A cluster that lacks a fact the kind shows or
+        names, or a ``links`` fact that is no http(s) address, is a :class:`TableError`
+        at the table's line.
+        """
+        found = self.course.kinds[kind]
+        if found.form == "managers":
+            return []
+        needed_by = f"the cluster-facts kind {kind!r}"
+        items = []
+        for cluster in self.clusters:
+            value = self.fact(cluster, found.fact, needed_by=needed_by)
+            if found.form == "links" and not value.startswith(("https://", "http://")):
+                raise self.error(
+                    f"cluster {cluster.key!r}: {found.fact} must be an http(s) address "
+                    f"({needed_by} links to it)",
+                    cluster.line_of(found.fact),
+                )
+            line = self.lines.get(("course", "facts", kind, "name")) or found.line or cluster.line
+            items.append((cluster, self.expand(cluster, found.name, line=line), value))
+        return items
 
     def render(
         self, step_key: str, cluster_key: str, variables: Mapping[str, str] | None = None
@@ -334,7 +432,15 @@ class _Expander:
             cycle = " -> ".join((*stack[stack.index(name) :], name))
             raise self.table.error(f"placeholder cycle: {cycle}", line)
         if name == "user":
-            return cluster.example_user if self.example else cluster.placeholder
+            wanted = "example_user" if self.example else "placeholder"
+            if wanted not in cluster.facts:
+                raise self.table.error(
+                    f"placeholder {{user}} needs the fact {wanted!r}, which cluster "
+                    f"{cluster.key!r} lacks (what {{user}} shows in commands, and the example "
+                    "user name that fills it in below them)",
+                    line,
+                )
+            return cluster.facts[wanted]
         if name.startswith("modules."):
             module_set = name.partition(".")[2]
             if module_set not in cluster.modules:
