@@ -176,3 +176,14 @@ def test_make_test_ends_with_the_summary_and_make_doctor_exists() -> None:
         ["make", "-n", "doctor"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert "tools/systools.py doctor" in done.stdout
+
+
+def test_readme_install_lines_install_every_tool_the_checks_use() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    debian = next(line for line in readme.splitlines() if line.startswith("- Debian/Ubuntu: "))
+    macos = next(line for line in readme.splitlines() if line.startswith("- macOS: "))
+    for tool in systools.TOOLS.values():
+        if tool.coming:
+            continue
+        assert all(f" {package}" in debian for package in tool.apt), tool.name
+        assert tool.brew is not None and tool.brew.split()[-1] in macos, tool.name
