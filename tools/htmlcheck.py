@@ -103,7 +103,7 @@ def sha256(path: Path) -> str:
 
 
 class CheckError(Exception):
-    """The gate could not do its work (npm pack or vnu.jar failed): said on one line."""
+    """The gate could not do its work (npm pack or vnu.jar failed): an error, no traceback."""
 
 
 def has_jar(jar: Path = DEFAULT_JAR) -> bool:

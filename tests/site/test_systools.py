@@ -169,7 +169,11 @@ def test_summary_says_what_was_skipped_or_that_nothing_was(tmp_path: Path) -> No
 
 def test_make_test_ends_with_the_summary_and_make_doctor_exists() -> None:
     done = subprocess.run(
-        ["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "-B", "test"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert done.stdout.strip().splitlines()[-1].endswith("tools/systools.py summary")
     done = subprocess.run(
