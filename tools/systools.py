@@ -172,7 +172,7 @@ TOOLS: dict[str, Tool] = {
     for tool in [
         Tool(
             name="java",
-            what="a Java runtime, 17 or newer, runs vnu.jar",
+            what="a Java runtime (CI uses 17) to run vnu.jar",
             checks=("htmlcheck",),
             apt=("openjdk-17-jre-headless",),
             brew="openjdk@17",
