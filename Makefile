@@ -30,15 +30,21 @@ MERMAID_DIR     := _static/mermaid
 AXE_VERSION     ?= 4.14.1
 AXE_DIR         := tests/site/browser/vendor
 STATIC_GATES    := spelling rstlint ruff htmlcheck
+# System tools (Java, npm, chromium, Enchant, ...): tools/systools.py. A check whose
+# tool is missing is skipped with one line (failed under CI=true) and appends that
+# line here; `make test` and `make lint` empty it first and print it last.
+SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
+export SKIP_LOG
 
 .PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
 .PHONY: linkcheck livehtml bench
-.PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core
+.PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset
 
 help:
 	@echo "make html          build the site into $(BUILDDIR)/html (creates $(VENV) if needed)"
 	@echo "make test          run the static gates, the test suite and check every console block"
 	@echo "make lint          run every quality gate below; fails when any fails"
+	@echo "make doctor        list the system tools the checks use: found?, version, how to install"
 	@echo "make spelling      spell-check the site's prose (en_US + spelling_wordlist.txt)"
 	@echo "make rstlint       sphinx-lint every .rst file (tools/rstlint.py)"
 	@echo "make ruff          ruff lint and format check of the Python code"
@@ -79,9 +85,20 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The static gates first; pytest then runs the browser tests, axe's gate among them.
-test: $(STATIC_GATES) pytest consolecheck lessonrun
+# Last, what was skipped for want of a system tool (`make doctor` says how to install it).
+test: skiplog-reset $(STATIC_GATES) pytest consolecheck lessonrun
+	@$(PYTHON) tools/systools.py summary
 
-lint: $(STATIC_GATES) axe
+lint: skiplog-reset $(STATIC_GATES) axe
+	@$(PYTHON) tools/systools.py summary
+
+skiplog-reset:
+	@mkdir -p $(BUILDDIR) && rm -f $(SKIP_LOG)
+
+# Every system tool the checks use: found or missing, version, checks, how to install.
+# Needs python3 only (no .venv), so it works on a fresh machine.
+doctor:
+	@$(PYTHON) tools/systools.py doctor
 
 # Own doctrees: the spelling builder reads pages without smart quotes.
 spelling: $(STAMP)

@@ -9,8 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT / "tools"))  # systools: the policy for missing system tools
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+# systools as a plugin: under `make test` pytest's skips join the run's skip summary.
+pytest_plugins = ("sphinx.testing.fixtures", "systools")
 
 
 @pytest.fixture(scope="session")

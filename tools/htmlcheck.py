@@ -6,6 +6,10 @@ runs it with the machine's Java (`java -jar`), keeps errors and warnings (not
 plain notes) and drops only the findings in KNOWN_FINDINGS, each of which says
 where it comes from and why this site cannot fix it. Exit status 1 when any
 finding is left, with `file:line:column: message` for each.
+
+npm (to fetch) and Java (to check) are system tools under the policy of
+tools/systools.py: missing, the step is skipped with one line saying how to
+install it; under CI=true it fails.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import systools
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_VERSION = "26.9.27"
@@ -96,16 +102,24 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def fetch(jar: Path = DEFAULT_JAR) -> Path:
+class CheckError(Exception):
+    """The gate could not do its work (npm pack or vnu.jar failed): an error, no traceback."""
+
+
+def has_jar(jar: Path = DEFAULT_JAR) -> bool:
+    """Whether the pinned vnu.jar is at `jar` already."""
+    return jar.exists() and sha256(jar) == VNU_JAR_SHA256
+
+
+def fetch(jar: Path = DEFAULT_JAR, npm: str = "npm") -> Path:
     """Put the pinned vnu.jar at `jar` (npm pack, checksums checked); return it."""
-    if jar.exists() and sha256(jar) == VNU_JAR_SHA256:
+    if has_jar(jar):
         return jar
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            ["npm", "pack", "--silent", f"vnu-jar@{VNU_VERSION}", "--pack-destination", tmp],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        command = [npm, "pack", "--silent", f"vnu-jar@{VNU_VERSION}", "--pack-destination", tmp]
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+        if done.returncode != 0:
+            raise CheckError(f"`npm pack vnu-jar@{VNU_VERSION}` failed (exit {done.returncode})")
         tarball = Path(tmp) / f"vnu-jar-{VNU_VERSION}.tgz"
         if sha256(tarball) != VNU_TARBALL_SHA256:
             raise SystemExit(f"htmlcheck: {tarball.name} does not match its pinned sha256")
@@ -119,12 +133,10 @@ def fetch(jar: Path = DEFAULT_JAR) -> Path:
     return jar
 
 
-def validate(paths: list[Path], jar: Path = DEFAULT_JAR) -> list[Finding]:
+def validate(paths: list[Path], jar: Path = DEFAULT_JAR, java: str = "java") -> list[Finding]:
     """Every error and warning vnu.jar gives for the HTML files under `paths`."""
-    if not jar.exists():
-        raise FileNotFoundError(f"{jar} is missing: run `make vnu` (needs npm)")
     done = subprocess.run(
-        ["java", "-jar", str(jar), "--format", "json", "--skip-non-html", *map(str, paths)],
+        [java, "-jar", str(jar), "--format", "json", "--skip-non-html", *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
@@ -132,7 +144,7 @@ def validate(paths: list[Path], jar: Path = DEFAULT_JAR) -> list[Finding]:
     try:
         messages = json.loads(done.stderr)["messages"]
     except (json.JSONDecodeError, KeyError):
-        raise RuntimeError(f"vnu.jar gave no report:\n{done.stdout}{done.stderr}") from None
+        raise CheckError(f"vnu.jar gave no report:\n{done.stdout}{done.stderr}") from None
     findings = []
     for msg in messages:
         if msg["type"] == "info" and msg.get("subType") != "warning":
@@ -176,14 +188,38 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--jar", type=Path, default=DEFAULT_JAR)
     parser.add_argument("--fetch", action="store_true", help="only fetch vnu.jar")
     args = parser.parse_args(argv)
-    if args.fetch:
-        print(f"htmlcheck: {fetch(args.jar)} (vnu-jar {VNU_VERSION})")
-        return 0
-    for path in args.paths:
+    try:
+        return fetch_jar(args.jar) if args.fetch else check(args.paths, args.jar)
+    except CheckError as error:
+        print(f"htmlcheck: {error}", file=sys.stderr)
+        return 1
+
+
+def fetch_jar(jar: Path) -> int:
+    """`--fetch`: the jar, from npm unless it is there already (npm missing: skipped)."""
+    if not has_jar(jar):
+        status = systools.gate("vnu", "npm")
+        if status is not None:
+            return status
+        fetch(jar, systools.TOOLS["npm"].probe().path or "npm")
+    print(f"htmlcheck: {jar} (vnu-jar {VNU_VERSION})")
+    return 0
+
+
+def check(paths: list[Path], jar: Path) -> int:
+    """Check `paths` with vnu.jar (Java, or the npm that fetches the jar, missing: skipped)."""
+    status = systools.gate("htmlcheck", *(["java"] if jar.exists() else ["npm", "java"]))
+    if status is not None:
+        return status
+    if not jar.exists():
+        print(f"htmlcheck: {jar} is missing: run `make vnu`", file=sys.stderr)
+        return 2
+    for path in paths:
         if not path.exists():
             print(f"htmlcheck: {path} does not exist (build the site first)", file=sys.stderr)
             return 2
-    findings = validate(args.paths, args.jar)
+    java = systools.TOOLS["java"].probe().path or "java"
+    findings = validate(paths, jar, java)
     left = [finding for finding in findings if known(finding) is None]
     for finding in left:
         print(finding, file=sys.stderr)

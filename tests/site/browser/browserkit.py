@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass, field
-from typing import NoReturn
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-INSTALL_HINT = (
-    "install Debian's chromium (`sudo apt-get install chromium`, as .ci/run does) "
-    "or set CHROMIUM=/path/to/chromium; never `playwright install`"
-)
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 LOCAL_HOSTS = {"127.0.0.1"}
 
@@ -75,23 +67,3 @@ class Browsing:
         guard_context(context, self.guard)
         self.contexts.append(context)
         return context
-
-
-def in_ci() -> bool:
-    """CI sets CI=true: there a missing browser is a failure, not a skip."""
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def find_chromium() -> str | None:
-    """The chromium to drive: $CHROMIUM, else `chromium` on PATH, else Debian's."""
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def no_browser(reason: str) -> NoReturn:
-    """Skip, with how to install chromium; under CI=true, fail."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true): {INSTALL_HINT}", pytrace=False)
-    pytest.skip(f"{reason}: {INSTALL_HINT}")

@@ -1,7 +1,8 @@
 """Real-browser fixtures: the site built once, served on 127.0.0.1, one chromium.
 
-Playwright (PyPI) drives Debian's chromium; it never downloads a browser. Where
-no chromium is found the browser tests are skipped with how to install it,
+Playwright (PyPI) drives Debian's chromium; it never downloads a browser.
+chromium is a system tool under the policy of tools/systools.py: where none is
+found the browser tests are skipped with one line saying how to install it,
 except under ``CI=true``, where a missing browser fails them.
 
 Every page opened through the ``page`` fixture is guarded: a request to any
@@ -21,7 +22,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browserkit import Browsing, find_chromium, no_browser
+import systools
+from browserkit import Browsing
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -91,9 +93,7 @@ def site_url(site_dir: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless chromium for the whole session."""
-    executable = find_chromium()
-    if executable is None:
-        no_browser("no chromium found")
+    executable = systools.require_in_test("browser tests", "chromium")["chromium"].path
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:

@@ -1,39 +1,37 @@
-"""Without a chromium the browser tests skip, saying how to install it; in CI they fail."""
+"""chromium is found as the policy says ($CHROMIUM, else on PATH); pages stay on this host.
+
+What happens without one (skipped outside CI, failed under CI=true) is tested for
+every tool in tests/site/test_systools.py.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import browserkit
 import pytest
+import systools
 
 
-@pytest.fixture
-def no_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CHROMIUM", raising=False)
-    monkeypatch.setattr(browserkit.shutil, "which", lambda name: None)
-    monkeypatch.setattr(browserkit.os, "access", lambda path, mode: False)
-
-
-def test_no_chromium_is_found_when_none_is_installed(no_chromium: None) -> None:
-    assert browserkit.find_chromium() is None
-
-
-def test_chromium_named_by_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHROMIUM", "/bin/sh")  # any executable
-    assert browserkit.find_chromium() == "/bin/sh"
-
-
-def test_missing_browser_skips_outside_ci_with_how_to_install(
-    monkeypatch: pytest.MonkeyPatch,
+def test_no_chromium_is_found_when_none_is_installed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
-        browserkit.no_browser("no chromium found")
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert not systools.TOOLS["chromium"].probe().found
 
 
-def test_missing_browser_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match=r"CI=true.*apt-get install chromium"):
-        browserkit.no_browser("no chromium found")
+def test_chromium_named_by_the_environment_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = tmp_path / "my-chromium"
+    fake.write_text("#!/bin/sh\necho 'Chromium 1.2.3 built on here'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("CHROMIUM", str(fake))
+    monkeypatch.setenv("PATH", os.defpath)
+    probe = systools.TOOLS["chromium"].probe()
+    assert (probe.path, probe.version) == (str(fake), "1.2.3")
 
 
 def test_only_loopback_and_local_schemes_count_as_local() -> None:
