@@ -1,4 +1,10 @@
-"""Shared fixtures: Sphinx's own testing fixtures, over testroots in tests/roots."""
+"""Shared fixtures: Sphinx's own testing fixtures, over the testroots of tests/roots.
+
+tests/ext tests the extension on those small testroots; tests/site tests this course's
+own content (tests/site/conftest.py). A testroot's data table is composed from
+tests/roots/base.toml and the testroot's ``clusters.overlay.toml`` (tests/testroots.py):
+``rootdir`` is a copy of tests/roots, made once per session, with every table composed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from testroots import materialise
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -14,9 +21,9 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 
 
 @pytest.fixture(scope="session")
-def rootdir() -> Path:
-    """Where sphinx.testing finds `test-*` testroots."""
-    return Path(__file__).parent / "roots"
+def rootdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where sphinx.testing finds `test-*` testroots: tests/roots with composed tables."""
+    return materialise(tmp_path_factory.mktemp("testroots") / "roots")
 
 
 @pytest.fixture(scope="session")
