@@ -20,6 +20,15 @@ sys.path.insert(0, str(ROOT / "_ext"))
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--site-dir",
+        type=Path,
+        default=None,
+        help="the course project tests/site checks (default: this repository)",
+    )
+
+
 @pytest.fixture(scope="session")
 def rootdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where sphinx.testing finds `test-*` testroots: tests/roots with composed tables."""
