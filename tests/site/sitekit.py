@@ -137,6 +137,11 @@ class BuiltSite:
             if "hpc_step" in block
         ]
 
+    def tabbed_pages(self) -> list[str]:
+        """The pages with generated tab sets, the one with the most first."""
+        counts = {page: len(list(tab_sets(self.doctree(page)))) for page in self.pages}
+        return sorted((p for p in self.pages if counts[p]), key=lambda p: -counts[p])
+
     def uses(self, docname: str, directive: str) -> list[str]:
         """The argument of each ``.. DIRECTIVE::`` of the page's source, in order (not
         those shown as examples inside a literal block)."""
