@@ -4,6 +4,8 @@ Testroots: ``test-cluster-two`` (two clusters, a step of every shape),
 ``test-cluster-three`` (adds LUNARC Cosmos), ``test-cluster-escape`` (markup
 in table values), ``test-cluster-bad`` (broken tables, picked by
 ``hpccourse_table``) and ``test-cluster-baddirective`` (broken directive uses).
+Their good tables are composed from tests/roots/base.toml (tests/testroots.py): a table
+line a test names is found in the composed file's text.
 """
 
 from __future__ import annotations

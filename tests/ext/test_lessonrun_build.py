@@ -1,5 +1,8 @@
 """The lessonrun builder on small lessons: one that passes on two clusters, and one
-exercise per mistake a run must catch, each failing for its own reason."""
+exercise per mistake a run must catch, each failing for its own reason.
+
+Testroots ``test-lessonrun-pass`` and ``test-lessonrun-fail``, their tables composed from
+tests/roots/base.toml (the ``rootdir`` fixture)."""
 
 from __future__ import annotations
 
