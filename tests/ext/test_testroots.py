@@ -28,7 +28,10 @@ def test_no_testroot_keeps_a_copy_of_a_good_table() -> None:
         and not t.startswith("test-cluster-bad/tables/")  # each one specific broken input
         and not t.endswith("/standins.toml")  # lessonrun's stand-in packages, no table
     ]
-    assert copies == []
+    assert copies == [], (
+        "write each as NAME.overlay.toml: what differs from tests/roots/base.toml "
+        "(tests/testroots.py says how)"
+    )
     assert len(OVERLAYS) >= 10
 
 
