@@ -1,4 +1,8 @@
-"""The lesson's mermaid diagrams render in a real browser, served or opened from disk."""
+"""The lesson's mermaid diagrams render in a real browser, served or opened from disk.
+
+Content facts of the lesson "Isolated environments": its three diagrams (diagrams/*.mmd)
+and their node labels.
+"""
 
 from __future__ import annotations
 
@@ -70,6 +74,6 @@ def test_every_diagram_renders_to_svg_with_its_node_labels(page: Page, site_url:
     assert_all_three_diagrams(rendered_diagrams(page))
 
 
-def test_diagrams_render_when_the_page_is_opened_from_disk(page: Page, site_dir: Path) -> None:
-    page.goto((site_dir / "isolated.html").as_uri())
+def test_diagrams_render_when_the_page_is_opened_from_disk(page: Page, site_html: Path) -> None:
+    page.goto((site_html / "isolated.html").as_uri())
     assert_all_three_diagrams(rendered_diagrams(page))
