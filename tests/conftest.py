@@ -1,14 +1,16 @@
-"""Shared fixtures: Sphinx's own testing fixtures, over testroots in tests/roots."""
+"""Shared fixtures: Sphinx's own testing fixtures, over testroots in tests/roots.
+
+``hpccourse`` is imported as installed (``make venv`` installs it editable), never
+from a path added here: the tests see the package the way a course does.
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "_ext"))
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 

@@ -121,6 +121,9 @@ def test_read_the_docs_builds_the_same_site() -> None:
     assert config["version"] == 2
     assert config["sphinx"]["configuration"] == "conf.py"
     assert config["sphinx"]["fail_on_warning"] is True
-    requirements = [item["requirements"] for item in config["python"]["install"]]
-    assert requirements == ["requirements.txt"]
-    assert all((ROOT / name).is_file() for name in ["conf.py", *requirements])
+    install = config["python"]["install"]
+    # The hash-checked lock first, then this repository's package (as `make venv` does).
+    assert install[0] == {"requirements": "requirements.txt"}
+    assert install[1] == {"method": "pip", "path": "."}
+    assert len(install) == 2
+    assert all((ROOT / name).is_file() for name in ["conf.py", "requirements.txt"])

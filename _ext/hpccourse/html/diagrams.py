@@ -1,12 +1,14 @@
-"""Mermaid diagrams served by the site itself, from ``_static``, never a CDN.
+"""Mermaid diagrams served by the site itself, never a CDN.
 
 sphinxcontrib-mermaid injects an ES-module script that imports mermaid from a
 CDN (or from ``mermaid_use_local``). ES modules do not load from ``file://``,
 so a site opened from disk would show no diagrams. This extension replaces
 that script: on pages with a diagram it adds the vendored *classic* build
-(``mermaid_use_local``, a path under ``html_static_path``) and a small
-classic init script, ``mermaid-init.js``. Load it after
-``sphinxcontrib.mermaid`` (it is an extension of its own: ``hpccourse.diagrams``).
+and a small classic init script, ``mermaid-init.js``. The package ships that
+build, pinned (``static/mermaid/``: the file, its LICENSE and a manifest with
+version and checksums), and serves it unless ``mermaid_use_local`` names another
+copy under ``html_static_path``. An extension of its own,
+``hpccourse.html.diagrams``: it sets up ``sphinxcontrib.mermaid`` first.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 INIT_SCRIPT = "mermaid-init.js"
 DIAGRAM_CSS = "diagrams.css"
+#: The package's own copy, under the static folder it serves (``make mermaid`` refreshes it).
+PACKAGED_MERMAID = "mermaid/mermaid.min.js"
 
 
 def _drop_cdn_loader(app: Sphinx) -> None:
@@ -36,6 +40,12 @@ def _drop_cdn_loader(app: Sphinx) -> None:
             app.disconnect(listener.id)
 
 
+def _default_to_packaged_copy(app: Sphinx, config: Config) -> None:
+    """An unset ``mermaid_use_local`` means the copy this package ships."""
+    if not config.mermaid_use_local:
+        config.mermaid_use_local = PACKAGED_MERMAID
+
+
 def _check_local_copy(app: Sphinx, config: Config) -> None:
     """Warn, once, when the vendored mermaid file is not configured or missing."""
     if config.mermaid_output_format != "raw":
@@ -43,8 +53,8 @@ def _check_local_copy(app: Sphinx, config: Config) -> None:
     local = config.mermaid_use_local
     if not local or local.startswith(("http://", "https://", "//")):
         logger.warning(
-            "mermaid_use_local must name the vendored mermaid.min.js under html_static_path "
-            "(got %r); diagrams will not render",
+            "mermaid_use_local must name a vendored mermaid.min.js under html_static_path, "
+            "or be unset for the packaged copy (got %r); diagrams will not render",
             local,
             type="hpccourse",
             subtype="mermaid",
@@ -54,7 +64,8 @@ def _check_local_copy(app: Sphinx, config: Config) -> None:
         if Path(app.confdir, static, local).is_file():
             return
     logger.warning(
-        "vendored mermaid %r not found under html_static_path; run `make mermaid`",
+        "vendored mermaid %r not found under html_static_path; unset mermaid_use_local "
+        "for the packaged copy, or run `make mermaid`",
         local,
         type="hpccourse",
         subtype="mermaid",
@@ -88,10 +99,11 @@ def _install_js(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Replace sphinxcontrib-mermaid's CDN loader with the site's own copy."""
+    """Replace sphinxcontrib-mermaid's CDN loader with the packaged (or the site's) copy."""
     app.setup_extension("sphinxcontrib.mermaid")
     _drop_cdn_loader(app)
     app.connect("config-inited", serve_static_dir)
+    app.connect("config-inited", _default_to_packaged_copy)
     app.connect("config-inited", _check_local_copy)
     app.connect("html-page-context", _install_js)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
