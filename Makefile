@@ -157,3 +157,9 @@ mermaid:
 # Refresh the vendored axe-core (accessibility engine the browser tests inject).
 axe-core:
 	tools/vendor-npm axe-core $(AXE_VERSION) axe.min.js $(AXE_DIR)
+
+# Fetch every vendored npm file's version again and check it against the integrity the
+# registry publishes and the manifest (needs npm and the registry: not part of `make test`,
+# whose tests check each file against its manifest offline).
+verify-vendor:
+	tools/vendor-npm --verify $(MERMAID_DIR) $(AXE_DIR)
