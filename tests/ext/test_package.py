@@ -5,7 +5,9 @@ sources; another makes a fresh virtual environment and installs the wheel with i
 declared dependencies only. Those come from a wheelhouse in ``.venv/`` that the first
 run fills through pip's index (this machine's mirror, or PyPI), so later runs install
 offline. The course built there, ``outside-project/``, has its own ``conf.py``, a
-three-cluster ``clusters.toml`` and one page; it shares no file with the course site.
+three-cluster ``clusters.toml``, one page and the ``Makefile`` another course copies;
+it shares no file with the course site. Its ``make test`` runs html, consolecheck and
+lessonrun, warning-free.
 
 Marked ``package``: ``pytest -m package`` runs these alone, ``-m "not package"`` skips
 them. The first run takes about a minute (the downloads), later ones less.
@@ -211,7 +213,8 @@ def outside_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("outside") / "venv"
     run([sys.executable, "-m", "venv", venv])
     python = venv / "bin" / "python"
-    offline = [python, "-m", "pip", "install", "--no-index", "--find-links", WHEELHOUSE, wheel]
+    offline = [python, "-m", "pip", "install", "--no-compile", "--no-index", "--find-links"]
+    offline += [WHEELHOUSE, wheel]
     if subprocess.run(offline, capture_output=True, check=False).returncode != 0:
         # First run, or new dependencies: fill the wheelhouse through pip's index.
         run([python, "-m", "pip", "download", "--dest", WHEELHOUSE, wheel])
@@ -221,47 +224,40 @@ def outside_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def outside_env() -> dict[str, str]:
-    """The environment of a build in the fresh venv: nothing of this repository's."""
+def outside_env(venv: Path) -> dict[str, str]:
+    """A build's environment in the fresh venv: its bin first, nothing of this repository."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env["PYTHONNOUSERSITE"] = "1"
+    env["VIRTUAL_ENV"] = str(venv)
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
+def copy_course(where: Path) -> Path:
     """A copy of the outside project, built where nothing of the site is near."""
-    return Path(shutil.copytree(OUTSIDE, tmp_path / "course"))
+    return Path(shutil.copytree(OUTSIDE, where / "course"))
 
 
-def sphinx_build(venv: Path, course: Path, builder: str, *options: str) -> str:
-    """Build ``course`` with the venv's sphinx-build; return what it warned."""
+def cluster_labels(course: Path) -> dict[str, str]:
+    table = tomllib.loads((course / "clusters.toml").read_text(encoding="utf-8"))
+    return {key: cluster["label"] for key, cluster in table["clusters"].items()}
+
+
+@pytest.fixture(scope="module")
+def built_course(outside_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outside course after its own `make test` (html, consolecheck, lessonrun)."""
+    course = copy_course(tmp_path_factory.mktemp("built"))
     done = subprocess.run(
-        [
-            venv / "bin" / "sphinx-build",
-            "-q",
-            "-b",
-            builder,
-            *STRICT,
-            *options,
-            ".",
-            f"_build/{builder}",
-        ],
+        ["make", "test", "SPHINXOPTS=-q -W --keep-going -n"],
         cwd=course,
-        env=outside_env(),
+        env=outside_env(outside_venv),
         capture_output=True,
         text=True,
         check=False,
     )
-    assert done.returncode == 0, (
-        f"sphinx-build -b {builder} exited {done.returncode}:\n{done.stdout}{done.stderr}"
-    )
-    return done.stderr
-
-
-def cluster_labels(course: Path) -> list[str]:
-    table = tomllib.loads((course / "clusters.toml").read_text(encoding="utf-8"))
-    return [cluster["label"] for cluster in table["clusters"].values()]
+    assert done.returncode == 0, f"make test exited {done.returncode}:\n{done.stdout}{done.stderr}"
+    assert done.stderr == "", f"warnings:\n{done.stderr}"
+    return course
 
 
 def test_the_venv_holds_the_wheel_and_only_what_it_requires(outside_venv: Path) -> None:
@@ -286,81 +282,84 @@ while todo:
 print(json.dumps({"installed": sorted(installed), "reached": sorted(reached),
                   "version": installed["sphinx-hpccourse"].version}))
 """
-    python = outside_venv / "bin" / "python"
-    found = json.loads(run([python, "-c", script], env=outside_env()).stdout)
+    env = outside_env(outside_venv)
+    found = json.loads(run(["python", "-c", script], env=env).stdout)
     assert found["version"] == hpccourse.__version__
     # pip (and setuptools, on Python < 3.12) come with every venv.
     extra = set(found["installed"]) - set(found["reached"]) - {"pip", "setuptools"}
     assert not extra, f"installed but not required by {DIST_NAME}: {sorted(extra)}"
-    run([python, "-m", "pip", "check"], env=outside_env())
+    run(["python", "-m", "pip", "check"], env=env)
 
 
 def test_the_venv_imports_the_installed_package(outside_venv: Path, tmp_path: Path) -> None:
-    python = outside_venv / "bin" / "python"
     done = run(
-        [python, "-c", "import hpccourse; print(hpccourse.__file__)"],
+        ["python", "-c", "import hpccourse; print(hpccourse.__file__)"],
         cwd=tmp_path,
-        env=outside_env(),
+        env=outside_env(outside_venv),
     )
     location = Path(done.stdout.strip())
     assert location.is_relative_to(outside_venv), location
     assert not location.is_relative_to(ROOT)
 
 
-def test_html_builds_warning_free_with_offline_diagrams(outside_venv: Path, course: Path) -> None:
-    assert sphinx_build(outside_venv, course, "html") == ""
-    page = (course / "_build" / "html" / "index.html").read_text(encoding="utf-8")
-    for label in cluster_labels(course):
+def test_html_has_every_cluster_and_offline_diagrams(built_course: Path) -> None:
+    page = (built_course / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    for label in cluster_labels(built_course).values():
         assert f">{label}<" in page, f"no tab for {label}"
     assert 'src="_static/mermaid/mermaid.min.js' in page
     assert "cdn.jsdelivr.net" not in page
     manifest = json.loads((STATIC_DIR / "mermaid" / "manifest.json").read_text("utf-8"))
-    served = course / "_build" / "html" / "_static" / "mermaid" / "mermaid.min.js"
+    served = built_course / "_build" / "html" / "_static" / "mermaid" / "mermaid.min.js"
     assert hashlib.sha256(served.read_bytes()).hexdigest() == manifest["sha256"]
 
 
-def consolecheck_report(course: Path) -> list[dict]:
-    report = course / "_build" / "consolecheck" / "report.json"
+def consolecheck_report(course: Path, out: str = "consolecheck") -> list[dict]:
+    report = course / "_build" / out / "report.json"
     return json.loads(report.read_text(encoding="utf-8"))["blocks"]
 
 
-def test_consolecheck_builds_warning_free(outside_venv: Path, course: Path) -> None:
-    assert sphinx_build(outside_venv, course, "consolecheck") == ""
-    blocks = consolecheck_report(course)
-    table = tomllib.loads((course / "clusters.toml").read_text(encoding="utf-8"))
-    assert {b["cluster"] for b in blocks if b.get("cluster")} == set(table["clusters"])
+def test_consolecheck_checked_every_cluster(built_course: Path) -> None:
+    blocks = consolecheck_report(built_course)
+    assert {b["cluster"] for b in blocks if b.get("cluster")} == set(cluster_labels(built_course))
     assert {b["status"] for b in blocks} == {"ok"}
 
 
-def test_consolecheck_is_found_through_the_entry_point(outside_venv: Path, course: Path) -> None:
-    """A conf.py without hpccourse: `-b consolecheck` still loads it (sphinx.builders)."""
-    conf = runpy.run_path(str(course / "builder-only" / "conf.py"))
-    assert not any(name.startswith("hpccourse") for name in conf["extensions"])
-    assert sphinx_build(outside_venv, course, "consolecheck", "-c", "builder-only") == ""
-    assert consolecheck_report(course), "no console block checked"
+def test_lessonrun_ran_the_exercise_on_every_cluster(built_course: Path) -> None:
+    report = built_course / "_build" / "lessonrun" / "report.json"
+    clusters = json.loads(report.read_text(encoding="utf-8"))["clusters"]
+    assert [c["cluster"] for c in clusters] == list(cluster_labels(built_course))
+    for cluster in clusters:
+        summary = cluster["summary"]
+        assert summary["exercises"] >= 1 and summary["passed"] == summary["steps"] > 0, cluster
 
 
-def test_consolecheck_from_the_wheel_names_a_bad_block(outside_venv: Path, course: Path) -> None:
-    page = course / "index.rst"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text + "\n.. code-block:: console\n\n   $ cd <dir>\n", encoding="utf-8")
-    line = len(text.splitlines()) + 4
-    done = subprocess.run(
-        [
-            outside_venv / "bin" / "sphinx-build",
-            "-q",
-            "-b",
-            "consolecheck",
-            *STRICT,
-            ".",
-            "_build/out",
-        ],
+def sphinx_build(venv: Path, course: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sphinx-build", "-q", "-b", "consolecheck", *STRICT, *options, ".", "_build/out"],
         cwd=course,
-        env=outside_env(),
+        env=outside_env(venv),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_consolecheck_is_found_through_the_entry_point(outside_venv: Path, tmp_path: Path) -> None:
+    """A conf.py without hpccourse: `-b consolecheck` still loads it (sphinx.builders)."""
+    course = copy_course(tmp_path)
+    conf = runpy.run_path(str(course / "builder-only" / "conf.py"))
+    assert not any(name.startswith("hpccourse") for name in conf["extensions"])
+    done = sphinx_build(outside_venv, course, "-c", "builder-only")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert consolecheck_report(course, "out"), "no console block checked"
+
+
+def test_consolecheck_from_the_wheel_names_a_bad_block(outside_venv: Path, tmp_path: Path) -> None:
+    course = copy_course(tmp_path)
+    page = course / "index.rst"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n.. code-block:: console\n\n   $ cd <dir>\n", encoding="utf-8")
+    done = sphinx_build(outside_venv, course)
     assert done.returncode == 1
-    assert f"index.rst:{line}: WARNING: CC105" in done.stderr
+    assert f"index.rst:{len(text.splitlines()) + 4}: WARNING: CC105" in done.stderr
     assert "Traceback" not in done.stderr

@@ -7,4 +7,4 @@ the extension. sphinxcontrib.mermaid only so that the page's diagram directive i
 
 project = "Python on the Nordic clusters"
 extensions = ["sphinxcontrib.mermaid"]
-exclude_patterns = ["_build", "builder-only"]
+exclude_patterns = ["_build"]
