@@ -1,4 +1,4 @@
-"""The extension's static folder (CSS and JavaScript), served once by the HTML builders."""
+"""The extension's static folder (CSS, JavaScript, Mermaid), served once by the HTML builders."""
 
 from __future__ import annotations
 
