@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sysconfig
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -84,7 +85,10 @@ def test_the_environment_is_the_lock() -> None:
 
 
 def test_hpccourse_is_this_tree_installed_editable() -> None:
-    dist = metadata.distribution("sphinx-hpccourse")
+    # The install's own record in site-packages (not the egg-info the editable build
+    # leaves in _ext/, found first when a test has put _ext on sys.path).
+    site_packages = sysconfig.get_paths()["purelib"]
+    (dist,) = metadata.distributions(name="sphinx-hpccourse", path=[site_packages])
     direct_url = json.loads(dist.read_text("direct_url.json") or "{}")
     assert direct_url.get("dir_info", {}).get("editable") is True
     assert Path(direct_url["url"].removeprefix("file://")).resolve() == ROOT
