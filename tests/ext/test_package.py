@@ -30,7 +30,6 @@ import tomllib
 import zipfile
 from collections.abc import Iterator
 from importlib import metadata
-from importlib.util import find_spec
 from pathlib import Path
 
 import hpccourse
@@ -159,37 +158,31 @@ def imported_modules(path: Path) -> Iterator[str]:
     yield from LOADED_BY_NAME.findall(source)
 
 
-def distribution_of(module: str, owners: dict[Path, str]) -> str | None:
+def distribution_of(module: str, top_level: dict[str, list[str]]) -> str | None:
     """The installed distribution that holds ``module`` (None: standard library or ours)."""
-    top = module.split(".")[0]
+    top, *rest = module.split(".")
     if top in sys.stdlib_module_names or top == "hpccourse":
         return None
-    try:
-        spec = find_spec(module)
-    except ModuleNotFoundError:
-        return None  # `from package import name` where name is not a module
-    if spec is None:
-        return None
-    where = spec.origin if spec.has_location else next(iter(spec.submodule_search_locations))
-    return owners.get(Path(where).resolve())
+    candidates = top_level.get(top, [])
+    if len(candidates) == 1:
+        return canonicalize_name(candidates[0])
+    if not rest:
+        return None  # a namespace package (sphinxcontrib) belongs to none of its parts
+    prefix = f"{top}/{rest[0]}"
+    for name in candidates:  # the part of the namespace that holds the submodule
+        files = metadata.distribution(name).files or ()
+        if any(str(f) == f"{prefix}.py" or str(f).startswith(f"{prefix}/") for f in files):
+            return canonicalize_name(name)
+    return None
 
 
 def test_dependencies_are_exactly_the_distributions_the_package_imports() -> None:
     """Nothing missing (a first build elsewhere would fail), nothing test-only declared."""
-    owners = {
-        Path(dist.locate_file(file)).resolve(): canonicalize_name(dist.metadata["Name"])
-        for dist in metadata.distributions()
-        for file in dist.files or ()
-    }
-    for dist in metadata.distributions():  # packages' folders, for namespace subpackages
-        for file in dist.files or ():
-            if file.name == "__init__.py":
-                folder = Path(dist.locate_file(file)).resolve().parent
-                owners.setdefault(folder, canonicalize_name(dist.metadata["Name"]))
+    top_level = metadata.packages_distributions()
     used: dict[str, set[str]] = {}
     for path in PACKAGE_DIR.rglob("*.py"):
         for module in imported_modules(path):
-            if (owner := distribution_of(module, owners)) is not None:
+            if (owner := distribution_of(module, top_level)) is not None:
                 used.setdefault(owner, set()).add(path.relative_to(PACKAGE_DIR).as_posix())
     project = pyproject()["project"]
     required = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
