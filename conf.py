@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+# The extension `hpccourse` is the package sphinx-hpccourse (pyproject.toml), installed
+# editable into .venv by `make venv`: imported like any other extension.
 
 project = "HPC Python course"
 author = "The course's teachers"
@@ -28,12 +26,12 @@ html_theme_options = {
     "style_external_links": True,
 }
 html_title = project
-html_static_path = ["_static"]
 html_show_sourcelink = False
 
-# Diagrams: drawn in the browser by the site's own copy of mermaid (`make mermaid`
-# refreshes it; _static/mermaid/manifest.json records version and checksum).
-# The classic build, not the ES module: it also works with the site opened from disk.
+# Diagrams: drawn in the browser by the copy of mermaid that hpccourse ships and serves
+# (`make mermaid` refreshes it; _ext/hpccourse/html/static/mermaid/manifest.json records
+# version and checksums). The classic build, not the ES module: it also works with the
+# site opened from disk.
 mermaid_output_format = "raw"
 mermaid_use_local = "mermaid/mermaid.min.js"
 mermaid_init_config = {"startOnLoad": False, "flowchart": {"htmlLabels": True}}

@@ -4,6 +4,9 @@ tests/ext tests the extension on those small testroots; tests/site tests this co
 own content (tests/site/conftest.py). A testroot's data table is composed from
 tests/roots/base.toml and the testroot's ``clusters.overlay.toml`` (tests/testroots.py):
 ``rootdir`` is a copy of tests/roots, made once per session, with every table composed.
+
+``hpccourse`` is imported as installed (``make venv`` installs it editable), never
+from a path added here: the tests see the package the way a course does.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import pytest
 from testroots import materialise
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "_ext"))
 sys.path.insert(0, str(ROOT / "tools"))  # systools: the policy for missing system tools
 
 # systools as a plugin: under `make test` pytest's skips join the run's skip summary.

@@ -1,4 +1,4 @@
-"""Mermaid is vendored (pinned, checksummed) and served by the site, never a CDN."""
+"""Mermaid is vendored in the package (pinned, checksummed) and served by it, never a CDN."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hpccourse.html.assets import STATIC_DIR
+from hpccourse.html.diagrams import PACKAGED_MERMAID
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parents[2]
-MERMAID_DIR = ROOT / "_static" / "mermaid"
-STATIC = {"html_static_path": [str(ROOT / "_static")]}
+MERMAID_DIR = STATIC_DIR / "mermaid"
 # <script src=...> and <link href=...>: what a page loads by itself.
 LOADED = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]+)\"")
 
@@ -56,7 +57,7 @@ def test_site_conf_serves_the_manifest_file() -> None:
     assert '"hpccourse.html.diagrams"' in conf
 
 
-@pytest.mark.sphinx("html", testroot="lesson-mermaid", confoverrides=STATIC)
+@pytest.mark.sphinx("html", testroot="lesson-mermaid")
 def test_diagram_page_loads_local_classic_script_then_init(app: SphinxTestApp) -> None:
     app.build()
     assert app.warning.getvalue() == ""
@@ -73,7 +74,7 @@ def test_diagram_page_loads_local_classic_script_then_init(app: SphinxTestApp) -
     assert _sha256(copied) == _manifest()["sha256"]
 
 
-@pytest.mark.sphinx("html", testroot="lesson-mermaid", confoverrides=STATIC)
+@pytest.mark.sphinx("html", testroot="lesson-mermaid")
 def test_no_page_loads_anything_from_another_host(app: SphinxTestApp) -> None:
     app.build()
     pages = list(app.outdir.rglob("*.html"))
@@ -83,7 +84,7 @@ def test_no_page_loads_anything_from_another_host(app: SphinxTestApp) -> None:
             assert not re.match(r"([a-z]+:)?//", url), f"{page.name} loads {url}"
 
 
-@pytest.mark.sphinx("html", testroot="lesson-mermaid", confoverrides=STATIC)
+@pytest.mark.sphinx("html", testroot="lesson-mermaid")
 def test_script_urls_are_relative_to_each_page(app: SphinxTestApp) -> None:
     app.build()
     deep = (app.outdir / "sub" / "deep.html").read_text(encoding="utf-8")
@@ -91,7 +92,7 @@ def test_script_urls_are_relative_to_each_page(app: SphinxTestApp) -> None:
     assert 'src="../_static/mermaid-init.js' in deep
 
 
-@pytest.mark.sphinx("html", testroot="lesson-mermaid", confoverrides=STATIC)
+@pytest.mark.sphinx("html", testroot="lesson-mermaid")
 def test_pages_without_diagrams_load_no_mermaid(app: SphinxTestApp) -> None:
     app.build()
     plain = (app.outdir / "plain.html").read_text(encoding="utf-8")
@@ -101,7 +102,7 @@ def test_pages_without_diagrams_load_no_mermaid(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx(
     "html",
     testroot="lesson-mermaid",
-    confoverrides={**STATIC, "mermaid_use_local": "mermaid/missing.js"},
+    confoverrides={"mermaid_use_local": "mermaid/missing.js"},
 )
 def test_missing_vendored_file_is_a_clear_warning(app: SphinxTestApp) -> None:
     app.build()
@@ -114,10 +115,21 @@ def test_missing_vendored_file_is_a_clear_warning(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx(
     "html",
     testroot="lesson-mermaid",
-    confoverrides={**STATIC, "mermaid_use_local": ""},
+    confoverrides={"mermaid_use_local": "https://cdn.jsdelivr.net/npm/mermaid/dist/mermaid.min.js"},
 )
-def test_unset_local_copy_warns_instead_of_using_a_cdn(app: SphinxTestApp) -> None:
+def test_a_cdn_address_warns_and_is_not_loaded(app: SphinxTestApp) -> None:
     app.build()
-    assert "mermaid_use_local must name the vendored mermaid.min.js" in app.warning.getvalue()
+    assert "mermaid_use_local must name a vendored mermaid.min.js" in app.warning.getvalue()
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "cdn.jsdelivr.net" not in html
+
+
+@pytest.mark.sphinx("html", testroot="lesson-mermaid", confoverrides={"mermaid_use_local": ""})
+def test_unset_local_copy_serves_the_packaged_copy(app: SphinxTestApp) -> None:
+    """A course that only lists the extension gets working offline diagrams."""
+    app.build()
+    assert app.warning.getvalue() == ""
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    assert f'src="_static/{PACKAGED_MERMAID}' in html
+    assert "cdn.jsdelivr.net" not in html
+    assert _sha256(app.outdir / "_static" / PACKAGED_MERMAID) == _manifest()["sha256"]

@@ -1,6 +1,7 @@
 """What the HTML pages get beside the doctree: static files and reader-side behaviour.
 
-- :mod:`.assets`: the extension's ``static/`` files, each served by the part using it;
+- :mod:`.assets`: the extension's ``static/`` files (CSS, JavaScript and the vendored
+  Mermaid, ``static/mermaid/``), each served by the part using it;
 - :mod:`.choice`: the reader's cluster choice across pages, and printouts;
 - :mod:`.diagrams`: Mermaid served from the site itself (extension
   ``hpccourse.html.diagrams``);
