@@ -9,6 +9,8 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   ``code-block`` keeping what a checker needs; per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
+- ``diagnostics/``: warnings kept per page and reported on every build until fixed,
+  pages that are not UTF-8, the live preview's banner of the build's problems.
 - ``html/``: static files, the reader's cluster choice, offline diagrams
   (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
@@ -36,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """
     from .builders import setup_builders
     from .config import setup_config
+    from .diagnostics import setup_diagnostics
     from .directives import setup_directives
     from .html import setup_html
 
@@ -45,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_directives(app)
     setup_html(app)
     setup_builders(app)
+    setup_diagnostics(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -34,8 +34,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..table import Cluster, Rendered, Table, TableError
+from ..table.suggest import hint
 from . import deps
-from .base import TableDirective, verbatim
+from .base import SuggestingOptions, TableDirective, verbatim
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,10 @@ class ClusterCommands(TableDirective):
     required_arguments = 1
     optional_arguments = 0
     final_argument_whitespace = False
-    option_spec: ClassVar[dict[str, Any]] = {
-        "venv": env_name,
-        "task": directives.unchanged_required,
-    }
+    option_spec: ClassVar[dict[str, Any]] = SuggestingOptions(
+        venv=env_name,
+        task=directives.unchanged_required,
+    )
 
     def run(self) -> list[nodes.Node]:
         step = self.arguments[0]
@@ -86,9 +87,9 @@ class ClusterCommands(TableDirective):
             return []
         deps.note(self.env, use, deps.digest(commands_view(table, use, rendered)))
         if rendered is None:
-            known = ", ".join(table.steps) or "none"
             where = os.path.relpath(table.source, self.env.srcdir)
-            self.warn(f"{where}: no step {step!r} in the data table (steps: {known})", "step")
+            help_ = hint(step, table.steps, "steps")
+            self.warn(f"{where}: no step {step!r} in the data table: {help_}", "step")
             return []
         source, line = self.get_source_info()
         tabs: list[tuple[str, list[str] | list[nodes.Node]]] = []

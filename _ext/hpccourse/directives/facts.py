@@ -22,8 +22,9 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from ..table import Table, TableError
+from ..table.suggest import hint
 from . import deps
-from .base import TableDirective, verbatim
+from .base import SuggestingOptions, TableDirective, verbatim
 
 
 def _item(*children: nodes.Node) -> nodes.list_item:
@@ -117,12 +118,12 @@ class ClusterFacts(TableDirective):
     required_arguments = 1
     optional_arguments = 0
     # An option of its own also makes docutils report unknown options as such.
-    option_spec: ClassVar[dict[str, object]] = {"class": directives.class_option}
+    option_spec: ClassVar[dict[str, object]] = SuggestingOptions({"class": directives.class_option})
 
     def run(self) -> list[nodes.Node]:
         kind = self.arguments[0]
         if kind not in KINDS:
-            self.warn(f"unknown cluster-facts kind {kind!r} (kinds: {', '.join(KINDS)})", "facts")
+            self.warn(f"unknown cluster-facts kind {kind!r}: {hint(kind, KINDS, 'kinds')}", "facts")
             return []
         use = ("facts", kind)
         table = self.load_table(use)

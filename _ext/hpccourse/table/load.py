@@ -25,6 +25,7 @@ from .model import (
     Table,
     TableError,
 )
+from .suggest import hint
 
 _TOP_LEVEL = ("placeholders", "managers", "clusters", "steps")
 _STEP_FIELDS = (
@@ -144,7 +145,7 @@ class _Builder:
     def build(self) -> Table:
         for key in self.data:
             if key not in _TOP_LEVEL:
-                self.fail(f"unknown table [{key}] (expected: {', '.join(_TOP_LEVEL)})", key)
+                self.fail(f"unknown table [{key}]: {hint(key, _TOP_LEVEL, 'tables')}", key)
         placeholders = self.string_map(
             self.data.get("placeholders", {}), "[placeholders]", "placeholders"
         )
@@ -244,7 +245,7 @@ class _Builder:
         for name in data:
             if name not in _STEP_FIELDS:
                 self.fail(
-                    f"step {key!r}: unknown field {name!r} (fields: {', '.join(_STEP_FIELDS)})",
+                    f"step {key!r}: unknown field {name!r}: {hint(name, _STEP_FIELDS, 'fields')}",
                     *where,
                     name,
                 )
@@ -256,8 +257,8 @@ class _Builder:
         for i, name in enumerate(only):
             if name not in clusters:
                 self.fail(
-                    f"step {key!r}: unknown cluster {name!r} in only "
-                    f"(clusters: {', '.join(clusters)})",
+                    f"step {key!r}: unknown cluster {name!r} in only: "
+                    f"{hint(name, clusters, 'clusters')}",
                     *where,
                     "only",
                     str(i),
@@ -267,8 +268,8 @@ class _Builder:
         overrides = {}
         for name, value in overrides_data.items():
             if name not in clusters:
-                known = ", ".join(clusters)
-                message = f"step {key!r}: unknown cluster {name!r} in override (clusters: {known})"
+                known = hint(name, clusters, "clusters")
+                message = f"step {key!r}: unknown cluster {name!r} in override: {known}"
                 self.fail(message, *where, "override", name)
             overrides[name] = self.strings(
                 value, f"steps.{key}.override.{name}", *where, "override", name
@@ -277,8 +278,8 @@ class _Builder:
         for name in skips:
             if name not in clusters:
                 self.fail(
-                    f"step {key!r}: unknown cluster {name!r} in skip "
-                    f"(clusters: {', '.join(clusters)})",
+                    f"step {key!r}: unknown cluster {name!r} in skip: "
+                    f"{hint(name, clusters, 'clusters')}",
                     *where,
                     "skip",
                     name,

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from .suggest import closest, hint
+
 __all__ = [
     "DIRECTIVE_VARIABLES",
     "PLACEHOLDER",
@@ -242,8 +244,9 @@ class Table:
     ) -> Rendered:
         """Step ``step_key`` for cluster ``cluster_key``, with the directive's variables."""
         if step_key not in self.steps:
-            known = ", ".join(self.steps) or "none"
-            raise TableError(f"no step {step_key!r} (steps: {known})", self.source)
+            raise TableError(
+                f"no step {step_key!r}: {hint(step_key, self.steps, 'steps')}", self.source
+            )
         step = self.steps[step_key]
         cluster = self.cluster(cluster_key)
         variables = dict(variables or {})
@@ -358,10 +361,16 @@ class _Expander:
                 f"placeholder {{{name}}}{via} has no value: give the directive a :{name}: option",
                 self.top_line,
             )
+        known = [*cluster.facts, *self.table.placeholders, "user"]
+        known += [f"modules.{module_set}" for module_set in cluster.modules]
+        match = closest(name, known)
+        fix = (
+            f": did you mean `{{{match}}}`?"
+            if match
+            else " (no cluster fact, [placeholders] entry or directive option of that name)"
+        )
         raise self.table.error(
-            f"placeholder {{{name}}} has no value for cluster {cluster.key!r} "
-            "(no cluster fact, [placeholders] entry or directive option of that name)",
-            line,
+            f"placeholder {{{name}}} has no value for cluster {cluster.key!r}{fix}", line
         )
 
     def expand(self, text: str, line: int | None, stack: tuple[str, ...]) -> str:
