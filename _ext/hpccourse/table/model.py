@@ -341,9 +341,11 @@ class _Expander:
         if name.startswith("modules."):
             module_set = name.partition(".")[2]
             if module_set not in cluster.modules:
+                match = closest(module_set, cluster.modules)
+                fix = f"did you mean `{{modules.{match}}}`?" if match else ""
                 raise self.table.error(
                     f"placeholder {{{name}}} has no value for cluster {cluster.key!r}: "
-                    f"it has no module set {module_set!r}",
+                    f"it has no module set {module_set!r}{'; ' if fix else ''}{fix}",
                     line,
                 )
             return " ".join(cluster.modules[module_set])
