@@ -13,9 +13,10 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from typing import Any, NoReturn
 
-from .lines import index_lines
+from .lines import index_lines, too_deep_at
 from .model import (
     DIRECTIVE_VARIABLES,
+    MAX_DEPTH,
     PLACEHOLDER,
     REQUIRED_FACTS,
     RESERVED,
@@ -24,6 +25,7 @@ from .model import (
     Step,
     Table,
     TableError,
+    too_deep,
 )
 from .suggest import hint
 
@@ -38,6 +40,8 @@ _STEP_FIELDS = (
     "skip",
     "explain",
 )
+#: Arrays and inline tables inside each other: tomllib and the line index recurse.
+MAX_NESTING = 32
 _NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 _cache: dict[str, tuple[tuple[int, int, int], Table | TableError]] = {}
@@ -78,10 +82,24 @@ def _load(source: str) -> Table:
         raise TableError(f"cannot read the data table: {exc.strerror}", source) from None
     try:
         text = raw.decode("utf-8")
+        deep = too_deep_at(text, MAX_NESTING)
+        if deep is not None:
+            raise TableError(
+                f"values nested more than {MAX_NESTING} levels deep: "
+                "a data table needs a few levels at most",
+                source,
+                deep,
+            )
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise TableError(f"not UTF-8: {exc.reason}", source, line) from None
+        raise TableError(
+            f"this file is not saved as UTF-8 text ({exc.reason}): save it as UTF-8 in your editor",
+            source,
+            line,
+        ) from None
+    except RecursionError:  # a backstop: too_deep_at finds what tomllib cannot take
+        raise TableError("values nested too deeply", source, None) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         raise TableError(f"malformed TOML: {_toml_message(exc)}", source, line) from None
@@ -355,12 +373,14 @@ def _check_cycles(table: Table) -> None:
 
 
 class _CycleFinder:
-    """Depth-first walk of one cluster's name graph (facts and [placeholders])."""
+    """Depth-first walk of one cluster's name graph (facts and [placeholders]): finds
+    cycles, and chains of names deeper than MAX_DEPTH (each name is walked once)."""
 
     def __init__(self, table: Table, cluster: Cluster) -> None:
         self.table = table
         self.cluster = cluster
-        self.done: set[str] = set()
+        #: name -> (how deep its references go, the reference that goes deepest)
+        self.depth: dict[str, tuple[int, str | None]] = {}
 
     def definition(self, name: str) -> tuple[str, int | None] | None:
         if name in self.cluster.facts:
@@ -369,19 +389,37 @@ class _CycleFinder:
             return self.table.placeholders[name], self.table.lines.get(("placeholders", name))
         return None
 
-    def visit(self, name: str, stack: tuple[str, ...]) -> None:
+    def chain(self, name: str) -> tuple[str, ...]:
+        """``name`` and the names its deepest reference goes through."""
+        names = [name]
+        while (deeper := self.depth.get(names[-1], (0, None))[1]) is not None:
+            names.append(deeper)
+        return tuple(names)
+
+    def too_deep(self, names: tuple[str, ...]) -> NoReturn:
+        found = self.definition(names[0])
+        raise self.table.error(too_deep(names), found[1] if found else None)
+
+    def visit(self, name: str, stack: tuple[str, ...]) -> int:
         if name in stack:
             start = stack[stack.index(name) :]
             found = self.definition(start[0])
             cycle = " -> ".join((*start, name))
             raise self.table.error(f"placeholder cycle: {cycle}", found[1] if found else None)
-        if name in self.done:
-            return
-        found = self.definition(name)
-        if found is not None:
-            for ref in _references(found[0]):
-                self.visit(ref, (*stack, name))
-        self.done.add(name)
+        if len(stack) >= MAX_DEPTH:
+            self.too_deep(stack)
+        if name not in self.depth:
+            found = self.definition(name)
+            deepest: tuple[int, str | None] = (0, None)
+            if found is not None:
+                for ref in _references(found[0]):
+                    below = self.visit(ref, (*stack, name))
+                    if below > deepest[0]:
+                        deepest = (below, ref)
+            self.depth[name] = (deepest[0] + (found is not None), deepest[1])
+            if self.depth[name][0] > MAX_DEPTH:
+                self.too_deep(self.chain(name))
+        return self.depth[name][0]
 
     def run(self) -> None:
         for name in (*self.table.placeholders, *self.cluster.facts):

@@ -16,6 +16,8 @@ from .suggest import closest, hint
 
 __all__ = [
     "DIRECTIVE_VARIABLES",
+    "MAX_DEPTH",
+    "MAX_VALUE",
     "PLACEHOLDER",
     "REQUIRED_FACTS",
     "RESERVED",
@@ -45,6 +47,11 @@ REQUIRED_FACTS: tuple[str, ...] = (
 DIRECTIVE_VARIABLES: frozenset[str] = frozenset({"venv"})
 #: Names nobody may define: ``{user}`` is the reader's user name.
 RESERVED = frozenset({"user", "modules"}) | DIRECTIVE_VARIABLES
+
+#: How deep placeholders may refer to placeholders (a real table needs a handful).
+MAX_DEPTH = 50
+#: The longest text one placeholder may expand to, in characters.
+MAX_VALUE = 100_000
 
 # `{name}` or `{modules.name}`; `{{`/`}}` are literal braces; `${...}` is shell.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|(?<!\$)\{([A-Za-z_][\w-]*(?:\.[\w-]+)?)\}")
@@ -184,6 +191,12 @@ class Table:
     placeholders: Mapping[str, str]
     managers: Mapping[str, str]  # manager -> scope
     lines: Mapping[tuple[str, ...], int] = field(default_factory=FrozenMap)
+    #: Expanded values: (cluster, name, example, variables) -> text. Each name is
+    #: expanded once per cluster, so a chain of names that each double the text costs
+    #: one expansion per link, not two to the power of its length.
+    _memo: dict[tuple[object, ...], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def cluster(self, key: str) -> Cluster:
         """The cluster with key ``key`` (KeyError if none)."""
@@ -314,6 +327,15 @@ class Table:
         )
 
 
+def too_deep(stack: tuple[str, ...]) -> str:
+    """The message for placeholders that refer to each other more than MAX_DEPTH deep."""
+    shown = " -> ".join(f"{{{name}}}" for name in (*stack[:3], "...", *stack[-2:]))
+    return (
+        f"placeholders refer to placeholders more than {MAX_DEPTH} deep ({shown}): "
+        "write the value out in fewer steps"
+    )
+
+
 class _Expander:
     """Placeholder expansion for one cluster, one ``{user}`` mode."""
 
@@ -336,6 +358,8 @@ class _Expander:
         if name in stack:
             cycle = " -> ".join((*stack[stack.index(name) :], name))
             raise self.table.error(f"placeholder cycle: {cycle}", line)
+        if len(stack) >= MAX_DEPTH:
+            raise self.table.error(too_deep(stack), line)
         if name == "user":
             return cluster.example_user if self.example else cluster.placeholder
         if name.startswith("modules."):
@@ -352,11 +376,10 @@ class _Expander:
         if name in self.variables:
             return self.variables[name]
         if name in cluster.facts:
-            where = cluster.line_of(name)
-            return self.expand(cluster.facts[name], where, (*stack, name))
+            return self.named(name, cluster.facts[name], cluster.line_of(name), stack)
         if name in self.table.placeholders:
             where = self.table.lines.get(("placeholders", name), line)
-            return self.expand(self.table.placeholders[name], where, (*stack, name))
+            return self.named(name, self.table.placeholders[name], where, stack)
         if name in DIRECTIVE_VARIABLES:  # the fix is in the .rst: name the command's line
             via = f" (through {{{'}, {'.join(stack)}}})" if stack else ""
             raise self.table.error(
@@ -374,6 +397,22 @@ class _Expander:
         raise self.table.error(
             f"placeholder {{{name}}} has no value for cluster {cluster.key!r}{fix}", line
         )
+
+    def named(self, name: str, text: str, line: int | None, stack: tuple[str, ...]) -> str:
+        """The value of fact or placeholder ``name`` (defined as ``text`` at ``line``)."""
+        key = (self.cluster.key, name, self.example, tuple(sorted(self.variables.items())))
+        memo = self.table._memo
+        if key not in memo:
+            value = self.expand(text, line, (*stack, name))
+            if len(value) > MAX_VALUE:
+                raise self.table.error(
+                    f"placeholder {{{name}}} grows to {len(value):,} characters "
+                    f"(more than {MAX_VALUE:,}): does it repeat a placeholder that "
+                    "repeats another?",
+                    line,
+                )
+            memo[key] = value
+        return memo[key]
 
     def expand(self, text: str, line: int | None, stack: tuple[str, ...]) -> str:
         out: list[str] = []
