@@ -111,9 +111,12 @@ linkcheck: $(STAMP)
 	$(SPHINXBUILD) -b linkcheck -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
 
 # Serve the site and rebuild it on each save, data table and diagrams included.
-# Warnings are shown, not fatal, so a half-edited lesson still previews.
+# Warnings are shown, not fatal, so a half-edited lesson still previews; each page
+# shows the build's problems in a banner above its last good output. hpccourse.live
+# is sphinx-autobuild with a warm builder (a one-page edit shows within a second).
 livehtml: $(STAMP)
-	$(BIN)/sphinx-autobuild -b html -d $(BUILDDIR)/doctrees-livehtml -n --keep-going \
+	PYTHONPATH=_ext $(BIN)/python -m hpccourse.live -b html -d $(BUILDDIR)/doctrees-livehtml \
+		-n --keep-going -D hpccourse_live=1 \
 		--host $(LIVEHTML_HOST) --port $(LIVEHTML_PORT) \
 		--watch clusters.toml --watch diagrams \
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \

@@ -9,9 +9,10 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   ``code-block`` keeping what a checker needs; per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
-- ``diagnostics/``: warnings kept per page and reported on every build until fixed,
-  pages that are not UTF-8, the live preview's banner of the build's problems.
-- ``html/``: static files, the reader's cluster choice, offline diagrams
+- ``diagnostics/``: warnings kept per page and reported on every build until fixed;
+  pages that are not UTF-8 as located warnings.
+- ``html/``: static files, the reader's cluster choice, no stale pages, the live
+  preview's banner of the build's problems, offline diagrams
   (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox (no Sphinx).

@@ -3,8 +3,6 @@
 - :mod:`.kept`: the extension's warnings, kept per page in the environment and reported
   again for the pages a later build does not read (so ``-W`` still fails);
 - :mod:`.encoding`: a page that is not valid UTF-8 is a located warning, not a traceback;
-- :mod:`.banner`: the live preview (``make livehtml``) shows the build's problems in the
-  page, above the page's last good output.
 """
 
 from __future__ import annotations
