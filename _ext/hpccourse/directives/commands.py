@@ -37,6 +37,7 @@ from ..table import Cluster, Rendered, Table, TableError
 from ..table.suggest import hint
 from . import deps
 from .base import SuggestingOptions, TableDirective, verbatim
+from .filestep import file_nodes, note_nodes
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +103,18 @@ class ClusterCommands(TableDirective):
     def tab_body(
         self, cluster: Cluster, item: Rendered, source: str, line: int
     ) -> list[nodes.Node]:
-        """The nodes in ``cluster``'s tab: the console block and its explanation."""
+        """The nodes in ``cluster``'s tab: the console block (or file) and its explanation,
+        then the step's note for the cluster (:mod:`.filestep`)."""
+        return [*self.tab_block(cluster, item, source, line), *note_nodes(item, source, line)]
+
+    def tab_block(
+        self, cluster: Cluster, item: Rendered, source: str, line: int
+    ) -> list[nodes.Node]:
+        """The console block and its explanation, the file, or why the step does not apply."""
         if not item.applies:
             return [verbatim(nodes.paragraph(item.reason, item.reason))]
+        if item.file:
+            return file_nodes(cluster, item, source, line)
         text = console_text(item)
         block = nodes.literal_block(text, text)
         block["language"] = "console"

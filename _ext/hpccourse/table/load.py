@@ -39,7 +39,12 @@ _STEP_FIELDS = (
     "override",
     "skip",
     "explain",
+    "file",
+    "content",
+    "note",
 )
+#: A file step's name: a plain file name, shown as the caption and written by lessonrun.
+_FILE_NAME = re.compile(r"[\w.+-]+\Z")
 #: Arrays and inline tables inside each other: tomllib and the line index recurse.
 MAX_NESTING = 32
 _NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -281,6 +286,7 @@ class _Builder:
                     "only",
                     str(i),
                 )
+        file, content = self.file_fields(key, data, commands)
         overrides_data = data.get("override", {})
         self.expect(overrides_data, dict, f"steps.{key}.override", *where, "override")
         overrides = {}
@@ -289,9 +295,17 @@ class _Builder:
                 known = hint(name, clusters, "clusters")
                 message = f"step {key!r}: unknown cluster {name!r} in override: {known}"
                 self.fail(message, *where, "override", name)
-            overrides[name] = self.strings(
-                value, f"steps.{key}.override.{name}", *where, "override", name
-            )
+            what = f"steps.{key}.override.{name}"
+            if file:  # a file step's override is the cluster's own text of the file
+                self.expect(value, str, what, *where, "override", name)
+                overrides[name] = (value,)
+            else:
+                overrides[name] = self.strings(value, what, *where, "override", name)
+        notes = self.string_map(data.get("note", {}), f"steps.{key}.note", *where, "note")
+        for name in notes:
+            if name not in clusters:
+                known = hint(name, clusters, "clusters")
+                self.fail(f"step {key!r}: unknown cluster {name!r} in note: {known}", *where)
         skips = self.string_map(data.get("skip", {}), f"steps.{key}.skip", *where, "skip")
         for name in skips:
             if name not in clusters:
@@ -323,16 +337,20 @@ class _Builder:
                     self.fail(
                         f"step {key!r}: empty skip reason for {cluster!r}", *where, "skip", cluster
                     )
-            elif not overrides.get(cluster, commands):
+            elif not overrides.get(cluster, (content,) if file else commands) or (
+                file and not overrides.get(cluster, (content,))[0].strip()
+            ):
+                what = "content" if file else "commands"
                 self.fail(
-                    f"step {key!r} has no command for cluster {cluster!r} and no reason: "
-                    f"give commands, override.{cluster} or skip.{cluster}",
+                    f"step {key!r} has no {'content' if file else 'command'} for cluster "
+                    f"{cluster!r} and no reason: give {what}, override.{cluster} or "
+                    f"skip.{cluster}",
                     *where,
                 )
         lines = {"": self.line(*where) or 0}
         for path, line in self.within.get(where, ()):
             head, *rest = path[2:]
-            if head in ("override", "skip") and rest:
+            if head in ("override", "skip", "note") and rest:
                 head, *rest = (f"{head}.{rest[0]}", *rest[1:])
             lines[head + "".join(f"[{r}]" for r in rest)] = line
         return Step(
@@ -346,7 +364,39 @@ class _Builder:
             skips=FrozenMap(skips),
             explain=explain,
             lines=FrozenMap(lines),
+            file=file,
+            content=content,
+            notes=FrozenMap(notes),
         )
+
+    def file_fields(
+        self, key: str, data: dict[str, Any], commands: tuple[str, ...]
+    ) -> tuple[str, str]:
+        """A file step's ``file`` and ``content`` (both empty for a command step)."""
+        where = ("steps", key)
+        file = data.get("file", "")
+        content = data.get("content", "")
+        self.expect(file, str, f"steps.{key}.file", *where, "file")
+        self.expect(content, str, f"steps.{key}.content", *where, "content")
+        if not file and "content" in data:
+            self.fail(
+                f'step {key!r}: content without a file name: add file = "NAME"', *where, "content"
+            )
+        if file and not _FILE_NAME.match(file):
+            self.fail(
+                f"step {key!r}: file {file!r} must be a plain file name "
+                "(letters, digits, '.', '_', '+', '-'; no folders)",
+                *where,
+                "file",
+            )
+        if file and commands:
+            self.fail(
+                f"step {key!r} shows a file: give it content, not commands "
+                "(a step is either commands or one file)",
+                *where,
+                "commands",
+            )
+        return file, content
 
 
 def _toml_type(value: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 from .suggest import closest, hint
@@ -145,6 +145,12 @@ class Step:
     skips: Mapping[str, str] = field(default_factory=FrozenMap)
     explain: bool = False
     lines: Mapping[str, int] = field(default_factory=FrozenMap)
+    #: A file step: the file's name (its caption); ``content`` its text, and each
+    #: ``overrides`` entry a cluster's own text (one item). Empty for a command step.
+    file: str = ""
+    content: str = ""
+    #: A short note per cluster, shown under the block in that cluster's tab.
+    notes: Mapping[str, str] = field(default_factory=FrozenMap)
 
     def line_of(self, name: str = "") -> int:
         """The line of ``name`` (falling back to the step's section line)."""
@@ -174,6 +180,9 @@ class Rendered:
     data_line: int = 0
     reason: str = ""
     examples: tuple[str, ...] = ()
+    file: str = ""  # a file step's file name; then ``content`` is its text
+    content: str = ""
+    note: str = ""  # the step's note for this cluster, placeholders filled in
 
     @property
     def prompt(self) -> str:
@@ -263,6 +272,15 @@ class Table:
         step = self.steps[step_key]
         cluster = self.cluster(cluster_key)
         variables = dict(variables or {})
+        rendered = self._render(step, cluster, variables)
+        if cluster.key in step.notes:
+            name = f"note.{cluster.key}"
+            note = self.expand(cluster, step.notes[cluster.key], variables, line=step.line_of(name))
+            rendered = replace(rendered, note=note)
+        return rendered
+
+    def _render(self, step: Step, cluster: Cluster, variables: dict[str, str]) -> Rendered:
+        """``step`` for ``cluster``, without its note."""
         if step.only and cluster.key not in step.only:
             reason = self.expand(
                 cluster, step.elsewhere or "", variables, line=step.line_of("elsewhere")
@@ -287,6 +305,18 @@ class Table:
                 data_source=self.source,
                 data_line=step.line_of(name),
                 reason=reason,
+            )
+        if step.file:
+            name = f"override.{cluster.key}" if cluster.key in step.overrides else "content"
+            template = step.overrides.get(cluster.key, (step.content,))[0]
+            return Rendered(
+                step=step.key,
+                cluster=cluster.key,
+                applies=True,
+                data_source=self.source,
+                data_line=step.line_of(name),
+                file=step.file,
+                content=self.expand(cluster, template, variables, line=step.line_of(name)),
             )
         if cluster.key in step.overrides:
             name = f"override.{cluster.key}"
