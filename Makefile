@@ -14,6 +14,9 @@ DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
 # `make bench`: options of benchmarks/bench.py, e.g. BENCH_ARGS="--quick" or "-P 50 --runs 5".
 BENCH_ARGS  ?=
+# `make migrate PAGE=lesson.rst`: options of `hpccourse migrate`, e.g. MIGRATE_ARGS=--write.
+PAGE        ?=
+MIGRATE_ARGS ?=
 # `make lessonrun`: how pip installs the lesson's packages. offline (a wheelhouse of
 # stand-ins, no network; what `make test` runs) or resolve (also resolve each install
 # against PyPI for the cluster's Python, to find pins with no wheel; needs the internet).
@@ -32,7 +35,7 @@ AXE_DIR         := tests/site/browser/vendor
 STATIC_GATES    := spelling rstlint ruff htmlcheck
 
 .PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
-.PHONY: linkcheck livehtml bench
+.PHONY: linkcheck livehtml bench migrate
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core
 
 help:
@@ -53,6 +56,8 @@ help:
 	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
 	@echo "make bench         time the directive, consolecheck and rebuilds on a synthetic course:"
 	@echo "                   $(BUILDDIR)/bench/results.json (BENCH_ARGS=--quick for a short run)"
+	@echo "make migrate PAGE=FILE  propose cluster-commands steps for a page's hand-written"
+	@echo "                   cluster tabs (MIGRATE_ARGS=--write saves them; see teachers.rst)"
 	@echo "make clean         remove $(BUILDDIR)"
 	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
 
@@ -121,6 +126,11 @@ livehtml: $(STAMP)
 		--watch clusters.toml --watch diagrams \
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
 		. $(BUILDDIR)/livehtml
+
+# `hpccourse migrate` (hpccourse/migrate.py): prints the proposal; MIGRATE_ARGS=--write saves it.
+migrate: $(STAMP)
+	@test -n "$(PAGE)" || { echo "usage: make migrate PAGE=lesson.rst [MIGRATE_ARGS=--write]"; exit 2; }
+	PYTHONPATH=_ext $(BIN)/python -m hpccourse migrate $(PAGE) $(MIGRATE_ARGS)
 
 # Not part of `make test`: several minutes, and timings are printed, never asserted.
 bench: $(STAMP)
