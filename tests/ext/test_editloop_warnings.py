@@ -81,6 +81,18 @@ def test_a_warning_is_reported_on_every_build_until_the_page_is_fixed(site: Path
     assert (status, warning_lines(again)) == (0, [])
 
 
+def test_a_docutils_error_at_a_directive_is_also_reported_until_fixed(site: Path) -> None:
+    page = site / "broken.rst"
+    page.write_text(page.read_text().replace(":venv: vpyenv", ":vnev: vpyenv"))
+    _, first = build(site)
+    status, second = build(site)
+    message = f"{page}:6: ERROR: Error in \"cluster-commands\" directive:"
+    assert message in first
+    assert message in second, second
+    assert "unknown option :vnev: - did you mean `venv`?" in second
+    assert status == 1
+
+
 def test_a_warning_in_an_included_file_names_that_file_and_its_line(site: Path) -> None:
     _, warnings = build(site)
     assert f"{site / '_inc' / 'part.inc'}:3: WARNING: clusters.toml: no step 'load-pyton'" in (
