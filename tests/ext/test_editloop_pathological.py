@@ -127,3 +127,14 @@ def test_a_build_with_a_hostile_table_goes_on_and_names_the_line(tmp_path, case)
     assert f"{site / 'clusters.toml'}:" in done.stderr
     assert HOSTILE[case][1] in done.stderr
     assert (site / "_build" / "other.html").exists()  # the rest of the site is built
+
+
+def test_a_table_that_is_not_utf8_is_a_located_error_in_plain_words(tmp_path):
+    text = (TWO / "clusters.toml").read_bytes()
+    line = text.split(b"\n").index(b'center = "HPC2N"') + 1
+    path = tmp_path / "clusters.toml"
+    path.write_bytes(text.replace(b'center = "HPC2N"', b'center = "HPC2N \xe5"'))
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert error.value.line == line
+    assert error.value.message.startswith("this file is not saved as UTF-8 text")
