@@ -16,6 +16,10 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox (no Sphinx).
+- ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):
+  ``hpccourse migrate PAGE`` (:mod:`.migrate`, no Sphinx: a page's hand-written cluster
+  tabs -> ``cluster-commands`` steps) and ``hpccourse live`` (:mod:`.live`, the live
+  preview: sphinx-autobuild with a warm builder).
 
 ``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """

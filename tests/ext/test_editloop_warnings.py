@@ -86,7 +86,7 @@ def test_a_docutils_error_at_a_directive_is_also_reported_until_fixed(site: Path
     page.write_text(page.read_text().replace(":venv: vpyenv", ":vnev: vpyenv"))
     _, first = build(site)
     status, second = build(site)
-    message = f"{page}:6: ERROR: Error in \"cluster-commands\" directive:"
+    message = f'{page}:6: ERROR: Error in "cluster-commands" directive:'
     assert message in first
     assert message in second, second
     assert "unknown option :vnev: - did you mean `venv`?" in second
