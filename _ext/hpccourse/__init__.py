@@ -12,11 +12,18 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   ``code-block`` keeping what a checker needs; per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
-- ``html/``: static files, the reader's cluster choice, offline diagrams
+- ``diagnostics/``: warnings kept per page and reported on every build until fixed;
+  pages that are not UTF-8 as located warnings.
+- ``html/``: static files, the reader's cluster choice, no stale pages, the live
+  preview's banner of the build's problems, offline diagrams
   (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``, for
   sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox (no Sphinx).
+- ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):
+  ``hpccourse migrate PAGE`` (:mod:`.migrate`, no Sphinx: a page's hand-written cluster
+  tabs -> ``cluster-commands`` steps) and ``hpccourse live`` (:mod:`.live`, the live
+  preview: sphinx-autobuild with a warm builder).
 
 ``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """
@@ -40,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """
     from .builders import setup_builders
     from .config import setup_config
+    from .diagnostics import setup_diagnostics
     from .directives import setup_directives
     from .html import setup_html
 
@@ -49,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_directives(app)
     setup_html(app)
     setup_builders(app)
+    setup_diagnostics(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -15,6 +15,9 @@ def setup_config(app: Sphinx) -> None:
     """Register the configuration values (``conf.py`` may override each)."""
     # The data table, relative to the source folder.
     app.add_config_value("hpccourse_table", "clusters.toml", "env", types=frozenset({str}))
+    # The live preview (`make livehtml` sets it): problems in a banner on the page, above
+    # the page's last good output (hpccourse.diagnostics.banner).
+    app.add_config_value("hpccourse_live", False, "", types=frozenset({bool}))
     # consolecheck rule codes to switch off, e.g. ["CC204"].
     app.add_config_value("consolecheck_disabled_rules", [], "", types=frozenset({list, tuple}))
     # Highlight languages whose blocks consolecheck always checks; blocks in any

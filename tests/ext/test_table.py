@@ -200,7 +200,7 @@ def test_braces_for_the_shell_are_left_alone(tmp_path, good):
 
 
 def test_unknown_step_is_an_error_naming_the_known_ones(two):
-    with pytest.raises(TableError, match=r"no step 'nope' \(steps: load-python, "):
+    with pytest.raises(TableError, match=r"no step 'nope': steps: load-python, "):
         load_table(two).render("nope", "uppmax")
 
 

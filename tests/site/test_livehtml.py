@@ -99,7 +99,8 @@ def project_copy(site_dir: Path, tmp_path: Path) -> Path:
     # .venv/bin is the real one; the stamp says it is installed, so make
     # goes straight to the target.
     (copy / ".venv").mkdir()
-    (copy / ".venv" / "bin").symlink_to(ROOT / ".venv" / "bin")
+    for name in ("bin", "lib", "pyvenv.cfg"):  # `python -m` needs the venv's lib too
+        (copy / ".venv" / name).symlink_to(ROOT / ".venv" / name)
     (copy / ".venv" / ".installed").touch()
     return copy
 

@@ -34,8 +34,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..table import Cluster, Rendered, Table, TableError
+from ..table.suggest import hint
 from . import deps
-from .base import TableDirective, verbatim
+from .base import SuggestingOptions, TableDirective, verbatim
+from .filestep import file_nodes, note_nodes
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +69,10 @@ class ClusterCommands(TableDirective):
     required_arguments = 1
     optional_arguments = 0
     final_argument_whitespace = False
-    option_spec: ClassVar[dict[str, Any]] = {
-        "venv": env_name,
-        "task": directives.unchanged_required,
-    }
+    option_spec: ClassVar[dict[str, Any]] = SuggestingOptions(
+        venv=env_name,
+        task=directives.unchanged_required,
+    )
 
     def run(self) -> list[nodes.Node]:
         step = self.arguments[0]
@@ -86,9 +88,9 @@ class ClusterCommands(TableDirective):
             return []
         deps.note(self.env, use, deps.digest(commands_view(table, use, rendered)))
         if rendered is None:
-            known = ", ".join(table.steps) or "none"
             where = os.path.relpath(table.source, self.env.srcdir)
-            self.warn(f"{where}: no step {step!r} in the data table (steps: {known})", "step")
+            help_ = hint(step, table.steps, "steps")
+            self.warn(f"{where}: no step {step!r} in the data table: {help_}", "step")
             return []
         source, line = self.get_source_info()
         tabs: list[tuple[str, list[str] | list[nodes.Node]]] = []
@@ -101,9 +103,18 @@ class ClusterCommands(TableDirective):
     def tab_body(
         self, cluster: Cluster, item: Rendered, source: str, line: int
     ) -> list[nodes.Node]:
-        """The nodes in ``cluster``'s tab: the console block and its explanation."""
+        """The nodes in ``cluster``'s tab: the console block (or file) and its explanation,
+        then the step's note for the cluster (:mod:`.filestep`)."""
+        return [*self.tab_block(cluster, item, source, line), *note_nodes(item, source, line)]
+
+    def tab_block(
+        self, cluster: Cluster, item: Rendered, source: str, line: int
+    ) -> list[nodes.Node]:
+        """The console block and its explanation, the file, or why the step does not apply."""
         if not item.applies:
             return [verbatim(nodes.paragraph(item.reason, item.reason))]
+        if item.file:
+            return file_nodes(cluster, item, source, line)
         text = console_text(item)
         block = nodes.literal_block(text, text)
         block["language"] = "console"

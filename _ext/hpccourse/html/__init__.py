@@ -3,6 +3,9 @@
 - :mod:`.assets`: the extension's ``static/`` files (CSS, JavaScript and the vendored
   Mermaid, ``static/mermaid/``), each served by the part using it;
 - :mod:`.choice`: the reader's cluster choice across pages, and printouts;
+- :mod:`.freshness`: no page left stale by an interrupted build or a new toctree entry;
+- :mod:`.live`: in the live preview, the build's problems in a banner on the page, above
+  its last good output;
 - :mod:`.diagrams`: Mermaid served from the site itself (extension
   ``hpccourse.html.diagrams``);
 - :mod:`.a11y`: fixes for sphinx-rtd-theme's contrast and landmarks (optional
@@ -16,6 +19,8 @@ from sphinx.application import Sphinx
 
 def setup_html(app: Sphinx) -> None:
     """Register the reader's cluster choice (the other parts are extensions of their own)."""
-    from . import choice
+    from . import choice, freshness, live
 
     choice.setup(app)
+    freshness.setup(app)
+    live.setup(app)
