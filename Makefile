@@ -18,6 +18,9 @@ BENCH_ARGS  ?=
 # stand-ins, no network; what `make test` runs) or resolve (also resolve each install
 # against PyPI for the cluster's Python, to find pins with no wheel; needs the internet).
 LESSONRUN_PIP ?= offline
+# `make lessonrun LESSONRUN_UNSANDBOXED=1`: run with no kernel sandbox, where the kernel
+# refuses namespaces (some CI containers). Only for lessons you trust.
+LESSONRUN_UNSANDBOXED ?= 0
 # `make livehtml`: the live preview, on this machine only.
 LIVEHTML_HOST := 127.0.0.1
 LIVEHTML_PORT ?= 8000
@@ -73,6 +76,7 @@ consolecheck: $(STAMP)
 # Run the lesson's exercises for real, once per cluster, each in a temporary sandbox.
 lessonrun: $(STAMP)
 	$(SPHINXBUILD) -b lessonrun -d $(DOCTREES) $(SPHINXOPTS) -D lessonrun_pip=$(LESSONRUN_PIP) \
+		-D lessonrun_unsandboxed=$(LESSONRUN_UNSANDBOXED) \
 		. $(BUILDDIR)/lessonrun
 
 pytest: $(STAMP)

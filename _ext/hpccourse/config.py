@@ -37,3 +37,9 @@ def setup_config(app: Sphinx) -> None:
     # lessonrun: a stand-in package list (TOML, relative to the source folder) instead of
     # the built-in hpccourse/lessonrun/standins.toml.
     app.add_config_value("lessonrun_standins", "", "", types=frozenset({str}))
+    # lessonrun: run the sessions with no kernel sandbox (bubblewrap), on a machine whose
+    # kernel refuses namespaces. Only for lessons you trust: commands then run as you.
+    app.add_config_value("lessonrun_unsandboxed", False, "", types=frozenset({bool, int}))
+    # lessonrun: refuse, before running, the commands the static lint sees writing outside
+    # the sandbox (an early, explained message; the sandbox is what stops them).
+    app.add_config_value("lessonrun_lint", True, "", types=frozenset({bool, int}))

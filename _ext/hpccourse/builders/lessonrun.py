@@ -7,7 +7,9 @@ every document's doctree, groups the console blocks into exercises
 warning at its ``.rst`` line (after both files are written); the exit status is 1 when any
 fails. Configuration: ``lessonrun_pip`` (``offline`` or ``resolve``),
 ``lessonrun_timeout``, ``lessonrun_jobs``, ``lessonrun_clusters``, ``lessonrun_standins``,
-``lessonrun_exercises`` (which sections are exercises: ``^Exercise\\b``).
+``lessonrun_exercises`` (which sections are exercises: ``^Exercise\\b``),
+``lessonrun_unsandboxed`` (run with no kernel sandbox) and ``lessonrun_lint``.
+When the kernel refuses the sandbox, nothing runs and a warning says why.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sphinx.util import logging
 
 from ..doctree.exercises import collect_exercises
 from ..lessonrun import report
+from ..lessonrun.boundary import probe
 from ..lessonrun.model import ClusterSpec, Exercise
 from ..lessonrun.runner import PIP_MODES, Options, cluster_specs, run_all
 from ..lessonrun.wheels import StandinError
@@ -117,6 +120,8 @@ class LessonRunBuilder(SiteCheckBuilder):
             timeout=float(self.config.lessonrun_timeout),
             jobs=int(self.config.lessonrun_jobs),
             standins=str(Path(self.srcdir) / standins) if standins else "",
+            unsandboxed=bool(self.config.lessonrun_unsandboxed),
+            lint=bool(self.config.lessonrun_lint),
         )
 
     def finish(self) -> None:
@@ -131,8 +136,23 @@ class LessonRunBuilder(SiteCheckBuilder):
             ", ".join(spec.key for spec in self.specs),
             options.pip,
         )
+        boundary = probe(options.unsandboxed)
+        if isinstance(boundary, str):
+            logger.warning(
+                __(
+                    "lessonrun: no sandbox on this machine (%s): nothing was run. Where you "
+                    "trust the lesson, run it unsandboxed: lessonrun_unsandboxed = True "
+                    "(make lessonrun LESSONRUN_UNSANDBOXED=1)"
+                ),
+                boundary,
+                type="hpccourse",
+                subtype="lessonrun",
+            )
+            self.failures += 1
+        elif not boundary.sandboxed:
+            logger.info(__("lessonrun: running UNSANDBOXED, as lessonrun_unsandboxed asks"))
         try:
-            runs, seconds = run_all(self.specs, self.exercises, options)
+            runs, seconds = run_all(self.specs, self.exercises, options, boundary)
         except (StandinError, OSError, subprocess.SubprocessError) as exc:
             logger.warning(
                 __("lessonrun: the run could not start: %s"),
@@ -153,6 +173,7 @@ class LessonRunBuilder(SiteCheckBuilder):
             "pip": options.pip,
             "python": platform.python_version(),
             "seconds": round(seconds, 2),
+            "sandbox": boundary if isinstance(boundary, str) else boundary.mode,
             "clusters": [
                 {
                     "cluster": key,

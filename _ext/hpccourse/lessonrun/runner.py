@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..table import Table
-from .model import ClusterSpec, Exercise, ExerciseResult
+from .boundary import Boundary, probe
+from .lifecycle import Lifecycle, Stopped
+from .model import ClusterSpec, Exercise, ExerciseResult, Step, StepResult
 from .plan import exercise_steps
 from .safety import refusal
 from .sandbox import Sandbox
@@ -29,6 +31,8 @@ class Options:
     jobs: int = 0  # clusters run at once (0: as many as clusters)
     standins: str = ""  # the stand-in list ("" for the built-in one)
     real_home: str | None = None  # the machine's home (None: ~)
+    unsandboxed: bool = False  # run with no kernel boundary (only when asked)
+    lint: bool = True  # refuse, before running, commands the static lint flags
 
 
 def cluster_specs(table: Table, table_name: str = "clusters.toml") -> list[ClusterSpec]:
@@ -50,14 +54,27 @@ def cluster_specs(table: Table, table_name: str = "clusters.toml") -> list[Clust
 
 
 def run_cluster(
-    spec: ClusterSpec, exercises: Sequence[Exercise], wheelhouse: Path, options: Options
+    spec: ClusterSpec,
+    exercises: Sequence[Exercise],
+    wheelhouse: Path,
+    options: Options,
+    boundary: Boundary | str,
+    life: Lifecycle,
 ) -> tuple[list[ExerciseResult], list[list[str]], str]:
     """Every exercise on one cluster, in order, in one fresh sandbox.
 
     Returns the results, each step's command as run (in the lesson's terms), and a note
     on the simulation (empty when the module's Python is isolated as it should be).
+    ``boundary`` is why nothing may run, when the kernel refused the sandbox.
     """
-    sandbox = Sandbox.create(spec, wheelhouse, resolve=options.pip == "resolve")
+    refused = boundary if isinstance(boundary, str) else ""
+    sandbox = Sandbox.create(
+        spec,
+        wheelhouse,
+        resolve=options.pip == "resolve",
+        boundary=boundary if isinstance(boundary, Boundary) else Boundary("none"),
+        life=life,
+    )
     try:
         results, as_run = [], []
         for exercise in exercises:
@@ -65,12 +82,20 @@ def run_cluster(
                 exercise,
                 spec.key,
                 sandbox.to_sandbox,
-                lambda text: refusal(text, str(sandbox.root), str(sandbox.home), options.real_home),
+                lambda text: (
+                    refusal(text, str(sandbox.root), str(sandbox.home), options.real_home)
+                    if options.lint
+                    else None
+                ),
             )
             result = ExerciseResult(spec.key, exercise)
             if not steps:
                 result.note = f"no console block of this exercise is for `{spec.key}`"
+            elif refused:
+                result.steps = not_run(steps, f"not run: {refused}")
             else:
+                if life.stopping:
+                    raise Stopped("the run is stopping")
                 result.steps, result.seconds = run_exercise(sandbox, steps, options.timeout)
             results.append(result)
             as_run.append([sandbox.to_lesson(step.text) if step.text else "" for step in steps])
@@ -79,20 +104,45 @@ def run_cluster(
         sandbox.remove()
 
 
+def not_run(steps: Sequence[Step], reason: str) -> list[StepResult]:
+    """Each step reported "not run" with ``reason`` (a skipped one stays skipped)."""
+    return [
+        StepResult(step, "skipped", reasons=[step.reason])
+        if step.action == "skip"
+        else StepResult(step, "not run", reasons=[reason])
+        for step in steps
+    ]
+
+
 def run_all(
-    specs: Sequence[ClusterSpec], exercises: Sequence[Exercise], options: Options
+    specs: Sequence[ClusterSpec],
+    exercises: Sequence[Exercise],
+    options: Options,
+    boundary: Boundary | str | None = None,
 ) -> tuple[dict[str, tuple[list[ExerciseResult], list[list[str]], str]], float]:
-    """Every cluster's run (side by side), keyed by cluster, and the seconds taken."""
+    """Every cluster's run (side by side), keyed by cluster, and the seconds taken.
+
+    ``boundary``: the one :func:`~.boundary.probe` found (probed here when None). SIGINT
+    and SIGTERM during the run end every session and remove every temporary folder.
+    """
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="lessonrun-wheels-") as folder:
-        standins = load_standins(options.standins or DEFAULT_STANDINS)
-        wheelhouse = Path(folder)
-        build_wheelhouse(wheelhouse, standins)
-        jobs = options.jobs or len(specs) or 1
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {
-                spec.key: pool.submit(run_cluster, spec, exercises, wheelhouse, options)
-                for spec in specs
-            }
-            results = {key: future.result() for key, future in futures.items()}
+    if boundary is None:
+        boundary = probe(options.unsandboxed)
+    life = Lifecycle()
+    with life.on_signals():
+        wheelhouse = life.folder(Path(tempfile.mkdtemp(prefix="lessonrun-wheels-")))
+        try:
+            wheelhouse.chmod(0o755)
+            build_wheelhouse(wheelhouse, load_standins(options.standins or DEFAULT_STANDINS))
+            jobs = options.jobs or len(specs) or 1
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = {
+                    spec.key: pool.submit(
+                        run_cluster, spec, exercises, wheelhouse, options, boundary, life
+                    )
+                    for spec in specs
+                }
+                results = {key: future.result() for key, future in futures.items()}
+        finally:
+            life.remove(wheelhouse)
     return results, time.monotonic() - started

@@ -27,9 +27,11 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .boundary import Boundary
+from .lifecycle import Lifecycle, remove_tree
 from .model import ClusterSpec
 
 #: The caller's network settings resolve mode passes on (how to reach the index: proxy,
@@ -184,6 +186,8 @@ class Sandbox:
     wheelhouse: Path
     resolve: bool = False
     note: str = ""  # a limit of the simulation worth reporting
+    boundary: Boundary = field(default_factory=lambda: Boundary("none"))
+    life: Lifecycle | None = None
 
     @property
     def home(self) -> Path:
@@ -204,17 +208,43 @@ class Sandbox:
     def python_bin(self) -> Path:
         return self.root / "modules" / "python" / "bin"
 
+    @property
+    def writable(self) -> list[Path]:
+        """The folders a session may write to: home, TMPDIR, the mapped storage root and
+        its own run folder; the rest of the sandbox (module Python, stubs) is read-only."""
+        folders = [self.home, self.root / "tmp", self.run_dir]
+        return folders + ([self.mapped_root] if self.mapped_root is not None else [])
+
+    @property
+    def readable(self) -> list[Path]:
+        """What a session reads beside the system: the sandbox, the wheelhouse, and the
+        installation the module's Python links its standard library from."""
+        return [self.root, self.wheelhouse, Path(sys.base_prefix).resolve()]
+
     @classmethod
     def create(
-        cls, spec: ClusterSpec, wheelhouse: Path, parent: Path | None = None, resolve: bool = False
+        cls,
+        spec: ClusterSpec,
+        wheelhouse: Path,
+        parent: Path | None = None,
+        resolve: bool = False,
+        boundary: Boundary | None = None,
+        life: Lifecycle | None = None,
     ) -> Sandbox:
         """A fresh sandbox for ``spec`` (under ``parent`` or the system's temporary folder)."""
         root = Path(tempfile.mkdtemp(prefix=f"lessonrun-{spec.key}-", dir=parent)).resolve()
-        box = cls(root, spec, wheelhouse, resolve)
+        if life is not None:
+            life.folder(root)
+        box = cls(root, spec, wheelhouse, resolve, boundary=boundary or Boundary("none"), life=life)
+        root.chmod(0o755)
         for folder in (box.home, box.root / "bin", box.root / "tmp", box.run_dir):
             folder.mkdir(parents=True, exist_ok=True)
         if box.mapped_root is not None:
             box.mapped_root.mkdir(parents=True)
+        for folder in box.writable:
+            if box.boundary.uid != os.getuid():
+                os.chown(folder, box.boundary.uid, box.boundary.uid)
+            folder.chmod(0o755)
         make_module_python(box.root / "modules" / "python")
         box.note = check_module_python(box.python_bin) or ""
         for name in ("python", "python3", "pip", "pip3"):
@@ -223,8 +253,15 @@ class Sandbox:
             stub.chmod(0o755)
         return box
 
+    def session_options(self) -> dict[str, object]:
+        """What a session's boundary adds for this cluster (Slurm's network, its socket)."""
+        return {}
+
     def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.life is not None:
+            self.life.remove(self.root)
+        else:
+            remove_tree(self.root)
 
     def environment(self) -> dict[str, str]:
         """The whole environment bash starts with: nothing of the caller's leaks in."""

@@ -15,17 +15,16 @@ resolve mode, when its ``pip install`` does not resolve to wheels for the cluste
 
 from __future__ import annotations
 
-import contextlib
 import doctest
 import json
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..console.lines import env_of_prompt
+from .lifecycle import Lifecycle, kill_group
 from .model import Step, StepResult
 from .sandbox import Sandbox
 
@@ -55,31 +54,54 @@ def script(sandbox: Sandbox, steps: Sequence[Step]) -> str:
     return "".join(parts)
 
 
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+def session_command(sandbox: Sandbox, path: Path) -> list[str]:
+    """bash running ``path``, inside the sandbox's kernel boundary (when it has one)."""
+    bash = ["/bin/bash", "--noprofile", "--norc", str(path)]
+    return sandbox.boundary.wrap(
+        bash,
+        writable=sandbox.writable,
+        readable=sandbox.readable,
+        chdir=sandbox.home,
+        hostname=sandbox.spec.key,
+        **sandbox.session_options(),
+    )
 
 
 def run_script(sandbox: Sandbox, text: str, timeout: float) -> tuple[bool, str]:
-    """Run the session; (timed out, what bash itself printed)."""
+    """Run the session; (timed out, what bash itself printed).
+
+    Whatever the session started ends with it: the sandbox's PID namespace ends when bash
+    does, and on the time limit the whole sandbox is killed.
+    """
     path = sandbox.run_dir / "session.sh"
     path.write_text(text, encoding="utf-8")
-    process = subprocess.Popen(
-        ["/bin/bash", "--noprofile", "--norc", str(path)],
+    readable(sandbox.run_dir)
+    life = sandbox.life or Lifecycle()
+    process = life.start(
+        session_command(sandbox, path),
         cwd=sandbox.home,
         env=sandbox.environment(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        start_new_session=True,
     )
     try:
         out, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill(process)
+        kill_group(process)
+        process.communicate()
         return True, ""
+    finally:
+        kill_group(process)  # an unsandboxed session's leftovers in its process group
+        life.forget(process)
     return False, out.decode("utf-8", "replace")
+
+
+def readable(folder: Path) -> None:
+    """Let the session's user read what the builder wrote for it."""
+    for entry in folder.iterdir():
+        if entry.is_file():
+            entry.chmod(0o644)
 
 
 def active_env(prompt: str, virtual_env: str) -> str | None:
