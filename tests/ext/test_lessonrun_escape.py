@@ -193,9 +193,10 @@ def test_the_report_says_how_each_exercise_ended(escape):
     assert "Read-only file system" in found["the system"]["steps"][0]["output"]
     assert "No such process" in found["signalling a process outside"]["steps"][0]["output"]
     assert found["reading a secret outside"]["steps"][0]["status"] == "failed"
-    assert "Read-only file system" in found["the wheelhouse every cluster shares"]["steps"][0][
-        "output"
-    ]
+    assert (
+        "Read-only file system"
+        in found["the wheelhouse every cluster shares"]["steps"][0]["output"]
+    )
 
 
 def test_no_temporary_folder_is_left(escape):

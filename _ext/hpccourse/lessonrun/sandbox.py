@@ -318,7 +318,8 @@ class Sandbox:
             text = text.replace(str(mapped), self.spec.storage_root.rstrip("/"))
         text = text.replace(str(self.home), f"/home/{self.spec.user}")
         # bash names the session's script in its messages; a learner's shell says `bash`.
-        return re.sub(rf"{re.escape(str(self.run_dir / 'session.sh'))}: (?:line \d+: )?", "bash: ", text)
+        script = re.escape(str(self.run_dir / "session.sh"))
+        return re.sub(rf"{script}: (?:line \d+: )?", "bash: ", text)
 
 
 def python_version_of(modules: tuple[str, ...]) -> str | None:
