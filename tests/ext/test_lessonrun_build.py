@@ -225,9 +225,10 @@ def test_a_prompt_showing_the_wrong_environment_fails(failing):
 def test_a_module_the_table_does_not_list_fails_naming_the_table(failing):
     (step,) = failed_steps(failing, "Exercise 3: a module the table does not list", "beta")
     assert step["exit_status"] == 1
+    # Lmod's own error, then the modules the table gives the cluster
     assert step["reasons"] == [
-        "exited with status 1: module: `python/2.7.18` is not a module of beta: the data "
-        "table clusters.toml lists only: GCC/12.3.0 Python/3.11.3"
+        'exited with status 1: Lmod: The following module(s) are unknown: "python/2.7.18" '
+        "(the data table clusters.toml gives beta the modules: GCC/12.3.0, Python/3.11.3)"
     ]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..table import Table
 from .boundary import Boundary, probe
 from .lifecycle import Lifecycle, Stopped
+from .lmod import lmod_missing
 from .model import ClusterSpec, Exercise, ExerciseResult, Step, StepResult
 from .plan import exercise_steps
 from .safety import refusal
@@ -48,6 +49,7 @@ def cluster_specs(table: Table, table_name: str = "clusters.toml") -> list[Clust
                 user=cluster.example_user,
                 modules=cluster.all_modules,
                 table=table_name,
+                module_tree=cluster.module_tree,
             )
         )
     return specs
@@ -67,7 +69,7 @@ def run_cluster(
     on the simulation (empty when the module's Python is isolated as it should be).
     ``boundary`` is why nothing may run, when the kernel refused the sandbox.
     """
-    refused = boundary if isinstance(boundary, str) else ""
+    refused = boundary if isinstance(boundary, str) else (lmod_missing() or "")
     sandbox = Sandbox.create(
         spec,
         wheelhouse,

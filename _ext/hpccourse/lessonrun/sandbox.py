@@ -1,14 +1,19 @@
-"""The simulated cluster one run types into: a temporary folder, a module system, a Python.
+"""The simulated cluster one run types into: a temporary folder, Lmod, the module Pythons.
 
 Layout of a sandbox (``root``)::
 
     home/            HOME and the working directory (fresh, empty)
     roots/proj/...   the cluster's storage root, mapped: /proj/x -> ROOT/roots/proj/x
-    modules/python/  "the module's Python": the machine's own Python, copied binary and
-                     linked standard library, with an empty site-packages of its own
+    modules/lmod/    the cluster's module tree, as Lua modulefiles for Lmod (lmod.py)
+    modules/pythons/ the module Pythons: the machine's, copied binary and linked standard
+                     library, each with an empty site-packages of its own (pythons.py)
+    modules/bundles/ the packages bundle modules put on PYTHONPATH (stand-in wheels)
     bin/             python, python3, pip, pip3 stubs: none before `module load`
     tmp/             TMPDIR
     .run/            the session's script, each command, its input, output and status
+
+Only ``home``, ``tmp``, ``.run`` and the mapped storage root are writable in a session
+(:mod:`.boundary`); the module tree and Pythons are read-only, as on a cluster.
 
 Why a Python of its own: the lesson's venvs use ``--system-site-packages``. A venv made
 from the machine's Python would see every package installed there (and one made from the
@@ -22,16 +27,15 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .boundary import Boundary
 from .lifecycle import Lifecycle, remove_tree
+from .lmod import LMOD_INIT, ModuleSystem, write_tree
 from .model import ClusterSpec
 
 #: The caller's network settings resolve mode passes on (how to reach the index: proxy,
@@ -41,40 +45,6 @@ NETWORK_VARIABLES = (
     "PIP_CERT", "PIP_CLIENT_CERT", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
     "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT",
 )  # fmt: skip
-_PYTHON_MODULE = re.compile(r"^python/(\d+\.\d+)", re.IGNORECASE)
-
-
-def base_python() -> tuple[Path, Path]:
-    """The machine's own Python binary and standard library (never a venv's)."""
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    prefix = Path(sys.base_prefix)
-    binary = prefix / "bin" / f"python{version}"
-    if not binary.exists():
-        binary = Path(sys._base_executable).resolve()  # type: ignore[attr-defined]
-    stdlib = Path(sysconfig.get_path("stdlib", vars={"installed_base": sys.base_prefix}))
-    return binary, stdlib
-
-
-def make_module_python(target: Path) -> Path:
-    """A Python installation at ``target`` sharing the machine's standard library, with an
-    empty site-packages: returns its ``bin`` folder (python, python3, python3.X)."""
-    binary, stdlib = base_python()
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    bindir = target / "bin"
-    libdir = target / "lib" / f"python{version}"
-    bindir.mkdir(parents=True)
-    libdir.mkdir(parents=True)
-    shutil.copy2(binary, bindir / f"python{version}")
-    for name in ("python3", "python"):
-        (bindir / name).symlink_to(f"python{version}")
-    for entry in stdlib.iterdir():
-        if entry.name != "site-packages":
-            (libdir / entry.name).symlink_to(entry)
-    (libdir / "site-packages").mkdir()
-    # A shared-library build may find libpython next to its binary ($ORIGIN/../lib).
-    for library in binary.parent.parent.glob("lib/libpython*"):
-        (target / "lib" / library.name).symlink_to(library)
-    return bindir
 
 
 def check_module_python(bindir: Path) -> str | None:
@@ -100,59 +70,7 @@ exit 127
 
 _PRELUDE = r"""# lessonrun: the simulated cluster's shell (see hpccourse/lessonrun/sandbox.py)
 PS1='$ '
-LOADEDMODULES=''
-export LOADEDMODULES
-__lr_has() { case " $__LR_ALLOWED " in *" $1 "*) return 0;; esac; return 1; }
-module() {
-    local sub="${1:-}" m
-    [ $# -gt 0 ] && shift
-    case "$sub" in
-        load|add|try-load)
-            for m in "$@"; do
-                if ! __lr_has "$m"; then
-                    echo "module: \`$m\` is not a module of $__LR_CLUSTER: the data table" \
-                        "$__LR_TABLE lists only: $__LR_ALLOWED" >&2
-                    return 1
-                fi
-            done
-            for m in "$@"; do
-                case ":$LOADEDMODULES:" in
-                    *":$m:"*) ;;
-                    *) LOADEDMODULES="${LOADEDMODULES:+$LOADEDMODULES:}$m" ;;
-                esac
-                case "$m" in
-                    [Pp]ython/[0-9]*)
-                        __LR_PYVER="${m#*/}"; __LR_PYVER="${__LR_PYVER%.*}" ;;
-                esac
-            done
-            case ":$PATH:" in
-                *":$__LR_PYTHON_BIN:"*) ;;
-                *) PATH="$__LR_PYTHON_BIN:$PATH" ;;
-            esac
-            ;;
-        list) echo "Currently Loaded Modules: ${LOADEDMODULES//:/ }" ;;
-        avail|spider) echo "$__LR_ALLOWED" ;;
-        purge)
-            LOADEDMODULES=''
-            PATH="${PATH//$__LR_PYTHON_BIN:/}" ;;
-        unload|rm|del)
-            for m in "$@"; do
-                LOADEDMODULES=":$LOADEDMODULES:"
-                LOADEDMODULES="${LOADEDMODULES//:$m:/:}"
-                LOADEDMODULES="${LOADEDMODULES#:}"; LOADEDMODULES="${LOADEDMODULES%:}"
-            done
-            [ -n "$LOADEDMODULES" ] || PATH="${PATH//$__LR_PYTHON_BIN:/}" ;;
-        *)
-            echo "module: \`$sub\` is not simulated (load, list, avail, purge, unload)" >&2
-            return 1 ;;
-    esac
-}
-ml() {
-    case "${1:-list}" in
-        load|add|list|avail|spider|purge|unload|rm|del) module "${@:-list}" ;;
-        *) module load "$@" ;;
-    esac
-}
+source "$__LR_LMOD_INIT"
 """
 
 _RESOLVE = r"""
@@ -163,11 +81,13 @@ __lr_resolve() {
     shift
     __lr_resolves=$(( ${__lr_resolves:-0} + 1 ))
     local f="$__LR/resolve.$__LR_STEP.$__lr_resolves"
-    echo "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" >"$f.python"
+    local version="${EBVERSIONPYTHON:-$__LR_DEFAULT_PYVER}"
+    version="${version%.*}"; [[ $version == *.* ]] || version="$__LR_DEFAULT_PYVER"
+    echo "$version" >"$f.python"
     # --target: pip 23 takes platform options only with it (--dry-run installs nothing).
     env -u PIP_NO_INDEX -u PIP_FIND_LINKS pip install --dry-run --target "$f.target" \
         --quiet --report "$f.json" --only-binary=:all: \
-        --python-version "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" \
+        --python-version "$version" \
         --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
         --implementation cp "$@" >"$f.log" 2>&1
     echo $? >"$f.rc"
@@ -188,6 +108,7 @@ class Sandbox:
     note: str = ""  # a limit of the simulation worth reporting
     boundary: Boundary = field(default_factory=lambda: Boundary("none"))
     life: Lifecycle | None = None
+    modules: ModuleSystem | None = None  # the Lmod tree written for the cluster
 
     @property
     def home(self) -> Path:
@@ -205,8 +126,9 @@ class Sandbox:
         return self.root / "roots" / self.spec.storage_root.lstrip("/")
 
     @property
-    def python_bin(self) -> Path:
-        return self.root / "modules" / "python" / "bin"
+    def python_bins(self) -> list[Path]:
+        """The ``bin`` folder of each module Python."""
+        return sorted((self.root / "modules" / "pythons").glob("*/bin"))
 
     @property
     def writable(self) -> list[Path]:
@@ -219,7 +141,8 @@ class Sandbox:
     def readable(self) -> list[Path]:
         """What a session reads beside the system: the sandbox, the wheelhouse, and the
         installation the module's Python links its standard library from."""
-        return [self.root, self.wheelhouse, Path(sys.base_prefix).resolve()]
+        prefixes = self.modules.readable if self.modules is not None else []
+        return [self.root, self.wheelhouse, *prefixes]
 
     @classmethod
     def create(
@@ -245,8 +168,8 @@ class Sandbox:
             if box.boundary.uid != os.getuid():
                 os.chown(folder, box.boundary.uid, box.boundary.uid)
             folder.chmod(0o755)
-        make_module_python(box.root / "modules" / "python")
-        box.note = check_module_python(box.python_bin) or ""
+        box.modules = write_tree(spec.tree, box.root / "modules", wheelhouse, spec.key, spec.table)
+        box.note = "; ".join(filter(None, map(check_module_python, box.python_bins)))
         for name in ("python", "python3", "pip", "pip3"):
             stub = box.root / "bin" / name
             stub.write_text(_STUB, encoding="utf-8")
@@ -281,6 +204,11 @@ class Sandbox:
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "PIP_NO_INPUT": "1",
             "PIP_PROGRESS_BAR": "off",
+            # Lmod: the cluster's tree at login, no system cache, plain output.
+            "MODULEPATH": str(self.modules.modulepath) if self.modules else "",
+            "LMOD_IGNORE_CACHE": "1",
+            "LMOD_COLORIZE": "no",
+            "LMOD_PAGER": "none",
         }
         if self.resolve:
             env.update({k: v for k, v in os.environ.items() if k in NETWORK_VARIABLES})
@@ -291,14 +219,11 @@ class Sandbox:
         default = f"{sys.version_info.major}.{sys.version_info.minor}"
         values = {
             "__LR": str(self.run_dir),
-            "__LR_CLUSTER": self.spec.key,
-            "__LR_TABLE": self.spec.table,
-            "__LR_ALLOWED": " ".join(sorted(self.spec.modules)),
-            "__LR_PYTHON_BIN": str(self.python_bin),
+            "__LR_LMOD_INIT": str(LMOD_INIT),
             "__LR_DEFAULT_PYVER": default,
         }
         lines = [f"{name}={shlex.quote(value)}" for name, value in values.items()]
-        return _PRELUDE + "\n".join(lines) + "\n" + (_RESOLVE if self.resolve else "")
+        return "\n".join(lines) + "\n" + _PRELUDE + (_RESOLVE if self.resolve else "")
 
     # ------------------------------------------------------------- mapping paths
     def to_sandbox(self, text: str) -> str:
@@ -320,12 +245,3 @@ class Sandbox:
         # bash names the session's script in its messages; a learner's shell says `bash`.
         script = re.escape(str(self.run_dir / "session.sh"))
         return re.sub(rf"{script}: (?:line \d+: )?", "bash: ", text)
-
-
-def python_version_of(modules: tuple[str, ...]) -> str | None:
-    """``python/3.11.8`` -> ``3.11``: the Python version a loaded module set stands for."""
-    for name in modules:
-        match = _PYTHON_MODULE.match(name)
-        if match:
-            return match[1]
-    return None

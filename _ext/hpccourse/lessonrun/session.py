@@ -18,6 +18,7 @@ from __future__ import annotations
 import doctest
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Sequence
@@ -130,6 +131,26 @@ def exact_mismatch(expected: Sequence[str], got: str) -> str | None:
     )
 
 
+_LMOD_ERROR = re.compile(r"Lmod has detected the following error:\s*(.+?)(?:\n\s*\n|\Z)", re.S)
+
+
+def what_it_said(output: str, sandbox: Sandbox) -> str:
+    """``: LAST LINE`` of a failed command; Lmod's error itself, with the modules the data
+    table gives the cluster, when ``module`` failed."""
+    lmod = _LMOD_ERROR.search(output)
+    if lmod:
+        error = " ".join(lmod[1].split())
+        tree = ", ".join(
+            entry.name + (f" (after {entry.after})" if entry.after else "")
+            for entry in sandbox.spec.tree.modules
+        )
+        return f": Lmod: {error} (the data table {sandbox.spec.table} gives " + (
+            f"{sandbox.spec.key} the modules: {tree})"
+        )
+    said = [line for line in output.splitlines() if line.strip()]
+    return f": {said[-1].strip()}" if said else ""
+
+
 def _resolve_findings(run: Path, index: int) -> list[dict[str, object]]:
     """The resolve mode's dry runs of step ``index``: one finding per ``pip install``."""
     findings = []
@@ -212,9 +233,9 @@ def judge(
                 f"the shell's prompt there is {_describe(env)}"
             )
         if result.exit_status:
-            said = [line for line in output.splitlines() if line.strip()]
-            last = f": {said[-1].strip()}" if said else ""
-            result.reasons.append(f"exited with status {result.exit_status}{last}")
+            result.reasons.append(
+                f"exited with status {result.exit_status}{what_it_said(output, sandbox)}"
+            )
         if step.exact:
             mismatch = exact_mismatch(
                 [sandbox.to_lesson(sandbox.to_sandbox(line)) for line in step.expected], output

@@ -25,6 +25,7 @@ from .model import (
     Table,
     TableError,
 )
+from .moduletree import parse_module_tree
 
 _TOP_LEVEL = ("placeholders", "managers", "clusters", "steps")
 _STEP_FIELDS = (
@@ -183,7 +184,7 @@ class _Builder:
             self.fail(f"cluster key {key!r}: use letters, digits, '-' and '_'", *where)
         facts: dict[str, str] = {}
         for name, value in data.items():
-            if name in ("modules", "managers", "workshop_storage"):
+            if name in ("modules", "managers", "workshop_storage", "module_tree"):
                 continue
             self.check_name(name, *where, name)
             self.expect(value, str, f"clusters.{key}.{name}", *where, name)
@@ -227,9 +228,12 @@ class _Builder:
             workshop_storage, bool, f"clusters.{key}.workshop_storage", *where, "workshop_storage"
         )
         lines = {".".join(path[2:]): line for path, line in self.within.get(where, ())}
+        # lessonrun's Lmod simulation: how the cluster shows its modules (moduletree.py).
+        module_tree = parse_module_tree(key, data.get("module_tree"), modules, self.fail, self.line)
         return Cluster(
             key=key,
             modules=modules,
+            module_tree=module_tree,
             managers=FrozenMap(cluster_managers),
             facts=FrozenMap(facts),
             workshop_storage=workshop_storage,

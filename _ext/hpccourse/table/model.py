@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from .moduletree import ModuleTree
+
 __all__ = [
     "DIRECTIVE_VARIABLES",
     "PLACEHOLDER",
@@ -109,6 +111,8 @@ class Cluster:
     workshop_storage: bool = True
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=FrozenMap)
+    # How the cluster's Lmod shows its modules (lessonrun): see moduletree.py.
+    module_tree: ModuleTree = field(default_factory=lambda: ModuleTree(()))
 
     @property
     def all_modules(self) -> frozenset[str]:
