@@ -96,12 +96,7 @@ class Boundary:
         command += ["bwrap", *system_view(), *_namespaces(net_of is None)]
         if hostname:
             command += ["--hostname", hostname]
-        readable, writable = list(readable), list(writable)
-        command += _parents([*readable, *writable])
-        for path in readable:
-            command += ["--ro-bind", str(path), str(path)]
-        for path in writable:
-            command += ["--bind", str(path), str(path)]
+        command += mounts(readable, writable)
         command += list(extra)
         if chdir is not None:
             command += ["--chdir", str(chdir)]
@@ -126,6 +121,18 @@ def system_view() -> list[str]:
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
     return [*args, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run"]
+
+
+def mounts(readable: Iterable[Path], writable: Iterable[Path]) -> list[str]:
+    """Mount each path at its own place, read-only or writable, reachable through
+    traversable parent folders."""
+    readable, writable = list(readable), list(writable)
+    args = _parents([*readable, *writable])
+    for path in readable:
+        args += ["--ro-bind", str(path), str(path)]
+    for path in writable:
+        args += ["--bind", str(path), str(path)]
+    return args
 
 
 def _parents(paths: Sequence[Path]) -> list[str]:

@@ -75,6 +75,7 @@ class StepResult:
     modules_after: tuple[str, ...] = ()
     seconds: float = 0.0
     resolve: dict | None = None  # the resolve mode's finding for a `pip install`
+    jobs: list[dict] = field(default_factory=list)  # the batch jobs it submitted, as ended
 
 
 @dataclass

@@ -46,6 +46,7 @@ def step_entry(result: StepResult, as_run: str) -> dict[str, Any]:
         "modules_after": list(result.modules_after),
         "seconds": result.seconds,
         "resolve": result.resolve,
+        "jobs": result.jobs,
     }
 
 
@@ -98,6 +99,12 @@ def transcript(cluster: str, label: str, results: Sequence[ExerciseResult]) -> s
                 parts.append(_indent(step.step.stdin, "    <<< "))
             if step.output.strip():
                 parts.append(_indent(step.output, "    | "))
+            for job in step.jobs:
+                parts.append(
+                    f"    job {job['id']}: {job['state']}, exit code {job['exit_code']}, "
+                    f"output {job['output_file'] or '(none)'}"
+                    f"{'' if job['output_found'] else ' (missing)'}\n"
+                )
             for reason in step.reasons:
                 parts.append(_indent(reason, "    -> "))
     return "".join(parts)

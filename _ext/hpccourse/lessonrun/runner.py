@@ -20,6 +20,7 @@ from .plan import exercise_steps
 from .safety import refusal
 from .sandbox import Sandbox
 from .session import run_exercise
+from .slurm import SLURM_COMMAND, start_slurm
 from .wheels import DEFAULT_STANDINS, build_wheelhouse, load_standins
 
 PIP_MODES = ("offline", "resolve")
@@ -77,6 +78,8 @@ def run_cluster(
         boundary=boundary if isinstance(boundary, Boundary) else Boundary("none"),
         life=life,
     )
+    sandbox.timeout = options.timeout
+    slurm_why = ""  # why Slurm could not start, once it failed to
     try:
         results, as_run = [], []
         for exercise in exercises:
@@ -91,10 +94,16 @@ def run_cluster(
                 ),
             )
             result = ExerciseResult(spec.key, exercise)
+            needs_slurm = any(s.action == "run" and SLURM_COMMAND.search(s.text) for s in steps)
+            if needs_slurm and not refused and sandbox.slurm is None and not slurm_why:
+                slurm_why = _start_slurm(sandbox, life)
             if not steps:
                 result.note = f"no console block of this exercise is for `{spec.key}`"
             elif refused:
                 result.steps = not_run(steps, f"not run: {refused}")
+            elif needs_slurm and slurm_why:
+                result.steps = not_run(steps, f"not run: it needs Slurm, and {slurm_why}")
+                result.note = f"not run: Slurm could not be started here: {slurm_why}"
             else:
                 if life.stopping:
                     raise Stopped("the run is stopping")
@@ -103,7 +112,26 @@ def run_cluster(
             as_run.append([sandbox.to_lesson(step.text) if step.text else "" for step in steps])
         return results, as_run, sandbox.note
     finally:
+        if sandbox.slurm is not None:
+            sandbox.slurm.stop(life)
         sandbox.remove()
+
+
+def _start_slurm(sandbox: Sandbox, life: Lifecycle) -> str:
+    """Start the cluster's Slurm beside its sandbox; why it could not, or ""."""
+    started = start_slurm(
+        sandbox.root / ".slurm",
+        sandbox.spec.key,
+        "batch",
+        sandbox.boundary,
+        life,
+        readable=sandbox.readable,
+        writable=sandbox.writable,
+    )
+    if isinstance(started, str):
+        return started
+    sandbox.slurm = started
+    return ""
 
 
 def not_run(steps: Sequence[Step], reason: str) -> list[StepResult]:

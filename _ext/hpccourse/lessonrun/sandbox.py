@@ -37,6 +37,7 @@ from .boundary import Boundary
 from .lifecycle import Lifecycle, remove_tree
 from .lmod import LMOD_INIT, ModuleSystem, write_tree
 from .model import ClusterSpec
+from .slurm import Slurm
 
 #: The caller's network settings resolve mode passes on (how to reach the index: proxy,
 #: certificates, index address); nothing else of the caller's environment goes in.
@@ -71,6 +72,31 @@ exit 127
 _PRELUDE = r"""# lessonrun: the simulated cluster's shell (see hpccourse/lessonrun/sandbox.py)
 PS1='$ '
 source "$__LR_LMOD_INIT"
+"""
+
+_SLURM = r"""
+# Slurm: its accounting is the job completion log; lessonrun waits for each job a step
+# submits, within the session's time limit, and writes down how it ended.
+sacct() { command sacct --completion "$@"; }
+__lr_deadline=$(( $(date +%s) + __LR_TIMEOUT - 3 ))
+__lr_wait_jobs() {
+    local i=$1 id line state
+    for id in $(sed -n 's/^Submitted batch job \([0-9][0-9]*\).*/\1/p' "$__LR/out.$i"); do
+        while :; do
+            line=$(command scontrol show job -o "$id" 2>&1)
+            state=${line#*JobState=}; state=${state%% *}
+            case "$state" in
+                PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|RESIZING) ;;
+                *) break ;;
+            esac
+            if (( $(date +%s) >= __lr_deadline )); then
+                command scancel "$id"; line="$line LessonrunTimedOut=yes"; break
+            fi
+            sleep 0.2
+        done
+        printf '%s\n' "$line" >>"$__LR/jobs.$i"
+    done
+}
 """
 
 _RESOLVE = r"""
@@ -109,6 +135,8 @@ class Sandbox:
     boundary: Boundary = field(default_factory=lambda: Boundary("none"))
     life: Lifecycle | None = None
     modules: ModuleSystem | None = None  # the Lmod tree written for the cluster
+    slurm: Slurm | None = None  # the cluster's private Slurm, once an exercise needs it
+    timeout: float = 300.0  # a session's time limit (jobs are waited for within it)
 
     @property
     def home(self) -> Path:
@@ -135,7 +163,8 @@ class Sandbox:
         """The folders a session may write to: home, TMPDIR, the mapped storage root and
         its own run folder; the rest of the sandbox (module Python, stubs) is read-only."""
         folders = [self.home, self.root / "tmp", self.run_dir]
-        return folders + ([self.mapped_root] if self.mapped_root is not None else [])
+        folders += [self.mapped_root] if self.mapped_root is not None else []
+        return folders + ([self.slurm.jobcomp] if self.slurm is not None else [])
 
     @property
     def readable(self) -> list[Path]:
@@ -177,8 +206,8 @@ class Sandbox:
         return box
 
     def session_options(self) -> dict[str, object]:
-        """What a session's boundary adds for this cluster (Slurm's network, its socket)."""
-        return {}
+        """What a session's boundary adds for this cluster (Slurm's network, its host)."""
+        return self.slurm.session_options() if self.slurm is not None else {}
 
     def remove(self) -> None:
         if self.life is not None:
@@ -210,6 +239,8 @@ class Sandbox:
             "LMOD_COLORIZE": "no",
             "LMOD_PAGER": "none",
         }
+        if self.slurm is not None:
+            env.update(self.slurm.environment())
         if self.resolve:
             env.update({k: v for k, v in os.environ.items() if k in NETWORK_VARIABLES})
         return env
@@ -221,9 +252,11 @@ class Sandbox:
             "__LR": str(self.run_dir),
             "__LR_LMOD_INIT": str(LMOD_INIT),
             "__LR_DEFAULT_PYVER": default,
+            "__LR_TIMEOUT": str(int(self.timeout)),
         }
         lines = [f"{name}={shlex.quote(value)}" for name, value in values.items()]
-        return "\n".join(lines) + "\n" + _PRELUDE + (_RESOLVE if self.resolve else "")
+        slurm = _SLURM if self.slurm is not None else ""
+        return "\n".join(lines) + "\n" + _PRELUDE + slurm + (_RESOLVE if self.resolve else "")
 
     # ------------------------------------------------------------- mapping paths
     def to_sandbox(self, text: str) -> str:
@@ -242,6 +275,7 @@ class Sandbox:
         if mapped is not None:
             text = text.replace(str(mapped), self.spec.storage_root.rstrip("/"))
         text = text.replace(str(self.home), f"/home/{self.spec.user}")
+        text = text.replace(str(self.root / ".slurm" / "spool"), "/var/spool/slurmd")
         # bash names the session's script in its messages; a learner's shell says `bash`.
         script = re.escape(str(self.run_dir / "session.sh"))
         return re.sub(rf"{script}: (?:line \d+: )?", "bash: ", text)

@@ -49,7 +49,8 @@ def script(sandbox: Sandbox, steps: Sequence[Step]) -> str:
             f"__LR_STEP={i}; __lr_t0=$EPOCHREALTIME\n"
             f'{{ eval "$(<"$__LR/cmd.{i}")"\n}} >"$__LR/out.{i}" 2>&1 <{stdin}\n'
             "__lr_rc=$?\n"
-            'printf \'%s\\n%s\\n%s\\n%s\\n%s\\n\' "$__lr_rc" "${VIRTUAL_ENV:-}" "$PS1" '
+            + (f"__lr_wait_jobs {i}\n" if sandbox.slurm is not None else "")
+            + 'printf \'%s\\n%s\\n%s\\n%s\\n%s\\n\' "$__lr_rc" "${VIRTUAL_ENV:-}" "$PS1" '
             f'"${{LOADEDMODULES:-}}" "$__lr_t0 $EPOCHREALTIME" >"$__LR/status.{i}"\n'
         )
     return "".join(parts)
@@ -151,6 +152,36 @@ def what_it_said(output: str, sandbox: Sandbox) -> str:
     return f": {said[-1].strip()}" if said else ""
 
 
+_FIELD = re.compile(r"(\w+)=(\S*)")
+
+
+def job_entry(line: str, sandbox: Sandbox) -> dict[str, object]:
+    """A batch job as ``scontrol show job -o`` left it: state, exit code, output file, and
+    what is wrong (not COMPLETED, a non-zero exit code, no output file, the time limit)."""
+    fields = dict(_FIELD.findall(line))
+    job = fields.get("JobId", "?")
+    state, code = fields.get("JobState", "UNKNOWN"), fields.get("ExitCode", "?")
+    out = fields.get("StdOut", "")
+    found = bool(out) and Path(out).is_file()
+    problem = ""
+    if "JobState" not in fields:
+        problem = f"batch job {job}: Slurm cannot say how it ended: {line.strip()}"
+    elif fields.get("LessonrunTimedOut"):
+        problem = f"batch job {job} did not end within the run's time limit: cancelled"
+    elif state != "COMPLETED" or code != "0:0":
+        problem = f"batch job {job} ended {state} with exit code {code}"
+    elif not found:
+        problem = f"batch job {job} completed, but its output file {out} did not appear"
+    return {
+        "id": job,
+        "state": state,
+        "exit_code": code,
+        "output_file": sandbox.to_lesson(out),
+        "output_found": found,
+        "problem": sandbox.to_lesson(problem),
+    }
+
+
 def _resolve_findings(run: Path, index: int) -> list[dict[str, object]]:
     """The resolve mode's dry runs of step ``index``: one finding per ``pip install``."""
     findings = []
@@ -242,6 +273,10 @@ def judge(
             )
             if mismatch:
                 result.reasons.append(mismatch)
+        jobs_file = run / f"jobs.{i}"
+        if jobs_file.exists():
+            result.jobs = [job_entry(line, sandbox) for line in jobs_file.read_text().splitlines()]
+            result.reasons += [job["problem"] for job in result.jobs if job["problem"]]
         findings = _resolve_findings(run, i) if sandbox.resolve else []
         if findings:
             result.resolve = {"installs": findings}
