@@ -163,10 +163,10 @@ class LessonRunBuilder(SiteCheckBuilder):
             self.failures = 1
             return
         labels = {spec.key: spec.label for spec in self.specs}
-        by_cluster = {key: results for key, (results, _, _) in runs.items()}
+        by_cluster = {key: results for key, (results, *_) in runs.items()}
         text = "".join(
-            report.transcript(key, labels[key], results) + "\n"
-            for key, results in by_cluster.items()
+            report.transcript(key, labels[key], results, stand_ins) + "\n"
+            for key, (results, _, _, stand_ins) in runs.items()
         )
         text += report.summary(by_cluster, seconds)
         data = {
@@ -179,18 +179,19 @@ class LessonRunBuilder(SiteCheckBuilder):
                     "cluster": key,
                     "label": labels[key],
                     "note": note,
+                    "stand_ins": stand_ins,
                     "summary": report.counts(results),
                     "exercises": [
                         report.exercise_entry(result, texts)
                         for result, texts in zip(results, as_run, strict=True)
                     ],
                 }
-                for key, (results, as_run, note) in runs.items()
+                for key, (results, as_run, note, stand_ins) in runs.items()
             ],
         }
         logger.info(report.summary(by_cluster, seconds))
         findings: list[Finding] = []
-        for key, (results, _, note) in runs.items():
+        for key, (results, _, note, _) in runs.items():
             if note:
                 findings.append(
                     Finding(

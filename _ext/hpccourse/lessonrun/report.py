@@ -78,10 +78,13 @@ def _indent(text: str, prefix: str, rest: str | None = None) -> str:
     return "".join(f"{prefix if i == 0 else later}{row}\n" for i, row in enumerate(rows))
 
 
-def transcript(cluster: str, label: str, results: Sequence[ExerciseResult]) -> str:
-    """One cluster's part of ``output.txt``."""
+def transcript(
+    cluster: str, label: str, results: Sequence[ExerciseResult], stand_ins: Sequence[str] = ()
+) -> str:
+    """One cluster's part of ``output.txt`` (``stand_ins``: what stands in for what)."""
     header = f"Cluster {cluster} ({label})"
     parts = [f"{header}\n{'=' * len(header)}\n"]
+    parts += [f"stand-in: {line}\n" for line in stand_ins]
     for result in results:
         exercise = result.exercise
         parts.append(

@@ -63,11 +63,12 @@ def run_cluster(
     options: Options,
     boundary: Boundary | str,
     life: Lifecycle,
-) -> tuple[list[ExerciseResult], list[list[str]], str]:
+) -> tuple[list[ExerciseResult], list[list[str]], str, list[str]]:
     """Every exercise on one cluster, in order, in one fresh sandbox.
 
-    Returns the results, each step's command as run (in the lesson's terms), and a note
-    on the simulation (empty when the module's Python is isolated as it should be).
+    Returns the results, each step's command as run (in the lesson's terms), a note on
+    the simulation (empty when the module's Python is isolated as it should be), and
+    what stands in for what the machine lacks (a Python version).
     ``boundary`` is why nothing may run, when the kernel refused the sandbox.
     """
     refused = boundary if isinstance(boundary, str) else (lmod_missing() or "")
@@ -110,7 +111,8 @@ def run_cluster(
                 result.steps, result.seconds = run_exercise(sandbox, steps, options.timeout)
             results.append(result)
             as_run.append([sandbox.to_lesson(step.text) if step.text else "" for step in steps])
-        return results, as_run, sandbox.note
+        stand_ins = sandbox.modules.notes if sandbox.modules is not None else []
+        return results, as_run, sandbox.note, stand_ins
     finally:
         if sandbox.slurm is not None:
             sandbox.slurm.stop(life)
@@ -149,7 +151,7 @@ def run_all(
     exercises: Sequence[Exercise],
     options: Options,
     boundary: Boundary | str | None = None,
-) -> tuple[dict[str, tuple[list[ExerciseResult], list[list[str]], str]], float]:
+) -> tuple[dict[str, tuple[list[ExerciseResult], list[list[str]], str, list[str]]], float]:
     """Every cluster's run (side by side), keyed by cluster, and the seconds taken.
 
     ``boundary``: the one :func:`~.boundary.probe` found (probed here when None). SIGINT
