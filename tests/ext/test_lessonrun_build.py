@@ -259,3 +259,22 @@ def test_the_time_limit_stops_a_session_and_later_commands_do_not_run(failing):
     assert steps[0]["status"] == "failed"
     assert steps[0]["reasons"] == ["did not finish within the run's time limit (5 s)"]
     assert steps[1]["status"] == "not run"
+
+
+# ------------------------------------------------------------- no sandbox here
+def test_without_a_sandbox_nothing_runs_and_the_warning_says_how_to_run_anyway(
+    tmp_path, monkeypatch
+):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no bwrap, prlimit nor setpriv to be found
+    status, report, output, warnings = lessonrun(tmp_path, "lessonrun-pass")
+    assert status == 1
+    assert "no sandbox on this machine (bwrap" in warnings
+    assert "lessonrun_unsandboxed = True" in warnings
+    assert report["sandbox"].startswith("bwrap")
+    assert "-> not run: bwrap" in output
+    for cluster in report["clusters"]:
+        statuses = {s["status"] for e in cluster["exercises"] for s in e["steps"]}
+        assert statuses <= {"not run", "skipped"} and "not run" in statuses
+        assert cluster["summary"]["passed"] == 0

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -201,3 +203,47 @@ def test_the_report_says_how_each_exercise_ended(escape):
 
 def test_no_temporary_folder_is_left(escape):
     assert sorted(escape["temp"].iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_builder_ends_every_session_and_removes_its_folders(tmp_path, signum):
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-lessonrun-escape", srcdir)
+    token = f"lessonrun-wait-{uuid.uuid4().hex[:12]}"
+    (srcdir / "index.rst").write_text(
+        "Waiting\n=======\n\nExercise 1: wait\n----------------\n\n"
+        f".. code-block:: console\n\n   $ sh -c 'sleep 300; echo {token}'\n",
+        encoding="utf-8",
+    )
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    package = str(Path(__file__).resolve().parents[2] / "_ext")  # hpccourse, for the builder
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": package}
+    builder = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "lessonrun",
+            "-q",
+            str(srcdir),
+            str(tmp_path / "out"),
+        ],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not processes_naming(token) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert processes_naming(token), "the session never started"
+        signalled = time.monotonic()
+        builder.send_signal(signum)
+        builder.wait(timeout=30)
+        assert time.monotonic() - signalled < 15  # at once, not after the 300 s sleep
+    finally:
+        builder.kill()
+        builder.wait()
+    assert builder.returncode != 0
+    assert processes_naming(token) == []
+    assert sorted(temp.iterdir()) == []

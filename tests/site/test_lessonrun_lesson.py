@@ -45,8 +45,10 @@ def test_the_real_lesson_passes_on_both_clusters(run):
     assert [c["cluster"] for c in run["report"]["clusters"]] == ["uppmax", "hpc2n"]
     for cluster in ("uppmax", "hpc2n"):
         found = exercises(run, cluster)
-        assert list(found) == ["Exercise 0", "Exercise 1", "Exercise 2", "Exercise 3"]
-        for title in ("Exercise 1", "Exercise 3"):
+        assert list(found) == [
+            "Exercise 0", "Exercise 1", "Exercise 2", "Exercise 3", "Exercise 4"
+        ]  # fmt: skip
+        for title in ("Exercise 1", "Exercise 3", "Exercise 4"):
             assert found[title]["status"] == "passed", (cluster, title)
 
 
@@ -84,3 +86,23 @@ def test_exporting_then_cat_shows_the_pinned_requirements(run):
     lines = cat["output"].splitlines()
     assert {"numpy==1.22.3", "matplotlib==3.5.2", "pandas==1.4.2"} <= set(lines)
     assert all("==" in line for line in lines)
+
+
+def test_the_batch_job_runs_the_environment_of_exercise_3_on_each_cluster(run):
+    for entry in run["report"]["clusters"]:
+        steps = exercises(run, entry["cluster"])["Exercise 4"]["steps"]
+        submit = next(s for s in steps if s["command"].startswith("sbatch "))
+        (job,) = submit["jobs"]
+        assert (job["state"], job["exit_code"], job["output_found"]) == ("COMPLETED", "0:0", True)
+        assert job["output_file"].startswith("/home/")
+        shown = next(s for s in steps if s["command"].startswith("cat "))["output"]
+        # the versions Exercise 3 pinned, from the environment it made
+        assert "numpy 1.22.3 pandas 1.4.2 matplotlib 3.5.2" in shown
+        assert "/python/analysis" in shown
+
+
+def test_hpc2n_loads_gcc_then_python_and_needs_no_stand_in(run):
+    (entry,) = [c for c in run["report"]["clusters"] if c["cluster"] == "hpc2n"]
+    load = exercises(run, "hpc2n")["Exercise 1"]["steps"][0]
+    assert load["modules_after"][:2] == ["GCC/12.3.0", "Python/3.11.3"]
+    assert entry["stand_ins"] == []

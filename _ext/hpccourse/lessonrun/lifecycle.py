@@ -47,10 +47,14 @@ class Lifecycle:
             self._processes.discard(process)
 
     def folder(self, path: Path) -> Path:
-        """Track a temporary folder (removed on a signal, and by its owner at the end)."""
+        """Track a temporary folder (removed on a signal, and by its owner at the end);
+        made after the run was told to stop, it is removed at once."""
         with self._lock:
-            self._folders.add(path)
-        return path
+            if not self.stopping:
+                self._folders.add(path)
+                return path
+        remove_tree(path)
+        raise Stopped("the run is stopping")
 
     def remove(self, path: Path) -> None:
         remove_tree(path)
