@@ -138,7 +138,7 @@ def escape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         listener.close()
         victim.kill()
         victim.wait()
-        for marker in (f"escape-cd-{tag}", f"escape-nohup-{tag}"):
+        for marker in (f"escape-cd-{tag}", f"escape-nohup-{tag}", f"escape-job-{tag}"):
             Path("/tmp", marker).unlink(missing_ok=True)
 
 
@@ -160,6 +160,7 @@ def test_no_marker_appears_outside_during_or_after_the_run(escape):
     assert not Path("/tmp", f"escape-cd-{tag}").exists()
     assert not (escape["temp"] / f"escape-cd-{tag}").exists()
     assert not Path("/tmp", f"escape-nohup-{tag}").exists()
+    assert not Path("/tmp", f"escape-job-{tag}").exists()
     assert not Path("/usr", f"escape-{tag}").exists()
     assert not Path("/etc", f"escape-{tag}").exists()
 
@@ -193,6 +194,12 @@ def test_the_report_says_how_each_exercise_ended(escape):
             assert step["exit_status"] is not None or step["reasons"], (title, step)
     # a few, in their own words
     assert "Read-only file system" in found["the system"]["steps"][0]["output"]
+    if escape["report"]["sandbox"] == "root":  # Slurm runs: each job says how it ended
+        for title in ("a batch job writing outside", "a batch job reaching a local TCP port"):
+            (job,) = found[title]["steps"][0]["jobs"]
+            assert job["state"] in ("COMPLETED", "FAILED"), job
+        (job,) = found["a batch job signalling a process outside"]["steps"][0]["jobs"]
+        assert job["state"] == "FAILED"  # kill: no such process
     assert "No such process" in found["signalling a process outside"]["steps"][0]["output"]
     assert found["reading a secret outside"]["steps"][0]["status"] == "failed"
     assert (

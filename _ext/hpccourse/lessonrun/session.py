@@ -302,6 +302,8 @@ def run_exercise(
     started = time.monotonic()
     if any(step.action == "run" for step in steps):
         timed_out, _ = run_script(sandbox, script(sandbox, steps), timeout)
+        if sandbox.slurm is not None:
+            sandbox.slurm.cancel_all(sandbox.boundary.uid)
     else:
         timed_out = False
     return judge(sandbox, steps, timed_out, timeout), round(time.monotonic() - started, 2)

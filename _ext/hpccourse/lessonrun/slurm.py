@@ -15,6 +15,7 @@ accounting database is replaced by its job completion log (``jobcomp/filetxt``),
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -131,6 +132,18 @@ class Slurm:
         """What a session's boundary needs to reach this Slurm, and nothing else."""
         hosts = str(self.folder / "etc" / "hosts")
         return {"net_of": self.pid, "extra": ["--ro-bind", hosts, "/etc/hosts"]}
+
+    def cancel_all(self, uid: int) -> None:
+        """Cancel every job of ``uid``: an exercise's jobs end with it, as its processes."""
+        env = {"PATH": "/usr/bin:/bin", "SLURM_CONF": str(self.conf), "LANG": "C.UTF-8"}
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                ["nsenter", f"--net=/proc/{self.pid}/ns/net", "--", "scancel", f"--user={uid}"],
+                capture_output=True,
+                env=env,
+                timeout=10,
+                check=False,
+            )
 
     def stop(self, life: Lifecycle) -> None:
         kill_group(self.process)
