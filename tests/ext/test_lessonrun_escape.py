@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hpccourse.lessonrun.boundary import probe
+from hpccourse.lessonrun.boundary import Limits, probe
 from sphinx.cmd.build import build_main
 
 ROOTS = Path(__file__).parents[1] / "roots"
@@ -254,3 +255,16 @@ def test_a_signal_to_the_builder_ends_every_session_and_removes_its_folders(tmp_
     assert builder.returncode != 0
     assert processes_naming(token) == []
     assert sorted(temp.iterdir()) == []
+
+
+def test_each_session_runs_within_its_resource_limits(escape):
+    (step,) = exercises(escape["report"])["the limits"]["steps"]
+    limits = Limits()
+    # "max user processes   (-u) 1024" -> {"-u": "1024"}
+    shown = dict(re.findall(r"(-\w)\) (\S+)$", step["output"], re.M))
+    assert shown == {
+        "-u": str(limits.processes),
+        "-f": str(limits.file_size // 1024),  # bash counts 1024-byte blocks here
+        "-v": str(limits.memory // 1024),
+        "-t": str(limits.cpu_seconds),
+    }

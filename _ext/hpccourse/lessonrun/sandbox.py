@@ -276,6 +276,7 @@ class Sandbox:
             text = text.replace(str(mapped), self.spec.storage_root.rstrip("/"))
         text = text.replace(str(self.home), f"/home/{self.spec.user}")
         text = text.replace(str(self.root / ".slurm" / "spool"), "/var/spool/slurmd")
+        text = text.replace(str(self.root / "modules"), "/sw/modules")  # Lmod's tree
         # bash names the session's script in its messages; a learner's shell says `bash`.
         script = re.escape(str(self.run_dir / "session.sh"))
         return re.sub(rf"{script}: (?:line \d+: )?", "bash: ", text)
