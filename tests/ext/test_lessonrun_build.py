@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hpccourse.lessonrun.report import sandbox_line
 from sphinx.cmd.build import build_main
 
 ROOTS = Path(__file__).parents[1] / "roots"
@@ -77,6 +78,9 @@ def test_a_correct_two_cluster_lesson_passes_with_exit_status_0(passing):
         assert cluster["summary"]["refused"] == 0
         assert cluster["note"] == ""
     assert "Lesson run summary" in passing["output"]
+    assert passing["report"]["sandbox"] in ("root", "user")  # sandboxed on this machine
+    assert passing["output"].endswith(sandbox_line(passing["report"]["sandbox"]))
+    assert "Sandbox: bubblewrap" in passing["output"]
 
 
 def test_only_sections_titled_exercise_run(passing):
@@ -274,6 +278,7 @@ def test_without_a_sandbox_nothing_runs_and_the_warning_says_how_to_run_anyway(
     assert "lessonrun_unsandboxed = True" in warnings
     assert report["sandbox"].startswith("bwrap")
     assert "-> not run: bwrap" in output
+    assert output.endswith("nothing ran\n")
     for cluster in report["clusters"]:
         statuses = {s["status"] for e in cluster["exercises"] for s in e["steps"]}
         assert statuses <= {"not run", "skipped"} and "not run" in statuses

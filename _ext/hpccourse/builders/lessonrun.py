@@ -169,6 +169,7 @@ class LessonRunBuilder(SiteCheckBuilder):
             for key, (results, _, _, stand_ins) in runs.items()
         )
         text += report.summary(by_cluster, seconds)
+        text += report.sandbox_line(boundary if isinstance(boundary, str) else boundary.mode)
         data = {
             "pip": options.pip,
             "python": platform.python_version(),

@@ -126,3 +126,15 @@ def summary(by_cluster: dict[str, Sequence[ExerciseResult]], seconds: float) -> 
         )
     lines.append(f"{seconds:.1f} s in all\n")
     return "".join(lines)
+
+
+_SANDBOXES = {
+    "root": "bubblewrap, each session as nobody",
+    "user": "bubblewrap, each session in a user namespace",
+    "none": "NONE: the commands ran as the builder's user, as lessonrun_unsandboxed asks",
+}
+
+
+def sandbox_line(mode: str) -> str:
+    """The last line of ``output.txt``: how the sessions were isolated (or why not)."""
+    return f"Sandbox: {_SANDBOXES.get(mode, f'none here ({mode}): nothing ran')}\n"
