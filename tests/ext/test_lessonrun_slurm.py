@@ -1,6 +1,6 @@
 """lessonrun's private Slurm (tests/roots/test-lessonrun-slurm): sbatch, squeue, sacct,
 srun and scancel work in a lesson; each submitted job is waited for and judged by its end
-state and its output file; a job past the time limit is cancelled and the step fails."""
+state and its output file; a job past the time limit is canceled and the step fails."""
 
 from __future__ import annotations
 
@@ -76,12 +76,12 @@ def test_a_failing_job_fails_its_step(run):
     assert step["reasons"] == [f"batch job {job['id']} ended FAILED with exit code 3:0"]
 
 
-def test_a_job_past_the_time_limit_is_cancelled_and_fails(run):
+def test_a_job_past_the_time_limit_is_canceled_and_fails(run):
     (step,) = exercise(run, 3)["steps"]
     (job,) = step["jobs"]
     assert step["status"] == "failed"
     assert step["reasons"] == [
-        f"batch job {job['id']} did not end within the run's time limit: cancelled"
+        f"batch job {job['id']} did not end within the run's time limit: canceled"
     ]
 
 
