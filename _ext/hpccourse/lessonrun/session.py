@@ -94,7 +94,8 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> tuple[bool, str]:
         process.communicate()
         return True, ""
     finally:
-        kill_group(process)  # an unsandboxed session's leftovers in its process group
+        if not sandbox.boundary.sandboxed:
+            kill_group(process)  # leftovers in its process group (a sandbox kills them all)
         life.forget(process)
     return False, out.decode("utf-8", "replace")
 
