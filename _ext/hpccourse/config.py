@@ -44,6 +44,12 @@ def setup_config(app: Sphinx) -> None:
     # lessonrun: the course's stand-in package list (TOML, relative to the source folder):
     # the only packages an exercise's `pip install` finds offline ("": none).
     app.add_config_value("lessonrun_standins", "", "", types=frozenset({str}))
+    # lessonrun: run the sessions with no kernel sandbox (bubblewrap), on a machine whose
+    # kernel refuses namespaces. Only for lessons you trust: commands then run as you.
+    app.add_config_value("lessonrun_unsandboxed", False, "", types=frozenset({bool, int}))
+    # lessonrun: refuse, before running, the commands the static lint sees writing outside
+    # the sandbox (an early, explained message; the sandbox is what stops them).
+    app.add_config_value("lessonrun_lint", True, "", types=frozenset({bool, int}))
 
 
 def conf_location(confdir: str | os.PathLike[str], name: str) -> str:

@@ -350,3 +350,64 @@ def test_index_lines_skips_string_bodies_and_reads_quoted_and_inline_keys():
     assert lines[("a", "z", "q", "1")] == 9
     assert lines[("a", "b c")] == 10
     assert lines[("a", "b c", "w", "v")] == 11
+
+
+# ------------------------------------------------------------- module trees
+
+TREE = """
+[clusters.one.module_tree]
+"GCC/12.3.0" = {}
+"python/3.11.8" = { after = "GCC/12.3.0", python = "3.11.8" }
+"""
+
+
+def with_tree(tree: str, modules: str = 'python = ["python/3.11.8"]') -> str:
+    text = base_text().replace('python = ["python/3.11.8"]', modules)
+    return text.replace(
+        "# ---------------------------------------------------------------- steps", tree
+    )
+
+
+def test_a_module_tree_is_read_with_its_lines(tmp_path):
+    path = write(tmp_path, with_tree(TREE))
+    tree = load_table(path).cluster("one").module_tree
+    assert tree.declared and not tree.flat
+    python = tree.get("python/3.11.8")
+    assert (python.after, python.python, python.python_series) == ("GCC/12.3.0", "3.11.8", "3.11")
+    assert python.line == line_of(
+        path, '"python/3.11.8" = { after = "GCC/12.3.0", python = "3.11.8" }'
+    )
+
+
+def test_without_a_tree_the_module_sets_make_a_flat_one(two):
+    tree = load_table(two).cluster("hpc2n").module_tree
+    assert not tree.declared and tree.flat
+    assert {e.name for e in tree.modules} == set(load_table(two).cluster("hpc2n").all_modules)
+    assert tree.get("Python/3.11.3").python == "3.11.3"
+    assert tree.get("GCC/12.3.0").python == ""
+
+
+@pytest.mark.parametrize(
+    ("tree", "modules", "line_text", "message"),
+    [
+        (TREE.replace('"GCC/12.3.0" = {}\n', ""), 'python = ["python/3.11.8"]',
+         '"python/3.11.8" = { after = "GCC/12.3.0", python = "3.11.8" }',
+         "module 'python/3.11.8' names 'GCC/12.3.0', which the module tree lacks"),
+        (TREE, 'python = ["python/3.11.8", "numpy/1.0"]', 'python = ["python/3.11.8", "numpy/1.0"]',
+         "module set 'python' of cluster 'one' names 'numpy/1.0', which"),
+        (TREE.replace("{}", '{ after = "python/3.11.8" }'), 'python = ["python/3.11.8"]',
+         '"GCC/12.3.0" = { after = "python/3.11.8" }', "module 'GCC/12.3.0': `after` goes round"),
+        (TREE.replace('python = "3.11.8"', 'python = "new"'), 'python = ["python/3.11.8"]',
+         '"python/3.11.8" = { after = "GCC/12.3.0", python = "new" }', "module tree entry"),
+        (TREE.replace("{}", '{ bundles = ["numpy>=1"] }'), 'python = ["python/3.11.8"]',
+         '"GCC/12.3.0" = { bundles = ["numpy>=1"] }', "module tree entry 'GCC/12.3.0': bundle"),
+        (TREE.replace("{}", '{ afer = "x" }'), 'python = ["python/3.11.8"]',
+         '"GCC/12.3.0" = { afer = "x" }', "module tree entry 'GCC/12.3.0': unknown field 'afer'"),
+    ],
+)  # fmt: skip
+def test_a_broken_module_tree_names_its_line(tmp_path, tree, modules, line_text, message):
+    path = write(tmp_path, with_tree(tree, modules))
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert error.value.line == line_of(path, line_text)
+    assert error.value.message.startswith(message)

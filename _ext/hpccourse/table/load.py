@@ -31,6 +31,7 @@ from .model import (
     TableError,
     too_deep,
 )
+from .moduletree import parse_module_tree
 from .suggest import hint
 
 _TOP_LEVEL = ("course", "placeholders", "managers", "clusters", "steps")
@@ -287,7 +288,7 @@ class _Builder:
             self.fail(f"cluster key {key!r}: use letters, digits, '-' and '_'", *where)
         facts: dict[str, str] = {}
         for name, value in data.items():
-            if name in ("modules", "managers", "workshop_storage"):
+            if name in ("modules", "managers", "workshop_storage", "module_tree"):
                 continue
             self.check_name(name, *where, name)
             self.expect(value, str, f"clusters.{key}.{name}", *where, name)
@@ -329,9 +330,12 @@ class _Builder:
             workshop_storage, bool, f"clusters.{key}.workshop_storage", *where, "workshop_storage"
         )
         lines = {".".join(path[2:]): line for path, line in self.within.get(where, ())}
+        # lessonrun's Lmod simulation: how the cluster shows its modules (moduletree.py).
+        module_tree = parse_module_tree(key, data.get("module_tree"), modules, self.fail, self.line)
         return Cluster(
             key=key,
             modules=modules,
+            module_tree=module_tree,
             managers=FrozenMap(cluster_managers),
             facts=FrozenMap(facts),
             workshop_storage=workshop_storage,

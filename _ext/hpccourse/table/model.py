@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
+from .moduletree import ModuleTree
 from .suggest import closest, hint
 
 __all__ = [
@@ -103,6 +104,8 @@ class Cluster:
     workshop_storage: bool = True
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=FrozenMap)
+    # How the cluster's Lmod shows its modules (lessonrun): see moduletree.py.
+    module_tree: ModuleTree = field(default_factory=lambda: ModuleTree(()))
 
     @property
     def center(self) -> str:
