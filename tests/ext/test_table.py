@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -256,7 +257,9 @@ def test_other_mistakes_are_located(tmp_path, change, message):
 def test_only_without_a_reason_elsewhere_is_an_error(tmp_path):
     one = base_text()
     cluster = one[one.index("[clusters.one]") : one.index("# ----")]
-    two = cluster.replace("clusters.one", "clusters.two")
+    # A second cluster with names of its own (one name may not name two clusters).
+    two = cluster.replace("clusters.one", "clusters.two").replace('"One"', '"Two"')
+    two = two.replace('"Uno"', '"Dos"')
     text = one.replace("# ----", two + "# ----", 1)
     text = text.replace("explain = true", 'explain = true\nonly = ["two"]')
     path = write(tmp_path, text)
@@ -334,3 +337,34 @@ def test_index_lines_skips_string_bodies_and_reads_quoted_and_inline_keys():
     assert lines[("a", "z", "q", "1")] == 9
     assert lines[("a", "b c")] == 10
     assert lines[("a", "b c", "w", "v")] == 11
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "message"),
+    [
+        ("label", "one", "its label 'one' is also the key of cluster 'one'"),
+        ("label", "ONE CLUSTER", "its label 'ONE CLUSTER' is also the label of cluster 'one'"),
+        ("cluster", "one cluster", "its cluster 'one cluster' is also the label"),
+    ],
+)
+def test_two_clusters_may_not_share_a_name_a_reader_chooses_by(tmp_path, fact, value, message):
+    """?cluster= and the chooser take a key, label or machine name in any case: one name
+    must mean one cluster, so labels that differ only by case are an error at their line."""
+    one = base_text()
+    cluster = one[one.index("[clusters.one]") : one.index("# ----")]
+    assert 'label = "One"' in cluster
+    first = cluster.replace('label = "One"', 'label = "One cluster"')
+    second = cluster.replace("clusters.one", "clusters.two").replace(
+        'label = "One"', 'label = "Two"'
+    ).replace('cluster = "Uno"', 'cluster = "Dos"')
+    second = re.sub(rf'(?m)^{fact} = ".*"$', f'{fact} = "{value}"', second, count=1)
+    assert f'{fact} = "{value}"' in second
+    text = one.replace(cluster, first + second, 1)
+    path = write(tmp_path, text)
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert message in error.value.message
+    assert error.value.line == line_of(path, f'{fact} = "{value}"')
+    # The control: distinct names load.
+    fixed = text.replace(f'{fact} = "{value}"', f'{fact} = "Another"')
+    assert load_table(write(tmp_path, fixed, "fixed.toml")).cluster_keys == ("one", "two")
