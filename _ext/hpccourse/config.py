@@ -41,6 +41,14 @@ def setup_config(app: Sphinx) -> None:
     # lessonrun: the course's stand-in package list (TOML, relative to the source folder):
     # the only packages an exercise's `pip install` finds offline ("": none).
     app.add_config_value("lessonrun_standins", "", "", types=frozenset({str}))
+    # Every page's provenance line (html/pageinfo.py). The licence of the material and
+    # its address; an "edit this page" address with {path} ("": no link); the source
+    # version ("": `git describe`) and build date ("": SOURCE_DATE_EPOCH or today).
+    app.add_config_value("hpccourse_licence", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_licence_url", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_edit_url", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_source_version", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_build_date", "", "html", types=frozenset({str}))
 
 
 def conf_location(confdir: str | os.PathLike[str], name: str) -> str:

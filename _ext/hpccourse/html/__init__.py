@@ -1,7 +1,11 @@
 """What the HTML pages get beside the doctree: static files and reader-side behaviour.
 
 - :mod:`.assets`: the extension's ``static/`` files, each served by the part using it;
-- :mod:`.choice`: the reader's cluster choice across pages, and printouts;
+- :mod:`.choice`: the reader's cluster choice across pages (the chooser after the
+  title), and printouts;
+- :mod:`.styles`: the reader's stylesheets (inline code, tables, copy buttons);
+- :mod:`.pageinfo`: each page's build date, source version, licence and edit link;
+- :mod:`.sequence`: "Next" and "Previous" never cross from lessons to teacher pages;
 - :mod:`.diagrams`: Mermaid served from the site itself (extension
   ``hpccourse.html.diagrams``);
 - :mod:`.a11y`: fixes for sphinx-rtd-theme's contrast and landmarks (optional
@@ -14,7 +18,10 @@ from sphinx.application import Sphinx
 
 
 def setup_html(app: Sphinx) -> None:
-    """Register the reader's cluster choice (the other parts are extensions of their own)."""
-    from . import choice
+    """Register what every page gets (diagrams and a11y are extensions of their own)."""
+    from . import choice, pageinfo, sequence, styles
 
     choice.setup(app)
+    styles.setup(app)
+    pageinfo.setup(app)
+    sequence.setup(app)
