@@ -12,9 +12,11 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   ``code-block`` keeping what a checker needs; per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
-- ``html/``: static files, the reader's cluster choice, offline diagrams
-  (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``, for
-  sphinx_rtd_theme only).
+- ``html/``: static files, the reader's cluster choice and chooser, the reader's
+  stylesheets, each page's provenance line (build date, version, licence, edit link),
+  lessons' Next/Previous kept from teacher pages, offline diagrams
+  (``hpccourse.html.diagrams``), theme fixes and a skip link (``hpccourse.html.a11y``,
+  for sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox (no Sphinx).
 
