@@ -354,9 +354,11 @@ def test_two_clusters_may_not_share_a_name_a_reader_chooses_by(tmp_path, fact, v
     cluster = one[one.index("[clusters.one]") : one.index("# ----")]
     assert 'label = "One"' in cluster
     first = cluster.replace('label = "One"', 'label = "One cluster"')
-    second = cluster.replace("clusters.one", "clusters.two").replace(
-        'label = "One"', 'label = "Two"'
-    ).replace('cluster = "Uno"', 'cluster = "Dos"')
+    second = (
+        cluster.replace("clusters.one", "clusters.two")
+        .replace('label = "One"', 'label = "Two"')
+        .replace('cluster = "Uno"', 'cluster = "Dos"')
+    )
     second = re.sub(rf'(?m)^{fact} = ".*"$', f'{fact} = "{value}"', second, count=1)
     assert f'{fact} = "{value}"' in second
     text = one.replace(cluster, first + second, 1)

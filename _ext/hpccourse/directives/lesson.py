@@ -30,9 +30,8 @@ inside keeps its tabs in step with the reader's cluster::
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from html import escape
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives

@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -35,13 +36,12 @@ from ..config import conf_location
 logger = logging.getLogger(__name__)
 
 
-def build_date(environ: os._Environ[str] | dict[str, str] = os.environ) -> str:
+def build_date(environ: Mapping[str, str] = os.environ) -> str:
     """The build's date, ISO: from ``SOURCE_DATE_EPOCH`` if set, else today in UTC."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
-    )
-    return when.date().isoformat()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def git_version(folder: str) -> str:
