@@ -1,8 +1,8 @@
-"""The reader's stylesheets: ``reader.css`` on every page, ``copybutton.css`` where
+"""The reader's stylesheets: ``reader.css`` on every page, ``copybutton-visible.css`` where
 there is code.
 
 ``reader.css`` keeps inline code from breaking at hyphens and lets tables in the
-content wrap (no cut-off last column); ``copybutton.css`` shows sphinx-copybutton's
+content wrap (no cut-off last column); ``copybutton-visible.css`` shows sphinx-copybutton's
 button on touch screens and on keyboard focus (it shows only on mouse hover).
 """
 
@@ -16,7 +16,8 @@ from sphinx.application import Sphinx
 from .assets import serve_static
 
 READER_CSS = "reader.css"
-COPY_CSS = "copybutton.css"
+# Not "copybutton.css": that is sphinx-copybutton's own file.
+COPY_CSS = "copybutton-visible.css"
 # After sphinx-copybutton's copybutton.css (priority 500).
 PRIORITY = 600
 
