@@ -28,6 +28,15 @@ html_theme_options = {
 html_title = project
 html_show_sourcelink = False
 
+# Every page ends with its provenance: build date, source version (`git describe`),
+# the material's licence and, when this is set, an "edit this page" link. The
+# repository has no public address yet: set hpccourse_edit_url to one, with {path}
+# for the page's source file, e.g. "https://github.com/ORG/REPO/edit/main/{path}",
+# or pass it at build time: make html SPHINXOPTS="-D hpccourse_edit_url=...".
+hpccourse_licence = "CC BY 4.0"
+hpccourse_licence_url = "https://creativecommons.org/licenses/by/4.0/"
+hpccourse_edit_url = ""
+
 # Diagrams: drawn in the browser by the copy of mermaid that hpccourse ships and serves
 # (`make mermaid` refreshes it; _ext/hpccourse/html/static/mermaid/manifest.json records
 # version and checksums). The classic build, not the ES module: it also works with the

@@ -14,10 +14,11 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
 - ``diagnostics/``: warnings kept per page and reported on every build until fixed;
   pages that are not UTF-8 as located warnings.
-- ``html/``: static files, the reader's cluster choice, no stale pages, the live
-  preview's banner of the build's problems, offline diagrams
-  (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``, for
-  sphinx_rtd_theme only).
+- ``html/``: static files, the reader's cluster choice and chooser, the reader's
+  stylesheets, each page's provenance line (build date, version, licence, edit link),
+  lessons' Next/Previous kept from teacher pages, no stale pages, the live preview's
+  banner of the build's problems, offline diagrams (``hpccourse.html.diagrams``), theme
+  fixes and a skip link (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox (no Sphinx).
 - ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):

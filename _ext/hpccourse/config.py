@@ -50,6 +50,14 @@ def setup_config(app: Sphinx) -> None:
     # lessonrun: refuse, before running, the commands the static lint sees writing outside
     # the sandbox (an early, explained message; the sandbox is what stops them).
     app.add_config_value("lessonrun_lint", True, "", types=frozenset({bool, int}))
+    # Every page's provenance line (html/pageinfo.py). The licence of the material and
+    # its address; an "edit this page" address with {path} ("": no link); the source
+    # version ("": `git describe`) and build date ("": SOURCE_DATE_EPOCH or today).
+    app.add_config_value("hpccourse_licence", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_licence_url", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_edit_url", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_source_version", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_build_date", "", "html", types=frozenset({str}))
 
 
 def conf_location(confdir: str | os.PathLike[str], name: str) -> str:

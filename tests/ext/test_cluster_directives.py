@@ -139,18 +139,18 @@ def test_here_document_body_is_kept_without_prompts(app):
 
 
 @pytest.mark.sphinx("html", testroot="cluster-two", srcdir="cluster-two-explain")
-def test_explanation_fills_in_the_example_user_in_the_same_command(app):
+def test_explanation_gives_the_example_user_name_not_a_whole_command(app):
+    # Changed on purpose (issue 13): "for example <the whole command>" read as if the
+    # command were the example user name.
     app.build()
     sets = tab_sets(app)
     create = next(s for s in sets if "python -m venv" in s["UPPMAX"].astext())
     activate = next(s for s in sets if "/bin/activate" in s["UPPMAX"].astext())
     assert after_block(create["UPPMAX"]) == (
-        "where [username] is your UPPMAX user name, for example "
-        "python -m venv --system-site-packages /proj/r-py-jl-m-rackham/sven/python/vpyenv."
+        "where [username] is your UPPMAX user name, for example sven."
     )
     assert after_block(activate["HPC2N"]) == (
-        "where [username] is your HPC2N user name, for example "
-        "source /proj/nobackup/r-py-jl-m/sven/python/vpyenv/bin/activate."
+        "where [username] is your HPC2N user name, for example sven."
     )
     # Steps without `explain` say nothing under the block.
     install = next(s for s in sets if "pip install" in s["UPPMAX"].astext())
@@ -310,7 +310,7 @@ def test_table_values_with_markup_or_html_show_as_written(app):
     assert "**Snow** <b>y</b> |sub|" in [t.astext() for t in doctree.findall(SphinxTabsTab)]
     assert "Skipped: **not** `here` |sub| <script>alert(1)</script> 'quoted' -- \"x\"" in text
     assert "Bad's (*center*): **alloc** `x` |sub| <script>alert(1)</script>" in text
-    assert "is your *center* user name, for example source /p/*s*_/x/bin/activate." in text
+    assert "is your *center* user name, for example *s*_." in text
 
 
 # ---------------------------------------------------------------- bad tables

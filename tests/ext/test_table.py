@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -272,7 +273,9 @@ def test_other_mistakes_are_located(tmp_path, change, message, good):
 def test_only_without_a_reason_elsewhere_is_an_error(tmp_path, good):
     one = base_text(good)
     cluster = one[one.index("[clusters.one]") : one.index("[steps.")]
-    two = cluster.replace("clusters.one", "clusters.two")
+    # A second cluster with names of its own (one name may not name two clusters).
+    two = cluster.replace("clusters.one", "clusters.two").replace('"One"', '"Two"')
+    two = two.replace('"Uno"', '"Dos"')
     text = one.replace("[steps.", two + "[steps.", 1)
     text = text.replace("explain = true", 'explain = true\nonly = ["two"]')
     path = write(tmp_path, text)
@@ -361,15 +364,13 @@ TREE = """
 """
 
 
-def with_tree(tree: str, modules: str = 'python = ["python/3.11.8"]') -> str:
-    text = base_text().replace('python = ["python/3.11.8"]', modules)
-    return text.replace(
-        "# ---------------------------------------------------------------- steps", tree
-    )
+def with_tree(good: Path, tree: str, modules: str = 'python = ["python/3.11.8"]') -> str:
+    text = base_text(good).replace('python = ["python/3.11.8"]', modules)
+    return text.replace("[steps.", tree.lstrip("\n") + "\n[steps.", 1)
 
 
-def test_a_module_tree_is_read_with_its_lines(tmp_path):
-    path = write(tmp_path, with_tree(TREE))
+def test_a_module_tree_is_read_with_its_lines(tmp_path, good):
+    path = write(tmp_path, with_tree(good, TREE))
     tree = load_table(path).cluster("one").module_tree
     assert tree.declared and not tree.flat
     python = tree.get("python/3.11.8")
@@ -405,9 +406,44 @@ def test_without_a_tree_the_module_sets_make_a_flat_one(two):
          '"GCC/12.3.0" = { afer = "x" }', "module tree entry 'GCC/12.3.0': unknown field 'afer'"),
     ],
 )  # fmt: skip
-def test_a_broken_module_tree_names_its_line(tmp_path, tree, modules, line_text, message):
-    path = write(tmp_path, with_tree(tree, modules))
+def test_a_broken_module_tree_names_its_line(tmp_path, good, tree, modules, line_text, message):
+    path = write(tmp_path, with_tree(good, tree, modules))
     with pytest.raises(TableError) as error:
         load_table(path)
     assert error.value.line == line_of(path, line_text)
     assert error.value.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "message"),
+    [
+        ("label", "one", "its label 'one' is also the key of cluster 'one'"),
+        ("label", "ONE CLUSTER", "its label 'ONE CLUSTER' is also the label of cluster 'one'"),
+        ("cluster", "one cluster", "its cluster 'one cluster' is also the label"),
+    ],
+)
+def test_two_clusters_may_not_share_a_name_a_reader_chooses_by(
+    tmp_path, good, fact, value, message
+):
+    """?cluster= and the chooser take a key, label or machine name in any case: one name
+    must mean one cluster, so labels that differ only by case are an error at their line."""
+    one = base_text(good)
+    cluster = one[one.index("[clusters.one]") : one.index("[steps.")]
+    assert 'label = "One"' in cluster
+    first = cluster.replace('label = "One"', 'label = "One cluster"')
+    second = (
+        cluster.replace("clusters.one", "clusters.two")
+        .replace('label = "One"', 'label = "Two"')
+        .replace('cluster = "Uno"', 'cluster = "Dos"')
+    )
+    second = re.sub(rf'(?m)^{fact} = ".*"$', f'{fact} = "{value}"', second, count=1)
+    assert f'{fact} = "{value}"' in second
+    text = one.replace(cluster, first + second, 1)
+    path = write(tmp_path, text)
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert message in error.value.message
+    assert error.value.line == line_of(path, f'{fact} = "{value}"')
+    # The control: distinct names load.
+    fixed = text.replace(f'{fact} = "{value}"', f'{fact} = "Another"')
+    assert load_table(write(tmp_path, fixed, "fixed.toml")).cluster_keys == ("one", "two")

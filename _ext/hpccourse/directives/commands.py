@@ -126,18 +126,7 @@ class ClusterCommands(TableDirective):
         block.source, block.line = source, line
         body: list[nodes.Node] = [block]
         if item.examples:
-            para = nodes.paragraph()
-            para += nodes.Text("where ")
-            para += nodes.literal(cluster.placeholder, cluster.placeholder)
-            center = f" {cluster.center}" if cluster.center else ""
-            para += nodes.Text(f" is your{center} user name, for example ")
-            for i, example in enumerate(item.examples):
-                if i:
-                    para += nodes.Text(" and ")
-                para += nodes.literal(example, example)
-            para += nodes.Text(".")
-            para.source, para.line = source, line
-            body.append(verbatim(para))
+            body.append(verbatim(placeholder_note(cluster, source, line)))
         return body
 
     def tab_set(
@@ -190,6 +179,22 @@ class Slot(SphinxDirective):
         return [node.deepcopy() for node in body]
 
 
+def placeholder_note(cluster: Cluster, source: str, line: int) -> nodes.paragraph:
+    """Under a block with the reader's user name: "where ``[username]`` is your UPPMAX
+    user name, for example ``sven``." (the example user name, not a whole command)."""
+    para = nodes.paragraph(classes=["hpccourse-placeholder-note"])
+    para += nodes.Text("where ")
+    para += nodes.literal(cluster.placeholder, cluster.placeholder)
+    center = f" {cluster.center}" if cluster.center else ""
+    para += nodes.Text(f" is your{center} user name")
+    if cluster.example_user:
+        para += nodes.Text(", for example ")
+        para += nodes.literal(cluster.example_user, cluster.example_user)
+    para += nodes.Text(".")
+    para.source, para.line = source, line
+    return para
+
+
 def commands_use(step: str, venv: str | None) -> deps.Use:
     """What a ``cluster-commands`` reads from the table: its step, with its ``:venv:``."""
     return ("commands", step, venv or "")
@@ -211,7 +216,9 @@ def commands_view(table: Table, use: deps.Use, rendered: list[Rendered] | None) 
     """Everything of the table that the directive's output for ``use`` shows."""
     if rendered is None:  # the warning lists the known steps
         return ("missing", use, tuple(table.steps))
-    clusters = tuple((c.key, c.label, c.center, c.placeholder) for c in table.clusters)
+    clusters = tuple(
+        (c.key, c.label, c.center, c.placeholder, c.example_user) for c in table.clusters
+    )
     return (clusters, tuple(rendered))
 
 

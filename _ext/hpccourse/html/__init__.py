@@ -2,7 +2,11 @@
 
 - :mod:`.assets`: the extension's ``static/`` files (CSS, JavaScript and the vendored
   Mermaid, ``static/mermaid/``), each served by the part using it;
-- :mod:`.choice`: the reader's cluster choice across pages, and printouts;
+- :mod:`.choice`: the reader's cluster choice across pages (the chooser after the
+  title), and printouts;
+- :mod:`.styles`: the reader's stylesheets (inline code, tables, copy buttons);
+- :mod:`.pageinfo`: each page's build date, source version, licence and edit link;
+- :mod:`.sequence`: "Next" and "Previous" never cross from lessons to teacher pages;
 - :mod:`.freshness`: no page left stale by an interrupted build or a new toctree entry;
 - :mod:`.live`: in the live preview, the build's problems in a banner on the page, above
   its last good output;
@@ -18,9 +22,12 @@ from sphinx.application import Sphinx
 
 
 def setup_html(app: Sphinx) -> None:
-    """Register the reader's cluster choice (the other parts are extensions of their own)."""
-    from . import choice, freshness, live
+    """Register what every page gets (diagrams and a11y are extensions of their own)."""
+    from . import choice, freshness, live, pageinfo, sequence, styles
 
     choice.setup(app)
+    styles.setup(app)
+    pageinfo.setup(app)
+    sequence.setup(app)
     freshness.setup(app)
     live.setup(app)

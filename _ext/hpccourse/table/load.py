@@ -190,6 +190,7 @@ class _Builder:
         clusters = tuple(
             self.cluster(key, value, managers, course) for key, value in clusters_data.items()
         )
+        self.check_reader_names(clusters)
         keys = tuple(c.key for c in clusters)
         steps_data = self.data.get("steps", {})
         self.expect(steps_data, dict, "[steps]", "steps")
@@ -343,6 +344,27 @@ class _Builder:
             lines=FrozenMap(lines),
             label=facts["label"],
         )
+
+    def check_reader_names(self, clusters: tuple[Cluster, ...]) -> None:
+        """One name, one cluster: a reader picks a cluster by its key, label or machine name
+        (``?cluster=``, the cluster chooser), in any case, so two clusters may not share one
+        (labels that differ only by case included)."""
+        seen: dict[str, tuple[str, str]] = {}
+        for cluster in clusters:
+            for fact in ("key", "label", "cluster"):
+                name = cluster.key if fact == "key" else cluster.facts.get(fact, "")
+                folded = name.strip().casefold()
+                if not folded:
+                    continue
+                other_key, other_fact = seen.setdefault(folded, (cluster.key, fact))
+                if other_key != cluster.key:
+                    where = ("clusters", cluster.key) + (() if fact == "key" else (fact,))
+                    self.fail(
+                        f"cluster {cluster.key!r}: its {fact} {name!r} is also the {other_fact} "
+                        f"of cluster {other_key!r} (case ignored); readers choose a cluster by "
+                        "key, label or machine name, so each must name one cluster",
+                        *where,
+                    )
 
     def step(self, key: str, data: Any, clusters: tuple[str, ...]) -> Step:
         where = ("steps", key)

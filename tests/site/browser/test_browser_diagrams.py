@@ -24,13 +24,13 @@ EXPECTED_NODES = {
     },
     "isolated_workflow.mmd": {"create", "activate", "use", "deactivate"},
     "isolated_workflow_vpyenv.mmd": {
-        "1.Load modules",
-        "2.Create",
-        "3.Activate",
-        "4.Install Python packages",
-        "5.Check installed packages",
-        "6.Use",
-        "7.Deactivate",
+        "Step 1: Load modules",
+        "Step 2: Create",
+        "Step 3: Activate",
+        "Step 4: Install Python packages",
+        "Step 5: Check installed packages",
+        "Step 6: Use",
+        "Step 7: Deactivate",
     },
 }
 RENDER_TIMEOUT_MS = 10_000
