@@ -47,7 +47,7 @@ class TableDirective(SphinxDirective):
     def warn(self, message: str, subtype: str) -> None:
         logger.warning(
             message,
-            location=(self.env.docname, self.lineno),
+            location=self.get_location(),  # its own file and line, included or MyST too
             type="hpccourse",
             subtype=subtype,
         )
