@@ -13,6 +13,7 @@ copyright = "2024-2026, the course's teachers"
 
 extensions = [
     "sphinx_rtd_theme",
+    "myst_parser",  # lessons in MyST Markdown (.md) beside reStructuredText (.rst)
     "sphinx_copybutton",
     "sphinxcontrib.mermaid",
     "hpccourse",
@@ -21,6 +22,9 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", ".venv", "tests", "benchmarks", "README.md", "node_modules"]
+# MyST: ```{directive} and :::{directive} fences both work (colon_fence), as in the
+# teachers' page; every directive of the extension works in either.
+myst_enable_extensions = ["colon_fence"]
 html_theme = "sphinx_rtd_theme"
 html_theme_options = {
     "navigation_depth": 3,

@@ -34,9 +34,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"status": status, "warnings": warnings.read_text(encoding="utf-8"), "report": report}
 
 
-def exercises(run: dict[str, Any], cluster: str) -> dict[str, dict[str, Any]]:
+def exercises(
+    run: dict[str, Any], cluster: str, page: str = "isolated"
+) -> dict[str, dict[str, Any]]:
+    """The exercises of one page (each lesson numbers its own), by number."""
     (entry,) = [c for c in run["report"]["clusters"] if c["cluster"] == cluster]
-    return {e["title"].split(":")[0]: e for e in entry["exercises"]}
+    return {e["title"].split(":")[0]: e for e in entry["exercises"] if e["docname"] == page}
 
 
 def test_the_real_lesson_passes_on_both_clusters(run):
@@ -84,3 +87,21 @@ def test_exporting_then_cat_shows_the_pinned_requirements(run):
     lines = cat["output"].splitlines()
     assert {"numpy==1.22.3", "matplotlib==3.5.2", "pandas==1.4.2"} <= set(lines)
     assert all("==" in line for line in lines)
+
+
+def test_the_markdown_lesson_writes_its_job_script_on_both_clusters(run):
+    """batch.md (MyST): its generated here-document runs, and `% lessonrun: exact`
+    compares the output shown with the real one, at the fence's command line."""
+    text = (ROOT / "batch.md").read_text(encoding="utf-8").splitlines()
+    head_line = text.index("$ head -n 1 job.sh") + 1
+    directive_line = text.index("```{cluster-commands} write-batch-script") + 1
+    for cluster in ("uppmax", "hpc2n"):
+        found = exercises(run, cluster, page="batch")
+        assert list(found) == ["Exercise 1"]  # the submission is no exercise: no scheduler
+        write, head = found["Exercise 1"]["steps"]
+        assert write["status"] == "passed"
+        assert write["location"] == f"batch.md:{directive_line}"
+        assert write["command"].startswith("cat > job.sh <<'EOF'\n#!/bin/bash\n#SBATCH -A ")
+        assert head["exact"] is True
+        assert head["status"] == "passed"
+        assert head["location"] == f"batch.md:{head_line}"

@@ -76,44 +76,26 @@ def assert_paths_under_storage_roots(table: Table, blocks: list[nodes.literal_bl
     assert all(checked.values()), checked  # each cluster had paths to check
 
 
-def test_the_lesson_uses_the_table_directives():
-    text = (ROOT / "isolated.rst").read_text()
-    assert ".. cluster-commands::" in text, "isolated.rst has no generated commands yet"
-    assert ".. cluster-facts::" in text
+#: A ``cluster-commands`` directive's first line, in RST or in MyST (either fence).
+USE = re.compile(r"^(?:\.\. cluster-commands::|(?:```+|:::+)\{cluster-commands\})", re.MULTILINE)
 
 
-def test_real_site_builds_warning_free_with_commands_under_storage_roots(make_app, tmp_path):
-    srcdir = copy_site(tmp_path / "site")
-    app = build(make_app, srcdir)
-    assert warnings_of(app) == ""
-    table = load_table(srcdir / "clusters.toml")
-    blocks = generated(app)
-    assert {b["hpc_step"] for b in blocks} == set(table.steps), "a step of the table is unused"
-    assert_paths_under_storage_roots(table, blocks)
-    for block in blocks:
-        assert block["hpc_data_source"] == str((srcdir / "clusters.toml").resolve())
-        assert Path(block.source).name.endswith(".rst")
+def uses_in(path: Path) -> int:
+    """How many ``cluster-commands`` directives the page ``path`` holds."""
+    return len(USE.findall(path.read_text(encoding="utf-8")))
 
 
-def test_real_lesson_gains_a_cosmos_tab_everywhere_with_a_third_cluster(make_app, tmp_path):
-    srcdir = copy_site(tmp_path / "site3")
-    with (srcdir / "clusters.toml").open("a") as table_file:
-        table_file.write("\n" + COSMOS.read_text())
-    app = build(make_app, srcdir)
-    assert warnings_of(app) == ""
-    table = load_table(srcdir / "clusters.toml")
-    assert table.cluster_keys[-1] == "cosmos"
-    cosmos = table.cluster("cosmos")
-
-    doctree = app.env.get_doctree("isolated")
-    uses = (ROOT / "isolated.rst").read_text().count(".. cluster-commands::")
+def assert_every_tab_set_gains_cosmos(app, docname: str, uses: int, table: Table) -> None:
+    """Each of the page's ``uses`` generated tab sets has a LUNARC tab, in table order,
+    holding Cosmos's commands or the reason the step skips it."""
+    doctree = app.env.get_doctree(docname)
     tab_sets = [
         c
         for c in doctree.findall(nodes.container)
         if "sphinx-tabs" in c["classes"]
         and any("hpc_step" in b for b in c.findall(nodes.literal_block))
     ]
-    assert len(tab_sets) == uses
+    assert len(tab_sets) == uses, docname
     for tab_set in tab_sets:
         labels = [t.astext() for t in tab_set.findall(SphinxTabsTab)]
         panels = dict(
@@ -133,6 +115,42 @@ def test_real_lesson_gains_a_cosmos_tab_everywhere_with_a_third_cluster(make_app
             assert not list(lunarc.findall(nodes.literal_block))
             assert lunarc.astext() == table.render(step, "cosmos").reason
 
+
+def test_the_lesson_uses_the_table_directives():
+    text = (ROOT / "isolated.rst").read_text()
+    assert ".. cluster-commands::" in text, "isolated.rst has no generated commands yet"
+    assert ".. cluster-facts::" in text
+
+
+def test_real_site_builds_warning_free_with_commands_under_storage_roots(make_app, tmp_path):
+    srcdir = copy_site(tmp_path / "site")
+    app = build(make_app, srcdir)
+    assert warnings_of(app) == ""
+    table = load_table(srcdir / "clusters.toml")
+    blocks = generated(app)
+    assert {b["hpc_step"] for b in blocks} == set(table.steps), "a step of the table is unused"
+    assert_paths_under_storage_roots(table, blocks)
+    for block in blocks:
+        assert block["hpc_data_source"] == str((srcdir / "clusters.toml").resolve())
+        assert app.env.path2doc(block.source) is not None  # a page, .rst or .md
+
+
+def test_real_lesson_gains_a_cosmos_tab_everywhere_with_a_third_cluster(make_app, tmp_path):
+    srcdir = copy_site(tmp_path / "site3")
+    with (srcdir / "clusters.toml").open("a") as table_file:
+        table_file.write("\n" + COSMOS.read_text())
+    app = build(make_app, srcdir)
+    assert warnings_of(app) == ""
+    table = load_table(srcdir / "clusters.toml")
+    assert table.cluster_keys[-1] == "cosmos"
+    cosmos = table.cluster("cosmos")
+
+    pages = [Path(app.env.doc2path(doc)) for doc in sorted(app.env.found_docs)]
+    assert sum(uses_in(path) for path in pages) >= 2
+    assert any(path.suffix == ".md" and uses_in(path) for path in pages)  # MyST pages too
+    for path in pages:
+        assert_every_tab_set_gains_cosmos(app, app.env.path2doc(str(path)), uses_in(path), table)
+
     blocks = [b for b in generated(app) if b["hpc_cluster"] == "cosmos"]
     loads = [b.astext() for b in blocks if b["hpc_step"].startswith("load-python")]
     assert loads and all(
@@ -141,9 +159,10 @@ def test_real_lesson_gains_a_cosmos_tab_everywhere_with_a_third_cluster(make_app
     assert_paths_under_storage_roots(table, generated(app))
     assert any("~/my_venvs/vpyenv" in b.astext() for b in blocks)
 
-    text = doctree.astext()
+    text = app.env.get_doctree("isolated").astext()
     assert "Cosmos (LUNARC): lu2024-7-80" in text
     assert f"Cosmos (LUNARC): no workshop storage; use {cosmos.storage_root}" in text
+    doctree = app.env.get_doctree("isolated")
     links = {r.astext(): r["refuri"] for r in doctree.findall(nodes.reference)}
     assert links["LUNARC"] == cosmos.docs_url
     headers = [

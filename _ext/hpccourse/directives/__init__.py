@@ -6,7 +6,10 @@
 - :mod:`.deps`: which parts of the table each page used (rebuild only those pages);
 - :mod:`.lesson`: the lesson boxes (``objectives``, ``instructor-note``, ``keypoints``);
 - :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
-  what the console checker needs (``:consolecheck:``).
+  what the console checker needs (``:consolecheck:``);
+- :mod:`.tabset`: sphinx-tabs' group-tab set, built as nodes (for ``cluster-commands``);
+- :mod:`.lines` and :mod:`.fences`: the line of a block's first command on RST and MyST
+  pages alike (myst-parser counts directive content and code fences differently).
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from sphinx.application import Sphinx
 
 def setup_directives(app: Sphinx) -> None:
     """Register every directive (sphinx-tabs and sphinx-prompt set up before)."""
-    from . import codeblock, commands, facts, lesson, prompt
+    from . import codeblock, commands, facts, fences, lesson, prompt
 
     commands.setup(app)
     facts.setup(app)
     lesson.setup(app)
     prompt.setup(app)
     codeblock.setup(app)
+    fences.setup(app)

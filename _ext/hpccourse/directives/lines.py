@@ -3,7 +3,8 @@
 docutils gives a directive ``lineno`` (its first line, 1-based) and ``content_offset``:
 on an RST page the 0-based line of the first content line *in the whole input*; on a
 MyST page (myst-parser runs the directive through its mock state) the number of lines
-*from the directive's first line* to its content. Code that takes one meaning for both
+between the directive's first line and its content (its options, and one blank line),
+``-1`` when the content starts on the first line. Code that takes one meaning for both
 reports Markdown content at line 1 or 5 instead of 18 or 28: these helpers ask which
 one applies.
 """
@@ -30,7 +31,7 @@ def is_myst(directive: Directive) -> bool:
 def content_line(directive: Directive) -> int:
     """The 1-based line, in the directive's own file, of its first content line."""
     if is_myst(directive):
-        return directive.lineno + directive.content_offset
+        return directive.lineno + directive.content_offset + 1
     return directive.state_machine.get_source_and_line(directive.content_offset + 1)[1]
 
 
