@@ -8,6 +8,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..table import Table, TableError, project_table, table_path
 from . import deps
+from .lines import directive_line
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class TableDirective(SphinxDirective):
     def warn(self, message: str, subtype: str) -> None:
         logger.warning(
             message,
-            location=self.get_location(),  # its own file and line, included or MyST too
+            location="{}:{}".format(*directive_line(self)),  # included or MyST pages too
             type="hpccourse",
             subtype=subtype,
         )

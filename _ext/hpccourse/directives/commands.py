@@ -35,7 +35,7 @@ from sphinx.util import logging
 from ..table import Cluster, Rendered, Table, TableError
 from . import deps
 from .base import TableDirective, verbatim
-from .lines import nested_offset
+from .lines import directive_line, nested_offset
 from .tabset import Tab, group_tab_set
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class ClusterCommands(TableDirective):
             where = os.path.relpath(table.source, self.env.srcdir)
             self.warn(f"{where}: no step {step!r} in the data table (steps: {known})", "step")
             return []
-        source, line = self.get_source_info()
+        source, line = directive_line(self)
         tabs: list[Tab] = []
         if "task" in self.options:
             tabs.append(("Task", self.task_body()))

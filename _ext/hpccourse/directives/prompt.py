@@ -16,7 +16,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from .lines import content_line
+from .lines import content_line, directive_line
 
 # The module Sphinx loads as the extension "sphinx-prompt" (a copy of the
 # package installed under that name beside ``sphinx_prompt``): subclass its
@@ -59,7 +59,7 @@ class ConsolePromptDirective(PromptDirective):
         language = self.options.get("language") or "text"
         modifiers = [m for m in self.options.get("modifiers", "").split(",") if m]
         prompts = prompt_strings(language, self.options.get("prompts"), modifiers)
-        source, line = self.state_machine.get_source_and_line(self.lineno)
+        source, line = directive_line(self)
         first = content_line(self)
         for node in result:
             node.source, node.line = source, line
