@@ -69,6 +69,18 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return html
 
 
+@pytest.fixture(scope="session")
+def tab_pages(site_dir: Path) -> list[str]:
+    """The built pages (RST or MyST alike) that show cluster tabs: generated group tabs."""
+    pages = sorted(
+        path.name
+        for path in site_dir.glob("*.html")
+        if 'class="sphinx-tabs-tab group-tab"' in path.read_text(encoding="utf-8")
+    )
+    assert len(pages) >= 2, pages  # the lessons, and the teachers' page's example
+    return pages
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """No access log on the test's output."""

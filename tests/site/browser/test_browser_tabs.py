@@ -1,9 +1,11 @@
 """The cluster tabs as readers meet them: one choice for the whole site, kept
 across pages and visits, links that choose a cluster, copy buttons, keyboard
-use and complete printouts."""
+use and complete printouts; on every page with cluster tabs (``tab_pages``: RST
+and MyST pages alike)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -12,8 +14,7 @@ from browserkit import Browsing
 from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[3]
-LESSON = "isolated.html"
-OTHER_PAGE = "teachers.html"  # another page of the site with cluster tabs
+LESSON = "isolated.html"  # the lesson whose commands _commands() names
 TABLE = tomllib.loads((ROOT / "clusters.toml").read_text(encoding="utf-8"))
 LABELS = [cluster["label"] for cluster in TABLE["clusters"].values()]
 CHOSEN = TABLE["clusters"]["hpc2n"]["label"]
@@ -64,16 +65,21 @@ def choose(page: Page, label: str) -> None:
     page.locator(".sphinx-tabs-tab.group-tab", has_text=label).first.click()
 
 
-def test_choosing_a_cluster_switches_every_tab_set_of_the_page(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}/{LESSON}")
-    assert_every_set_shows(page, None)
-    choose(page, CHOSEN)
-    assert_every_set_shows(page, CHOSEN)
-    assert len(tab_sets(page)) > 1
+def test_choosing_a_cluster_switches_every_tab_set_of_the_page(
+    browsing: Browsing, site_url: str, tab_pages: list[str]
+) -> None:
+    for name in tab_pages:
+        page = browsing.new_context().new_page()  # no choice made yet
+        page.goto(f"{site_url}/{name}")
+        assert_every_set_shows(page, None)
+        choose(page, CHOSEN)
+        assert_every_set_shows(page, CHOSEN)
+        if name != "teachers.html":  # the teachers' page shows one example
+            assert len(tab_sets(page)) > 1, name
 
 
 def test_choice_is_kept_after_reload_on_other_pages_and_in_a_reopened_browser(
-    browsing: Browsing, site_url: str
+    browsing: Browsing, site_url: str, tab_pages: list[str]
 ) -> None:
     context = browsing.new_context()
     page = context.new_page()
@@ -82,8 +88,10 @@ def test_choice_is_kept_after_reload_on_other_pages_and_in_a_reopened_browser(
 
     page.reload()
     assert_every_set_shows(page, CHOSEN)
-    page.goto(f"{site_url}/{OTHER_PAGE}")
-    assert_every_set_shows(page, CHOSEN)
+    for name in tab_pages:
+        page.goto(f"{site_url}/{name}")
+        assert_every_set_shows(page, CHOSEN)
+    other_page = next(name for name in tab_pages if name != LESSON)
 
     # A reopened browser keeps localStorage (not sessionStorage): storage_state
     # carries exactly that from one context to the next.
@@ -95,23 +103,29 @@ def test_choice_is_kept_after_reload_on_other_pages_and_in_a_reopened_browser(
 
     # A browser that never chose shows each set's first tab.
     fresh = browsing.new_context().new_page()
-    fresh.goto(f"{site_url}/{OTHER_PAGE}")
+    fresh.goto(f"{site_url}/{other_page}")
     assert_every_set_shows(fresh, None)
 
 
 @pytest.mark.parametrize("key", ["hpc2n", "HPC2N"])
 def test_cluster_link_opens_the_page_with_that_cluster_chosen(
-    page: Page, site_url: str, key: str
+    browsing: Browsing, site_url: str, key: str, tab_pages: list[str]
 ) -> None:
-    page.goto(f"{site_url}/{OTHER_PAGE}?cluster={key}")
-    assert_every_set_shows(page, CHOSEN)
-    page.goto(f"{site_url}/{OTHER_PAGE}")  # the link's choice is remembered
-    assert_every_set_shows(page, CHOSEN)
+    for name in tab_pages:
+        page = browsing.new_context().new_page()
+        page.goto(f"{site_url}/{name}?cluster={key}")
+        assert_every_set_shows(page, CHOSEN)
+        page.goto(f"{site_url}/{name}")  # the link's choice is remembered
+        assert_every_set_shows(page, CHOSEN)
 
 
-def test_unknown_cluster_in_a_link_leaves_the_default(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}/{OTHER_PAGE}?cluster=nowhere")
-    assert_every_set_shows(page, None)
+def test_unknown_cluster_in_a_link_leaves_the_default(
+    browsing: Browsing, site_url: str, tab_pages: list[str]
+) -> None:
+    for name in tab_pages:
+        page = browsing.new_context().new_page()
+        page.goto(f"{site_url}/{name}?cluster=nowhere")
+        assert_every_set_shows(page, None)
 
 
 def _commands(cluster: str) -> list[str]:
@@ -136,10 +150,58 @@ def test_copy_button_copies_exactly_the_commands_of_the_visible_tab(
     assert copied == command
 
 
-def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
-    page: Page, site_url: str
+#: A command line's prompt, as the site's copy button strips it (conf.py's
+#: copybutton_prompt_text: the shell's, and Python's when a block starts the REPL).
+PROMPT = re.compile(r"^(?:\([\w.-]+\) \$ |\$ |>>> |\.\.\. )")
+
+
+def expected_copy(text: str) -> str:
+    """What the copy button must copy from a console block showing ``text``: each command
+    after its prompt (a Python statement after ``>>>``), a here-document's body to its
+    ``EOF``, no output lines."""
+    copied, heredoc = [], False
+    for line in text.splitlines():
+        if heredoc:
+            copied.append(line)
+            heredoc = line != "EOF"
+        elif PROMPT.match(line):
+            copied.append(PROMPT.sub("", line))
+            heredoc = "<<" in line
+    return "\n".join(copied)
+
+
+def test_copy_button_copies_the_commands_of_every_visible_generated_block(
+    browsing: Browsing, site_url: str, tab_pages: list[str]
 ) -> None:
-    page.goto(f"{site_url}/{LESSON}")
+    checked = 0
+    for name in tab_pages:
+        page = browsing.new_context().new_page()
+        page.goto(f"{site_url}/{name}?cluster=hpc2n")
+        blocks = page.locator(".sphinx-tabs-panel:not([hidden]) div.highlight-console")
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            shown = block.locator("pre").inner_text()
+            if not shown.startswith(("$ ", "(")):
+                continue
+            block.scroll_into_view_if_needed()
+            block.hover()
+            block.locator("button.copybtn").click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == expected_copy(shown), (name, shown)
+            checked += 1
+    assert checked >= len(tab_pages)
+
+
+def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
+    browsing: Browsing, site_url: str, tab_pages: list[str]
+) -> None:
+    for name in tab_pages:
+        page = browsing.new_context().new_page()
+        page.goto(f"{site_url}/{name}")
+        _tab_to_a_cluster_tab_and_switch_with_arrows(page)
+
+
+def _tab_to_a_cluster_tab_and_switch_with_arrows(page: Page) -> None:
     for _ in range(300):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('.sphinx-tabs-tab.group-tab')"):
@@ -167,8 +229,16 @@ def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
     assert_every_set_shows(page, focused["label"])
 
 
-def test_printing_shows_every_clusters_commands_under_its_label(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}/{LESSON}")
+def test_printing_shows_every_clusters_commands_under_its_label(
+    browsing: Browsing, site_url: str, tab_pages: list[str]
+) -> None:
+    for name in tab_pages:
+        page = browsing.new_context().new_page()
+        page.goto(f"{site_url}/{name}")
+        _assert_printout_shows_every_panel(page, lesson=name == LESSON)
+
+
+def _assert_printout_shows_every_panel(page: Page, lesson: bool) -> None:
     page.emulate_media(media="print")
     panels = page.evaluate(
         """labels => Array.from(document.querySelectorAll(".sphinx-tabs-panel"))
@@ -187,7 +257,9 @@ def test_printing_shows_every_clusters_commands_under_its_label(page: Page, site
     unlabelled = [p for p in panels if not p["text"].startswith(p["label"] + "\n")]
     assert not unlabelled, f"panels printed without their cluster's label: {unlabelled[:3]}"
     printed = page.locator("body").inner_text()
-    for cluster in TABLE["clusters"]:
+    for panel in panels:
+        assert panel["text"] in printed
+    for cluster in TABLE["clusters"] if lesson else ():
         assert _commands(cluster)[0] in printed
     assert page.locator('.sphinx-tabs [role="tablist"]').first.is_hidden()
 
