@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from ..table import Table, TableError
 from . import deps
 from .base import TableDirective, verbatim
+from .lines import directive_line
 
 
 def _item(*children: nodes.Node) -> nodes.list_item:
@@ -135,8 +136,9 @@ class ClusterFacts(TableDirective):
             self.warn_table(error)
             return []
         deps.note(self.env, use, view_digest(result))
+        source, line = directive_line(self)  # on MyST pages too
         for node in result:
-            self.set_source_info(node)
+            node.source, node.line = source, line
             node["classes"] += self.options.get("class", [])
         return result
 
