@@ -22,6 +22,8 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", ".venv", "tests", "benchmarks", "README.md", "node_modules"]
+# Markdown is a source format too (MyST): no tool's folder of .md files is a page.
+exclude_patterns += [".*", "test-results"]
 # MyST: ```{directive} and :::{directive} fences both work (colon_fence), as in the
 # teachers' page; every directive of the extension works in either.
 myst_enable_extensions = ["colon_fence"]
