@@ -8,8 +8,10 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   line index, and :func:`~hpccourse.table.project_table` (no Sphinx). Its ``[course]``
   says what the course itself declares: required facts, ``cluster-facts`` kinds and
   titles, project roots.
-- ``directives/``: ``cluster-commands``, ``cluster-facts``, lesson boxes, ``prompt`` and
-  ``code-block`` keeping what a checker needs; per-page table dependencies.
+- ``directives/``: ``cluster-commands`` (sphinx-tabs' nodes built directly),
+  ``cluster-facts``, lesson boxes, ``prompt`` and ``code-block`` keeping what a checker
+  needs, on RST and MyST Markdown pages alike (the line of a block's first command in
+  either, code fences included); per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
 - ``diagnostics/``: warnings kept per page and reported on every build until fixed;
