@@ -75,6 +75,22 @@ class Block:
     data_line: int | None = None  # line in data_source of the step's commands
     step: str | None = None  # the data table's step key, for generated blocks
     skip: bool = False  # the author asked for this block not to be checked
+    tab: str | None = None  # the label of the tab around it, when it names no cluster
+    scope: str = ""  # the section right under the page title that holds it
+    # What the prose since the previous block says about environments: each entry is an
+    # inline command (``conda activate x``) or "" (activation told in words), and whether
+    # it stands outside any tab (it then holds for every cluster's path).
+    prose: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class CopyButton:
+    """The course's sphinx-copybutton settings, as far as the checker's advice needs them."""
+
+    prompt_text: str = ""  # copybutton_prompt_text
+    is_regexp: bool = False  # copybutton_prompt_is_regexp
+    only_prompt_lines: bool = True  # copybutton_only_copy_prompt_lines
+    exclude: str = ".linenos"  # copybutton_exclude: CSS selectors never copied
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,7 @@ class RuleContext:
     storage_roots: dict[str, str] = field(default_factory=dict)  # cluster -> root
     modules: dict[str, frozenset[str]] = field(default_factory=dict)  # cluster -> modules
     disabled: frozenset[str] = frozenset()  # rule codes switched off in conf.py
+    copy_button: CopyButton | None = None  # None: the course has no copy buttons
 
 
 @dataclass
