@@ -4,7 +4,8 @@
 - :mod:`.commands`: ``cluster-commands``, one tab per cluster of a step's commands;
 - :mod:`.facts`: ``cluster-facts``, the clusters' facts as admonitions, a table, links;
 - :mod:`.deps`: which parts of the table each page used (rebuild only those pages);
-- :mod:`.lesson`: the lesson boxes (``objectives``, ``instructor-note``, ``keypoints``);
+- :mod:`.lesson`: the lesson boxes, under sphinx-lesson's names (``objectives``, ``exercise``,
+  ``solution``, ``instructor-note``, ``keypoints``...);
 - :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
   what the console checker needs (``:consolecheck:``).
 """
