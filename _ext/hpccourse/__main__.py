@@ -1,0 +1,7 @@
+"""``python -m hpccourse``: the ``hpccourse`` command (:mod:`hpccourse.cli`)."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())
