@@ -16,7 +16,9 @@ CC202    ``pip install --user`` (``pip3``, ``python -m pip``) while an environme
 CC203    A user placeholder other than the convention (``<user>``, ``{user}``, ``USERNAME``).
 CC204    A real-looking user name right after a storage root, project folder or ``/home``.
 CC205    A path under a project root (``/proj/``) outside this cluster's workshop storage.
-CC206    ``module load``/``ml`` of a module the data table does not list for the cluster.
+CC206    ``module load``/``ml`` of a module the data table does not list for the cluster (in
+         a block for no cluster: another version of software the table lists; a table
+         that does not name the software has nothing to say about it).
 =======  ==================================================================================
 """
 
@@ -228,6 +230,11 @@ def loaded_modules(words: Sequence[str]) -> list[str]:
             return []
         return args
     return []
+
+
+def _software(module: str) -> str:
+    """A module's software name, without its version: ``Python/3.11.3`` -> ``python``."""
+    return module.split("/", 1)[0].lower()
 
 
 def _describe(state: State) -> str:
@@ -456,8 +463,10 @@ class RuleChecker:
         names = loaded_modules(words)
         if not names or not self.ctx.modules:
             return []
+        known: frozenset[str] | None = None  # for no cluster: the software the table knows
         if cluster is None:
             allowed = frozenset().union(*self.ctx.modules.values())
+            known = frozenset(_software(m) for m in allowed)
             where = "any cluster"
         elif cluster in self.ctx.modules:
             allowed = self.ctx.modules[cluster]
@@ -468,6 +477,8 @@ class RuleChecker:
         for name in names:
             if name in allowed or re.search(r"[<>\[\]{}$*]", name):
                 continue
+            if known is not None and _software(name) not in known:
+                continue  # a block for no cluster, software the table has no word on (R)
             listed = ", ".join(f"`{m}`" for m in sorted(allowed)) or "none"
             problems.append(
                 Problem(

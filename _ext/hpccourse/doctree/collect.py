@@ -167,12 +167,14 @@ def scope_of(node: nodes.Node) -> str:
     return str(ids[0]) if ids else str(chosen.line or "")
 
 
-_ACTIVATION = re.compile(r"activat", re.IGNORECASE)
+# "activate it", "deactivate", "activating": prose that does something now; "activated
+# above" or "activation" only refers to what blocks already showed.
+_ACTIVATION = re.compile(r"\b(?:de)?activat(?:e|ing)\b", re.IGNORECASE)
 
 
 def prose_note(paragraph: nodes.paragraph) -> tuple[str, bool] | None:
-    """What a paragraph says about environments: None when it does not mention
-    (de)activation; else its inline literals (the commands it tells, "" for none) and
+    """What a paragraph says about environments: None when it does not tell to (de)activate
+    one; else its inline literals (the commands it tells, "" for none) and
     whether it stands outside any tab."""
     text = paragraph.astext()
     if "ctivat" not in text or not _ACTIVATION.search(text):
