@@ -163,10 +163,37 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
     )
 
 
+# A command of plain words only: no quote, escape, operator, redirection, substitution,
+# comment or newline. bash parses any such line as one simple command, so it needs no
+# parse, unless a word is reserved (`if`, `done`, `{`, `[[`...): see is_plain_command.
+_PLAIN_COMMAND = re.compile(r"[\w ./:=,+@%~\[\]{}*?^-]*\Z", re.ASCII)
+_RESERVED = frozenset(
+    {"if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case"}
+    | {"esac", "select", "function", "in", "time", "coproc", "{", "}", "[[", "]]"}
+)
+
+
+def is_plain_command(text: str) -> bool:
+    """Whether ``text`` is plain words that bash reads as one simple command, with no
+    problem CC101-CC105 can report: the checks' fast path (most commands are such)."""
+    return (
+        _PLAIN_COMMAND.match(text) is not None
+        and text.strip() != ""
+        and _RESERVED.isdisjoint(text.split())
+    )
+
+
 def check_shell(command: Command, placeholder: str = "[username]") -> list[Problem]:
     """Problems in one shell command (CC101-CC105)."""
-    problems: list[Problem] = []
+    if is_plain_command(command.text):
+        return []
+    return parse_and_check(command, placeholder)
+
+
+def parse_and_check(command: Command, placeholder: str = "[username]") -> list[Problem]:
+    """:func:`check_shell` without its fast path: every check, the parse included."""
     text = command.text
+    problems: list[Problem] = []
     if text.endswith("\\") and ends_with_continuation(text):
         problems.append(
             Problem(
