@@ -196,7 +196,10 @@ def test_sphinx_prompt_blocks_show_their_prompt_env():
         ("pip3.11 install spacy --user", [codes.PIP_USER]),
         ("python -m pip install --user spacy", [codes.PIP_USER]),
         ("python3 -m pip install --user spacy", [codes.PIP_USER]),
-        ("module load python/0.1 && pip install --user spacy", [codes.PIP_USER, codes.UNKNOWN_MODULE]),
+        (
+            "module load python/0.1 && pip install --user spacy",
+            [codes.PIP_USER, codes.UNKNOWN_MODULE],
+        ),
         ("pip install spacy", []),
         ("pip list --user", []),
         ("pip install --no-cache-dir --no-build-isolation spacy", []),

@@ -28,6 +28,7 @@ _HIDDEN = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad"
     "\x00-\x08\x0b-\x1f\x7f\u0085\u061c]"
 )
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _TYPED = frozenset(
     {LineKind.PROMPT, LineKind.CONTINUATION, LineKind.PS2, LineKind.REPL}
     | {LineKind.REPL_CONTINUATION, LineKind.WINDOWS}
@@ -98,13 +99,13 @@ def _describe(char: str) -> str:
 
 def hidden_characters(text: str, lines: Sequence[Line]) -> list[Problem]:
     """CC003 for each line holding an invisible or direction-changing character (or a
-    no-break space in a typed command). Cheap for ASCII text: nothing to do."""
-    if text.isascii():
+    no-break space in a typed command). Cheap for printable ASCII text: nothing to do."""
+    if text.isascii() and _ASCII_CONTROL.search(text) is None:
         return []
     problems = []
     for line in lines:
         raw = line.raw
-        if raw.isascii():
+        if raw.isascii() and _ASCII_CONTROL.search(raw) is None:
             continue
         found = _HIDDEN.findall(raw)
         if line.kind in _TYPED and "\u00a0" in line.text:
