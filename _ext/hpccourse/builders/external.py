@@ -106,6 +106,7 @@ def run_check(
     table: Path | None = None,
 ) -> CheckRun:
     """Build ``docs`` with the consolecheck builder into ``outdir``; its report."""
+    docs, outdir = docs.resolve(), outdir.resolve()  # conf.py runs in its own folder
     confdir = find_confdir(docs)
     try:
         namespace = eval_config_file(confdir / "conf.py", Tags())
