@@ -3,12 +3,17 @@
 Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> builders.
 
 - ``config``: every configuration value, in one place (course facts included).
+- ``cli``: the ``hpccourse`` command (``python -m hpccourse``), a registry of subcommands;
+  ``hpccourse check DOCS_DIR`` runs consolecheck over any Sphinx course.
 - ``table/``: the data table: records and expansion, loading and validation, the TOML
   line index, and :func:`~hpccourse.table.project_table` (no Sphinx).
-- ``directives/``: ``cluster-commands``, ``cluster-facts``, lesson boxes, ``prompt`` and
-  ``code-block`` keeping what a checker needs; per-page table dependencies.
-- ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
-- ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
+- ``directives/``: ``cluster-commands``, ``cluster-facts``, lesson boxes (sphinx-lesson's
+  names), ``prompt`` and ``code-block`` keeping what a checker needs; per-page table
+  dependencies.
+- ``doctree/``: the one walk that yields a page's console blocks, its exercises, and the
+  blocks inside unknown directives (which no builder reaches).
+- ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base; and
+  consolecheck over a project that does not load the extension.
 - ``html/``: static files, the reader's cluster choice, offline diagrams
   (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
