@@ -1,8 +1,8 @@
 """The ``consolecheck`` builder: collect -> check -> report.
 
-Like ``sphinx.ext.doctest``: it reads every document's doctree once
-(:mod:`hpccourse.doctree.collect`), checks each document's console blocks in order
-(:func:`hpccourse.console.check.check_document`, Sphinx-free), and writes
+Like ``sphinx.ext.doctest``: it takes every document's console blocks, collected while
+the page was read (:mod:`.blockcache`, over :mod:`hpccourse.doctree.collect`), checks
+them in order (:func:`hpccourse.console.check.check_document`, Sphinx-free), and writes
 
 - ``output.txt``: one ``file:line: CODE message`` line per problem, the blocks it could
   not reach (inside a directive nobody registered), then a summary;
@@ -29,10 +29,11 @@ from sphinx.util import logging
 
 from ..console.check import check_document
 from ..console.model import Block, BlockResult, CopyButton, RuleContext
-from ..doctree.collect import collect_blocks
-from ..doctree.unreached import RecordUnreached, Unreached, unreached_blocks
+from ..doctree.unreached import RecordUnreached, Unreached
 from ..table import TableError, project_table
+from . import blockcache
 from .base import SiteCheckBuilder, add_check_builder
+from .blockcache import cached_pages, cluster_lookup, collect_page, collection_key
 from .report import Finding, write_report
 
 logger = logging.getLogger(__name__)
@@ -184,24 +185,23 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
         )
 
     def write_documents(self, docnames: Set[str]) -> None:
-        """Collect and check each document's blocks, in a stable order."""
+        """Check each document's blocks, in a stable order: those collected when the page
+        was read (:mod:`.blockcache`), or, when they were collected under another
+        configuration or table, those of its doctree."""
+        srcdir = Path(self.srcdir)
+        names, lookup = cluster_lookup(srcdir, self.config)
+        key = collection_key(self.config, names)
+        pages = cached_pages(self.env)
         languages = frozenset(self.config.consolecheck_languages)
         for docname in sorted(docnames):
-            doctree = self.env.get_doctree(docname)
-            blocks = collect_blocks(
-                doctree,
-                docname,
-                self.srcdir,
-                languages=languages,
-                default_language=self.config.highlight_language,
-                cluster_for_label=self.cluster_for_label,
-            )
-            if blocks:
-                self.results.extend(check_document(blocks, self.context))
+            page = pages.get(docname)
+            if page is None or page.key != key:
+                doctree = self.env.get_doctree(docname)
+                page = collect_page(doctree, docname, srcdir, self.config, lookup, key)
+            if page.blocks:
+                self.results.extend(check_document(page.blocks, self.context))
             self.unreached.extend(
-                block
-                for block in unreached_blocks(doctree)
-                if block.has_prompt or block.language in languages
+                block for block in page.unreached if block.has_prompt or block.language in languages
             )
 
     def finish(self) -> None:
@@ -248,6 +248,7 @@ def register(app: Sphinx) -> None:
     add_check_builder(app, ConsoleCheckBuilder)
     # At read time, for every builder: the doctree cache is shared.
     app.add_transform(RecordUnreached)
+    blockcache.register(app)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -74,7 +74,9 @@ def code_blocks(text: str) -> list[tuple[int, str, bool]]:
 class RecordUnreached(Transform):
     """Record the code blocks of unknown directives before their message is dropped."""
 
-    default_priority = 900  # before sphinx.transforms.FilterSystemMessages (999)
+    # Before sphinx.transforms.DoctreeReadEvent (880), which hands the doctree to
+    # blockcache, and FilterSystemMessages (999), which drops the messages.
+    default_priority = 870
 
     def apply(self, **kwargs: object) -> None:
         found: list[list[object]] = list(self.document.get(ATTRIBUTE, []))
