@@ -122,7 +122,9 @@ def test_another_tabs_activation_proves_nothing_on_this_tab() -> None:
         block("(b) $ ls", tab="conda"),
         block("(b) $ ls", tab="venv"),
     ]
-    assert [found(r) for r in results(*blocks)] == [[], [], [(codes.ENV_PROMPT, 0)]]
+    checked = results(*blocks)
+    assert [found(r) for r in checked] == [[], [], [(codes.ENV_PROMPT, 0)]]
+    assert "in the `venv` tab" in checked[2].problems[0].message
 
 
 def test_a_new_part_of_the_page_proves_nothing() -> None:

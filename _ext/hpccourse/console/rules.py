@@ -429,7 +429,12 @@ class RuleChecker:
             instead = " or ".join(f"`({name}) $ `" for name in known)
         else:
             instead = f"`$ ` (or activate `{shown}` first)"
-        where = f" for `{cluster}`" if cluster else ""
+        if cluster:
+            where = f" for `{cluster}`"
+        elif key and key.startswith("tab:"):
+            where = f" in the `{key[4:]}` tab"
+        else:
+            where = ""
         state = next(iter(states.values()))
         said = (
             _describe(state)
