@@ -181,7 +181,7 @@ def test_comments_are_cut_outside_quotes_only() -> None:
         ("#!/bin/bash\n#SBATCH -n 1\npython x.py", "tag the block `bash`"),
         ('install.packages("x")\nlibrary(x)', "tag the block `r`"),
         ("!pip install seaborn", "tag the block `ipython`"),
-        ("module load python", "write `$ `"),
+        ("module load python", "Write `$ `"),
     ],
 )
 def test_cc001_advice_fits_the_lines(text: str, advice: str) -> None:

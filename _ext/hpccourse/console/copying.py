@@ -54,7 +54,7 @@ def no_prompt(lines: Sequence[Line], guess: Guess | None, button: CopyButton | N
     shown = f"This console block has no prompt, so its lines show as output{copied}"
     if guess is BATCH:
         advice = (
-            "its lines are a batch script, not a terminal session: tag the block `bash` "
+            "Its lines are a batch script, not a terminal session: tag the block `bash` "
             "(`.. code-block:: bash`), which shows a script as code"
         )
     elif guess is not None and guess.tag == NOTEBOOK.tag:
@@ -63,10 +63,10 @@ def no_prompt(lines: Sequence[Line], guess: Guess | None, button: CopyButton | N
             "`ipython`, or show the terminal command (`$ pip install ...`)"
         )
     elif guess is not None:
-        advice = f"its lines look like {guess.language}: tag the block `{guess.tag}`"
+        advice = f"Its lines look like {guess.language}: tag the block `{guess.tag}`"
     else:
-        advice = "write `$ ` before each command (`(env) $ ` inside an environment)"
-    return Problem(codes.NO_PROMPT, f"{shown}: {advice}.", first)
+        advice = "Write `$ ` before each command (`(env) $ ` inside an environment)"
+    return Problem(codes.NO_PROMPT, f"{shown}. {advice}.", first)
 
 
 def glued_prompts(lines: Sequence[Line]) -> list[Problem]:
