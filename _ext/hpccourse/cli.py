@@ -189,9 +189,10 @@ def print_report(run: CheckRun, form: str, out: TextIO) -> None:
         f"(inside an unknown directive). Report: {run.outdir / 'report.json'}\n"
     )
     if summary["sphinx_warnings"]:
+        count = summary["sphinx_warnings"]
         out.write(
-            f"The build itself gave {summary['sphinx_warnings']} warnings: see "
-            f"{run.outdir / 'sphinx.log'}\n"
+            f"The build itself gave {count} warning{'s' if count != 1 else ''} (unknown "
+            f"directives among them): see {run.outdir / 'sphinx.log'}\n"
         )
 
 

@@ -60,3 +60,19 @@ def test_another_language_setting_reads_the_doctrees_again(course: Path) -> None
     after = build(course, "consolecheck", confoverrides={"consolecheck_languages": ["console"]})
     languages = {b["language"] for b in blocks(after)}
     assert "bash" in before and "bash" not in languages
+
+
+def test_blocks_read_in_parallel_are_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx.environment import BuildEnvironment
+
+    srcdir = tmp_path / "parallel"
+    shutil.copytree(CORPUS / "course-a", srcdir)
+    build(srcdir, "html", freshenv=True, parallel=2)
+    with monkeypatch.context() as patch:
+        patch.setattr(BuildEnvironment, "get_doctree", no_doctree)
+        merged = build(srcdir, "consolecheck")
+    fresh_src = tmp_path / "fresh"
+    shutil.copytree(CORPUS / "course-a", fresh_src)
+    assert blocks(merged) == blocks(build(fresh_src, "consolecheck", freshenv=True))

@@ -18,6 +18,7 @@ import importlib.util
 import io
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def run_check(
     docs: Path,
     outdir: Path,
     *,
-    disabled: list[str] = (),  # type: ignore[assignment]
+    disabled: Sequence[str] = (),
     table: Path | None = None,
 ) -> CheckRun:
     """Build ``docs`` with the consolecheck builder into ``outdir``; its report."""
