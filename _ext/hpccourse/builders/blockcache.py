@@ -22,11 +22,15 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.locale import __
+from sphinx.util import logging
 
 from ..console.model import Block
 from ..doctree.collect import collect_blocks
 from ..doctree.unreached import Unreached, unreached_blocks
 from ..table import TableError, project_table
+
+logger = logging.getLogger(__name__)
 
 #: The environment attribute holding docname -> :class:`PageBlocks`.
 ENV_ATTRIBUTE = "hpc_console_blocks"
@@ -96,7 +100,17 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     names, lookup = cluster_lookup(Path(app.srcdir), app.config)
     key = collection_key(app.config, names)
     docname = app.env.docname
-    page = collect_page(doctree, docname, Path(app.srcdir), app.config, lookup, key)
+    try:
+        page = collect_page(doctree, docname, Path(app.srcdir), app.config, lookup, key)
+    except Exception as error:  # a checker bug must not stop the html build
+        logger.warning(
+            __("consolecheck could not collect this page's console blocks: %r"),
+            error,
+            location=docname,
+            type="consolecheck",
+            subtype="collect",
+        )
+        return
     cached_pages(app.env)[docname] = page
 
 
