@@ -5,7 +5,8 @@
 - :mod:`.facts`: ``cluster-facts``, the clusters' facts as admonitions, a table, links;
 - :mod:`.deps`: which parts of the table each page used (rebuild only those pages);
 - :mod:`.tableerror`: a table that does not load, reported once at its line;
-- :mod:`.lesson`: the lesson boxes (``objectives``, ``instructor-note``, ``keypoints``);
+- :mod:`.lesson`: the lesson boxes, under sphinx-lesson's names (``objectives``, ``exercise``,
+  ``solution``, ``instructor-note``, ``keypoints``...);
 - :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
   what the console checker needs (``:consolecheck:``);
 - :mod:`.tabset`: sphinx-tabs' group-tab set, built as nodes (for ``cluster-commands``);
