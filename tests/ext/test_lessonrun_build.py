@@ -276,12 +276,12 @@ def test_the_time_limit_stops_a_session_and_later_commands_do_not_run(failing):
 
 # ------------------------------------------------------------- no sandbox here
 def test_without_a_sandbox_nothing_runs_and_the_warning_says_how_to_run_anyway(
-    tmp_path, monkeypatch
+    rootdir, tmp_path, monkeypatch
 ):
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no bwrap, prlimit nor setpriv to be found
-    status, report, output, warnings = lessonrun(tmp_path, "lessonrun-pass")
+    status, report, output, warnings = lessonrun(rootdir, tmp_path, "lessonrun-pass")
     assert status == 1
     assert "no sandbox on this machine (bwrap" in warnings
     assert "lessonrun_unsandboxed = True" in warnings
