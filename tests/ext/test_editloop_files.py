@@ -18,8 +18,11 @@ from hpccourse.lessonrun.plan import block_steps
 from hpccourse.table import TableError, load_table
 from sphinx_tabs.tabs import SphinxTabsPanel, SphinxTabsTab
 
-ROOT = Path(__file__).resolve().parents[1] / "roots" / "test-editloop-files"
-TABLE = ROOT / "clusters.toml"
+
+@pytest.fixture
+def table_path(rootdir: Path) -> Path:
+    """The testroot's table, composed from tests/roots/base.toml."""
+    return rootdir / "test-editloop-files" / "clusters.toml"
 
 
 def panels(app, step: str) -> dict[str, nodes.Element]:
@@ -36,10 +39,10 @@ def panels(app, step: str) -> dict[str, nodes.Element]:
 
 
 @pytest.mark.sphinx("html", testroot="editloop-files", srcdir="editloop-files")
-def test_a_file_step_is_a_captioned_bash_block_filled_in_per_cluster(app):
+def test_a_file_step_is_a_captioned_bash_block_filled_in_per_cluster(app, table_path):
     app.build()
     assert app.warning.getvalue() == ""
-    table = load_table(TABLE)
+    table = load_table(table_path)
     for label, panel in panels(app, "batch-script").items():
         cluster = next(c for c in table.clusters if c.label == label)
         (wrapper,) = [c for c in panel.findall(nodes.container) if c.get("literal_block")]
@@ -102,10 +105,10 @@ def test_lessonrun_writes_the_file_the_learner_saves(tmp_path):
         ('[steps.f]\ncommands = ["y"]\nnote.uppmx = "n"\n', "did you mean `uppmax`?"),
     ],
 )
-def test_file_step_mistakes_are_located(tmp_path, extra, message):
+def test_file_step_mistakes_are_located(tmp_path, table_path, extra, message):
     path = tmp_path / "clusters.toml"
-    path.write_text(TABLE.read_text() + "\n" + extra)
+    path.write_text(table_path.read_text() + "\n" + extra)
     with pytest.raises(TableError) as error:
         load_table(path)
     assert message in error.value.message
-    assert error.value.line and error.value.line > len(TABLE.read_text().splitlines())
+    assert error.value.line and error.value.line > len(table_path.read_text().splitlines())

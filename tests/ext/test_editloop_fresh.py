@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TESTROOT = ROOT / "tests" / "roots" / "test-editloop-fresh"
 
 
 def sphinx_build(site: Path, **env: str) -> subprocess.Popen[str]:
@@ -48,9 +47,10 @@ def build(site: Path) -> str:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
+def site(rootdir: Path, tmp_path: Path) -> Path:
+    """A copy of the testroot, its table composed (the ``rootdir`` fixture)."""
     copy = tmp_path / "site"
-    shutil.copytree(TESTROOT, copy)
+    shutil.copytree(rootdir / "test-editloop-fresh", copy)
     return copy
 
 

@@ -9,11 +9,15 @@ from hpccourse.console.model import Command
 from hpccourse.console.syntax import check_shell
 from hpccourse.table import TableError, load_table
 
-TWO = Path(__file__).resolve().parents[1] / "roots" / "test-cluster-two" / "clusters.toml"
+
+@pytest.fixture
+def two(rootdir: Path) -> Path:
+    """test-cluster-two's table, composed from tests/roots/base.toml."""
+    return rootdir / "test-cluster-two" / "clusters.toml"
 
 
-def broken(tmp_path: Path, old: str, new: str) -> TableError:
-    text = TWO.read_text()
+def broken(two: Path, tmp_path: Path, old: str, new: str) -> TableError:
+    text = two.read_text()
     assert old in text
     path = tmp_path / "clusters.toml"
     path.write_text(text.replace(old, new, 1))
@@ -35,18 +39,18 @@ def broken(tmp_path: Path, old: str, new: str) -> TableError:
         ("{modules.python}", "{modules.pyton}", "did you mean `{modules.python}`?"),
     ],
 )
-def test_a_misspelled_name_in_the_table_gets_did_you_mean(tmp_path, old, new, hint):
-    assert hint in broken(tmp_path, old, new).message
+def test_a_misspelled_name_in_the_table_gets_did_you_mean(two, tmp_path, old, new, hint):
+    assert hint in broken(two, tmp_path, old, new).message
 
 
-def test_without_a_close_name_the_known_ones_are_listed(tmp_path):
-    message = broken(tmp_path, "explain = true", 'explain = true\nonly = ["cosmos"]').message
+def test_without_a_close_name_the_known_ones_are_listed(two, tmp_path):
+    message = broken(two, tmp_path, "explain = true", 'explain = true\nonly = ["cosmos"]').message
     assert message.endswith("clusters: uppmax, hpc2n")
 
 
-def test_an_unknown_step_gets_did_you_mean():
+def test_an_unknown_step_gets_did_you_mean(two):
     with pytest.raises(TableError, match="did you mean `create-venv`"):
-        load_table(TWO).render("creat-venv", "uppmax")
+        load_table(two).render("creat-venv", "uppmax")
 
 
 @pytest.mark.parametrize("command", ["echo 'abc", "echo $(ls", "echo ${HOME", "echo `ls"])

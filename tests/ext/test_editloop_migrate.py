@@ -24,7 +24,6 @@ from hpccourse.table import load_table
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parents[2]
-TESTROOT = ROOT / "tests" / "roots" / "test-editloop-migrate"
 
 
 def hpccourse(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -73,9 +72,15 @@ def shown_per_cluster(srcdir: Path) -> tuple[dict[str, list[tuple[str, ...]]], s
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
+def testroot(rootdir: Path) -> Path:
+    """The testroot, its table composed from tests/roots/base.toml."""
+    return rootdir / "test-editloop-migrate"
+
+
+@pytest.fixture
+def site(testroot: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "site"
-    shutil.copytree(TESTROOT, copy)
+    shutil.copytree(testroot, copy)
     return copy
 
 
@@ -135,8 +140,8 @@ def test_no_text_is_lost_and_what_stays_is_said(site: Path):
     assert any("cd {storage_root}/{user}" in c for s in steps.values() for c in s.commands)
 
 
-def test_sphinx_design_tab_sets_and_unconvertible_sets(tmp_path: Path):
-    table = load_table(TESTROOT / "clusters.toml")
+def test_sphinx_design_tab_sets_and_unconvertible_sets(testroot: Path, tmp_path: Path):
+    table = load_table(testroot / "clusters.toml")
     page = tmp_path / "design.rst"
     tab = "   .. tab-item:: {}\n\n      .. code-block:: console\n\n         $ {}\n"
     design = ".. tab-set::\n\n" + "\n".join(
@@ -155,8 +160,8 @@ def test_sphinx_design_tab_sets_and_unconvertible_sets(tmp_path: Path):
     assert "Between." in proposal.page and "End." in proposal.page
 
 
-def test_the_command_reports_a_page_with_nothing_to_convert(tmp_path: Path):
-    shutil.copy(TESTROOT / "clusters.toml", tmp_path)
+def test_the_command_reports_a_page_with_nothing_to_convert(testroot: Path, tmp_path: Path):
+    shutil.copy(testroot / "clusters.toml", tmp_path)
     (tmp_path / "plain.rst").write_text("Plain\n=====\n\nNo tabs.\n")
     done = hpccourse("migrate", "plain.rst", cwd=tmp_path)
     assert done.returncode == 1

@@ -16,7 +16,6 @@ from hpccourse.table import TableError, load_table, model
 from hpccourse.table.model import MAX_VALUE
 
 ROOT = Path(__file__).resolve().parents[2]
-TWO = ROOT / "tests" / "roots" / "test-cluster-two"
 
 
 def chain(n: int) -> str:
@@ -46,10 +45,16 @@ USES = {
 }
 
 
-def hostile_table(tmp_path: Path, added: str, uses: str = "") -> tuple[Path, int]:
-    """The two-cluster table with ``added`` at the top of [placeholders] and a step using
-    ``{uses}``: (path, the line of ``added``)."""
-    text = (TWO / "clusters.toml").read_text()
+@pytest.fixture
+def two(rootdir: Path) -> Path:
+    """The two-cluster testroot, its table composed from tests/roots/base.toml."""
+    return rootdir / "test-cluster-two"
+
+
+def hostile_table(two: Path, tmp_path: Path, added: str, uses: str = "") -> tuple[Path, int]:
+    """The two-cluster table (of testroot ``two``) with ``added`` at the top of
+    [placeholders] and a step using ``{uses}``: (path, the line of ``added``)."""
+    text = (two / "clusters.toml").read_text()
     head, sep, tail = text.partition("[placeholders]\n")
     step = f'\n[steps.hostile]\ncommands = ["echo {{{uses}}}"]\n' if uses else ""
     path = tmp_path / "clusters.toml"
@@ -58,9 +63,9 @@ def hostile_table(tmp_path: Path, added: str, uses: str = "") -> tuple[Path, int
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_a_hostile_table_is_a_located_error(tmp_path: Path, case: str) -> None:
+def test_a_hostile_table_is_a_located_error(two: Path, tmp_path: Path, case: str) -> None:
     added, message = HOSTILE[case]
-    path, first = hostile_table(tmp_path, added, USES.get(case, ""))
+    path, first = hostile_table(two, tmp_path, added, USES.get(case, ""))
     with pytest.raises(TableError) as error:
         load_table(path)
     assert message in error.value.message
@@ -68,8 +73,8 @@ def test_a_hostile_table_is_a_located_error(tmp_path: Path, case: str) -> None:
     assert first <= error.value.line <= first + added.count("\n")
 
 
-def test_a_doubling_chain_below_the_depth_limit_stops_at_the_size_bound(tmp_path):
-    path, _ = hostile_table(tmp_path, 'q0 = "ab"\n' + doubling(40), "q40")
+def test_a_doubling_chain_below_the_depth_limit_stops_at_the_size_bound(two, tmp_path):
+    path, _ = hostile_table(two, tmp_path, 'q0 = "ab"\n' + doubling(40), "q40")
     with pytest.raises(TableError) as error:
         load_table(path)
     # The first placeholder past the bound is named (2 * 2**16 > MAX_VALUE >= 2 * 2**15).
@@ -77,8 +82,8 @@ def test_a_doubling_chain_below_the_depth_limit_stops_at_the_size_bound(tmp_path
     assert 2 * 2**16 > MAX_VALUE >= 2 * 2**15
 
 
-def test_expansion_is_memoized_each_name_once_per_cluster(tmp_path, monkeypatch):
-    path, _ = hostile_table(tmp_path, 'q0 = "ab"\n' + doubling(14), "q14")
+def test_expansion_is_memoized_each_name_once_per_cluster(two, tmp_path, monkeypatch):
+    path, _ = hostile_table(two, tmp_path, 'q0 = "ab"\n' + doubling(14), "q14")
     table = load_table(path)
     calls = []
     original = model._Expander.expand
@@ -93,18 +98,18 @@ def test_expansion_is_memoized_each_name_once_per_cluster(tmp_path, monkeypatch)
     assert len(calls) <= 16  # the text, then each q once (not 2**15 times)
 
 
-def test_a_short_chain_and_brackets_in_strings_still_load(tmp_path):
+def test_a_short_chain_and_brackets_in_strings_still_load(two, tmp_path):
     brackets = 'deep = "' + "[" * 200 + '"\n' + "# " + "{" * 200 + "\n"
-    path, _ = hostile_table(tmp_path, 'p0 = "root"\n' + chain(10) + brackets)
+    path, _ = hostile_table(two, tmp_path, 'p0 = "root"\n' + chain(10) + brackets)
     table = load_table(path)
     assert table.expand("uppmax", "{p10}") == "root" + "/x" * 10
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_a_build_with_a_hostile_table_goes_on_and_names_the_line(tmp_path, case):
+def test_a_build_with_a_hostile_table_goes_on_and_names_the_line(two, tmp_path, case):
     site = tmp_path / "site"
-    shutil.copytree(TWO, site)
-    hostile_table(site, HOSTILE[case][0], USES.get(case, ""))
+    shutil.copytree(two, site)
+    hostile_table(two, site, HOSTILE[case][0], USES.get(case, ""))
     done = subprocess.run(
         [
             sys.executable,
@@ -129,8 +134,8 @@ def test_a_build_with_a_hostile_table_goes_on_and_names_the_line(tmp_path, case)
     assert (site / "_build" / "other.html").exists()  # the rest of the site is built
 
 
-def test_a_table_that_is_not_utf8_is_a_located_error_in_plain_words(tmp_path):
-    text = (TWO / "clusters.toml").read_bytes()
+def test_a_table_that_is_not_utf8_is_a_located_error_in_plain_words(two, tmp_path):
+    text = (two / "clusters.toml").read_bytes()
     line = text.split(b"\n").index(b'center = "HPC2N"') + 1
     path = tmp_path / "clusters.toml"
     path.write_bytes(text.replace(b'center = "HPC2N"', b'center = "HPC2N \xe5"'))

@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TESTROOT = ROOT / "tests" / "roots" / "test-editloop-warnings"
 SPHINX = [sys.executable, "-m", "sphinx"]
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
+def site(rootdir: Path, tmp_path: Path) -> Path:
+    """A copy of the testroot, its table composed (the ``rootdir`` fixture)."""
     copy = tmp_path / "site"
-    shutil.copytree(TESTROOT, copy)
+    shutil.copytree(rootdir / "test-editloop-warnings", copy)
     return copy
 
 

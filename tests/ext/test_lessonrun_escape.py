@@ -28,7 +28,6 @@ from hpccourse.lessonrun.boundary import Limits, probe
 from sphinx.cmd.build import build_main
 from systools import in_ci
 
-ROOTS = Path(__file__).parents[1] / "roots"
 SLEEP = 3  # the delayed payloads' sleep, in seconds
 GRACE = SLEEP + 4  # how long the test waits after the build for a late write
 DECOY = "DECOY-SECRET-7f3a"
@@ -87,7 +86,7 @@ def processes_naming(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def escape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def escape(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("escape")
     outside = tmp / "outside"
     outside.mkdir()
@@ -107,7 +106,7 @@ def escape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "@TAG@": tag,
     }
     srcdir = tmp / "src"
-    shutil.copytree(ROOTS / "test-lessonrun-escape", srcdir)
+    shutil.copytree(rootdir / "test-lessonrun-escape", srcdir)
     index = srcdir / "index.rst"
     text = index.read_text(encoding="utf-8")
     for name, value in values.items():
@@ -221,11 +220,13 @@ def test_no_temporary_folder_is_left(escape):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
-def test_a_signal_to_the_builder_ends_every_session_and_removes_its_folders(tmp_path, signum):
+def test_a_signal_to_the_builder_ends_every_session_and_removes_its_folders(
+    rootdir, tmp_path, signum
+):
     """SIGINT and SIGTERM: every session ends, every folder goes. SIGKILL leaves the
     builder no say: the sessions still die with it (--die-with-parent), the folders stay."""
     srcdir = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-lessonrun-escape", srcdir)
+    shutil.copytree(rootdir / "test-lessonrun-escape", srcdir)
     token = f"lessonrun-wait-{uuid.uuid4().hex[:12]}"
     (srcdir / "index.rst").write_text(
         "Waiting\n=======\n\nExercise 1: wait\n----------------\n\n"

@@ -16,8 +16,6 @@ from hpccourse.lessonrun.lmod import lmod_missing
 from sphinx.cmd.build import build_main
 from systools import in_ci
 
-ROOTS = Path(__file__).parents[1] / "roots"
-
 # The system tools by the one policy (tools/systools.py); a kernel that refuses
 # namespaces skips these tests on a teacher's machine, never under CI=true.
 pytestmark = [
@@ -30,10 +28,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def run(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("lmod")
     srcdir = tmp / "src"
-    shutil.copytree(ROOTS / "test-lessonrun-lmod", srcdir)
+    shutil.copytree(rootdir / "test-lessonrun-lmod", srcdir)
     status = build_main(["-b", "lessonrun", "-E", "-q", str(srcdir), str(tmp / "out")])
     report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
     output = (tmp / "out" / "output.txt").read_text(encoding="utf-8")

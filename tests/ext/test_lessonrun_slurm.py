@@ -17,8 +17,6 @@ from hpccourse.lessonrun.slurm import slurm_missing
 from sphinx.cmd.build import build_main
 from systools import in_ci
 
-ROOTS = Path(__file__).parents[1] / "roots"
-
 # The system tools by the one policy (tools/systools.py); no namespaces or no root
 # skips these tests on a teacher's machine, never under CI=true.
 pytestmark = [
@@ -33,10 +31,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def run(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("slurm")
     srcdir = tmp / "src"
-    shutil.copytree(ROOTS / "test-lessonrun-slurm", srcdir)
+    shutil.copytree(rootdir / "test-lessonrun-slurm", srcdir)
     temp = tmp / "temp"
     temp.mkdir()
     saved = os.environ.get("TMPDIR")

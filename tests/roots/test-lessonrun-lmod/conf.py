@@ -1,4 +1,4 @@
-"""Two clusters whose Lmod trees differ: one hierarchical, one flat (see clusters.toml)."""
+"""Two clusters whose Lmod trees differ: one hierarchical, one flat (see clusters.overlay.toml)."""
 
 extensions = ["hpccourse"]
 exclude_patterns = ["_build"]
