@@ -242,7 +242,9 @@ TOOLS: dict[str, Tool] = {
             checks=("lessonrun (batch jobs: its private Slurm)",),
             apt=("slurm-wlm", "iproute2"),
             brew=None,
-            probe=command_probe(["sbatch"], ["--version"], r"slurm ([\d.]+)"),
+            # slurmctld, not sbatch: sbatch --version fails without a cluster's slurm.conf,
+            # and lessonrun brings its own configuration for the Slurm it starts.
+            probe=command_probe(["slurmctld"], ["-V"], r"slurm(?:-wlm)? ([\d.]+)"),
         ),
         Tool(
             name="munge",
