@@ -122,6 +122,14 @@ def _configure_check(sub: argparse.ArgumentParser) -> None:
         type=Path,
         help="the data table (clusters.toml) to check against (default: the project's own)",
     )
+    sub.add_argument(
+        "--project-root",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="a folder that holds project storage on the clusters, e.g. /proj (repeatable): "
+        "CC204 looks for real user names under it when the table declares none",
+    )
 
 
 def _location(run: CheckRun, source: str) -> str:
@@ -212,7 +220,13 @@ def _run_check(args: argparse.Namespace) -> int:
 
     try:
         disabled = select_rules(args.select, args.ignore)
-        run = run_check(args.docs, args.out, disabled=disabled, table=args.table)
+        run = run_check(
+            args.docs,
+            args.out,
+            disabled=disabled,
+            table=args.table,
+            project_roots=args.project_root,
+        )
     except CheckError as error:
         print(f"{PROG} check: {error}", file=sys.stderr)
         return 2

@@ -18,6 +18,10 @@ def setup_config(app: Sphinx) -> None:
     # The live preview (`make livehtml` sets it): problems in a banner on the page, above
     # the page's last good output (hpccourse.diagnostics.banner).
     app.add_config_value("hpccourse_live", False, "", types=frozenset({bool}))
+    # consolecheck: the folders that hold project storage on the course's clusters, e.g.
+    # ["/proj", "/proj/nobackup"], where CC204 looks for a real user name, for a course
+    # whose data table declares none (or that has no table); [] : none declared.
+    app.add_config_value("consolecheck_project_roots", [], "", types=frozenset({list, tuple}))
     # consolecheck rule codes to switch off, e.g. ["CC204"].
     app.add_config_value("consolecheck_disabled_rules", [], "", types=frozenset({list, tuple}))
     # Highlight languages whose blocks consolecheck always checks; blocks in any

@@ -459,22 +459,25 @@ def test_editing_the_table_rebuilds_the_pages_that_use_it_and_no_other(make_app,
 
 # ---------------------------------------------- bad directives, in Markdown
 
+CREATE_COMMANDS = ("create-venv", 'commands = ["python -m venv {venv_flags} {venv_path}"]')
+
 BAD_USES_MYST = [
-    # (line in test-myst-baddirective/index.md, message in its warning). myst-parser reports
-    # a bad option itself, at the option's line, and runs the directive without it.
-    (7, "clusters.toml: no step 'no-such-step'"),
-    (10, "clusters.toml:67: step 'install' is typed inside an environment (in_env = true)"),
-    (13, "clusters.toml:62: placeholder {venv} (through {venv_path}) has no value"),
-    (17, "'cluster-commands': Unknown option key: 'colour'"),
-    (21, "'cluster-commands': Invalid option value for 'venv': two words"),
-    (20, "clusters.toml:58: placeholder {venv} (through {venv_path}) has no value"),
-    (24, "'cluster-commands': Has content, but none permitted"),
-    (28, "Directive 'cluster-commands': 1 argument(s) required, 0 supplied"),
-    (31, "unknown cluster-facts kind 'weather'"),
-    (35, "'cluster-facts': Unknown option key: 'venv'"),
-    (38, 'Content block expected for the "objectives" directive; none found.'),
-    (42, "'code-block': Invalid option value for 'consolecheck': maybe"),
-    (48, "'prompt': Invalid option value for 'consolecheck': later"),
+    # (line in test-myst-baddirective/index.md, the table line named or None, message in its
+    # warning). myst-parser reports a bad option itself, at the option's line, and runs the
+    # directive without it.
+    (7, None, "clusters.toml: no step 'no-such-step'"),
+    (10, INSTALL_IN_ENV, "step 'install' is typed inside an environment (in_env = true)"),
+    (13, ACTIVATE_COMMANDS, "placeholder {venv} (through {venv_path}) has no value"),
+    (17, None, "'cluster-commands': Unknown option key: 'colour'"),
+    (21, None, "'cluster-commands': Invalid option value for 'venv': two words"),
+    (20, CREATE_COMMANDS, "placeholder {venv} (through {venv_path}) has no value"),
+    (24, None, "'cluster-commands': Has content, but none permitted"),
+    (28, None, "Directive 'cluster-commands': 1 argument(s) required, 0 supplied"),
+    (31, None, "unknown cluster-facts kind 'weather'"),
+    (35, None, "'cluster-facts': Unknown option key: 'venv'"),
+    (38, None, 'Content block expected for the "objectives" directive; none found.'),
+    (42, None, "'code-block': Invalid option value for 'consolecheck': maybe"),
+    (48, None, "'prompt': Invalid option value for 'consolecheck': later"),
 ]
 
 
@@ -488,8 +491,11 @@ def test_bad_directive_uses_in_markdown_are_reported_at_their_line(app):
         int(m.group(1)) if (m := re.match(rf"{re.escape(str(index))}:(\d+): ", r)) else r
         for r in records
     ]
-    assert lines == [line for line, _ in BAD_USES_MYST], warnings
-    for record, (line, message) in zip(records, BAD_USES_MYST, strict=True):
+    assert lines == [line for line, _, _ in BAD_USES_MYST], warnings
+    table = Path(app.srcdir, "clusters.toml")
+    for record, (line, place, message) in zip(records, BAD_USES_MYST, strict=True):
+        if place is not None:  # the line of the composed table it names
+            message = f"clusters.toml:{step_line(table, *place)}: {message}"
         assert record.startswith(f"{index}:{line}: "), record
         assert message in " ".join(record.split()), (line, record)
     assert "Traceback" not in warnings

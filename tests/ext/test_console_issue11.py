@@ -162,7 +162,8 @@ def test_placeholders_comments_and_displayed_prompts_are_not_user_names(text: st
 
 
 def test_a_real_user_name_in_a_command_is_still_found() -> None:
-    [result] = results(block("$ cd /proj/nobackup/support/alice"))
+    declared = RuleContext(project_roots=("/proj", "/proj/nobackup"))
+    [result] = results(block("$ cd /proj/nobackup/support/alice"), ctx=declared)
     assert found(result) == [(codes.REAL_USER, 0)]
 
 

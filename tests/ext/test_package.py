@@ -199,7 +199,11 @@ def test_dependencies_are_exactly_the_distributions_the_package_imports() -> Non
 
 
 #: extra -> the modules it serves, which `extensions = ["hpccourse"]` never imports.
-EXTRA_USERS = {"spelling": {"builders/spelling.py"}, "live": {"live.py"}}
+EXTRA_USERS = {
+    "spelling": {"builders/spelling.py"},
+    "live": {"live.py"},
+    "myst": {"directives/lines.py"},
+}
 
 
 # ------------------------------------------------ a fresh venv and a course of its own

@@ -161,9 +161,11 @@ _LITERAL_START = re.compile(
 
 
 def directive_lines(lines: list[str], directive: str) -> Iterator[re.Match[str]]:
-    """The lines that are ``.. DIRECTIVE:: ARG``, skipping the bodies of literal blocks
-    (after a line ending in ``::`` or a code-block, indented deeper than it)."""
-    pattern = re.compile(rf"^\s*\.\. {re.escape(directive)}::[ \t]*(\S*)")
+    """The lines that are ``.. DIRECTIVE:: ARG`` (or, on a MyST page, a fence
+    ```` ```{DIRECTIVE} ARG ```` or ``:::{DIRECTIVE} ARG``), skipping the bodies of literal
+    blocks (after a line ending in ``::`` or a code-block, indented deeper than it)."""
+    name = re.escape(directive)
+    pattern = re.compile(rf"^\s*(?:\.\. {name}::|(?:```+|:::+)\{{{name}\}})[ \t]*(\S*)")
     literal_indent: int | None = None
     for line in lines:
         indent = len(line) - len(line.lstrip())

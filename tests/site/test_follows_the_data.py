@@ -27,7 +27,7 @@ DATA = Path(__file__).parent / "data"
 REPOSITORY = Path(__file__).resolve().parents[2]
 SITE_CHECKS = ["tests/site/test_site_checks.py", "tests/site/test_lesson_content.py"]
 LESSONRUN_CHECKS = ["tests/site/test_lessonrun_lesson.py"]
-NEW_PAGE = "batch"
+NEW_PAGE = "jobs"  # a page name the course does not use yet (grow() checks)
 
 
 @dataclass
@@ -54,7 +54,7 @@ def fresh(name: str, taken: set[str]) -> str:
 
 
 def grow(site_dir: Path, dest: Path, drop_fact: str | None = None) -> Grown:
-    """Copy the course to ``dest``, add Cosmos (without ``drop_fact``) and batch.rst."""
+    """Copy the course to ``dest``, add Cosmos (without ``drop_fact``) and a new page."""
     srcdir = copy_site(site_dir, dest)
     table_file = srcdir / "clusters.toml"
     table = tomllib.loads(table_file.read_text(encoding="utf-8"))
@@ -69,6 +69,8 @@ def grow(site_dir: Path, dest: Path, drop_fact: str | None = None) -> Grown:
     with table_file.open("a", encoding="utf-8") as file:
         file.write("\n" + toml_text({"clusters": {key: cosmos}}, "Added by the test."))
 
+    taken = sorted(srcdir.glob(f"{NEW_PAGE}.*"))
+    assert not taken, f"the course already has a page {NEW_PAGE}: {taken}"
     (srcdir / f"{NEW_PAGE}.rst").write_text(
         (DATA / "batch.rst").read_text(encoding="utf-8"), encoding="utf-8"
     )

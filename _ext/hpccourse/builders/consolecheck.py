@@ -48,10 +48,11 @@ def load_context(
     the checker then simply knows no cluster facts.
     """
     off = frozenset(disabled)
+    declared = tuple(config.consolecheck_project_roots)
     table = project_table(srcdir, config)
     if isinstance(table, TableError):
         logger.info(__("consolecheck: no cluster facts (%s)"), table)
-        return RuleContext(disabled=off), lambda _label: None
+        return RuleContext(disabled=off, project_roots=declared), lambda _label: None
 
     placeholder: dict[str, str] = {}
     roots: dict[str, str] = {}
@@ -62,7 +63,7 @@ def load_context(
     context = RuleContext(
         placeholder=placeholder,
         storage_roots=roots,
-        project_roots=table.course.project_roots,
+        project_roots=table.course.project_roots or declared,
         modules=table.modules_by_cluster(),
         disabled=off,
     )

@@ -105,6 +105,7 @@ def run_check(
     *,
     disabled: Sequence[str] = (),
     table: Path | None = None,
+    project_roots: Sequence[str] = (),
 ) -> CheckRun:
     """Build ``docs`` with the consolecheck builder into ``outdir``; its report."""
     docs, outdir = docs.resolve(), outdir.resolve()  # conf.py runs in its own folder
@@ -119,6 +120,8 @@ def run_check(
         "extensions": extensions,
         "consolecheck_disabled_rules": sorted({*own_disabled, *disabled}),
     }
+    if project_roots:
+        overrides["consolecheck_project_roots"] = list(project_roots)
     if table is not None:
         overrides["hpccourse_table"] = os.path.relpath(table.resolve(), confdir.resolve())
     outdir.mkdir(parents=True, exist_ok=True)
