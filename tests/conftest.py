@@ -20,8 +20,6 @@ from testroots import materialise
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))  # systools: the policy for missing system tools
 
-import systools  # noqa: E402
-
 # systools as a plugin: under `make test` pytest's skips join the run's skip summary.
 pytest_plugins = ("sphinx.testing.fixtures", "systools")
 
@@ -42,6 +40,8 @@ def _needs_tools(request: pytest.FixtureRequest) -> None:
     under CI=true)."""
     marker = request.node.get_closest_marker("needs_tools")
     if marker is not None:
+        import systools  # the plugin pytest loaded (pytest_plugins, below)
+
         systools.require_in_test(*marker.args)
 
 

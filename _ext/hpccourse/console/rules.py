@@ -599,6 +599,8 @@ class RuleChecker:
     def _outside_storage(
         self, cluster: str | None, path: str, parts: tuple[str, ...], line: Line
     ) -> Problem | None:
+        if not self.ctx.storage_roots:  # no table: no workshop storage to compare with
+            return None
         project = next(
             (rp for rp in self._project if parts[: len(rp)] == rp and len(parts) > len(rp)), None
         )
