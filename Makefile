@@ -24,6 +24,11 @@ LIVEHTML_PORT ?= 8000
 # The diagram library the site serves itself (never from a CDN): see README.md.
 MERMAID_VERSION ?= 11.12.1
 MERMAID_DIR     := _static/mermaid
+# `make diagrams`: the vendored mermaid draws diagrams/NAME.mmd into NAME.svg in chromium,
+# ahead of the build (pages inline the committed SVG). DIAGRAMS_ARGS=--all redraws all.
+DIAGRAMS_ARGS   ?=
+RENDER_DIAGRAMS := env PYTHONPATH=_ext $(BIN)/python -m hpccourse.html.diagramrender diagrams \
+	--mermaid $(MERMAID_DIR)/mermaid.min.js
 # Quality gates (`make lint`). axe-core is vendored for the browser tests like
 # mermaid; vnu.jar (30 MB) is fetched into .venv at test time, never committed
 # (its version and checksums are pinned in tools/htmlcheck.py).
@@ -37,7 +42,7 @@ SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
 export SKIP_LOG
 
 .PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
-.PHONY: linkcheck livehtml bench
+.PHONY: linkcheck livehtml bench diagrams
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset
 
 help:
@@ -60,6 +65,7 @@ help:
 	@echo "make bench         time the directive, consolecheck and rebuilds on a synthetic course:"
 	@echo "                   $(BUILDDIR)/bench/results.json (BENCH_ARGS=--quick for a short run)"
 	@echo "make clean         remove $(BUILDDIR)"
+	@echo "make diagrams      render each diagrams/NAME.mmd that changed into diagrams/NAME.svg (chromium)"
 	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
 
 # The virtual environment, made anew when requirements.txt is newer than it.
@@ -132,7 +138,7 @@ linkcheck: $(STAMP)
 livehtml: $(STAMP)
 	$(BIN)/sphinx-autobuild -b html -d $(BUILDDIR)/doctrees-livehtml -n --keep-going \
 		--host $(LIVEHTML_HOST) --port $(LIVEHTML_PORT) \
-		--watch clusters.toml --watch diagrams \
+		--watch clusters.toml --watch diagrams --pre-build "$(RENDER_DIAGRAMS) --keep-going" \
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
 		. $(BUILDDIR)/livehtml
 
@@ -148,6 +154,11 @@ clean:
 # build would need its 73 chunk files and a web server.
 mermaid:
 	tools/vendor-npm mermaid $(MERMAID_VERSION) dist/mermaid.min.js $(MERMAID_DIR)
+
+# Only missing or stale SVGs are drawn; with none, no browser starts (livehtml runs this
+# before each rebuild). Commit the SVGs with their .mmd.
+diagrams: $(STAMP)
+	$(RENDER_DIAGRAMS) $(DIAGRAMS_ARGS)
 
 # Refresh the vendored axe-core (accessibility engine the browser tests inject).
 axe-core:

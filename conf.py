@@ -14,9 +14,8 @@ copyright = "2024-2026, the course's teachers"
 extensions = [
     "sphinx_rtd_theme",
     "sphinx_copybutton",
-    "sphinxcontrib.mermaid",
     "hpccourse",
-    # After sphinxcontrib.mermaid: serves mermaid from _static, not a CDN.
+    # `.. mermaid:: /diagrams/NAME.mmd` shows diagrams/NAME.svg inline (`make diagrams`).
     "hpccourse.html.diagrams",
 ]
 
@@ -28,15 +27,7 @@ html_theme_options = {
     "style_external_links": True,
 }
 html_title = project
-html_static_path = ["_static"]
 html_show_sourcelink = False
-
-# Diagrams: drawn in the browser by the site's own copy of mermaid (`make mermaid`
-# refreshes it; _static/mermaid/manifest.json records version and checksum).
-# The classic build, not the ES module: it also works with the site opened from disk.
-mermaid_output_format = "raw"
-mermaid_use_local = "mermaid/mermaid.min.js"
-mermaid_init_config = {"startOnLoad": False, "flowchart": {"htmlLabels": True}}
 
 # `make lessonrun`: the packages the exercises' `pip install` finds offline
 # (tiny stand-ins built by the run; see the file's header).
