@@ -80,13 +80,24 @@ def first_sentence(text: str) -> str:
     return (match[1] if match else text).strip()
 
 
+def _own_ids(svg: str, uid: str) -> str:
+    """Every id of the SVG (mermaid leaves node and edge ids unprefixed) and every
+    reference to one (``url(#ID)``, ``href="#ID"``) prefixed with ``uid``."""
+    ids = {i for i in re.findall(r'\sid="([^"]+)"', svg) if not i.startswith(uid)}
+    if not ids:
+        return svg
+    names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    svg = re.sub(rf'(\sid=")({names})"', rf'\1{uid}-\2"', svg)
+    return re.sub(rf'(url\(#|href="#)({names})([)"])', rf"\1{uid}-\2\3", svg)
+
+
 def inline_svg(svg: str, uid: str, alt: str) -> str:
     """The SVG as a page shows it: ids made unique with ``uid``, an image to assistive
     technology (``role="img"``) named by a ``<title>`` (the alt text's first sentence) and
     described by a ``<desc>`` (the whole alt text), scaling with its column
     (``width="100%"``, ``viewBox`` kept, no fixed height)."""
     svg = re.sub(r"<\?xml[^>]*>\s*", "", svg).strip()
-    svg = svg.replace(RENDER_ID, uid)
+    svg = _own_ids(svg.replace(RENDER_ID, uid), uid)
     match = _ROOT.search(svg)
     if match is None:
         raise ValueError("not an SVG: no <svg> element")
