@@ -211,9 +211,13 @@ def test_lesson_uses_the_lesson_admonitions(lesson: Page) -> None:
         ), kind
 
 
-def test_the_three_diagrams_render_in_the_page(lesson: Page) -> None:
-    assert lesson.html.count('class="mermaid"') == 5
-    assert "mermaid/mermaid.min.js" in lesson.html
+def test_every_diagram_is_inline_svg_and_no_diagram_script_loads(lesson: Page) -> None:
+    source = (ROOT / "isolated.rst").read_text(encoding="utf-8")
+    directives = source.count(".. mermaid:: ")
+    assert directives > 0
+    assert lesson.html.count('<figure class="diagram ') == directives
+    assert lesson.html.count('role="img"') >= directives
+    assert "mermaid.min.js" not in lesson.html and "flowchart TD" not in lesson.html
 
 
 @pytest.mark.parametrize("name", ["isolated", "isolated_workflow", "isolated_workflow_vpyenv"])
