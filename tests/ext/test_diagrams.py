@@ -105,9 +105,7 @@ def test_the_search_index_has_no_diagram_source(app: SphinxTestApp) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="lesson-mermaid", srcdir="lesson-mermaid-stale")
-def test_a_stale_svg_is_a_warning_at_the_directive_and_still_shown(
-    make_app, app_params
-) -> None:
+def test_a_stale_svg_is_a_warning_at_the_directive_and_still_shown(make_app, app_params) -> None:
     args, kwargs = app_params
     source = Path(kwargs["srcdir"], "diagrams", "flow.mmd")
     source.write_text(source.read_text(encoding="utf-8") + "  b --> c\n", encoding="utf-8")
@@ -121,9 +119,7 @@ def test_a_stale_svg_is_a_warning_at_the_directive_and_still_shown(
 
 
 @pytest.mark.sphinx("html", testroot="lesson-mermaid", srcdir="lesson-mermaid-missing")
-def test_a_missing_svg_is_a_warning_and_the_page_shows_the_alt_text(
-    make_app, app_params
-) -> None:
+def test_a_missing_svg_is_a_warning_and_the_page_shows_the_alt_text(make_app, app_params) -> None:
     args, kwargs = app_params
     Path(kwargs["srcdir"], "diagrams", "flow.svg").unlink()
     (Path(kwargs["srcdir"]) / "plain.rst").write_text(

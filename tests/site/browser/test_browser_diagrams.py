@@ -10,9 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
-
 from browserkit import Browsing
+from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[3]
 LESSON = "isolated.html"
@@ -94,9 +93,7 @@ def test_diagrams_are_readable_without_javascript(browsing: Browsing, site_url: 
     assert "flowchart TD" not in page.locator("body").inner_text()
 
 
-def test_diagrams_are_accessible_images_named_by_their_alt_text(
-    page: Page, site_url: str
-) -> None:
+def test_diagrams_are_accessible_images_named_by_their_alt_text(page: Page, site_url: str) -> None:
     page.goto(f"{site_url}/{LESSON}")
     svgs = page.locator("figure.diagram svg")
     for i in range(svgs.count()):
