@@ -2,8 +2,10 @@
 
 - :mod:`.assets`: the extension's ``static/`` files, each served by the part using it;
 - :mod:`.choice`: the reader's cluster choice across pages, and printouts;
-- :mod:`.diagrams`: Mermaid served from the site itself (extension
-  ``hpccourse.html.diagrams``);
+- :mod:`.csp`: a Content-Security-Policy in every page, hashing its inline scripts;
+- :mod:`.diagrams`: diagrams as inline SVG, rendered ahead of the build by
+  :mod:`.diagramrender` (extension ``hpccourse.html.diagrams``; no Sphinx in
+  :mod:`.diagramsvg` and :mod:`.diagramrender`);
 - :mod:`.a11y`: fixes for sphinx-rtd-theme's contrast and landmarks (optional
   extension ``hpccourse.html.a11y``; with another theme it warns and does nothing).
 """
@@ -17,7 +19,9 @@ if TYPE_CHECKING:
 
 
 def setup_html(app: Sphinx) -> None:
-    """Register the reader's cluster choice (the other parts are extensions of their own)."""
-    from . import choice
+    """Register the reader's cluster choice and the pages' Content-Security-Policy (the
+    other parts are extensions of their own)."""
+    from . import choice, csp
 
     choice.setup(app)
+    csp.setup(app)
