@@ -42,7 +42,7 @@ SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
 export SKIP_LOG
 
 .PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
-.PHONY: linkcheck livehtml bench diagrams
+.PHONY: linkcheck livehtml bench diagrams wheels-record
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset
 
 help:
@@ -61,6 +61,8 @@ help:
 	@echo "make lessonrun     run every exercise per cluster in a sandbox: $(BUILDDIR)/lessonrun/output.txt"
 	@echo "                   (LESSONRUN_PIP=resolve also resolves the real packages on PyPI)"
 	@echo "make livehtml      preview at http://$(LIVEHTML_HOST):$(LIVEHTML_PORT)/, rebuilt on each save"
+	@echo "make wheels-record ask PyPI which pinned packages have wheels for each cluster's Python:"
+	@echo "                   wheels.lock.json (make test checks every pin against it, offline)"
 	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
 	@echo "make bench         time the directive, consolecheck and rebuilds on a synthetic course:"
 	@echo "                   $(BUILDDIR)/bench/results.json (BENCH_ARGS=--quick for a short run)"
@@ -127,6 +129,13 @@ htmlcheck: html vnu
 
 axe: $(STAMP)
 	$(BIN)/python -m pytest tests/site/browser/test_accessibility.py $(PYTEST_ARGS)
+
+# Which pins of the lessons' steps have a wheel for which cluster Python (pip asks the
+# index, wheels only; needs the internet): wheels.lock.json, which `make test` checks
+# offline (tests/site/test_wheel_record.py). The weekly workflow runs it too.
+wheels-record: $(STAMP)
+	PYTHONPATH=_ext $(BIN)/python -m hpccourse.lessonrun.wheelrecord clusters.toml wheels.lock.json \
+		--refresh
 
 # Every external link; settings in conf.py's "Link checking" block. Not part of
 # `make test`: it needs the internet (CI runs it weekly).

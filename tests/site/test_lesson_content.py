@@ -185,7 +185,7 @@ def test_workshop_facts_carry_over(lesson: Page) -> None:
         r"([\w-]+)</span></code></p></td>\s*<td><p>(\d+)</p></td>",
         lesson.html,
     )
-    assert times == [("1", "vpyenv", "1"), ("2", "Example-gpu", "6"), ("3", "analysis", "13")]
+    assert times == [("1", "vpyenv", "1"), ("2", "Example-gpu", "6"), ("3", "analysis", "1")]
 
 
 def test_requirements_file_is_shown_once_in_its_here_document(lesson: Page) -> None:
@@ -193,7 +193,7 @@ def test_requirements_file_is_shown_once_in_its_here_document(lesson: Page) -> N
     assert heredocs
     for block in heredocs:
         body = block.split("<<'EOF'\n", 1)[1].split("\nEOF", 1)[0]
-        assert body.split() == ["numpy==1.22.3", "matplotlib==3.5.2", "pandas==1.4.2"]
+        assert body.split() == ["numpy==1.26.4", "matplotlib==3.8.4", "pandas==2.2.2"]
     # The data table is the one place the file's content is written.
     assert not any(b.startswith("numpy==") for b in lesson.blocks)
 
