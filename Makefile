@@ -6,6 +6,10 @@ PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
+# `make lock`: pip-tools, in a venv of its own, compiles requirements.txt.
+LOCK_VENV   := $(VENV)/lock
+PIP_TOOLS_VERSION ?= 7.6.2
+LOCK_ARGS   ?=
 SPHINXOPTS  ?= -W --keep-going -n
 SPHINXBUILD := $(BIN)/sphinx-build
 BUILDDIR    := _build
@@ -23,7 +27,7 @@ LIVEHTML_HOST := 127.0.0.1
 LIVEHTML_PORT ?= 8000
 # The diagram library the site serves itself (never from a CDN): see README.md.
 MERMAID_VERSION ?= 11.12.1
-MERMAID_DIR     := _static/mermaid
+MERMAID_DIR     := _ext/hpccourse/html/static/mermaid
 # `make diagrams`: the vendored mermaid draws diagrams/NAME.mmd into NAME.svg in chromium,
 # ahead of the build (pages inline the committed SVG). DIAGRAMS_ARGS=--all redraws all.
 DIAGRAMS_ARGS   ?=
@@ -41,7 +45,7 @@ STATIC_GATES    := spelling rstlint ruff htmlcheck
 SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
 export SKIP_LOG
 
-.PHONY: help venv html consolecheck lessonrun test pytest clean mermaid
+.PHONY: help venv lock html consolecheck lessonrun test pytest clean mermaid verify-vendor
 .PHONY: linkcheck livehtml bench diagrams wheels-record
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset
 
@@ -69,14 +73,32 @@ help:
 	@echo "make clean         remove $(BUILDDIR)"
 	@echo "make diagrams      render each diagrams/NAME.mmd that changed into diagrams/NAME.svg (chromium)"
 	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
+	@echo "make verify-vendor check the vendored npm files against the npm registry (needs npm)"
+	@echo "make venv          create or update $(VENV): requirements.txt (hash-checked), then hpccourse editable"
+	@echo "make lock          re-lock requirements.txt from requirements.in and pyproject.toml (needs PyPI)"
 
-# The virtual environment, made anew when requirements.txt is newer than it.
-$(STAMP): requirements.txt
+# The virtual environment, brought up to date when requirements.txt or pyproject.toml is
+# newer than it: first the pinned third-party packages, each file checked against its
+# hash, then this repository's package (sphinx-hpccourse, from _ext/) editable, without
+# dependencies (they are all in the lock) and built with the pinned setuptools.
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(STAMP)
+
+# Re-lock requirements.txt from requirements.in and the package's dependencies in
+# pyproject.toml, with every file's hash (needs PyPI). Pins are kept unless
+# LOCK_ARGS="--upgrade" (or "--upgrade-package NAME"). pip-tools gets a venv of its own.
+lock:
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+		--generate-hashes --allow-unsafe --strip-extras --extra spelling \
+		--no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+		-o requirements.txt pyproject.toml requirements.in
 
 html: $(STAMP)
 	$(SPHINXBUILD) -b html -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/html
@@ -172,3 +194,9 @@ diagrams: $(STAMP)
 # Refresh the vendored axe-core (accessibility engine the browser tests inject).
 axe-core:
 	tools/vendor-npm axe-core $(AXE_VERSION) axe.min.js $(AXE_DIR)
+
+# Fetch every vendored npm file's version again and check it against the integrity the
+# registry publishes and the manifest (needs npm and the registry: not part of `make test`,
+# whose tests check each file against its manifest offline).
+verify-vendor:
+	tools/vendor-npm --verify $(MERMAID_DIR) $(AXE_DIR)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+# The extension `hpccourse` is the package sphinx-hpccourse (pyproject.toml), installed
+# editable into .venv by `make venv`: imported like any other extension.
 
 project = "HPC Python course"
 author = "The course's teachers"

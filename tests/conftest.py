@@ -1,4 +1,13 @@
-"""Shared fixtures: Sphinx's own testing fixtures, over testroots in tests/roots."""
+"""Shared fixtures: Sphinx's own testing fixtures, over the testroots of tests/roots.
+
+tests/ext tests the extension on those small testroots; tests/site tests this course's
+own content (tests/site/conftest.py). A testroot's data table is composed from
+tests/roots/base.toml and the testroot's ``clusters.overlay.toml`` (tests/testroots.py):
+``rootdir`` is a copy of tests/roots, made once per session, with every table composed.
+
+``hpccourse`` is imported as installed (``make venv`` installs it editable), never
+from a path added here: the tests see the package the way a course does.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +15,28 @@ import sys
 from pathlib import Path
 
 import pytest
+from testroots import materialise
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "_ext"))
 sys.path.insert(0, str(ROOT / "tools"))  # systools: the policy for missing system tools
 
 # systools as a plugin: under `make test` pytest's skips join the run's skip summary.
 pytest_plugins = ("sphinx.testing.fixtures", "systools")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--site-dir",
+        type=Path,
+        default=None,
+        help="the course project tests/site checks (default: this repository)",
+    )
+
+
 @pytest.fixture(scope="session")
-def rootdir() -> Path:
-    """Where sphinx.testing finds `test-*` testroots."""
-    return Path(__file__).parent / "roots"
+def rootdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where sphinx.testing finds `test-*` testroots: tests/roots with composed tables."""
+    return materialise(tmp_path_factory.mktemp("testroots") / "roots")
 
 
 @pytest.fixture(scope="session")

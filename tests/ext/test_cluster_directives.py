@@ -4,6 +4,8 @@ Testroots: ``test-cluster-two`` (two clusters, a step of every shape),
 ``test-cluster-three`` (adds LUNARC Cosmos), ``test-cluster-escape`` (markup
 in table values), ``test-cluster-bad`` (broken tables, picked by
 ``hpccourse_table``) and ``test-cluster-baddirective`` (broken directive uses).
+Their good tables are composed from tests/roots/base.toml (tests/testroots.py): a table
+line a test names is found in the composed file's text.
 """
 
 from __future__ import annotations
@@ -360,26 +362,39 @@ def test_a_bad_table_is_reported_at_its_line_and_the_directive(app, table, messa
 
 # ----------------------------------------------------------- bad directives
 
+# The line of the composed clusters.toml a warning names: (step, the line's text there).
+INSTALL_IN_ENV = ("install", "in_env = true")
+ACTIVATE_COMMANDS = ("activate-venv", 'commands = ["source {venv_path}/bin/activate"]')
+
 BAD_USES = [
-    # (the directive's first line in index.rst, message in its warning)
-    (".. cluster-commands:: no-such-step", "clusters.toml: no step 'no-such-step'"),
+    # (the directive's first line in index.rst, the table line named or None, message)
+    (".. cluster-commands:: no-such-step", None, "clusters.toml: no step 'no-such-step'"),
     (
         ".. cluster-commands:: install",
-        "clusters.toml:67: step 'install' is typed inside an "
+        INSTALL_IN_ENV,
+        "step 'install' is typed inside an "
         "environment (in_env = true): give the directive a :venv: option",
     ),
     (
         ".. cluster-commands:: activate-venv",
-        "clusters.toml:62: placeholder {venv} (through {venv_path}) has no value: "
-        "give the directive a :venv: option",
+        ACTIVATE_COMMANDS,
+        "placeholder {venv} (through {venv_path}) has no value: give the directive a :venv: option",
     ),
-    (".. cluster-commands:: load-python", 'unknown option: "colour"'),
-    (".. cluster-commands:: create-venv", "'two words' is not an environment name"),
-    (".. cluster-commands:: edit", "no content permitted"),
-    (".. cluster-commands::", "1 argument(s) required, 0 supplied"),
-    (".. cluster-facts:: weather", "unknown cluster-facts kind 'weather'"),
-    (".. cluster-facts:: allocation", 'unknown option: "venv"'),
+    (".. cluster-commands:: load-python", None, 'unknown option: "colour"'),
+    (".. cluster-commands:: create-venv", None, "'two words' is not an environment name"),
+    (".. cluster-commands:: edit", None, "no content permitted"),
+    (".. cluster-commands::", None, "1 argument(s) required, 0 supplied"),
+    (".. cluster-facts:: weather", None, "unknown cluster-facts kind 'weather'"),
+    (".. cluster-facts:: allocation", None, 'unknown option: "venv"'),
 ]
+
+
+def step_line(table: Path, step: str, text: str) -> int:
+    """The 1-based line that is ``text`` in section ``[steps.STEP]`` of ``table``."""
+    lines = table.read_text().splitlines()
+    start = lines.index(f"[steps.{step}]")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("[")), len(lines))
+    return lines.index(text, start, end) + 1
 
 
 def warning_records(warnings: str) -> list[str]:
@@ -393,7 +408,10 @@ def test_bad_directive_uses_are_reported_at_their_line(app):
     warnings = warnings_of(app)
     index = Path(app.srcdir, "index.rst")
     records = warning_records(warnings)
-    for first_line, message in BAD_USES:
+    table = Path(app.srcdir, "clusters.toml")
+    for first_line, place, message in BAD_USES:
+        if place is not None:
+            message = f"clusters.toml:{step_line(table, *place)}: {message}"
         where = f"{index}:{directive_line(index, first_line)}: "
         reported = [r for r in records if r.startswith(where)]
         assert len(reported) == 1, (first_line, warnings)

@@ -20,7 +20,6 @@ from hpccourse.lessonrun.runner import cluster_specs
 from hpccourse.table import TableError, load_table
 
 ROOTS = Path(__file__).parents[1] / "roots"
-LUNARC = ROOTS / "test-course-lunarc" / "clusters.toml"
 
 
 def warnings_of(app) -> str:
@@ -39,8 +38,14 @@ def line_of(text: str, wanted: str) -> int:
 # -------------------------------------------------------------------- the table
 
 
-def test_the_course_declares_what_every_cluster_must_give():
-    table = load_table(LUNARC)
+@pytest.fixture
+def lunarc(rootdir: Path) -> Path:
+    """test-course-lunarc's table, composed (a course of its own: nothing of the base kept)."""
+    return rootdir / "test-course-lunarc" / "clusters.toml"
+
+
+def test_the_course_declares_what_every_cluster_must_give(lunarc):
+    table = load_table(lunarc)
     assert table.course.required_facts == (
         "storage_root",
         "user_path",
@@ -58,24 +63,24 @@ def test_the_course_declares_what_every_cluster_must_give():
         assert not {"center", "allocation", "pip_flags", "venv_flags"} & set(cluster.facts)
 
 
-def write_variant(tmp_path: Path, old: str, new: str) -> Path:
-    text = LUNARC.read_text(encoding="utf-8")
+def write_variant(lunarc: Path, tmp_path: Path, old: str, new: str) -> Path:
+    text = lunarc.read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "clusters.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
 
 
-def test_a_cluster_without_a_fact_the_course_requires_fails_at_its_line(tmp_path):
-    path = write_variant(tmp_path, 'batch_shell = "salloc -t 00:10:00"\n', "")
+def test_a_cluster_without_a_fact_the_course_requires_fails_at_its_line(lunarc, tmp_path):
+    path = write_variant(lunarc, tmp_path, 'batch_shell = "salloc -t 00:10:00"\n', "")
     with pytest.raises(TableError) as error:
         load_table(path)
     assert error.value.message == "cluster 'dardel' lacks the required fact 'batch_shell'"
     assert error.value.line == line_of(path.read_text(), "[clusters.dardel]")
 
 
-def test_a_cluster_without_the_fact_a_declared_kind_shows_fails_at_its_line(tmp_path):
-    path = write_variant(tmp_path, 'scratch_root = "/local/scratch/{user}"\n', "")
+def test_a_cluster_without_the_fact_a_declared_kind_shows_fails_at_its_line(lunarc, tmp_path):
+    path = write_variant(lunarc, tmp_path, 'scratch_root = "/local/scratch/{user}"\n', "")
     with pytest.raises(TableError) as error:
         load_table(path)
     assert error.value.message == (
@@ -146,8 +151,8 @@ COURSE_MISTAKES = [
 
 
 @pytest.mark.parametrize(("old", "new", "message", "line_text"), COURSE_MISTAKES)
-def test_mistakes_in_course_are_located(tmp_path, old, new, message, line_text):
-    path = write_variant(tmp_path, old, new)
+def test_mistakes_in_course_are_located(lunarc, tmp_path, old, new, message, line_text):
+    path = write_variant(lunarc, tmp_path, old, new)
     with pytest.raises(TableError) as error:
         load_table(path)
     assert error.value.message.startswith(message), error.value.message
@@ -157,8 +162,8 @@ def test_mistakes_in_course_are_located(tmp_path, old, new, message, line_text):
     assert error.value.line == expected
 
 
-def test_without_course_only_label_is_required_and_the_built_in_kinds_exist(tmp_path):
-    text = LUNARC.read_text(encoding="utf-8")
+def test_without_course_only_label_is_required_and_the_built_in_kinds_exist(lunarc, tmp_path):
+    text = lunarc.read_text(encoding="utf-8")
     text = text[text.index("[managers]") :]  # no [course] at all
     path = tmp_path / "clusters.toml"
     path.write_text(text, encoding="utf-8")

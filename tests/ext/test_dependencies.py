@@ -152,7 +152,14 @@ def test_a_new_cluster_rereads_every_using_page(make_app, app_params):
     def edit(src: Path) -> None:
         table = src / "clusters.toml"
         text = table.read_text()
-        start, end = text.index("[clusters.beta]"), text.index("[steps.load]")
+        start = text.index("[clusters.beta]")
+        # beta's sections end where the next section of another table starts
+        end = next(
+            m.start() + 1
+            for m in re.finditer(r"\n\[", text[start:])
+            if not text[start + m.start() + 1 :].startswith("[clusters.beta")
+        )
+        end += start
         gamma = text[start:end].replace("beta", "gamma").replace("Beta", "Gamma")
         table.write_text(text[:end] + gamma.replace("BETA", "GAMMA") + text[end:])
 

@@ -1,5 +1,8 @@
 """The lessonrun builder on small lessons: one that passes on two clusters, and one
-exercise per mistake a run must catch, each failing for its own reason."""
+exercise per mistake a run must catch, each failing for its own reason.
+
+Testroots ``test-lessonrun-pass`` and ``test-lessonrun-fail``, their tables composed from
+tests/roots/base.toml (the ``rootdir`` fixture)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from typing import Any
 import pytest
 from sphinx.cmd.build import build_main
 
-ROOTS = Path(__file__).parents[1] / "roots"
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -30,11 +32,13 @@ def snapshot(folder: Path) -> dict[str, int] | None:
     return out
 
 
-def lessonrun(tmp: Path, root: str, *options: str) -> tuple[int, dict[str, Any], str, str]:
-    """Build testroot ``root`` with the lessonrun builder: exit status, report.json,
-    output.txt and the warnings."""
+def lessonrun(
+    roots: Path, tmp: Path, root: str, *options: str
+) -> tuple[int, dict[str, Any], str, str]:
+    """Build testroot ``root`` (of ``roots``, the ``rootdir`` fixture) with the lessonrun
+    builder: exit status, report.json, output.txt and the warnings."""
     srcdir = tmp / root
-    shutil.copytree(ROOTS / f"test-{root}", srcdir)
+    shutil.copytree(roots / f"test-{root}", srcdir)
     outdir = tmp / "out"
     warnings = tmp / "warnings.txt"
     status = build_main(
@@ -52,11 +56,13 @@ def exercises(report: dict[str, Any], cluster: str) -> dict[str, dict[str, Any]]
 
 # ------------------------------------------------------------------ passing lesson
 @pytest.fixture(scope="module")
-def passing(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def passing(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     home_local = Path.home() / ".local"
     venv_site = PROJECT / ".venv" / "lib"
     before = (snapshot(home_local), snapshot(venv_site))
-    status, report, output, warnings = lessonrun(tmp_path_factory.mktemp("pass"), "lessonrun-pass")
+    status, report, output, warnings = lessonrun(
+        rootdir, tmp_path_factory.mktemp("pass"), "lessonrun-pass"
+    )
     after = (snapshot(home_local), snapshot(venv_site))
     return {
         "status": status,
@@ -173,11 +179,11 @@ def test_the_real_home_local_and_the_project_venv_are_untouched(passing):
 
 # ------------------------------------------------------------------ failing lesson
 @pytest.fixture(scope="module")
-def failing(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def failing(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     marker = Path("/tmp/lessonrun-escape-test.txt")
     marker.unlink(missing_ok=True)
     status, report, output, warnings = lessonrun(
-        tmp_path_factory.mktemp("fail"), "lessonrun-fail", "-D", "lessonrun_timeout=5"
+        rootdir, tmp_path_factory.mktemp("fail"), "lessonrun-fail", "-D", "lessonrun_timeout=5"
     )
     return {
         "status": status,

@@ -7,9 +7,10 @@ import json
 import re
 from pathlib import Path
 
+from hpccourse.html.assets import STATIC_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
-MERMAID_DIR = ROOT / "_static" / "mermaid"
-STATIC = {"html_static_path": [str(ROOT / "_static")]}
+MERMAID_DIR = STATIC_DIR / "mermaid"
 # <script src=...> and <link href=...>: what a page loads by itself.
 LOADED = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]+)\"")
 

@@ -11,10 +11,26 @@ import pytest
 from hpccourse.table import TableError, index_lines, load_table
 from hpccourse.table import load as table_module
 
-ROOTS = Path(__file__).parents[1] / "roots"
-TWO = ROOTS / "test-cluster-two" / "clusters.toml"
-THREE = ROOTS / "test-cluster-three" / "clusters.toml"
-BAD = ROOTS / "test-cluster-bad" / "tables"
+# The broken tables, each a file as written (the good ones are composed: conftest.py).
+BAD = Path(__file__).parents[1] / "roots" / "test-cluster-bad" / "tables"
+
+
+@pytest.fixture
+def two(rootdir: Path) -> Path:
+    """test-cluster-two's table, composed from tests/roots/base.toml."""
+    return rootdir / "test-cluster-two" / "clusters.toml"
+
+
+@pytest.fixture
+def three(rootdir: Path) -> Path:
+    """test-cluster-three's table (two's, with LUNARC Cosmos)."""
+    return rootdir / "test-cluster-three" / "clusters.toml"
+
+
+@pytest.fixture
+def good(rootdir: Path) -> Path:
+    """The valid one-cluster table the broken ones differ from, composed."""
+    return rootdir / "test-cluster-bad" / "tables" / "good.toml"
 
 
 def line_of(path: Path, text: str) -> int:
@@ -28,17 +44,17 @@ def write(tmp_path: Path, text: str, name: str = "clusters.toml") -> Path:
     return path
 
 
-def base_text() -> str:
+def base_text(good: Path) -> str:
     """A valid one-cluster table (the one the broken tables differ from)."""
-    return (BAD / "good.toml").read_text()
+    return good.read_text()
 
 
 # ------------------------------------------------------------------ records
 
 
-def test_clusters_keep_the_table_order_and_their_facts():
-    table = load_table(TWO)
-    assert table.source == str(TWO.resolve())
+def test_clusters_keep_the_table_order_and_their_facts(two):
+    table = load_table(two)
+    assert table.source == str(two.resolve())
     assert table.cluster_keys == ("uppmax", "hpc2n")
     uppmax, hpc2n = table.clusters
     assert (uppmax.key, uppmax.label, uppmax.center, uppmax.cluster) == (
@@ -63,26 +79,26 @@ def test_clusters_keep_the_table_order_and_their_facts():
     assert table.managers == {"conda": "Language agnostic", "venv": "Python only"}
 
 
-def test_every_section_key_and_element_has_its_line():
-    table = load_table(TWO)
+def test_every_section_key_and_element_has_its_line(two):
+    table = load_table(two)
     uppmax = table.cluster("uppmax")
-    assert uppmax.line == line_of(TWO, "[clusters.uppmax]")
-    assert uppmax.line_of("allocation") == line_of(TWO, 'allocation = "naiss2024-22-1202"')
-    assert uppmax.line_of("modules.gpu") == line_of(TWO, 'gpu = ["python/3.9.5"]')
+    assert uppmax.line == line_of(two, "[clusters.uppmax]")
+    assert uppmax.line_of("allocation") == line_of(two, 'allocation = "naiss2024-22-1202"')
+    assert uppmax.line_of("modules.gpu") == line_of(two, 'gpu = ["python/3.9.5"]')
     step = table.steps["write-requirements"]
-    assert step.line_of() == line_of(TWO, "[steps.write-requirements]")
-    assert step.line_of("commands") == line_of(TWO, "[steps.write-requirements]") + 1
+    assert step.line_of() == line_of(two, "[steps.write-requirements]")
+    assert step.line_of("commands") == line_of(two, "[steps.write-requirements]") + 1
     # A multi-line array: the element's own line, not the key's.
-    assert step.line_of("commands[0]") == line_of(TWO, '    """cat > requirements.txt <<\'EOF\'')
+    assert step.line_of("commands[0]") == line_of(two, '    """cat > requirements.txt <<\'EOF\'')
     edit = table.steps["edit"]
-    assert edit.line_of("override.uppmax[0]") == line_of(TWO, 'uppmax = ["vim requirements.txt"]')
+    assert edit.line_of("override.uppmax[0]") == line_of(two, 'uppmax = ["vim requirements.txt"]')
     assert table.steps["snowy"].line_of("skip.hpc2n") == line_of(
-        TWO, 'hpc2n = "Kebnekaise has no Snowy partition."'
+        two, 'hpc2n = "Kebnekaise has no Snowy partition."'
     )
 
 
-def test_records_are_frozen_and_picklable():
-    table = load_table(TWO)
+def test_records_are_frozen_and_picklable(two):
+    table = load_table(two)
     with pytest.raises(dataclasses.FrozenInstanceError):
         table.clusters[0].label = "X"  # type: ignore[misc]
     with pytest.raises(TypeError):
@@ -92,8 +108,8 @@ def test_records_are_frozen_and_picklable():
     assert pickle.loads(pickle.dumps(table)) == table
 
 
-def test_cluster_for_label_matches_label_center_or_cluster_in_any_case():
-    table = load_table(TWO)
+def test_cluster_for_label_matches_label_center_or_cluster_in_any_case(two):
+    table = load_table(two)
     assert table.cluster_for_label("UPPMAX").key == "uppmax"
     assert table.cluster_for_label("rackham").key == "uppmax"
     assert table.cluster_for_label(" Kebnekaise ").key == "hpc2n"
@@ -101,8 +117,8 @@ def test_cluster_for_label_matches_label_center_or_cluster_in_any_case():
     assert table.cluster_for_label("Tetralith") is None
 
 
-def test_every_module_of_a_cluster_is_known():
-    table = load_table(TWO)
+def test_every_module_of_a_cluster_is_known(two):
+    table = load_table(two)
     assert table.cluster("uppmax").all_modules == {"python/3.11.8", "python/3.9.5"}
     assert table.modules_by_cluster()["hpc2n"] == frozenset(
         {"GCC/12.3.0", "Python/3.11.3", "SciPy-bundle/2023.07", "matplotlib/3.7.2"}
@@ -112,8 +128,8 @@ def test_every_module_of_a_cluster_is_known():
 # ---------------------------------------------------------------- rendering
 
 
-def test_render_fills_placeholders_and_module_sets():
-    table = load_table(TWO)
+def test_render_fills_placeholders_and_module_sets(two):
+    table = load_table(two)
     loaded = table.render("load-python", "hpc2n")
     assert loaded.commands == (
         "module load GCC/12.3.0 Python/3.11.3 SciPy-bundle/2023.07 matplotlib/3.7.2",
@@ -127,34 +143,34 @@ def test_render_fills_placeholders_and_module_sets():
         "python -m venv --system-site-packages /proj/r-py-jl-m-rackham/sven/python/vpyenv",
     )
     assert created.data_line == line_of(
-        TWO, 'commands = ["python -m venv {venv_flags} {venv_path}"]'
+        two, 'commands = ["python -m venv {venv_flags} {venv_path}"]'
     )
-    assert created.data_source == str(TWO.resolve())
+    assert created.data_source == str(two.resolve())
 
 
-def test_an_empty_value_swallows_the_space_before_it():
-    table = load_table(TWO)
+def test_an_empty_value_swallows_the_space_before_it(two):
+    table = load_table(two)
     assert table.render("install", "uppmax", {"venv": "v"}).commands == (
         "pip install spacy seaborn",
     )
 
 
-def test_in_env_steps_get_the_environment_prompt():
-    table = load_table(TWO)
+def test_in_env_steps_get_the_environment_prompt(two):
+    table = load_table(two)
     rendered = table.render("install", "hpc2n", {"venv": "Example-gpu"})
     assert rendered.env == "Example-gpu"
     assert rendered.prompt == "(Example-gpu) $ "
     with pytest.raises(TableError) as error:
         table.render("install", "hpc2n", {})
-    assert error.value.line == line_of(TWO, "[steps.install]") + 2
+    assert error.value.line == line_of(two, "[steps.install]") + 2
     assert ":venv:" in error.value.message
 
 
-def test_override_skip_and_only_choose_per_cluster():
-    table = load_table(TWO)
+def test_override_skip_and_only_choose_per_cluster(two):
+    table = load_table(two)
     assert table.render("edit", "uppmax").commands == ("vim requirements.txt",)
     assert table.render("edit", "uppmax").data_line == line_of(
-        TWO, 'uppmax = ["vim requirements.txt"]'
+        two, 'uppmax = ["vim requirements.txt"]'
     )
     assert table.render("edit", "hpc2n").commands == ("nano requirements.txt",)
     skipped = table.render("snowy", "hpc2n")
@@ -164,16 +180,16 @@ def test_override_skip_and_only_choose_per_cluster():
     assert elsewhere.commands == ()
 
 
-def test_a_cluster_fact_overrides_a_placeholder_entry():
-    table = load_table(THREE)
+def test_a_cluster_fact_overrides_a_placeholder_entry(three):
+    table = load_table(three)
     rendered = table.render("activate-venv", "cosmos", {"venv": "vpyenv"})
     assert rendered.commands == ("source ~/my_venvs/vpyenv/bin/activate",)
     assert rendered.examples == ()  # no user name in it
     assert table.cluster("cosmos").workshop_storage is False
 
 
-def test_braces_for_the_shell_are_left_alone(tmp_path):
-    text = base_text().replace(
+def test_braces_for_the_shell_are_left_alone(tmp_path, good):
+    text = base_text(good).replace(
         'commands = ["python -m venv {venv_flags} {venv_path}"]',
         "commands = [\"echo ${HOME} {{literal}} && awk '{print $1}' {storage_root}\"]",
     )
@@ -183,9 +199,9 @@ def test_braces_for_the_shell_are_left_alone(tmp_path):
     )
 
 
-def test_unknown_step_is_an_error_naming_the_known_ones():
+def test_unknown_step_is_an_error_naming_the_known_ones(two):
     with pytest.raises(TableError, match=r"no step 'nope' \(steps: load-python, "):
-        load_table(TWO).render("nope", "uppmax")
+        load_table(two).render("nope", "uppmax")
 
 
 # --------------------------------------------------------------- validation
@@ -223,8 +239,8 @@ def test_each_broken_table_names_its_file_and_line(name):
     assert str(error.value) == f"{path.resolve()}:{error.value.line}: {error.value.message}"
 
 
-def test_the_table_the_broken_ones_differ_from_loads():
-    assert load_table(BAD / "good.toml").cluster_keys == ("one",)
+def test_the_table_the_broken_ones_differ_from_loads(good):
+    assert load_table(good).cluster_keys == ("one",)
 
 
 @pytest.mark.parametrize(
@@ -239,9 +255,9 @@ def test_the_table_the_broken_ones_differ_from_loads():
         (("explain = true", 'explain = true\nonly = ["one"]\n[steps.b]\ncommands = ["b"]'), ""),
     ],
 )
-def test_other_mistakes_are_located(tmp_path, change, message):
+def test_other_mistakes_are_located(tmp_path, change, message, good):
     old, new = change
-    text = base_text()
+    text = base_text(good)
     assert old in text
     path = write(tmp_path, text.replace(old, new, 1))
     if not message:  # the control: a valid change loads
@@ -253,11 +269,11 @@ def test_other_mistakes_are_located(tmp_path, change, message):
     assert error.value.line is not None and error.value.line > 0
 
 
-def test_only_without_a_reason_elsewhere_is_an_error(tmp_path):
-    one = base_text()
-    cluster = one[one.index("[clusters.one]") : one.index("# ----")]
+def test_only_without_a_reason_elsewhere_is_an_error(tmp_path, good):
+    one = base_text(good)
+    cluster = one[one.index("[clusters.one]") : one.index("[steps.")]
     two = cluster.replace("clusters.one", "clusters.two")
-    text = one.replace("# ----", two + "# ----", 1)
+    text = one.replace("[steps.", two + "[steps.", 1)
     text = text.replace("explain = true", 'explain = true\nonly = ["two"]')
     path = write(tmp_path, text)
     with pytest.raises(TableError, match="give an 'elsewhere' reason") as error:
@@ -273,8 +289,8 @@ def test_a_missing_file_is_a_table_error(tmp_path):
 # ------------------------------------------------------------------ caching
 
 
-def test_the_table_is_parsed_once_per_version_of_the_file(tmp_path, monkeypatch):
-    path = write(tmp_path, base_text())
+def test_the_table_is_parsed_once_per_version_of_the_file(tmp_path, monkeypatch, good):
+    path = write(tmp_path, base_text(good))
     calls: list[str] = []
     real_load = table_module._load
 
@@ -287,7 +303,7 @@ def test_the_table_is_parsed_once_per_version_of_the_file(tmp_path, monkeypatch)
     assert load_table(path) is first
     assert load_table(str(path)) is first
     assert len(calls) == 1
-    path.write_text(base_text().replace("one-2024-1", "one-2024-2"))
+    path.write_text(base_text(good).replace("one-2024-1", "one-2024-2"))
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert load_table(path).cluster("one").allocation == "one-2024-2"

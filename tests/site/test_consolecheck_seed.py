@@ -1,8 +1,9 @@
 """Proof on real text: the lesson's source as the course authors wrote it.
 
-``tests/roots/test-seed`` holds a copy of that source (with stub diagrams and a
-copy of the data table). FACTS.md lists its errors; the checker must find
-errors 4, 5 and 6 at the source's own lines and leave the fine blocks alone.
+``tests/roots/test-seed`` holds a copy of that source (with stub diagrams; its
+data table is the testroots' base, whose two clusters are the seed's). FACTS.md lists
+its errors; the checker must find errors 4, 5 and 6 at the source's own lines and leave
+the fine blocks alone. The seed is a fixed text, so its lines and clusters are named here.
 """
 
 from __future__ import annotations

@@ -1,86 +1,115 @@
-"""The real lesson, run for real on both clusters of the real table (offline pip)."""
+"""The course's exercises, run for real on every cluster of its table (offline pip).
+
+One ``lessonrun`` build over the shared html build's doctrees, as ``make lessonrun``
+runs it. Checked per cluster of the table (or of ``lessonrun_clusters``, when conf.py
+narrows the run) and per page of the toctree: every exercise passes, or is skipped
+because none of its blocks is for that cluster. Then the lesson "Isolated environments"
+(isolated.rst), whose exercises are content facts of this course.
+"""
 
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sphinx.cmd.build import build_main
+from sitekit import BuiltSite, CheckRun
 
-ROOT = Path(__file__).resolve().parents[2]
-NOT_SOURCES = {".venv", "_build", ".git", "tests", "node_modules", "benchmarks", ".pytest_cache"}
+LESSON = "isolated"
+GPU_STEP = "load-python-gpu"  # the step Exercise 2 of the lesson starts with
+GPU_INSTALL = "install-gpu-packages"  # and the packages it installs in Example-gpu
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    tmp = tmp_path_factory.mktemp("lesson")
-    srcdir = tmp / "site"
-    shutil.copytree(
-        ROOT,
-        srcdir,
-        ignore=lambda folder, names: [
-            n for n in names if Path(folder) == ROOT and (n in NOT_SOURCES or n.startswith("."))
-        ],
-    )
-    warnings = tmp / "warnings.txt"
-    status = build_main(
-        ["-b", "lessonrun", "-E", "-q", "-W", "--keep-going", "-n", "-w", str(warnings),
-         str(srcdir), str(tmp / "out")]
-    )  # fmt: skip
-    report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
-    return {"status": status, "warnings": warnings.read_text(encoding="utf-8"), "report": report}
+def run(site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
+    return CheckRun.run(site, "lessonrun", tmp_path_factory.mktemp("lessonrun"))
 
 
-def exercises(run: dict[str, Any], cluster: str) -> dict[str, dict[str, Any]]:
-    (entry,) = [c for c in run["report"]["clusters"] if c["cluster"] == cluster]
-    return {e["title"].split(":")[0]: e for e in entry["exercises"]}
+def run_clusters(site: BuiltSite) -> list[str]:
+    """The clusters lessonrun runs on: ``lessonrun_clusters``, else every one of the table."""
+    chosen = list(site.env.config.lessonrun_clusters)
+    return [key for key in site.table.cluster_keys if not chosen or key in chosen]
 
 
-def test_the_real_lesson_passes_on_both_clusters(run):
-    assert run["warnings"] == ""
-    assert run["status"] == 0
-    assert [c["cluster"] for c in run["report"]["clusters"]] == ["uppmax", "hpc2n"]
-    for cluster in ("uppmax", "hpc2n"):
-        found = exercises(run, cluster)
+def exercises(run: CheckRun, cluster: str, docname: str) -> dict[str, dict[str, Any]]:
+    """The page's exercises on ``cluster``, by title up to its colon, in page order."""
+    (entry,) = [c for c in run.report["clusters"] if c["cluster"] == cluster]
+    return {e["title"].split(":")[0]: e for e in entry["exercises"] if e["docname"] == docname}
+
+
+def test_every_exercise_of_every_page_passes_on_every_cluster(site: BuiltSite, run: CheckRun):
+    assert run.warnings == "", f"lessonrun warned:\n{run.warnings}"
+    assert run.status == 0, run.output
+    clusters = run_clusters(site)
+    assert [c["cluster"] for c in run.report["clusters"]] == clusters
+    pages_per_cluster = []
+    for entry in run.report["clusters"]:
+        docnames = [e["docname"] for e in entry["exercises"]]
+        assert set(docnames) <= set(site.pages)
+        # page by page: each page's exercises together, none mixed into another's
+        runs = [name for i, name in enumerate(docnames) if i == 0 or docnames[i - 1] != name]
+        assert len(runs) == len(set(runs)), (entry["cluster"], docnames)
+        pages_per_cluster.append([(e["docname"], e["title"]) for e in entry["exercises"]])
+        for exercise in entry["exercises"]:
+            where = (entry["cluster"], exercise["docname"], exercise["title"])
+            statuses = {step["status"] for step in exercise["steps"]}
+            if exercise["status"] == "skipped":
+                assert statuses <= {"skipped"}, where
+            else:
+                assert exercise["status"] == "passed", where
+                assert statuses <= {"passed", "skipped"} and "passed" in statuses, where
+    # Every cluster meets the same exercises, page by page (skipped where none is for it).
+    assert all(found == pages_per_cluster[0] for found in pages_per_cluster)
+    assert pages_per_cluster[0], "no exercise on any page"
+
+
+def test_the_environment_prompt_matches_what_bash_has_active(run: CheckRun) -> None:
+    for entry in run.report["clusters"]:
+        for exercise in entry["exercises"]:
+            steps = exercise["steps"]
+            shown = [s["prompt"].strip() for s in steps]
+            active = [s["env_after"] for s in steps]
+            # the prompt shown before each command is the one bash had after the one before
+            for before, prompt in zip(active, shown[1:], strict=False):
+                assert prompt == (f"({before}) $" if before else "$"), exercise["title"]
+
+
+# ------------------------------------------------- the lesson "Isolated environments"
+
+
+def test_the_lesson_has_its_four_exercises_on_every_cluster(site: BuiltSite, run: CheckRun):
+    for cluster in run_clusters(site):
+        found = exercises(run, cluster, LESSON)
         assert list(found) == ["Exercise 0", "Exercise 1", "Exercise 2", "Exercise 3"]
         for title in ("Exercise 1", "Exercise 3"):
             assert found[title]["status"] == "passed", (cluster, title)
 
 
-def test_exercise_2_runs_on_uppmax_only(run):
-    uppmax = exercises(run, "uppmax")["Exercise 2"]
-    assert uppmax["status"] == "passed"
-    assert uppmax["steps"][0]["command"] == "module load python/3.9.5"
-    assert "pip install --upgrade numpy scipy numba torch" in [
-        s["command"] for s in uppmax["steps"]
-    ]
-    hpc2n = exercises(run, "hpc2n")["Exercise 2"]
-    assert hpc2n["status"] == "skipped"
-    assert hpc2n["steps"] == []
+def test_exercise_2_runs_where_its_gpu_step_applies(site: BuiltSite, run: CheckRun) -> None:
+    table = site.table
+    for cluster in run_clusters(site):
+        exercise = exercises(run, cluster, LESSON)["Exercise 2"]
+        if table.steps[GPU_STEP].applies_to(cluster):
+            assert exercise["status"] == "passed", cluster
+            (load,) = table.render(GPU_STEP, cluster).commands
+            assert exercise["steps"][0]["command"] == load
+            (install,) = table.render(GPU_INSTALL, cluster, {"venv": "Example-gpu"}).commands
+            assert install in [s["command"] for s in exercise["steps"]]
+        else:
+            assert exercise["status"] == "skipped", cluster
+            assert exercise["steps"] == []
 
 
-def test_exercise_0s_rm_is_skipped_as_the_lesson_shows_no_answer(run):
-    (step,) = exercises(run, "uppmax")["Exercise 0"]["steps"]
-    assert step["status"] == "skipped"
-    assert "asks before it deletes" in step["reasons"][0]
+def test_exercise_0s_rm_is_skipped_as_the_lesson_shows_no_answer(site: BuiltSite, run: CheckRun):
+    for cluster in run_clusters(site):
+        (step,) = exercises(run, cluster, LESSON)["Exercise 0"]["steps"]
+        assert step["status"] == "skipped"
+        assert "asks before it deletes" in step["reasons"][0]
 
 
-def test_the_environment_prompt_matches_what_bash_has_active(run):
-    for cluster in ("uppmax", "hpc2n"):
-        steps = exercises(run, cluster)["Exercise 1"]["steps"]
-        shown = [s["prompt"].strip() for s in steps]
-        active = [s["env_after"] for s in steps]
-        # the prompt shown before each command is the one bash had after the one before
-        for before, prompt in zip(active, shown[1:], strict=False):
-            assert prompt == (f"({before}) $" if before else "$")
-
-
-def test_exporting_then_cat_shows_the_pinned_requirements(run):
-    steps = exercises(run, "hpc2n")["Exercise 3"]["steps"]
-    cat = next(s for s in steps if s["command"] == "cat requirements.txt")
-    lines = cat["output"].splitlines()
-    assert {"numpy==1.26.4", "matplotlib==3.8.4", "pandas==2.2.2"} <= set(lines)
-    assert all("==" in line for line in lines)
+def test_exporting_then_cat_shows_the_pinned_requirements(site: BuiltSite, run: CheckRun):
+    for cluster in run_clusters(site):
+        steps = exercises(run, cluster, LESSON)["Exercise 3"]["steps"]
+        cat = next(s for s in steps if s["command"] == "cat requirements.txt")
+        lines = cat["output"].splitlines()
+        assert {"numpy==1.26.4", "matplotlib==3.8.4", "pandas==2.2.2"} <= set(lines), cluster
+        assert all("==" in line for line in lines)

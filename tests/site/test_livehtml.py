@@ -17,9 +17,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sitekit import BuiltSite
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_COPIED = shutil.ignore_patterns(
@@ -27,10 +29,35 @@ NOT_COPIED = shutil.ignore_patterns(
 )
 START_SECONDS = 180  # the first build of the whole site
 REBUILD_SECONDS = 90
-# A command of the data table that the lesson shows, and the teacher's edit.
-STEP_BEFORE = '[steps.list-packages]\ncommands = ["pip list"]'
-STEP_AFTER = '[steps.list-packages]\ncommands = ["pip list --verbose"]'
-EDITED_COMMAND = "pip list --verbose"
+# What the teacher's edit appends to a one-command step the site shows.
+EDIT = " --verbose"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A one-line ``commands = ["..."]`` of the table that a page shows, and the edit."""
+
+    page: str  # the page showing the step's commands
+    before: str  # the table's line
+    after: str  # the line after the teacher's edit
+    shown: str  # the edited command, as the page shows it
+
+
+def an_edit(site: BuiltSite) -> Edit:
+    """The first step the site's pages use whose commands are one string on one line."""
+    table = site.table
+    lines = site.table_path.read_text(encoding="utf-8").splitlines()
+    for docname in site.pages:
+        for use in sorted(site.recorded_uses(docname)):
+            if use[0] != "commands":
+                continue
+            step = table.steps[use[1]]
+            line = lines[step.line_of("commands") - 1]
+            match = re.fullmatch(r'commands = \["([^"{}]+)"\]', line)
+            if match and lines.count(line) == 1:
+                after = line.replace(f'{match.group(1)}"]', f'{match.group(1)}{EDIT}"]')
+                return Edit(docname, line, after, match.group(1) + EDIT)
+    pytest.fail("no step with a one-line command without placeholders to edit")
 
 
 def free_port() -> int:
@@ -65,10 +92,10 @@ def wait_for(url: str, wanted: str, seconds: float, log: Path) -> str:
 
 
 @pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
+def project_copy(site_dir: Path, tmp_path: Path) -> Path:
     """The project's sources in tmp_path, using the real virtual environment."""
     copy = tmp_path / "site"
-    shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
+    shutil.copytree(site_dir, copy, ignore=NOT_COPIED)
     # .venv/bin is the real one; the stamp says it is installed, so make
     # goes straight to the target.
     (copy / ".venv").mkdir()
@@ -101,16 +128,17 @@ def livehtml(project_copy: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def test_livehtml_serves_the_site_and_rebuilds_after_a_data_table_edit(
-    livehtml: tuple[str, Path], project_copy: Path
+    livehtml: tuple[str, Path], project_copy: Path, site: BuiltSite
 ) -> None:
+    edit = an_edit(site)
     url, log = livehtml
-    page = f"{url}/isolated.html"
-    first = wait_for(page, "pip list", START_SECONDS, log)
-    assert EDITED_COMMAND not in first
+    page = f"{url}/{edit.page}.html"
+    first = wait_for(page, edit.shown.removesuffix(EDIT), START_SECONDS, log)
+    assert edit.shown not in first
 
-    table = project_copy / "clusters.toml"
+    table = project_copy / site.table_path.relative_to(site.srcdir)
     text = table.read_text(encoding="utf-8")
-    assert text.count(STEP_BEFORE) == 1, "the data table no longer has the step this test edits"
-    table.write_text(text.replace(STEP_BEFORE, STEP_AFTER), encoding="utf-8")
+    assert text.count(edit.before) == 1
+    table.write_text(text.replace(edit.before, edit.after), encoding="utf-8")
 
-    wait_for(page, EDITED_COMMAND, REBUILD_SECONDS, log)
+    wait_for(page, edit.shown, REBUILD_SECONDS, log)

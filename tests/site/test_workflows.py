@@ -1,4 +1,5 @@
-"""The repository's CI files: valid YAML, and every `make` target they call exists."""
+"""The repository's CI files: valid YAML, every `make` target they call exists, and every
+action they use is pinned by commit."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 CI_SCRIPT = ROOT / ".ci" / "run"
+# `uses: OWNER/REPO[/PATH]@SHA # vX.Y.Z`: a full commit SHA, the release tag beside it.
+PINNED_USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)@([0-9a-f]{40})\s+#\s*(v\d+(?:\.\d+)*)\s*$")
 # A rule line: `target other: prerequisites` (not a `VAR := value` assignment).
 RULE = re.compile(r"^([A-Za-z0-9_.-]+(?:[ \t]+[A-Za-z0-9_.-]+)*)[ \t]*:(?![=:])", re.MULTILINE)
 
@@ -86,6 +89,41 @@ def test_every_make_target_called_exists(path: Path) -> None:
     assert not missing, f"{path.name} calls make targets the Makefile lacks: {missing}"
 
 
+def uses_of(workflow: dict[Any, Any]) -> list[str]:
+    return [
+        step["uses"] for job in workflow["jobs"].values() for step in job["steps"] if "uses" in step
+    ]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_by_a_full_commit_sha(path: Path) -> None:
+    """A tag can be moved to other code; a commit cannot."""
+    for uses in uses_of(load(path)):
+        action, _, ref = uses.partition("@")
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+", action), f"{path.name}: {uses!r}"
+        assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{path.name}: {uses!r} is not pinned by SHA"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_pin_names_its_release_tag(path: Path) -> None:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+    assert len(lines) == len(uses_of(load(path)))
+    for line in lines:
+        assert PINNED_USES.match(line), f"{path.name}: {line.strip()!r} lacks `@SHA # vX.Y.Z`"
+
+
+def test_one_action_has_one_pin_in_every_workflow() -> None:
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for path in WORKFLOWS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if match := PINNED_USES.match(line):
+                action, sha, tag = match.groups()
+                pins.setdefault(action, set()).add((sha, tag))
+    assert pins
+    for action, found in pins.items():
+        assert len(found) == 1, f"{action} is pinned differently: {sorted(found)}"
+
+
 def test_scripts_the_workflows_run_exist_and_are_executable() -> None:
     for path in WORKFLOWS:
         for script in run_scripts(load(path)):
@@ -121,9 +159,12 @@ def test_read_the_docs_builds_the_same_site() -> None:
     assert config["version"] == 2
     assert config["sphinx"]["configuration"] == "conf.py"
     assert config["sphinx"]["fail_on_warning"] is True
-    requirements = [item["requirements"] for item in config["python"]["install"]]
-    assert requirements == ["requirements.txt"]
-    assert all((ROOT / name).is_file() for name in ["conf.py", *requirements])
+    install = config["python"]["install"]
+    # The hash-checked lock first, then this repository's package (as `make venv` does).
+    assert install[0] == {"requirements": "requirements.txt"}
+    assert install[1] == {"method": "pip", "path": "."}
+    assert len(install) == 2
+    assert all((ROOT / name).is_file() for name in ["conf.py", "requirements.txt"])
 
 
 def test_the_weekly_workflow_refreshes_the_wheel_record_and_fails_when_it_changed() -> None:

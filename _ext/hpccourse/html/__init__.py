@@ -1,6 +1,7 @@
 """What the HTML pages get beside the doctree: static files and reader-side behaviour.
 
-- :mod:`.assets`: the extension's ``static/`` files, each served by the part using it;
+- :mod:`.assets`: the extension's ``static/`` files (CSS, JavaScript and the vendored
+  Mermaid, ``static/mermaid/``), each served by the part using it;
 - :mod:`.choice`: the reader's cluster choice across pages, and printouts;
 - :mod:`.csp`: a Content-Security-Policy in every page, hashing its inline scripts;
 - :mod:`.diagrams`: diagrams as inline SVG, rendered ahead of the build by

@@ -1,4 +1,4 @@
-"""The extension's static files (CSS and JavaScript): each part serves only its own."""
+"""The extension's static files (CSS, JavaScript, Mermaid): each part serves only its own."""
 
 from __future__ import annotations
 

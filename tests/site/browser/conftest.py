@@ -1,4 +1,4 @@
-"""Real-browser fixtures: the site built once, served on 127.0.0.1, one chromium.
+"""Real-browser fixtures: the site built once (``site``), served on 127.0.0.1, one chromium.
 
 Playwright (PyPI) drives Debian's chromium; it never downloads a browser.
 chromium is a system tool under the policy of tools/systools.py: where none is
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +23,7 @@ import pytest
 import systools
 from browserkit import Browsing
 from playwright.sync_api import Browser, Page, sync_playwright
+from sitekit import BuiltSite
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "test-results" / "browser"
@@ -55,20 +54,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The course site built from the working tree, once per session."""
-    out = tmp_path_factory.mktemp("site")
-    html = out / "html"
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(out / "doctrees")]
-    result = subprocess.run(
-        [*command, str(ROOT), str(html)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"the site did not build:\n{result.stderr}", pytrace=False)
-    return html
+def site_html(site: BuiltSite) -> Path:
+    """The course site's html, built once per session (tests/site/conftest.py: ``site``)."""
+    if not (site.html / "index.html").is_file():
+        pytest.fail(f"the site did not build:\n{site.warnings}", pytrace=False)
+    return site.html
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -77,9 +67,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url(site_dir: Path) -> Iterator[str]:
+def site_url(site_html: Path) -> Iterator[str]:
     """The built site served on 127.0.0.1, on a free port, by a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    handler = functools.partial(_QuietHandler, directory=str(site_html))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,22 +1,58 @@
 """The cluster tabs as readers meet them: one choice for the whole site, kept
 across pages and visits, links that choose a cluster, copy buttons, keyboard
-use and complete printouts."""
+use and complete printouts.
+
+Driven by the site's table and pages (the ``tabs`` fixture): every cluster's label, the
+last cluster as the reader's choice, the two pages with cluster tab sets.
+"""
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
 from browserkit import Browsing
 from playwright.sync_api import Page
+from sitekit import BuiltSite
 
-ROOT = Path(__file__).resolve().parents[3]
-LESSON = "isolated.html"
-OTHER_PAGE = "teachers.html"  # another page of the site with cluster tabs
-TABLE = tomllib.loads((ROOT / "clusters.toml").read_text(encoding="utf-8"))
-LABELS = [cluster["label"] for cluster in TABLE["clusters"].values()]
-CHOSEN = TABLE["clusters"]["hpc2n"]["label"]
+
+@dataclass(frozen=True)
+class Tabs:
+    """What these tests need of the site, read from its table and its pages."""
+
+    lesson: str  # the page with the most cluster tab sets
+    other_page: str  # another page with cluster tabs
+    labels: list[str]  # every cluster's tab label, in table order
+    chosen_key: str  # the cluster a reader chooses: the last one (the first is the default)
+    chosen: str  # and its label
+    commands: dict[str, list[str]]  # cluster -> the lesson's one-line commands for it
+
+
+def one_line_commands(site: BuiltSite, docname: str, cluster: str) -> list[str]:
+    """The page's generated one-command blocks for ``cluster``: the command, no prompt."""
+    found = []
+    for block in site.generated(docname):
+        lines = block.astext().splitlines()
+        if block["hpc_cluster"] == cluster and len(lines) == 1 and "$ " in lines[0]:
+            found.append(lines[0].split("$ ", 1)[1])
+    return found
+
+
+@pytest.fixture(scope="module")
+def tabs(site: BuiltSite) -> Tabs:
+    pages = site.tabbed_pages()
+    assert len(pages) >= 2, f"these tests need two pages with cluster tabs: {pages}"
+    table = site.table
+    last = table.clusters[-1]
+    return Tabs(
+        lesson=f"{pages[0]}.html",
+        other_page=f"{pages[1]}.html",
+        labels=[cluster.label for cluster in table.clusters],
+        chosen_key=last.key,
+        chosen=last.label,
+        commands={key: one_line_commands(site, pages[0], key) for key in table.cluster_keys},
+    )
+
 
 # Per tab set that has cluster tabs: the selected tab's label and the labels
 # of the panels not hidden.
@@ -39,17 +75,17 @@ labels => Array.from(document.querySelectorAll(".sphinx-tabs"))
 """
 
 
-def tab_sets(page: Page) -> list[dict[str, list[str]]]:
+def tab_sets(page: Page, labels: list[str]) -> list[dict[str, list[str]]]:
     """Every cluster tab set of the page: what is selected and what is shown."""
-    sets = page.evaluate(TAB_SETS_JS, LABELS)
+    sets = page.evaluate(TAB_SETS_JS, labels)
     assert sets, f"no cluster tab set on {page.url}"
     return sets
 
 
-def assert_every_set_shows(page: Page, label: str | None) -> None:
+def assert_every_set_shows(page: Page, labels: list[str], label: str | None) -> None:
     """Every cluster tab set with a ``label`` tab shows it; for None (no choice
     made) every set shows its first tab."""
-    sets = [s for s in tab_sets(page) if label is None or label in s["tabs"]]
+    sets = [s for s in tab_sets(page, labels) if label is None or label in s["tabs"]]
     assert sets, f"no tab set has a {label} tab"
     wrong = [
         s
@@ -64,69 +100,66 @@ def choose(page: Page, label: str) -> None:
     page.locator(".sphinx-tabs-tab.group-tab", has_text=label).first.click()
 
 
-def test_choosing_a_cluster_switches_every_tab_set_of_the_page(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}/{LESSON}")
-    assert_every_set_shows(page, None)
-    choose(page, CHOSEN)
-    assert_every_set_shows(page, CHOSEN)
-    assert len(tab_sets(page)) > 1
+def test_choosing_a_cluster_switches_every_tab_set_of_the_page(
+    page: Page, site_url: str, tabs: Tabs
+) -> None:
+    page.goto(f"{site_url}/{tabs.lesson}")
+    assert_every_set_shows(page, tabs.labels, None)
+    choose(page, tabs.chosen)
+    assert_every_set_shows(page, tabs.labels, tabs.chosen)
+    assert len(tab_sets(page, tabs.labels)) > 1
 
 
 def test_choice_is_kept_after_reload_on_other_pages_and_in_a_reopened_browser(
-    browsing: Browsing, site_url: str
+    browsing: Browsing, site_url: str, tabs: Tabs
 ) -> None:
     context = browsing.new_context()
     page = context.new_page()
-    page.goto(f"{site_url}/{LESSON}")
-    choose(page, CHOSEN)
+    page.goto(f"{site_url}/{tabs.lesson}")
+    choose(page, tabs.chosen)
 
     page.reload()
-    assert_every_set_shows(page, CHOSEN)
-    page.goto(f"{site_url}/{OTHER_PAGE}")
-    assert_every_set_shows(page, CHOSEN)
+    assert_every_set_shows(page, tabs.labels, tabs.chosen)
+    page.goto(f"{site_url}/{tabs.other_page}")
+    assert_every_set_shows(page, tabs.labels, tabs.chosen)
 
     # A reopened browser keeps localStorage (not sessionStorage): storage_state
     # carries exactly that from one context to the next.
     state = context.storage_state()
     context.close()
     reopened = browsing.new_context(storage_state=state).new_page()
-    reopened.goto(f"{site_url}/{LESSON}")
-    assert_every_set_shows(reopened, CHOSEN)
+    reopened.goto(f"{site_url}/{tabs.lesson}")
+    assert_every_set_shows(reopened, tabs.labels, tabs.chosen)
 
     # A browser that never chose shows each set's first tab.
     fresh = browsing.new_context().new_page()
-    fresh.goto(f"{site_url}/{OTHER_PAGE}")
-    assert_every_set_shows(fresh, None)
+    fresh.goto(f"{site_url}/{tabs.other_page}")
+    assert_every_set_shows(fresh, tabs.labels, None)
 
 
-@pytest.mark.parametrize("key", ["hpc2n", "HPC2N"])
+@pytest.mark.parametrize("spelling", [str.lower, str.upper], ids=["key", "KEY"])
 def test_cluster_link_opens_the_page_with_that_cluster_chosen(
-    page: Page, site_url: str, key: str
+    page: Page, site_url: str, tabs: Tabs, spelling
 ) -> None:
-    page.goto(f"{site_url}/{OTHER_PAGE}?cluster={key}")
-    assert_every_set_shows(page, CHOSEN)
-    page.goto(f"{site_url}/{OTHER_PAGE}")  # the link's choice is remembered
-    assert_every_set_shows(page, CHOSEN)
+    page.goto(f"{site_url}/{tabs.other_page}?cluster={spelling(tabs.chosen_key)}")
+    assert_every_set_shows(page, tabs.labels, tabs.chosen)
+    page.goto(f"{site_url}/{tabs.other_page}")  # the link's choice is remembered
+    assert_every_set_shows(page, tabs.labels, tabs.chosen)
 
 
-def test_unknown_cluster_in_a_link_leaves_the_default(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}/{OTHER_PAGE}?cluster=nowhere")
-    assert_every_set_shows(page, None)
+def test_unknown_cluster_in_a_link_leaves_the_default(
+    page: Page, site_url: str, tabs: Tabs
+) -> None:
+    page.goto(f"{site_url}/{tabs.other_page}?cluster=nowhere")
+    assert_every_set_shows(page, tabs.labels, None)
 
 
-def _commands(cluster: str) -> list[str]:
-    """Commands of generated blocks, as the table gives them for ``cluster``."""
-    facts = TABLE["clusters"][cluster]
-    python = " ".join(facts["modules"]["python"])
-    flags = f"{facts['pip_flags']} " if facts["pip_flags"] else ""
-    return [f"module load {python}", f"pip install {flags}spacy seaborn"]
-
-
-@pytest.mark.parametrize("command", _commands("hpc2n"))
+@pytest.mark.parametrize("which", [0, -1], ids=["first", "last"])
 def test_copy_button_copies_exactly_the_commands_of_the_visible_tab(
-    page: Page, site_url: str, command: str
+    page: Page, site_url: str, tabs: Tabs, which: int
 ) -> None:
-    page.goto(f"{site_url}/{LESSON}?cluster=hpc2n")
+    command = tabs.commands[tabs.chosen_key][which]
+    page.goto(f"{site_url}/{tabs.lesson}?cluster={tabs.chosen_key}")
     block = page.locator(".sphinx-tabs-panel:not([hidden]) div.highlight", has_text=command)
     assert block.count() >= 1, f"no visible block shows {command!r}"
     block = block.first
@@ -137,9 +170,9 @@ def test_copy_button_copies_exactly_the_commands_of_the_visible_tab(
 
 
 def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
-    page: Page, site_url: str
+    page: Page, site_url: str, tabs: Tabs
 ) -> None:
-    page.goto(f"{site_url}/{LESSON}")
+    page.goto(f"{site_url}/{tabs.lesson}")
     for _ in range(300):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('.sphinx-tabs-tab.group-tab')"):
@@ -156,19 +189,21 @@ def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
            }"""
     )
     assert focused["visible"] and focused["outline"] != "none" and focused["width"] >= 2
-    tabs, here = focused["tabs"], focused["tabs"].index(focused["label"])
-    right = tabs[(here + 1) % len(tabs)]
+    labels, here = focused["tabs"], focused["tabs"].index(focused["label"])
+    right = labels[(here + 1) % len(labels)]
 
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.textContent.trim()") == right
-    assert_every_set_shows(page, right)
+    assert_every_set_shows(page, tabs.labels, right)
     page.keyboard.press("ArrowLeft")
     assert page.evaluate("document.activeElement.textContent.trim()") == focused["label"]
-    assert_every_set_shows(page, focused["label"])
+    assert_every_set_shows(page, tabs.labels, focused["label"])
 
 
-def test_printing_shows_every_clusters_commands_under_its_label(page: Page, site_url: str) -> None:
-    page.goto(f"{site_url}/{LESSON}")
+def test_printing_shows_every_clusters_commands_under_its_label(
+    page: Page, site_url: str, tabs: Tabs
+) -> None:
+    page.goto(f"{site_url}/{tabs.lesson}")
     page.emulate_media(media="print")
     panels = page.evaluate(
         """labels => Array.from(document.querySelectorAll(".sphinx-tabs-panel"))
@@ -179,7 +214,7 @@ def test_printing_shows_every_clusters_commands_under_its_label(page: Page, site
                           .textContent.trim(),
                  shown: getComputedStyle(p).display !== "none",
                  text: p.innerText }))""",
-        LABELS,
+        tabs.labels,
     )
     assert panels
     hidden = [p["label"] for p in panels if not p["shown"]]
@@ -187,19 +222,16 @@ def test_printing_shows_every_clusters_commands_under_its_label(page: Page, site
     unlabelled = [p for p in panels if not p["text"].startswith(p["label"] + "\n")]
     assert not unlabelled, f"panels printed without their cluster's label: {unlabelled[:3]}"
     printed = page.locator("body").inner_text()
-    for cluster in TABLE["clusters"]:
-        assert _commands(cluster)[0] in printed
+    for cluster, commands in tabs.commands.items():
+        assert commands, f"no one-line command for {cluster} on {tabs.lesson}"
+        assert commands[0] in printed, cluster
     assert page.locator('.sphinx-tabs [role="tablist"]').first.is_hidden()
 
 
-def _pages(site_dir: Path) -> list[str]:
-    return sorted(p.name for p in site_dir.glob("*.html"))
-
-
 def test_no_page_makes_a_request_beyond_localhost_or_logs_an_error(
-    browsing: Browsing, site_url: str, site_dir: Path
+    browsing: Browsing, site_url: str, site: BuiltSite
 ) -> None:
     page = browsing.new_context().new_page()
-    for name in _pages(site_dir):
-        page.goto(f"{site_url}/{name}")
+    for docname in site.pages:
+        page.goto(f"{site_url}/{docname}.html")
     assert not browsing.guard.problems()
