@@ -12,11 +12,12 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   ``code-block`` keeping what a checker needs; per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
-- ``html/``: static files, the reader's cluster choice, offline diagrams
-  (``hpccourse.html.diagrams``), theme fixes (``hpccourse.html.a11y``, for
-  sphinx_rtd_theme only).
+- ``html/``: static files, the reader's cluster choice, the pages' Content-Security-Policy,
+  diagrams as inline SVG drawn ahead of the build (``hpccourse.html.diagrams``), theme
+  fixes (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
-- ``lessonrun/``: running the exercises in a sandbox (no Sphinx).
+- ``lessonrun/``: running the exercises in a sandbox, and the record of which pinned
+  packages have wheels for the clusters' Pythons (no Sphinx).
 
 ``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """

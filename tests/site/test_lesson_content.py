@@ -198,9 +198,10 @@ def test_lesson_uses_the_lesson_admonitions(lesson: Page) -> None:
         ), kind
 
 
-def test_every_diagram_is_inline_svg_and_no_diagram_script_loads(lesson: Page) -> None:
-    source = (ROOT / "isolated.rst").read_text(encoding="utf-8")
-    directives = source.count(".. mermaid:: ")
+def test_every_diagram_is_inline_svg_and_no_diagram_script_loads(
+    site: BuiltSite, lesson: Page
+) -> None:
+    directives = len(site.uses(LESSON, "mermaid"))
     assert directives > 0
     assert lesson.html.count('<figure class="diagram ') == directives
     assert lesson.html.count('role="img"') >= directives

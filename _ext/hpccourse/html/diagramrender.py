@@ -1,8 +1,9 @@
 """``python -m hpccourse.html.diagramrender``: render Mermaid sources to SVG in a browser.
 
 Run by ``make diagrams`` (and before each rebuild of ``make livehtml``), never by the
-build: the vendored Mermaid draws each ``FOLDER/NAME.mmd`` in headless chromium (through
-Playwright, Debian's chromium, no downloaded browser) into ``FOLDER/NAME.svg``, stamped
+build: the vendored Mermaid (the package's own copy, unless ``--mermaid`` names another)
+draws each ``FOLDER/NAME.mmd`` in headless chromium (through Playwright, Debian's
+chromium, no downloaded browser) into ``FOLDER/NAME.svg``, stamped
 with its source's checksum (:mod:`.diagramsvg`). Only missing or stale SVGs are drawn
 (``--all`` redraws every one); when none is, no browser starts, so the check is cheap.
 
@@ -38,6 +39,10 @@ MERMAID_CONFIG = {
         "wrappingWidth": 150,
     },
 }
+
+
+#: The copy of Mermaid the package ships (``make mermaid`` refreshes it), served to no page.
+PACKAGED_MERMAID = Path(__file__).parent / "static" / "mermaid" / "mermaid.min.js"
 
 
 def sources(folder: Path) -> list[Path]:
@@ -95,7 +100,12 @@ def render(todo: Sequence[Path], mermaid_js: Path, chromium: str) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hpccourse.html.diagramrender")
     parser.add_argument("folder", type=Path, help="the folder of NAME.mmd sources")
-    parser.add_argument("--mermaid", type=Path, required=True, help="mermaid.min.js to use")
+    parser.add_argument(
+        "--mermaid",
+        type=Path,
+        default=PACKAGED_MERMAID,
+        help="mermaid.min.js to draw with (default: the copy this package ships)",
+    )
     parser.add_argument("--all", action="store_true", help="redraw every SVG, not only stale")
     parser.add_argument("--check", action="store_true", help="draw nothing; fail when stale")
     parser.add_argument(
