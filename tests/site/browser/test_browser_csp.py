@@ -24,12 +24,12 @@ POLICY_JS = """() => {
 }"""
 
 
-def site_pages(site_dir: Path) -> list[str]:
+def site_pages(site_html: Path) -> list[str]:
     """Every HTML page of the built site, as a path relative to its root."""
     pages = [
-        path.relative_to(site_dir).as_posix()
-        for path in sorted(site_dir.rglob("*.html"))
-        if not path.relative_to(site_dir).parts[0].startswith("_")
+        path.relative_to(site_html).as_posix()
+        for path in sorted(site_html.rglob("*.html"))
+        if not path.relative_to(site_html).parts[0].startswith("_")
     ]
     assert "index.html" in pages and "search.html" in pages
     return pages
@@ -49,10 +49,10 @@ def violations(page: Page) -> list[str]:
 
 
 def test_every_page_has_a_strict_policy_and_no_violation(
-    page: Page, site_url: str, site_dir: Path
+    page: Page, site_url: str, site_html: Path
 ) -> None:
     page.context.add_init_script(RECORD_VIOLATIONS)
-    for name in site_pages(site_dir):
+    for name in site_pages(site_html):
         policy = open_page(page, f"{site_url}/{name}")
         directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
         assert directives["object-src"] == "'none'"

@@ -80,8 +80,8 @@ def test_every_diagram_shows_with_its_node_labels(page: Page, site_url: str) -> 
     assert_every_diagram(shown_diagrams(page))
 
 
-def test_diagrams_show_when_the_page_is_opened_from_disk(page: Page, site_dir: Path) -> None:
-    page.goto((site_dir / LESSON).as_uri())
+def test_diagrams_show_when_the_page_is_opened_from_disk(page: Page, site_html: Path) -> None:
+    page.goto((site_html / LESSON).as_uri())
     open_closed_tabs(page)
     assert_every_diagram(shown_diagrams(page))
 
