@@ -18,10 +18,16 @@ DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
 # `make bench`: options of benchmarks/bench.py, e.g. BENCH_ARGS="--quick" or "-P 50 --runs 5".
 BENCH_ARGS  ?=
+# `make migrate PAGE=lesson.rst`: options of `hpccourse migrate`, e.g. MIGRATE_ARGS=--write.
+PAGE        ?=
+MIGRATE_ARGS ?=
 # `make lessonrun`: how pip installs the lesson's packages. offline (a wheelhouse of
 # stand-ins, no network; what `make test` runs) or resolve (also resolve each install
 # against PyPI for the cluster's Python, to find pins with no wheel; needs the internet).
 LESSONRUN_PIP ?= offline
+# `make lessonrun LESSONRUN_UNSANDBOXED=1`: run with no kernel sandbox, where the kernel
+# refuses namespaces (some CI containers). Only for lessons you trust.
+LESSONRUN_UNSANDBOXED ?= 0
 # `make livehtml`: the live preview, on this machine only.
 LIVEHTML_HOST := 127.0.0.1
 LIVEHTML_PORT ?= 8000
@@ -46,7 +52,7 @@ SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
 export SKIP_LOG
 
 .PHONY: help venv lock html consolecheck lessonrun test pytest clean mermaid verify-vendor
-.PHONY: linkcheck livehtml bench diagrams wheels-record
+.PHONY: linkcheck livehtml bench migrate diagrams wheels-record
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset
 
 help:
@@ -70,6 +76,8 @@ help:
 	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
 	@echo "make bench         time the directive, consolecheck and rebuilds on a synthetic course:"
 	@echo "                   $(BUILDDIR)/bench/results.json (BENCH_ARGS=--quick for a short run)"
+	@echo "make migrate PAGE=FILE  propose cluster-commands steps for a page's hand-written"
+	@echo "                   cluster tabs (MIGRATE_ARGS=--write saves them; see teachers.rst)"
 	@echo "make clean         remove $(BUILDDIR)"
 	@echo "make diagrams      render each diagrams/NAME.mmd that changed into diagrams/NAME.svg (chromium)"
 	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
@@ -107,8 +115,15 @@ consolecheck: $(STAMP)
 	$(SPHINXBUILD) -b consolecheck -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/consolecheck
 
 # Run the lesson's exercises for real, once per cluster, each in a temporary sandbox.
+# Its sandbox, module system and scheduler are system tools (tools/systools.py): one
+# missing skips the run with its install line (exit 3), or fails it under CI=true.
 lessonrun: $(STAMP)
+	@status=0; $(PYTHON) tools/systools.py require lessonrun bubblewrap lmod slurm munge \
+		|| status=$$?; \
+	if [ $$status -eq 3 ]; then exit 0; elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	echo "$(SPHINXBUILD) -b lessonrun ..."; \
 	$(SPHINXBUILD) -b lessonrun -d $(DOCTREES) $(SPHINXOPTS) -D lessonrun_pip=$(LESSONRUN_PIP) \
+		-D lessonrun_unsandboxed=$(LESSONRUN_UNSANDBOXED) \
 		. $(BUILDDIR)/lessonrun
 
 pytest: $(STAMP)
@@ -165,13 +180,21 @@ linkcheck: $(STAMP)
 	$(SPHINXBUILD) -b linkcheck -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
 
 # Serve the site and rebuild it on each save, data table and diagrams included.
-# Warnings are shown, not fatal, so a half-edited lesson still previews.
+# Warnings are shown, not fatal, so a half-edited lesson still previews; each page
+# shows the build's problems in a banner above its last good output. hpccourse.live
+# is sphinx-autobuild with a warm builder (a one-page edit shows within a second).
 livehtml: $(STAMP)
-	$(BIN)/sphinx-autobuild -b html -d $(BUILDDIR)/doctrees-livehtml -n --keep-going \
+	$(BIN)/python -m hpccourse.live -b html -d $(BUILDDIR)/doctrees-livehtml \
+		-n --keep-going -D hpccourse_live=1 \
 		--host $(LIVEHTML_HOST) --port $(LIVEHTML_PORT) \
 		--watch clusters.toml --watch diagrams --pre-build "$(RENDER_DIAGRAMS) --keep-going" \
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
 		. $(BUILDDIR)/livehtml
+
+# `hpccourse migrate` (hpccourse/migrate.py): prints the proposal; MIGRATE_ARGS=--write saves it.
+migrate: $(STAMP)
+	@test -n "$(PAGE)" || { echo "usage: make migrate PAGE=lesson.rst [MIGRATE_ARGS=--write]"; exit 2; }
+	$(BIN)/hpccourse migrate $(PAGE) $(MIGRATE_ARGS)
 
 # Not part of `make test`: several minutes, and timings are printed, never asserted.
 bench: $(STAMP)

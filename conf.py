@@ -27,6 +27,15 @@ html_theme_options = {
 html_title = project
 html_show_sourcelink = False
 
+# Every page ends with its provenance: build date, source version (`git describe`),
+# the material's licence and, when this is set, an "edit this page" link. The
+# repository has no public address yet: set hpccourse_edit_url to one, with {path}
+# for the page's source file, e.g. "https://github.com/ORG/REPO/edit/main/{path}",
+# or pass it at build time: make html SPHINXOPTS="-D hpccourse_edit_url=...".
+hpccourse_licence = "CC BY 4.0"
+hpccourse_licence_url = "https://creativecommons.org/licenses/by/4.0/"
+hpccourse_edit_url = ""
+
 # `make lessonrun`: the packages the exercises' `pip install` finds offline
 # (tiny stand-ins built by the run; see the file's header).
 lessonrun_standins = "standins.toml"

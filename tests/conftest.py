@@ -20,6 +20,8 @@ from testroots import materialise
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))  # systools: the policy for missing system tools
 
+import systools  # noqa: E402
+
 # systools as a plugin: under `make test` pytest's skips join the run's skip summary.
 pytest_plugins = ("sphinx.testing.fixtures", "systools")
 
@@ -31,6 +33,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="the course project tests/site checks (default: this repository)",
     )
+
+
+@pytest.fixture(autouse=True)
+def _needs_tools(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.needs_tools(CHECK, TOOL, ...)``: the one policy for system tools
+    (tools/systools.py): without one, the test is skipped with its install line (failed
+    under CI=true)."""
+    marker = request.node.get_closest_marker("needs_tools")
+    if marker is not None:
+        systools.require_in_test(*marker.args)
 
 
 @pytest.fixture(scope="session")

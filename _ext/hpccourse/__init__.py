@@ -12,12 +12,21 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   ``code-block`` keeping what a checker needs; per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
-- ``html/``: static files, the reader's cluster choice, the pages' Content-Security-Policy,
-  diagrams as inline SVG drawn ahead of the build (``hpccourse.html.diagrams``), theme
-  fixes (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
+- ``diagnostics/``: warnings kept per page and reported on every build until fixed;
+  pages that are not UTF-8 as located warnings.
+- ``html/``: static files, the reader's cluster choice and chooser, the reader's
+  stylesheets, each page's provenance line (build date, version, licence, edit link),
+  lessons' Next/Previous kept from teacher pages, no stale pages, the live preview's
+  banner of the build's problems, the pages' Content-Security-Policy, diagrams as inline
+  SVG drawn ahead of the build (``hpccourse.html.diagrams``), theme fixes and a skip link
+  (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox, and the record of which pinned
   packages have wheels for the clusters' Pythons (no Sphinx).
+- ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):
+  ``hpccourse migrate PAGE`` (:mod:`.migrate`, no Sphinx: a page's hand-written cluster
+  tabs -> ``cluster-commands`` steps) and ``hpccourse live`` (:mod:`.live`, the live
+  preview: sphinx-autobuild with a warm builder).
 
 ``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """
@@ -41,6 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """
     from .builders import setup_builders
     from .config import setup_config
+    from .diagnostics import setup_diagnostics
     from .directives import setup_directives
     from .html import setup_html
 
@@ -50,6 +60,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_directives(app)
     setup_html(app)
     setup_builders(app)
+    setup_diagnostics(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

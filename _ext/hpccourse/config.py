@@ -15,6 +15,9 @@ def setup_config(app: Sphinx) -> None:
     """Register the configuration values (``conf.py`` may override each)."""
     # The data table, relative to the source folder.
     app.add_config_value("hpccourse_table", "clusters.toml", "env", types=frozenset({str}))
+    # The live preview (`make livehtml` sets it): problems in a banner on the page, above
+    # the page's last good output (hpccourse.diagnostics.banner).
+    app.add_config_value("hpccourse_live", False, "", types=frozenset({bool}))
     # consolecheck rule codes to switch off, e.g. ["CC204"].
     app.add_config_value("consolecheck_disabled_rules", [], "", types=frozenset({list, tuple}))
     # Highlight languages whose blocks consolecheck always checks; blocks in any
@@ -41,6 +44,20 @@ def setup_config(app: Sphinx) -> None:
     # lessonrun: the course's stand-in package list (TOML, relative to the source folder):
     # the only packages an exercise's `pip install` finds offline ("": none).
     app.add_config_value("lessonrun_standins", "", "", types=frozenset({str}))
+    # lessonrun: run the sessions with no kernel sandbox (bubblewrap), on a machine whose
+    # kernel refuses namespaces. Only for lessons you trust: commands then run as you.
+    app.add_config_value("lessonrun_unsandboxed", False, "", types=frozenset({bool, int}))
+    # lessonrun: refuse, before running, the commands the static lint sees writing outside
+    # the sandbox (an early, explained message; the sandbox is what stops them).
+    app.add_config_value("lessonrun_lint", True, "", types=frozenset({bool, int}))
+    # Every page's provenance line (html/pageinfo.py). The licence of the material and
+    # its address; an "edit this page" address with {path} ("": no link); the source
+    # version ("": `git describe`) and build date ("": SOURCE_DATE_EPOCH or today).
+    app.add_config_value("hpccourse_licence", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_licence_url", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_edit_url", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_source_version", "", "html", types=frozenset({str}))
+    app.add_config_value("hpccourse_build_date", "", "html", types=frozenset({str}))
 
 
 def conf_location(confdir: str | os.PathLike[str], name: str) -> str:

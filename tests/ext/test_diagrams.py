@@ -10,6 +10,7 @@ import pytest
 from hpccourse.html.diagramsvg import (
     RENDER_ID,
     Status,
+    first_sentence,
     inline_svg,
     recorded_digest,
     source_digest,
@@ -32,6 +33,16 @@ def test_stamp_records_the_source_digest_once(tmp_path: Path) -> None:
     stamped = stamp(stamp(svg, "a" * 64), "b" * 64)
     assert recorded_digest(stamped) == "b" * 64
     assert stamped.count("data-source-sha256") == 1
+
+
+def test_the_title_is_the_alt_text_s_first_sentence() -> None:
+    assert first_sentence("Python has versions. A manager manages them.") == (
+        "Python has versions."
+    )
+    assert first_sentence("1. Load modules, 2. create, and activate again.") == (
+        "1. Load modules, 2. create, and activate again."
+    )
+    assert first_sentence("No full stop") == "No full stop"
 
 
 def test_status_follows_the_source(tmp_path: Path) -> None:

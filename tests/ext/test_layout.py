@@ -21,9 +21,10 @@ ALLOWED = {
     "console": set(),
     "lessonrun": {"console", "table"},
     "doctree": {"console", "lessonrun"},
-    "directives": {"table", "html", "console", "doctree"},
-    "html": {"table"},
-    "builders": {"table", "console", "lessonrun", "doctree", "directives"},
+    "diagnostics": set(),
+    "directives": {"table", "html", "console", "doctree", "diagnostics"},
+    "html": {"table", "directives", "diagnostics"},
+    "builders": {"table", "console", "lessonrun", "doctree", "directives", "diagnostics"},
 }
 
 

@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hpccourse.lessonrun.report import sandbox_line
 from sphinx.cmd.build import build_main
+
+# Runs exercises in lessonrun's sandbox: the system tools it needs.
+pytestmark = pytest.mark.needs_tools("lessonrun", "bubblewrap", "lmod")
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -83,6 +87,9 @@ def test_a_correct_two_cluster_lesson_passes_with_exit_status_0(passing):
         assert cluster["summary"]["refused"] == 0
         assert cluster["note"] == ""
     assert "Lesson run summary" in passing["output"]
+    assert passing["report"]["sandbox"] in ("root", "user")  # sandboxed on this machine
+    assert passing["output"].endswith(sandbox_line(passing["report"]["sandbox"]))
+    assert "Sandbox: bubblewrap" in passing["output"]
 
 
 def test_only_sections_titled_exercise_run(passing):
@@ -231,9 +238,10 @@ def test_a_prompt_showing_the_wrong_environment_fails(failing):
 def test_a_module_the_table_does_not_list_fails_naming_the_table(failing):
     (step,) = failed_steps(failing, "Exercise 3: a module the table does not list", "beta")
     assert step["exit_status"] == 1
+    # Lmod's own error, then the modules the table gives the cluster
     assert step["reasons"] == [
-        "exited with status 1: module: `python/2.7.18` is not a module of beta: the data "
-        "table clusters.toml lists only: GCC/12.3.0 Python/3.11.3"
+        'exited with status 1: Lmod: The following module(s) are unknown: "python/2.7.18" '
+        "(the data table clusters.toml gives beta the modules: GCC/12.3.0, Python/3.11.3)"
     ]
 
 
@@ -264,3 +272,23 @@ def test_the_time_limit_stops_a_session_and_later_commands_do_not_run(failing):
     assert steps[0]["status"] == "failed"
     assert steps[0]["reasons"] == ["did not finish within the run's time limit (5 s)"]
     assert steps[1]["status"] == "not run"
+
+
+# ------------------------------------------------------------- no sandbox here
+def test_without_a_sandbox_nothing_runs_and_the_warning_says_how_to_run_anyway(
+    tmp_path, monkeypatch
+):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no bwrap, prlimit nor setpriv to be found
+    status, report, output, warnings = lessonrun(tmp_path, "lessonrun-pass")
+    assert status == 1
+    assert "no sandbox on this machine (bwrap" in warnings
+    assert "lessonrun_unsandboxed = True" in warnings
+    assert report["sandbox"].startswith("bwrap")
+    assert "-> not run: bwrap" in output
+    assert output.endswith("nothing ran\n")
+    for cluster in report["clusters"]:
+        statuses = {s["status"] for e in cluster["exercises"] for s in e["steps"]}
+        assert statuses <= {"not run", "skipped"} and "not run" in statuses
+        assert cluster["summary"]["passed"] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -200,7 +201,7 @@ def test_braces_for_the_shell_are_left_alone(tmp_path, good):
 
 
 def test_unknown_step_is_an_error_naming_the_known_ones(two):
-    with pytest.raises(TableError, match=r"no step 'nope' \(steps: load-python, "):
+    with pytest.raises(TableError, match=r"no step 'nope': steps: load-python, "):
         load_table(two).render("nope", "uppmax")
 
 
@@ -272,7 +273,9 @@ def test_other_mistakes_are_located(tmp_path, change, message, good):
 def test_only_without_a_reason_elsewhere_is_an_error(tmp_path, good):
     one = base_text(good)
     cluster = one[one.index("[clusters.one]") : one.index("[steps.")]
-    two = cluster.replace("clusters.one", "clusters.two")
+    # A second cluster with names of its own (one name may not name two clusters).
+    two = cluster.replace("clusters.one", "clusters.two").replace('"One"', '"Two"')
+    two = two.replace('"Uno"', '"Dos"')
     text = one.replace("[steps.", two + "[steps.", 1)
     text = text.replace("explain = true", 'explain = true\nonly = ["two"]')
     path = write(tmp_path, text)
@@ -350,3 +353,97 @@ def test_index_lines_skips_string_bodies_and_reads_quoted_and_inline_keys():
     assert lines[("a", "z", "q", "1")] == 9
     assert lines[("a", "b c")] == 10
     assert lines[("a", "b c", "w", "v")] == 11
+
+
+# ------------------------------------------------------------- module trees
+
+TREE = """
+[clusters.one.module_tree]
+"GCC/12.3.0" = {}
+"python/3.11.8" = { after = "GCC/12.3.0", python = "3.11.8" }
+"""
+
+
+def with_tree(good: Path, tree: str, modules: str = 'python = ["python/3.11.8"]') -> str:
+    text = base_text(good).replace('python = ["python/3.11.8"]', modules)
+    return text.replace("[steps.", tree.lstrip("\n") + "\n[steps.", 1)
+
+
+def test_a_module_tree_is_read_with_its_lines(tmp_path, good):
+    path = write(tmp_path, with_tree(good, TREE))
+    tree = load_table(path).cluster("one").module_tree
+    assert tree.declared and not tree.flat
+    python = tree.get("python/3.11.8")
+    assert (python.after, python.python, python.python_series) == ("GCC/12.3.0", "3.11.8", "3.11")
+    assert python.line == line_of(
+        path, '"python/3.11.8" = { after = "GCC/12.3.0", python = "3.11.8" }'
+    )
+
+
+def test_without_a_tree_the_module_sets_make_a_flat_one(two):
+    tree = load_table(two).cluster("hpc2n").module_tree
+    assert not tree.declared and tree.flat
+    assert {e.name for e in tree.modules} == set(load_table(two).cluster("hpc2n").all_modules)
+    assert tree.get("Python/3.11.3").python == "3.11.3"
+    assert tree.get("GCC/12.3.0").python == ""
+
+
+@pytest.mark.parametrize(
+    ("tree", "modules", "line_text", "message"),
+    [
+        (TREE.replace('"GCC/12.3.0" = {}\n', ""), 'python = ["python/3.11.8"]',
+         '"python/3.11.8" = { after = "GCC/12.3.0", python = "3.11.8" }',
+         "module 'python/3.11.8' names 'GCC/12.3.0', which the module tree lacks"),
+        (TREE, 'python = ["python/3.11.8", "numpy/1.0"]', 'python = ["python/3.11.8", "numpy/1.0"]',
+         "module set 'python' of cluster 'one' names 'numpy/1.0', which"),
+        (TREE.replace("{}", '{ after = "python/3.11.8" }'), 'python = ["python/3.11.8"]',
+         '"GCC/12.3.0" = { after = "python/3.11.8" }', "module 'GCC/12.3.0': `after` goes round"),
+        (TREE.replace('python = "3.11.8"', 'python = "new"'), 'python = ["python/3.11.8"]',
+         '"python/3.11.8" = { after = "GCC/12.3.0", python = "new" }', "module tree entry"),
+        (TREE.replace("{}", '{ bundles = ["numpy>=1"] }'), 'python = ["python/3.11.8"]',
+         '"GCC/12.3.0" = { bundles = ["numpy>=1"] }', "module tree entry 'GCC/12.3.0': bundle"),
+        (TREE.replace("{}", '{ afer = "x" }'), 'python = ["python/3.11.8"]',
+         '"GCC/12.3.0" = { afer = "x" }', "module tree entry 'GCC/12.3.0': unknown field 'afer'"),
+    ],
+)  # fmt: skip
+def test_a_broken_module_tree_names_its_line(tmp_path, good, tree, modules, line_text, message):
+    path = write(tmp_path, with_tree(good, tree, modules))
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert error.value.line == line_of(path, line_text)
+    assert error.value.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "message"),
+    [
+        ("label", "one", "its label 'one' is also the key of cluster 'one'"),
+        ("label", "ONE CLUSTER", "its label 'ONE CLUSTER' is also the label of cluster 'one'"),
+        ("cluster", "one cluster", "its cluster 'one cluster' is also the label"),
+    ],
+)
+def test_two_clusters_may_not_share_a_name_a_reader_chooses_by(
+    tmp_path, good, fact, value, message
+):
+    """?cluster= and the chooser take a key, label or machine name in any case: one name
+    must mean one cluster, so labels that differ only by case are an error at their line."""
+    one = base_text(good)
+    cluster = one[one.index("[clusters.one]") : one.index("[steps.")]
+    assert 'label = "One"' in cluster
+    first = cluster.replace('label = "One"', 'label = "One cluster"')
+    second = (
+        cluster.replace("clusters.one", "clusters.two")
+        .replace('label = "One"', 'label = "Two"')
+        .replace('cluster = "Uno"', 'cluster = "Dos"')
+    )
+    second = re.sub(rf'(?m)^{fact} = ".*"$', f'{fact} = "{value}"', second, count=1)
+    assert f'{fact} = "{value}"' in second
+    text = one.replace(cluster, first + second, 1)
+    path = write(tmp_path, text)
+    with pytest.raises(TableError) as error:
+        load_table(path)
+    assert message in error.value.message
+    assert error.value.line == line_of(path, f'{fact} = "{value}"')
+    # The control: distinct names load.
+    fixed = text.replace(f'{fact} = "{value}"', f'{fact} = "Another"')
+    assert load_table(write(tmp_path, fixed, "fixed.toml")).cluster_keys == ("one", "two")

@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 from sitekit import BuiltSite, CheckRun
 
+# Runs exercises in lessonrun's sandbox: the system tools it needs.
+pytestmark = pytest.mark.needs_tools("lessonrun", "bubblewrap", "lmod", "slurm", "munge")
+
 LESSON = "isolated"
 GPU_STEP = "load-python-gpu"  # the step Exercise 2 of the lesson starts with
 GPU_INSTALL = "install-gpu-packages"  # and the packages it installs in Example-gpu
@@ -76,11 +79,13 @@ def test_the_environment_prompt_matches_what_bash_has_active(run: CheckRun) -> N
 # ------------------------------------------------- the lesson "Isolated environments"
 
 
-def test_the_lesson_has_its_four_exercises_on_every_cluster(site: BuiltSite, run: CheckRun):
+def test_the_lesson_has_its_five_exercises_on_every_cluster(site: BuiltSite, run: CheckRun):
     for cluster in run_clusters(site):
         found = exercises(run, cluster, LESSON)
-        assert list(found) == ["Exercise 0", "Exercise 1", "Exercise 2", "Exercise 3"]
-        for title in ("Exercise 1", "Exercise 3"):
+        assert list(found) == [
+            "Exercise 0", "Exercise 1", "Exercise 2", "Exercise 3", "Exercise 4"
+        ]  # fmt: skip
+        for title in ("Exercise 1", "Exercise 3", "Exercise 4"):
             assert found[title]["status"] == "passed", (cluster, title)
 
 
@@ -113,3 +118,30 @@ def test_exporting_then_cat_shows_the_pinned_requirements(site: BuiltSite, run: 
         lines = cat["output"].splitlines()
         assert {"numpy==1.26.4", "matplotlib==3.8.4", "pandas==2.2.2"} <= set(lines), cluster
         assert all("==" in line for line in lines)
+
+
+def test_the_batch_job_runs_the_environment_of_exercise_3_on_each_cluster(
+    site: BuiltSite, run: CheckRun
+) -> None:
+    for cluster in run_clusters(site):
+        steps = exercises(run, cluster, LESSON)["Exercise 4"]["steps"]
+        submit = next(s for s in steps if s["command"].startswith("sbatch "))
+        (job,) = submit["jobs"]
+        assert (job["state"], job["exit_code"], job["output_found"]) == ("COMPLETED", "0:0", True)
+        assert job["output_file"].startswith("/home/")
+        shown = next(s for s in steps if s["command"] == "cat analysis-*.out")["output"]
+        # the versions Exercise 3 pinned, from the environment it made
+        assert "numpy 1.22.3 pandas 1.4.2 matplotlib 3.5.2" in shown, cluster
+        assert "/python/analysis" in shown, cluster
+
+
+def test_loading_python_loads_the_tables_modules_in_order(site: BuiltSite, run: CheckRun):
+    """Lmod really loads what the table's python module set names (a hierarchy's order
+    included), with no stand-in Python where the machine has that version."""
+    for cluster in run_clusters(site):
+        (entry,) = [c for c in run.report["clusters"] if c["cluster"] == cluster]
+        load = exercises(run, cluster, LESSON)["Exercise 1"]["steps"][0]
+        wanted = list(site.table.cluster(cluster).modules["python"])
+        loaded = [m for m in load["modules_after"] if m in wanted]
+        assert loaded == wanted, (cluster, load["modules_after"])
+        assert isinstance(entry["stand_ins"], list)

@@ -100,9 +100,7 @@ def project_copy(site_dir: Path, tmp_path: Path) -> Path:
     # .venv/bin is the real one; the stamp says it is installed, so make
     # goes straight to the target.
     (copy / ".venv").mkdir()
-    # bin, and what makes .venv/bin/python a virtual environment's Python (its
-    # pyvenv.cfg and site-packages), for the commands livehtml runs before a build.
-    for name in ("bin", "lib", "pyvenv.cfg"):
+    for name in ("bin", "lib", "pyvenv.cfg"):  # `python -m` needs the venv's lib too
         (copy / ".venv" / name).symlink_to(ROOT / ".venv" / name)
     (copy / ".venv" / ".installed").touch()
     return copy

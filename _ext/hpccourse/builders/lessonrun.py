@@ -7,7 +7,9 @@ every document's doctree, groups the console blocks into exercises
 warning at its ``.rst`` line (after both files are written); the exit status is 1 when any
 fails. Configuration: ``lessonrun_pip`` (``offline`` or ``resolve``),
 ``lessonrun_timeout``, ``lessonrun_jobs``, ``lessonrun_clusters``, ``lessonrun_standins``,
-``lessonrun_exercises`` (which sections are exercises: ``^Exercise\\b``).
+``lessonrun_exercises`` (which sections are exercises: ``^Exercise\\b``),
+``lessonrun_unsandboxed`` (run with no kernel sandbox) and ``lessonrun_lint``.
+When the kernel refuses the sandbox, nothing runs and a warning says why.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sphinx.util import logging
 from ..config import conf_location
 from ..doctree.exercises import collect_exercises
 from ..lessonrun import report
+from ..lessonrun.boundary import probe
 from ..lessonrun.model import ClusterSpec, Exercise
 from ..lessonrun.runner import PIP_MODES, Options, cluster_specs, run_all
 from ..lessonrun.wheels import Standin, StandinError, load_standins
@@ -145,6 +148,8 @@ class LessonRunBuilder(SiteCheckBuilder):
             jobs=int(self.config.lessonrun_jobs),
             standins=tuple(standins),
             standins_file=name,
+            unsandboxed=bool(self.config.lessonrun_unsandboxed),
+            lint=bool(self.config.lessonrun_lint),
         )
 
     def finish(self) -> None:
@@ -159,8 +164,23 @@ class LessonRunBuilder(SiteCheckBuilder):
             ", ".join(spec.key for spec in self.specs),
             options.pip,
         )
+        boundary = probe(options.unsandboxed)
+        if isinstance(boundary, str):
+            logger.warning(
+                __(
+                    "lessonrun: no sandbox on this machine (%s): nothing was run. Where you "
+                    "trust the lesson, run it unsandboxed: lessonrun_unsandboxed = True "
+                    "(make lessonrun LESSONRUN_UNSANDBOXED=1)"
+                ),
+                boundary,
+                type="hpccourse",
+                subtype="lessonrun",
+            )
+            self.failures += 1
+        elif not boundary.sandboxed:
+            logger.info(__("lessonrun: running UNSANDBOXED, as lessonrun_unsandboxed asks"))
         try:
-            runs, seconds = run_all(self.specs, self.exercises, options)
+            runs, seconds = run_all(self.specs, self.exercises, options, boundary)
         except (OSError, subprocess.SubprocessError) as exc:
             logger.warning(
                 __("lessonrun: the run could not start: %s"),
@@ -171,33 +191,36 @@ class LessonRunBuilder(SiteCheckBuilder):
             self.failures = 1
             return
         labels = {spec.key: spec.label for spec in self.specs}
-        by_cluster = {key: results for key, (results, _, _) in runs.items()}
+        by_cluster = {key: results for key, (results, *_) in runs.items()}
         text = "".join(
-            report.transcript(key, labels[key], results) + "\n"
-            for key, results in by_cluster.items()
+            report.transcript(key, labels[key], results, stand_ins) + "\n"
+            for key, (results, _, _, stand_ins) in runs.items()
         )
         text += report.summary(by_cluster, seconds)
+        text += report.sandbox_line(boundary if isinstance(boundary, str) else boundary.mode)
         data = {
             "pip": options.pip,
             "python": platform.python_version(),
             "seconds": round(seconds, 2),
+            "sandbox": boundary if isinstance(boundary, str) else boundary.mode,
             "clusters": [
                 {
                     "cluster": key,
                     "label": labels[key],
                     "note": note,
+                    "stand_ins": stand_ins,
                     "summary": report.counts(results),
                     "exercises": [
                         report.exercise_entry(result, texts)
                         for result, texts in zip(results, as_run, strict=True)
                     ],
                 }
-                for key, (results, as_run, note) in runs.items()
+                for key, (results, as_run, note, stand_ins) in runs.items()
             ],
         }
         logger.info(report.summary(by_cluster, seconds))
         findings: list[Finding] = []
-        for key, (results, _, note) in runs.items():
+        for key, (results, _, note, _) in runs.items():
             if note:
                 findings.append(
                     Finding(

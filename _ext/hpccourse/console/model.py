@@ -75,6 +75,7 @@ class Block:
     data_line: int | None = None  # line in data_source of the step's commands
     step: str | None = None  # the data table's step key, for generated blocks
     skip: bool = False  # the author asked for this block not to be checked
+    file: str | None = None  # a file step's file name: the block is that file's text
 
 
 @dataclass(frozen=True)

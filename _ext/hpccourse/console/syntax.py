@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import warnings
+from collections.abc import Callable
 
 from tree_sitter import Node
 
@@ -97,6 +98,29 @@ def _stray(node: Node, out: list[Node]) -> None:
         _stray(child, out)
 
 
+_OPENER = {")": "(", "}": "{", "]": "["}
+_PLAIN_BASH: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # bash's wording -> words a teacher who is not a programmer reads at once
+    (
+        re.compile(r"unexpected EOF while looking for matching `(.)'"),
+        lambda m: f"the `{_OPENER.get(m.group(1), m.group(1))}` opened here is never closed",
+    ),
+    (
+        re.compile(r"syntax error: unexpected end of file"),
+        "the command stops before it is complete",
+    ),
+    (re.compile(r"syntax error near unexpected token `(.*)'"), r"`\1` cannot come here"),
+)
+
+
+def plain_bash(message: str) -> str:
+    """``bash -n``'s message in plain words ("EOF" and "token" are jargon)."""
+    for pattern, plain in _PLAIN_BASH:
+        if pattern.search(message):
+            return pattern.sub(plain, message)
+    return message
+
+
 @functools.lru_cache(maxsize=512)
 def bash_message(text: str) -> tuple[int, str] | None:
     """``bash -n``'s own wording for a command that already failed: (row, message)."""
@@ -116,7 +140,7 @@ def bash_message(text: str) -> tuple[int, str] | None:
     for line in done.stderr.decode("utf-8", "replace").splitlines():
         match = _BASH_LINE.match(line)
         if match and "warning" not in line:
-            return int(match.group(1)) - 1, line[match.end() :].strip()
+            return int(match.group(1)) - 1, plain_bash(line[match.end() :].strip())
     return None
 
 
@@ -154,7 +178,7 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
         if refined is not None:
             row, message = refined[0], f"bash: {refined[1]}"
         closer = _unclosed(text)
-        if closer and (refined is None or "end of file" in refined[1]):
+        if closer and (refined is None or "stops before it is complete" in refined[1]):
             message = f"bash expects `{closer}` here, but the command ends without it"
     return Problem(
         codes.SHELL_SYNTAX,

@@ -4,6 +4,7 @@
 - :mod:`.commands`: ``cluster-commands``, one tab per cluster of a step's commands;
 - :mod:`.facts`: ``cluster-facts``, the clusters' facts as admonitions, a table, links;
 - :mod:`.deps`: which parts of the table each page used (rebuild only those pages);
+- :mod:`.tableerror`: a table that does not load, reported once at its line;
 - :mod:`.lesson`: the lesson boxes (``objectives``, ``instructor-note``, ``keypoints``);
 - :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
   what the console checker needs (``:consolecheck:``).
@@ -16,10 +17,11 @@ from sphinx.application import Sphinx
 
 def setup_directives(app: Sphinx) -> None:
     """Register every directive (sphinx-tabs and sphinx-prompt set up before)."""
-    from . import codeblock, commands, facts, lesson, prompt
+    from . import codeblock, commands, facts, lesson, prompt, tableerror
 
     commands.setup(app)
     facts.setup(app)
     lesson.setup(app)
     prompt.setup(app)
     codeblock.setup(app)
+    tableerror.setup(app)

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from docutils import nodes
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..diagnostics import kept
 from ..table import Table, TableError, project_table, table_path
+from ..table.suggest import hint
 from . import deps
 
-logger = logging.getLogger(__name__)
+
+class SuggestingOptions(dict):  # type: ignore[type-arg]
+    """An ``option_spec`` that answers an unknown option with the closest known one.
+
+    docutils looks each given option up here; for a name it lacks, the converter it gets
+    fails with "did you mean `:venv:`?" (docutils puts that in its error at the directive).
+    """
+
+    def __missing__(self, name: str) -> Callable[[str | None], object]:
+        def unknown(value: str | None) -> object:
+            raise ValueError(f"unknown option :{name}: - {hint(name, self, 'options')}")
+
+        return unknown
 
 
 def verbatim(node: nodes.Element) -> nodes.Element:
@@ -27,15 +42,16 @@ class TableDirective(SphinxDirective):
         return table_path(self.env.srcdir, self.config)
 
     def load_table(self, use: deps.Use) -> Table | None:
-        """The table, or None after a warning (the error then noted as ``use``'s digest).
+        """The table, or None when it does not load (the error noted as ``use``'s digest).
 
         The table is not a file dependency of the page: :mod:`.deps` rebuilds the page
         when what ``use`` generates from the table changes.
         """
         table = project_table(self.env.srcdir, self.config)
         if isinstance(table, TableError):
+            # Reported once for the whole site, at the table's line, by
+            # :mod:`.tableerror` (which counts these digests).
             deps.note(self.env, use, deps.error_digest(table))
-            self.warn_table(table)
             return None
         return table
 
@@ -45,9 +61,7 @@ class TableDirective(SphinxDirective):
         self.warn(f"{where}: {error.message}", "table")
 
     def warn(self, message: str, subtype: str) -> None:
-        logger.warning(
-            message,
-            location=(self.env.docname, self.lineno),
-            type="hpccourse",
-            subtype=subtype,
-        )
+        """Warn at this directive's file and line (an included file's own, when included),
+        and keep the warning until the page is read again (:mod:`hpccourse.diagnostics.kept`)."""
+        source, line = self.get_source_info()
+        kept.warn(self.env, message, f"{source}:{line}", subtype)

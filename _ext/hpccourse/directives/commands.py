@@ -34,8 +34,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..table import Cluster, Rendered, Table, TableError
+from ..table.suggest import hint
 from . import deps
-from .base import TableDirective, verbatim
+from .base import SuggestingOptions, TableDirective, verbatim
+from .filestep import file_nodes, note_nodes
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +69,10 @@ class ClusterCommands(TableDirective):
     required_arguments = 1
     optional_arguments = 0
     final_argument_whitespace = False
-    option_spec: ClassVar[dict[str, Any]] = {
-        "venv": env_name,
-        "task": directives.unchanged_required,
-    }
+    option_spec: ClassVar[dict[str, Any]] = SuggestingOptions(
+        venv=env_name,
+        task=directives.unchanged_required,
+    )
 
     def run(self) -> list[nodes.Node]:
         step = self.arguments[0]
@@ -86,9 +88,9 @@ class ClusterCommands(TableDirective):
             return []
         deps.note(self.env, use, deps.digest(commands_view(table, use, rendered)))
         if rendered is None:
-            known = ", ".join(table.steps) or "none"
             where = os.path.relpath(table.source, self.env.srcdir)
-            self.warn(f"{where}: no step {step!r} in the data table (steps: {known})", "step")
+            help_ = hint(step, table.steps, "steps")
+            self.warn(f"{where}: no step {step!r} in the data table: {help_}", "step")
             return []
         source, line = self.get_source_info()
         tabs: list[tuple[str, list[str] | list[nodes.Node]]] = []
@@ -101,9 +103,18 @@ class ClusterCommands(TableDirective):
     def tab_body(
         self, cluster: Cluster, item: Rendered, source: str, line: int
     ) -> list[nodes.Node]:
-        """The nodes in ``cluster``'s tab: the console block and its explanation."""
+        """The nodes in ``cluster``'s tab: the console block (or file) and its explanation,
+        then the step's note for the cluster (:mod:`.filestep`)."""
+        return [*self.tab_block(cluster, item, source, line), *note_nodes(item, source, line)]
+
+    def tab_block(
+        self, cluster: Cluster, item: Rendered, source: str, line: int
+    ) -> list[nodes.Node]:
+        """The console block and its explanation, the file, or why the step does not apply."""
         if not item.applies:
             return [verbatim(nodes.paragraph(item.reason, item.reason))]
+        if item.file:
+            return file_nodes(cluster, item, source, line)
         text = console_text(item)
         block = nodes.literal_block(text, text)
         block["language"] = "console"
@@ -115,18 +126,7 @@ class ClusterCommands(TableDirective):
         block.source, block.line = source, line
         body: list[nodes.Node] = [block]
         if item.examples:
-            para = nodes.paragraph()
-            para += nodes.Text("where ")
-            para += nodes.literal(cluster.placeholder, cluster.placeholder)
-            center = f" {cluster.center}" if cluster.center else ""
-            para += nodes.Text(f" is your{center} user name, for example ")
-            for i, example in enumerate(item.examples):
-                if i:
-                    para += nodes.Text(" and ")
-                para += nodes.literal(example, example)
-            para += nodes.Text(".")
-            para.source, para.line = source, line
-            body.append(verbatim(para))
+            body.append(verbatim(placeholder_note(cluster, source, line)))
         return body
 
     def tab_set(
@@ -179,6 +179,22 @@ class Slot(SphinxDirective):
         return [node.deepcopy() for node in body]
 
 
+def placeholder_note(cluster: Cluster, source: str, line: int) -> nodes.paragraph:
+    """Under a block with the reader's user name: "where ``[username]`` is your UPPMAX
+    user name, for example ``sven``." (the example user name, not a whole command)."""
+    para = nodes.paragraph(classes=["hpccourse-placeholder-note"])
+    para += nodes.Text("where ")
+    para += nodes.literal(cluster.placeholder, cluster.placeholder)
+    center = f" {cluster.center}" if cluster.center else ""
+    para += nodes.Text(f" is your{center} user name")
+    if cluster.example_user:
+        para += nodes.Text(", for example ")
+        para += nodes.literal(cluster.example_user, cluster.example_user)
+    para += nodes.Text(".")
+    para.source, para.line = source, line
+    return para
+
+
 def commands_use(step: str, venv: str | None) -> deps.Use:
     """What a ``cluster-commands`` reads from the table: its step, with its ``:venv:``."""
     return ("commands", step, venv or "")
@@ -200,7 +216,9 @@ def commands_view(table: Table, use: deps.Use, rendered: list[Rendered] | None) 
     """Everything of the table that the directive's output for ``use`` shows."""
     if rendered is None:  # the warning lists the known steps
         return ("missing", use, tuple(table.steps))
-    clusters = tuple((c.key, c.label, c.center, c.placeholder) for c in table.clusters)
+    clusters = tuple(
+        (c.key, c.label, c.center, c.placeholder, c.example_user) for c in table.clusters
+    )
     return (clusters, tuple(rendered))
 
 

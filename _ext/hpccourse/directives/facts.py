@@ -24,8 +24,9 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from ..table import Table, TableError
+from ..table.suggest import closest
 from . import deps
-from .base import TableDirective, verbatim
+from .base import SuggestingOptions, TableDirective, verbatim
 
 
 def _item(*children: nodes.Node) -> nodes.list_item:
@@ -120,7 +121,7 @@ class ClusterFacts(TableDirective):
     required_arguments = 1
     optional_arguments = 0
     # An option of its own also makes docutils report unknown options as such.
-    option_spec: ClassVar[dict[str, object]] = {"class": directives.class_option}
+    option_spec: ClassVar[dict[str, object]] = SuggestingOptions({"class": directives.class_option})
 
     def run(self) -> list[nodes.Node]:
         kind = self.arguments[0]
@@ -130,9 +131,13 @@ class ClusterFacts(TableDirective):
             return []
         if kind not in table.course.kinds:
             deps.note(self.env, use, facts_digest(table, use))
-            known = ", ".join(table.course.kinds) or "none"
-            where = os.path.relpath(table.source, self.env.srcdir)
-            self.warn(f"unknown cluster-facts kind {kind!r} (kinds in {where}: {known})", "facts")
+            match = closest(kind, table.course.kinds)
+            if match is not None:
+                advice = f": did you mean `{match}`?"
+            else:
+                known = ", ".join(table.course.kinds) or "none"
+                advice = f" (kinds in {os.path.relpath(table.source, self.env.srcdir)}: {known})"
+            self.warn(f"unknown cluster-facts kind {kind!r}{advice}", "facts")
             return []
         try:
             result = render_kind(table, kind)

@@ -1,4 +1,4 @@
-"""Lesson admonitions: ``objectives``, ``instructor-note`` and ``keypoints``.
+"""Lesson boxes: ``objectives``, ``instructor-note``, ``keypoints`` and ``solution``.
 
 sphinx-lesson, the usual provider, needs Sphinx < 9, so the course has its own.
 Each directive makes a subclass of :class:`docutils.nodes.admonition` carrying
@@ -15,10 +15,22 @@ Usage (the argument, a title, is optional)::
     .. instructor-note:: Timing
 
        Takes 3 minutes.
+
+``solution`` is the answer to an exercise, closed until the reader opens it (HTML
+``<details>``, no script). State the task as text before it; a ``cluster-commands``
+inside keeps its tabs in step with the reader's cluster::
+
+    Create a virtual environment called ``analysis``.
+
+    .. solution::
+
+       .. cluster-commands:: create-venv
+          :venv: analysis
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -46,6 +58,43 @@ class instructor_note(lesson_admonition):
 
 class keypoints(lesson_admonition):
     """What learners take away from the lesson."""
+
+
+class solution(nodes.container):
+    """An exercise's answer, closed until the reader opens it; ``title`` is its summary.
+
+    HTML writes a ``<details>``; every other writer sees a container (the answer shown).
+    """
+
+
+def visit_solution_html(self: Any, node: solution) -> None:
+    self.body.append(self.starttag(node, "details", CLASS="solution"))
+    self.body.append(f"<summary>{escape(node['title'])}</summary>\n")
+
+
+def depart_solution_html(self: Any, node: solution) -> None:
+    self.body.append("</details>\n")
+
+
+class Solution(SphinxDirective):
+    """``.. solution:: [TITLE]`` -- the answer, closed; the title defaults to "Answer"."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "class": directives.class_option,
+        "name": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        self.assert_has_content()
+        node = solution(title=self.arguments[0] if self.arguments else "Answer")
+        node["classes"] += self.options.get("class", [])
+        self.set_source_info(node)
+        self.add_name(node)
+        node += self.parse_content_to_nodes()
+        return [node]
 
 
 class LessonAdmonition(SphinxDirective):
@@ -112,13 +161,15 @@ def _add_css(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """Add ``lesson.css`` to the pages that show a lesson admonition."""
-    if doctree is not None and doctree.next_node(lesson_admonition) is not None:
+    """Add ``lesson.css`` to the pages that show a lesson box."""
+    if doctree is None:
+        return
+    if doctree.next_node(lesson_admonition) or doctree.next_node(solution):
         app.add_css_file(CSS_FILE)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the nodes, the three directives and their stylesheet.
+    """Register the nodes, the four directives and their stylesheet.
 
     Called from the package's ``setup``; also usable alone, as the extension
     ``hpccourse.lesson``.
@@ -128,6 +179,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("objectives", Objectives)
     app.add_directive("instructor-note", InstructorNote)
     app.add_directive("keypoints", KeyPoints)
+    app.add_node(solution, html=(visit_solution_html, depart_solution_html))
+    app.add_directive("solution", Solution)
     app.connect("config-inited", serve_static(CSS_FILE))
     app.connect("html-page-context", _add_css)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -168,6 +168,7 @@ class _Collector:
             data_line=int(data_line) if data_line else None,
             step=node.get("hpc_step"),
             skip=is_skipped(node, self.skip_targets),
+            file=node.get("hpc_file"),
         )
 
     def prompt(self, node: nodes.raw) -> Block:

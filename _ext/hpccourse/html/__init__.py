@@ -2,7 +2,14 @@
 
 - :mod:`.assets`: the extension's ``static/`` files (CSS, JavaScript and the vendored
   Mermaid, ``static/mermaid/``), each served by the part using it;
-- :mod:`.choice`: the reader's cluster choice across pages, and printouts;
+- :mod:`.choice`: the reader's cluster choice across pages (the chooser after the
+  title), and printouts;
+- :mod:`.styles`: the reader's stylesheets (inline code, tables, copy buttons);
+- :mod:`.pageinfo`: each page's build date, source version, licence and edit link;
+- :mod:`.sequence`: "Next" and "Previous" never cross from lessons to teacher pages;
+- :mod:`.freshness`: no page left stale by an interrupted build or a new toctree entry;
+- :mod:`.live`: in the live preview, the build's problems in a banner on the page, above
+  its last good output;
 - :mod:`.csp`: a Content-Security-Policy in every page, hashing its inline scripts;
 - :mod:`.diagrams`: diagrams as inline SVG, rendered ahead of the build by
   :mod:`.diagramrender` (extension ``hpccourse.html.diagrams``; no Sphinx in
@@ -20,9 +27,13 @@ if TYPE_CHECKING:
 
 
 def setup_html(app: Sphinx) -> None:
-    """Register the reader's cluster choice and the pages' Content-Security-Policy (the
-    other parts are extensions of their own)."""
-    from . import choice, csp
+    """Register what every page gets (diagrams and a11y are extensions of their own)."""
+    from . import choice, csp, freshness, live, pageinfo, sequence, styles
 
     choice.setup(app)
+    styles.setup(app)
+    pageinfo.setup(app)
+    sequence.setup(app)
+    freshness.setup(app)
+    live.setup(app)
     csp.setup(app)

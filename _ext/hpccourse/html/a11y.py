@@ -11,11 +11,16 @@ An optional extension (``hpccourse.html.a11y``) that acts only when ``html_theme
   header, note titles): ``a11y.css`` darkens them.
 - A code block or table that scrolls sideways must be reachable by keyboard:
   ``a11y.js`` makes each one that overflows focusable.
+- No way past the sidebar's links: ``templates/layout.html`` adds a skip link to the
+  page's content, first in the Tab order.
+- Every admonition has the same "!" icon: ``a11y.css`` gives each kind its own, so the
+  kind is not told by colour alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -33,6 +38,7 @@ CAPTION = '<p class="caption" role="heading">'
 FIXED_CAPTION = '<p class="caption" role="heading" aria-level="2">'
 CSS_FILE = "a11y.css"
 JS_FILE = "a11y.js"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def fix_captions(html: str) -> str:
@@ -68,6 +74,8 @@ def _apply(app: Sphinx, config: Config) -> None:
         )
         return
     serve_static(CSS_FILE, JS_FILE)(app, config)
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.append(str(TEMPLATES))
     # After the theme's CSS.
     app.add_css_file(CSS_FILE, priority=900)
     app.add_js_file(JS_FILE, priority=900)

@@ -4,24 +4,29 @@ sphinx-tabs switches the group tabs of one page together and keeps the last
 choice in ``sessionStorage`` only, so it is lost with the browser tab. On the
 pages that show tabs this adds:
 
+- a "Your cluster" chooser right after the page's title (:func:`chooser_html`): a GET
+  form whose select sends ``?cluster=KEY`` (so it works as a link without scripts),
+  which ``tabchoice.js`` turns into a live control;
 - ``tabchoice.js``: keeps the chosen cluster in ``localStorage``, restores it
-  on every page, honours ``?cluster=KEY`` links, switches tabs with the arrow
-  keys and labels each panel for printing;
-- the table's cluster keys and labels (``window.hpccourseClusters``), so a
-  ``?cluster=`` key finds its tab label;
-- ``tabchoice.css`` (a visible keyboard focus) and ``print.css`` (a printout
-  shows every cluster's panel, each under its label).
+  on every page, honours ``?cluster=`` links (a cluster's key, label or machine name,
+  any case), switches tabs with the arrow keys and labels each panel for printing;
+  it only ever selects a cluster's tab (never a "Task" or "For teachers" tab);
+- the table's clusters (``window.hpccourseClusters``: key, label, the names a link
+  may use), so a ``?cluster=`` name finds its tab label;
+- ``tabchoice.css`` (a visible keyboard focus, the chooser) and ``print.css`` (a
+  printout shows every cluster's panel, each under its label).
 """
 
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..table import TableError, project_table
+from ..table import Cluster, TableError, project_table
 from .assets import serve_static
 
 SCRIPT = "tabchoice.js"
@@ -29,6 +34,7 @@ SCREEN_CSS = "tabchoice.css"
 PRINT_CSS = "print.css"
 # After sphinx-tabs' tabs.js (priority 500): our listeners run after its own.
 PRIORITY = 600
+CHOOSER_ID = "hpccourse-cluster"
 
 
 def _has_tabs(doctree: nodes.document) -> bool:
@@ -36,13 +42,55 @@ def _has_tabs(doctree: nodes.document) -> bool:
     return any("sphinx-tabs" in node["classes"] for node in doctree.findall(nodes.container))
 
 
-def cluster_labels(app: Sphinx) -> dict[str, str]:
-    """Cluster key -> tab label, from the data table (empty if it does not load;
-    the directives report why)."""
+def reader_names(cluster: Cluster) -> list[str]:
+    """The names a reader may choose ``cluster`` by: key, label, machine name (the table
+    checks that each names one cluster, case ignored)."""
+    names = [cluster.key, cluster.label, cluster.cluster]
+    return list(dict.fromkeys(name.strip() for name in names if name.strip()))
+
+
+def clusters_of(app: Sphinx) -> list[Cluster]:
+    """The table's clusters in tab order (none if it does not load; the directives
+    report why)."""
     table = project_table(app.srcdir, app.config)
-    if isinstance(table, TableError):
-        return {}
-    return {cluster.key: cluster.label for cluster in table.clusters}
+    return [] if isinstance(table, TableError) else list(table.clusters)
+
+
+def clusters_json(clusters: list[Cluster]) -> str:
+    """``window.hpccourseClusters``: key, label and names of each cluster, script-safe."""
+    data = [{"key": c.key, "label": c.label, "names": reader_names(c)} for c in clusters]
+    return json.dumps(data).replace("<", "\\u003c")
+
+
+def chooser_html(clusters: list[Cluster]) -> str:
+    """The "Your cluster" form: without scripts a GET form sending ``?cluster=KEY``;
+    ``tabchoice.js`` hides its button and applies a choice as soon as it is made."""
+    options = "".join(
+        f'<option value="{escape(c.key)}">{escape(_option_text(c))}</option>' for c in clusters
+    )
+    return (
+        '<form class="hpccourse-chooser" method="get" action="">'
+        f'<label for="{CHOOSER_ID}">Your cluster</label> '
+        f'<select id="{CHOOSER_ID}" name="cluster">{options}</select> '
+        '<button type="submit" class="hpccourse-chooser-apply">Show its commands</button>'
+        "</form>"
+    )
+
+
+def _option_text(cluster: Cluster) -> str:
+    machine = cluster.cluster.strip()
+    if machine and machine.casefold() != cluster.label.casefold():
+        return f"{cluster.label} ({machine})"
+    return cluster.label
+
+
+def insert_after_title(body: str, html: str) -> str:
+    """``body`` with ``html`` right after its first ``</h1>`` (unchanged without one)."""
+    end = body.find("</h1>")
+    if end == -1:
+        return body
+    end += len("</h1>")
+    return body[:end] + html + body[end:]
 
 
 def _add_assets(
@@ -52,14 +100,18 @@ def _add_assets(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """Add the script and stylesheets to the pages that show tabs."""
+    """Add the chooser, the script and the stylesheets to the pages that show tabs."""
     if doctree is None or not _has_tabs(doctree):
         return
-    labels = json.dumps(cluster_labels(app)).replace("<", "\\u003c")
-    app.add_js_file(None, body=f"window.hpccourseClusters = {labels};", priority=PRIORITY)
+    clusters = clusters_of(app)
+    app.add_js_file(
+        None, body=f"window.hpccourseClusters = {clusters_json(clusters)};", priority=PRIORITY
+    )
     app.add_js_file(SCRIPT, priority=PRIORITY)
     app.add_css_file(SCREEN_CSS, priority=PRIORITY)
     app.add_css_file(PRINT_CSS, priority=PRIORITY, media="print")
+    if clusters and isinstance(context.get("body"), str):
+        context["body"] = insert_after_title(context["body"], chooser_html(clusters))
 
 
 def setup(app: Sphinx) -> None:

@@ -75,8 +75,9 @@ def status(source: Path) -> Status:
 
 
 def first_sentence(text: str) -> str:
-    """The alt text's first sentence: the diagram's short title."""
-    match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
+    """The alt text's first sentence: the diagram's short title (a number's dot, as in
+    "1. Load modules", ends no sentence)."""
+    match = re.match(r"(.*?[^\d\s][.!?])(\s|$)", text.strip(), re.DOTALL)
     return (match[1] if match else text).strip()
 
 

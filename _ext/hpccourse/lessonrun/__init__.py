@@ -6,7 +6,12 @@ that :mod:`hpccourse.doctree.exercises` found.
 - ``model``: the records.
 - ``plan``: an exercise's blocks -> the steps a cluster's run types.
 - ``safety``: an early, explained lint of commands that would leave the sandbox.
-- ``sandbox``: the simulated cluster (home, mapped storage root, `module`, a Python).
+- ``boundary``: the kernel sandbox (bubblewrap) around every session, and its limits;
+  ``lifecycle``: every process and folder of a run, ended at once on a signal.
+- ``sandbox``: the simulated cluster (home, mapped storage root, the module tree).
+- ``lmod``: the cluster's module tree for Debian's Lmod; ``pythons``: the machine's
+  Pythons the module Pythons are made from.
+- ``slurm``: a private single-node Slurm per cluster, for the lessons' batch jobs.
 - ``wheels``: the offline wheelhouse of stand-in packages (the course's ``standins.toml``).
 - ``session``: one bash session per exercise, and the judging of each command.
 - ``runner``: every cluster side by side; ``report``: the transcript and report entries.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..console.model import Block
+from ..table.moduletree import ModuleTree, flat_tree
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class ClusterSpec:
     user: str  # the test user the placeholder becomes
     modules: frozenset[str]  # every module the table lists for the cluster
     table: str = "clusters.toml"  # the data table's name, for messages
+    module_tree: ModuleTree | None = None  # how its Lmod shows them (None: all, flat)
+
+    @property
+    def tree(self) -> ModuleTree:
+        return self.module_tree or flat_tree(self.modules)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class StepResult:
     modules_after: tuple[str, ...] = ()
     seconds: float = 0.0
     resolve: dict | None = None  # the resolve mode's finding for a `pip install`
+    jobs: list[dict] = field(default_factory=list)  # the batch jobs it submitted, as ended
 
 
 @dataclass

@@ -12,6 +12,7 @@ with its reason.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Sequence
 
 from ..console.check import shown_text
@@ -62,6 +63,8 @@ def block_steps(
     block: Block, mark: Mark, to_sandbox: Callable[[str], str], refuse: Callable[[str], str | None]
 ) -> list[Step]:
     """The steps of one block (to_sandbox: map the text to the sandbox; refuse: why not)."""
+    if block.file:
+        return [file_step(block, mark, to_sandbox)]
     lines = classify(shown_text(block), block.prompts)
     cmds = commands(lines)
     end = max((line.offset for line in lines), default=-1) + 1
@@ -85,6 +88,23 @@ def block_steps(
             steps.extend(_stray(block, c) for c in repl)
         i = j
     return steps
+
+
+#: Ends the here-document that writes a file step's file (no file line is exactly this).
+FILE_END = "HPCCOURSE_END_OF_FILE"
+
+
+def file_step(block: Block, mark: Mark, to_sandbox: Callable[[str], str]) -> Step:
+    """A file step's block: the learner saves it as the file, so the run writes it there."""
+    content = to_sandbox(block.text)
+    shown = f"(save the file {block.file})"
+    base = {"block": block, "offset": 0, "shown": shown, "exact": mark.exact}
+    if mark.skip is not None:
+        return Step(**base, action="skip", reason=mark.skip or "the lesson asks not to run it")
+    if FILE_END in content.splitlines():
+        return Step(**base, action="skip", reason=f"the file has a line {FILE_END}")
+    text = f"cat > {shlex.quote(str(block.file))} <<'{FILE_END}'\n{content}\n{FILE_END}"
+    return Step(**base, text=text)
 
 
 def _stray(block: Block, command: Command) -> Step:

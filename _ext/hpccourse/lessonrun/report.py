@@ -46,6 +46,7 @@ def step_entry(result: StepResult, as_run: str) -> dict[str, Any]:
         "modules_after": list(result.modules_after),
         "seconds": result.seconds,
         "resolve": result.resolve,
+        "jobs": result.jobs,
     }
 
 
@@ -77,10 +78,13 @@ def _indent(text: str, prefix: str, rest: str | None = None) -> str:
     return "".join(f"{prefix if i == 0 else later}{row}\n" for i, row in enumerate(rows))
 
 
-def transcript(cluster: str, label: str, results: Sequence[ExerciseResult]) -> str:
-    """One cluster's part of ``output.txt``."""
+def transcript(
+    cluster: str, label: str, results: Sequence[ExerciseResult], stand_ins: Sequence[str] = ()
+) -> str:
+    """One cluster's part of ``output.txt`` (``stand_ins``: what stands in for what)."""
     header = f"Cluster {cluster} ({label})"
     parts = [f"{header}\n{'=' * len(header)}\n"]
+    parts += [f"stand-in: {line}\n" for line in stand_ins]
     for result in results:
         exercise = result.exercise
         parts.append(
@@ -98,6 +102,12 @@ def transcript(cluster: str, label: str, results: Sequence[ExerciseResult]) -> s
                 parts.append(_indent(step.step.stdin, "    <<< "))
             if step.output.strip():
                 parts.append(_indent(step.output, "    | "))
+            for job in step.jobs:
+                parts.append(
+                    f"    job {job['id']}: {job['state']}, exit code {job['exit_code']}, "
+                    f"output {job['output_file'] or '(none)'}"
+                    f"{'' if job['output_found'] else ' (missing)'}\n"
+                )
             for reason in step.reasons:
                 parts.append(_indent(reason, "    -> "))
     return "".join(parts)
@@ -116,3 +126,15 @@ def summary(by_cluster: dict[str, Sequence[ExerciseResult]], seconds: float) -> 
         )
     lines.append(f"{seconds:.1f} s in all\n")
     return "".join(lines)
+
+
+_SANDBOXES = {
+    "root": "bubblewrap, each session as nobody",
+    "user": "bubblewrap, each session in a user namespace",
+    "none": "NONE: the commands ran as the builder's user, as lessonrun_unsandboxed asks",
+}
+
+
+def sandbox_line(mode: str) -> str:
+    """The last line of ``output.txt``: how the sessions were isolated (or why not)."""
+    return f"Sandbox: {_SANDBOXES.get(mode, f'none here ({mode}): nothing ran')}\n"

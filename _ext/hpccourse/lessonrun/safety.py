@@ -1,4 +1,6 @@
-"""Refuse commands that would write outside the run's sandbox, before they run.
+"""An early, explained lint: refuse commands seen to write outside the sandbox, before
+they run. The kernel sandbox (:mod:`.boundary`) is what stops them; this only says why
+early, in the lesson's terms (``lessonrun_lint = False`` turns it off).
 
 The lesson's commands run for real, so each is read first (here-document bodies left out)
 for the places it writes: redirections (``>``, ``>>``, ``&>``), the arguments of commands
@@ -7,8 +9,8 @@ that create, change or delete files (``mkdir``, ``rm``, ``cp``'s target, ``tee``
 folder it ``cd``'s into. Each must lie inside the sandbox: the mapped storage root, the
 temporary home or a relative path that stays there. A Python or pip run by its absolute
 path outside the sandbox (the machine's own, the project's ``.venv``) is refused too.
-Static and conservative: what it cannot see (a variable's value) is allowed; the sandbox's
-own ``HOME``, ``TMPDIR`` and working directory keep those inside.
+Static and conservative: what it cannot see (a variable's value, ``eval``, a here
+document fed to a shell) it lets through, and the kernel sandbox stops.
 """
 
 from __future__ import annotations

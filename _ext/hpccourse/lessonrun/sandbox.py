@@ -1,14 +1,19 @@
-"""The simulated cluster one run types into: a temporary folder, a module system, a Python.
+"""The simulated cluster one run types into: a temporary folder, Lmod, the module Pythons.
 
 Layout of a sandbox (``root``)::
 
     home/            HOME and the working directory (fresh, empty)
     roots/proj/...   the cluster's storage root, mapped: /proj/x -> ROOT/roots/proj/x
-    modules/python/  "the module's Python": the machine's own Python, copied binary and
-                     linked standard library, with an empty site-packages of its own
+    modules/lmod/    the cluster's module tree, as Lua modulefiles for Lmod (lmod.py)
+    modules/pythons/ the module Pythons: the machine's, copied binary and linked standard
+                     library, each with an empty site-packages of its own (pythons.py)
+    modules/bundles/ the packages bundle modules put on PYTHONPATH (stand-in wheels)
     bin/             python, python3, pip, pip3 stubs: none before `module load`
     tmp/             TMPDIR
     .run/            the session's script, each command, its input, output and status
+
+Only ``home``, ``tmp``, ``.run`` and the mapped storage root are writable in a session
+(:mod:`.boundary`); the module tree and Pythons are read-only, as on a cluster.
 
 Why a Python of its own: the lesson's venvs use ``--system-site-packages``. A venv made
 from the machine's Python would see every package installed there (and one made from the
@@ -22,15 +27,17 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .boundary import Boundary
+from .lifecycle import Lifecycle, remove_tree
+from .lmod import LMOD_INIT, ModuleSystem, write_tree
 from .model import ClusterSpec
+from .slurm import Slurm
 
 #: The caller's network settings resolve mode passes on (how to reach the index: proxy,
 #: certificates, index address); nothing else of the caller's environment goes in.
@@ -39,40 +46,6 @@ NETWORK_VARIABLES = (
     "PIP_CERT", "PIP_CLIENT_CERT", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
     "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT",
 )  # fmt: skip
-_PYTHON_MODULE = re.compile(r"^python/(\d+\.\d+)", re.IGNORECASE)
-
-
-def base_python() -> tuple[Path, Path]:
-    """The machine's own Python binary and standard library (never a venv's)."""
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    prefix = Path(sys.base_prefix)
-    binary = prefix / "bin" / f"python{version}"
-    if not binary.exists():
-        binary = Path(sys._base_executable).resolve()  # type: ignore[attr-defined]
-    stdlib = Path(sysconfig.get_path("stdlib", vars={"installed_base": sys.base_prefix}))
-    return binary, stdlib
-
-
-def make_module_python(target: Path) -> Path:
-    """A Python installation at ``target`` sharing the machine's standard library, with an
-    empty site-packages: returns its ``bin`` folder (python, python3, python3.X)."""
-    binary, stdlib = base_python()
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    bindir = target / "bin"
-    libdir = target / "lib" / f"python{version}"
-    bindir.mkdir(parents=True)
-    libdir.mkdir(parents=True)
-    shutil.copy2(binary, bindir / f"python{version}")
-    for name in ("python3", "python"):
-        (bindir / name).symlink_to(f"python{version}")
-    for entry in stdlib.iterdir():
-        if entry.name != "site-packages":
-            (libdir / entry.name).symlink_to(entry)
-    (libdir / "site-packages").mkdir()
-    # A shared-library build may find libpython next to its binary ($ORIGIN/../lib).
-    for library in binary.parent.parent.glob("lib/libpython*"):
-        (target / "lib" / library.name).symlink_to(library)
-    return bindir
 
 
 def check_module_python(bindir: Path) -> str | None:
@@ -98,58 +71,31 @@ exit 127
 
 _PRELUDE = r"""# lessonrun: the simulated cluster's shell (see hpccourse/lessonrun/sandbox.py)
 PS1='$ '
-LOADEDMODULES=''
-export LOADEDMODULES
-__lr_has() { case " $__LR_ALLOWED " in *" $1 "*) return 0;; esac; return 1; }
-module() {
-    local sub="${1:-}" m
-    [ $# -gt 0 ] && shift
-    case "$sub" in
-        load|add|try-load)
-            for m in "$@"; do
-                if ! __lr_has "$m"; then
-                    echo "module: \`$m\` is not a module of $__LR_CLUSTER: the data table" \
-                        "$__LR_TABLE lists only: $__LR_ALLOWED" >&2
-                    return 1
-                fi
-            done
-            for m in "$@"; do
-                case ":$LOADEDMODULES:" in
-                    *":$m:"*) ;;
-                    *) LOADEDMODULES="${LOADEDMODULES:+$LOADEDMODULES:}$m" ;;
-                esac
-                case "$m" in
-                    [Pp]ython/[0-9]*)
-                        __LR_PYVER="${m#*/}"; __LR_PYVER="${__LR_PYVER%.*}" ;;
-                esac
-            done
-            case ":$PATH:" in
-                *":$__LR_PYTHON_BIN:"*) ;;
-                *) PATH="$__LR_PYTHON_BIN:$PATH" ;;
+source "$__LR_LMOD_INIT"
+"""
+
+_SLURM = r"""
+# Slurm: its accounting is the job completion log; lessonrun waits for each job a step
+# submits, within the session's time limit, and writes down how it ended.
+sacct() { command sacct --completion "$@"; }
+__lr_deadline=$(( $(date +%s) + __LR_TIMEOUT - 3 ))
+__lr_wait_jobs() {
+    local i=$1 id line state
+    for id in $(sed -n 's/^Submitted batch job \([0-9][0-9]*\).*/\1/p' "$__LR/out.$i"); do
+        while :; do
+            line=$(command scontrol show job -o "$id" 2>&1)
+            state=${line#*JobState=}; state=${state%% *}
+            case "$state" in
+                PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|RESIZING) ;;
+                *) break ;;
             esac
-            ;;
-        list) echo "Currently Loaded Modules: ${LOADEDMODULES//:/ }" ;;
-        avail|spider) echo "$__LR_ALLOWED" ;;
-        purge)
-            LOADEDMODULES=''
-            PATH="${PATH//$__LR_PYTHON_BIN:/}" ;;
-        unload|rm|del)
-            for m in "$@"; do
-                LOADEDMODULES=":$LOADEDMODULES:"
-                LOADEDMODULES="${LOADEDMODULES//:$m:/:}"
-                LOADEDMODULES="${LOADEDMODULES#:}"; LOADEDMODULES="${LOADEDMODULES%:}"
-            done
-            [ -n "$LOADEDMODULES" ] || PATH="${PATH//$__LR_PYTHON_BIN:/}" ;;
-        *)
-            echo "module: \`$sub\` is not simulated (load, list, avail, purge, unload)" >&2
-            return 1 ;;
-    esac
-}
-ml() {
-    case "${1:-list}" in
-        load|add|list|avail|spider|purge|unload|rm|del) module "${@:-list}" ;;
-        *) module load "$@" ;;
-    esac
+            if (( $(date +%s) >= __lr_deadline )); then
+                command scancel "$id"; line="$line LessonrunTimedOut=yes"; break
+            fi
+            sleep 0.2
+        done
+        printf '%s\n' "$line" >>"$__LR/jobs.$i"
+    done
 }
 """
 
@@ -161,11 +107,13 @@ __lr_resolve() {
     shift
     __lr_resolves=$(( ${__lr_resolves:-0} + 1 ))
     local f="$__LR/resolve.$__LR_STEP.$__lr_resolves"
-    echo "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" >"$f.python"
+    local version="${EBVERSIONPYTHON:-$__LR_DEFAULT_PYVER}"
+    version="${version%.*}"; [[ $version == *.* ]] || version="$__LR_DEFAULT_PYVER"
+    echo "$version" >"$f.python"
     # --target: pip 23 takes platform options only with it (--dry-run installs nothing).
     env -u PIP_NO_INDEX -u PIP_FIND_LINKS pip install --dry-run --target "$f.target" \
         --quiet --report "$f.json" --only-binary=:all: \
-        --python-version "${__LR_PYVER:-$__LR_DEFAULT_PYVER}" \
+        --python-version "$version" \
         --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
         --implementation cp "$@" >"$f.log" 2>&1
     echo $? >"$f.rc"
@@ -185,6 +133,11 @@ class Sandbox:
     resolve: bool = False
     note: str = ""  # a limit of the simulation worth reporting
     standins_file: str = ""  # the course's stand-in list ("": none, pip finds nothing)
+    boundary: Boundary = field(default_factory=lambda: Boundary("none"))
+    life: Lifecycle | None = None
+    modules: ModuleSystem | None = None  # the Lmod tree written for the cluster
+    slurm: Slurm | None = None  # the cluster's private Slurm, once an exercise needs it
+    timeout: float = 300.0  # a session's time limit (jobs are waited for within it)
 
     @property
     def home(self) -> Path:
@@ -202,8 +155,24 @@ class Sandbox:
         return self.root / "roots" / self.spec.storage_root.lstrip("/")
 
     @property
-    def python_bin(self) -> Path:
-        return self.root / "modules" / "python" / "bin"
+    def python_bins(self) -> list[Path]:
+        """The ``bin`` folder of each module Python."""
+        return sorted((self.root / "modules" / "pythons").glob("*/bin"))
+
+    @property
+    def writable(self) -> list[Path]:
+        """The folders a session may write to: home, TMPDIR, the mapped storage root and
+        its own run folder; the rest of the sandbox (module Python, stubs) is read-only."""
+        folders = [self.home, self.root / "tmp", self.run_dir]
+        folders += [self.mapped_root] if self.mapped_root is not None else []
+        return folders + ([self.slurm.jobcomp] if self.slurm is not None else [])
+
+    @property
+    def readable(self) -> list[Path]:
+        """What a session reads beside the system: the sandbox, the wheelhouse, and the
+        installation the module's Python links its standard library from."""
+        prefixes = self.modules.readable if self.modules is not None else []
+        return [self.root, self.wheelhouse, *prefixes]
 
     @classmethod
     def create(
@@ -212,25 +181,49 @@ class Sandbox:
         wheelhouse: Path,
         parent: Path | None = None,
         resolve: bool = False,
+        boundary: Boundary | None = None,
+        life: Lifecycle | None = None,
         standins_file: str = "",
     ) -> Sandbox:
         """A fresh sandbox for ``spec`` (under ``parent`` or the system's temporary folder)."""
         root = Path(tempfile.mkdtemp(prefix=f"lessonrun-{spec.key}-", dir=parent)).resolve()
-        box = cls(root, spec, wheelhouse, resolve, standins_file=standins_file)
+        if life is not None:
+            life.folder(root)
+        box = cls(
+            root,
+            spec,
+            wheelhouse,
+            resolve,
+            standins_file=standins_file,
+            boundary=boundary or Boundary("none"),
+            life=life,
+        )
+        root.chmod(0o755)
         for folder in (box.home, box.root / "bin", box.root / "tmp", box.run_dir):
             folder.mkdir(parents=True, exist_ok=True)
         if box.mapped_root is not None:
             box.mapped_root.mkdir(parents=True)
-        make_module_python(box.root / "modules" / "python")
-        box.note = check_module_python(box.python_bin) or ""
+        for folder in box.writable:
+            if box.boundary.uid != os.getuid():
+                os.chown(folder, box.boundary.uid, box.boundary.uid)
+            folder.chmod(0o755)
+        box.modules = write_tree(spec.tree, box.root / "modules", wheelhouse, spec.key, spec.table)
+        box.note = "; ".join(filter(None, map(check_module_python, box.python_bins)))
         for name in ("python", "python3", "pip", "pip3"):
             stub = box.root / "bin" / name
             stub.write_text(_STUB, encoding="utf-8")
             stub.chmod(0o755)
         return box
 
+    def session_options(self) -> dict[str, object]:
+        """What a session's boundary adds for this cluster (Slurm's network, its host)."""
+        return self.slurm.session_options() if self.slurm is not None else {}
+
     def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.life is not None:
+            self.life.remove(self.root)
+        else:
+            remove_tree(self.root)
 
     def environment(self) -> dict[str, str]:
         """The whole environment bash starts with: nothing of the caller's leaks in."""
@@ -250,7 +243,14 @@ class Sandbox:
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "PIP_NO_INPUT": "1",
             "PIP_PROGRESS_BAR": "off",
+            # Lmod: the cluster's tree at login, no system cache, plain output.
+            "MODULEPATH": str(self.modules.modulepath) if self.modules else "",
+            "LMOD_IGNORE_CACHE": "1",
+            "LMOD_COLORIZE": "no",
+            "LMOD_PAGER": "none",
         }
+        if self.slurm is not None:
+            env.update(self.slurm.environment())
         if self.resolve:
             env.update({k: v for k, v in os.environ.items() if k in NETWORK_VARIABLES})
         return env
@@ -260,14 +260,13 @@ class Sandbox:
         default = f"{sys.version_info.major}.{sys.version_info.minor}"
         values = {
             "__LR": str(self.run_dir),
-            "__LR_CLUSTER": self.spec.key,
-            "__LR_TABLE": self.spec.table,
-            "__LR_ALLOWED": " ".join(sorted(self.spec.modules)),
-            "__LR_PYTHON_BIN": str(self.python_bin),
+            "__LR_LMOD_INIT": str(LMOD_INIT),
             "__LR_DEFAULT_PYVER": default,
+            "__LR_TIMEOUT": str(int(self.timeout)),
         }
         lines = [f"{name}={shlex.quote(value)}" for name, value in values.items()]
-        return _PRELUDE + "\n".join(lines) + "\n" + (_RESOLVE if self.resolve else "")
+        slurm = _SLURM if self.slurm is not None else ""
+        return "\n".join(lines) + "\n" + _PRELUDE + slurm + (_RESOLVE if self.resolve else "")
 
     # ------------------------------------------------------------- mapping paths
     def to_sandbox(self, text: str) -> str:
@@ -286,14 +285,8 @@ class Sandbox:
         if mapped is not None:
             text = text.replace(str(mapped), self.spec.storage_root.rstrip("/"))
         text = text.replace(str(self.home), f"/home/{self.spec.user}")
+        text = text.replace(str(self.root / ".slurm" / "spool"), "/var/spool/slurmd")
+        text = text.replace(str(self.root / "modules"), "/sw/modules")  # Lmod's tree
         # bash names the session's script in its messages; a learner's shell says `bash`.
-        return re.sub(rf"{re.escape(str(self.run_dir / 'session.sh'))}: line \d+: ", "bash: ", text)
-
-
-def python_version_of(modules: tuple[str, ...]) -> str | None:
-    """``python/3.11.8`` -> ``3.11``: the Python version a loaded module set stands for."""
-    for name in modules:
-        match = _PYTHON_MODULE.match(name)
-        if match:
-            return match[1]
-    return None
+        script = re.escape(str(self.run_dir / "session.sh"))
+        return re.sub(rf"{script}: (?:line \d+: )?", "bash: ", text)

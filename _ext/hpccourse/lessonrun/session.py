@@ -15,17 +15,17 @@ resolve mode, when its ``pip install`` does not resolve to wheels for the cluste
 
 from __future__ import annotations
 
-import contextlib
 import doctest
 import json
 import os
-import signal
+import re
 import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..console.lines import env_of_prompt
+from .lifecycle import Lifecycle, kill_group
 from .model import Step, StepResult
 from .sandbox import Sandbox
 
@@ -49,37 +49,62 @@ def script(sandbox: Sandbox, steps: Sequence[Step]) -> str:
             f"__LR_STEP={i}; __lr_t0=$EPOCHREALTIME\n"
             f'{{ eval "$(<"$__LR/cmd.{i}")"\n}} >"$__LR/out.{i}" 2>&1 <{stdin}\n'
             "__lr_rc=$?\n"
-            'printf \'%s\\n%s\\n%s\\n%s\\n%s\\n\' "$__lr_rc" "${VIRTUAL_ENV:-}" "$PS1" '
+            + (f"__lr_wait_jobs {i}\n" if sandbox.slurm is not None else "")
+            + 'printf \'%s\\n%s\\n%s\\n%s\\n%s\\n\' "$__lr_rc" "${VIRTUAL_ENV:-}" "$PS1" '
             f'"${{LOADEDMODULES:-}}" "$__lr_t0 $EPOCHREALTIME" >"$__LR/status.{i}"\n'
         )
     return "".join(parts)
 
 
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+def session_command(sandbox: Sandbox, path: Path) -> list[str]:
+    """bash running ``path``, inside the sandbox's kernel boundary (when it has one)."""
+    bash = ["/bin/bash", "--noprofile", "--norc", str(path)]
+    return sandbox.boundary.wrap(
+        bash,
+        writable=sandbox.writable,
+        readable=sandbox.readable,
+        chdir=sandbox.home,
+        hostname=sandbox.spec.key,
+        **sandbox.session_options(),
+    )
 
 
 def run_script(sandbox: Sandbox, text: str, timeout: float) -> tuple[bool, str]:
-    """Run the session; (timed out, what bash itself printed)."""
+    """Run the session; (timed out, what bash itself printed).
+
+    Whatever the session started ends with it: the sandbox's PID namespace ends when bash
+    does, and on the time limit the whole sandbox is killed.
+    """
     path = sandbox.run_dir / "session.sh"
     path.write_text(text, encoding="utf-8")
-    process = subprocess.Popen(
-        ["/bin/bash", "--noprofile", "--norc", str(path)],
+    readable(sandbox.run_dir)
+    life = sandbox.life or Lifecycle()
+    process = life.start(
+        session_command(sandbox, path),
         cwd=sandbox.home,
         env=sandbox.environment(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        start_new_session=True,
     )
     try:
         out, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill(process)
+        kill_group(process)
+        process.communicate()
         return True, ""
+    finally:
+        if not sandbox.boundary.sandboxed:
+            kill_group(process)  # leftovers in its process group (a sandbox kills them all)
+        life.forget(process)
     return False, out.decode("utf-8", "replace")
+
+
+def readable(folder: Path) -> None:
+    """Let the session's user read what the builder wrote for it."""
+    for entry in folder.iterdir():
+        if entry.is_file():
+            entry.chmod(0o644)
 
 
 def active_env(prompt: str, virtual_env: str) -> str | None:
@@ -106,6 +131,56 @@ def exact_mismatch(expected: Sequence[str], got: str) -> str | None:
         + "".join(f"  expected: {line}\n" for line in want.splitlines())
         + "".join(f"  got:      {line}\n" for line in have.splitlines())
     )
+
+
+_LMOD_ERROR = re.compile(r"Lmod has detected the following error:\s*(.+?)(?:\n\s*\n|\Z)", re.S)
+
+
+def what_it_said(output: str, sandbox: Sandbox) -> str:
+    """``: LAST LINE`` of a failed command; Lmod's error itself, with the modules the data
+    table gives the cluster, when ``module`` failed."""
+    lmod = _LMOD_ERROR.search(output)
+    if lmod:
+        error = " ".join(lmod[1].split())
+        tree = ", ".join(
+            entry.name + (f" (after {entry.after})" if entry.after else "")
+            for entry in sandbox.spec.tree.modules
+        )
+        return f": Lmod: {error} (the data table {sandbox.spec.table} gives " + (
+            f"{sandbox.spec.key} the modules: {tree})"
+        )
+    said = [line for line in output.splitlines() if line.strip()]
+    return f": {said[-1].strip()}" if said else ""
+
+
+_FIELD = re.compile(r"(\w+)=(\S*)")
+
+
+def job_entry(line: str, sandbox: Sandbox) -> dict[str, object]:
+    """A batch job as ``scontrol show job -o`` left it: state, exit code, output file, and
+    what is wrong (not COMPLETED, a non-zero exit code, no output file, the time limit)."""
+    fields = dict(_FIELD.findall(line))
+    job = fields.get("JobId", "?")
+    state, code = fields.get("JobState", "UNKNOWN"), fields.get("ExitCode", "?")
+    out = fields.get("StdOut", "")
+    found = bool(out) and Path(out).is_file()
+    problem = ""
+    if "JobState" not in fields:
+        problem = f"batch job {job}: Slurm cannot say how it ended: {line.strip()}"
+    elif fields.get("LessonrunTimedOut"):
+        problem = f"batch job {job} did not end within the run's time limit: canceled"
+    elif state != "COMPLETED" or code != "0:0":
+        problem = f"batch job {job} ended {state} with exit code {code}"
+    elif not found:
+        problem = f"batch job {job} completed, but its output file {out} did not appear"
+    return {
+        "id": job,
+        "state": state,
+        "exit_code": code,
+        "output_file": sandbox.to_lesson(out),
+        "output_found": found,
+        "problem": sandbox.to_lesson(problem),
+    }
 
 
 def _resolve_findings(run: Path, index: int) -> list[dict[str, object]]:
@@ -207,9 +282,9 @@ def judge(
                 f"the shell's prompt there is {_describe(env)}"
             )
         if result.exit_status:
-            said = [line for line in output.splitlines() if line.strip()]
-            last = f": {said[-1].strip()}" if said else ""
-            result.reasons.append(f"exited with status {result.exit_status}{last}")
+            result.reasons.append(
+                f"exited with status {result.exit_status}{what_it_said(output, sandbox)}"
+            )
             if _NOT_FOUND in output:
                 result.reasons.append(_standins_note(sandbox))
         if step.exact:
@@ -218,6 +293,10 @@ def judge(
             )
             if mismatch:
                 result.reasons.append(mismatch)
+        jobs_file = run / f"jobs.{i}"
+        if jobs_file.exists():
+            result.jobs = [job_entry(line, sandbox) for line in jobs_file.read_text().splitlines()]
+            result.reasons += [job["problem"] for job in result.jobs if job["problem"]]
         findings = _resolve_findings(run, i) if sandbox.resolve else []
         if findings:
             result.resolve = {"installs": findings}
@@ -243,6 +322,8 @@ def run_exercise(
     started = time.monotonic()
     if any(step.action == "run" for step in steps):
         timed_out, _ = run_script(sandbox, script(sandbox, steps), timeout)
+        if sandbox.slurm is not None:
+            sandbox.slurm.cancel_all(sandbox.boundary.uid)
     else:
         timed_out = False
     return judge(sandbox, steps, timed_out, timeout), round(time.monotonic() - started, 2)

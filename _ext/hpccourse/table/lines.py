@@ -147,3 +147,31 @@ def _unescape(raw: str) -> str:
         return tomllib.loads(f'k = "{raw}"')["k"]
     except tomllib.TOMLDecodeError:
         return raw
+
+
+_STRING_OR_COMMENT = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*',
+    re.DOTALL,
+)
+
+
+def too_deep_at(text: str, limit: int) -> int | None:
+    """The line where arrays and inline tables nest more than ``limit`` deep, or None.
+
+    Brackets in strings and comments do not count. Run before parsing: ``tomllib``
+    recurses once per level and fails with a RecursionError near a thousand.
+    """
+    depth = 0
+    pos = 0
+    for match in re.finditer(r'[\[\]{}]|"|\'|#', text):
+        if match.start() < pos:
+            continue
+        char = match.group(0)
+        if char in "\"'#":
+            skipped = _STRING_OR_COMMENT.match(text, match.start())
+            pos = skipped.end() if skipped else match.end()
+            continue
+        depth += 1 if char in "[{" else -1
+        if depth > limit:
+            return text.count("\n", 0, match.start()) + 1
+    return None

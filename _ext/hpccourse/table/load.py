@@ -13,11 +13,12 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from typing import Any, NoReturn
 
-from .lines import index_lines
+from .lines import index_lines, too_deep_at
 from .model import (
     BUILTIN_KINDS,
     DIRECTIVE_VARIABLES,
     FACT_FORMS,
+    MAX_DEPTH,
     PACKAGE_FACTS,
     PLACEHOLDER,
     RESERVED,
@@ -28,7 +29,10 @@ from .model import (
     Step,
     Table,
     TableError,
+    too_deep,
 )
+from .moduletree import parse_module_tree
+from .suggest import hint
 
 _TOP_LEVEL = ("course", "placeholders", "managers", "clusters", "steps")
 _COURSE_FIELDS = ("required_facts", "project_roots", "facts")
@@ -42,7 +46,14 @@ _STEP_FIELDS = (
     "override",
     "skip",
     "explain",
+    "file",
+    "content",
+    "note",
 )
+#: A file step's name: a plain file name, shown as the caption and written by lessonrun.
+_FILE_NAME = re.compile(r"[\w.+-]+\Z")
+#: Arrays and inline tables inside each other: tomllib and the line index recurse.
+MAX_NESTING = 32
 _NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 _cache: dict[str, tuple[tuple[int, int, int], Table | TableError]] = {}
@@ -83,10 +94,24 @@ def _load(source: str) -> Table:
         raise TableError(f"cannot read the data table: {exc.strerror}", source) from None
     try:
         text = raw.decode("utf-8")
+        deep = too_deep_at(text, MAX_NESTING)
+        if deep is not None:
+            raise TableError(
+                f"values nested more than {MAX_NESTING} levels deep: "
+                "a data table needs a few levels at most",
+                source,
+                deep,
+            )
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise TableError(f"not UTF-8: {exc.reason}", source, line) from None
+        raise TableError(
+            f"this file is not saved as UTF-8 text ({exc.reason}): save it as UTF-8 in your editor",
+            source,
+            line,
+        ) from None
+    except RecursionError:  # a backstop: too_deep_at finds what tomllib cannot take
+        raise TableError("values nested too deeply", source, None) from None
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         raise TableError(f"malformed TOML: {_toml_message(exc)}", source, line) from None
@@ -150,7 +175,7 @@ class _Builder:
     def build(self) -> Table:
         for key in self.data:
             if key not in _TOP_LEVEL:
-                self.fail(f"unknown table [{key}] (expected: {', '.join(_TOP_LEVEL)})", key)
+                self.fail(f"unknown table [{key}]: {hint(key, _TOP_LEVEL, 'tables')}", key)
         placeholders = self.string_map(
             self.data.get("placeholders", {}), "[placeholders]", "placeholders"
         )
@@ -165,6 +190,7 @@ class _Builder:
         clusters = tuple(
             self.cluster(key, value, managers, course) for key, value in clusters_data.items()
         )
+        self.check_reader_names(clusters)
         keys = tuple(c.key for c in clusters)
         steps_data = self.data.get("steps", {})
         self.expect(steps_data, dict, "[steps]", "steps")
@@ -263,7 +289,7 @@ class _Builder:
             self.fail(f"cluster key {key!r}: use letters, digits, '-' and '_'", *where)
         facts: dict[str, str] = {}
         for name, value in data.items():
-            if name in ("modules", "managers", "workshop_storage"):
+            if name in ("modules", "managers", "workshop_storage", "module_tree"):
                 continue
             self.check_name(name, *where, name)
             self.expect(value, str, f"clusters.{key}.{name}", *where, name)
@@ -305,9 +331,12 @@ class _Builder:
             workshop_storage, bool, f"clusters.{key}.workshop_storage", *where, "workshop_storage"
         )
         lines = {".".join(path[2:]): line for path, line in self.within.get(where, ())}
+        # lessonrun's Lmod simulation: how the cluster shows its modules (moduletree.py).
+        module_tree = parse_module_tree(key, data.get("module_tree"), modules, self.fail, self.line)
         return Cluster(
             key=key,
             modules=modules,
+            module_tree=module_tree,
             managers=FrozenMap(cluster_managers),
             facts=FrozenMap(facts),
             workshop_storage=workshop_storage,
@@ -316,13 +345,34 @@ class _Builder:
             label=facts["label"],
         )
 
+    def check_reader_names(self, clusters: tuple[Cluster, ...]) -> None:
+        """One name, one cluster: a reader picks a cluster by its key, label or machine name
+        (``?cluster=``, the cluster chooser), in any case, so two clusters may not share one
+        (labels that differ only by case included)."""
+        seen: dict[str, tuple[str, str]] = {}
+        for cluster in clusters:
+            for fact in ("key", "label", "cluster"):
+                name = cluster.key if fact == "key" else cluster.facts.get(fact, "")
+                folded = name.strip().casefold()
+                if not folded:
+                    continue
+                other_key, other_fact = seen.setdefault(folded, (cluster.key, fact))
+                if other_key != cluster.key:
+                    where = ("clusters", cluster.key) + (() if fact == "key" else (fact,))
+                    self.fail(
+                        f"cluster {cluster.key!r}: its {fact} {name!r} is also the {other_fact} "
+                        f"of cluster {other_key!r} (case ignored); readers choose a cluster by "
+                        "key, label or machine name, so each must name one cluster",
+                        *where,
+                    )
+
     def step(self, key: str, data: Any, clusters: tuple[str, ...]) -> Step:
         where = ("steps", key)
         self.expect(data, dict, f"[steps.{key}]", *where)
         for name in data:
             if name not in _STEP_FIELDS:
                 self.fail(
-                    f"step {key!r}: unknown field {name!r} (fields: {', '.join(_STEP_FIELDS)})",
+                    f"step {key!r}: unknown field {name!r}: {hint(name, _STEP_FIELDS, 'fields')}",
                     *where,
                     name,
                 )
@@ -334,29 +384,38 @@ class _Builder:
         for i, name in enumerate(only):
             if name not in clusters:
                 self.fail(
-                    f"step {key!r}: unknown cluster {name!r} in only "
-                    f"(clusters: {', '.join(clusters)})",
+                    f"step {key!r}: unknown cluster {name!r} in only: "
+                    f"{hint(name, clusters, 'clusters')}",
                     *where,
                     "only",
                     str(i),
                 )
+        file, content = self.file_fields(key, data, commands)
         overrides_data = data.get("override", {})
         self.expect(overrides_data, dict, f"steps.{key}.override", *where, "override")
         overrides = {}
         for name, value in overrides_data.items():
             if name not in clusters:
-                known = ", ".join(clusters)
-                message = f"step {key!r}: unknown cluster {name!r} in override (clusters: {known})"
+                known = hint(name, clusters, "clusters")
+                message = f"step {key!r}: unknown cluster {name!r} in override: {known}"
                 self.fail(message, *where, "override", name)
-            overrides[name] = self.strings(
-                value, f"steps.{key}.override.{name}", *where, "override", name
-            )
+            what = f"steps.{key}.override.{name}"
+            if file:  # a file step's override is the cluster's own text of the file
+                self.expect(value, str, what, *where, "override", name)
+                overrides[name] = (value,)
+            else:
+                overrides[name] = self.strings(value, what, *where, "override", name)
+        notes = self.string_map(data.get("note", {}), f"steps.{key}.note", *where, "note")
+        for name in notes:
+            if name not in clusters:
+                known = hint(name, clusters, "clusters")
+                self.fail(f"step {key!r}: unknown cluster {name!r} in note: {known}", *where)
         skips = self.string_map(data.get("skip", {}), f"steps.{key}.skip", *where, "skip")
         for name in skips:
             if name not in clusters:
                 self.fail(
-                    f"step {key!r}: unknown cluster {name!r} in skip "
-                    f"(clusters: {', '.join(clusters)})",
+                    f"step {key!r}: unknown cluster {name!r} in skip: "
+                    f"{hint(name, clusters, 'clusters')}",
                     *where,
                     "skip",
                     name,
@@ -382,16 +441,20 @@ class _Builder:
                     self.fail(
                         f"step {key!r}: empty skip reason for {cluster!r}", *where, "skip", cluster
                     )
-            elif not overrides.get(cluster, commands):
+            elif not overrides.get(cluster, (content,) if file else commands) or (
+                file and not overrides.get(cluster, (content,))[0].strip()
+            ):
+                what = "content" if file else "commands"
                 self.fail(
-                    f"step {key!r} has no command for cluster {cluster!r} and no reason: "
-                    f"give commands, override.{cluster} or skip.{cluster}",
+                    f"step {key!r} has no {'content' if file else 'command'} for cluster "
+                    f"{cluster!r} and no reason: give {what}, override.{cluster} or "
+                    f"skip.{cluster}",
                     *where,
                 )
         lines = {"": self.line(*where) or 0}
         for path, line in self.within.get(where, ()):
             head, *rest = path[2:]
-            if head in ("override", "skip") and rest:
+            if head in ("override", "skip", "note") and rest:
                 head, *rest = (f"{head}.{rest[0]}", *rest[1:])
             lines[head + "".join(f"[{r}]" for r in rest)] = line
         return Step(
@@ -405,7 +468,39 @@ class _Builder:
             skips=FrozenMap(skips),
             explain=explain,
             lines=FrozenMap(lines),
+            file=file,
+            content=content,
+            notes=FrozenMap(notes),
         )
+
+    def file_fields(
+        self, key: str, data: dict[str, Any], commands: tuple[str, ...]
+    ) -> tuple[str, str]:
+        """A file step's ``file`` and ``content`` (both empty for a command step)."""
+        where = ("steps", key)
+        file = data.get("file", "")
+        content = data.get("content", "")
+        self.expect(file, str, f"steps.{key}.file", *where, "file")
+        self.expect(content, str, f"steps.{key}.content", *where, "content")
+        if not file and "content" in data:
+            self.fail(
+                f'step {key!r}: content without a file name: add file = "NAME"', *where, "content"
+            )
+        if file and not _FILE_NAME.match(file):
+            self.fail(
+                f"step {key!r}: file {file!r} must be a plain file name "
+                "(letters, digits, '.', '_', '+', '-'; no folders)",
+                *where,
+                "file",
+            )
+        if file and commands:
+            self.fail(
+                f"step {key!r} shows a file: give it content, not commands "
+                "(a step is either commands or one file)",
+                *where,
+                "commands",
+            )
+        return file, content
 
 
 def _toml_type(value: Any) -> str:
@@ -432,12 +527,14 @@ def _check_cycles(table: Table) -> None:
 
 
 class _CycleFinder:
-    """Depth-first walk of one cluster's name graph (facts and [placeholders])."""
+    """Depth-first walk of one cluster's name graph (facts and [placeholders]): finds
+    cycles, and chains of names deeper than MAX_DEPTH (each name is walked once)."""
 
     def __init__(self, table: Table, cluster: Cluster) -> None:
         self.table = table
         self.cluster = cluster
-        self.done: set[str] = set()
+        #: name -> (how deep its references go, the reference that goes deepest)
+        self.depth: dict[str, tuple[int, str | None]] = {}
 
     def definition(self, name: str) -> tuple[str, int | None] | None:
         if name in self.cluster.facts:
@@ -446,19 +543,37 @@ class _CycleFinder:
             return self.table.placeholders[name], self.table.lines.get(("placeholders", name))
         return None
 
-    def visit(self, name: str, stack: tuple[str, ...]) -> None:
+    def chain(self, name: str) -> tuple[str, ...]:
+        """``name`` and the names its deepest reference goes through."""
+        names = [name]
+        while (deeper := self.depth.get(names[-1], (0, None))[1]) is not None:
+            names.append(deeper)
+        return tuple(names)
+
+    def too_deep(self, names: tuple[str, ...]) -> NoReturn:
+        found = self.definition(names[0])
+        raise self.table.error(too_deep(names), found[1] if found else None)
+
+    def visit(self, name: str, stack: tuple[str, ...]) -> int:
         if name in stack:
             start = stack[stack.index(name) :]
             found = self.definition(start[0])
             cycle = " -> ".join((*start, name))
             raise self.table.error(f"placeholder cycle: {cycle}", found[1] if found else None)
-        if name in self.done:
-            return
-        found = self.definition(name)
-        if found is not None:
-            for ref in _references(found[0]):
-                self.visit(ref, (*stack, name))
-        self.done.add(name)
+        if len(stack) >= MAX_DEPTH:
+            self.too_deep(stack)
+        if name not in self.depth:
+            found = self.definition(name)
+            deepest: tuple[int, str | None] = (0, None)
+            if found is not None:
+                for ref in _references(found[0]):
+                    below = self.visit(ref, (*stack, name))
+                    if below > deepest[0]:
+                        deepest = (below, ref)
+            self.depth[name] = (deepest[0] + (found is not None), deepest[1])
+            if self.depth[name][0] > MAX_DEPTH:
+                self.too_deep(self.chain(name))
+        return self.depth[name][0]
 
     def run(self) -> None:
         for name in (*self.table.placeholders, *self.cluster.facts):

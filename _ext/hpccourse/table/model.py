@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
+
+from .moduletree import ModuleTree
+from .suggest import closest, hint
 
 __all__ = [
     "BUILTIN_KINDS",
     "DIRECTIVE_VARIABLES",
     "FACT_FORMS",
+    "MAX_DEPTH",
+    "MAX_VALUE",
     "PACKAGE_FACTS",
     "PLACEHOLDER",
     "RESERVED",
@@ -36,6 +41,11 @@ PACKAGE_FACTS: tuple[str, ...] = ("label",)
 DIRECTIVE_VARIABLES: frozenset[str] = frozenset({"venv"})
 #: Names nobody may define: ``{user}`` is the reader's user name.
 RESERVED = frozenset({"user", "modules"}) | DIRECTIVE_VARIABLES
+
+#: How deep placeholders may refer to placeholders (a real table needs a handful).
+MAX_DEPTH = 50
+#: The longest text one placeholder may expand to, in characters.
+MAX_VALUE = 100_000
 
 # `{name}` or `{modules.name}`; `{{`/`}}` are literal braces; `${...}` is shell.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|(?<!\$)\{([A-Za-z_][\w-]*(?:\.[\w-]+)?)\}")
@@ -94,6 +104,8 @@ class Cluster:
     workshop_storage: bool = True
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=FrozenMap)
+    # How the cluster's Lmod shows its modules (lessonrun): see moduletree.py.
+    module_tree: ModuleTree = field(default_factory=lambda: ModuleTree(()))
 
     @property
     def center(self) -> str:
@@ -200,6 +212,12 @@ class Step:
     skips: Mapping[str, str] = field(default_factory=FrozenMap)
     explain: bool = False
     lines: Mapping[str, int] = field(default_factory=FrozenMap)
+    #: A file step: the file's name (its caption); ``content`` its text, and each
+    #: ``overrides`` entry a cluster's own text (one item). Empty for a command step.
+    file: str = ""
+    content: str = ""
+    #: A short note per cluster, shown under the block in that cluster's tab.
+    notes: Mapping[str, str] = field(default_factory=FrozenMap)
 
     def line_of(self, name: str = "") -> int:
         """The line of ``name`` (falling back to the step's section line)."""
@@ -229,6 +247,9 @@ class Rendered:
     data_line: int = 0
     reason: str = ""
     examples: tuple[str, ...] = ()
+    file: str = ""  # a file step's file name; then ``content`` is its text
+    content: str = ""
+    note: str = ""  # the step's note for this cluster, placeholders filled in
 
     @property
     def prompt(self) -> str:
@@ -247,6 +268,12 @@ class Table:
     managers: Mapping[str, str]  # manager -> scope
     lines: Mapping[tuple[str, ...], int] = field(default_factory=FrozenMap)
     course: Course = field(default_factory=Course)
+    #: Expanded values: (cluster, name, example, variables) -> text. Each name is
+    #: expanded once per cluster, so a chain of names that each double the text costs
+    #: one expansion per link, not two to the power of its length.
+    _memo: dict[tuple[object, ...], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def cluster(self, key: str) -> Cluster:
         """The cluster with key ``key`` (KeyError if none)."""
@@ -340,11 +367,21 @@ class Table:
     ) -> Rendered:
         """Step ``step_key`` for cluster ``cluster_key``, with the directive's variables."""
         if step_key not in self.steps:
-            known = ", ".join(self.steps) or "none"
-            raise TableError(f"no step {step_key!r} (steps: {known})", self.source)
+            raise TableError(
+                f"no step {step_key!r}: {hint(step_key, self.steps, 'steps')}", self.source
+            )
         step = self.steps[step_key]
         cluster = self.cluster(cluster_key)
         variables = dict(variables or {})
+        rendered = self._render(step, cluster, variables)
+        if cluster.key in step.notes:
+            name = f"note.{cluster.key}"
+            note = self.expand(cluster, step.notes[cluster.key], variables, line=step.line_of(name))
+            rendered = replace(rendered, note=note)
+        return rendered
+
+    def _render(self, step: Step, cluster: Cluster, variables: dict[str, str]) -> Rendered:
+        """``step`` for ``cluster``, without its note."""
         if step.only and cluster.key not in step.only:
             reason = self.expand(
                 cluster, step.elsewhere or "", variables, line=step.line_of("elsewhere")
@@ -369,6 +406,18 @@ class Table:
                 data_source=self.source,
                 data_line=step.line_of(name),
                 reason=reason,
+            )
+        if step.file:
+            name = f"override.{cluster.key}" if cluster.key in step.overrides else "content"
+            template = step.overrides.get(cluster.key, (step.content,))[0]
+            return Rendered(
+                step=step.key,
+                cluster=cluster.key,
+                applies=True,
+                data_source=self.source,
+                data_line=step.line_of(name),
+                file=step.file,
+                content=self.expand(cluster, template, variables, line=step.line_of(name)),
             )
         if cluster.key in step.overrides:
             name = f"override.{cluster.key}"
@@ -409,6 +458,15 @@ class Table:
         )
 
 
+def too_deep(stack: tuple[str, ...]) -> str:
+    """The message for placeholders that refer to each other more than MAX_DEPTH deep."""
+    shown = " -> ".join(f"{{{name}}}" for name in (*stack[:3], "...", *stack[-2:]))
+    return (
+        f"placeholders refer to placeholders more than {MAX_DEPTH} deep ({shown}): "
+        "write the value out in fewer steps"
+    )
+
+
 class _Expander:
     """Placeholder expansion for one cluster, one ``{user}`` mode."""
 
@@ -431,6 +489,8 @@ class _Expander:
         if name in stack:
             cycle = " -> ".join((*stack[stack.index(name) :], name))
             raise self.table.error(f"placeholder cycle: {cycle}", line)
+        if len(stack) >= MAX_DEPTH:
+            raise self.table.error(too_deep(stack), line)
         if name == "user":
             wanted = "example_user" if self.example else "placeholder"
             if wanted not in cluster.facts:
@@ -444,31 +504,54 @@ class _Expander:
         if name.startswith("modules."):
             module_set = name.partition(".")[2]
             if module_set not in cluster.modules:
+                match = closest(module_set, cluster.modules)
+                fix = f"did you mean `{{modules.{match}}}`?" if match else ""
                 raise self.table.error(
                     f"placeholder {{{name}}} has no value for cluster {cluster.key!r}: "
-                    f"it has no module set {module_set!r}",
+                    f"it has no module set {module_set!r}{'; ' if fix else ''}{fix}",
                     line,
                 )
             return " ".join(cluster.modules[module_set])
         if name in self.variables:
             return self.variables[name]
         if name in cluster.facts:
-            where = cluster.line_of(name)
-            return self.expand(cluster.facts[name], where, (*stack, name))
+            return self.named(name, cluster.facts[name], cluster.line_of(name), stack)
         if name in self.table.placeholders:
             where = self.table.lines.get(("placeholders", name), line)
-            return self.expand(self.table.placeholders[name], where, (*stack, name))
+            return self.named(name, self.table.placeholders[name], where, stack)
         if name in DIRECTIVE_VARIABLES:  # the fix is in the .rst: name the command's line
             via = f" (through {{{'}, {'.join(stack)}}})" if stack else ""
             raise self.table.error(
                 f"placeholder {{{name}}}{via} has no value: give the directive a :{name}: option",
                 self.top_line,
             )
-        raise self.table.error(
-            f"placeholder {{{name}}} has no value for cluster {cluster.key!r} "
-            "(no cluster fact, [placeholders] entry or directive option of that name)",
-            line,
+        known = [*cluster.facts, *self.table.placeholders, "user"]
+        known += [f"modules.{module_set}" for module_set in cluster.modules]
+        match = closest(name, known)
+        fix = (
+            f": did you mean `{{{match}}}`?"
+            if match
+            else " (no cluster fact, [placeholders] entry or directive option of that name)"
         )
+        raise self.table.error(
+            f"placeholder {{{name}}} has no value for cluster {cluster.key!r}{fix}", line
+        )
+
+    def named(self, name: str, text: str, line: int | None, stack: tuple[str, ...]) -> str:
+        """The value of fact or placeholder ``name`` (defined as ``text`` at ``line``)."""
+        key = (self.cluster.key, name, self.example, tuple(sorted(self.variables.items())))
+        memo = self.table._memo
+        if key not in memo:
+            value = self.expand(text, line, (*stack, name))
+            if len(value) > MAX_VALUE:
+                raise self.table.error(
+                    f"placeholder {{{name}}} grows to {len(value):,} characters "
+                    f"(more than {MAX_VALUE:,}): does it repeat a placeholder that "
+                    "repeats another?",
+                    line,
+                )
+            memo[key] = value
+        return memo[key]
 
     def expand(self, text: str, line: int | None, stack: tuple[str, ...]) -> str:
         out: list[str] = []

@@ -2,8 +2,12 @@
  *
  * sphinx-tabs (tabs.js, loaded before this file) switches every group tab of a
  * page together and remembers the choice in sessionStorage only. This script:
- * - stores the chosen group label in localStorage and restores it on load;
- * - honours ?cluster=KEY (a data-table key, or a tab label, any case);
+ * - stores the chosen cluster's label in localStorage and restores it on load;
+ * - honours ?cluster=NAME: a cluster's key, label or machine name, any case;
+ * - only ever selects the tab of a cluster of the data table (window.hpccourseClusters),
+ *   never another group tab ("Task", "For teachers"), from a link or from storage;
+ * - drives every tab set from the "Your cluster" chooser after the title, and keeps
+ *   the chooser showing the chosen cluster;
  * - switches tabs with the arrow keys, Home and End (sphinx-tabs only moves
  *   focus), keeping the selected tab the one that Tab reaches;
  * - puts each tab's label at the top of its panel, shown only in print, so a
@@ -14,7 +18,7 @@
 
   var STORAGE_KEY = "hpccourse-cluster";
   var SESSION_KEY = "sphinx-tabs-last-selected"; // sphinx-tabs' own key
-  var clusters = window.hpccourseClusters || {};
+  var clusters = Array.isArray(window.hpccourseClusters) ? window.hpccourseClusters : [];
 
   function storage(name) {
     try {
@@ -28,25 +32,41 @@
     return tab.textContent.trim();
   }
 
-  function groupTabs() {
-    return Array.prototype.slice.call(
-      document.querySelectorAll(".sphinx-tabs-tab.group-tab")
+  function fold(text) {
+    return String(text).trim().toLowerCase();
+  }
+
+  /* The cluster that `name` names (key, label or machine name, any case), or null. */
+  function clusterNamed(name) {
+    if (!name) return null;
+    var want = fold(name);
+    return (
+      clusters.find(function (cluster) {
+        return cluster.names.concat([cluster.label]).some(function (n) {
+          return fold(n) === want;
+        });
+      }) || null
     );
   }
 
-  /* The first group tab whose label is `wanted`, or the label of cluster key
-   * `wanted`, compared without regard to case. */
-  function findTab(wanted) {
-    if (!wanted) return null;
-    var want = String(wanted).trim().toLowerCase();
-    var names = [want];
-    Object.keys(clusters).forEach(function (key) {
-      if (key.toLowerCase() === want) names.push(String(clusters[key]).toLowerCase());
-    });
+  function clusterOfTab(tab) {
+    var label = labelOf(tab);
     return (
-      groupTabs().find(function (tab) {
-        return names.indexOf(labelOf(tab).toLowerCase()) !== -1;
+      clusters.find(function (cluster) {
+        return cluster.label === label;
       }) || null
+    );
+  }
+
+  /* The first group tab of `cluster`, or null. */
+  function tabOf(cluster) {
+    if (!cluster) return null;
+    return (
+      Array.prototype.slice
+        .call(document.querySelectorAll(".sphinx-tabs-tab.group-tab"))
+        .find(function (tab) {
+          return labelOf(tab) === cluster.label;
+        }) || null
     );
   }
 
@@ -61,37 +81,61 @@
     });
   }
 
-  function remember(tab) {
+  function chooser() {
+    return document.getElementById("hpccourse-cluster");
+  }
+
+  function showInChooser(cluster) {
+    var select = chooser();
+    if (select && cluster) select.value = cluster.key;
+  }
+
+  function remember(cluster, tab) {
     var local = storage("localStorage");
     var session = storage("sessionStorage");
     try {
-      if (local) local.setItem(STORAGE_KEY, labelOf(tab));
-      if (session) session.setItem(SESSION_KEY, tab.getAttribute("name"));
+      if (local) local.setItem(STORAGE_KEY, cluster.label);
+      if (session && tab) session.setItem(SESSION_KEY, tab.getAttribute("name"));
     } catch (e) {
       /* quota or privacy mode: the choice lasts for this page only */
     }
   }
 
-  /* Show `tab`'s group in every tab set of the page. */
-  function choose(tab) {
-    if (typeof window.selectNamedTabs === "function") {
+  /* Show `cluster`'s tab in every tab set of the page that has one. */
+  function choose(cluster) {
+    var tab = tabOf(cluster);
+    if (tab && typeof window.selectNamedTabs === "function") {
       window.selectNamedTabs(tab.getAttribute("name"));
     }
+    showInChooser(cluster);
     syncTabindex();
+    return tab;
   }
 
   function restore() {
-    var wanted = new URLSearchParams(window.location.search).get("cluster");
-    var tab = findTab(wanted);
-    if (tab) {
-      choose(tab);
-      remember(tab);
+    var wanted = clusterNamed(new URLSearchParams(window.location.search).get("cluster"));
+    if (wanted) {
+      remember(wanted, choose(wanted));
       return;
     }
     var local = storage("localStorage");
-    tab = findTab(local && local.getItem(STORAGE_KEY));
-    if (tab) choose(tab);
-    else syncTabindex();
+    var stored = clusterNamed(local && local.getItem(STORAGE_KEY));
+    if (stored) {
+      choose(stored);
+      return;
+    }
+    /* No choice yet: nothing for sphinx-tabs to restore on the next page either. */
+    forgetSessionTab();
+    syncTabindex();
+  }
+
+  function forgetSessionTab() {
+    var session = storage("sessionStorage");
+    try {
+      if (session) session.removeItem(SESSION_KEY);
+    } catch (e) {
+      /* nothing stored */
+    }
   }
 
   function labelPanelsForPrint() {
@@ -109,7 +153,14 @@
   function onClick(event) {
     var tab = event.target.closest && event.target.closest(".sphinx-tabs-tab");
     if (!tab) return;
-    if (tab.classList.contains("group-tab")) remember(tab);
+    var group = tab.classList.contains("group-tab");
+    var cluster = group ? clusterOfTab(tab) : null;
+    if (cluster) {
+      remember(cluster, tab);
+      showInChooser(cluster);
+    } else if (group) {
+      forgetSessionTab(); // sphinx-tabs stored a non-cluster tab: never restore it
+    }
     syncTabindex();
   }
 
@@ -131,12 +182,33 @@
     }
   }
 
+  /* The chooser: applied on change; its submit button is for readers without scripts. */
+  function wireChooser() {
+    var select = chooser();
+    if (!select) return;
+    var form = select.form;
+    var button = form && form.querySelector("button");
+    if (button) button.hidden = true;
+    select.addEventListener("change", function () {
+      var cluster = clusterNamed(select.value);
+      if (cluster) remember(cluster, choose(cluster));
+    });
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var cluster = clusterNamed(select.value);
+        if (cluster) remember(cluster, choose(cluster));
+      });
+    }
+  }
+
   window.addEventListener("DOMContentLoaded", function () {
     labelPanelsForPrint();
     document.addEventListener("click", onClick);
     document.querySelectorAll('.sphinx-tabs [role="tablist"]').forEach(function (list) {
       list.addEventListener("keydown", onKeydown);
     });
+    wireChooser();
     restore();
   });
 })();

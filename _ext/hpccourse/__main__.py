@@ -1,0 +1,7 @@
+"""``python -m hpccourse``: the ``hpccourse`` command (:mod:`hpccourse.cli`)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,18 @@
+"""What a teacher sees of a build's problems, on every build until they are fixed.
+
+- :mod:`.kept`: the extension's warnings, kept per page in the environment and reported
+  again for the pages a later build does not read (so ``-W`` still fails);
+- :mod:`.encoding`: a page that is not valid UTF-8 is a located warning, not a traceback;
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+
+def setup_diagnostics(app: Sphinx) -> None:
+    """Connect the parts (each keeps its own records)."""
+    from . import encoding, kept
+
+    kept.setup(app)
+    encoding.setup(app)

@@ -1,0 +1,108 @@
+"""The cluster's module system: Debian's Lmod over a module tree made from the data table.
+
+``write_tree`` turns the cluster's :class:`~hpccourse.table.moduletree.ModuleTree` into Lua
+modulefiles under ``ROOT/modules/lmod``: ``core/`` is ``MODULEPATH`` at login; a module
+another one is ``after`` lies in ``after/NAME/VERSION/``, which that module's file adds to
+``MODULEPATH`` when loaded (Lmod's hierarchy, as on HPC2N; with no ``after`` the tree is
+flat, as on UPPMAX). A module that provides a Python puts a private copy of the
+machine's Python of that series first on ``PATH`` (the builder's Python stands in, named
+as such, when the machine has none) and sets ``EBVERSIONPYTHON`` as EasyBuild's modules
+do; a bundle's packages (stand-in wheels) go on ``PYTHONPATH``; ``needs`` becomes
+``depends_on``. Lmod itself then does ``module load``, ``ml``, ``list``, ``purge``,
+``avail`` and ``spider``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..table.moduletree import ModuleEntry, ModuleTree
+from .pythons import MachinePython, builder_python, machine_python, make_module_python
+from .wheels import StandinError
+
+#: Debian's Lmod.
+LMOD_INIT = Path("/usr/share/lmod/lmod/init/bash")
+
+
+@dataclass
+class ModuleSystem:
+    """What ``write_tree`` made: the login ``MODULEPATH``, what a session must be able to
+    read, and what the run should say about its stand-ins."""
+
+    modulepath: Path
+    readable: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def lmod_missing() -> str | None:
+    """Why Lmod cannot run here, or None."""
+    if not LMOD_INIT.exists():
+        return f"Lmod is not installed ({LMOD_INIT} is missing; Debian: apt-get install lmod)"
+    return None
+
+
+def _lua(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_tree(
+    tree: ModuleTree, root: Path, wheelhouse: Path, cluster: str, table: str
+) -> ModuleSystem:
+    """Write the tree's modulefiles, module Pythons and bundles under ``root``."""
+    lmod = root / "lmod"
+    system = ModuleSystem(modulepath=lmod / "core")
+    system.modulepath.mkdir(parents=True)
+    pythons: dict[str, Path] = {}
+    for entry in tree.modules:
+        folder = lmod / "after" / entry.after if entry.after else system.modulepath
+        body = [f"whatis({_lua(f'{entry.name}: a module of {cluster} ({table})')})"]
+        opened = [e for e in tree.modules if e.after == entry.name]
+        if opened:
+            body.append(f'prepend_path("MODULEPATH", {_lua(str(lmod / "after" / entry.name))})')
+            (lmod / "after" / entry.name).mkdir(parents=True, exist_ok=True)
+        body += [f"depends_on({_lua(name)})" for name in entry.needs]
+        if entry.python:
+            if entry.python not in pythons:
+                pythons[entry.python] = _python(entry, root, system)
+            body.append(f'prepend_path("PATH", {_lua(str(pythons[entry.python]))})')
+            body.append(f'setenv("EBVERSIONPYTHON", {_lua(entry.python)})')
+        if entry.bundles:
+            site = root / "bundles" / entry.name / "site-packages"
+            _install_bundle(entry, site, wheelhouse, table)
+            body.append(f'prepend_path("PYTHONPATH", {_lua(str(site))})')
+        path = folder / f"{entry.name}.lua"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    return system
+
+
+def _python(entry: ModuleEntry, root: Path, system: ModuleSystem) -> Path:
+    """The module's Python: the machine's of that series, else the builder's, named so."""
+    found: MachinePython | None = machine_python(entry.python_series)
+    if found is None:
+        found = builder_python()
+        system.notes.append(
+            f"{entry.name}: this machine has no Python {entry.python_series}; the module puts "
+            f"a stand-in first on PATH, Python {found.version}"
+        )
+    if found.prefix not in system.readable:
+        system.readable.append(found.prefix)
+    return make_module_python(found, root / "pythons" / entry.python)
+
+
+def _install_bundle(entry: ModuleEntry, site: Path, wheelhouse: Path, table: str) -> None:
+    """Unpack the bundle's stand-in wheels into ``site`` (as installed, with dist-info)."""
+    site.mkdir(parents=True)
+    for pin in entry.bundles:
+        name, _, version = pin.partition("==")
+        dist = name.lower().replace("-", "_").replace(".", "_")
+        wheel = wheelhouse / f"{dist}-{version}-py3-none-any.whl"
+        if not wheel.exists():
+            raise StandinError(
+                f"{table}:{entry.line}: {entry.name} bundles {pin}, which the stand-in "
+                "package list lacks (add the version to its [packages.NAME] versions)"
+            )
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(site)

@@ -1,0 +1,142 @@
+"""Issue 15, points 1, 2, 4, 6 (pages) and 7: warnings a teacher can rely on.
+
+Testroot ``test-editloop-warnings``: ``broken.rst`` misspells a step, ``included.rst``
+includes ``_inc/part.inc`` which misspells another, ``index`` and ``table`` use the table,
+``plain`` does not. Each test copies the testroot and runs the real ``sphinx-build`` the
+way ``make html`` does (``-W --keep-going``), so the exit status is tested too.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TESTROOT = ROOT / "tests" / "roots" / "test-editloop-warnings"
+SPHINX = [sys.executable, "-m", "sphinx"]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(TESTROOT, copy)
+    return copy
+
+
+def build(site: Path, builder: str = "html") -> tuple[int, str]:
+    """Run sphinx-build like ``make html``: (exit status, warnings without colours)."""
+    done = subprocess.run(
+        [
+            *SPHINX,
+            "-b",
+            builder,
+            "-d",
+            str(site / "_build" / "doctrees"),
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            str(site),
+            str(site / "_build" / builder),
+        ],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "_ext"), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        check=False,
+        timeout=300,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, re.sub(r"\x1b\[[0-9;]*m", "", done.stderr)
+
+
+def warning_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "WARNING" in line]
+
+
+def test_a_warning_is_reported_on_every_build_until_the_page_is_fixed(site: Path) -> None:
+    first_status, first = build(site)
+    second_status, second = build(site)  # nothing changed: Sphinx reads no page
+    broken = f"{site / 'broken.rst'}:6: WARNING: clusters.toml: no step 'create-vnev'"
+    assert broken in first
+    assert broken in second, second
+    assert first_status == second_status == 1
+    assert sorted(warning_lines(first)) == sorted(warning_lines(second))
+    # The checks see it too, reading the same environment.
+    status, checked = build(site, "consolecheck")
+    assert broken in checked
+    assert status == 1
+    # Fixed pages stop being reported; the other broken page still is.
+    for name, good in (("broken.rst", "create-venv"), ("_inc/part.inc", "load-python")):
+        page = site / name
+        page.write_text(re.sub(r"create-vnev|load-pyton", good, page.read_text()))
+    status, fixed = build(site)
+    assert warning_lines(fixed) == []
+    assert status == 0
+    status, again = build(site)
+    assert (status, warning_lines(again)) == (0, [])
+
+
+def test_a_docutils_error_at_a_directive_is_also_reported_until_fixed(site: Path) -> None:
+    page = site / "broken.rst"
+    page.write_text(page.read_text().replace(":venv: vpyenv", ":vnev: vpyenv"))
+    _, first = build(site)
+    status, second = build(site)
+    message = f'{page}:6: ERROR: Error in "cluster-commands" directive:'
+    assert message in first
+    assert message in second, second
+    assert "unknown option :vnev: - did you mean `venv`?" in second
+    assert status == 1
+
+
+def test_a_warning_in_an_included_file_names_that_file_and_its_line(site: Path) -> None:
+    _, warnings = build(site)
+    assert f"{site / '_inc' / 'part.inc'}:3: WARNING: clusters.toml: no step 'load-pyton'" in (
+        warnings
+    )
+    assert "included.rst:" not in warnings
+
+
+def test_did_you_mean_names_the_closest_step_and_option(site: Path) -> None:
+    (site / "broken.rst").write_text(
+        (site / "broken.rst").read_text().replace(":venv: vpyenv", ":vnev: vpyenv")
+    )
+    (site / "plain.rst").write_text(
+        (site / "plain.rst").read_text() + "\n.. cluster-facts:: allocaton\n"
+    )
+    _, warnings = build(site)
+    assert "no step 'load-pyton' in the data table: did you mean `load-python`?" in warnings
+    assert "unknown option :vnev: - did you mean `venv`?" in warnings
+    assert "unknown cluster-facts kind 'allocaton': did you mean `allocation`?" in warnings
+
+
+def test_a_broken_table_is_one_warning_at_its_line_on_every_build(site: Path) -> None:
+    table = site / "clusters.toml"
+    text = table.read_text()
+    table.write_text(text.replace('label = "HPC2N"', 'labl = "HPC2N"'))
+    line = text.splitlines().index("[clusters.hpc2n]") + 1
+    for _ in range(2):  # the second build reads no page: still reported
+        status, warnings = build(site)
+        table_warnings = [w for w in warning_lines(warnings) if "clusters.toml:" in w]
+        assert table_warnings == [
+            f"{table}:{line}: WARNING: cluster 'hpc2n' lacks the required fact 'label' "
+            "(4 pages affected: broken, included, index, table) [hpccourse.table]"
+        ], warnings
+        assert status == 1
+
+
+def test_a_page_that_is_not_utf8_is_a_located_warning_and_the_site_builds(site: Path) -> None:
+    (site / "plain.rst").write_bytes(b"No table here\n=============\n\nCaf\xe9 prose.\n")
+    for _ in range(2):
+        status, warnings = build(site)
+        assert f"{site / 'plain.rst'}:4: WARNING: this file is not saved as UTF-8 text" in (
+            warnings
+        )
+        assert status == 1
+    page = (site / "_build" / "html" / "plain.html").read_text(encoding="utf-8")
+    assert "Caf\ufffd prose." in page
+    assert (site / "_build" / "html" / "table.html").exists()

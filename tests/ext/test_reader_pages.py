@@ -1,0 +1,102 @@
+"""What a page gives its reader beside the lesson: the solution box, the provenance line
+(build date, version, licence, edit link) and Next/Previous kept within the learners'
+pages. The testroot is copied outside any git repository: no version is known there."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hpccourse.html.pageinfo import build_date
+from sphinx.testing.util import SphinxTestApp
+
+EDIT = "https://example.org/course/edit/main/{path}"
+
+
+def _html(app: SphinxTestApp, page: str) -> str:
+    return (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.sphinx("html", testroot="reader-pages")
+def test_a_solution_is_a_closed_details_box_with_its_title(app: SphinxTestApp) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    html = _html(app, "first")
+    boxes = re.findall(r'<details class="solution">\s*<summary>(.*?)</summary>', html)
+    assert boxes == ["Answer", "Hint &lt;b&gt;bold&lt;/b&gt;"]
+    assert " open" not in re.search(r"<details[^>]*>", html).group(0)
+    # The task stays outside, the answer inside.
+    task = html.index("Make a folder called")
+    assert task < html.index("<details") < html.index("highlight-console")
+    assert "lesson.css" in html
+
+
+@pytest.mark.sphinx("text", testroot="reader-pages")
+def test_other_writers_show_the_answer(app: SphinxTestApp) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    assert "$ mkdir work" in (app.outdir / "first.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.sphinx("html", testroot="reader-pages")
+def test_every_page_says_its_date_and_licence_and_no_version_without_git(
+    app: SphinxTestApp,
+) -> None:
+    app.build()
+    for page in ("index", "first", "last", "teachers"):
+        info = re.search(r'<div class="hpccourse-pageinfo">(.*?)</div>', _html(app, page))
+        assert info, page
+        assert f"Built on {build_date()}." in info.group(1)
+        assert "from version" not in info.group(1)  # the copied testroot is no repository
+        assert 'rel="license" href="https://creativecommons.org/licenses/by/4.0/"' in info.group(1)
+        assert "Edit this page" not in info.group(1)  # no edit address configured
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="reader-pages",
+    confoverrides={"hpccourse_edit_url": EDIT, "hpccourse_source_version": "v1.2-3-gabc"},
+)
+def test_an_edit_address_gives_each_page_a_link_to_its_source(app: SphinxTestApp) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
+    html = _html(app, "first")
+    assert (
+        '<a class="hpccourse-edit" href="https://example.org/course/edit/main/first.rst">' in html
+    )
+    assert 'from version <span class="hpccourse-version">v1.2-3-gabc</span>' in html
+
+
+@pytest.mark.sphinx(
+    "html", testroot="reader-pages", confoverrides={"hpccourse_edit_url": "edit/{nothing}"}
+)
+def test_an_edit_address_without_path_is_a_located_warning(app: SphinxTestApp) -> None:
+    app.build()
+    warnings = app.warning.getvalue()
+    assert "conf.py" in warnings and "hpccourse_edit_url must be an http(s) address" in warnings
+    assert "Edit this page" not in _html(app, "first")
+
+
+def test_the_build_date_follows_source_date_epoch() -> None:
+    assert build_date({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01"
+
+
+def _rel(html: str, rel: str) -> str | None:
+    match = re.search(rf'<link rel="{rel}" title="[^"]*" href="([^"]*)"', html)
+    return match.group(1) if match else None
+
+
+@pytest.mark.sphinx("html", testroot="reader-pages")
+def test_next_and_previous_never_cross_between_lessons_and_teacher_pages(
+    app: SphinxTestApp,
+) -> None:
+    app.build()
+    assert _rel(_html(app, "first"), "next") == "last.html"  # within the lessons: kept
+    last = _html(app, "last")
+    assert _rel(last, "prev") == "first.html"
+    assert _rel(last, "next") is None
+    # The theme's own "next" link (alabaster: the sidebar's "Next topic") is gone too.
+    assert 'title="next chapter"' not in last
+    assert 'title="next chapter"' in _html(app, "first")
+    teachers = _html(app, "teachers")
+    assert _rel(teachers, "prev") is None
