@@ -206,6 +206,9 @@ def test_every_diagram_is_inline_svg_and_no_diagram_script_loads(
     assert lesson.html.count('<figure class="diagram ') == directives
     assert lesson.html.count('role="img"') >= directives
     assert "mermaid.min.js" not in lesson.html and "flowchart TD" not in lesson.html
+    # Search finds the page by its words, never by a diagram's source.
+    index = (site.html / "searchindex.js").read_text(encoding="utf-8")
+    assert "flowchart" not in index and "-->" not in index
 
 
 def test_diagram_labels_never_start_like_a_markdown_list(site_dir: Path) -> None:
