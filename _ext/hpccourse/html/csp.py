@@ -81,6 +81,6 @@ def _use_policy_templates(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    """Register ``hpccourse_csp`` (default on) and the template bridge that applies it."""
-    app.add_config_value("hpccourse_csp", True, "html", types=frozenset({bool}))
+    """Render through the template bridge that applies the policy (``hpccourse_csp``,
+    registered with the other settings in :mod:`hpccourse.config`, switches it off)."""
     app.connect("config-inited", _use_policy_templates)
