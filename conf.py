@@ -11,6 +11,7 @@ copyright = "2024-2026, the course's teachers"
 
 extensions = [
     "sphinx_rtd_theme",
+    "myst_parser",  # lessons in MyST Markdown (.md) beside reStructuredText (.rst)
     "sphinx_copybutton",
     "hpccourse",
     # `.. mermaid:: /diagrams/NAME.mmd` shows diagrams/NAME.svg inline (`make diagrams`).
@@ -18,6 +19,11 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", ".venv", "tests", "benchmarks", "README.md", "node_modules"]
+# Markdown is a source format too (MyST): no tool's folder of .md files is a page.
+exclude_patterns += [".*", "test-results"]
+# MyST: ```{directive} and :::{directive} fences both work (colon_fence), as in the
+# teachers' page; every directive of the extension works in either.
+myst_enable_extensions = ["colon_fence"]
 html_theme = "sphinx_rtd_theme"
 html_theme_options = {
     "navigation_depth": 3,

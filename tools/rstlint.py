@@ -35,13 +35,32 @@ RST_DIRECTIVES = [
     "objectives",
     "instructor-note",
     "keypoints",
+    # sphinx-lesson's boxes, which hpccourse also defines (directives/lesson.py)
+    "demo",
+    "type-along",
+    "exercise",
+    "challenge",
+    "solution",
+    "homework",
+    "prerequisites",
+    "prereq",
+    "discussion",
+    "questions",
+    "callout",
+    "checklist",
+    "testimonial",
+    "output",
+    # sphinx-design's tabs
+    "tab-set",
+    "tab-item",
+    "tab-set-code",
     "cluster-facts",
     "cluster-commands",
 ]
 # The site's directives whose content is literal text (not linted as RST).
 LITERAL_DIRECTIVES = ["prompt", "mermaid", "code-tab"]
-# Folders never linted when no path is given.
-SKIP_DIRS = {".git", ".venv", "_build", "node_modules", "roots"}
+# Folders never linted when no path is given (test projects plant faults on purpose).
+SKIP_DIRS = {".git", ".venv", "_build", "node_modules", "roots", "corpus"}
 # sphinx-lint checkers that are off by default and on here.
 EXTRA_CHECKERS = "default-role,triple-backticks,directive-content-indentation,unknown-directive"
 

@@ -4,14 +4,20 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
 
 - ``config``: every ``conf.py`` value, in one place (``lessonrun_standins`` names the
   course's stand-in list).
+- ``cli``: the ``hpccourse`` command (``python -m hpccourse``), a registry of subcommands:
+  ``check DOCS_DIR`` (consolecheck over any Sphinx course), ``migrate PAGE``, ``live``.
 - ``table/``: the data table: records and expansion, loading and validation, the TOML
   line index, and :func:`~hpccourse.table.project_table` (no Sphinx). Its ``[course]``
   says what the course itself declares: required facts, ``cluster-facts`` kinds and
   titles, project roots.
-- ``directives/``: ``cluster-commands``, ``cluster-facts``, lesson boxes, ``prompt`` and
-  ``code-block`` keeping what a checker needs; per-page table dependencies.
-- ``doctree/``: the one walk that yields a page's console blocks, and its exercises.
-- ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base.
+- ``directives/``: ``cluster-commands`` (sphinx-tabs' nodes built directly),
+  ``cluster-facts``, lesson boxes (sphinx-lesson's names), ``prompt`` and ``code-block``
+  keeping what a checker needs, on RST and MyST Markdown pages alike (the line of a
+  block's first command in either, code fences included); per-page table dependencies.
+- ``doctree/``: the one walk that yields a page's console blocks, its exercises, and the
+  blocks inside unknown directives (which no builder reaches).
+- ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base; and
+  consolecheck over a project that does not load the extension.
 - ``diagnostics/``: warnings kept per page and reported on every build until fixed;
   pages that are not UTF-8 as located warnings.
 - ``html/``: static files, the reader's cluster choice and chooser, the reader's
@@ -65,5 +71,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 2,
+        "env_version": 3,
     }

@@ -1,7 +1,7 @@
 """``python -m hpccourse``: the ``hpccourse`` command (:mod:`hpccourse.cli`)."""
 
-import sys
+from __future__ import annotations
 
 from .cli import main
 
-sys.exit(main())
+raise SystemExit(main())

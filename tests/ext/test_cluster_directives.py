@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from docutils import nodes
+from sphinx.cmd.build import build_main
 from sphinx_tabs.tabs import SphinxTabsPanel, SphinxTabsTab
 
 # ----------------------------------------------------------------- helpers
@@ -453,3 +455,64 @@ def test_editing_the_table_rebuilds_the_pages_that_use_it_and_no_other(make_app,
     assert "naiss2025-22-9999" in (second.outdir / "index.html").read_text()
     assert "spacy seaborn numpy" in block_text(second, "install", "uppmax")
     assert warnings_of(second) == ""
+
+
+# ---------------------------------------------- bad directives, in Markdown
+
+BAD_USES_MYST = [
+    # (line in test-myst-baddirective/index.md, message in its warning). myst-parser reports
+    # a bad option itself, at the option's line, and runs the directive without it.
+    (7, "clusters.toml: no step 'no-such-step'"),
+    (10, "clusters.toml:67: step 'install' is typed inside an environment (in_env = true)"),
+    (13, "clusters.toml:62: placeholder {venv} (through {venv_path}) has no value"),
+    (17, "'cluster-commands': Unknown option key: 'colour'"),
+    (21, "'cluster-commands': Invalid option value for 'venv': two words"),
+    (20, "clusters.toml:58: placeholder {venv} (through {venv_path}) has no value"),
+    (24, "'cluster-commands': Has content, but none permitted"),
+    (28, "Directive 'cluster-commands': 1 argument(s) required, 0 supplied"),
+    (31, "unknown cluster-facts kind 'weather'"),
+    (35, "'cluster-facts': Unknown option key: 'venv'"),
+    (38, 'Content block expected for the "objectives" directive; none found.'),
+    (42, "'code-block': Invalid option value for 'consolecheck': maybe"),
+    (48, "'prompt': Invalid option value for 'consolecheck': later"),
+]
+
+
+@pytest.mark.sphinx("html", testroot="myst-baddirective", srcdir="myst-baddirective")
+def test_bad_directive_uses_in_markdown_are_reported_at_their_line(app):
+    app.build()
+    warnings = warnings_of(app)
+    index = Path(app.srcdir, "index.md")
+    records = warning_records(warnings)
+    lines = [
+        int(m.group(1)) if (m := re.match(rf"{re.escape(str(index))}:(\d+): ", r)) else r
+        for r in records
+    ]
+    assert lines == [line for line, _ in BAD_USES_MYST], warnings
+    for record, (line, message) in zip(records, BAD_USES_MYST, strict=True):
+        assert record.startswith(f"{index}:{line}: "), record
+        assert message in " ".join(record.split()), (line, record)
+    assert "Traceback" not in warnings
+    # The right use on the same page, and the other (RST) page, still build.
+    assert block_text(app, "snowy", "uppmax") == "$ interactive -M snowy"
+    assert "A page without the table" in (app.outdir / "other.html").read_text()
+
+
+def test_bad_markdown_fails_a_warnings_as_errors_build_only_after_building_it_all(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    """``-W --keep-going``, as the Makefile builds: every problem is reported, with no
+    traceback, every page is written, and the exit status says it failed."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-myst-baddirective", srcdir)
+    log = tmp_path / "warnings.txt"
+    status = build_main(
+        ["-b", "html", "-E", "-q", "-W", "--keep-going", "-w", str(log), str(srcdir),
+         str(tmp_path / "out")]
+    )  # fmt: skip
+    assert status == 1
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" not in text
+    assert len(warning_records(text)) == len(BAD_USES_MYST)
+    assert "sphinx-tabs-panel" in (tmp_path / "out" / "index.html").read_text()  # the right use
+    assert (tmp_path / "out" / "other.html").is_file()

@@ -1,4 +1,8 @@
-"""The consolecheck builder: report fields, output, warnings, exit status, skips, config."""
+"""The consolecheck builder: report fields, output, warnings, exit status, skips, config.
+
+The tests on the ``basic`` site run on the RST testroot ``test-consolecheck-basic`` and on
+its MyST twin ``test-myst-basic``, each with the exact lines of its own files.
+"""
 
 from __future__ import annotations
 
@@ -49,30 +53,61 @@ def run(srcdir: Path, outdir: Path, *options: str) -> int:
     return build_main(["-b", "consolecheck", "-E", "-q", *options, str(srcdir), str(outdir)])
 
 
+#: Per syntax: the testroot, its pages, the line of each block (documents in name order,
+#: blocks in page order) and the lines the tests look at.
+CASES: dict[str, dict[str, Any]] = {
+    "rst": {
+        "root": "consolecheck-basic",
+        "page": "index.rst",
+        "second": "second.rst",
+        "lines": [12, 19, 29, 36, 40, 40, 6],
+        "no_prompt": 19,
+        "tab_block": 29,
+        "tab_problem": 30,  # the block's second command
+        "skipped": 36,
+        "directive": 40,
+        "literal_language": "default",  # a `::` block
+    },
+    "myst": {
+        "root": "myst-basic",
+        "page": "index.md",
+        "second": "second.md",
+        "lines": [10, 17, 25, 34, 39, 39, 5],
+        "no_prompt": 17,  # a {code-block}
+        "tab_block": 25,  # a fence in a {tab}
+        "tab_problem": 26,
+        "skipped": 34,  # after `% consolecheck: skip`
+        "directive": 39,  # :::{cluster-commands}
+        "literal_language": "none",  # an indented block
+    },
+}
+
+
+@pytest.fixture(params=sorted(CASES))
+def syntax(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def basic(make_app, rootdir: Path, tmp_path: Path) -> SphinxTestApp:
-    return check(make_app, copy_root(rootdir, tmp_path, "consolecheck-basic"))
+def basic(make_app, rootdir: Path, tmp_path: Path, syntax: str) -> SphinxTestApp:
+    return check(make_app, copy_root(rootdir, tmp_path, CASES[syntax]["root"]))
 
 
-def test_report_has_one_entry_per_block_with_every_field(basic: SphinxTestApp) -> None:
+def test_report_has_one_entry_per_block_with_every_field(basic: SphinxTestApp, syntax: str) -> None:
+    case = CASES[syntax]
     blocks = report(basic)
     assert len(blocks) == 7
     assert all(set(block) == REPORT_KEYS for block in blocks)
     # Documents in name order, blocks in document order.
-    assert [(b["docname"], b["line"]) for b in blocks] == [
-        ("index", 12),
-        ("index", 19),
-        ("index", 29),
-        ("index", 36),
-        ("index", 40),
-        ("index", 40),
-        ("second", 6),
-    ]
+    docnames = ["index"] * 6 + ["second"]
+    assert [(b["docname"], b["line"]) for b in blocks] == list(
+        zip(docnames, case["lines"], strict=True)
+    )
     first = blocks[0]
     assert first == {
         "docname": "index",
-        "source": "index.rst",
-        "line": 12,
+        "source": case["page"],
+        "line": case["lines"][0],
         "data_source": None,
         "data_line": None,
         "cluster": None,
@@ -84,59 +119,68 @@ def test_report_has_one_entry_per_block_with_every_field(basic: SphinxTestApp) -
     }
 
 
-def test_report_commands_drop_prompts_and_join_continuations(basic: SphinxTestApp) -> None:
+def test_report_commands_drop_prompts_and_join_continuations(
+    basic: SphinxTestApp, syntax: str
+) -> None:
     second = report(basic)[-1]
-    assert second["source"] == "second.rst"
-    assert second["language"] == "default"  # a `::` block with a prompt
+    assert second["source"] == CASES[syntax]["second"]
+    assert second["language"] == CASES[syntax]["literal_language"]  # with a prompt
     assert second["commands"] == ["pip install     numpy"]
     assert second["status"] == "ok"
 
 
-def test_problem_names_the_line_of_the_offending_command(basic: SphinxTestApp) -> None:
+def test_problem_names_the_line_of_the_offending_command(basic: SphinxTestApp, syntax: str) -> None:
+    case = CASES[syntax]
     blocks = report(basic)
     no_prompt = blocks[1]
     assert no_prompt["status"] == "failed"
-    assert [(p["code"], p["line"]) for p in no_prompt["problems"]] == [("CC001", 19)]
+    assert [(p["code"], p["line"]) for p in no_prompt["problems"]] == [("CC001", case["no_prompt"])]
     tabbed = blocks[2]
     assert tabbed["cluster"] == "uppmax"  # from the tab's label
-    # The block starts at line 29; its second command is the offending one.
-    assert [(p["code"], p["line"]) for p in tabbed["problems"]] == [("CC206", 30)]
+    # The block starts at its first line; its second command is the offending one.
+    assert tabbed["line"] == case["tab_block"]
+    assert [(p["code"], p["line"]) for p in tabbed["problems"]] == [("CC206", case["tab_problem"])]
 
 
-def test_generated_block_reports_its_table_line_and_cluster(basic: SphinxTestApp) -> None:
+def test_generated_block_reports_its_table_line_and_cluster(
+    basic: SphinxTestApp, syntax: str
+) -> None:
+    case = CASES[syntax]
     generated = [b for b in report(basic) if b["step"] == "load-unknown"]
     table = (Path(basic.srcdir) / "clusters.toml").read_text(encoding="utf-8").splitlines()
     commands_line = table.index('commands = ["module load nosuch/1.0"]') + 1
     assert [b["cluster"] for b in generated] == ["uppmax", "hpc2n"]
     for block in generated:
-        assert block["source"] == "index.rst"
-        assert block["line"] == 40  # the directive
+        assert block["source"] == case["page"]
+        assert block["line"] == case["directive"]
         assert block["data_source"] == "clusters.toml"
         assert block["data_line"] == commands_line
         assert block["commands"] == ["module load nosuch/1.0"]
         assert block["status"] == "failed"
         (problem,) = block["problems"]
         assert problem["code"] == "CC206"
-        assert problem["line"] == 40
+        assert problem["line"] == case["directive"]
         assert f"clusters.toml:{commands_line}" in problem["message"]
         assert f"cluster {block['cluster']}" in problem["message"]
 
 
-def test_comment_skips_the_next_block(basic: SphinxTestApp) -> None:
+def test_comment_skips_the_next_block(basic: SphinxTestApp, syntax: str) -> None:
     skipped = report(basic)[3]
-    assert skipped["line"] == 36
+    assert skipped["line"] == CASES[syntax]["skipped"]
     assert skipped["status"] == "skipped"
     assert skipped["problems"] == []
 
 
-def test_output_lists_each_problem_then_a_summary(basic: SphinxTestApp) -> None:
+def test_output_lists_each_problem_then_a_summary(basic: SphinxTestApp, syntax: str) -> None:
+    case = CASES[syntax]
     lines = (Path(basic.outdir) / "output.txt").read_text(encoding="utf-8").splitlines()
     problems = [line for line in lines if ": CC" in line]
+    page = case["page"]
     assert [line.split(" ", 2)[:2] for line in problems] == [
-        ["index.rst:19:", "CC001"],
-        ["index.rst:30:", "CC206"],
-        ["index.rst:40:", "CC206"],
-        ["index.rst:40:", "CC206"],
+        [f"{page}:{case['no_prompt']}:", "CC001"],
+        [f"{page}:{case['tab_problem']}:", "CC206"],
+        [f"{page}:{case['directive']}:", "CC206"],
+        [f"{page}:{case['directive']}:", "CC206"],
     ]
     summary = [line.split() for line in lines[len(problems) :] if line.strip()]
     assert ["7", "blocks", "checked"] in summary
@@ -145,11 +189,13 @@ def test_output_lists_each_problem_then_a_summary(basic: SphinxTestApp) -> None:
     assert ["1", "skipped"] in summary
 
 
-def test_problems_are_sphinx_warnings_at_the_rst_line(basic: SphinxTestApp) -> None:
+def test_problems_are_sphinx_warnings_at_the_page_line(basic: SphinxTestApp, syntax: str) -> None:
+    case = CASES[syntax]
     warnings = basic.warning.getvalue()
-    assert f"{Path(basic.srcdir) / 'index.rst'}:19: WARNING: CC001 " in warnings
+    page = Path(basic.srcdir) / case["page"]
+    assert f"{page}:{case['no_prompt']}: WARNING: CC001 " in warnings
     assert "[consolecheck.CC001]" in warnings
-    assert f"{Path(basic.srcdir) / 'index.rst'}:30: WARNING: CC206 " in warnings
+    assert f"{page}:{case['tab_problem']}: WARNING: CC206 " in warnings
     assert warnings.count("[consolecheck.CC206]") == 3
 
 

@@ -52,6 +52,30 @@ def test_records_the_first_content_line(make_app, rootdir: Path, tmp_path) -> No
     assert [n.line for n in literals] == [4, 14, 19, 24]  # Sphinx's own: the directive
 
 
+def test_records_the_first_content_line_in_markdown(make_app, rootdir: Path, tmp_path) -> None:
+    """The MyST twin (test-myst-codeblock): options, a blank line or none, both fences."""
+    shutil.copytree(rootdir / "test-myst-codeblock", tmp_path / "md")
+    app = make_app("html", srcdir=tmp_path / "md")
+    app.build()
+    literals = list(app.env.get_doctree("index").findall(nodes.literal_block))
+    assert [n["hpc_content_line"] for n in literals] == [9, 17, 23, 27]
+    assert [n.line for n in literals] == [3, 14, 20, 26]  # myst-parser's own: the directive
+
+
+def test_markdown_html_is_identical_to_sphinx_own_directives(
+    make_app, rootdir: Path, tmp_path
+) -> None:
+    def built(name: str, **kwargs):
+        shutil.copytree(rootdir / "test-myst-codeblock", tmp_path / name)
+        app = make_app("html", srcdir=tmp_path / name, **kwargs)
+        app.build()
+        return body(app)
+
+    stock = built("stock", confoverrides={"extensions": ["myst_parser"]})
+    assert built("ours") == stock
+    assert stock.count('<div class="highlight-') == 4
+
+
 def test_rejects_an_unknown_consolecheck_value(make_app, rootdir: Path, tmp_path) -> None:
     text = "Bad\n===\n\n.. code-block:: console\n   :consolecheck: maybe\n\n   $ ls\n"
     app = build(make_app, rootdir, tmp_path / "bad", text)

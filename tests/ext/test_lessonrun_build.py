@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -185,14 +186,29 @@ def test_the_real_home_local_and_the_project_venv_are_untouched(passing):
 
 
 # ------------------------------------------------------------------ failing lesson
-@pytest.fixture(scope="module")
-def failing(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+#: The failing lesson in RST and its MyST twin: testroot, page, and the line each failed
+#: command is reported at, exercise by exercise (the directive's line for a generated one).
+FAILING = {
+    "rst": ("lessonrun-fail", "index.rst", [11, 27, 32, 39, 44, 59, 67]),
+    # MyST: fences, a directive in a :::{note}, a {code-block} in an :::{instructor-note},
+    # a {code-block} with a caption, `% lessonrun: exact`.
+    "myst": ("myst-lessonrun-fail", "index.md", [10, 28, 34, 42, 48, 62, 71]),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FAILING))
+def failing(
+    rootdir: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    root, page, lines = FAILING[request.param]
     marker = Path("/tmp/lessonrun-escape-test.txt")
     marker.unlink(missing_ok=True)
     status, report, output, warnings = lessonrun(
-        rootdir, tmp_path_factory.mktemp("fail"), "lessonrun-fail", "-D", "lessonrun_timeout=5"
+        rootdir, tmp_path_factory.mktemp("fail"), root, "-D", "lessonrun_timeout=5"
     )
     return {
+        "page": page,
+        "lines": lines,
         "status": status,
         "report": report,
         "output": output,
@@ -211,9 +227,17 @@ def test_a_failing_lesson_exits_1_with_a_warning_per_failed_command(failing):
     assert failing["status"] == 1
     warnings = failing["warnings"].splitlines()
     assert all("[hpccourse.lessonrun]" in line for line in warnings)
-    # 7 mistakes, on each of the two clusters
+    # 7 mistakes, on each of the two clusters, each at its line of the page
     assert len(warnings) == 14
-    assert "index.rst:11: WARNING: lessonrun [alpha] Exercise 1" in failing["warnings"]
+    found = [
+        re.match(r".*/([^/:]+):(\d+): WARNING: lessonrun \[(\w+)\] Exercise (\d)", w)
+        for w in warnings
+    ]
+    assert [m.groups() for m in found] == [
+        (failing["page"], str(line), cluster, str(number))
+        for cluster in ("alpha", "beta")
+        for number, line in enumerate(failing["lines"], 1)
+    ]
 
 
 def test_activate_before_create_fails_as_bash_says(failing):
@@ -276,12 +300,12 @@ def test_the_time_limit_stops_a_session_and_later_commands_do_not_run(failing):
 
 # ------------------------------------------------------------- no sandbox here
 def test_without_a_sandbox_nothing_runs_and_the_warning_says_how_to_run_anyway(
-    tmp_path, monkeypatch
+    rootdir, tmp_path, monkeypatch
 ):
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no bwrap, prlimit nor setpriv to be found
-    status, report, output, warnings = lessonrun(tmp_path, "lessonrun-pass")
+    status, report, output, warnings = lessonrun(rootdir, tmp_path, "lessonrun-pass")
     assert status == 1
     assert "no sandbox on this machine (bwrap" in warnings
     assert "lessonrun_unsandboxed = True" in warnings

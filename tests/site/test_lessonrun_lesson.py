@@ -145,3 +145,23 @@ def test_loading_python_loads_the_tables_modules_in_order(site: BuiltSite, run: 
         loaded = [m for m in load["modules_after"] if m in wanted]
         assert loaded == wanted, (cluster, load["modules_after"])
         assert isinstance(entry["stand_ins"], list)
+
+
+def test_the_markdown_lesson_writes_its_job_script_on_every_cluster(
+    site: BuiltSite, run: CheckRun
+) -> None:
+    """batch.md (MyST): its generated here-document runs, and `% lessonrun: exact`
+    compares the output shown with the real one, at the fence's command line."""
+    text = site.source("batch").read_text(encoding="utf-8").splitlines()
+    head_line = text.index("$ head -n 1 job.sh") + 1
+    directive_line = text.index("```{cluster-commands} write-job-script") + 1
+    for cluster in run_clusters(site):
+        found = exercises(run, cluster, "batch")
+        assert list(found) == ["Exercise 1"], cluster  # the submission is shown, not run
+        write, head = found["Exercise 1"]["steps"]
+        assert write["status"] == "passed"
+        assert write["location"] == f"batch.md:{directive_line}"
+        assert write["command"].startswith("cat > job.sh <<'EOF'\n#!/bin/bash\n#SBATCH -A ")
+        assert head["exact"] is True
+        assert head["status"] == "passed"
+        assert head["location"] == f"batch.md:{head_line}"

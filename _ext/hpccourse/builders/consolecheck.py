@@ -1,11 +1,13 @@
 """The ``consolecheck`` builder: collect -> check -> report.
 
-Like ``sphinx.ext.doctest``: it reads every document's doctree once
-(:mod:`hpccourse.doctree.collect`), checks each document's console blocks in order
-(:func:`hpccourse.console.check.check_document`, Sphinx-free), and writes
+Like ``sphinx.ext.doctest``: it takes every document's console blocks, collected while
+the page was read (:mod:`.blockcache`, over :mod:`hpccourse.doctree.collect`), checks
+them in order (:func:`hpccourse.console.check.check_document`, Sphinx-free), and writes
 
-- ``output.txt``: one ``file:line: CODE message`` line per problem, then a summary;
-- ``report.json``: one entry per block (location, cluster, commands, status, problems).
+- ``output.txt``: one ``file:line: CODE message`` line per problem, the blocks it could
+  not reach (inside a directive nobody registered), then a summary;
+- ``report.json``: one entry per block (location, cluster, commands, status, problems),
+  and the blocks not reached (``unreached``).
 
 Each problem is also a Sphinx warning (``type="consolecheck"``, subtype = the
 code) at the ``.rst`` line of the offending command, emitted after both files
@@ -15,6 +17,7 @@ fails (set from ``build-finished``, as ``Builder.app`` is deprecated).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence, Set
 from pathlib import Path
 from typing import Any
@@ -25,10 +28,12 @@ from sphinx.locale import __
 from sphinx.util import logging
 
 from ..console.check import check_document
-from ..console.model import Block, BlockResult, RuleContext
-from ..doctree.collect import collect_blocks
+from ..console.model import Block, BlockResult, CopyButton, RuleContext
+from ..doctree.unreached import RecordUnreached, Unreached
 from ..table import TableError, project_table
+from . import blockcache
 from .base import SiteCheckBuilder, add_check_builder
+from .blockcache import cached_pages, cluster_lookup, collect_page, collection_key
 from .report import Finding, write_report
 
 logger = logging.getLogger(__name__)
@@ -67,6 +72,38 @@ def load_context(
         return found.key if found is not None else None
 
     return context, cluster_for_label
+
+
+def copy_button_settings(config: Config) -> CopyButton | None:
+    """The course's sphinx-copybutton settings (None when it has no copy buttons): what the
+    copy button does with a block decides CC001's message."""
+    if "sphinx_copybutton" not in config.extensions:
+        return None
+    defaults = CopyButton()
+    return CopyButton(
+        prompt_text=str(getattr(config, "copybutton_prompt_text", defaults.prompt_text)),
+        is_regexp=bool(getattr(config, "copybutton_prompt_is_regexp", defaults.is_regexp)),
+        only_prompt_lines=bool(
+            getattr(config, "copybutton_only_copy_prompt_lines", defaults.only_prompt_lines)
+        ),
+        exclude=str(getattr(config, "copybutton_exclude", defaults.exclude)),
+    )
+
+
+def unreached_line(srcdir: Path, block: Unreached) -> str:
+    """One ``output.txt`` line for a block the checker could not reach."""
+    return (
+        f"{_source(srcdir, block.source)}:{block.line}: not checked: a `{block.language}` block "
+        f"inside `{block.directive}`, a directive no extension of this project defines "
+        f"(its content is dropped from the built page)"
+    )
+
+
+def _source(srcdir: Path, source: str) -> str:
+    try:
+        return Path(source).resolve().relative_to(srcdir.resolve()).as_posix()
+    except ValueError:
+        return source
 
 
 def problem_line(block: Block, offset: int) -> int:
@@ -108,7 +145,7 @@ def report_entry(result: BlockResult) -> dict[str, Any]:
     }
 
 
-def summary(results: Sequence[BlockResult]) -> str:
+def summary(results: Sequence[BlockResult], unreached: int = 0) -> str:
     """The closing lines of ``output.txt``."""
     counts = {status: 0 for status in ("ok", "failed", "skipped")}
     for result in results:
@@ -120,6 +157,7 @@ def summary(results: Sequence[BlockResult]) -> str:
         f"{counts['ok']:5} passed\n"
         f"{counts['failed']:5} failed\n"
         f"{counts['skipped']:5} skipped\n"
+        f"{unreached:5} not reached (inside an unknown directive)\n"
     )
 
 
@@ -134,28 +172,36 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
     def init(self) -> None:
         """Read the table once; start with no results."""
         self.results: list[BlockResult] = []
+        self.unreached: list[Unreached] = []
         self.failures = 0
         self.context, self.cluster_for_label = load_context(
             Path(self.srcdir),
             self.config,
             self.config.consolecheck_disabled_rules,
         )
+        self.context = dataclasses.replace(
+            self.context, copy_button=copy_button_settings(self.config)
+        )
 
     def write_documents(self, docnames: Set[str]) -> None:
-        """Collect and check each document's blocks, in a stable order."""
+        """Check each document's blocks, in a stable order: those collected when the page
+        was read (:mod:`.blockcache`), or, when they were collected under another
+        configuration or table, those of its doctree."""
+        srcdir = Path(self.srcdir)
+        names, lookup = cluster_lookup(srcdir, self.config)
+        key = collection_key(self.config, names)
+        pages = cached_pages(self.env)
         languages = frozenset(self.config.consolecheck_languages)
         for docname in sorted(docnames):
-            doctree = self.env.get_doctree(docname)
-            blocks = collect_blocks(
-                doctree,
-                docname,
-                self.srcdir,
-                languages=languages,
-                default_language=self.config.highlight_language,
-                cluster_for_label=self.cluster_for_label,
+            page = pages.get(docname)
+            if page is None or page.key != key:
+                doctree = self.env.get_doctree(docname)
+                page = collect_page(doctree, docname, srcdir, self.config, lookup, key)
+            if page.blocks:
+                self.results.extend(check_document(page.blocks, self.context))
+            self.unreached.extend(
+                block for block in page.unreached if block.has_prompt or block.language in languages
             )
-            if blocks:
-                self.results.extend(check_document(blocks, self.context))
 
     def finish(self) -> None:
         """Write both files first, then raise the warnings (``-W`` may stop at one)."""
@@ -166,9 +212,23 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
             for result in self.results
             for problem in result.problems
         ]
-        text = "".join(f"{line}\n" for line in lines) + summary(self.results)
-        report = {"blocks": [report_entry(result) for result in self.results]}
-        logger.info(summary(self.results))
+        srcdir = Path(self.srcdir)
+        lines += [unreached_line(srcdir, block) for block in self.unreached]
+        done = summary(self.results, len(self.unreached))
+        text = "".join(f"{line}\n" for line in lines) + done
+        report = {
+            "blocks": [report_entry(result) for result in self.results],
+            "unreached": [
+                {
+                    "source": _source(srcdir, block.source),
+                    "line": block.line,
+                    "language": block.language,
+                    "directive": block.directive,
+                }
+                for block in self.unreached
+            ],
+        }
+        logger.info(done)
         findings = [
             Finding(
                 f"{problem.code} {problem.message}{where(result.block)}",
@@ -185,6 +245,9 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
 def register(app: Sphinx) -> None:
     """Register the builder and its exit-status hook (from the package's ``setup``)."""
     add_check_builder(app, ConsoleCheckBuilder)
+    # At read time, for every builder: the doctree cache is shared.
+    app.add_transform(RecordUnreached)
+    blockcache.register(app)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

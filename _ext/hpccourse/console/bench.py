@@ -1,7 +1,7 @@
 """Blocks per second of the cheap per-block path (classify, join, parse): ``check_text``.
 
 Run ``python -m hpccourse.console.bench [N]`` from ``_ext/``. It reports CPU time, so other
-work on the machine disturbs it less than wall time would. The target is 20,000 blocks/s
+work on the machine disturbs it less than wall time would. The target is 50,000 blocks/s
 for small blocks.
 """
 

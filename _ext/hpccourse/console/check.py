@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from . import codes
+from .copying import glued_prompts, hidden_characters, no_prompt
+from .language import BATCH, PSEUDO, Guess, guess_language, looks_like_pseudo_code
 from .lines import apply_prompt, classify, commands, split_lines
-from .model import Block, BlockResult, Line, LineKind, Problem, RuleContext
+from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
 from .rules import RuleChecker, Sessions
 from .syntax import check_command
 
@@ -57,37 +59,96 @@ def _placeholder(ctx: RuleContext, cluster: str | None) -> str:
     return values[0] if len(values) == 1 else DEFAULT_PLACEHOLDER
 
 
-def _no_prompt(lines: Sequence[Line]) -> Problem:
-    first = next((line.offset for line in lines if line.raw.strip()), 0)
-    return Problem(
-        codes.NO_PROMPT,
-        "This console block has no prompt, so it renders as output and a copy button "
-        "copies nothing from it: write `$ ` before each command (`(env) $ ` inside an "
-        "environment).",
-        first,
+def script_command(lines: Sequence[Line]) -> Command | None:
+    """A prompt-less script block as one command: bash reads a script whole, so a loop,
+    a ``case`` or a function spanning lines is one program (blank rows at its end left out)."""
+    rows = [line for line in lines]
+    while rows and not rows[-1].raw.strip():
+        rows.pop()
+    if not any(line.raw.strip() for line in rows):
+        return None
+    return Command(
+        offset=0,
+        language="shell",
+        text="\n".join(line.raw for line in rows),
+        last_offset=rows[-1].offset,
+        lines=tuple(line.offset for line in rows),
     )
+
+
+def _not_shell(block: Block, guess: Guess) -> Problem:
+    """CC107: the block's language tag says shell, its text says otherwise."""
+    return Problem(
+        codes.NOT_SHELL,
+        f"This block is tagged `{block.language}`, but its text looks like {guess.language}, "
+        f"not shell commands: tag it `{guess.tag}` (`.. code-block:: {guess.tag}`), so that "
+        f"it is highlighted as what it is and copied as such.",
+        0,
+    )
+
+
+def _check_script(
+    block: Block, text: str, lines: list[Line], ctx: RuleContext, problems: list[Problem]
+) -> tuple[list[Line], list[Command]]:
+    """A prompt-less bash/sh block: parsed whole, or reported as another language."""
+    guess = guess_language(text)
+    if guess is not None and guess.certain and guess is not BATCH:
+        problems.append(_not_shell(block, guess))
+        return [], []
+    lines = classify(text, block.prompts, implicit=True)
+    command = script_command(lines)
+    if command is None:
+        return lines, []
+    found = check_command(command, _placeholder(ctx, block.cluster))
+    if any(p.code == codes.SHELL_SYNTAX for p in found):
+        if guess is None and looks_like_pseudo_code(text):
+            guess = PSEUDO
+        if guess is not None and guess is not BATCH:
+            problems.append(_not_shell(block, guess))
+            return [], []
+    problems.extend(found)
+    return lines, [command]
 
 
 def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockResult:
     text = shown_text(block)
     lines = classify(text, block.prompts)
-    problems: list[Problem] = []
+    problems: list[Problem] = hidden_characters(text, lines)
     has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
     language = block.language.lower()
     syntax = has_prompt
+    if "$[" in text:
+        problems.extend(glued_prompts(lines))
+    rules.begin_block(block)
     if not has_prompt and any(line.raw.strip() for line in lines):
+        if language in SCRIPT_LANGUAGES:
+            lines, found = _check_script(block, text, lines, ctx, problems)
+            return _finish(block, ctx, rules, lines, found, problems)
         if language in CONSOLE_LANGUAGES:
-            problems.append(_no_prompt(lines))
+            guess = guess_language(text)
+            if not any(p.code == codes.GLUED_PROMPT for p in problems):
+                problems.append(no_prompt(lines, guess, ctx.copy_button))
+            if guess is not None and guess is not BATCH:
+                return _finish(block, ctx, rules, [], [], problems)
             # Follow what the lines would do, without parsing what may be output.
             lines = classify(text, block.prompts, implicit=True)
-        elif language in SCRIPT_LANGUAGES:
-            lines = classify(text, block.prompts, implicit=True)
-            syntax = True
     found = commands(lines)
     if syntax:
         placeholder = _placeholder(ctx, block.cluster)
         for command in found:
             problems.extend(check_command(command, placeholder))
+    return _finish(block, ctx, rules, lines, found, problems)
+
+
+def _finish(
+    block: Block,
+    ctx: RuleContext,
+    rules: RuleChecker,
+    lines: Sequence[Line],
+    found: list[Command],
+    problems: list[Problem],
+) -> BlockResult:
+    """The session and line rules, then the block's result."""
     angle = {p.offset for p in problems if p.code == codes.ANGLE_PLACEHOLDER}
     problems.extend(rules.check_commands(block, found))
     problems.extend(rules.check_lines(block, lines, angle))

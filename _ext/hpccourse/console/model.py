@@ -76,6 +76,22 @@ class Block:
     step: str | None = None  # the data table's step key, for generated blocks
     skip: bool = False  # the author asked for this block not to be checked
     file: str | None = None  # a file step's file name: the block is that file's text
+    tab: str | None = None  # the label of the tab around it, when it names no cluster
+    scope: str = ""  # the section right under the page title that holds it
+    # What the prose since the previous block says about environments: each entry is an
+    # inline command (``conda activate x``) or "" (activation told in words), and whether
+    # it stands outside any tab (it then holds for every cluster's path).
+    prose: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class CopyButton:
+    """The course's sphinx-copybutton settings, as far as the checker's advice needs them."""
+
+    prompt_text: str = ""  # copybutton_prompt_text
+    is_regexp: bool = False  # copybutton_prompt_is_regexp
+    only_prompt_lines: bool = True  # copybutton_only_copy_prompt_lines
+    exclude: str = ".linenos"  # copybutton_exclude: CSS selectors never copied
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,7 @@ class RuleContext:
     project_roots: tuple[str, ...] = ()
     modules: dict[str, frozenset[str]] = field(default_factory=dict)  # cluster -> modules
     disabled: frozenset[str] = frozenset()  # rule codes switched off in conf.py
+    copy_button: CopyButton | None = None  # None: the course has no copy buttons
 
 
 @dataclass

@@ -19,7 +19,9 @@ CC205    A path under a project root (``/proj/``) outside this cluster's worksho
 
 The project roots are the course's (``RuleContext.project_roots``, from the table's
 ``[course] project_roots``), else the parent folders of the clusters' storage roots.
-CC206    ``module load``/``ml`` of a module the data table does not list for the cluster.
+CC206    ``module load``/``ml`` of a module the data table does not list for the cluster (in
+         a block for no cluster: another version of software the table lists; a table
+         that does not name the software has nothing to say about it).
 =======  ==================================================================================
 """
 
@@ -67,42 +69,112 @@ _BARE_USER = re.compile(r"(?<![$\w{])USERNAME\b|(?<=/)USER(?=/|\s|$)")
 _SEG = r"(?:\[[^\]\s/]*\]|<[^>\s/]*>|\$?\{[^}\s/]*\}|[^\s\"'`;|&()\[\]<>{}/])+"
 _PATH = re.compile(rf"(?<![\w.~$}}\]>-])/(?:{_SEG})?(?:/(?:{_SEG})?)*")
 _PLAIN_NAME = re.compile(r"^[A-Za-z][\w.-]*$")
+_ENV_NAME = re.compile(r"^[\w][\w.+-]*$")
+# Words that stand for "your user name" in a path: placeholders, not a real user's name.
+_USER_WORDS = re.compile(
+    rf"(?:{_USER_WORD}|(?:my|your)[-_]?(?:name|login|id)|login|me|you|name|someone|x+)",
+    re.IGNORECASE,
+)
+# Folders between a project and its users' folders: `/proj/P/nobackup/[user]`.
+_SHARED_FOLDERS = frozenset(
+    {"nobackup", "backup", "users", "user", "shared", "common", "data", "private", "work"}
+)
+_COMMENT = re.compile(r"(?:^|(?<=[ \t;&|]))#")
+
+
+def uncommented(text: str) -> str:
+    """``text`` without a trailing shell comment (a ``#`` starting a word, outside quotes)."""
+    if "#" not in text:
+        return text
+    for match in _COMMENT.finditer(text):
+        before = text[: match.start()]
+        if before.count("'") % 2 == 0 and before.count('"') % 2 == 0:
+            return before.rstrip()
+    return text
+
+
+def _is_placeholder(segments: Sequence[str]) -> bool:
+    """Whether the path segment that follows is a placeholder: then the one before is a
+    folder (``/proj/P/nobackup/[user]``), not a user."""
+    return bool(segments) and bool(
+        re.fullmatch(r"\[[^\]]*\]|<[^>]*>|\$\{?\w+\}?|\{[^}]*\}", segments[0])
+        or _USER_WORDS.fullmatch(segments[0])
+    )
+
+
+def _past_shared(parts: tuple[str, ...], index: int) -> int:
+    """``index`` moved past shared folders such as ``nobackup``."""
+    while index < len(parts) - 1 and parts[index] in _SHARED_FOLDERS:
+        index += 1
+    return index
+
+
+def path_key(block: Block) -> str | None:
+    """The reader's path a block is on: its cluster; else the tab it sits in (a reader
+    picks one tab of a set, so a tab's blocks are a path of their own); else None (every
+    path)."""
+    if block.cluster is not None:
+        return block.cluster
+    if block.tab is not None:
+        return f"tab:{block.tab}"
+    return None
 
 
 @dataclass
 class Sessions:
-    """The active environment per cluster, as the document has set it so far."""
+    """The active environment per path (cluster or tab), as the document has set it so far."""
 
     env: dict[str | None, State] = field(default_factory=dict)
 
     @classmethod
     def for_document(cls, blocks: Sequence[Block], ctx: RuleContext) -> Sessions:
-        """One session per cluster known to ``ctx`` or named by a block; a document with no
-        cluster at all has one session (key ``None``)."""
+        """One session per cluster known to ``ctx`` or named by a block, and per tab that
+        names no cluster; a document with no cluster or tab at all has one (key ``None``)."""
         keys: dict[str | None, State] = {}
         for source in (ctx.storage_roots, ctx.placeholder, ctx.modules):
             keys.update(dict.fromkeys(source, UNKNOWN))
-        keys.update({block.cluster: UNKNOWN for block in blocks if block.cluster is not None})
+        for block in blocks:
+            key = path_key(block)
+            if key is not None:
+                keys[key] = UNKNOWN
         return cls(keys or {None: UNKNOWN})
 
-    def states(self, cluster: str | None) -> dict[str | None, State]:
-        """The states a block of ``cluster`` is checked against."""
-        if cluster is None:
+    def states(self, key: str | None) -> dict[str | None, State]:
+        """The states a block on path ``key`` is checked against."""
+        if key is None:
             return dict(self.env)
-        return {cluster: self.env.setdefault(cluster, UNKNOWN)}
+        return {key: self.env.setdefault(key, UNKNOWN)}
 
-    def set(self, cluster: str | None, state: State) -> None:
-        """Apply a change: to one cluster's session, or to all for ``cluster=None``."""
-        if cluster is None:
-            for key in self.env:
-                self.env[key] = state
+    def set(self, key: str | None, state: State) -> None:
+        """Apply a change: to one path's session, or to all for ``key=None``."""
+        if key is None:
+            for name in self.env:
+                self.env[name] = state
         else:
-            self.env[cluster] = state
+            self.env[key] = state
+
+    def forget(self) -> None:
+        """Nothing is known any more (a new part of the page begins)."""
+        self.set(None, UNKNOWN)
+
+
+def _proven(name: str) -> State:
+    """An environment name as proof of the state, or UNKNOWN when it is a placeholder or an
+    expression (``<conda-env-name>``, ``[env]``, ``$VENV``, ``<path/>Example``)."""
+    return name if _ENV_NAME.match(name) else UNKNOWN
 
 
 def env_change(words: Sequence[str]) -> tuple[bool, State]:
     """Whether a simple command activates or deactivates an environment, and the state it
-    leaves: a name, ``None`` (deactivated) or UNKNOWN (``source bin/activate``)."""
+    leaves: a name, ``None`` (deactivated) or UNKNOWN (``source bin/activate``, or a name
+    that is a placeholder)."""
+    changed, state = _env_change(words)
+    if changed and isinstance(state, str):
+        return True, _proven(state)
+    return changed, state
+
+
+def _env_change(words: Sequence[str]) -> tuple[bool, State]:
     if not words:
         return False, None
     name, args = words[0], list(words[1:])
@@ -163,6 +235,11 @@ def loaded_modules(words: Sequence[str]) -> list[str]:
     return []
 
 
+def _software(module: str) -> str:
+    """A module's software name, without its version: ``Python/3.11.3`` -> ``python``."""
+    return module.split("/", 1)[0].lower()
+
+
 def _describe(state: State) -> str:
     if state is None:
         return "no environment is active (it was deactivated)"
@@ -191,6 +268,58 @@ def _project_roots(ctx: RuleContext) -> list[tuple[str, ...]]:
     return sorted((r for r in roots if r), key=len, reverse=True)
 
 
+def _venv_created(words: Sequence[str]) -> str | None:
+    """The folder name ``python -m venv [flags] PATH`` (or ``virtualenv PATH``) creates."""
+    if _PYTHON.match(words[0]) and list(words[1:3]) == ["-m", "venv"]:
+        args = words[3:]
+    elif words[0] == "virtualenv":
+        args = words[1:]
+    else:
+        return None
+    paths = [a for a in args if not a.startswith("-")]
+    return paths[-1].rstrip("/").split("/")[-1] if paths else None
+
+
+def _conda_created(words: Sequence[str]) -> str | None:
+    """The environment name ``conda create -n NAME`` (``--name``, ``-p``/``--prefix``) makes."""
+    if words[0] not in _CONDA or len(words) < 2 or words[1] not in ("create", "env"):
+        return None
+    for flag in ("-n", "--name", "-p", "--prefix"):
+        if flag in words and words.index(flag) + 1 < len(words):
+            return words[words.index(flag) + 1].rstrip("/").split("/")[-1]
+    return None
+
+
+def _source_activate(words: Sequence[str]) -> str | None:
+    """NAME of ``source activate NAME`` (conda's old activation), else None."""
+    if words[0] in ("source", ".") and len(words) >= 3 and words[1] == "activate":
+        return words[2].rstrip("/").split("/")[-1]
+    return None
+
+
+# The first folder of paths that are data, not programs: running one is a mistake.
+_DATA_ROOTS = frozenset(
+    {"proj", "home", "cfs", "scratch", "pfs", "crex", "nobackup", "mimer", "projects"}
+)
+
+
+def is_path_only(words: Sequence[str]) -> bool:
+    """A simple command that is one path of a folder, not a program: it ends in ``/``, or
+    it lies under a storage root (``/proj``, ``/home``...) with no ``bin`` folder and no
+    file extension. ``./run.sh`` and ``/usr/bin/python3`` are programs."""
+    if len(words) != 1:
+        return False
+    word = words[0]
+    if "/" not in word or word.startswith(("./", "../")) or "=" in word:
+        return False
+    if word.endswith("/"):
+        return word.startswith(("/", "~", "$")) or word.count("/") > 1
+    parts = [p for p in word.split("/") if p]
+    if not word.startswith("/") or not parts or parts[0] not in _DATA_ROOTS:
+        return False
+    return "bin" not in parts and "." not in parts[-1]
+
+
 @dataclass
 class RuleChecker:
     """Apply the session rules to a document's blocks, in order."""
@@ -198,37 +327,105 @@ class RuleChecker:
     ctx: RuleContext
     sessions: Sessions
     _project: list[tuple[str, ...]] = field(init=False)
+    _scope: str | None = field(init=False, default=None)
+    _venvs: set[str] = field(init=False, default_factory=set)  # made with python -m venv
+    _condas: set[str] = field(init=False, default_factory=set)  # made with conda create
 
     def __post_init__(self) -> None:
         self._project = _project_roots(self.ctx)
 
+    def begin_block(self, block: Block) -> None:
+        """Before a block: a new part of the page (a section right under the title) proves
+        nothing about environments; then apply what the prose since the last block said."""
+        if block.scope != self._scope:
+            if self._scope is not None:
+                self.sessions.forget()
+            self._scope = block.scope
+        for note, shared in block.prose:
+            self._apply_prose(None if shared else path_key(block), note)
+
+    def _apply_prose(self, key: str | None, note: str) -> None:
+        """A paragraph about (de)activation: its inline commands apply; with none, what is
+        active is no longer proven."""
+        changed_any = False
+        if note:
+            command = Command(offset=0, language="shell", text=note)
+            for words in simple_commands(command):
+                changed, state = env_change(words)
+                if changed:
+                    changed_any = True
+                    self.sessions.set(key, state)
+        if not changed_any:
+            self.sessions.set(key, UNKNOWN)
+
     # ------------------------------------------------------------ commands
     def check_commands(self, block: Block, commands: Sequence[Command]) -> list[Problem]:
-        """CC201, CC202, CC206 over the commands, updating the sessions as they go."""
+        """CC108, CC201, CC202, CC206, CC207 over the commands, updating the sessions."""
         problems: list[Problem] = []
-        cluster = block.cluster
+        key = path_key(block)
         for command in commands:
             if command.language != "shell":
                 continue
-            problem = self._env_prompt(cluster, command)
+            problem = self._env_prompt(key, block.cluster, command)
             if problem:
                 problems.append(problem)
             for words in simple_commands(command):
-                if is_pip_install_user(words):
-                    problem = self._pip_user(cluster, command)
-                    if problem:
-                        problems.append(problem)
-                problems.extend(self._modules(cluster, command, words))
+                problems.extend(self._command_problems(block, key, command, words))
                 changed, state = env_change(words)
                 if changed:
-                    self.sessions.set(cluster, state)
+                    self.sessions.set(key, state)
         return problems
 
-    def _env_prompt(self, cluster: str | None, command: Command) -> Problem | None:
+    def _command_problems(
+        self, block: Block, key: str | None, command: Command, words: list[str]
+    ) -> list[Problem]:
+        """The rules of one simple command (the session not yet changed by it)."""
+        problems: list[Problem] = []
+        if is_pip_install_user(words):
+            problem = self._pip_user(key, command)
+            if problem:
+                problems.append(problem)
+        if block.tab is None:  # a tab naming no cluster of the table: not the table's
+            problems.extend(self._modules(block.cluster, command, words))
+        if is_path_only(words):
+            problems.append(
+                Problem(
+                    codes.PATH_ONLY,
+                    f"`{words[0]}` alone is a path, not a command: bash answers 'Is a "
+                    f"directory' or 'Permission denied'. Write what to do with it, e.g. "
+                    f"`cd {words[0]}` or `ls {words[0]}`.",
+                    command.offset,
+                )
+            )
+        problems.extend(self._venv_activation(command, words))
+        return problems
+
+    def _venv_activation(self, command: Command, words: list[str]) -> list[Problem]:
+        """CC207, and the bookkeeping of environments created so far."""
+        created = _venv_created(words)
+        if created:
+            self._venvs.add(created)
+        conda = _conda_created(words)
+        if conda:
+            self._condas.add(conda)
+        name = _source_activate(words)
+        if name is None or name not in self._venvs or name in self._condas:
+            return []
+        return [
+            Problem(
+                codes.CONDA_ACTIVATE_VENV,
+                f"`{' '.join(words)}` is conda's old way to activate an environment, but "
+                f"`{name}` was made with `python -m venv`: bash answers 'activate: No such "
+                f"file or directory'. Write `source {name}/bin/activate` (with its path).",
+                command.offset,
+            )
+        ]
+
+    def _env_prompt(self, key: str | None, cluster: str | None, command: Command) -> Problem | None:
         shown = command.env
         if shown is None:
             return None  # a plain `$` inside an environment: another shell, fine
-        states = self.sessions.states(cluster)
+        states = self.sessions.states(key)
         for state in states.values():
             if state is UNKNOWN or state == shown or (state is None and shown == "base"):
                 return None
@@ -237,7 +434,12 @@ class RuleChecker:
             instead = " or ".join(f"`({name}) $ `" for name in known)
         else:
             instead = f"`$ ` (or activate `{shown}` first)"
-        where = f" for `{cluster}`" if cluster else ""
+        if cluster:
+            where = f" for `{cluster}`"
+        elif key and key.startswith("tab:"):
+            where = f" in the `{key[4:]}` tab"
+        else:
+            where = ""
         state = next(iter(states.values()))
         said = (
             _describe(state)
@@ -253,8 +455,8 @@ class RuleChecker:
             command.offset,
         )
 
-    def _pip_user(self, cluster: str | None, command: Command) -> Problem | None:
-        active = [s for s in self.sessions.states(cluster).values() if isinstance(s, str)]
+    def _pip_user(self, key: str | None, command: Command) -> Problem | None:
+        active = [s for s in self.sessions.states(key).values() if isinstance(s, str)]
         if command.env:
             active.append(command.env)
         if not active:
@@ -270,8 +472,10 @@ class RuleChecker:
         names = loaded_modules(words)
         if not names or not self.ctx.modules:
             return []
+        known: frozenset[str] | None = None  # for no cluster: the software the table knows
         if cluster is None:
             allowed = frozenset().union(*self.ctx.modules.values())
+            known = frozenset(_software(m) for m in allowed)
             where = "any cluster"
         elif cluster in self.ctx.modules:
             allowed = self.ctx.modules[cluster]
@@ -282,6 +486,8 @@ class RuleChecker:
         for name in names:
             if name in allowed or re.search(r"[<>\[\]{}$*]", name):
                 continue
+            if known is not None and _software(name) not in known:
+                continue  # a block for no cluster, software the table has no word on (R)
             listed = ", ".join(f"`{m}`" for m in sorted(allowed)) or "none"
             problems.append(
                 Problem(
@@ -297,26 +503,35 @@ class RuleChecker:
     def check_lines(
         self, block: Block, lines: Sequence[Line], skip_angle: Iterable[int] = ()
     ) -> list[Problem]:
-        """CC203, CC204, CC205 over every typed line (prompts included: they show paths).
+        """CC203, CC204, CC205 over what the learner types: neither the prompt (a displayed
+        transcript's ``[/proj/.../alice]$`` is not typed) nor a ``#`` comment.
         Angle-bracket placeholders on ``skip_angle`` lines are already reported (CC105)."""
         problems: list[Problem] = []
         skip = set(skip_angle)
         conventions = _conventions(self.ctx, block.cluster)
+        # A tab naming no cluster of the table is another cluster's: its storage is not ours.
+        storage = block.tab is None
         for line in lines:
             if line.kind in (LineKind.OUTPUT, LineKind.WINDOWS):
                 continue
-            raw = line.raw
+            typed = uncommented(line.text)
+            if not typed:
+                continue
             if conventions:
-                problems.extend(self._placeholders(line, conventions, line.offset in skip))
-            if "/" in raw:
-                for match in _PATH.finditer(raw):
-                    problems.extend(self._path(block.cluster, match.group(0), line, conventions))
+                problems.extend(self._placeholders(line, typed, conventions, line.offset in skip))
+            if "/" in typed:
+                for match in _PATH.finditer(typed):
+                    problems.extend(
+                        self._path(block.cluster, match.group(0), line, conventions, storage)
+                    )
         return problems
 
-    def _placeholders(self, line: Line, conventions: list[str], skip_angle: bool) -> list[Problem]:
+    def _placeholders(
+        self, line: Line, typed: str, conventions: list[str], skip_angle: bool
+    ) -> list[Problem]:
         problems = []
-        found = [m.group(0) for m in _BRACKETED_USER.finditer(line.raw)]
-        found += [m.group(0) for m in _BARE_USER.finditer(line.raw)]
+        found = [m.group(0) for m in _BRACKETED_USER.finditer(typed)]
+        found += [m.group(0) for m in _BARE_USER.finditer(typed)]
         for token in dict.fromkeys(found):
             if token in conventions or (skip_angle and token.startswith("<")):
                 continue
@@ -332,7 +547,12 @@ class RuleChecker:
         return problems
 
     def _path(
-        self, cluster: str | None, path: str, line: Line, conventions: list[str]
+        self,
+        cluster: str | None,
+        path: str,
+        line: Line,
+        conventions: list[str],
+        storage: bool = True,
     ) -> list[Problem]:
         parts = _root_parts(path)
         problems = []
@@ -342,8 +562,8 @@ class RuleChecker:
             if (
                 _PLAIN_NAME.match(name)
                 and name not in conventions
-                and not _BRACKETED_USER.fullmatch(name)
-                and name not in ("USER", "USERNAME")
+                and not _USER_WORDS.fullmatch(name)
+                and not _is_placeholder(parts[user_index + 1 : user_index + 2])
             ):
                 write = " or ".join(f"`{c}`" for c in conventions) or "the user placeholder"
                 problems.append(
@@ -354,23 +574,24 @@ class RuleChecker:
                         line.offset,
                     )
                 )
-        problem = self._outside_storage(cluster, path, parts, line)
+        problem = self._outside_storage(cluster, path, parts, line) if storage else None
         if problem:
             problems.append(problem)
         return problems
 
     def _user_index(self, parts: tuple[str, ...]) -> int | None:
         """Where the user name sits in a path: after a storage root, after a project
-        folder under a project root (``/proj/P/``), or after ``/home`` (``/home/u/user``)."""
+        folder under a project root (``/proj/P/``, past folders such as ``nobackup``), or
+        after ``/home`` (``/home/u/user``)."""
         for root in self.ctx.storage_roots.values():
             rp = _root_parts(root)
             if root.startswith("/") and rp and parts[: len(rp)] == rp:
-                return len(rp)
+                return _past_shared(parts, len(rp))
         for rp in self._project:
             if parts[: len(rp)] == rp and len(parts) > len(rp):
-                if parts[: len(rp) + 1] in self._project:
-                    continue  # /proj/nobackup: a root itself, not a project under /proj
-                return len(rp) + 1
+                if parts[len(rp)] in _SHARED_FOLDERS:
+                    continue
+                return _past_shared(parts, len(rp) + 1)
         if parts[:1] == ("home",) and len(parts) > 1:
             return 2 if len(parts[1]) == 1 else 1
         return None

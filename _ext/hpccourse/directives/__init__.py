@@ -5,9 +5,13 @@
 - :mod:`.facts`: ``cluster-facts``, the clusters' facts as admonitions, a table, links;
 - :mod:`.deps`: which parts of the table each page used (rebuild only those pages);
 - :mod:`.tableerror`: a table that does not load, reported once at its line;
-- :mod:`.lesson`: the lesson boxes (``objectives``, ``instructor-note``, ``keypoints``);
+- :mod:`.lesson`: the lesson boxes, under sphinx-lesson's names (``objectives``, ``exercise``,
+  ``solution``, ``instructor-note``, ``keypoints``...);
 - :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
-  what the console checker needs (``:consolecheck:``).
+  what the console checker needs (``:consolecheck:``);
+- :mod:`.tabset`: sphinx-tabs' group-tab set, built as nodes (for ``cluster-commands``);
+- :mod:`.lines` and :mod:`.fences`: the line of a block's first command on RST and MyST
+  pages alike (myst-parser counts directive content and code fences differently).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sphinx.application import Sphinx
 
 def setup_directives(app: Sphinx) -> None:
     """Register every directive (sphinx-tabs and sphinx-prompt set up before)."""
-    from . import codeblock, commands, facts, lesson, prompt, tableerror
+    from . import codeblock, commands, facts, fences, lesson, prompt, tableerror
 
     commands.setup(app)
     facts.setup(app)
@@ -25,3 +29,4 @@ def setup_directives(app: Sphinx) -> None:
     prompt.setup(app)
     codeblock.setup(app)
     tableerror.setup(app)
+    fences.setup(app)

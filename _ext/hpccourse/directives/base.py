@@ -11,6 +11,7 @@ from ..diagnostics import kept
 from ..table import Table, TableError, project_table, table_path
 from ..table.suggest import hint
 from . import deps
+from .lines import directive_line
 
 
 class SuggestingOptions(dict):  # type: ignore[type-arg]
@@ -61,7 +62,8 @@ class TableDirective(SphinxDirective):
         self.warn(f"{where}: {error.message}", "table")
 
     def warn(self, message: str, subtype: str) -> None:
-        """Warn at this directive's file and line (an included file's own, when included),
-        and keep the warning until the page is read again (:mod:`hpccourse.diagnostics.kept`)."""
-        source, line = self.get_source_info()
+        """Warn at this directive's file and line (an included file's own, when included,
+        and the directive's own line on MyST pages too), and keep the warning until the
+        page is read again (:mod:`hpccourse.diagnostics.kept`)."""
+        source, line = directive_line(self)
         kept.warn(self.env, message, f"{source}:{line}", subtype)

@@ -17,16 +17,16 @@ from sphinx.directives.code import CodeBlock
 from sphinx.directives.patches import Code
 from sphinx.util.typing import OptionSpec
 
+from .lines import content_line
 from .prompt import consolecheck_option
 
 
 def annotate(directive: CodeBlock | Code, result: list[Node], check: str | None) -> list[Node]:
     """Record the content line and the ``:consolecheck:`` choice on the literal blocks."""
-    machine = directive.state_machine
-    content_line = machine.get_source_and_line(directive.content_offset + 1)[1]
+    first = content_line(directive)
     for node in result:
         for literal in node.findall(nodes.literal_block):
-            literal["hpc_content_line"] = content_line
+            literal["hpc_content_line"] = first
             if check:
                 literal["hpc_consolecheck"] = check
     return result

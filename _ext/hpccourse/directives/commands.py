@@ -4,13 +4,15 @@
 every cluster, in table order, as a sphinx-tabs tab set (``group-tab`` per
 cluster label, so a reader's choice switches every block on the page).
 ``:venv: NAME`` gives ``{venv}`` (and the ``(NAME) $`` prompt of in_env steps);
-``:task: TEXT`` adds a first tab "Task" holding TEXT, parsed as RST, so the
-answers stay hidden until a reader picks a cluster.
+``:task: TEXT`` adds a first tab "Task" holding TEXT, parsed in the page's markup
+(RST, or Markdown on a MyST page), so the answers stay hidden until a reader picks a
+cluster.
 
-The tab set itself is written as RST lines and parsed (so sphinx-tabs builds
-it, for every builder); each tab's body is a slot filled with nodes built here
-directly, so table values never pass through the RST parser: ``**x**`` or
-``<script>`` in the table show as written. Each generated literal block
+Every node is built here directly, the tab set too (:mod:`.tabset`: the nodes
+sphinx-tabs' ``tabs`` and ``group-tab`` build, for every builder): no markup is
+generated and parsed, so the directive works the same on RST and MyST pages, and
+table values never pass through a parser: ``**x**`` or ``<script>`` in the table
+show as written. Each generated literal block
 records, for the console checker: ``hpc_cluster``, ``hpc_step``,
 ``hpc_data_source`` (the table's absolute path) and ``hpc_data_line`` (the
 line of the command used); its ``source``/``line`` are the directive's.
@@ -21,30 +23,26 @@ the table rebuilds only the pages whose generated text changes.
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 
 from ..table import Cluster, Rendered, Table, TableError
 from ..table.suggest import hint
 from . import deps
 from .base import SuggestingOptions, TableDirective, verbatim
 from .filestep import file_nodes, note_nodes
+from .lines import directive_line, nested_offset
+from .tabset import Tab, group_tab_set
 
 logger = logging.getLogger(__name__)
 
 _ENV_NAME = re.compile(r"[\w.-]+\Z")
-_SLOTS = "hpccourse_slots"
-_USED = "hpccourse_slots_used"
-_slot_ids = itertools.count()
 
 
 def env_name(argument: str | None) -> str:
@@ -53,14 +51,6 @@ def env_name(argument: str | None) -> str:
     if not _ENV_NAME.match(value):
         raise ValueError(f"{value!r} is not an environment name (letters, digits, '.', '-', '_')")
     return value
-
-
-def rst_escape(text: str) -> str:
-    """``text`` as RST inline text that reads back as exactly ``text``."""
-    escaped = re.sub(r"([\\`*_|\[\]<>:])", r"\\\1", text)
-    if escaped and not escaped[0].isalnum() and escaped[0] != "\\":
-        escaped = "\\" + escaped  # never a list bullet, enumerator or comment
-    return escaped
 
 
 class ClusterCommands(TableDirective):
@@ -92,13 +82,19 @@ class ClusterCommands(TableDirective):
             help_ = hint(step, table.steps, "steps")
             self.warn(f"{where}: no step {step!r} in the data table: {help_}", "step")
             return []
-        source, line = self.get_source_info()
-        tabs: list[tuple[str, list[str] | list[nodes.Node]]] = []
+        source, line = directive_line(self)
+        tabs: list[Tab] = []
         if "task" in self.options:
-            tabs.append(("Task", self.options["task"].splitlines()))
+            tabs.append(("Task", self.task_body()))
         for cluster, item in zip(table.clusters, rendered, strict=True):
             tabs.append((cluster.label, self.tab_body(cluster, item, source, line)))
-        return self.tab_set(tabs, source, line)
+        return [group_tab_set(self.env, tabs)]
+
+    def task_body(self) -> list[nodes.Node]:
+        """The ``:task:`` text, parsed in the page's own markup (RST or MyST)."""
+        return self.parse_text_to_nodes(
+            self.options["task"], offset=nested_offset(self), allow_section_headings=False
+        )
 
     def tab_body(
         self, cluster: Cluster, item: Rendered, source: str, line: int
@@ -128,55 +124,6 @@ class ClusterCommands(TableDirective):
         if item.examples:
             body.append(verbatim(placeholder_note(cluster, source, line)))
         return body
-
-    def tab_set(
-        self, tabs: list[tuple[str, list[str] | list[nodes.Node]]], source: str, line: int
-    ) -> list[nodes.Node]:
-        """Parse a ``tabs`` set of ``group-tab`` s; node bodies go in through slots."""
-        slots = self.env.temp_data.setdefault(_SLOTS, {})
-        lines = [".. tabs::", ""]
-        used = []
-        for label, body in tabs:
-            lines += [f"   .. group-tab:: {rst_escape(label)}", ""]
-            if body and isinstance(body[0], nodes.Node):
-                slot = str(next(_slot_ids))
-                slots[slot] = body
-                used.append(slot)
-                lines += [f"      .. hpccourse-slot:: {slot}", ""]
-            else:
-                lines += [f"      {text}" for text in body] + [""]
-        content = StringList(lines, items=[(source, line - 1)] * len(lines))
-        container = nodes.container()
-        try:
-            self.state.nested_parse(content, 0, container)
-        finally:
-            taken = self.env.temp_data.get(_USED, set())
-            for slot in used:
-                slots.pop(slot, None)
-                taken.discard(slot)
-        return container.children
-
-
-class Slot(SphinxDirective):
-    """Internal: puts nodes built by a directive into a parsed tab body.
-
-    sphinx-tabs parses a tab body twice for non-HTML builders, so a second use
-    returns copies (the first takes the nodes themselves: copying every block
-    cost a tenth of the directive's time).
-    """
-
-    required_arguments = 1
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
-        slots = self.env.temp_data.get(_SLOTS, {})
-        body = slots.get(self.arguments[0])
-        if body is None:
-            raise self.error("hpccourse-slot is internal to cluster-commands")
-        if self.arguments[0] not in self.env.temp_data.setdefault(_USED, set()):
-            self.env.temp_data[_USED].add(self.arguments[0])
-            return list(body)
-        return [node.deepcopy() for node in body]
 
 
 def placeholder_note(cluster: Cluster, source: str, line: int) -> nodes.paragraph:
@@ -242,6 +189,5 @@ def console_text(item: Rendered) -> str:
 def setup(app: Sphinx) -> None:
     """Register the directives that read the data table."""
     app.add_directive("cluster-commands", ClusterCommands)
-    app.add_directive("hpccourse-slot", Slot)
     deps.register("commands", commands_digest)
     deps.setup(app)

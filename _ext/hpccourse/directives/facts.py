@@ -27,6 +27,7 @@ from ..table import Table, TableError
 from ..table.suggest import closest
 from . import deps
 from .base import SuggestingOptions, TableDirective, verbatim
+from .lines import directive_line
 
 
 def _item(*children: nodes.Node) -> nodes.list_item:
@@ -146,8 +147,9 @@ class ClusterFacts(TableDirective):
             self.warn_table(error)
             return []
         deps.note(self.env, use, view_digest(result))
+        source, line = directive_line(self)  # on MyST pages too
         for node in result:
-            self.set_source_info(node)
+            node.source, node.line = source, line
             node["classes"] += self.options.get("class", [])
         return result
 

@@ -1,10 +1,16 @@
-"""Lesson boxes: ``objectives``, ``instructor-note``, ``keypoints`` and ``solution``.
+"""Lesson admonitions, under sphinx-lesson's names: ``objectives``, ``instructor-note``,
+``keypoints``, ``exercise``, ``challenge``, ``type-along``, ...; and ``solution``, the
+answer closed until the reader opens it (``<details>``, no JavaScript).
 
-sphinx-lesson, the usual provider, needs Sphinx < 9, so the course has its own.
-Each directive makes a subclass of :class:`docutils.nodes.admonition` carrying
-its own CSS class: every Sphinx writer (html, text, latex, ...) finds the
-admonition visitor through the node's class hierarchy, and the html pages that
-use one get ``lesson.css``.
+sphinx-lesson, the usual provider, needs Sphinx < 9, so the course has its own, with the
+same names, argument (an optional title) and options (``:class:``, ``:name:``): a course
+moving from sphinx-lesson keeps its pages, and the console blocks inside these boxes are
+built and checked (an unknown directive's content is dropped before any builder runs).
+Each directive makes a subclass of :class:`docutils.nodes.admonition` carrying its
+directive's name as CSS class (plus sphinx-lesson's extra classes, e.g. ``important``):
+every Sphinx writer (html, text, latex, ...) finds the admonition visitor through the
+node's class hierarchy, and the html pages that use one get ``lesson.css``. As in
+sphinx-lesson, a box may have a title and no body; with neither it is an error.
 
 Usage (the argument, a title, is optional)::
 
@@ -112,11 +118,20 @@ class LessonAdmonition(SphinxDirective):
         "name": directives.unchanged,
     }
 
+    #: sphinx-lesson's extra CSS classes for this kind (``important``, ``dropdown``).
+    extra_classes: ClassVar[tuple[str, ...]] = ()
+
     def run(self) -> list[nodes.Node]:
         """Build the admonition: title (argument or default), then the parsed body."""
-        self.assert_has_content()
+        if not self.arguments:
+            self.assert_has_content()
         node = self.node_class("\n".join(self.content))
-        node["classes"] += [self.css_class, *self.options.get("class", [])]
+        extra = (
+            [*self.extra_classes]
+            if self.content
+            else [*self.extra_classes, "admonition-no-content"]
+        )
+        node["classes"] += [self.css_class, *extra, *self.options.get("class", [])]
         self.set_source_info(node)
         self.add_name(node)
 
@@ -154,6 +169,41 @@ class KeyPoints(LessonAdmonition):
     default_title = "Key points"
 
 
+# sphinx-lesson's other directives: name -> (default title, extra CSS classes). Its
+# ``challenge`` is ``exercise`` and ``prereq`` is ``prerequisites``, under their own names.
+_IMPORTANT = ("important",)
+SPHINX_LESSON_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "demo": ("Demo", ()),
+    "type-along": ("Type-Along", _IMPORTANT),
+    "exercise": ("Exercise", _IMPORTANT),
+    "challenge": ("Challenge", _IMPORTANT),
+    "solution": ("Solution", ("important", "dropdown")),
+    "homework": ("Homework", _IMPORTANT),
+    "prerequisites": ("Prerequisites", ()),
+    "prereq": ("Prerequisites", ()),
+    "discussion": ("Discussion", _IMPORTANT),
+    "questions": ("Questions", ()),
+    "callout": ("Callout", ()),
+    "checklist": ("Checklist", ()),
+    "testimonial": ("Testimonial", ()),
+    "output": ("Output", ()),
+}
+
+
+def lesson_directive(name: str, title: str, extra: tuple[str, ...]) -> type[LessonAdmonition]:
+    """A directive class for one of sphinx-lesson's kinds."""
+    return type(
+        f"{name.title().replace('-', '')}Directive",
+        (LessonAdmonition,),
+        {
+            "css_class": name,
+            "default_title": title,
+            "extra_classes": extra,
+            "__doc__": f"``.. {name}::``",
+        },
+    )
+
+
 def _add_css(
     app: Sphinx,
     pagename: str,
@@ -169,7 +219,7 @@ def _add_css(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the nodes, the four directives and their stylesheet.
+    """Register the nodes, the directives and their stylesheet.
 
     Called from the package's ``setup``; also usable alone, as the extension
     ``hpccourse.lesson``.
@@ -181,6 +231,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("keypoints", KeyPoints)
     app.add_node(solution, html=(visit_solution_html, depart_solution_html))
     app.add_directive("solution", Solution)
+    for name, (title, extra) in SPHINX_LESSON_KINDS.items():
+        if name != "solution":  # the answer closed until opened, above
+            app.add_directive(name, lesson_directive(name, title, extra))
     app.connect("config-inited", serve_static(CSS_FILE))
     app.connect("html-page-context", _add_css)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,6 +16,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from .lines import content_line, directive_line
+
 # The module Sphinx loads as the extension "sphinx-prompt" (a copy of the
 # package installed under that name beside ``sphinx_prompt``): subclass its
 # directive so that the prompt CSS cache we fill is the one its
@@ -57,15 +59,15 @@ class ConsolePromptDirective(PromptDirective):
         language = self.options.get("language") or "text"
         modifiers = [m for m in self.options.get("modifiers", "").split(",") if m]
         prompts = prompt_strings(language, self.options.get("prompts"), modifiers)
-        source, line = self.state_machine.get_source_and_line(self.lineno)
-        content_line = self.state_machine.get_source_and_line(self.content_offset + 1)[1]
+        source, line = directive_line(self)
+        first = content_line(self)
         for node in result:
             node.source, node.line = source, line
             node["hpc_prompt_language"] = language
             node["hpc_prompt_prompts"] = prompts
             node["hpc_prompt_modifiers"] = modifiers
             node["hpc_prompt_text"] = "\n".join(self.content)
-            node["hpc_content_line"] = content_line
+            node["hpc_content_line"] = first
             if check:
                 node["hpc_consolecheck"] = check
         return result

@@ -8,13 +8,17 @@ directives count) and hands over, in document order:
 - ``prompt`` blocks, from the facts :mod:`hpccourse.directives.prompt` records on them;
 - every block the cluster directive generates (``hpc_cluster`` on the node).
 
-A block inside a sphinx-tabs tab whose label names a cluster gets that cluster.
+A block inside a sphinx-tabs tab, or a sphinx-design ``tab-item``, whose label names a
+cluster gets that cluster; inside a tab naming none, it gets the tab's label (a reader's
+path of its own). Each block also carries the section right under the page title that
+holds it, and what the prose since the previous block says about activating environments.
 A block is skipped when it (or a container around it) carries
 ``:consolecheck: skip`` or follows a ``.. consolecheck: skip`` comment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -105,18 +109,78 @@ def _tab_label(panel: nodes.Element, tabs: nodes.Element) -> str | None:
     return None
 
 
-def tab_cluster(node: nodes.Node, cluster_for_label: ClusterLookup) -> str | None:
-    """The cluster named by the nearest enclosing tab label that names one."""
+def _design_tab_label(item: nodes.Element) -> str | None:
+    """The label of a sphinx-design ``tab-item`` (its first child, a rubric), as read.
+
+    sphinx-design turns tab items into html inputs and labels only when it writes html;
+    the doctree a builder reads holds the container with its rubric."""
+    if item.children and isinstance(item[0], nodes.rubric):
+        return item[0].astext()
+    return None
+
+
+def tab_labels(node: nodes.Node) -> Iterator[str]:
+    """The labels of the tabs around ``node``, nearest first: sphinx-tabs tabs and
+    sphinx-design ``tab-item`` (``tab-set``, ``tab-set-code``)."""
     child: nodes.Node = node
     for parent in _ancestors(node):
+        label = None
         if "sphinx-tabs" in parent.get("classes", ()):
             label = _tab_label(child, parent)  # type: ignore[arg-type]
-            if label:
-                cluster = cluster_for_label(label.strip())
-                if cluster:
-                    return cluster
+        elif parent.get("design_component") == "tab-item":
+            label = _design_tab_label(parent)
+        if label and label.strip():
+            yield label.strip()
         child = parent
-    return None
+
+
+def tab_of(node: nodes.Node, cluster_for_label: ClusterLookup) -> tuple[str | None, str | None]:
+    """The cluster named by the nearest enclosing tab label that names one, and the label
+    of the nearest tab when none does (a path of its own: a reader picks one tab)."""
+    other = None
+    for label in tab_labels(node):
+        cluster = cluster_for_label(label)
+        if cluster:
+            return cluster, None
+        other = other or label
+    return None, other
+
+
+def tab_cluster(node: nodes.Node, cluster_for_label: ClusterLookup) -> str | None:
+    """The cluster named by the nearest enclosing tab label that names one."""
+    return tab_of(node, cluster_for_label)[0]
+
+
+def in_tab(node: nodes.Node) -> bool:
+    """Whether ``node`` sits inside any tab."""
+    return next(tab_labels(node), None) is not None
+
+
+def scope_of(node: nodes.Node) -> str:
+    """The section right under the page title that holds ``node`` (the title section when
+    the node comes before any subsection), by its id: a part of the page of its own."""
+    sections = [a for a in _ancestors(node) if isinstance(a, nodes.section)]
+    if not sections:
+        return ""
+    chosen = sections[-2] if len(sections) >= 2 else sections[-1]
+    ids = chosen.get("ids") or ()
+    return str(ids[0]) if ids else str(chosen.line or "")
+
+
+# "activate it", "deactivate", "activating": prose that does something now; "activated
+# above" or "activation" only refers to what blocks already showed.
+_ACTIVATION = re.compile(r"\b(?:de)?activat(?:e|ing)\b", re.IGNORECASE)
+
+
+def prose_note(paragraph: nodes.paragraph) -> tuple[str, bool] | None:
+    """What a paragraph says about environments: None when it does not tell to (de)activate
+    one; else its inline literals (the commands it tells, "" for none) and
+    whether it stands outside any tab."""
+    text = paragraph.astext()
+    if "ctivat" not in text or not _ACTIVATION.search(text):
+        return None
+    literals = [node.astext() for node in paragraph.findall(nodes.literal)]
+    return "\n".join(literals), not in_tab(paragraph)
 
 
 @functools.lru_cache(maxsize=256)
@@ -157,18 +221,21 @@ class _Collector:
             return None
         data_source = node.get("hpc_data_source")
         data_line = node.get("hpc_data_line")
+        cluster, tab = (generated, None) if generated else tab_of(node, self.cluster_for_label)
         return Block(
             docname=self.docname,
             source=_relative(node.source, self.srcdir),
             line=(node.line or 0) if generated else _literal_line(node),
             language=language,
             text=text,
-            cluster=generated or tab_cluster(node, self.cluster_for_label),
+            cluster=cluster,
             data_source=_relative(data_source, self.srcdir) if data_source else None,
             data_line=int(data_line) if data_line else None,
             step=node.get("hpc_step"),
             skip=is_skipped(node, self.skip_targets),
             file=node.get("hpc_file"),
+            tab=tab,
+            scope=scope_of(node),
         )
 
     def prompt(self, node: nodes.raw) -> Block:
@@ -182,6 +249,7 @@ class _Collector:
         text = str(node.get("hpc_prompt_text", node.rawsource))
         if prompts and "auto" not in node.get("hpc_prompt_modifiers", ()):
             text = apply_prompt(text, prompts[0], language)
+        cluster, tab = tab_of(node, self.cluster_for_label)
         return Block(
             docname=self.docname,
             source=_relative(node.source, self.srcdir),
@@ -189,8 +257,10 @@ class _Collector:
             language=language,
             text=text,
             prompts=prompts,
-            cluster=tab_cluster(node, self.cluster_for_label),
+            cluster=cluster,
             skip=is_skipped(node, self.skip_targets),
+            tab=tab,
+            scope=scope_of(node),
         )
 
 
@@ -227,13 +297,22 @@ def collect_blocks(
     )
     blocks: list[Block] = []
     language = default_language
+    notes: list[tuple[str, bool]] = []  # prose about environments since the last block
     for node in doctree.findall(nodes.Element):
+        block = None
         if node.tagname == "highlightlang":
             language = str(node.get("lang") or default_language)
         elif isinstance(node, nodes.literal_block):
             block = collector.literal(node, language)
-            if block is not None:
-                blocks.append(block)
         elif _is_prompt_block(node):
-            blocks.append(collector.prompt(node))  # type: ignore[arg-type]
+            block = collector.prompt(node)  # type: ignore[arg-type]
+        elif isinstance(node, nodes.paragraph):
+            note = prose_note(node)
+            if note is not None:
+                notes.append(note)
+        if block is not None:
+            if notes:
+                block = dataclasses.replace(block, prose=tuple(notes))
+                notes = []
+            blocks.append(block)
     return blocks

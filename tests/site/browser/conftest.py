@@ -61,6 +61,15 @@ def site_html(site: BuiltSite) -> Path:
     return site.html
 
 
+@pytest.fixture(scope="session")
+def tab_pages(site: BuiltSite) -> list[str]:
+    """The built pages (RST or MyST alike) that show generated cluster tabs, the one with
+    the most tab sets first."""
+    pages = [f"{page}.html" for page in site.tabbed_pages()]
+    assert pages, "no page shows cluster tabs"
+    return pages
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """No access log on the test's output."""

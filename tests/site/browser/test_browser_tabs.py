@@ -3,11 +3,13 @@ across pages and visits, links that choose a cluster, copy buttons, keyboard
 use and complete printouts.
 
 Driven by the site's table and pages (the ``tabs`` fixture): every cluster's label, the
-last cluster as the reader's choice, the two pages with cluster tab sets.
+last cluster as the reader's choice; every page with cluster tabs (``tab_pages``, RST and
+MyST pages alike) where a test holds for each.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -101,12 +103,16 @@ def choose(page: Page, label: str) -> None:
 
 
 def test_choosing_a_cluster_switches_every_tab_set_of_the_page(
-    page: Page, site_url: str, tabs: Tabs
+    browsing: Browsing, site_url: str, tabs: Tabs, tab_pages: list[str]
 ) -> None:
+    for name in tab_pages:
+        page = browsing.new_context().new_page()  # no choice made yet
+        page.goto(f"{site_url}/{name}")
+        assert_every_set_shows(page, tabs.labels, None)
+        choose(page, tabs.chosen)
+        assert_every_set_shows(page, tabs.labels, tabs.chosen)
+    page = browsing.new_context().new_page()
     page.goto(f"{site_url}/{tabs.lesson}")
-    assert_every_set_shows(page, tabs.labels, None)
-    choose(page, tabs.chosen)
-    assert_every_set_shows(page, tabs.labels, tabs.chosen)
     assert len(tab_sets(page, tabs.labels)) > 1
 
 
@@ -148,10 +154,12 @@ def test_cluster_link_opens_the_page_with_that_cluster_chosen(
 
 
 def test_unknown_cluster_in_a_link_leaves_the_default(
-    page: Page, site_url: str, tabs: Tabs
+    browsing: Browsing, site_url: str, tabs: Tabs, tab_pages: list[str]
 ) -> None:
-    page.goto(f"{site_url}/{tabs.other_page}?cluster=nowhere")
-    assert_every_set_shows(page, tabs.labels, None)
+    for name in tab_pages:
+        page = browsing.new_context().new_page()
+        page.goto(f"{site_url}/{name}?cluster=nowhere")
+        assert_every_set_shows(page, tabs.labels, None)
 
 
 @pytest.mark.parametrize("which", [0, -1], ids=["first", "last"])
@@ -167,6 +175,49 @@ def test_copy_button_copies_exactly_the_commands_of_the_visible_tab(
     block.locator("button.copybtn").click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == command
+
+
+#: A command line's prompt, as the site's copy button strips it (conf.py's
+#: copybutton_prompt_text: the shell's, and Python's when a block starts the REPL).
+PROMPT = re.compile(r"^(?:\([\w.-]+\) \$ |\$ |>>> |\.\.\. )")
+
+
+def expected_copy(text: str) -> str:
+    """What the copy button must copy from a console block showing ``text``: each command
+    after its prompt (a Python statement after ``>>>``), a here-document's body to its
+    ``EOF``, no output lines."""
+    copied, heredoc = [], False
+    for line in text.splitlines():
+        if heredoc:
+            copied.append(line)
+            heredoc = line != "EOF"
+        elif PROMPT.match(line):
+            copied.append(PROMPT.sub("", line))
+            heredoc = "<<" in line
+    return "\n".join(copied)
+
+
+def test_copy_button_copies_the_commands_of_every_visible_generated_block(
+    browsing: Browsing, site_url: str, tabs: Tabs, tab_pages: list[str]
+) -> None:
+    checked = 0
+    for name in tab_pages:
+        page = browsing.new_context().new_page()
+        page.goto(f"{site_url}/{name}?cluster={tabs.chosen_key}")
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        blocks = page.locator(".sphinx-tabs-panel:not([hidden]) div.highlight-console")
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            shown = block.locator("pre").inner_text()
+            if not shown.startswith(("$ ", "(")):
+                continue
+            block.scroll_into_view_if_needed()
+            block.hover()
+            block.locator("button.copybtn").click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == expected_copy(shown), (name, shown)
+            checked += 1
+    assert checked >= len(tab_pages)
 
 
 def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
@@ -200,10 +251,12 @@ def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
     assert_every_set_shows(page, tabs.labels, focused["label"])
 
 
+@pytest.mark.parametrize("which", ["lesson", "other_page"])
 def test_printing_shows_every_clusters_commands_under_its_label(
-    page: Page, site_url: str, tabs: Tabs
+    page: Page, site_url: str, tabs: Tabs, which: str
 ) -> None:
-    page.goto(f"{site_url}/{tabs.lesson}")
+    name = getattr(tabs, which)
+    page.goto(f"{site_url}/{name}")
     page.emulate_media(media="print")
     panels = page.evaluate(
         """labels => Array.from(document.querySelectorAll(".sphinx-tabs-panel"))
@@ -222,7 +275,9 @@ def test_printing_shows_every_clusters_commands_under_its_label(
     unlabelled = [p for p in panels if not p["text"].startswith(p["label"] + "\n")]
     assert not unlabelled, f"panels printed without their cluster's label: {unlabelled[:3]}"
     printed = page.locator("body").inner_text()
-    for cluster, commands in tabs.commands.items():
+    for panel in panels:
+        assert panel["text"].split("\n", 1)[-1].strip()[:40] in printed, panel["label"]
+    for cluster, commands in tabs.commands.items() if name == tabs.lesson else ():
         assert commands, f"no one-line command for {cluster} on {tabs.lesson}"
         assert commands[0] in printed, cluster
     assert page.locator('.sphinx-tabs [role="tablist"]').first.is_hidden()

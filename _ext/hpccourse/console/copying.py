@@ -1,0 +1,124 @@
+"""What a reader sees against what the copy button copies: the prompt rules.
+
+- CC001: a console block with no prompt. Its commands show as output; what the copy
+  button then copies depends on the course's sphinx-copybutton settings
+  (:class:`~.model.CopyButton`), and the fix depends on what the lines are: a batch
+  script, R or a notebook line needs another language tag, not ``$ ``.
+- CC002: ``$[alice@host ~] cmd``: the ``$`` glued to a ``[user@host dir]`` prompt.
+- CC003: invisible and direction-changing characters, and byte-order marks: the text
+  copied is not the text shown ("Trojan Source", CVE-2021-42574).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from . import codes
+from .language import BATCH, NOTEBOOK, Guess
+from .model import CopyButton, Line, LineKind, Problem
+
+# Pygments' console lexer marks a line without a prompt as Generic.Output, class `go`.
+_OUTPUT_CLASS = ".go"
+_GLUED = re.compile(r"^(?:\([^()\s]+\)[ \t]+)?\$(\[[^\]\n]*[@ ][^\]\n]*\])[ \t]*(.*)$")
+# Bidirectional overrides and isolates, zero-width and invisible formatting characters,
+# the byte-order mark, soft hyphen, and C0 controls other than tab.
+_HIDDEN = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad"
+    "\x00-\x08\x0b-\x1f\x7f\u0085\u061c]"
+)
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_TYPED = frozenset(
+    {LineKind.PROMPT, LineKind.CONTINUATION, LineKind.PS2, LineKind.REPL}
+    | {LineKind.REPL_CONTINUATION, LineKind.WINDOWS}
+)
+
+
+def copy_of_promptless(button: CopyButton | None) -> str:
+    """What the copy button copies from a block with no prompt line, as a clause."""
+    if button is None:
+        return ""
+    excluded = {s.strip() for s in button.exclude.split(",")}
+    if _OUTPUT_CLASS in excluded:
+        return (
+            ", and the copy button copies nothing from it (`copybutton_exclude` drops output lines)"
+        )
+    return ", and the copy button copies every line as shown, output included"
+
+
+def no_prompt(lines: Sequence[Line], guess: Guess | None, button: CopyButton | None) -> Problem:
+    """CC001, with the advice that fits what the lines are."""
+    first = next((line.offset for line in lines if line.raw.strip()), 0)
+    copied = copy_of_promptless(button)
+    shown = f"This console block has no prompt, so its lines show as output{copied}"
+    if guess is BATCH:
+        advice = (
+            "Its lines are a batch script, not a terminal session: tag the block `bash` "
+            "(`.. code-block:: bash`), which shows a script as code"
+        )
+    elif guess is not None and guess.tag == NOTEBOOK.tag:
+        advice = (
+            "`!pip` runs pip from a notebook cell, not from a terminal: tag the block "
+            "`ipython`, or show the terminal command (`$ pip install ...`)"
+        )
+    elif guess is not None:
+        advice = f"Its lines look like {guess.language}: tag the block `{guess.tag}`"
+    else:
+        advice = "Write `$ ` before each command (`(env) $ ` inside an environment)"
+    return Problem(codes.NO_PROMPT, f"{shown}. {advice}.", first)
+
+
+def glued_prompts(lines: Sequence[Line]) -> list[Problem]:
+    """CC002 for each output line that is ``$`` glued to a ``[user@host dir]`` prompt."""
+    problems = []
+    for line in lines:
+        if line.kind is not LineKind.OUTPUT or "$[" not in line.raw[:80]:
+            continue
+        match = _GLUED.match(line.raw)
+        if match is None:
+            continue
+        bracket, command = match.group(1), match.group(2)
+        problems.append(
+            Problem(
+                codes.GLUED_PROMPT,
+                f"`$` is glued to the prompt `{bracket}`: the page takes `$` for the "
+                f"prompt, so `{bracket}` is shown and copied as part of the command. "
+                f"Write the prompt as the shell shows it, `{bracket}$ {command}`, or "
+                f"just `$ {command}`.",
+                line.offset,
+            )
+        )
+    return problems
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "") or f"control character {ord(char):#04x}"
+    return f"U+{ord(char):04X} {name}"
+
+
+def hidden_characters(text: str, lines: Sequence[Line]) -> list[Problem]:
+    """CC003 for each line holding an invisible or direction-changing character (or a
+    no-break space in a typed command). Cheap for printable ASCII text: nothing to do."""
+    if text.isascii() and _ASCII_CONTROL.search(text) is None:
+        return []
+    problems = []
+    for line in lines:
+        raw = line.raw
+        if raw.isascii() and _ASCII_CONTROL.search(raw) is None:
+            continue
+        found = _HIDDEN.findall(raw)
+        if line.kind in _TYPED and "\u00a0" in line.text:
+            found.append("\u00a0")
+        if not found:
+            continue
+        names = ", ".join(dict.fromkeys(_describe(c) for c in found))
+        problems.append(
+            Problem(
+                codes.HIDDEN_CHARACTER,
+                f"This line holds {names}: invisible on the page, yet copied with the "
+                f"command, so what runs is not what is shown. Retype the line.",
+                line.offset,
+            )
+        )
+    return problems

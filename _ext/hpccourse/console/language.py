@@ -1,0 +1,109 @@
+"""What language a block's text looks like, when it is not a shell session or script.
+
+HPC courses put R code, Julia ``pkg>`` sessions, notebook ``!pip`` lines, batch scripts and
+pseudo-code into blocks tagged ``console``, ``sh`` or ``bash``. Then the defect is the
+block's language tag, not the text: :func:`guess_language` names the language it looks
+like, from signals a shell command never has (``x <- 1``, ``julia>``, ``library(...)``).
+Here-document bodies are left out: a script may well write R or Python into a file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .syntax import heredoc_rows
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The language a block looks like, and the highlight tag that says so."""
+
+    language: str  # as a message names it: "R", "a Julia REPL session", ...
+    tag: str  # the Pygments tag to write: "r", "julia-repl", ...
+    certain: bool  # a signal no shell text has; otherwise only with a failed parse
+
+
+JULIA = Guess("a Julia REPL session", "julia-repl", True)
+R = Guess("R", "r", True)
+NOTEBOOK = Guess("a notebook cell (`!pip`, `%pip`)", "ipython", True)
+PYTHON = Guess("Python", "python", False)
+BATCH = Guess("a batch script", "bash", True)
+PSEUDO = Guess("pseudo-code or prose", "text", False)
+
+_JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
+_R = re.compile(
+    r"^\s*(?:[A-Za-z.][\w.]*(?:\$\w+|\[[^\]]*\])?\s*<<?-\s*\S"
+    r"|(?:library|require|install\.packages|setwd|data\.frame|sessionInfo)\("
+    r"|[A-Za-z][\w.]*::[A-Za-z.][\w.]*\()"
+)
+_NOTEBOOK = re.compile(r"^\s*[!%](?:pip|conda|mamba)\s")
+_PYTHON = re.compile(
+    r"^\s*(?:import [\w.]+(?: as \w+)?\s*$|from [\w.]+ import \S|def \w+\(.*\):\s*$"
+    r"|class \w+(?:\(.*\))?:\s*$|print\(|if __name__ ==)"
+)
+_BATCH = re.compile(r"^(?:#SBATCH\b|#PBS\b|#!/(?:usr/)?bin/(?:env )?(?:ba)?sh\b)")
+# Text with none of the shell's punctuation, for the pseudo-code test.
+_PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")
+# Shell grammar a pseudo-code row does not have: `for x in`, `done`, `fi`, `then`, `esac`.
+_SHELL_SHAPE = re.compile(r"^\s*for \w+ in\b|\b(?:done|fi|then|esac)\b")
+
+
+def _rows(text: str) -> list[str]:
+    """The block's rows outside here-document bodies, blank rows and comments left out
+    (``#SBATCH`` and ``#!`` kept: they mark batch scripts)."""
+    body, _ = heredoc_rows(text) if "<<" in text else (set(), [])
+    out = []
+    for row, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if row in body or not stripped:
+            continue
+        if stripped.startswith("#") and not _BATCH.match(stripped):
+            continue
+        out.append(line)
+    return out
+
+
+def guess_language(text: str) -> Guess | None:
+    """The language ``text`` looks like when a signal says so, else None (maybe shell).
+
+    Julia prompts, notebook lines and batch-script headers decide alone; R and Python
+    need their signal on at least half the rows or a shell parse that failed (the caller
+    knows that: see :func:`looks_like_pseudo_code` for text with no signal at all).
+    """
+    rows = _rows(text)
+    if not rows:
+        return None
+    counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
+    for line in rows:
+        if _JULIA.match(line):
+            counts[JULIA] += 1
+        elif _NOTEBOOK.match(line):
+            counts[NOTEBOOK] += 1
+        elif _BATCH.match(line):
+            counts[BATCH] += 1
+        elif _R.match(line):
+            counts[R] += 1
+        elif _PYTHON.match(line):
+            counts[PYTHON] += 1
+    for guess in (JULIA, NOTEBOOK, BATCH):
+        if counts[guess]:
+            return guess
+    best = max((R, PYTHON), key=lambda g: counts[g])
+    if counts[best] == 0:
+        return None
+    if 2 * counts[best] >= len(rows):
+        return Guess(best.language, best.tag, True)
+    return best
+
+
+def looks_like_pseudo_code(text: str) -> bool:
+    """Text bash cannot parse that has none of the shell's punctuation (no ``$``, ``-``,
+    ``/``, ``=``, quotes, redirections) and a row of four words or more: prose or
+    pseudo-code ("for i start at 1 end at 4"), not a command with a typo."""
+    rows = _rows(text)
+    if not rows or not all(_PLAIN.match(line) for line in rows):
+        return False
+    if any(_SHELL_SHAPE.search(line) for line in rows):
+        return False
+    return any(len(line.split()) >= 4 for line in rows)

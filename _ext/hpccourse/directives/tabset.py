@@ -1,0 +1,112 @@
+"""sphinx-tabs' group-tab set, built as nodes: what ``.. tabs::`` of ``.. group-tab::`` s
+builds, without writing that markup and parsing it.
+
+The node tree, ids and attributes are those of sphinx-tabs 3.5.0's ``TabsDirective`` and
+``GroupTabDirective`` (``sphinx_tabs/tabs.py``): for html-like builders a container
+holding the tab list (``SphinxTabsTab`` buttons) and one ``SphinxTabsPanel`` per tab; for
+the other builders plain containers (a label container, then the content). Both use the
+page's tab-set counter in ``env.temp_data`` as sphinx-tabs does, so generated and
+hand-written tab sets on one page get distinct ids, and a group tab's ``name`` (what
+switches every tab set of the page together) is the base64 of the label as a hand-written
+RST ``group-tab`` giving that label would have it. The bodies are nodes already: nothing in
+a label or a body passes through a markup parser here.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+
+from docutils import nodes
+from sphinx.environment import BuildEnvironment
+from sphinx_tabs.tabs import (
+    SphinxTabsPanel,
+    SphinxTabsTab,
+    SphinxTabsTablist,
+    get_compatible_builders,
+)
+
+#: One tab: its label (plain text) and its body.
+Tab = tuple[str, Sequence[nodes.Node]]
+
+
+def rst_escape(text: str) -> str:
+    """``text`` as RST inline text that reads back as exactly ``text``.
+
+    A group tab's ``name`` is derived from its label as written in RST; this is that
+    writing, so that a hand-written ``.. group-tab::`` showing the same label joins the
+    generated tabs' group.
+    """
+    escaped = re.sub(r"([\\`*_|\[\]<>:])", r"\\\1", text)
+    if escaped and not escaped[0].isalnum() and escaped[0] != "\\":
+        escaped = "\\" + escaped  # never a list bullet, enumerator or comment
+    return escaped
+
+
+def group_name(label: str) -> str:
+    """The ``name`` sphinx-tabs gives a group tab labelled ``label`` (before de-duplication)."""
+    return base64.b64encode(rst_escape(label).encode("utf-8")).decode("utf-8")
+
+
+def _next_tabs_id(env: BuildEnvironment) -> int:
+    """Take the page's next tab-set number, as ``TabsDirective`` does."""
+    data = env.temp_data
+    tabs_id = data.setdefault("next_tabs_id", 0)
+    data["next_tabs_id"] = tabs_id + 1
+    return tabs_id
+
+
+def _html_like(env: BuildEnvironment) -> bool:
+    app = getattr(env, "_app", None) or env.app
+    return app.builder.name in get_compatible_builders(app)
+
+
+def group_tab_set(env: BuildEnvironment, tabs: Sequence[Tab]) -> nodes.container:
+    """The container a ``tabs`` directive of one ``group-tab`` per item of ``tabs`` builds.
+
+    The first tab is shown; bodies are taken as they are (not copied).
+    """
+    tabs_id = _next_tabs_id(env)
+    container = nodes.container(type="tab-element")
+    container["classes"].append("sphinx-tabs")
+    if not _html_like(env):
+        for label, body in tabs:
+            name = nodes.container("", nodes.paragraph(label, label))
+            container += nodes.container("", nodes.container("", name), nodes.container("", *body))
+        return container
+
+    tablist = SphinxTabsTablist()
+    tablist["role"] = "tablist"
+    tablist["aria-label"] = "Tabbed content"
+    if not env.config["sphinx_tabs_disable_tab_closing"]:
+        tablist["classes"].append("closeable")
+    container += tablist
+    taken: list[str] = []
+    for index, (label, body) in enumerate(tabs):
+        tab_id = group_name(label)
+        suffix = 1
+        while tab_id in taken:  # sphinx-tabs' de-duplication of equal labels
+            tab_id = f"{tab_id}-{suffix}"
+            suffix += 1
+        taken.append(tab_id)
+        tab = SphinxTabsTab("", label)
+        tab["classes"] += ["sphinx-tabs-tab", "group-tab"]
+        tab["role"] = "tab"
+        tab["ids"] = [f"tab-{tabs_id}-{tab_id}"]
+        tab["name"] = tab_id
+        tab["tabindex"] = "0" if index == 0 else "-1"
+        tab["aria-selected"] = "true" if index == 0 else "false"
+        tab["aria-controls"] = f"panel-{tabs_id}-{tab_id}"
+        tablist += tab
+        panel = SphinxTabsPanel("", *body)
+        panel["role"] = "tabpanel"
+        panel["ids"] = [f"panel-{tabs_id}-{tab_id}"]
+        panel["name"] = tab_id
+        panel["tabindex"] = 0
+        panel["aria-labelledby"] = f"tab-{tabs_id}-{tab_id}"
+        panel["classes"] += ["sphinx-tabs-panel", "group-tab"]
+        if index:
+            panel["hidden"] = "true"
+        container += panel
+    return container

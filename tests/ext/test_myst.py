@@ -1,0 +1,148 @@
+"""The extension on MyST Markdown pages, and on pages that mix both formats.
+
+Testroot ``test-myst-commands``: the same lesson written in RST (``rst.rst``) and in
+MyST (``md.md``), a MyST page including an RST file through ``{eval-rst}``
+(``mixed-md.md``) and an RST page including a Markdown file (``mixed-rst.rst``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+from hpccourse.directives.fences import is_fence_opening
+from hpccourse.doctree.collect import collect_blocks
+from hpccourse.table import load_table
+
+#: The lesson's body, which must be the same HTML from either format.
+SECTION = re.compile(r'<section id="a-lesson">.*</section>', re.S)
+
+#: Per page: (file, line, first line of text) of every console block, in page order.
+BLOCKS = {
+    "rst": [
+        ("rst.rst", 10, "$ module load python/3.11.8"),
+        ("rst.rst", 10, "$ module load GCC/12.3.0 Python/3.11.3 SciPy-bundle/2023.07 ..."),
+        ("rst.rst", 12, "(vpyenv) $ pip install spacy seaborn"),
+        ("rst.rst", 12, "(vpyenv) $ pip install --no-cache-dir --no-build-isolation ..."),
+        ("rst.rst", 16, "(analysis) $ cat > requirements.txt <<'EOF'"),
+        ("rst.rst", 16, "(analysis) $ cat > requirements.txt <<'EOF'"),
+        ("rst.rst", 19, "$ module load python/3.9.5"),
+        ("rst.rst", 21, "$ python -m venv --system-site-packages ..."),
+        ("rst.rst", 21, "$ python -m venv --system-site-packages ..."),
+        ("rst.rst", 28, "$ echo done"),  # a code-block in a lesson box
+    ],
+    "md": [
+        ("md.md", 10, "$ module load python/3.11.8"),
+        ("md.md", 10, "$ module load GCC/12.3.0 Python/3.11.3 SciPy-bundle/2023.07 ..."),
+        ("md.md", 13, "(vpyenv) $ pip install spacy seaborn"),
+        ("md.md", 13, "(vpyenv) $ pip install --no-cache-dir --no-build-isolation ..."),
+        ("md.md", 18, "(analysis) $ cat > requirements.txt <<'EOF'"),  # :::{cluster-commands}
+        ("md.md", 18, "(analysis) $ cat > requirements.txt <<'EOF'"),
+        ("md.md", 22, "$ module load python/3.9.5"),
+        ("md.md", 25, "$ python -m venv --system-site-packages ..."),
+        ("md.md", 25, "$ python -m venv --system-site-packages ..."),
+        ("md.md", 31, "$ echo done"),  # a fence in a ::::{keypoints}
+    ],
+    "mixed-md": [
+        ("mixed-md.md", 4, "$ echo before"),
+        ("parts/part.rst", 4, "$ module load python/3.11.8"),  # the included RST file's lines
+        ("parts/part.rst", 4, "$ module load GCC/12.3.0 Python/3.11.3 SciPy-bundle/2023.07 ..."),
+        ("parts/part.rst", 8, "$ echo from rst"),
+        ("mixed-md.md", 12, "$ echo after"),
+    ],
+    "mixed-rst": [
+        ("mixed-rst.rst", 6, "$ echo before"),
+        ("parts/part.md", 3, "$ module load python/3.11.8"),  # the included Markdown's lines
+        ("parts/part.md", 3, "$ module load GCC/12.3.0 Python/3.11.3 SciPy-bundle/2023.07 ..."),
+        ("parts/part.md", 7, "$ echo from markdown"),
+        ("mixed-rst.rst", 13, "$ echo after"),
+    ],
+}
+
+
+def copy_root(rootdir: Path, tmp_path: Path) -> Path:
+    """A private copy of the testroot (each build reads its own)."""
+    target = tmp_path / "src"
+    shutil.copytree(rootdir / "test-myst-commands", target)
+    return target
+
+
+def shortened(text: str) -> str:
+    """The block's first line, cut after 60 characters at a word."""
+    first = text.splitlines()[0]
+    if len(first) <= 63:
+        return first
+    return first[: first.rindex(" ", 0, 60)] + " ..."
+
+
+def blocks(app, docname: str) -> list[tuple[str, int, str]]:
+    table = load_table(Path(app.srcdir) / "clusters.toml")
+
+    def lookup(label: str) -> str | None:
+        cluster = table.cluster_for_label(label)
+        return cluster.key if cluster else None
+
+    found = collect_blocks(
+        app.env.get_doctree(docname), docname, app.srcdir, cluster_for_label=lookup
+    )
+    return [(b.source, b.line, shortened(b.text)) for b in found]
+
+
+@pytest.mark.sphinx("html", testroot="myst-commands", srcdir="myst-commands-html")
+def test_the_same_lesson_in_rst_and_in_myst_gives_the_same_html(app):
+    app.build()
+    assert app.warning.getvalue() == ""
+    rst = SECTION.search((app.outdir / "rst.html").read_text(encoding="utf-8")).group(0)
+    md = SECTION.search((app.outdir / "md.html").read_text(encoding="utf-8")).group(0)
+    assert md == rst
+    assert rst.count('class="sphinx-tabs-panel') == 2 * 5 + 1  # the task's tab too
+    # The task is parsed in the page's markup: **bold** and `code` in Markdown.
+    task = re.search(r'<div aria-labelledby="tab-1-VGFzaw=="[^>]*>(.*?)</div>', md, re.S)
+    assert "<strong>three</strong>" in task.group(1)
+    assert '<span class="pre">requirements.txt</span>' in task.group(1)
+
+
+@pytest.mark.parametrize("builder", ["html", "text", "consolecheck"])
+@pytest.mark.parametrize("page", sorted(BLOCKS))
+def test_blocks_are_found_at_their_line_in_their_own_file(
+    make_app, rootdir: Path, tmp_path: Path, builder: str, page: str
+) -> None:
+    app = make_app(builder, srcdir=copy_root(rootdir, tmp_path))
+    app.build()
+    assert blocks(app, page) == BLOCKS[page]
+
+
+@pytest.mark.sphinx("consolecheck", testroot="myst-commands", srcdir="myst-commands-check")
+def test_consolecheck_passes_every_block_of_both_formats(app):
+    app.build()
+    assert app.warning.getvalue() == ""
+    text = (app.outdir / "output.txt").read_text(encoding="utf-8")
+    total = sum(len(found) for found in BLOCKS.values())
+    assert f"{total:5} blocks checked" in text
+    assert f"{total:5} passed" in text
+
+
+def test_fence_openings_are_told_from_directive_fences() -> None:
+    for line in ["```console", "```", "~~~~ sh", "   ```console", "> ```console", "````"]:
+        assert is_fence_opening(line), line
+    for line in ["```{code-block} console", ":::{note}", "``inline``", "$ ```", "text"]:
+        assert not is_fence_opening(line), line
+
+
+def test_every_markdown_block_of_the_mixed_pages_is_a_literal_of_its_file(
+    make_app, rootdir: Path, tmp_path: Path
+) -> None:
+    """A fence's recorded line is the line after its opening fence, in the file it is in."""
+    app = make_app("html", srcdir=copy_root(rootdir, tmp_path))
+    app.build()
+    for docname in ("md", "mixed-md", "mixed-rst"):
+        for node in app.env.get_doctree(docname).findall(nodes.literal_block):
+            if "hpc_cluster" in node or not str(node.source).endswith(".md"):
+                continue
+            lines = Path(node.source).read_text(encoding="utf-8").splitlines()
+            first = node.astext().splitlines()[0]
+            assert lines[node["hpc_content_line"] - 1] == first, (docname, first)
+            assert is_fence_opening(lines[node["hpc_content_line"] - 2])
