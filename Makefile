@@ -34,6 +34,11 @@ LIVEHTML_PORT ?= 8000
 # The diagram library the site serves itself (never from a CDN): see README.md.
 MERMAID_VERSION ?= 11.12.1
 MERMAID_DIR     := _ext/hpccourse/html/static/mermaid
+# `make diagrams`: the vendored mermaid draws diagrams/NAME.mmd into NAME.svg in chromium,
+# ahead of the build (pages inline the committed SVG). DIAGRAMS_ARGS=--all redraws all.
+DIAGRAMS_ARGS   ?=
+RENDER_DIAGRAMS := env PYTHONPATH=_ext $(BIN)/python -m hpccourse.html.diagramrender diagrams \
+	--mermaid $(MERMAID_DIR)/mermaid.min.js
 # Quality gates (`make lint`). axe-core is vendored for the browser tests like
 # mermaid; vnu.jar (30 MB) is fetched into .venv at test time, never committed
 # (its version and checksums are pinned in tools/htmlcheck.py).
@@ -47,7 +52,7 @@ SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
 export SKIP_LOG
 
 .PHONY: help venv lock html consolecheck lessonrun test pytest clean mermaid verify-vendor
-.PHONY: linkcheck livehtml bench migrate
+.PHONY: linkcheck livehtml bench migrate diagrams wheels-record
 .PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset
 
 help:
@@ -66,12 +71,15 @@ help:
 	@echo "make lessonrun     run every exercise per cluster in a sandbox: $(BUILDDIR)/lessonrun/output.txt"
 	@echo "                   (LESSONRUN_PIP=resolve also resolves the real packages on PyPI)"
 	@echo "make livehtml      preview at http://$(LIVEHTML_HOST):$(LIVEHTML_PORT)/, rebuilt on each save"
+	@echo "make wheels-record ask PyPI which pinned packages have wheels for each cluster's Python:"
+	@echo "                   wheels.lock.json (make test checks every pin against it, offline)"
 	@echo "make linkcheck     check every web link (needs the internet): $(BUILDDIR)/linkcheck/output.txt"
 	@echo "make bench         time the directive, consolecheck and rebuilds on a synthetic course:"
 	@echo "                   $(BUILDDIR)/bench/results.json (BENCH_ARGS=--quick for a short run)"
 	@echo "make migrate PAGE=FILE  propose cluster-commands steps for a page's hand-written"
 	@echo "                   cluster tabs (MIGRATE_ARGS=--write saves them; see teachers.rst)"
 	@echo "make clean         remove $(BUILDDIR)"
+	@echo "make diagrams      render each diagrams/NAME.mmd that changed into diagrams/NAME.svg (chromium)"
 	@echo "make mermaid       vendor npm mermaid@$(MERMAID_VERSION) into $(MERMAID_DIR) (needs npm)"
 	@echo "make verify-vendor check the vendored npm files against the npm registry (needs npm)"
 	@echo "make venv          create or update $(VENV): requirements.txt (hash-checked), then hpccourse editable"
@@ -159,6 +167,13 @@ htmlcheck: html vnu
 axe: $(STAMP)
 	$(BIN)/python -m pytest tests/site/browser/test_accessibility.py $(PYTEST_ARGS)
 
+# Which pins of the lessons' steps have a wheel for which cluster Python (pip asks the
+# index, wheels only; needs the internet): wheels.lock.json, which `make test` checks
+# offline (tests/site/test_wheel_record.py). The weekly workflow runs it too.
+wheels-record: $(STAMP)
+	PYTHONPATH=_ext $(BIN)/python -m hpccourse.lessonrun.wheelrecord clusters.toml wheels.lock.json \
+		--refresh
+
 # Every external link; settings in conf.py's "Link checking" block. Not part of
 # `make test`: it needs the internet (CI runs it weekly).
 linkcheck: $(STAMP)
@@ -172,7 +187,7 @@ livehtml: $(STAMP)
 	$(BIN)/python -m hpccourse.live -b html -d $(BUILDDIR)/doctrees-livehtml \
 		-n --keep-going -D hpccourse_live=1 \
 		--host $(LIVEHTML_HOST) --port $(LIVEHTML_PORT) \
-		--watch clusters.toml --watch diagrams \
+		--watch clusters.toml --watch diagrams --pre-build "$(RENDER_DIAGRAMS) --keep-going" \
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
 		. $(BUILDDIR)/livehtml
 
@@ -193,6 +208,11 @@ clean:
 # build would need its 73 chunk files and a web server.
 mermaid:
 	tools/vendor-npm mermaid $(MERMAID_VERSION) dist/mermaid.min.js $(MERMAID_DIR)
+
+# Only missing or stale SVGs are drawn; with none, no browser starts (livehtml runs this
+# before each rebuild). Commit the SVGs with their .mmd.
+diagrams: $(STAMP)
+	$(RENDER_DIAGRAMS) $(DIAGRAMS_ARGS)
 
 # Refresh the vendored axe-core (accessibility engine the browser tests inject).
 axe-core:

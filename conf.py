@@ -13,9 +13,8 @@ extensions = [
     "sphinx_rtd_theme",
     "myst_parser",  # lessons in MyST Markdown (.md) beside reStructuredText (.rst)
     "sphinx_copybutton",
-    "sphinxcontrib.mermaid",
     "hpccourse",
-    # After sphinxcontrib.mermaid: serves mermaid from _static, not a CDN.
+    # `.. mermaid:: /diagrams/NAME.mmd` shows diagrams/NAME.svg inline (`make diagrams`).
     "hpccourse.html.diagrams",
 ]
 
@@ -42,14 +41,6 @@ html_show_sourcelink = False
 hpccourse_licence = "CC BY 4.0"
 hpccourse_licence_url = "https://creativecommons.org/licenses/by/4.0/"
 hpccourse_edit_url = ""
-
-# Diagrams: drawn in the browser by the copy of mermaid that hpccourse ships and serves
-# (`make mermaid` refreshes it; _ext/hpccourse/html/static/mermaid/manifest.json records
-# version and checksums). The classic build, not the ES module: it also works with the
-# site opened from disk.
-mermaid_output_format = "raw"
-mermaid_use_local = "mermaid/mermaid.min.js"
-mermaid_init_config = {"startOnLoad": False, "flowchart": {"htmlLabels": True}}
 
 # `make lessonrun`: the packages the exercises' `pip install` finds offline
 # (tiny stand-ins built by the run; see the file's header).

@@ -80,6 +80,23 @@ KNOWN_FINDINGS = [
         r'class="sphinx-tabs-panel[ "]',
         "sphinx-tabs' panel markup",
     ),
+    # vnu checks each page as a file: URL, whose origin is opaque, so it finds that no
+    # file of the site's own matches the CSP's 'self' (a browser does: the page loads
+    # them, tests/site/browser/test_browser_csp.py). Relative addresses only: a file
+    # from another host is still reported.
+    Known(
+        r"^Resource violates Content Security Policy \(meta tag\)",
+        r'(src|href)="(?![a-z][\w+.-]*:|//)[^"]+"',
+        "vnu's file: origin against the policy's 'self'",
+    ),
+    # vnu does not compute the SHA-256 sources the policy lists for each inline script
+    # (hpccourse.html.csp does, from the page as written; the browser test checks that
+    # chromium runs every one).
+    Known(
+        r"^Inline script violates Content Security Policy \(meta tag\)",
+        r"<script\b(?![^>]*\bsrc=)",
+        "vnu's checker ignores the policy's script hashes",
+    ),
 ]
 
 
@@ -224,7 +241,10 @@ def check(paths: list[Path], jar: Path) -> int:
     for finding in left:
         print(finding, file=sys.stderr)
     excused = len(findings) - len(left)
-    print(f"htmlcheck: {len(left)} problem(s); {excused} known finding(s) of theme/tabs filtered")
+    print(
+        f"htmlcheck: {len(left)} problem(s); {excused} known finding(s) filtered "
+        "(theme, tabs, vnu's CSP limits)"
+    )
     return 1 if left else 0
 
 

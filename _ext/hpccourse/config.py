@@ -62,6 +62,9 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("hpccourse_edit_url", "", "html", types=frozenset({str}))
     app.add_config_value("hpccourse_source_version", "", "html", types=frozenset({str}))
     app.add_config_value("hpccourse_build_date", "", "html", types=frozenset({str}))
+    # A Content-Security-Policy <meta> in every page (hpccourse.html.csp): scripts from the
+    # site and the page's own hashed inline scripts only. False: no policy.
+    app.add_config_value("hpccourse_csp", True, "html", types=frozenset({bool}))
 
 
 def conf_location(confdir: str | os.PathLike[str], name: str) -> str:

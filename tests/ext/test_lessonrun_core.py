@@ -16,8 +16,10 @@ from hpccourse.lessonrun.model import ClusterSpec, Mark
 from hpccourse.lessonrun.plan import block_steps
 from hpccourse.lessonrun.safety import refusal
 from hpccourse.lessonrun.sandbox import Sandbox
-from hpccourse.lessonrun.session import exact_mismatch
+from hpccourse.lessonrun.session import exact_mismatch, judge
+from hpccourse.lessonrun.wheelrecord import needs
 from hpccourse.lessonrun.wheels import Standin, build_wheel, load_standins, wheel_files
+from hpccourse.table import load_table
 
 PROJECT = Path(__file__).resolve().parents[2]
 SANDBOX = "/tmp/lessonrun-x"
@@ -70,7 +72,9 @@ def test_the_sites_stand_ins_cover_every_package_the_lesson_installs():
     offered = {(s.name.lower(), s.version) for s in load_standins(PROJECT / "standins.toml")}
     names = {name for name, _ in offered}
     assert {"spacy", "seaborn", "numpy", "scipy", "numba", "torch"} <= names
-    assert {("numpy", "1.22.3"), ("matplotlib", "3.5.2"), ("pandas", "1.4.2")} <= offered
+    # Every version a step pins, so that offline `pip install -r requirements.txt` works.
+    pinned = {tuple(need.pin.split("==")) for need in needs(load_table(PROJECT / "clusters.toml"))}
+    assert pinned and pinned <= offered, pinned - offered
 
 
 # ------------------------------------------------------------------- safety
@@ -213,3 +217,33 @@ def test_the_modules_python_has_its_own_empty_site_packages(tmp_path):
     finally:
         box.remove()
     assert not box.root.exists()
+
+
+def test_resolve_mode_reports_a_pin_with_no_wheel_for_the_cluster_s_python(tmp_path):
+    """What the resolve dry run left behind for a `pip install` is judged offline here."""
+    (step,) = plan("$ pip install numpy==1.22.3")
+    box = Sandbox.create(SPEC, tmp_path / "wheels", parent=tmp_path, resolve=True)
+    try:
+        run = box.run_dir
+        (run / "status.0").write_text("0\n\n$ \n\n1.0 1.5\n", encoding="utf-8")
+        (run / "out.0").write_text("", encoding="utf-8")
+        (run / "resolve.0.1.python").write_text("3.11\n", encoding="utf-8")
+        (run / "resolve.0.1.rc").write_text("1\n", encoding="utf-8")
+        (run / "resolve.0.1.log").write_text(
+            "ERROR: No matching distribution found for numpy==1.22.3\n", encoding="utf-8"
+        )
+        (result,) = judge(box, [step], False, 10)
+    finally:
+        box.remove()
+    assert result.status == "failed"
+    (reason,) = result.reasons
+    assert reason.startswith("no wheel for this cluster's Python (3.11): ERROR: No matching")
+    assert result.resolve == {
+        "installs": [
+            {
+                "python": "3.11",
+                "ok": False,
+                "error": ("ERROR: No matching distribution found for numpy==1.22.3"),
+            }
+        ]
+    }

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import systools
 from sitekit import BuiltSite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +144,26 @@ def test_livehtml_serves_the_site_and_rebuilds_after_a_data_table_edit(
     table.write_text(text.replace(edit.before, edit.after), encoding="utf-8")
 
     wait_for(page, edit.shown, REBUILD_SECONDS, log)
+
+
+def test_livehtml_redraws_a_saved_diagram(
+    livehtml: tuple[str, Path], project_copy: Path, site: BuiltSite
+) -> None:
+    """A teacher saves a .mmd: the preview draws its SVG anew (make diagrams' renderer
+    runs before each rebuild) and the page shows the new label."""
+    systools.require_in_test("livehtml's diagrams", "chromium")
+    page, source = next(
+        (docname, use[0])
+        for docname in site.pages
+        for use in [site.uses(docname, "mermaid")]
+        if use
+    )
+    mmd = project_copy / source.lstrip("/")
+    text = mmd.read_text(encoding="utf-8")
+    label = re.search(r"^\s*\w+\[\"?([^\]\"]+)\"?\]\s*$", text, re.MULTILINE)
+    assert label is not None, f"no node label in {source}"
+    url, log = livehtml
+    first = wait_for(f"{url}/{page}.html", label.group(1).split()[0], START_SECONDS, log)
+    assert "Redrawn" not in first
+    mmd.write_text(text.replace(label.group(0), label.group(0).replace(label.group(1), "Redrawn")))
+    wait_for(f"{url}/{page}.html", "Redrawn", REBUILD_SECONDS, log)

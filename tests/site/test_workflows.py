@@ -165,3 +165,10 @@ def test_read_the_docs_builds_the_same_site() -> None:
     assert install[1] == {"method": "pip", "path": "."}
     assert len(install) == 2
     assert all((ROOT / name).is_file() for name in ["conf.py", "requirements.txt"])
+
+
+def test_the_weekly_workflow_refreshes_the_wheel_record_and_fails_when_it_changed() -> None:
+    workflow = load(ROOT / ".github" / "workflows" / "linkcheck.yml")
+    steps = run_scripts(workflow)
+    refresh = next(i for i, step in enumerate(steps) if "make wheels-record" in step)
+    assert any("diff --exit-code wheels.lock.json" in step for step in steps[refresh:])

@@ -10,20 +10,25 @@
 - :mod:`.freshness`: no page left stale by an interrupted build or a new toctree entry;
 - :mod:`.live`: in the live preview, the build's problems in a banner on the page, above
   its last good output;
-- :mod:`.diagrams`: Mermaid served from the site itself (extension
-  ``hpccourse.html.diagrams``);
+- :mod:`.csp`: a Content-Security-Policy in every page, hashing its inline scripts;
+- :mod:`.diagrams`: diagrams as inline SVG, rendered ahead of the build by
+  :mod:`.diagramrender` (extension ``hpccourse.html.diagrams``; no Sphinx in
+  :mod:`.diagramsvg` and :mod:`.diagramrender`);
 - :mod:`.a11y`: fixes for sphinx-rtd-theme's contrast and landmarks (optional
   extension ``hpccourse.html.a11y``; with another theme it warns and does nothing).
 """
 
 from __future__ import annotations
 
-from sphinx.application import Sphinx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 def setup_html(app: Sphinx) -> None:
     """Register what every page gets (diagrams and a11y are extensions of their own)."""
-    from . import choice, freshness, live, pageinfo, sequence, styles
+    from . import choice, csp, freshness, live, pageinfo, sequence, styles
 
     choice.setup(app)
     styles.setup(app)
@@ -31,3 +36,4 @@ def setup_html(app: Sphinx) -> None:
     sequence.setup(app)
     freshness.setup(app)
     live.setup(app)
+    csp.setup(app)

@@ -69,7 +69,7 @@ def chooser_html(clusters: list[Cluster]) -> str:
         f'<option value="{escape(c.key)}">{escape(_option_text(c))}</option>' for c in clusters
     )
     return (
-        '<form class="hpccourse-chooser" method="get" action="">'
+        '<form class="hpccourse-chooser" method="get">'  # sent to this page itself
         f'<label for="{CHOOSER_ID}">Your cluster</label> '
         f'<select id="{CHOOSER_ID}" name="cluster">{options}</select> '
         '<button type="submit" class="hpccourse-chooser-apply">Show its commands</button>'

@@ -1,123 +1,127 @@
-"""Mermaid diagrams served by the site itself, never a CDN.
+"""Diagrams as inline SVG, drawn ahead of the build: no script on the reader's page.
 
-sphinxcontrib-mermaid injects an ES-module script that imports mermaid from a
-CDN (or from ``mermaid_use_local``). ES modules do not load from ``file://``,
-so a site opened from disk would show no diagrams. This extension replaces
-that script: on pages with a diagram it adds the vendored *classic* build
-and a small classic init script, ``mermaid-init.js``. The package ships that
-build, pinned (``static/mermaid/``: the file, its LICENSE and a manifest with
-version and checksums), and serves it unless ``mermaid_use_local`` names another
-copy under ``html_static_path``. An extension of its own,
-``hpccourse.html.diagrams``: it sets up ``sphinxcontrib.mermaid`` first.
+``.. mermaid:: /diagrams/NAME.mmd`` (with ``:alt:`` and ``:align:``, the syntax
+sphinxcontrib-mermaid takes) shows the SVG that ``make diagrams`` rendered from that
+source and committed beside it, ``diagrams/NAME.svg`` (:mod:`.diagramrender`). The page
+gets it inline: an image to assistive technology, named and described by the alt text,
+scaling with the column, printable, readable without JavaScript; the search index sees
+neither its source nor its labels. A missing SVG, or one rendered from an older source,
+is a warning at the directive's line (run ``make diagrams``); a stale SVG is still
+shown, a missing one is replaced by the alt text. ``make html`` needs no browser.
+
+An extension of its own, ``hpccourse.html.diagrams``; it replaces sphinxcontrib-mermaid,
+which is then not needed.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.util import logging
-from sphinx.util.fileutil import copy_asset
-from sphinxcontrib import mermaid as sphinx_mermaid
+from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
-from .assets import STATIC_DIR, serve_static
+from .assets import serve_static
+from .diagramsvg import Status, inline_svg, status, svg_path
 
 logger = logging.getLogger(__name__)
 
-INIT_SCRIPT = "mermaid-init.js"
 DIAGRAM_CSS = "diagrams.css"
-#: The package's own copy, under the static folder it serves (``make mermaid`` refreshes it).
-PACKAGED_MERMAID = "mermaid/mermaid.min.js"
+ALIGNS = ("left", "center", "right")
 
 
-def _drop_cdn_loader(app: Sphinx) -> None:
-    """Disconnect sphinxcontrib-mermaid's own script injection."""
-    for listener in list(app.events.listeners.get("html-page-context", [])):
-        if listener.handler is sphinx_mermaid.install_js:
-            app.disconnect(listener.id)
+class diagram(nodes.General, nodes.Element):
+    """A pre-rendered diagram: ``svg`` (the page's inline SVG, "" when missing), ``alt``."""
 
 
-def _default_to_packaged_copy(app: Sphinx, config: Config) -> None:
-    """An unset ``mermaid_use_local`` means the copy this package ships."""
-    if not config.mermaid_use_local:
-        config.mermaid_use_local = PACKAGED_MERMAID
+class MermaidDiagram(SphinxDirective):
+    """``.. mermaid:: PATH``: the committed SVG of a Mermaid source file."""
+
+    required_arguments = 1
+    final_argument_whitespace = False
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "alt": directives.unchanged,
+        "align": lambda value: directives.choice(value, ALIGNS),
+    }
+
+    def run(self) -> list[nodes.Node]:
+        rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
+        source = Path(path)
+        alt = " ".join(self.options.get("alt", "").split())
+        if not source.is_file():
+            return self._problem(f"no diagram source {rel}")
+        self.env.note_dependency(str(source))
+        self.env.note_dependency(str(svg_path(source)))
+        found = status(source)
+        if not alt:
+            self._warn(f"{rel}: the diagram needs an :alt: text (what it shows, in words)")
+        if found is Status.MISSING:
+            return self._problem(f"{rel} has no rendered SVG: run `make diagrams`", alt)
+        if found is Status.STALE:
+            self._warn(
+                f"{svg_path(Path(rel)).as_posix()} was rendered from an older {rel}: "
+                "run `make diagrams`"
+            )
+        uid = f"diagram-{source.stem}-{self.env.new_serialno('hpccourse-diagram')}"
+        svg = inline_svg(svg_path(source).read_text(encoding="utf-8"), uid, alt)
+        node = diagram(svg=svg, alt=alt, align=self.options.get("align", "center"))
+        self.set_source_info(node)
+        return [node]
+
+    def _warn(self, message: str) -> None:
+        logger.warning(message, location=self.get_location(), type="hpccourse", subtype="diagram")
+
+    def _problem(self, message: str, alt: str = "") -> list[nodes.Node]:
+        self._warn(message)
+        node = diagram(svg="", alt=alt, align=self.options.get("align", "center"))
+        self.set_source_info(node)
+        return [node]
 
 
-def _copy_packaged_copy(app: Sphinx, exc: BaseException | None) -> None:
-    """Copy the packaged Mermaid folder (file, LICENSE, manifest) to ``_static/mermaid/``
-    of an HTML build that uses it (a folder in ``html_static_path`` would lose its name)."""
-    if exc is not None or app.builder.format != "html":
-        return
-    if app.config.mermaid_use_local != PACKAGED_MERMAID:
-        return
-    copy_asset(STATIC_DIR / "mermaid", Path(app.outdir, "_static", "mermaid"))
+def visit_diagram_html(self: SphinxTranslator, node: diagram) -> None:
+    """The inline SVG in a ``<figure>`` (the alt text alone when there is no SVG)."""
+    align = node.get("align", "center")
+    if node["svg"]:
+        inner = node["svg"]
+    else:
+        inner = f'<p class="diagram-missing">{self.encode(node["alt"])}</p>'
+    self.body.append(f'<figure class="diagram align-{align}">{inner}</figure>\n')
+    raise nodes.SkipNode
 
 
-def _check_local_copy(app: Sphinx, config: Config) -> None:
-    """Warn, once, when the vendored mermaid file is not configured or missing."""
-    if config.mermaid_output_format != "raw":
-        return
-    local = config.mermaid_use_local
-    if not local or local.startswith(("http://", "https://", "//")):
-        logger.warning(
-            "mermaid_use_local must name a vendored mermaid.min.js under html_static_path, "
-            "or be unset for the packaged copy (got %r); diagrams will not render",
-            local,
-            type="hpccourse",
-            subtype="mermaid",
-        )
-        return
-    if local == PACKAGED_MERMAID and (STATIC_DIR / PACKAGED_MERMAID).is_file():
-        return
-    for static in config.html_static_path:
-        if Path(app.confdir, static, local).is_file():
-            return
-    logger.warning(
-        "vendored mermaid %r not found under html_static_path; unset mermaid_use_local "
-        "for the packaged copy, or run `make mermaid`",
-        local,
-        type="hpccourse",
-        subtype="mermaid",
-    )
+def skip_diagram(self: SphinxTranslator, node: diagram) -> None:
+    """Other output formats leave the diagram out (its alt text is on the HTML page)."""
+    raise nodes.SkipNode
 
 
-def _install_js(
+def _add_css(
     app: Sphinx,
     pagename: str,
     templatename: str,
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """On pages with a diagram: the local mermaid, its settings, the init script."""
-    config = app.config
-    if config.mermaid_output_format != "raw" or doctree is None:
-        return
-    if doctree.next_node(sphinx_mermaid.mermaid) is None:
-        return
-    local = config.mermaid_use_local
-    if not local or local.startswith(("http://", "https://", "//")):
-        return  # reported once by _check_local_copy
-    settings = {**config.mermaid_init_config, "startOnLoad": False}
-    settings.setdefault("theme", config.mermaid_light_theme)
-    priority = config.mermaid_js_priority
-    app.add_js_file(local, priority=priority)
-    body = "window.hpccourseMermaidConfig = " + json.dumps(settings).replace("<", "\\u003c") + ";"
-    app.add_js_file(None, body=body, priority=priority)
-    app.add_js_file(INIT_SCRIPT, priority=priority)
-    app.add_css_file(DIAGRAM_CSS)
+    """The diagrams' stylesheet, on pages that show one."""
+    if doctree is not None and doctree.next_node(diagram) is not None:
+        app.add_css_file(DIAGRAM_CSS)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Replace sphinxcontrib-mermaid's CDN loader with the packaged (or the site's) copy."""
-    app.setup_extension("sphinxcontrib.mermaid")
-    _drop_cdn_loader(app)
-    app.connect("config-inited", serve_static(INIT_SCRIPT, DIAGRAM_CSS))
-    app.connect("config-inited", _default_to_packaged_copy)
-    app.connect("build-finished", _copy_packaged_copy)
-    app.connect("config-inited", _check_local_copy)
-    app.connect("html-page-context", _install_js)
-    return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    """The ``mermaid`` directive, showing pre-rendered SVG; its stylesheet."""
+    skip = (skip_diagram, None)
+    app.add_node(
+        diagram,
+        html=(visit_diagram_html, None),
+        latex=skip,
+        text=skip,
+        man=skip,
+        texinfo=skip,
+    )
+    app.add_directive("mermaid", MermaidDiagram, override=True)
+    app.connect("config-inited", serve_static(DIAGRAM_CSS))
+    app.connect("html-page-context", _add_css)
+    return {"version": "0.2.0", "parallel_read_safe": True, "parallel_write_safe": True}

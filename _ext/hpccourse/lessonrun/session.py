@@ -303,8 +303,8 @@ def judge(
             for finding in findings:
                 if not finding["ok"]:
                     result.reasons.append(
-                        f"resolve (Python {finding['python']}, wheels only): {finding['error']}: "
-                        "with no wheel for this Python, pip would build from source (slow) or fail"
+                        f"no wheel for this cluster's Python ({finding['python']}): "
+                        f"{finding['error']}: pip would build from source (slow) or fail"
                     )
         if result.reasons:
             result.status = "failed"

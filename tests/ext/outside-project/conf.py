@@ -8,8 +8,8 @@ The site's page reuse.rst shows this file, from its first setting on.
 project = "Python on the Nordic clusters"
 author = "A centre that reuses hpccourse"
 
-# hpccourse: the directives and builders; hpccourse.html.diagrams: Mermaid diagrams,
-# served from the package's own copy (no CDN), with sphinxcontrib.mermaid.
+# hpccourse: the directives and builders; hpccourse.html.diagrams: Mermaid diagrams as
+# inline SVG, drawn ahead of the build (`python -m hpccourse.html.diagramrender diagrams`).
 extensions = ["hpccourse", "hpccourse.html.diagrams"]
 exclude_patterns = ["_build"]
 

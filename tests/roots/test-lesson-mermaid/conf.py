@@ -1,6 +1,4 @@
-"""Diagrams from the site's own mermaid copy (the test points html_static_path at it)."""
+"""Diagrams drawn ahead of the build: diagrams/flow.svg is committed beside flow.mmd."""
 
-extensions = ["sphinxcontrib.mermaid", "hpccourse.html.diagrams"]
+extensions = ["hpccourse.html.diagrams"]
 exclude_patterns = ["_build"]
-mermaid_use_local = "mermaid/mermaid.min.js"
-mermaid_init_config = {"startOnLoad": False, "flowchart": {"curve": "basis"}}

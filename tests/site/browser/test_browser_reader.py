@@ -196,8 +196,13 @@ def test_a_copy_button_reached_with_tab_is_visible_with_an_outline(
             break
     else:
         pytest.fail("Tab never reached a copy button")
-    # (sphinx-copybutton fades the button in: wait for the end of its transition.)
-    page.wait_for_function("getComputedStyle(document.activeElement).opacity === '1'")
+    # (sphinx-copybutton fades the button in: wait for the end of its transition. Polled
+    # from here: wait_for_function evaluates a string in the page, which the site's
+    # Content-Security-Policy rightly refuses without 'unsafe-eval'.)
+    for _ in range(100):
+        if page.evaluate("() => getComputedStyle(document.activeElement).opacity") == "1":
+            break
+        page.wait_for_timeout(50)
     style = page.evaluate(
         """() => { const s = getComputedStyle(document.activeElement);
                    return {opacity: parseFloat(s.opacity), outline: s.outlineStyle,
