@@ -146,3 +146,32 @@ def test_every_markdown_block_of_the_mixed_pages_is_a_literal_of_its_file(
             first = node.astext().splitlines()[0]
             assert lines[node["hpc_content_line"] - 1] == first, (docname, first)
             assert is_fence_opening(lines[node["hpc_content_line"] - 2])
+
+
+def test_a_broken_table_is_one_located_warning_naming_the_markdown_pages_too(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    """A table error on a site with MyST pages: once, at the table's line, counting the
+    Markdown pages that use it as it counts the RST ones; no traceback, every page built."""
+    from sphinx.cmd.build import build_main
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-myst-commands", srcdir)
+    table = srcdir / "clusters.toml"
+    text = table.read_text(encoding="utf-8")
+    broken = text.replace("[steps.", "[steps.\n", 1)  # a section header cut in two
+    table.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("[steps.") + 1
+    warnings = tmp_path / "warnings.txt"
+    status = build_main(
+        ["-b", "html", "-q", "-w", str(warnings), str(srcdir), str(tmp_path / "out")]
+    )
+    text = warnings.read_text(encoding="utf-8")
+    table_warnings = [w for w in text.splitlines() if "WARNING" in w]
+    assert len(table_warnings) == 1, text
+    (warning,) = table_warnings
+    assert warning.startswith(f"{table}:{line}: WARNING: malformed TOML"), warning
+    assert re.search(r"\(\d+ pages affected: [^)]*\bmd\b", warning), warning
+    assert "Traceback" not in text
+    assert status == 0  # a warning, not an error: every page is still written
+    assert (tmp_path / "out" / "md.html").is_file()
