@@ -19,6 +19,7 @@ directive's own opening line. (myst-parser's open pull request 1175 makes
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -69,7 +70,16 @@ def directive_line(directive: Directive) -> tuple[str, int]:
     source, line = directive.state_machine.get_source_and_line(directive.lineno)
     if source and line and is_myst(directive):
         line -= _myst_shift(directive, source, line)
-    return source, line
+    return absolute(source), line
+
+
+def absolute(source: str) -> str:
+    """An included file's path as docutils gives it (relative to the working folder when
+    the two share a parent) made absolute, so a warning names the file wherever the
+    build runs from and whatever folder a later build replays it in."""
+    if source and not os.path.isabs(source) and os.path.exists(source):
+        return os.path.abspath(source)
+    return source
 
 
 def content_line(directive: Directive) -> int:
