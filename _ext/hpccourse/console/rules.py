@@ -27,6 +27,7 @@ CC206    ``module load``/``ml`` of a module the data table does not list for the
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -253,6 +254,7 @@ def _conventions(ctx: RuleContext, cluster: str | None) -> list[str]:
     return sorted(set(filter(None, ctx.placeholder.values())))
 
 
+@functools.lru_cache(maxsize=1024)
 def _root_parts(path: str) -> tuple[str, ...]:
     return tuple(p for p in path.split("/") if p)
 
