@@ -8,7 +8,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..diagnostics import kept
-from ..table import Table, TableError, project_table, table_path
+from ..table import Cluster, Rendered, Table, TableError, project_table, table_path
 from ..table.suggest import hint
 from . import deps
 from .lines import directive_line
@@ -26,6 +26,23 @@ class SuggestingOptions(dict):  # type: ignore[type-arg]
             raise ValueError(f"unknown option :{name}: - {hint(name, self, 'options')}")
 
         return unknown
+
+
+def generated_block(
+    text: str, language: str, cluster: Cluster, item: Rendered, source: str, line: int
+) -> nodes.literal_block:
+    """A literal block generated from the table for ``cluster``, with what the checkers
+    read: ``hpc_cluster``, ``hpc_step``, ``hpc_data_source`` and ``hpc_data_line`` (the
+    table's file and line); its ``source``/``line`` are the directive's."""
+    block = nodes.literal_block(text, text)
+    block["language"] = language
+    block["highlight_args"] = {}
+    block["hpc_cluster"] = cluster.key
+    block["hpc_step"] = item.step
+    block["hpc_data_source"] = item.data_source
+    block["hpc_data_line"] = item.data_line
+    block.source, block.line = source, line
+    return block
 
 
 def verbatim(node: nodes.Element) -> nodes.Element:

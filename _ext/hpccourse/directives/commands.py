@@ -35,7 +35,7 @@ from sphinx.util import logging
 from ..table import Cluster, Rendered, Table, TableError
 from ..table.suggest import hint
 from . import deps
-from .base import SuggestingOptions, TableDirective, verbatim
+from .base import SuggestingOptions, TableDirective, generated_block, verbatim
 from .filestep import file_nodes, note_nodes
 from .lines import directive_line, nested_offset
 from .tabset import Tab, group_tab_set
@@ -111,15 +111,7 @@ class ClusterCommands(TableDirective):
             return [verbatim(nodes.paragraph(item.reason, item.reason))]
         if item.file:
             return file_nodes(cluster, item, source, line)
-        text = console_text(item)
-        block = nodes.literal_block(text, text)
-        block["language"] = "console"
-        block["highlight_args"] = {}
-        block["hpc_cluster"] = cluster.key
-        block["hpc_step"] = item.step
-        block["hpc_data_source"] = item.data_source
-        block["hpc_data_line"] = item.data_line
-        block.source, block.line = source, line
+        block = generated_block(console_text(item), "console", cluster, item, source, line)
         body: list[nodes.Node] = [block]
         if item.examples:
             body.append(verbatim(placeholder_note(cluster, source, line)))

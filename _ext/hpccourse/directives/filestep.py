@@ -16,21 +16,13 @@ from __future__ import annotations
 from docutils import nodes
 
 from ..table import Cluster, Rendered
-from .base import verbatim
+from .base import generated_block, verbatim
 
 
 def file_nodes(cluster: Cluster, item: Rendered, source: str, line: int) -> list[nodes.Node]:
     """The file of a file step for ``cluster``: a captioned ``bash`` block."""
-    text = item.content.rstrip("\n")
-    block = nodes.literal_block(text, text)
-    block["language"] = "bash"
-    block["highlight_args"] = {}
-    block["hpc_cluster"] = cluster.key
-    block["hpc_step"] = item.step
-    block["hpc_data_source"] = item.data_source
-    block["hpc_data_line"] = item.data_line
+    block = generated_block(item.content.rstrip("\n"), "bash", cluster, item, source, line)
     block["hpc_file"] = item.file
-    block.source, block.line = source, line
     caption = nodes.caption(item.file, "", nodes.literal(item.file, item.file))
     caption.source, caption.line = source, line
     wrapper = nodes.container(
