@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from test_livehtml import (  # noqa: F401 - fixtures
     REBUILD_SECONDS,
     START_SECONDS,
@@ -25,10 +26,17 @@ BANNER = "This build has 1 problem"
 
 
 def page_html(url: str) -> str:
+    """The page's HTML; read again when the builder was rewriting it (IncompleteRead)."""
+    import http.client
     import urllib.request
 
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
+    for _ in range(20):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except http.client.IncompleteRead:
+            time.sleep(0.2)
+    pytest.fail(f"{url} was never read whole")
 
 
 def test_a_broken_table_shows_a_banner_above_the_last_good_page_until_fixed(

@@ -7,6 +7,7 @@ touches the working tree), on a free port of 127.0.0.1, and always stops it.
 from __future__ import annotations
 
 import html
+import http.client
 import os
 import re
 import shutil
@@ -73,8 +74,8 @@ def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             page = response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+        return None  # not up, or the page read while the builder rewrites it (IncompleteRead)
     return html.unescape(re.sub(r"<[^>]*>", "", page))
 
 
