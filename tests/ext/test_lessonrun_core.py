@@ -14,9 +14,9 @@ import pytest
 from hpccourse.console.model import Block
 from hpccourse.lessonrun.model import ClusterSpec, Mark
 from hpccourse.lessonrun.plan import block_steps
+from hpccourse.lessonrun.results import records
 from hpccourse.lessonrun.safety import refusal
 from hpccourse.lessonrun.sandbox import Sandbox
-from hpccourse.lessonrun.results import records
 from hpccourse.lessonrun.session import Session, exact_mismatch, judge
 from hpccourse.lessonrun.wheelrecord import needs
 from hpccourse.lessonrun.wheels import Standin, build_wheel, load_standins, wheel_files

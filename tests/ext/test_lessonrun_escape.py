@@ -389,7 +389,7 @@ def test_a_batch_job_s_setsid_child_ends_with_its_exercise(escape):
     if escape["report"]["sandbox"] != "root":
         pytest.skip("batch jobs run only in root mode (the private Slurm)")
     found = exercises(escape["report"])
-    started = found["a batch job's setsid child"]["steps"]
+    started = found["a batch job\N{RIGHT SINGLE QUOTATION MARK}s setsid child"]["steps"]
     assert [s["status"] for s in started] == ["passed", "passed"], started
     assert started[1]["output"] == "beating\n"
     (check,) = found["the child ended with its exercise"]["steps"]

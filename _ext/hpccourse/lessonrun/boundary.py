@@ -222,7 +222,7 @@ def probe(unsandboxed: bool = False) -> Boundary | str:
         return f"no filter closing user namespaces for this machine ({platform.machine()})"
     try:
         with boundary.filter() as fds:
-            command = boundary.wrap(["/bin/true"], writable=[], pass_fds=fds)
+            command = boundary.for_sandbox().wrap(["/bin/true"], writable=[], pass_fds=fds)
             result = subprocess.run(
                 command, capture_output=True, text=True, timeout=30, check=False, pass_fds=fds
             )
