@@ -14,9 +14,10 @@ import pytest
 from hpccourse.console.model import Block
 from hpccourse.lessonrun.model import ClusterSpec, Mark
 from hpccourse.lessonrun.plan import block_steps
+from hpccourse.lessonrun.results import records
 from hpccourse.lessonrun.safety import refusal
 from hpccourse.lessonrun.sandbox import Sandbox
-from hpccourse.lessonrun.session import exact_mismatch, judge
+from hpccourse.lessonrun.session import Session, exact_mismatch, judge
 from hpccourse.lessonrun.wheelrecord import needs
 from hpccourse.lessonrun.wheels import Standin, build_wheel, load_standins, wheel_files
 from hpccourse.table import load_table
@@ -225,14 +226,16 @@ def test_resolve_mode_reports_a_pin_with_no_wheel_for_the_cluster_s_python(tmp_p
     box = Sandbox.create(SPEC, tmp_path / "wheels", parent=tmp_path, resolve=True)
     try:
         run = box.run_dir
-        (run / "status.0").write_text("0\n\n$ \n\n1.0 1.5\n", encoding="utf-8")
         (run / "out.0").write_text("", encoding="utf-8")
         (run / "resolve.0.1.python").write_text("3.11\n", encoding="utf-8")
         (run / "resolve.0.1.rc").write_text("1\n", encoding="utf-8")
         (run / "resolve.0.1.log").write_text(
             "ERROR: No matching distribution found for numpy==1.22.3\n", encoding="utf-8"
         )
-        (result,) = judge(box, [step], False, 10)
+        session = Session(
+            report=records("\0".join(["S", "0", "0", "", "$ ", "", "1.0", "1.5", ""]).encode())
+        )
+        (result,) = judge(box, [step], session, 10)
     finally:
         box.remove()
     assert result.status == "failed"

@@ -31,6 +31,7 @@ from ..doctree.exercises import collect_exercises
 from ..lessonrun import report
 from ..lessonrun.boundary import probe
 from ..lessonrun.model import ClusterSpec, Exercise
+from ..lessonrun.results import shown
 from ..lessonrun.runner import PIP_MODES, Options, cluster_specs, run_all
 from ..lessonrun.wheels import Standin, StandinError, load_standins
 from ..table import TableError, project_table
@@ -238,8 +239,11 @@ class LessonRunBuilder(SiteCheckBuilder):
                     reasons = "; ".join(reason.split("\n")[0] for reason in step.reasons)
                     findings.append(
                         Finding(
-                            f"lessonrun [{key}] {result.exercise.title}: "
-                            f"`{step.step.shown.split(chr(10))[0]}`: {reasons}{report.where(step)}",
+                            shown(
+                                f"lessonrun [{key}] {result.exercise.title}: "
+                                f"`{step.step.shown.split(chr(10))[0]}`: {reasons}"
+                                f"{report.where(step)}"
+                            ),
                             str(Path(self.srcdir) / report.location(step)),
                             "hpccourse",
                             "lessonrun",

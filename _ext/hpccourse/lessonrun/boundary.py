@@ -8,8 +8,14 @@ What a session sees and may do:
 - no network: its own network namespace (with Slurm's loopback only, when the run started
   one), its own PID namespace (it sees and signals only its own processes), its own IPC
   and host name; a new session (no terminal to inject into), killed with its parent;
-- a non-root user: as root, the session drops to ``nobody`` (65534) inside the sandbox
-  with every capability gone; as another user, a user namespace maps that user to 1000;
+- a non-root user: as root, the session drops to a uid of its own (one per cluster's
+  sandbox, never a user of the machine, so a process limit counts that session's
+  processes alone) with every capability gone; as another user, a user namespace maps
+  that user to 1000;
+- no new user namespace (where a process would regain every capability): as another
+  user, bwrap's ``--disable-userns``; as root, a seccomp filter (:func:`userns_filter`)
+  refuses ``unshare``/``clone`` with ``CLONE_NEWUSER`` (and ``clone3``, whose flags a
+  filter cannot read: the C library then falls back to ``clone``);
 - resource limits (``prlimit``): processes, file size, memory, CPU time.
 
 When its first process ends, the PID namespace ends, and the kernel kills everything left
@@ -19,15 +25,23 @@ this here; if not, the run says why and runs nothing unless asked to run unsandb
 
 from __future__ import annotations
 
+import contextlib
 import os
+import platform
+import pwd
+import secrets
 import shutil
+import struct
 import subprocess
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-#: The uid a root run's sessions (and their Slurm jobs) run as.
+#: The uid a root run's sessions run as when none of their own was chosen.
 NOBODY = 65534
+#: Where a root run's session uids are drawn from: no machine user, far from any range
+#: a system gives out, one per cluster's sandbox (and so per concurrent run).
+SESSION_UIDS = range(1_600_000_000, 1_700_000_000)
 #: The uid and gid a non-root run maps its user to inside the user namespace.
 INSIDE_UID = 1000
 #: What `setpriv` needs to become nobody and empty the bounding set; gone after it.
@@ -62,6 +76,7 @@ class Boundary:
 
     mode: str
     limits: Limits = Limits()
+    session_uid: int = NOBODY  # root mode: the uid sessions drop to
 
     @property
     def sandboxed(self) -> bool:
@@ -70,7 +85,26 @@ class Boundary:
     @property
     def uid(self) -> int:
         """The real uid a session's files are written by (what its folders must allow)."""
-        return NOBODY if self.mode == "root" else os.getuid()
+        return self.session_uid if self.mode == "root" else os.getuid()
+
+    def for_sandbox(self) -> Boundary:
+        """This boundary with a uid of its own for one sandbox's sessions (root mode)."""
+        return replace(self, session_uid=free_uid()) if self.mode == "root" else self
+
+    @contextlib.contextmanager
+    def filter(self) -> Iterator[tuple[int, ...]]:
+        """The descriptors to pass on to :meth:`wrap` (``pass_fds``): in root mode, the
+        seccomp program that keeps user namespaces closed."""
+        if self.mode != "root":
+            yield ()
+            return
+        fd = os.memfd_create("lessonrun-seccomp", 0)
+        try:
+            os.write(fd, userns_filter())
+            os.lseek(fd, 0, os.SEEK_SET)
+            yield (fd,)
+        finally:
+            os.close(fd)
 
     def wrap(
         self,
@@ -82,11 +116,13 @@ class Boundary:
         hostname: str = "",
         net_of: int | None = None,
         extra: Sequence[str] = (),
+        pass_fds: Sequence[int] = (),
     ) -> list[str]:
         """``argv`` as run inside the boundary.
 
         ``writable``/``readable``: the folders mounted at their own paths; ``net_of``: the
-        PID whose network namespace the session joins (Slurm's) instead of an empty one.
+        PID whose network namespace the session joins (Slurm's) instead of an empty one;
+        ``pass_fds``: what :meth:`filter` gave (the seccomp program, in root mode).
         """
         if not self.sandboxed:
             return list(argv)
@@ -101,9 +137,11 @@ class Boundary:
         if chdir is not None:
             command += ["--chdir", str(chdir)]
         if self.mode == "root":
-            command += ["--cap-drop", "ALL"]
+            if not pass_fds:
+                raise ValueError("a root session needs its seccomp filter (Boundary.filter)")
+            command += ["--seccomp", str(pass_fds[0]), "--cap-drop", "ALL"]
             command += [arg for cap in _SETPRIV_CAPS for arg in ("--cap-add", cap)]
-            command += ["--", *drop_to_nobody()]
+            command += ["--", *drop_to_nobody(self.session_uid)]
         else:
             command += ["--unshare-user", "--disable-userns"]
             command += ["--uid", str(INSIDE_UID), "--gid", str(INSIDE_UID), "--"]
@@ -158,12 +196,12 @@ def _namespaces(own_net: bool) -> list[str]:
     return [*args, "--die-with-parent", "--new-session"]
 
 
-def drop_to_nobody() -> list[str]:
-    """Become ``nobody`` with no capability left, nor a way to regain one."""
+def drop_to_nobody(uid: int = NOBODY) -> list[str]:
+    """Become ``uid`` with no capability left, nor a way to regain one."""
     return [
         "setpriv",
-        f"--reuid={NOBODY}",
-        f"--regid={NOBODY}",
+        f"--reuid={uid}",
+        f"--regid={uid}",
         "--clear-groups",
         "--inh-caps=-all",
         "--bounding-set=-all",
@@ -180,12 +218,63 @@ def probe(unsandboxed: bool = False) -> Boundary | str:
     if missing:
         return f"{', '.join(missing)} not found (Debian: apt-get install bubblewrap util-linux)"
     boundary = Boundary("root" if os.geteuid() == 0 else "user")
-    command = boundary.wrap(["/bin/true"], writable=[])
+    if boundary.mode == "root" and platform.machine() not in _SYSCALLS:
+        return f"no filter closing user namespaces for this machine ({platform.machine()})"
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+        with boundary.filter() as fds:
+            command = boundary.for_sandbox().wrap(["/bin/true"], writable=[], pass_fds=fds)
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=30, check=False, pass_fds=fds
+            )
     except (OSError, subprocess.SubprocessError) as exc:
         return f"bwrap could not start: {exc}"
     if result.returncode != 0:
         said = result.stderr.strip().splitlines()
         return f"the kernel refused the sandbox's namespaces: {said[-1] if said else 'no reason'}"
     return boundary
+
+
+def free_uid() -> int:
+    """A uid no user of the machine has, for one sandbox's sessions."""
+    while True:
+        uid = SESSION_UIDS.start + secrets.randbelow(len(SESSION_UIDS))
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+
+
+#: Per machine: (the audit architecture, clone, unshare, clone3).
+_SYSCALLS = {
+    "x86_64": (0xC000003E, 56, 272, 435),
+    "aarch64": (0xC00000B7, 220, 97, 435),
+}
+_CLONE_NEWUSER = 0x10000000
+_ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
+_EPERM, _ENOSYS = 1, 38
+
+
+def userns_filter(machine: str | None = None) -> bytes:
+    """A classic-BPF seccomp program: no new user namespace (``unshare``/``clone`` with
+    ``CLONE_NEWUSER``: EPERM), no ``clone3`` (ENOSYS), no other ABI (EPERM: an i386 or
+    x32 system call could pass the flag unseen); everything else allowed."""
+    arch, clone, unshare, clone3 = _SYSCALLS[machine or platform.machine()]
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    deny, nosys, allow = 11, 12, 13  # the three return instructions below
+    program = [
+        (ld, 0, 0, 4),  # 0: the architecture
+        (jeq, 1, 0, arch),  # 1
+        (ret, 0, 0, _ERRNO | _EPERM),  # 2: another ABI
+        (ld, 0, 0, 0),  # 3: the system call's number
+        (jge, deny - 5, 0, 0x40000000),  # 4: x32
+        (jeq, nosys - 6, 0, clone3),  # 5
+        (jeq, 1, 0, unshare),  # 6
+        (jeq, 0, allow - 8, clone),  # 7
+        (ld, 0, 0, 16),  # 8: its first argument (the flags), low 32 bits
+        (jset, deny - 10, allow - 10, _CLONE_NEWUSER),  # 9
+        (ret, 0, 0, _ALLOW),  # 10: (not reached)
+        (ret, 0, 0, _ERRNO | _EPERM),  # 11: deny
+        (ret, 0, 0, _ERRNO | _ENOSYS),  # 12: no clone3
+        (ret, 0, 0, _ALLOW),  # 13: allow
+    ]
+    return b"".join(struct.pack("<HBBI", *instruction) for instruction in program)

@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -105,12 +106,19 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def remove_tree(path: Path) -> None:
-    """Remove ``path``, even read-only folders a session left (chmod, then remove)."""
+    """Remove ``path``, even read-only folders a session left (chmod, then remove).
+
+    ``rmtree`` never follows a symlink; the chmod of a retry does, so it touches only a
+    folder seen as one with ``lstat``, and only when not root (root needs no mode to
+    remove a file, and must never chmod what a session could have swapped).
+    """
 
     def retry(function, name, _exc):  # type: ignore[no-untyped-def]
         with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(name), 0o700)
-            os.chmod(name, 0o700)
+            if os.geteuid() != 0:
+                for folder in (os.path.dirname(name), name):
+                    if stat.S_ISDIR(os.lstat(folder).st_mode):
+                        os.chmod(folder, 0o700)
             function(name)
 
     shutil.rmtree(path, onerror=retry)

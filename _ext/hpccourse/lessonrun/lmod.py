@@ -10,6 +10,10 @@ as such, when the machine has none) and sets ``EBVERSIONPYTHON`` as EasyBuild's 
 do; a bundle's packages (stand-in wheels) go on ``PYTHONPATH``; ``needs`` becomes
 ``depends_on``. Lmod itself then does ``module load``, ``ml``, ``list``, ``purge``,
 ``avail`` and ``spider``.
+
+Whatever a module is named, its file lands under ``ROOT/modules`` (:func:`under`: each
+part of the name a plain folder or file name, never ``..``), written with ``O_NOFOLLOW``
+as a new file; a name that would leave the tree is a :class:`ModuleTreeError`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from ..table.moduletree import ModuleEntry, ModuleTree
 from .pythons import MachinePython, builder_python, machine_python, make_module_python
+from .results import write_private
 from .wheels import StandinError
 
 #: Debian's Lmod.
@@ -34,6 +39,22 @@ class ModuleSystem:
     modulepath: Path
     readable: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+class ModuleTreeError(ValueError):
+    """A module tree lessonrun will not write (a name that would leave it), located."""
+
+
+def under(base: Path, name: str, where: str) -> Path:
+    """``base/name``, where every ``/``-separated part of ``name`` is a plain name."""
+    parts = name.split("/")
+    if any(part in ("", ".", "..") or "\0" in part for part in parts):
+        raise ModuleTreeError(
+            f"{where}: the module name {name!r} is not a path of plain names under the "
+            "module tree (no `.`, `..`, empty part or leading `/`): lessonrun writes no "
+            "file for it"
+        )
+    return base.joinpath(*parts)
 
 
 def lmod_missing() -> str | None:
@@ -56,12 +77,16 @@ def write_tree(
     system.modulepath.mkdir(parents=True)
     pythons: dict[str, Path] = {}
     for entry in tree.modules:
-        folder = lmod / "after" / entry.after if entry.after else system.modulepath
+        where = f"{table}:{entry.line}" if entry.line else table
+        for name in (entry.name, entry.after or "x", entry.python or "x"):
+            under(lmod, name, where)
+        folder = under(lmod / "after", entry.after, where) if entry.after else system.modulepath
         body = [f"whatis({_lua(f'{entry.name}: a module of {cluster} ({table})')})"]
         opened = [e for e in tree.modules if e.after == entry.name]
         if opened:
-            body.append(f'prepend_path("MODULEPATH", {_lua(str(lmod / "after" / entry.name))})')
-            (lmod / "after" / entry.name).mkdir(parents=True, exist_ok=True)
+            after = under(lmod / "after", entry.name, where)
+            body.append(f'prepend_path("MODULEPATH", {_lua(str(after))})')
+            after.mkdir(parents=True, exist_ok=True)
         body += [f"depends_on({_lua(name)})" for name in entry.needs]
         if entry.python:
             if entry.python not in pythons:
@@ -69,12 +94,15 @@ def write_tree(
             body.append(f'prepend_path("PATH", {_lua(str(pythons[entry.python]))})')
             body.append(f'setenv("EBVERSIONPYTHON", {_lua(entry.python)})')
         if entry.bundles:
-            site = root / "bundles" / entry.name / "site-packages"
+            site = under(root / "bundles", entry.name, where) / "site-packages"
             _install_bundle(entry, site, wheelhouse, table)
             body.append(f'prepend_path("PYTHONPATH", {_lua(str(site))})')
-        path = folder / f"{entry.name}.lua"
+        path = under(folder, f"{entry.name}.lua", where)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(body) + "\n", encoding="utf-8")
+        try:
+            write_private(path, "\n".join(body) + "\n")
+        except FileExistsError:
+            raise ModuleTreeError(f"{where}: the module {entry.name} is listed twice") from None
     return system
 
 
@@ -89,7 +117,7 @@ def _python(entry: ModuleEntry, root: Path, system: ModuleSystem) -> Path:
         )
     if found.prefix not in system.readable:
         system.readable.append(found.prefix)
-    return make_module_python(found, root / "pythons" / entry.python)
+    return make_module_python(found, under(root / "pythons", entry.python, entry.name))
 
 
 def _install_bundle(entry: ModuleEntry, site: Path, wheelhouse: Path, table: str) -> None:
@@ -101,8 +129,10 @@ def _install_bundle(entry: ModuleEntry, site: Path, wheelhouse: Path, table: str
         wheel = wheelhouse / f"{dist}-{version}-py3-none-any.whl"
         if not wheel.exists():
             raise StandinError(
-                f"{table}:{entry.line}: {entry.name} bundles {pin}, which the stand-in "
-                "package list lacks (add the version to its [packages.NAME] versions)"
+                f"{entry.name} bundles {pin}, which the stand-in package list lacks (add "
+                "the version to its [packages.NAME] versions)",
+                table,
+                entry.line,
             )
         with zipfile.ZipFile(wheel) as archive:
             archive.extractall(site)

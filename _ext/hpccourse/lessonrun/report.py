@@ -1,5 +1,6 @@
 """``output.txt`` and ``report.json``: per cluster and exercise, each command, its exit
-status, its output and pass or fail with the reasons. Pure formatting, no Sphinx."""
+status, its output and pass or fail with the reasons. Pure formatting, no Sphinx.
+Everything is text: control characters (a lesson's own included) are shown escaped."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .model import ExerciseResult, StepResult
+from .results import shown
 
 
 def location(result: StepResult) -> str:
@@ -32,10 +34,10 @@ def step_entry(result: StepResult, as_run: str) -> dict[str, Any]:
         "data_source": block.data_source,
         "data_line": block.data_line,
         "step": block.step,
-        "prompt": step.prompt,
-        "command": step.shown,
-        "as_run": as_run,
-        "stdin": step.stdin,
+        "prompt": shown(step.prompt),
+        "command": shown(step.shown),
+        "as_run": shown(as_run),
+        "stdin": None if step.stdin is None else shown(step.stdin),
         "status": result.status,
         "reasons": result.reasons,
         "exit_status": result.exit_status,
@@ -110,7 +112,7 @@ def transcript(
                 )
             for reason in step.reasons:
                 parts.append(_indent(reason, "    -> "))
-    return "".join(parts)
+    return shown("".join(parts))
 
 
 def summary(by_cluster: dict[str, Sequence[ExerciseResult]], seconds: float) -> str:

@@ -14,14 +14,14 @@ from pathlib import Path
 from ..table import Table
 from .boundary import Boundary, probe
 from .lifecycle import Lifecycle, Stopped
-from .lmod import lmod_missing
+from .lmod import ModuleTreeError, lmod_missing
 from .model import ClusterSpec, Exercise, ExerciseResult, Step, StepResult
 from .plan import exercise_steps
 from .safety import refusal
-from .sandbox import Sandbox
+from .sandbox import Sandbox, SandboxError
 from .session import run_exercise
 from .slurm import SLURM_COMMAND, start_slurm
-from .wheels import Standin, build_wheelhouse
+from .wheels import Standin, StandinError, build_wheelhouse
 
 PIP_MODES = ("offline", "resolve")
 
@@ -75,14 +75,18 @@ def run_cluster(
     ``boundary`` is why nothing may run, when the kernel refused the sandbox.
     """
     refused = boundary if isinstance(boundary, str) else (lmod_missing() or "")
-    sandbox = Sandbox.create(
-        spec,
-        wheelhouse,
-        resolve=options.pip == "resolve",
-        boundary=boundary if isinstance(boundary, Boundary) else Boundary("none"),
-        life=life,
-        standins_file=options.standins_file,
-    )
+    try:
+        sandbox = Sandbox.create(
+            spec,
+            wheelhouse,
+            resolve=options.pip == "resolve",
+            boundary=boundary.for_sandbox() if isinstance(boundary, Boundary) else Boundary("none"),
+            life=life,
+            standins_file=options.standins_file,
+        )
+    except (SandboxError, StandinError, ModuleTreeError) as exc:
+        failed = _no_sandbox(spec, exercises, str(exc))
+        return failed, [[s.step.text for s in r.steps] for r in failed], "", []
     sandbox.timeout = options.timeout
     slurm_why = ""  # why Slurm could not start, once it failed to
     try:
@@ -123,6 +127,23 @@ def run_cluster(
         sandbox.remove()
 
 
+def _no_sandbox(spec: ClusterSpec, exercises: Sequence[Exercise], why: str) -> list[ExerciseResult]:
+    """Every exercise of a cluster no sandbox was made for: each command failed, with why
+    (the table's name and the value at fault)."""
+    results = []
+    for exercise in exercises:
+        result = ExerciseResult(spec.key, exercise)
+        steps = exercise_steps(exercise, spec.key, lambda text: text, lambda _text: None)
+        result.steps = [
+            StepResult(step, "skipped", reasons=[step.reason])
+            if step.action == "skip"
+            else StepResult(step, "failed", reasons=[f"no sandbox for {spec.key}: {why}"])
+            for step in steps
+        ]
+        results.append(result)
+    return results
+
+
 def _start_slurm(sandbox: Sandbox, life: Lifecycle) -> str:
     """Start the cluster's Slurm beside its sandbox; why it could not, or ""."""
     started = start_slurm(
@@ -133,6 +154,7 @@ def _start_slurm(sandbox: Sandbox, life: Lifecycle) -> str:
         life,
         readable=sandbox.readable,
         writable=sandbox.writable,
+        extra=sandbox.user_binds,
     )
     if isinstance(started, str):
         return started

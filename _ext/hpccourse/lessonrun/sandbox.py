@@ -10,10 +10,15 @@ Layout of a sandbox (``root``)::
     modules/bundles/ the packages bundle modules put on PYTHONPATH (stand-in wheels)
     bin/             python, python3, pip, pip3 stubs: none before `module load`
     tmp/             TMPDIR
-    .run/            the session's script, each command, its input, output and status
+    .run/            each command's output (the session writes it)
+    .lr/             the session's script, each command and its input (the builder's
+                     alone: a session reads them and cannot replace them)
+    .etc/            the passwd and group files naming the session's uid (root mode)
 
 Only ``home``, ``tmp``, ``.run`` and the mapped storage root are writable in a session
-(:mod:`.boundary`); the module tree and Pythons are read-only, as on a cluster.
+(:mod:`.boundary`); the module tree and Pythons are read-only, as on a cluster. The
+builder never writes, chmods or follows a path inside a writable folder after it made it
+(:mod:`.results` reads what a session left there).
 
 Why a Python of its own: the lesson's venvs use ``--system-site-packages``. A venv made
 from the machine's Python would see every package installed there (and one made from the
@@ -37,6 +42,7 @@ from .boundary import Boundary
 from .lifecycle import Lifecycle, remove_tree
 from .lmod import LMOD_INIT, ModuleSystem, write_tree
 from .model import ClusterSpec
+from .results import write_private
 from .slurm import Slurm
 
 #: The caller's network settings resolve mode passes on (how to reach the index: proxy,
@@ -69,18 +75,25 @@ before \\`module load\\`)" >&2
 exit 127
 """
 
+# fd 3 is the report pipe to the builder (lessonrun/results.py); bash's own messages go
+# to its stderr, which the builder reads too.
 _PRELUDE = r"""# lessonrun: the simulated cluster's shell (see hpccourse/lessonrun/sandbox.py)
+exec 3>&1 1>&2
 PS1='$ '
 source "$__LR_LMOD_INIT"
 """
 
 _SLURM = r"""
-# Slurm: its accounting is the job completion log; lessonrun waits for each job a step
-# submits, within the session's time limit, and writes down how it ended.
+# Slurm: its accounting is the job completion log.
 sacct() { command sacct --completion "$@"; }
 __lr_deadline=$(( $(date +%s) + __LR_TIMEOUT - 3 ))
-__lr_wait_jobs() {
+"""
+
+#: Waits for each job step {i} submitted, within the session's time limit, and reports
+#: how it ended; defined again before each use (a lesson may have redefined it).
+_WAIT_JOBS = r"""__lr_wait_jobs() {
     local i=$1 id line state
+    [[ -f $__LR/out.$i && ! -L $__LR/out.$i ]] || return 0  # replaced: fails anyway
     for id in $(sed -n 's/^Submitted batch job \([0-9][0-9]*\).*/\1/p' "$__LR/out.$i"); do
         while :; do
             line=$(command scontrol show job -o "$id" 2>&1)
@@ -94,10 +107,19 @@ __lr_wait_jobs() {
             fi
             sleep 0.2
         done
-        printf '%s\n' "$line" >>"$__LR/jobs.$i"
+        \builtin printf '%s\0' J "$i" "$line" >&3
     done
 }
+__lr_wait_jobs {i}
 """
+
+
+class SandboxError(ValueError):
+    """A cluster the builder will not make a sandbox for (a table value that would put a
+    folder outside it), with the table's name."""
+
+
+_USER = re.compile(r"[a-z_][a-z0-9_-]{0,31}\Z")
 
 _RESOLVE = r"""
 # Resolve mode: each `pip install` is first resolved against the real index for the
@@ -148,11 +170,20 @@ class Sandbox:
         return self.root / ".run"
 
     @property
+    def input_dir(self) -> Path:
+        """The builder's folder of what a session runs (read-only in the session)."""
+        return self.root / ".lr"
+
+    @property
     def mapped_root(self) -> Path | None:
         """Where the storage root lives in the sandbox."""
         if not self.spec.storage_root.startswith("/"):
             return None
         return self.root / "roots" / self.spec.storage_root.lstrip("/")
+
+    def wait_jobs(self, index: int) -> str:
+        """The shell lines that wait for step ``index``'s batch jobs and report them."""
+        return _WAIT_JOBS.replace("{i}", str(index))
 
     @property
     def python_bins(self) -> list[Path]:
@@ -186,6 +217,9 @@ class Sandbox:
         standins_file: str = "",
     ) -> Sandbox:
         """A fresh sandbox for ``spec`` (under ``parent`` or the system's temporary folder)."""
+        unsafe = unsafe_storage_root(spec)
+        if unsafe:
+            raise SandboxError(unsafe)
         root = Path(tempfile.mkdtemp(prefix=f"lessonrun-{spec.key}-", dir=parent)).resolve()
         if life is not None:
             life.folder(root)
@@ -198,26 +232,71 @@ class Sandbox:
             boundary=boundary or Boundary("none"),
             life=life,
         )
-        root.chmod(0o755)
-        for folder in (box.home, box.root / "bin", box.root / "tmp", box.run_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-        if box.mapped_root is not None:
-            box.mapped_root.mkdir(parents=True)
-        for folder in box.writable:
-            if box.boundary.uid != os.getuid():
-                os.chown(folder, box.boundary.uid, box.boundary.uid)
-            folder.chmod(0o755)
-        box.modules = write_tree(spec.tree, box.root / "modules", wheelhouse, spec.key, spec.table)
-        box.note = "; ".join(filter(None, map(check_module_python, box.python_bins)))
-        for name in ("python", "python3", "pip", "pip3"):
-            stub = box.root / "bin" / name
-            stub.write_text(_STUB, encoding="utf-8")
-            stub.chmod(0o755)
+        try:
+            box._fill(wheelhouse)
+        except BaseException:
+            box.remove()
+            raise
         return box
 
+    def _fill(self, wheelhouse: Path) -> None:
+        """Make the sandbox's folders, module tree and stubs (all before any session:
+        nothing here is a path a session could have changed)."""
+        self.root.chmod(0o755)
+        folders = (self.home, self.root / "bin", self.root / "tmp", self.run_dir)
+        for folder in (*folders, self.input_dir, self.root / ".etc"):
+            folder.mkdir(mode=0o755)
+            folder.chmod(0o755)  # whatever the umask
+        if self.mapped_root is not None:
+            self.mapped_root.mkdir(parents=True)
+        for folder in self.writable:
+            if self.boundary.uid != os.getuid():
+                os.chown(folder, self.boundary.uid, self.boundary.uid, follow_symlinks=False)
+            folder.chmod(0o755)
+        self._user_files()
+        spec = self.spec
+        self.modules = write_tree(
+            spec.tree, self.root / "modules", wheelhouse, spec.key, spec.table
+        )
+        self.note = "; ".join(filter(None, map(check_module_python, self.python_bins)))
+        for name in ("python", "python3", "pip", "pip3"):
+            stub = self.root / "bin" / name
+            stub.write_text(_STUB, encoding="utf-8")
+            stub.chmod(0o755)
+
+    def _user_files(self) -> None:
+        """passwd and group naming the session's uid (root mode): ``whoami`` answers, and
+        Slurm starts a job only for a user it can look up."""
+        if self.boundary.mode != "root":
+            return
+        uid = self.boundary.uid
+        user = self.spec.user if _USER.match(self.spec.user) else "learner"
+        for name, line in (
+            ("passwd", f"{user}:x:{uid}:{uid}:{user}:/home/{user}:/bin/bash\n"),
+            ("group", f"{user}:x:{uid}:\n"),
+        ):
+            system = Path("/etc", name).read_text(encoding="utf-8")
+            taken = {entry.split(":", 1)[0] for entry in system.splitlines()}
+            if user in taken:
+                line = line.replace(f"{user}:", "learner:", 1)
+            write_private(self.root / ".etc" / name, system.rstrip("\n") + "\n" + line)
+
+    @property
+    def user_binds(self) -> list[str]:
+        """bwrap's arguments putting the sandbox's passwd and group in ``/etc``."""
+        if self.boundary.mode != "root":
+            return []
+        etc = self.root / ".etc"
+        return [
+            arg for n in ("passwd", "group") for arg in ("--ro-bind", str(etc / n), f"/etc/{n}")
+        ]
+
     def session_options(self) -> dict[str, object]:
-        """What a session's boundary adds for this cluster (Slurm's network, its host)."""
-        return self.slurm.session_options() if self.slurm is not None else {}
+        """What a session's boundary adds for this cluster (its users; Slurm's network
+        and host)."""
+        options = self.slurm.session_options() if self.slurm is not None else {}
+        extra = [*self.user_binds, *options.get("extra", [])]  # type: ignore[misc]
+        return {**options, "extra": extra}
 
     def remove(self) -> None:
         if self.life is not None:
@@ -260,6 +339,7 @@ class Sandbox:
         default = f"{sys.version_info.major}.{sys.version_info.minor}"
         values = {
             "__LR": str(self.run_dir),
+            "__LR_IN": str(self.input_dir),
             "__LR_LMOD_INIT": str(LMOD_INIT),
             "__LR_DEFAULT_PYVER": default,
             "__LR_TIMEOUT": str(int(self.timeout)),
@@ -288,5 +368,20 @@ class Sandbox:
         text = text.replace(str(self.root / ".slurm" / "spool"), "/var/spool/slurmd")
         text = text.replace(str(self.root / "modules"), "/sw/modules")  # Lmod's tree
         # bash names the session's script in its messages; a learner's shell says `bash`.
-        script = re.escape(str(self.run_dir / "session.sh"))
+        script = re.escape(str(self.input_dir / "session.sh"))
         return re.sub(rf"{script}: (?:line \d+: )?", "bash: ", text)
+
+
+def unsafe_storage_root(spec: ClusterSpec) -> str | None:
+    """Why the cluster's storage root cannot be mapped into a sandbox (a ``..`` would put
+    its folder outside), or None."""
+    root = spec.storage_root
+    if not root.startswith("/"):
+        return None
+    parts = root.strip("/").split("/")
+    if any(part in ("", ".", "..") for part in parts) or "\0" in root:
+        return (
+            f"{spec.table}: [clusters.{spec.key}] storage_root {root!r} is not a plain "
+            "absolute path (no `.`, `..` or empty part): lessonrun makes no folder for it"
+        )
+    return None

@@ -4,8 +4,9 @@ The steps go into one script that bash runs from the start: each command is ``ev
 in the session's own shell (so ``source .../activate`` and ``module load`` last, and a
 syntax error fails that step only), with its output and input redirected to files of its
 own; after it, its exit status, ``$VIRTUAL_ENV``, the prompt (``$PS1``) and the loaded
-modules are written down. The whole session has a time limit; its process group is killed
-when it runs out.
+modules are reported on a pipe (:mod:`.results`: never a file the session could replace;
+the names the report uses are freed of any function the lesson defined). The whole session
+has a time limit; its process group is killed when it runs out.
 
 A step fails when it exits non-zero, when the prompt the lesson shows before it names
 another environment than the one the shell really has active, when its block is marked
@@ -15,48 +16,75 @@ resolve mode, when its ``pip install`` does not resolve to wheels for the cluste
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import json
 import os
 import re
+import stat
 import subprocess
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..console.lines import env_of_prompt
-from .lifecycle import Lifecycle, kill_group
+from .lifecycle import Lifecycle, kill_group, remove_tree
 from .model import Step, StepResult
+from .results import Drain, Records, Unreadable, read_text, records, shown, write_private
 from .sandbox import Sandbox
 
 MAX_OUTPUT = 20_000  # characters of a command's output kept in the report
 _CHECKER = doctest.OutputChecker()
 
 
+#: What the session's shell runs before it reports (and before each command): the names
+#: it uses as functions are removed in POSIX mode (where ``unset`` is found before any
+#: function), so that a lesson's function named ``printf`` or ``eval`` fakes nothing.
+_GUARD = (
+    "POSIXLY_CORRECT=1\n"
+    "\\unset -f eval builtin printf unset set command sed scontrol scancel sleep date\n"
+    "\\unset POSIXLY_CORRECT\n"
+)
+#: The report of step ``{i}`` on the session's fd 3 (see :mod:`.results`).
+_REPORT = (
+    '\\builtin printf \'%s\\0\' S {i} "$__lr_rc" "${{VIRTUAL_ENV:-}}" "$PS1" '
+    '"${{LOADEDMODULES:-}}" "$__lr_t0" "$__lr_t1" >&3\n'
+)
+MAX_REPORT = 4 * 1024**2  # bytes of the session's report pipe kept
+MAX_SAID = 64 * 1024  # bytes of what bash itself printed kept
+OUTPUT_TAIL = 2_000  # bytes of a long output's end kept after the cut
+
+
 def script(sandbox: Sandbox, steps: Sequence[Step]) -> str:
-    """The session's bash script: the prelude, then each step that runs."""
-    run = sandbox.run_dir
+    """The session's bash script: the prelude, then each step that runs.
+
+    Each command and its input are files of the builder's own folder (``$__LR_IN``), which
+    the session reads and cannot replace; a command runs with the report pipe (fd 3)
+    closed, its output in the run folder (``$__LR``).
+    """
+    inputs = sandbox.input_dir
     parts = [sandbox.prelude(), 'cd "$HOME" || exit 99\n']
     for i, step in enumerate(steps):
         if step.action != "run":
             continue
-        (run / f"cmd.{i}").write_text(step.text + "\n", encoding="utf-8")
+        write_private(inputs / f"cmd.{i}", step.text + "\n")
         stdin = "/dev/null"
         if step.stdin is not None:
-            (run / f"in.{i}").write_text(step.stdin, encoding="utf-8")
-            stdin = f'"$__LR/in.{i}"'
+            write_private(inputs / f"in.{i}", step.stdin)
+            stdin = f'"$__LR_IN/in.{i}"'
         parts.append(
-            f"__LR_STEP={i}; __lr_t0=$EPOCHREALTIME\n"
-            f'{{ eval "$(<"$__LR/cmd.{i}")"\n}} >"$__LR/out.{i}" 2>&1 <{stdin}\n'
-            "__lr_rc=$?\n"
-            + (f"__lr_wait_jobs {i}\n" if sandbox.slurm is not None else "")
-            + 'printf \'%s\\n%s\\n%s\\n%s\\n%s\\n\' "$__lr_rc" "${VIRTUAL_ENV:-}" "$PS1" '
-            f'"${{LOADEDMODULES:-}}" "$__lr_t0 $EPOCHREALTIME" >"$__LR/status.{i}"\n'
+            _GUARD + f"__LR_STEP={i}; __lr_t0=$EPOCHREALTIME\n"
+            f'{{ \\eval "$(<"$__LR_IN/cmd.{i}")"\n}} >"$__LR/out.{i}" 2>&1 <{stdin} 3>&-\n'
+            "__lr_rc=$?; __lr_t1=$EPOCHREALTIME\n"
+            + _GUARD
+            + (sandbox.wait_jobs(i) if sandbox.slurm is not None else "")
+            + _REPORT.format(i=i)
         )
     return "".join(parts)
 
 
-def session_command(sandbox: Sandbox, path: Path) -> list[str]:
+def session_command(sandbox: Sandbox, path: Path, pass_fds: Sequence[int] = ()) -> list[str]:
     """bash running ``path``, inside the sandbox's kernel boundary (when it has one)."""
     bash = ["/bin/bash", "--noprofile", "--norc", str(path)]
     return sandbox.boundary.wrap(
@@ -65,46 +93,61 @@ def session_command(sandbox: Sandbox, path: Path) -> list[str]:
         readable=sandbox.readable,
         chdir=sandbox.home,
         hostname=sandbox.spec.key,
-        **sandbox.session_options(),
+        pass_fds=pass_fds,
+        **sandbox.session_options(),  # type: ignore[arg-type]
     )
 
 
-def run_script(sandbox: Sandbox, text: str, timeout: float) -> tuple[bool, str]:
-    """Run the session; (timed out, what bash itself printed).
+@dataclass
+class Session:
+    """How a session ended: timed out?, its report pipe, and what bash itself printed."""
+
+    timed_out: bool = False
+    report: Records = field(default_factory=Records)
+    said: str = ""
+
+
+def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
+    """Run the session and take its report.
 
     Whatever the session started ends with it: the sandbox's PID namespace ends when bash
-    does, and on the time limit the whole sandbox is killed.
+    does, and on the time limit the whole sandbox is killed. Both pipes are read with a
+    cap (a session printing without end costs the builder nothing).
     """
-    path = sandbox.run_dir / "session.sh"
-    path.write_text(text, encoding="utf-8")
-    readable(sandbox.run_dir)
+    path = sandbox.input_dir / "session.sh"
+    write_private(path, text)
     life = sandbox.life or Lifecycle()
-    process = life.start(
-        session_command(sandbox, path),
-        cwd=sandbox.home,
-        env=sandbox.environment(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    with sandbox.boundary.filter() as pass_fds:
+        process = life.start(
+            session_command(sandbox, path, pass_fds),
+            cwd=sandbox.home,
+            env=sandbox.environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=pass_fds,
+        )
+    assert process.stdout is not None and process.stderr is not None
+    report, said = Drain(process.stdout, MAX_REPORT), Drain(process.stderr, MAX_SAID)
+    timed_out = False
     try:
-        out, _ = process.communicate(timeout=timeout)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        timed_out = True
         kill_group(process)
-        process.communicate()
-        return True, ""
+        process.wait()
     finally:
         if not sandbox.boundary.sandboxed:
             kill_group(process)  # leftovers in its process group (a sandbox kills them all)
         life.forget(process)
-    return False, out.decode("utf-8", "replace")
-
-
-def readable(folder: Path) -> None:
-    """Let the session's user read what the builder wrote for it."""
-    for entry in folder.iterdir():
-        if entry.is_file():
-            entry.chmod(0o644)
+    data, printed = report.result(), said.result()
+    for stream in (process.stdout, process.stderr):
+        stream.close()
+    return Session(
+        timed_out,
+        records(data, report.dropped),
+        shown(sandbox.to_lesson(printed.decode("utf-8", "replace"))),
+    )
 
 
 def active_env(prompt: str, virtual_env: str) -> str | None:
@@ -154,6 +197,19 @@ def what_it_said(output: str, sandbox: Sandbox) -> str:
 
 
 _FIELD = re.compile(r"(\w+)=(\S*)")
+_SUBMITTED = re.compile(r"^Submitted batch job (\d+)", re.M)
+
+
+def _output_found(out: str, sandbox: Sandbox) -> bool:
+    """Whether a job's output file is there: looked for only inside the sandbox (a forged
+    job line naming a host file learns nothing), never through a symlink."""
+    path = Path(out)
+    if not out or not path.is_absolute() or ".." in path.parts:
+        return False
+    with contextlib.suppress(OSError, RuntimeError):
+        if path.parent.resolve().is_relative_to(sandbox.root):
+            return stat.S_ISREG(os.lstat(path).st_mode)
+    return False
 
 
 def job_entry(line: str, sandbox: Sandbox) -> dict[str, object]:
@@ -163,7 +219,7 @@ def job_entry(line: str, sandbox: Sandbox) -> dict[str, object]:
     job = fields.get("JobId", "?")
     state, code = fields.get("JobState", "UNKNOWN"), fields.get("ExitCode", "?")
     out = fields.get("StdOut", "")
-    found = bool(out) and Path(out).is_file()
+    found = _output_found(out, sandbox)
     problem = ""
     if "JobState" not in fields:
         problem = f"batch job {job}: Slurm cannot say how it ended: {line.strip()}"
@@ -177,33 +233,50 @@ def job_entry(line: str, sandbox: Sandbox) -> dict[str, object]:
         "id": job,
         "state": state,
         "exit_code": code,
-        "output_file": sandbox.to_lesson(out),
+        "output_file": shown(sandbox.to_lesson(out)),
         "output_found": found,
-        "problem": sandbox.to_lesson(problem),
+        "problem": shown(sandbox.to_lesson(problem)),
     }
 
 
 def _resolve_findings(run: Path, index: int) -> list[dict[str, object]]:
     """The resolve mode's dry runs of step ``index``: one finding per ``pip install``."""
     findings = []
-    for rc_file in sorted(run.glob(f"resolve.{index}.*.rc")):
-        stem = str(rc_file).removesuffix(".rc")
-        python = Path(stem + ".python").read_text(encoding="utf-8").strip()
-        code = int(rc_file.read_text(encoding="utf-8").strip() or 1)
-        log = Path(stem + ".log").read_text(encoding="utf-8", errors="replace")
+    names = sorted(n for n in os.listdir(run) if re.fullmatch(rf"resolve\.{index}\.\d+\.rc", n))
+    for rc_name in names:
+        stem = rc_name.removesuffix(".rc")
+        try:
+            python = shown((read_text(run, stem + ".python", 100) or "").strip())
+            code_text = (read_text(run, rc_name, 100) or "").strip()
+            code = int(code_text) if code_text.isdigit() else 1
+            log = read_text(run, stem + ".log", 200_000, 2_000) or ""
+            report = read_text(run, stem + ".json", 4 * 1024**2) if code == 0 else None
+        except Unreadable as exc:
+            findings.append({"python": "?", "ok": False, "error": str(exc)})
+            continue
         finding: dict[str, object] = {"python": python, "ok": code == 0}
-        report = Path(stem + ".json")
-        if code == 0 and report.exists():
-            data = json.loads(report.read_text(encoding="utf-8"))
-            finding["install"] = [
-                f"{item['metadata']['name']}=={item['metadata']['version']}"
-                for item in data.get("install", [])
-            ]
+        installs = _installs(report) if report is not None else None
+        if code == 0 and installs is not None:
+            finding["install"] = installs
+        elif code == 0 and report is not None:
+            finding.update(ok=False, error="pip's --report is not what pip writes")
         else:
             errors = [line for line in log.splitlines() if line.startswith("ERROR")]
-            finding["error"] = errors[-1] if errors else log.strip()[-500:]
+            finding["error"] = shown(errors[-1] if errors else log.strip()[-500:])
         findings.append(finding)
     return findings
+
+
+def _installs(report: str) -> list[str] | None:
+    """``NAME==VERSION`` of each package pip's ``--report`` would install (None: malformed)."""
+    try:
+        data = json.loads(report)
+        return [
+            shown(f"{item['metadata']['name']}=={item['metadata']['version']}")
+            for item in data.get("install", [])
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 #: What pip says when the wheelhouse has no such package (or version).
@@ -223,11 +296,32 @@ def _standins_note(sandbox: Sandbox) -> str:
     )
 
 
+def _output(sandbox: Sandbox, index: int) -> tuple[str, str]:
+    """Step ``index``'s output as the lesson would show it (cut, escaped), and why it
+    could not be read ("" when it could)."""
+    try:
+        text = read_text(sandbox.run_dir, f"out.{index}", MAX_OUTPUT, OUTPUT_TAIL)
+    except Unreadable as exc:
+        return "", f"lessonrun did not read this command's output: {exc}"
+    return shown(sandbox.to_lesson(text or "")), ""
+
+
+def _ended(session: Session, timeout: float, before: bool) -> tuple[str, str]:
+    """(status, reason) of a step the session did not report."""
+    if before:
+        return "not run", "not run: the session stopped before it"
+    if session.timed_out:
+        return "failed", f"did not finish within the run's time limit ({timeout:g} s)"
+    said = [line.strip() for line in session.said.splitlines() if line.strip()]
+    why = f": the session said: {said[-1]}" if said else ""
+    return "failed", f"the session ended during this command (an `exit`?){why}"
+
+
 def judge(
-    sandbox: Sandbox, steps: Sequence[Step], timed_out: bool, timeout: float
+    sandbox: Sandbox, steps: Sequence[Step], session: Session, timeout: float
 ) -> list[StepResult]:
     """Read what each step left behind and decide pass or fail."""
-    run = sandbox.run_dir
+    report = session.report
     results: list[StepResult] = []
     env: str | None = None  # the environment active before the next command
     ended = False
@@ -238,44 +332,36 @@ def judge(
         if step.action == "refuse":
             results.append(StepResult(step, "refused", reasons=[step.reason]))
             continue
-        status_file = run / f"status.{i}"
-        out_file = run / f"out.{i}"
-        output = ""
-        if out_file.exists():
-            output = sandbox.to_lesson(out_file.read_text(encoding="utf-8", errors="replace"))
-            if len(output) > MAX_OUTPUT:
-                output = output[:MAX_OUTPUT] + "\n[... output cut ...]\n"
-        if not status_file.exists():
-            if ended:
-                reason = "not run: the session stopped before it"
-            elif timed_out:
-                reason = f"did not finish within the run's time limit ({timeout:g} s)"
-            else:
-                reason = "the session ended during this command (an `exit`?)"
+        output, unreadable = _output(sandbox, i)
+        status = report.status.get(i)
+        if status is None:
+            state, reason = _ended(session, timeout, ended)
             ended = True
-            results.append(
-                StepResult(
-                    step,
-                    "failed" if reason[0] != "n" else "not run",
-                    output=output,
-                    reasons=[reason],
-                )
-            )
+            reasons = [reason] + [unreadable] * bool(unreadable)
+            results.append(StepResult(step, state, output=output, reasons=reasons))
             continue
-        rc, virtual_env, prompt, modules, times = status_file.read_text(encoding="utf-8").split(
-            "\n"
-        )[:5]
-        start, _, stop = times.partition(" ")
+        prompt = shown(status.prompt)
         result = StepResult(
             step,
             "passed",
-            exit_status=int(rc),
+            exit_status=status.rc,
             output=output,
-            env_after=active_env(prompt, virtual_env),
+            env_after=active_env(prompt, shown(status.virtual_env)),
             prompt_after=prompt,
-            modules_after=tuple(m for m in modules.split(":") if m),
-            seconds=round(float(stop) - float(start), 3) if stop else 0.0,
+            modules_after=tuple(shown(m) for m in status.modules.split(":") if m),
+            seconds=status.seconds,
         )
+        if unreadable:
+            result.reasons.append(unreadable)
+        if i in report.twice:
+            result.reasons.append(
+                "lessonrun was told twice how this command ended: something else wrote "
+                "to the session's report (a process the command left behind?)"
+            )
+        if report.malformed:
+            result.reasons.append(
+                f"lessonrun cannot trust this session's report: {report.malformed}"
+            )
         if step.prompt and step.env != env:
             result.reasons.append(
                 f"the lesson shows the prompt `{step.prompt.strip()}` before this command, but "
@@ -293,11 +379,16 @@ def judge(
             )
             if mismatch:
                 result.reasons.append(mismatch)
-        jobs_file = run / f"jobs.{i}"
-        if jobs_file.exists():
-            result.jobs = [job_entry(line, sandbox) for line in jobs_file.read_text().splitlines()]
-            result.reasons += [job["problem"] for job in result.jobs if job["problem"]]
-        findings = _resolve_findings(run, i) if sandbox.resolve else []
+        result.jobs = [job_entry(line, sandbox) for line in report.jobs.get(i, [])]
+        result.reasons += [str(job["problem"]) for job in result.jobs if job["problem"]]
+        if sandbox.slurm is not None and not unreadable:
+            seen = {str(job["id"]) for job in result.jobs}
+            result.reasons += [
+                f"batch job {job}: lessonrun has no record of how it ended"
+                for job in _SUBMITTED.findall(output)
+                if job not in seen
+            ]
+        findings = _resolve_findings(sandbox.run_dir, i) if sandbox.resolve else []
         if findings:
             result.resolve = {"installs": findings}
             for finding in findings:
@@ -313,17 +404,30 @@ def judge(
     return results
 
 
+def clear(folder: Path) -> None:
+    """Empty a folder a session wrote to, whatever it left there (files, folders,
+    symlinks: a symlink is removed, never followed)."""
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            remove_tree(Path(entry.path))
+        else:
+            os.unlink(entry.path)
+
+
 def run_exercise(
     sandbox: Sandbox, steps: Sequence[Step], timeout: float
 ) -> tuple[list[StepResult], float]:
-    """Run ``steps`` in a fresh bash session in ``sandbox``; the results and seconds taken."""
-    for old in sandbox.run_dir.iterdir():
-        old.unlink()
+    """Run ``steps`` in a fresh bash session in ``sandbox``; the results and seconds taken.
+
+    Every process the exercise started ends with it: the session's with its PID
+    namespace, its batch jobs' (and their children) by :meth:`~.slurm.Slurm.end_jobs`.
+    """
+    clear(sandbox.run_dir)
+    clear(sandbox.input_dir)
     started = time.monotonic()
+    session = Session()
     if any(step.action == "run" for step in steps):
-        timed_out, _ = run_script(sandbox, script(sandbox, steps), timeout)
+        session = run_script(sandbox, script(sandbox, steps), timeout)
         if sandbox.slurm is not None:
-            sandbox.slurm.cancel_all(sandbox.boundary.uid)
-    else:
-        timed_out = False
-    return judge(sandbox, steps, timed_out, timeout), round(time.monotonic() - started, 2)
+            sandbox.slurm.end_jobs(sandbox.boundary.uid)
+    return judge(sandbox, steps, session, timeout), round(time.monotonic() - started, 2)

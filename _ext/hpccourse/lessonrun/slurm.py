@@ -5,8 +5,14 @@ never a system service, no file outside the run's temporary folder. ``munged``,
 ``slurmctld`` and ``slurmd`` run as root in a sandbox of their own (:mod:`.boundary`'s
 system view, its own PID and network namespaces: Slurm's ports exist on that loopback
 only), which mounts the cluster's sandbox folders as a session does. A job therefore runs
-as the session's user (``nobody``), sees what a session sees, and reaches nothing else;
-the sessions join Slurm's network namespace to reach it, and nothing else.
+as the session's user (the sandbox's own uid), sees what a session sees, and reaches
+nothing else; the sessions join Slurm's network namespace to reach it, and nothing else.
+The seccomp filter of the sessions (:func:`~.boundary.userns_filter`) holds for the
+daemons and so for every job: no user namespace regains capabilities.
+
+Slurm tracks a job by its process group (``proctrack/pgid``): a ``setsid`` child leaves
+it and would outlive the job. So after each exercise :meth:`Slurm.end_jobs` cancels the
+session user's jobs and kills every process of that user in Slurm's PID namespace.
 
 The configuration (``slurm.conf``, a fresh munge key) lies in ``ROOT/.slurm``; Slurm's
 accounting database is replaced by its job completion log (``jobcomp/filetxt``), which
@@ -25,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .boundary import Boundary, mounts, system_view
+from .boundary import Boundary, drop_to_nobody, mounts, system_view
 from .lifecycle import Lifecycle, kill_group
 
 #: The commands that need a Slurm.
@@ -133,17 +139,32 @@ class Slurm:
         hosts = str(self.folder / "etc" / "hosts")
         return {"net_of": self.pid, "extra": ["--ro-bind", hosts, "/etc/hosts"]}
 
-    def cancel_all(self, uid: int) -> None:
-        """Cancel every job of ``uid``: an exercise's jobs end with it, as its processes."""
+    def end_jobs(self, uid: int) -> None:
+        """End every job of ``uid`` and every process it left: an exercise's jobs end with
+        it, as its processes do. ``kill -9 -1`` as ``uid`` inside Slurm's PID namespace
+        reaches that user's processes there and nothing else (the daemons are root's)."""
         env = {"PATH": "/usr/bin:/bin", "SLURM_CONF": str(self.conf), "LANG": "C.UTF-8"}
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run(
-                ["nsenter", f"--net=/proc/{self.pid}/ns/net", "--", "scancel", f"--user={uid}"],
-                capture_output=True,
-                env=env,
-                timeout=10,
-                check=False,
-            )
+        # kill(-1) skips no process of the user, and no fork completes during it; swept
+        # three times all the same. (Its exit status says nothing: it succeeds whenever
+        # the namespace holds a process, the caller's or not.)
+        kill_all = "kill -9 -1; kill -9 -1; kill -9 -1; :"
+        cancel = ["nsenter", f"--net=/proc/{self.pid}/ns/net", "--", "scancel", f"--user={uid}"]
+        for command in (
+            cancel,
+            [
+                "nsenter",
+                f"--target={self.pid}",
+                "--pid",
+                "--",
+                *drop_to_nobody(uid),
+                "/bin/sh",
+                "-c",
+                kill_all,
+            ],
+            cancel,  # a job a process submitted before it was killed
+        ):
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                subprocess.run(command, capture_output=True, env=env, timeout=10, check=False)
 
     def stop(self, life: Lifecycle) -> None:
         kill_group(self.process)
@@ -160,6 +181,7 @@ def start_slurm(
     *,
     readable: list[Path],
     writable: list[Path],
+    extra: list[str] | None = None,
 ) -> Slurm | str:
     """Start munged, slurmctld and slurmd in a sandbox; the Slurm, or why it did not start."""
     why = slurm_missing()
@@ -202,18 +224,20 @@ def start_slurm(
     for cap in _DROPPED_CAPS:
         command += ["--cap-drop", cap]
     command += mounts(readable, [*writable, folder])
-    command += ["--ro-bind", str(folder / "etc" / "hosts"), "/etc/hosts"]
-    command += ["--", "/bin/bash", "-c", _START.format(dir=folder, node=node)]
+    command += ["--ro-bind", str(folder / "etc" / "hosts"), "/etc/hosts", *(extra or [])]
     log = (folder / "log" / "start.log").open("wb")
     try:
-        process = life.start(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            pass_fds=(info_write,),
-            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"},
-        )
+        with boundary.filter() as seccomp:
+            command += [arg for fd in seccomp for arg in ("--seccomp", str(fd))]
+            command += ["--", "/bin/bash", "-c", _START.format(dir=folder, node=node)]
+            process = life.start(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(info_write, *seccomp),
+                env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"},
+            )
     finally:
         os.close(info_write)
         log.close()
