@@ -7,8 +7,9 @@ the kill always lands in that window). Point 9 adds a page to the toctree and ch
 the pages Sphinx did not read show it in their navigation.
 
 Issue 19, point 7: a build killed while it writes a page (HPCCOURSE_TEST_HOLD=midwrite
-writes half of it, then holds), or after the pages and before the search index
-(``=index``): the next build writes the page whole again and the search index holds it.
+writes half of it, then holds), after it began a page (a page then cut off), or after the
+pages and before the search index (``=index``): the page the site shows is whole, and the
+next build writes the new one whole and the search index holds it.
 """
 
 from __future__ import annotations
@@ -133,24 +134,51 @@ def add_word(site: Path) -> None:
     page.write_text(page.read_text() + f"\nThe {WORD} module set.\n")
 
 
-def test_a_page_cut_off_by_a_kill_mid_write_is_written_whole_and_indexed(site: Path) -> None:
+def test_a_kill_mid_write_leaves_the_old_page_whole_then_the_new_one_is_written(
+    site: Path,
+) -> None:
+    """Pages are written to a temporary file and renamed: a kill mid-write cuts off only
+    the temporary file, which the next build removes from the (published) output."""
     build(site)
-    page = site / "_build" / "html" / "load.html"
-    whole = page.read_text()
-    assert whole.rstrip().endswith("</html>") and WORD not in search_index(site)
+    html = site / "_build" / "html"
+    page = html / "load.html"
+    old = page.read_text()
     add_word(site)
 
     kill_when(sphinx_build(site, HPCCOURSE_TEST_HOLD="midwrite"), "half of load.html written")
-    cut = page.read_text()
-    assert not cut.rstrip().endswith("</html>"), "the kill did not land mid-write"
-    assert WORD not in search_index(site)
+    (partial,) = html.glob(".load.html.*.partial")  # the kill landed mid-write ...
+    assert not partial.read_text().rstrip().endswith("</html>")
+    assert page.read_text() == old  # ... and the page is the last whole one
 
     build(site)
     restored = page.read_text()
-    assert restored.rstrip().endswith("</html>")
-    assert WORD in restored
+    assert restored.rstrip().endswith("</html>") and WORD in restored
     assert WORD in search_index(site)
+    assert not list(html.rglob("*.partial"))
     assert "no targets are out of date" in build(site)  # recovered once, then quiet
+
+
+def test_a_page_cut_off_after_its_writing_began_is_written_whole_and_indexed(
+    site: Path,
+) -> None:
+    """The journal: a page whose writing began in a build that never finished is written
+    again, even when its file is newer than its doctree (as a page cut off by a kill in
+    the middle of Sphinx's own write is: the mtime check alone kept it)."""
+    build(site)
+    page = site / "_build" / "html" / "load.html"
+    add_word(site)
+
+    kill_when(sphinx_build(site, HPCCOURSE_TEST_HOLD="1"), "hpccourse-test: holding at load")
+    cut = page.read_text()[: len(page.read_text()) // 2]
+    page.write_text(cut)  # cut off, and newer than the doctree the killed build saved
+    doctree = site / "_build" / "doctrees" / "load.doctree"
+    assert page.stat().st_mtime_ns > doctree.stat().st_mtime_ns
+
+    build(site)
+    restored = page.read_text()
+    assert restored.rstrip().endswith("</html>") and WORD in restored
+    assert WORD in search_index(site)
+    assert "no targets are out of date" in build(site)
 
 
 def test_pages_written_before_a_kill_that_came_before_the_search_index_are_indexed(

@@ -106,6 +106,9 @@ def navigation_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def setup(app: Sphinx) -> None:
+    from . import pagewrite
+
+    pagewrite.setup(app)  # each page whole on disk; this module rewrites what was begun
     app.connect("env-updated", unwritten_pages)
     app.connect("html-page-context", note_writing, priority=100)  # before any other handler
     app.connect("build-finished", finished)

@@ -11,6 +11,7 @@ exclude_patterns = ["_build"]
 def _hold_writing(app, pagename, templatename, context, doctree):
     """With HPCCOURSE_TEST_HOLD set, writing pauses at the first page: the test kills the
     build in that window (after the environment is saved, before any page is written)."""
+    print(f"hpccourse-test: holding at {pagename}", flush=True)
     time.sleep(60)
 
 
@@ -28,11 +29,12 @@ def _hold_mid_write():
     write_text = pathlib.Path.write_text
 
     def half_then_hold(self, data, *args, **kwargs):
-        if self.suffix != ".html" or not data.rstrip().endswith("</html>"):
+        if ".html" not in self.name or not data.rstrip().endswith("</html>"):
             return write_text(self, data, *args, **kwargs)
         with open(self, "w", encoding="utf-8") as f:
             f.write(data[: len(data) // 2])
-        print(f"hpccourse-test: half of {self.name} written", flush=True)
+        page = self.name.lstrip(".").partition(".html")[0] + ".html"  # .x.html.PID.partial
+        print(f"hpccourse-test: half of {page} written", flush=True)
         time.sleep(60)
         return write_text(self, data, *args, **kwargs)
 
