@@ -225,3 +225,25 @@ def test_real_module_names_pass(name: str) -> None:
 @pytest.mark.parametrize("name", ["..", "../x", "x/..", "./x", "/x", "x//y", "x/", "-x", "a b"])
 def test_module_names_that_leave_the_tree_or_mislead_fail(name: str) -> None:
     assert paths.module_name(name)
+
+
+@pytest.mark.parametrize(
+    ("value", "loads"),
+    [
+        ("venvs/{user}", True),  # relative: the course's choice
+        ("$HOME/venvs", True),
+        ("~/venvs", True),
+        ("venvs/../../x", False),
+        ("$HOME/../x", False),
+    ],
+)
+def test_other_path_facts_are_checked_for_dotdot_only(two, tmp_path, value, loads):
+    path, line = changed(
+        two, tmp_path, 'example_user = "sven"', f'example_user = "sven"\nscratch_path = "{value}"'
+    )
+    if loads:
+        assert load_table(path).cluster("uppmax").facts["scratch_path"] == value
+    else:
+        error = error_of(path)
+        assert "scratch_path" in error.message and "'..' part" in error.message
+        assert error.line == line + 1

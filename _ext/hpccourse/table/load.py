@@ -632,7 +632,7 @@ def _check_paths(table: Table) -> None:
             if not name.endswith(PATH_FACT_SUFFIXES):
                 continue
             line = cluster.line_of(name)
-            for example in (False, True):
+            for example in (False, True) if "example_user" in cluster.facts else (False,):
                 value = table.expand(cluster, cluster.facts[name], stub, example=example, line=line)
                 check = folder if name == "storage_root" else path_fact
                 wrong = check(value) or (

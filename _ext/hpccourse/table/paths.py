@@ -83,13 +83,11 @@ def folder(value: str) -> str | None:
 
 
 def path_fact(value: str) -> str | None:
-    """Any ``*_root`` or ``*_path`` fact: no ``.`` or ``..`` part (a ``$VARIABLE`` at
-    the start is left to the shell)."""
+    """Any other ``*_root`` or ``*_path`` fact: no ``.`` or ``..`` part (absolute,
+    under ``~``, under a ``$VARIABLE`` or relative: the course's choice)."""
     if "\x00" in value or "\n" in value:
         return "holds a control character"
-    if value.startswith("$"):
-        return _dot_part(value.split("/")[1:])
-    return folder(value)
+    return _dot_part(value.split("/"))
 
 
 def under_roots(value: str, roots: Sequence[str]) -> str | None:
