@@ -8,7 +8,6 @@ BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
 # `make lock`: pip-tools, in a venv of its own, compiles requirements.txt.
 LOCK_VENV   := $(VENV)/lock
-PIP_TOOLS_VERSION ?= 7.6.2
 LOCK_ARGS   ?=
 SPHINXOPTS  ?= -W --keep-going -n
 SPHINXBUILD := $(BIN)/sphinx-build
@@ -99,10 +98,12 @@ venv: $(STAMP)
 
 # Re-lock requirements.txt from requirements.in and the package's dependencies in
 # pyproject.toml, with every file's hash (needs PyPI). Pins are kept unless
-# LOCK_ARGS="--upgrade" (or "--upgrade-package NAME"). pip-tools gets a venv of its own.
+# LOCK_ARGS="--upgrade" (or "--upgrade-package NAME"). pip-tools gets a venv of its own,
+# installed from hashes (tools/lock-requirements.txt; its .in says how to move it).
 lock:
 	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
-	$(LOCK_VENV)/bin/python -m pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps \
+		-r tools/lock-requirements.txt
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
 		--generate-hashes --allow-unsafe --strip-extras --extra spelling \
 		--no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \

@@ -5,6 +5,11 @@ Point 5 kills a real ``sphinx-build`` with SIGKILL right after it saved the envi
 ``test-editloop-fresh`` holds the first page's writing when HPCCOURSE_TEST_HOLD is set, so
 the kill always lands in that window). Point 9 adds a page to the toctree and checks that
 the pages Sphinx did not read show it in their navigation.
+
+Issue 19, point 7: a build killed while it writes a page (HPCCOURSE_TEST_HOLD=midwrite
+writes half of it, then holds), after it began a page (a page then cut off), or after the
+pages and before the search index (``=index``): the page the site shows is whole, and the
+next build writes the new one whole and the search index holds it.
 """
 
 from __future__ import annotations
@@ -96,3 +101,95 @@ def test_adding_a_page_to_the_toctree_updates_every_page_navigation(site: Path) 
 
     # A build with nothing changed writes nothing again.
     assert "no targets are out of date" in build(site)
+
+
+# ------------------------------------------- issue 19, point 7: killed mid-write, index fed
+
+WORD = "zanzibarquokka"  # a word no page holds until the test adds it
+
+
+def kill_when(process: subprocess.Popen[str], said: str) -> str:
+    """SIGKILL ``process`` when its output shows ``said``; what it printed."""
+    seen = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            seen.append(line)
+            if said in line:
+                process.send_signal(signal.SIGKILL)
+                break
+    finally:
+        process.kill()
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "".join(seen)
+    return "".join(seen)
+
+
+def search_index(site: Path) -> str:
+    return (site / "_build" / "html" / "searchindex.js").read_text()
+
+
+def add_word(site: Path) -> None:
+    page = site / "load.rst"
+    page.write_text(page.read_text() + f"\nThe {WORD} module set.\n")
+
+
+def test_a_kill_mid_write_leaves_the_old_page_whole_then_the_new_one_is_written(
+    site: Path,
+) -> None:
+    """Pages are written to a temporary file and renamed: a kill mid-write cuts off only
+    the temporary file, which the next build removes from the (published) output."""
+    build(site)
+    html = site / "_build" / "html"
+    page = html / "load.html"
+    old = page.read_text()
+    add_word(site)
+
+    kill_when(sphinx_build(site, HPCCOURSE_TEST_HOLD="midwrite"), "half of load.html written")
+    (partial,) = html.glob(".load.html.*.partial")  # the kill landed mid-write ...
+    assert not partial.read_text().rstrip().endswith("</html>")
+    assert page.read_text() == old  # ... and the page is the last whole one
+
+    build(site)
+    restored = page.read_text()
+    assert restored.rstrip().endswith("</html>") and WORD in restored
+    assert WORD in search_index(site)
+    assert not list(html.rglob("*.partial"))
+    assert "no targets are out of date" in build(site)  # recovered once, then quiet
+
+
+def test_a_page_cut_off_after_its_writing_began_is_written_whole_and_indexed(
+    site: Path,
+) -> None:
+    """The journal: a page whose writing began in a build that never finished is written
+    again, even when its file is newer than its doctree (as a page cut off by a kill in
+    the middle of Sphinx's own write is: the mtime check alone kept it)."""
+    build(site)
+    page = site / "_build" / "html" / "load.html"
+    add_word(site)
+
+    kill_when(sphinx_build(site, HPCCOURSE_TEST_HOLD="1"), "hpccourse-test: holding at load")
+    cut = page.read_text()[: len(page.read_text()) // 2]
+    page.write_text(cut)  # cut off, and newer than the doctree the killed build saved
+    doctree = site / "_build" / "doctrees" / "load.doctree"
+    assert page.stat().st_mtime_ns > doctree.stat().st_mtime_ns
+
+    build(site)
+    restored = page.read_text()
+    assert restored.rstrip().endswith("</html>") and WORD in restored
+    assert WORD in search_index(site)
+    assert "no targets are out of date" in build(site)
+
+
+def test_pages_written_before_a_kill_that_came_before_the_search_index_are_indexed(
+    site: Path,
+) -> None:
+    build(site)
+    add_word(site)
+    kill_when(sphinx_build(site, HPCCOURSE_TEST_HOLD="index"), "hpccourse-test: pages written")
+    page = site / "_build" / "html" / "load.html"
+    assert WORD in page.read_text()  # the page itself was written whole ...
+    assert WORD not in search_index(site)  # ... the search index was not
+
+    build(site)
+    assert WORD in search_index(site)

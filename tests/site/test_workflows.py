@@ -172,3 +172,85 @@ def test_the_weekly_workflow_refreshes_the_wheel_record_and_fails_when_it_change
     steps = run_scripts(workflow)
     refresh = next(i for i, step in enumerate(steps) if "make wheels-record" in step)
     assert any("diff --exit-code wheels.lock.json" in step for step in steps[refresh:])
+
+
+# ------------------------------------------------------------------ supply chain (issue 19.9)
+
+#: `IMAGE@sha256:<64 hex>`: a digest names one image for good; a tag can be moved.
+BY_DIGEST = re.compile(r"[\w./-]+(?::[\w.-]+)?@sha256:[0-9a-f]{64}")
+
+
+def containers_of(workflow: dict[Any, Any]) -> list[str]:
+    images = []
+    for job in workflow["jobs"].values():
+        container = job.get("container")
+        if container is not None:
+            images.append(container["image"] if isinstance(container, dict) else container)
+    return images
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_container_is_pinned_by_digest(path: Path) -> None:
+    for image in containers_of(load(path)):
+        assert BY_DIGEST.fullmatch(image), f"{path.name}: container {image!r} is not by digest"
+
+
+def test_the_jobs_share_one_container_digest() -> None:
+    images = {image for path in WORKFLOWS for image in containers_of(load(path))}
+    assert len(images) == 1, f"the workflows pin different containers: {sorted(images)}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkout_leaves_no_token_behind(path: Path) -> None:
+    """The pull request's conf.py and lessons run as root after checkout: no token in
+    .git/config for them to read."""
+    checkouts = [
+        step
+        for job in load(path)["jobs"].values()
+        for step in job["steps"]
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    for step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, (
+            f"{path.name}: actions/checkout without persist-credentials: false"
+        )
+
+
+def lock_recipe() -> list[str]:
+    """The commands of the Makefile's `lock` target, continuation lines joined."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    match = re.search(r"^lock:.*\n((?:\t.*\n)+)", text, re.MULTILINE)
+    assert match, "the Makefile has no lock target"
+    return [line.strip() for line in match.group(1).splitlines()]
+
+
+def test_make_lock_installs_its_tools_from_hashes() -> None:
+    installs = [line for line in lock_recipe() if re.search(r"\bpip install\b", line)]
+    assert installs, "make lock installs nothing: where does pip-tools come from?"
+    for line in installs:
+        words = shlex.split(line)
+        assert "--require-hashes" in words, f"unhashed install in make lock: {line}"
+        after = words[words.index("install") + 1 :]
+        files = [after[i + 1] for i, word in enumerate(after) if word in {"-r", "--requirement"}]
+        named = [w for w in after if not w.startswith("-") and w not in files]
+        assert files and not named, f"make lock installs by name, not from a hashed file: {line}"
+        for name in files:
+            assert (ROOT / name).is_file(), f"make lock installs from missing {name}"
+
+
+#: One requirement of a hashed lock file: `NAME==VERSION \` then its `--hash=` lines.
+LOCKED = re.compile(
+    r"^([A-Za-z0-9][\w.-]*)==(\S+)((?:[ \t]*\\\n[ \t]*--hash=sha256:[0-9a-f]{64})+)", re.M
+)
+
+
+def test_the_lock_tools_file_pins_pip_tools_and_its_dependencies_with_hashes() -> None:
+    text = (ROOT / "tools" / "lock-requirements.txt").read_text(encoding="utf-8")
+    requirements = [line for line in text.splitlines() if re.match(r"[A-Za-z0-9]", line)]
+    pins = {name.lower(): version for name, version, _hashes in LOCKED.findall(text)}
+    assert "pip-tools" in pins, "tools/lock-requirements.txt pins no pip-tools"
+    # Every requirement line is a pin with at least one hash (pip refuses the file otherwise
+    # under --require-hashes; this says which line before anyone runs make lock).
+    assert len(requirements) == len(pins), f"unpinned or unhashed: {requirements}"
+    for dependency in ("click", "build", "pip"):  # pip-tools' own needs, pinned too
+        assert dependency in pins, f"{dependency} is not pinned"

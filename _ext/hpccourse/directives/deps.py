@@ -25,6 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..table import Table, TableError, project_table, table_path
+from ..table.source import SourceError, read_table
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +62,14 @@ def note(env: BuildEnvironment, use: Use, value: str) -> None:
 
 
 def _stamp(path: str) -> str:
-    """The table's identity: its path and a digest of its bytes (or why it cannot be read)."""
+    """The table's identity: its path and a digest of its bytes (or why it cannot be read).
+
+    Read as the loader reads it (a regular file under a size cap: a FIFO would hang here).
+    """
     try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        return f"{path}:unreadable:{exc.errno}"
+        data, _ = read_table(path)
+    except SourceError as exc:
+        return f"{path}:unreadable:{exc}"
     return f"{path}:" + hashlib.blake2b(data, digest_size=16).hexdigest()
 
 

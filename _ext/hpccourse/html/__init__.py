@@ -8,6 +8,7 @@
 - :mod:`.pageinfo`: each page's build date, source version, licence and edit link;
 - :mod:`.sequence`: "Next" and "Previous" never cross from lessons to teacher pages;
 - :mod:`.freshness`: no page left stale by an interrupted build or a new toctree entry;
+- :mod:`.pagewrite`: each page written whole (a temporary file, then renamed);
 - :mod:`.live`: in the live preview, the build's problems in a banner on the page, above
   its last good output;
 - :mod:`.csp`: a Content-Security-Policy in every page, hashing its inline scripts;

@@ -4,6 +4,12 @@
   before every page is written leaves pages whose stored doctree is newer than their HTML;
   the next build finds nothing changed and never writes them. At ``env-updated`` every
   such page is written again.
+- A build killed while it writes the pages, or after writing them but before it dumps
+  the search index, leaves a page cut off in the middle (newer than its doctree, so the
+  check above keeps it) or a search index without the page's new text. So each page is
+  noted in a journal as its writing starts (``html-page-context``), and the journal is
+  removed only when a build has finished (search index dumped); at ``env-updated``
+  every page the journal names is written again, and so fed to the search index again.
 - Adding a page to a toctree (or retitling one) changes every page's sidebar and
   previous/next links, but Sphinx writes only the pages it read. At ``env-get-updated``,
   when the site's navigation (every toctree and page title) differs from the last build
@@ -27,17 +33,53 @@ def _mtime(path: str | os.PathLike[str]) -> int | None:
         return None
 
 
+def journal(app: Sphinx) -> Path:
+    """The pages this builder began to write since its last finished build: beside the
+    doctrees (not in the output, which is published), one file per builder and output."""
+    where = hashlib.blake2b(str(app.outdir).encode(), digest_size=6).hexdigest()
+    return Path(app.doctreedir, f"hpccourse-writing-{app.builder.name}-{where}.txt")
+
+
+def note_writing(
+    app: Sphinx, pagename: str, templatename: str, context: object, doctree: object
+) -> None:
+    """``html-page-context``: the page is about to be written (appended before its bytes)."""
+    if app.builder.format != "html" or pagename not in app.env.all_docs:
+        return
+    path = journal(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:  # one short line: O_APPEND keeps it whole
+        f.write(pagename + "\n")
+
+
+def finished(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: every page written and the search index dumped: forget them."""
+    if exception is None and app.builder.format == "html":
+        journal(app).unlink(missing_ok=True)
+
+
+def _begun(app: Sphinx) -> set[str]:
+    """The pages the journal names: begun by a build that never finished."""
+    try:
+        text = journal(app).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return set(text.splitlines())
+
+
 def unwritten_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: the pages whose doctree is newer than their HTML file."""
+    """``env-updated``: the pages whose doctree is newer than their HTML file, and those
+    an unfinished build began to write (cut off, or not in the search index)."""
     builder = app.builder
     outfile = getattr(builder, "get_outfilename", None)
     if builder.format != "html" or outfile is None:
         return []
+    begun = _begun(app)
     stale = []
     for docname in env.all_docs:
         doctree = _mtime(Path(builder.doctreedir, f"{docname}.doctree"))
         page = _mtime(outfile(docname))
-        if doctree is not None and page is not None and doctree > page:
+        if docname in begun or (doctree is not None and page is not None and doctree > page):
             stale.append(docname)
     return stale
 
@@ -64,5 +106,10 @@ def navigation_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def setup(app: Sphinx) -> None:
+    from . import pagewrite
+
+    pagewrite.setup(app)  # each page whole on disk; this module rewrites what was begun
     app.connect("env-updated", unwritten_pages)
+    app.connect("html-page-context", note_writing, priority=100)  # before any other handler
+    app.connect("build-finished", finished)
     app.connect("env-get-updated", navigation_changed)

@@ -7,6 +7,10 @@ No Sphinx or docutils in this package.
   declares) and placeholder expansion;
 - :mod:`.load`: :func:`load_table`, which parses and validates the file;
 - :mod:`.lines`: :func:`index_lines`, the line of every TOML key (``tomllib`` gives none);
+- :mod:`.source`: reading the file itself (a regular file under a size cap, never a hang);
+- :mod:`.paths`: the rules for values that become paths (module names, storage roots,
+  user and file names: no ``..``, under the roots they belong to);
+- :mod:`.moduletree`: each cluster's module tree (lessonrun's Lmod simulation);
 - :func:`project_table`: the one way a directive or builder gets its project's table.
 """
 

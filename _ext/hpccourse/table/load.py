@@ -32,6 +32,17 @@ from .model import (
     too_deep,
 )
 from .moduletree import parse_module_tree
+from .paths import (
+    PATH_FACT_SUFFIXES,
+    file_name,
+    folder,
+    module_name,
+    path_fact,
+    project_root,
+    under_roots,
+    user_name,
+)
+from .source import SourceError, read_table, stat_table
 from .suggest import hint
 
 _TOP_LEVEL = ("course", "placeholders", "managers", "clusters", "steps")
@@ -63,13 +74,14 @@ _cache_lock = threading.Lock()
 def load_table(path: str | os.PathLike[str]) -> Table:
     """Load and validate the table at ``path``; raise :class:`TableError`.
 
-    Cached per file and modification time: a build parses the table once.
+    Cached per file and modification time: a build parses the table once. A file that
+    is no regular file (a FIFO, a device) or is too big is an error before it is opened.
     """
     source = os.path.abspath(os.fspath(path))
     try:
-        st = os.stat(source)
-    except OSError as exc:
-        raise TableError(f"cannot read the data table: {exc.strerror}", source) from None
+        st = stat_table(source)
+    except SourceError as exc:
+        raise TableError(str(exc), source) from None
     stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
     with _cache_lock:
         cached = _cache.get(source)
@@ -88,10 +100,9 @@ def load_table(path: str | os.PathLike[str]) -> Table:
 
 def _load(source: str) -> Table:
     try:
-        with open(source, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        raise TableError(f"cannot read the data table: {exc.strerror}", source) from None
+        raw, _ = read_table(source)
+    except SourceError as exc:
+        raise TableError(str(exc), source) from None
     try:
         text = raw.decode("utf-8")
         deep = too_deep_at(text, MAX_NESTING)
@@ -205,6 +216,7 @@ class _Builder:
             course=course,
         )
         _check_cycles(table)
+        _check_paths(table)
         _check_renders(table)
         return table
 
@@ -234,6 +246,11 @@ class _Builder:
                     "course",
                     "project_roots",
                     str(i),
+                )
+            wrong = project_root(root)
+            if wrong:
+                self.fail(
+                    f"course.project_roots: {root!r} {wrong}", "course", "project_roots", str(i)
                 )
         if "facts" not in data:
             return Course(required, tuple(r.rstrip("/") for r in roots))
@@ -304,8 +321,7 @@ class _Builder:
         modules_data = data["modules"]
         self.expect(modules_data, dict, f"clusters.{key}.modules", *where, "modules")
         modules = FrozenMap(
-            (name, self.strings(value, f"clusters.{key}.modules.{name}", *where, "modules", name))
-            for name, value in modules_data.items()
+            (name, self.module_set(key, name, value)) for name, value in modules_data.items()
         )
         cluster_managers = self.string_map(
             data.get("managers", {}), f"clusters.{key}.managers", *where, "managers"
@@ -344,6 +360,20 @@ class _Builder:
             lines=FrozenMap(lines),
             label=facts["label"],
         )
+
+    def module_set(self, key: str, name: str, value: Any) -> tuple[str, ...]:
+        """``[clusters.KEY.modules] NAME = [...]``: module names lessonrun writes files for."""
+        where = ("clusters", key, "modules", name)
+        modules = self.strings(value, f"clusters.{key}.modules.{name}", *where)
+        for i, module in enumerate(modules):
+            wrong = module_name(module)
+            if wrong:
+                self.fail(
+                    f"cluster {key!r}: module {module!r} of module set {name!r} {wrong}",
+                    *where,
+                    str(i),
+                )
+        return modules
 
     def check_reader_names(self, clusters: tuple[Cluster, ...]) -> None:
         """One name, one cluster: a reader picks a cluster by its key, label or machine name
@@ -486,7 +516,7 @@ class _Builder:
             self.fail(
                 f'step {key!r}: content without a file name: add file = "NAME"', *where, "content"
             )
-        if file and not _FILE_NAME.match(file):
+        if file and (not _FILE_NAME.match(file) or file_name(file)):
             self.fail(
                 f"step {key!r}: file {file!r} must be a plain file name "
                 "(letters, digits, '.', '_', '+', '-'; no folders)",
@@ -578,6 +608,38 @@ class _CycleFinder:
     def run(self) -> None:
         for name in (*self.table.placeholders, *self.cluster.facts):
             self.visit(name, ())
+
+
+def _check_paths(table: Table) -> None:
+    """The facts that become paths, placeholders filled in (rules: :mod:`.paths`).
+
+    ``storage_root`` is a folder lessonrun makes in its sandbox, under the course's
+    ``project_roots`` when it declares them; every ``*_root`` and ``*_path`` fact is a
+    folder (no ``..``), in commands and in the "for example" line alike; ``example_user``
+    is one user name.
+    """
+    stub = {name: name.upper() for name in DIRECTIVE_VARIABLES}
+    roots = table.course.project_roots
+    for cluster in table.clusters:
+        if "example_user" in cluster.facts:
+            wrong = user_name(cluster.example_user)
+            if wrong:
+                raise table.error(
+                    f"cluster {cluster.key!r}: example_user {cluster.example_user!r} {wrong}",
+                    cluster.line_of("example_user"),
+                )
+        for name in cluster.facts:
+            if not name.endswith(PATH_FACT_SUFFIXES):
+                continue
+            line = cluster.line_of(name)
+            for example in (False, True) if "example_user" in cluster.facts else (False,):
+                value = table.expand(cluster, cluster.facts[name], stub, example=example, line=line)
+                check = folder if name == "storage_root" else path_fact
+                wrong = check(value) or (
+                    under_roots(value, roots) if name == "storage_root" else None
+                )
+                if wrong:
+                    raise table.error(f"cluster {cluster.key!r}: {name} {value!r} {wrong}", line)
 
 
 def _check_renders(table: Table) -> None:

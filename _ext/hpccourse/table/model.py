@@ -44,7 +44,9 @@ RESERVED = frozenset({"user", "modules"}) | DIRECTIVE_VARIABLES
 
 #: How deep placeholders may refer to placeholders (a real table needs a handful).
 MAX_DEPTH = 50
-#: The longest text one placeholder may expand to, in characters.
+#: The longest text one placeholder, or any value of the table, may expand to, in
+#: characters (checked as the text grows: a value that repeats a long placeholder
+#: hundreds of times stops at the bound, not after megabytes).
 MAX_VALUE = 100_000
 
 # `{name}` or `{modules.name}`; `{{`/`}}` are literal braces; `${...}` is shell.
@@ -542,29 +544,37 @@ class _Expander:
         key = (self.cluster.key, name, self.example, tuple(sorted(self.variables.items())))
         memo = self.table._memo
         if key not in memo:
-            value = self.expand(text, line, (*stack, name))
-            if len(value) > MAX_VALUE:
-                raise self.table.error(
-                    f"placeholder {{{name}}} grows to {len(value):,} characters "
-                    f"(more than {MAX_VALUE:,}): does it repeat a placeholder that "
-                    "repeats another?",
-                    line,
-                )
-            memo[key] = value
+            memo[key] = self.expand(text, line, (*stack, name))
         return memo[key]
 
+    def too_long(self, size: int, used: str, line: int | None, stack: tuple[str, ...]) -> NoReturn:
+        """The text being expanded passed :data:`MAX_VALUE` where it uses ``{used}``."""
+        what = f"placeholder {{{stack[-1]}}}" if stack else "this value"
+        raise self.table.error(
+            f"{what} grows to {size:,} characters at least (more than {MAX_VALUE:,}) where "
+            f"it uses {{{used}}}: does it repeat a long placeholder, or one that repeats another?",
+            line,
+        )
+
     def expand(self, text: str, line: int | None, stack: tuple[str, ...]) -> str:
+        """``text`` with its placeholders filled in; :class:`TableError` once the result
+        grows past :data:`MAX_VALUE` (its size is counted as it grows)."""
         out: list[str] = []
-        pos = 0
+        pos = size = 0
         for match in PLACEHOLDER.finditer(text):
             out.append(text[pos : match.start()])
+            size += match.start() - pos
             pos = match.end()
             if match.group(1) is None:  # `{{` or `}}`
                 out.append(match.group(0)[0])
+                size += 1
                 continue
             value = self.value(match.group(1), line, stack)
             if not value and out and out[-1].endswith(" "):
                 out[-1] = out[-1][:-1]  # an empty value swallows the space before it
             out.append(value)
+            size += len(value)
+            if size > MAX_VALUE:
+                self.too_long(size, match.group(1), line, stack)
         out.append(text[pos:])
         return "".join(out)
