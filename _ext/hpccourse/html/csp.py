@@ -1,12 +1,25 @@
-"""A Content-Security-Policy ``<meta>`` in every page, with the hashes of its inline scripts.
+"""A Content-Security-Policy ``<meta>`` in every page: only the site's own scripts run.
 
-Scripts run only from the site itself (``'self'``) or when they are one of the page's
-own inline scripts, each allowed by its SHA-256; no plug-ins (``object-src 'none'``),
-nothing from another origin. The hashes are computed from the page as written: the
-extension's template bridge (Sphinx's ``template_bridge``) renders each page as usual,
-then puts the policy first in its ``<head>``, hashing every inline ``<script>`` it
-finds, the theme's included. Styles may be inline (the theme, sphinx-prompt and the
-diagrams' SVG use ``style``), but only from the site.
+Scripts run from the site itself (``'self'``) or when they are an inline script that
+Sphinx, the theme or an extension emits, each allowed by its SHA-256; no plug-ins
+(``object-src 'none'``), nothing from another origin. Styles may be inline (the theme,
+sphinx-prompt and the diagrams' SVG use ``style``), but only from the site.
+
+Which inline scripts are the site's own is known at build time, from the template and
+the builder's context, never from the page's content: the extension's template bridge
+(Sphinx's ``template_bridge``) renders each page as usual, and renders it a second time
+as a *skeleton*, every value a page's content reaches blanked (its body, title, table of
+contents, the titles of its neighbours and of the whole toctree). The inline scripts of
+the skeleton are those of the theme's templates and of ``script_files``
+(``app.add_js_file(None, body=...)``), and only theirs are hashed. A ``<script>`` that
+reaches the page through content (``.. raw:: html``, a MyST HTML block, an unescaped
+directive argument) is not, so the browser refuses to run it, and the build warns.
+
+A course that wants its content's scripts to run names the pages in ``conf.py``:
+``hpccourse_csp_script_pages = ["widgets"]`` (docnames); their inline scripts are all
+hashed. In the live preview the preview's reload script, which its server appends to
+each page, is allowed too: :mod:`hpccourse.preview` passes its hash for this run as
+``hpccourse_live_reload_hash``; a published build has none.
 """
 
 from __future__ import annotations
@@ -15,11 +28,16 @@ import base64
 import hashlib
 import html
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 from sphinx.jinja2glue import BuiltinTemplateLoader
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
@@ -36,34 +54,60 @@ POLICY = (
     "frame-src 'none'",
 )
 
+#: The context values a page's content reaches (Sphinx's ``get_doc_context``), blanked
+#: in the skeleton; ``toctree`` (every page's title) becomes a function returning "".
+CONTENT_VALUES: dict[str, Any] = {
+    "body": "",
+    "title": "",
+    "toc": "",
+    "metatags": "",
+    "parents": [],
+    "prev": None,
+    "next": None,
+    "rellinks": [],
+}
+
+
+def sha256_source(script: str) -> str:
+    """The CSP source ``'sha256-...'`` that allows an inline script with this body."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def inline_scripts(page: str) -> list[str]:
+    """The bodies of the inline ``<script>`` elements of ``page``, in order."""
+    return _INLINE_SCRIPT.findall(page)
+
 
 def script_hashes(page: str) -> list[str]:
     """``'sha256-...'`` for each distinct inline script of ``page``, in order."""
-    found: list[str] = []
-    for body in _INLINE_SCRIPT.findall(page):
-        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
-        source = f"'sha256-{digest}'"
-        if source not in found:
-            found.append(source)
-    return found
+    return list(dict.fromkeys(sha256_source(body) for body in inline_scripts(page)))
 
 
-def policy_for(page: str) -> str:
-    """The policy of one page: the fixed directives and its inline scripts' hashes."""
-    scripts = " ".join(["'self'", *script_hashes(page)])
+def policy_for(sources: Iterable[str]) -> str:
+    """The policy allowing the site's files and the inline scripts of ``sources``."""
+    scripts = " ".join(["'self'", *dict.fromkeys(sources)])
     return "; ".join([POLICY[0], f"script-src {scripts}", *POLICY[1:]])
 
 
-def with_policy(page: str) -> str:
+def with_policy(page: str, sources: Iterable[str]) -> str:
     """``page`` with its policy as the first element of ``<head>`` (unchanged without one)."""
     head = _HEAD.search(page)
     if head is None:
         return page
     meta = (
         '\n  <meta http-equiv="Content-Security-Policy" '
-        f'content="{html.escape(policy_for(page), quote=False)}" />'
+        f'content="{html.escape(policy_for(sources), quote=False)}" />'
     )
     return page[: head.end()] + meta + page[head.end() :]
+
+
+def skeleton(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` with every value a page's content reaches blanked."""
+    blank = {**context, **CONTENT_VALUES}
+    if "toctree" in context:
+        blank["toctree"] = lambda **kwargs: ""
+    return blank
 
 
 class PolicyTemplates(BuiltinTemplateLoader):
@@ -71,7 +115,38 @@ class PolicyTemplates(BuiltinTemplateLoader):
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         out = super().render(template, context)
-        return with_policy(out) if template.endswith(".html") else out
+        if not template.endswith(".html"):
+            return out
+        config = self.app_config  # set by init() (Sphinx passes the builder)
+        own = inline_scripts(super().render(template, skeleton(context)))
+        allowed = [sha256_source(body) for body in own]
+        pagename = str(context.get("pagename", ""))
+        # The page's own content (its body): the scripts a teacher put there.
+        content = [s for s in inline_scripts(str(context.get("body", ""))) if s not in own]
+        if pagename in config.hpccourse_csp_script_pages:
+            allowed += [sha256_source(body) for body in content]
+        elif content:
+            _warn_blocked(self.env, pagename, len(content))
+        if config.hpccourse_live_reload_hash:
+            allowed.append(config.hpccourse_live_reload_hash)
+        return with_policy(out, allowed)
+
+    def init(self, builder: Any, *args: Any, **kwargs: Any) -> None:
+        super().init(builder, *args, **kwargs)
+        self.app_config = builder.config
+        self.env = builder.env
+
+
+def _warn_blocked(env: BuildEnvironment, pagename: str, count: int) -> None:
+    """A page whose content holds inline scripts: say that they will not run, and how."""
+    scripts = f"{count} inline script{'s' if count > 1 else ''}"
+    logger.warning(
+        f"the page holds {scripts} that its Content-Security-Policy blocks (to run "
+        f"them, name the page in conf.py: hpccourse_csp_script_pages = [{pagename!r}])",
+        location=pagename if pagename in env.all_docs else None,
+        type="hpccourse",
+        subtype="csp",
+    )
 
 
 def _use_policy_templates(app: Sphinx, config: Config) -> None:
@@ -82,5 +157,6 @@ def _use_policy_templates(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> None:
     """Render through the template bridge that applies the policy (``hpccourse_csp``,
-    registered with the other settings in :mod:`hpccourse.config`, switches it off)."""
+    ``hpccourse_csp_script_pages`` and ``hpccourse_live_reload_hash`` are registered with the
+    other settings in :mod:`hpccourse.config`)."""
     app.connect("config-inited", _use_policy_templates)
