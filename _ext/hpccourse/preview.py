@@ -7,6 +7,15 @@ reading and writing the edited page. Here the server process builds the site onc
 so everything is imported and warm; each later rebuild runs in a forked copy of it, so no
 build leaves state behind. The arguments are sphinx-autobuild's, and so is the serving
 (file watching, the page reload through a websocket).
+
+Two things differ from sphinx-autobuild's own serving:
+
+- the reload script it appends to every page runs under the pages' Content-Security-
+  Policy: each build gets its hash as ``hpccourse_live_reload_hash`` (the script names
+  this run's address, so the hash is this run's; a published build has none);
+- the server answers only requests addressed to it (``Host`` its own address or
+  ``localhost``): a page elsewhere whose name is made to resolve to 127.0.0.1 (DNS
+  rebinding) gets 400, not the pages and the local paths their banner shows.
 """
 
 from __future__ import annotations
@@ -23,16 +32,39 @@ import sphinx_autobuild.__main__ as autobuild
 import watchfiles
 from sphinx.cmd.build import build_main
 from sphinx_autobuild.build import Builder
+from sphinx_autobuild.middleware import web_socket_script
 from sphinx_autobuild.server import RebuildServer
 from sphinx_autobuild.utils import show_message
+from starlette.applications import Starlette
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from .html.csp import inline_scripts, sha256_source
 
 #: How long the watcher waits for more changes after one (watchfiles' default: 50 ms).
 SETTLE_MS = 30
 _FORK = multiprocessing.get_context("fork")
 
 
+def reload_script_hash(url_host: str) -> str:
+    """The policy source of the reload script served from ``url_host`` (``host:port``),
+    from sphinx-autobuild's own function."""
+    (body,) = inline_scripts(web_socket_script(url_host))
+    return sha256_source(body)
+
+
+def own_hosts(url_host: str) -> list[str]:
+    """The ``Host`` names the preview answers: its own address, and ``localhost``."""
+    host = url_host.rpartition(":")[0].strip("[]")
+    return sorted({host, "localhost"})
+
+
 class WarmBuilder(Builder):
-    """sphinx-autobuild's builder, running ``sphinx-build`` in this process."""
+    """sphinx-autobuild's builder, running ``sphinx-build`` in this process, each build
+    told the hash of the reload script."""
+
+    def __init__(self, sphinx_args: Sequence[str], *, url_host: str, **kwargs: object) -> None:
+        allow = f"hpccourse_live_reload_hash={reload_script_hash(url_host)}"
+        super().__init__(["-D", allow, *sphinx_args], url_host=url_host, **kwargs)  # type: ignore[arg-type]
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
         if changed_paths:
@@ -65,14 +97,27 @@ class ForkingRebuildServer(RebuildServer):
             self.flag.set()
 
 
+_create_app = autobuild._create_app
+
+
+def create_app(
+    watch_dirs: object, ignore: object, builder: object, out_dir: object, url_host: str
+) -> Starlette:
+    """sphinx-autobuild's application, answering only requests addressed to it."""
+    app = _create_app(watch_dirs, ignore, builder, out_dir, url_host)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=own_hosts(url_host))
+    return app
+
+
 def main(argv: Sequence[str]) -> int:
     """Run the live preview; the arguments are those of ``sphinx-autobuild``."""
-    original_builder, original_server = autobuild.Builder, autobuild.RebuildServer
+    original = autobuild.Builder, autobuild.RebuildServer, autobuild._create_app
     autobuild.Builder, autobuild.RebuildServer = WarmBuilder, ForkingRebuildServer  # type: ignore[misc]
+    autobuild._create_app = create_app
     try:
         autobuild.main(list(argv))
     finally:
-        autobuild.Builder, autobuild.RebuildServer = original_builder, original_server  # type: ignore[misc]
+        autobuild.Builder, autobuild.RebuildServer, autobuild._create_app = original  # type: ignore[misc]
     return 0
 
 
