@@ -1,6 +1,7 @@
 """What a teacher sees of a build's problems, on every build until they are fixed.
 
-- :mod:`.kept`: the extension's warnings, kept per page in the environment and reported
+- :mod:`.kept`: every warning raised while a page is read (whoever raises it), kept per
+  page in the environment and reported
   again for the pages a later build does not read (so ``-W`` still fails);
 - :mod:`.encoding`: a page that is not valid UTF-8 is a located warning, not a traceback;
 """
