@@ -18,8 +18,9 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   blocks inside unknown directives (which no builder reaches).
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base; and
   consolecheck over a project that does not load the extension.
-- ``diagnostics/``: warnings kept per page and reported on every build until fixed;
-  pages that are not UTF-8 as located warnings.
+- ``diagnostics/``: every warning about a page (whoever raises it) kept and reported on
+  every build until fixed; pages that are not UTF-8 as located warnings; no
+  configuration dumps on the output.
 - ``html/``: static files, the reader's cluster choice and chooser, the reader's
   stylesheets, each page's provenance line (build date, version, licence, edit link),
   lessons' Next/Previous kept from teacher pages, no stale pages, the live preview's

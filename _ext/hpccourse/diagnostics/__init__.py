@@ -4,6 +4,7 @@
   page in the environment and reported
   again for the pages a later build does not read (so ``-W`` still fails);
 - :mod:`.encoding`: a page that is not valid UTF-8 is a located warning, not a traceback;
+- :mod:`.quiet`: no configuration dump (myst-parser's) on every run, hiding the rest;
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from sphinx.application import Sphinx
 
 def setup_diagnostics(app: Sphinx) -> None:
     """Connect the parts (each keeps its own records)."""
-    from . import encoding, kept
+    from . import encoding, kept, quiet
 
     kept.setup(app)
     encoding.setup(app)
+    quiet.setup(app)
