@@ -13,7 +13,9 @@ contents, the titles of its neighbours and of the whole toctree). The inline scr
 the skeleton are those of the theme's templates and of ``script_files``
 (``app.add_js_file(None, body=...)``), and only theirs are hashed. A ``<script>`` that
 reaches the page through content (``.. raw:: html``, a MyST HTML block, an unescaped
-directive argument) is not, so the browser refuses to run it, and the build warns.
+directive argument) is not, so the browser refuses to run it; the build warns at each
+raw HTML that holds a script (while reading the page, so the warning is kept until the
+page changes).
 
 A course that wants its content's scripts to run names the pages in ``conf.py``:
 ``hpccourse_csp_script_pages = ["widgets"]`` (docnames); their inline scripts are all
@@ -31,9 +33,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.environment import BuildEnvironment
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_SCRIPT_TAG = re.compile(r"<script\b", re.I)
 
 #: Every directive but script-src, which lists the page's own hashes.
 POLICY = (
@@ -121,12 +124,9 @@ class PolicyTemplates(BuiltinTemplateLoader):
         own = inline_scripts(super().render(template, skeleton(context)))
         allowed = [sha256_source(body) for body in own]
         pagename = str(context.get("pagename", ""))
-        # The page's own content (its body): the scripts a teacher put there.
-        content = [s for s in inline_scripts(str(context.get("body", ""))) if s not in own]
         if pagename in config.hpccourse_csp_script_pages:
-            allowed += [sha256_source(body) for body in content]
-        elif content:
-            _warn_blocked(self.env, pagename, len(content))
+            # The page's own content (its body): the scripts its teacher put there.
+            allowed += script_hashes(str(context.get("body", "")))
         if config.hpccourse_live_reload_hash:
             allowed.append(config.hpccourse_live_reload_hash)
         return with_policy(out, allowed)
@@ -134,19 +134,24 @@ class PolicyTemplates(BuiltinTemplateLoader):
     def init(self, builder: Any, *args: Any, **kwargs: Any) -> None:
         super().init(builder, *args, **kwargs)
         self.app_config = builder.config
-        self.env = builder.env
 
 
-def _warn_blocked(env: BuildEnvironment, pagename: str, count: int) -> None:
-    """A page whose content holds inline scripts: say that they will not run, and how."""
-    scripts = f"{count} inline script{'s' if count > 1 else ''}"
-    logger.warning(
-        f"the page holds {scripts} that its Content-Security-Policy blocks (to run "
-        f"them, name the page in conf.py: hpccourse_csp_script_pages = [{pagename!r}])",
-        location=pagename if pagename in env.all_docs else None,
-        type="hpccourse",
-        subtype="csp",
-    )
+def warn_content_scripts(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: warn at each raw HTML holding a ``<script>`` on a page that does
+    not opt in: it will not run (a reading warning, kept until the page changes)."""
+    docname = app.env.current_document.docname
+    if not app.config.hpccourse_csp or docname in app.config.hpccourse_csp_script_pages:
+        return
+    for node in doctree.findall(nodes.raw):
+        if "html" in node.get("format", "").split() and _SCRIPT_TAG.search(node.astext()):
+            logger.warning(
+                "a <script> in this page's HTML will not run: the page's "
+                "Content-Security-Policy allows only the site's own scripts (to run it, "
+                f"name the page in conf.py: hpccourse_csp_script_pages = [{docname!r}])",
+                location=node,
+                type="hpccourse",
+                subtype="csp",
+            )
 
 
 def _use_policy_templates(app: Sphinx, config: Config) -> None:
@@ -160,3 +165,4 @@ def setup(app: Sphinx) -> None:
     ``hpccourse_csp_script_pages`` and ``hpccourse_live_reload_hash`` are registered with the
     other settings in :mod:`hpccourse.config`)."""
     app.connect("config-inited", _use_policy_templates)
+    app.connect("doctree-read", warn_content_scripts)
