@@ -138,3 +138,18 @@ def test_a_preview_build_allows_its_reload_script(app: SphinxTestApp) -> None:
     app.build()
     for name, text in pages(app.outdir).items():
         assert "'sha256-AA=='" in allowed(text), name
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="csp-content",
+    srcdir="csp-misspelled",
+    confoverrides={"hpccourse_csp_script_pages": ["widgest"]},
+)
+def test_a_misspelled_page_name_in_the_opt_in_is_a_warning(
+    app: SphinxTestApp, warning: object
+) -> None:
+    app.build()
+    text = warning.getvalue()  # type: ignore[attr-defined]
+    assert "hpccourse_csp_script_pages names 'widgest', which is no page of the course" in text
+    assert "widgets.rst:6: WARNING: a <script> in this page's HTML will not run" in text

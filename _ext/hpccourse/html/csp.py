@@ -36,8 +36,11 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
+
+from ..config import conf_location
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +157,19 @@ def warn_content_scripts(app: Sphinx, doctree: nodes.document) -> None:
             )
 
 
+def check_named_pages(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: each page ``hpccourse_csp_script_pages`` names exists
+    (a misspelled name would silently leave its scripts blocked)."""
+    for name in app.config.hpccourse_csp_script_pages:
+        if name not in env.found_docs:
+            logger.warning(
+                f"hpccourse_csp_script_pages names {name!r}, which is no page of the course",
+                location=conf_location(app.confdir, "hpccourse_csp_script_pages"),
+                type="hpccourse",
+                subtype="csp",
+            )
+
+
 def _use_policy_templates(app: Sphinx, config: Config) -> None:
     """Render through :class:`PolicyTemplates`, unless the course names another bridge."""
     if config.hpccourse_csp and not config.template_bridge:
@@ -166,3 +182,4 @@ def setup(app: Sphinx) -> None:
     other settings in :mod:`hpccourse.config`)."""
     app.connect("config-inited", _use_policy_templates)
     app.connect("doctree-read", warn_content_scripts)
+    app.connect("env-check-consistency", check_named_pages)
