@@ -153,3 +153,14 @@ def test_a_misspelled_page_name_in_the_opt_in_is_a_warning(
     text = warning.getvalue()  # type: ignore[attr-defined]
     assert "hpccourse_csp_script_pages names 'widgest', which is no page of the course" in text
     assert "widgets.rst:6: WARNING: a <script> in this page's HTML will not run" in text
+
+
+@pytest.mark.sphinx("html", testroot="csp-theme")
+def test_content_a_theme_shows_through_its_own_values_is_not_allowed(app: SphinxTestApp) -> None:
+    """The skeleton cannot blank a theme's own values; the scripts found in pages' raw
+    HTML are never allowed, wherever the page shows them."""
+    app.build()
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    script = 'document.documentElement.dataset.ran = "theme";'
+    assert page.count(script) == 2  # in the body, and in the theme's own "summary"
+    assert sha256(script) not in allowed(page)

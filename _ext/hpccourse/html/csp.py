@@ -30,7 +30,7 @@ import base64
 import hashlib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from typing import Any
 
 from docutils import nodes
@@ -125,7 +125,10 @@ class PolicyTemplates(BuiltinTemplateLoader):
             return out
         config = self.app_config  # set by init() (Sphinx passes the builder)
         own = inline_scripts(super().render(template, skeleton(context)))
-        allowed = [sha256_source(body) for body in own]
+        # A script some page's content holds is never the site's own, even when a theme
+        # shows content through a value the skeleton does not blank.
+        found = content_scripts(self.env)
+        allowed = [h for h in map(sha256_source, own) if h not in found]
         pagename = str(context.get("pagename", ""))
         if pagename in config.hpccourse_csp_script_pages:
             # The page's own content (its body): the scripts its teacher put there.
@@ -137,16 +140,29 @@ class PolicyTemplates(BuiltinTemplateLoader):
     def init(self, builder: Any, *args: Any, **kwargs: Any) -> None:
         super().init(builder, *args, **kwargs)
         self.app_config = builder.config
+        self.env = builder.env
 
 
-def warn_content_scripts(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: warn at each raw HTML holding a ``<script>`` on a page that does
-    not opt in: it will not run (a reading warning, kept until the page changes)."""
-    docname = app.env.current_document.docname
-    if not app.config.hpccourse_csp or docname in app.config.hpccourse_csp_script_pages:
+def content_scripts(env: BuildEnvironment) -> set[str]:
+    """The hashes of every script found in any page's raw HTML."""
+    pages: dict[str, set[str]] = getattr(env, "hpccourse_content_scripts", {})
+    return set().union(*pages.values())
+
+
+def read_content_scripts(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: note the scripts of the page's raw HTML (never allowed as the
+    site's own); warn at each on a page that does not opt in: it will not run (a
+    reading warning, kept until the page changes)."""
+    env = app.env
+    docname = env.current_document.docname
+    if not app.config.hpccourse_csp:
         return
+    found: set[str] = set()
     for node in doctree.findall(nodes.raw):
-        if "html" in node.get("format", "").split() and _SCRIPT_TAG.search(node.astext()):
+        if "html" not in node.get("format", "").split() or not _SCRIPT_TAG.search(node.astext()):
+            continue
+        found.update(sha256_source(body) for body in inline_scripts(node.astext()))
+        if docname not in app.config.hpccourse_csp_script_pages:
             logger.warning(
                 "a <script> in this page's HTML will not run: the page's "
                 "Content-Security-Policy allows only the site's own scripts (to run it, "
@@ -155,6 +171,23 @@ def warn_content_scripts(app: Sphinx, doctree: nodes.document) -> None:
                 type="hpccourse",
                 subtype="csp",
             )
+    if found:
+        _pages(env)[docname] = found
+
+
+def _pages(env: BuildEnvironment) -> dict[str, set[str]]:
+    if not hasattr(env, "hpccourse_content_scripts"):
+        env.hpccourse_content_scripts = {}  # type: ignore[attr-defined]
+    return env.hpccourse_content_scripts  # type: ignore[attr-defined]
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _pages(env).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
+    theirs = _pages(other)
+    _pages(env).update({d: theirs[d] for d in docnames if d in theirs})
 
 
 def check_named_pages(app: Sphinx, env: BuildEnvironment) -> None:
@@ -181,5 +214,7 @@ def setup(app: Sphinx) -> None:
     ``hpccourse_csp_script_pages`` and ``hpccourse_live_reload_hash`` are registered with the
     other settings in :mod:`hpccourse.config`)."""
     app.connect("config-inited", _use_policy_templates)
-    app.connect("doctree-read", warn_content_scripts)
+    app.connect("doctree-read", read_content_scripts)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", check_named_pages)
