@@ -11,15 +11,18 @@ the builder's context, never from the page's content: the extension's template b
 as a *skeleton*, every value a page's content reaches blanked (its body, title, table of
 contents, the titles of its neighbours and of the whole toctree). The inline scripts of
 the skeleton are those of the theme's templates and of ``script_files``
-(``app.add_js_file(None, body=...)``), and only theirs are hashed. A ``<script>`` that
-reaches the page through content (``.. raw:: html``, a MyST HTML block, an unescaped
-directive argument) is not, so the browser refuses to run it; the build warns at each
-raw HTML that holds a script (while reading the page, so the warning is kept until the
-page changes).
+(``app.add_js_file(None, body=...)``), and only theirs are hashed; a script found in
+any page's raw HTML (noted while the pages are read) is never among them, even when a
+theme shows content through a value of its own that the skeleton cannot blank. So a
+``<script>`` that reaches the page through content (``.. raw:: html``, a MyST HTML
+block, an unescaped directive argument) is not hashed, and the browser refuses to run
+it; the build warns at each raw HTML that holds a script (while reading the page, so
+the warning is kept until the page changes). Scripts loaded from files (``src=``) are
+allowed as the site's (``'self'``).
 
 A course that wants its content's scripts to run names the pages in ``conf.py``:
-``hpccourse_csp_script_pages = ["widgets"]`` (docnames); their inline scripts are all
-hashed. In the live preview the preview's reload script, which its server appends to
+``hpccourse_csp_script_pages = ["widgets"]`` (docnames); the inline scripts of their
+bodies are hashed too. In the live preview the preview's reload script, which its server appends to
 each page, is allowed too: :mod:`hpccourse.preview` passes its hash for this run as
 ``hpccourse_live_reload_hash``; a published build has none.
 """
