@@ -21,7 +21,7 @@ from hpccourse.html.csp import policy_for, script_hashes, skeleton, with_policy
 from sphinx.testing.util import SphinxTestApp
 
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)" />')
-INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
 #: What each content script of the testroot sets when it runs.
 CONTENT_MARK = "dataset.ran"
 

@@ -16,15 +16,18 @@ any page's raw HTML (noted while the pages are read) is never among them, even w
 theme shows content through a value of its own that the skeleton cannot blank. So a
 ``<script>`` that reaches the page through content (``.. raw:: html``, a MyST HTML
 block, an unescaped directive argument) is not hashed, and the browser refuses to run
-it; the build warns at each raw HTML that holds a script (while reading the page, so
-the warning is kept until the page changes). Scripts loaded from files (``src=``) are
-allowed as the site's (``'self'``).
+it. Files are allowed as the site's (``'self'``), and the site serves some files its
+content chose (a page's source under ``_sources/``, a download), so a script element in
+raw HTML is also made inert (``type="text/plain"``: a data block, neither fetched nor
+run), and the build warns at it (while reading the page, so the warning is kept until
+the page changes).
 
 A course that wants its content's scripts to run names the pages in ``conf.py``:
-``hpccourse_csp_script_pages = ["widgets"]`` (docnames); the inline scripts of their
-bodies are hashed too. In the live preview the preview's reload script, which its server appends to
-each page, is allowed too: :mod:`hpccourse.preview` passes its hash for this run as
-``hpccourse_live_reload_hash``; a published build has none.
+``hpccourse_csp_script_pages = ["widgets"]`` (docnames); their raw HTML is left as
+written and the inline scripts of their bodies are hashed too. In the live preview the
+preview's reload script, which its server appends to each page, is allowed too:
+:mod:`hpccourse.preview` passes its hash for this run as ``hpccourse_live_reload_hash``;
+a published build has none.
 """
 
 from __future__ import annotations
@@ -50,6 +53,17 @@ logger = logging.getLogger(__name__)
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _SCRIPT_TAG = re.compile(r"<script\b", re.I)
+#: The start of a script element's opening tag (``<script>``, ``<SCRIPT src=...``, ``<script/``).
+_SCRIPT_OPEN = re.compile(r"(<script)(?=[\s/>])", re.I)
+#: A script element of this type is a data block: browsers neither fetch nor run it.
+INERT = ' type="text/plain" data-hpccourse-csp="blocked"'
+
+
+def inert(markup: str) -> str:
+    """``markup`` with each script element a data block: its ``type`` comes first (the
+    first of an attribute's repeats is the one that counts)."""
+    return _SCRIPT_OPEN.sub(lambda m: m.group(1) + INERT, markup)
+
 
 #: Every directive but script-src, which lists the page's own hashes.
 POLICY = (
@@ -166,6 +180,7 @@ def read_content_scripts(app: Sphinx, doctree: nodes.document) -> None:
             continue
         found.update(sha256_source(body) for body in inline_scripts(node.astext()))
         if docname not in app.config.hpccourse_csp_script_pages:
+            node[0] = nodes.Text(inert(node.astext()))
             logger.warning(
                 "a <script> in this page's HTML will not run: the page's "
                 "Content-Security-Policy allows only the site's own scripts (to run it, "
@@ -217,7 +232,8 @@ def setup(app: Sphinx) -> None:
     ``hpccourse_csp_script_pages`` and ``hpccourse_live_reload_hash`` are registered with the
     other settings in :mod:`hpccourse.config`)."""
     app.connect("config-inited", _use_policy_templates)
-    app.connect("doctree-read", read_content_scripts)
+    # Before Sphinx's collectors copy titles (with their raw HTML) into the navigation.
+    app.connect("doctree-read", read_content_scripts, priority=100)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", check_named_pages)
