@@ -178,3 +178,36 @@ def shows(tab: object, condition: str, preview: Preview) -> None:
                 f" the preview said:\n{preview.said()}"
             )
         time.sleep(0.05)
+
+
+def test_pre_build_commands_run_first_and_then_only_for_matching_changes() -> None:
+    """``--pre-build-when '\\.mmd$'`` (make livehtml): the diagram renderer starts for the
+    first build and for a saved diagram, not for a saved lesson."""
+    import re as regex
+
+    from hpccourse.preview import WarmBuilder
+
+    builder = WarmBuilder(
+        ["src", "out"], url_host="127.0.0.1:1", pre_build_commands=[], post_build_commands=[]
+    )
+    assert builder.sphinx_args[0] == "-D"
+    assert builder.sphinx_args[1].startswith("hpccourse_live_reload_hash='sha256-")
+    builder.pre_build_when = regex.compile(r"\.mmd$")
+    assert builder.wants_pre_build([])
+    assert builder.wants_pre_build([Path("lesson.rst"), Path("diagrams/flow.mmd")])
+    assert not builder.wants_pre_build([Path("lesson.rst")])
+    builder.pre_build_when = None
+    assert builder.wants_pre_build([Path("lesson.rst")])
+
+
+def test_only_pre_build_when_is_taken_from_sphinx_autobuilds_arguments() -> None:
+    from hpccourse.preview import own_arguments
+
+    argv = ["--pre-build", "render --all", "--pre-build-when", r"\.mmd$", "src", "out"]
+    pattern, rest = own_arguments(argv)
+    assert pattern is not None and pattern.pattern == r"\.mmd$"
+    assert rest == ["--pre-build", "render --all", "src", "out"]
+    assert own_arguments(["--pre-build", "x", "src", "out"]) == (
+        None,
+        ["--pre-build", "x", "src", "out"],
+    )
