@@ -218,3 +218,23 @@ def test_kept_warnings_reach_the_live_banner_of_a_page_saved_later(site: Path) -
     for who, line in expected.items():
         message = line.split("WARNING: ", 1)[-1].split("ERROR: ", 1)[-1]
         assert html.escape(message) in banner, f"{who}: {message}\n{banner}"
+
+
+def test_a_reference_warning_from_the_write_phase_is_kept_until_fixed(site: Path) -> None:
+    """``-n``'s and Sphinx's reference warnings come while a page is resolved (written):
+    a build that writes nothing reports them again, and fixing the page ends them."""
+    page = site / "refs.rst"
+    page.write_text(":orphan:\n\nRefs\n====\n\nSee :ref:`no-such-label`.\n", encoding="utf-8")
+    said = f"{page}:6: WARNING: undefined label: 'no-such-label'"
+    first, second = build(site), build(site)  # the second writes no page
+    plain = site / "plain.rst"
+    plain.write_text(plain.read_text() + "\nAnother page was saved.\n")
+    third = build(site)
+    for status, warnings in (first, second, third):
+        assert said in warnings, warnings
+        assert warnings.count(said) == 1
+        assert status == 1
+    page.write_text(page.read_text().replace(":ref:`no-such-label`", "the index"))
+    for _ in range(2):
+        _, warnings = build(site)
+        assert "no-such-label" not in warnings, warnings

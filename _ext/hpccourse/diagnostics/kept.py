@@ -20,6 +20,7 @@ reader's chunk is joined.
 from __future__ import annotations
 
 import logging as py_logging
+from collections.abc import Set
 from typing import Any, NamedTuple
 
 from sphinx.application import Sphinx
@@ -43,7 +44,8 @@ class Kept(NamedTuple):
     level: int = py_logging.WARNING
 
 
-#: The environment whose pages are being read (the record factory reads its docname).
+#: The environment whose pages are being read or resolved (the record factory reads its
+#: docname, which Sphinx sets while reading a page and while post-transforms resolve it).
 _reading: list[BuildEnvironment] = []
 
 
@@ -61,12 +63,13 @@ def _stamping(previous: Any) -> Any:
     return factory
 
 
-class _Keeper(py_logging.Handler):
-    """Records each stamped warning for its page (installed while pages are read)."""
+class Keeper(py_logging.Handler):
+    """Records each stamped warning for its page into ``store`` (installed while pages
+    are read, and by :mod:`.resolved` while they are resolved)."""
 
-    def __init__(self, app: Sphinx, env: BuildEnvironment) -> None:
+    def __init__(self, app: Sphinx, store: dict[str, list[Kept]]) -> None:
         super().__init__(py_logging.WARNING)
-        self.env = env
+        self.store = store
         self.where = InfoLogRecordTranslator(app)  # location only, no "[type]" added
 
     def emit(self, record: py_logging.LogRecord) -> None:
@@ -82,7 +85,7 @@ class _Keeper(py_logging.Handler):
             str(getattr(copy, "subtype", "") or ""),
             record.levelno,
         )
-        records = kept(self.env).setdefault(docname, [])
+        records = self.store.setdefault(docname, [])
         if item not in records:
             records.append(item)
 
@@ -111,7 +114,7 @@ def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     _stop_keeping(app)
     env.hpccourse_reading = set(docnames)  # type: ignore[attr-defined]
     _reading[:] = [env]
-    app.hpccourse_keeper = _Keeper(app, env)  # type: ignore[attr-defined]
+    app.hpccourse_keeper = Keeper(app, kept(env))  # type: ignore[attr-defined]
     py_logging.getLogger(NAMESPACE).addHandler(app.hpccourse_keeper)  # type: ignore[attr-defined]
 
 
@@ -124,15 +127,10 @@ def _stop_keeping(app: Sphinx, *args: object) -> None:
     _reading.clear()
 
 
-def replay(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: report again the warnings of every page this build did not read."""
-    _stop_keeping(app)
-    reading = getattr(env, "hpccourse_reading", set())
-    if hasattr(env, "hpccourse_reading"):
-        del env.hpccourse_reading  # type: ignore[attr-defined]
-    records = kept(env)
+def report(records: dict[str, list[Kept]], skip: Set[str], env: BuildEnvironment) -> None:
+    """Report again the records of each page of the course not in ``skip``."""
     for docname in sorted(records):
-        if docname in reading or docname not in env.all_docs:
+        if docname in skip or docname not in env.all_docs:
             continue
         for item in records[docname]:
             logger.log(
@@ -142,6 +140,15 @@ def replay(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 type=item.type,
                 subtype=item.subtype,
             )
+
+
+def replay(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: report again the warnings of every page this build did not read."""
+    _stop_keeping(app)
+    reading = getattr(env, "hpccourse_reading", set())
+    if hasattr(env, "hpccourse_reading"):
+        del env.hpccourse_reading  # type: ignore[attr-defined]
+    report(kept(env), reading, env)
     return []
 
 
