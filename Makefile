@@ -182,13 +182,15 @@ linkcheck: $(STAMP)
 
 # Serve the site and rebuild it on each save, data table and diagrams included.
 # Warnings are shown, not fatal, so a half-edited lesson still previews; each page
-# shows the build's problems in a banner above its last good output. hpccourse.live
-# is sphinx-autobuild with a warm builder (a one-page edit shows within a second).
+# shows the build's problems in a banner above its last good output. hpccourse.preview
+# is sphinx-autobuild with a warm builder (a one-page edit shows within a second);
+# it draws diagrams before a rebuild only when a .mmd changed.
 livehtml: $(STAMP)
-	$(BIN)/python -m hpccourse.live -b html -d $(BUILDDIR)/doctrees-livehtml \
+	$(BIN)/python -m hpccourse.preview -b html -d $(BUILDDIR)/doctrees-livehtml \
 		-n --keep-going -D hpccourse_live=1 \
 		--host $(LIVEHTML_HOST) --port $(LIVEHTML_PORT) \
 		--watch clusters.toml --watch diagrams --pre-build "$(RENDER_DIAGRAMS) --keep-going" \
+		--pre-build-when '\.mmd$$' \
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
 		. $(BUILDDIR)/livehtml
 

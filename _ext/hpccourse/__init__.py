@@ -18,12 +18,15 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   blocks inside unknown directives (which no builder reaches).
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base; and
   consolecheck over a project that does not load the extension.
-- ``diagnostics/``: warnings kept per page and reported on every build until fixed;
-  pages that are not UTF-8 as located warnings.
+- ``diagnostics/``: every warning about a page (whoever raises it) kept and reported on
+  every build until fixed; pages that are not UTF-8 as located warnings; no
+  configuration dumps on the output.
 - ``html/``: static files, the reader's cluster choice and chooser, the reader's
   stylesheets, each page's provenance line (build date, version, licence, edit link),
   lessons' Next/Previous kept from teacher pages, no stale pages, the live preview's
-  banner of the build's problems, the pages' Content-Security-Policy, diagrams as inline
+  banner of the build's problems (``html.livebanner``), the pages'
+  Content-Security-Policy (only the scripts Sphinx, the theme and the extensions emit),
+  diagrams as inline
   SVG drawn ahead of the build (``hpccourse.html.diagrams``), theme fixes and a skip link
   (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
@@ -31,8 +34,8 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   packages have wheels for the clusters' Pythons (no Sphinx).
 - ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):
   ``hpccourse migrate PAGE`` (:mod:`.migrate`, no Sphinx: a page's hand-written cluster
-  tabs -> ``cluster-commands`` steps) and ``hpccourse live`` (:mod:`.live`, the live
-  preview: sphinx-autobuild with a warm builder).
+  tabs -> ``cluster-commands`` steps) and ``hpccourse live`` (:mod:`.preview`, the live
+  preview, ``python -m hpccourse.preview``: sphinx-autobuild with a warm builder).
 
 ``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """

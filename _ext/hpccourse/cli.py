@@ -9,7 +9,7 @@ parser and runs from the parsed arguments, so a new one is one :func:`register` 
   into ``--out``, and exits 1 when a block fails (2 when it cannot run).
 - ``hpccourse migrate PAGE``: a page's hand-written per-cluster tabs -> ``cluster-commands``
   steps (:mod:`hpccourse.migrate`, which parses its own options).
-- ``hpccourse live ARGS``: the live preview (:mod:`hpccourse.live`, sphinx-autobuild's
+- ``hpccourse live ARGS``: the live preview (:mod:`hpccourse.preview`, sphinx-autobuild's
   arguments), as ``make livehtml`` runs it.
 
 Sphinx is imported only when a subcommand runs, so ``--help`` is quick.
@@ -254,7 +254,7 @@ def _run_migrate(rest: list[str]) -> int:
 
 
 def _run_live(rest: list[str]) -> int:
-    from .live import main as live
+    from .preview import main as live
 
     return live(rest)
 

@@ -63,8 +63,16 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("hpccourse_source_version", "", "html", types=frozenset({str}))
     app.add_config_value("hpccourse_build_date", "", "html", types=frozenset({str}))
     # A Content-Security-Policy <meta> in every page (hpccourse.html.csp): scripts from the
-    # site and the page's own hashed inline scripts only. False: no policy.
+    # site and the inline scripts Sphinx, the theme and extensions emit. False: no policy.
     app.add_config_value("hpccourse_csp", True, "html", types=frozenset({bool}))
+    # The pages (docnames) whose content's own inline scripts may run (raw HTML); "env":
+    # the pages are read again, for their warnings about blocked scripts.
+    app.add_config_value(
+        "hpccourse_csp_script_pages", [], "env", types=frozenset({list, tuple, set})
+    )
+    # The policy source of the live preview's reload script, for this run only
+    # (hpccourse.preview sets it; "" in a published build).
+    app.add_config_value("hpccourse_live_reload_hash", "", "html", types=frozenset({str}))
 
 
 def conf_location(confdir: str | os.PathLike[str], name: str) -> str:

@@ -8,6 +8,7 @@ way ``make html`` does (``-W --keep-going``), so the exit status is tested too.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -28,11 +29,12 @@ def site(rootdir: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def build(site: Path, builder: str = "html") -> tuple[int, str]:
+def build(site: Path, builder: str = "html", *extra: str) -> tuple[int, str]:
     """Run sphinx-build like ``make html``: (exit status, warnings without colours)."""
     done = subprocess.run(
         [
             *SPHINX,
+            *extra,
             "-b",
             builder,
             "-d",
@@ -140,3 +142,99 @@ def test_a_page_that_is_not_utf8_is_a_located_warning_and_the_site_builds(site: 
     page = (site / "_build" / "html" / "plain.html").read_text(encoding="utf-8")
     assert "Caf\ufffd prose." in page
     assert (site / "_build" / "html" / "table.html").exists()
+
+
+#: Pages whose warnings come from others than the extension: myst-parser (an unknown
+#: option), Sphinx (a toctree entry naming a missing page), sphinx-prompt (a language
+#: given twice), and docutils (an unknown role). Orphans: no toctree warning of their own.
+OTHERS = {
+    "options.md": "---\norphan: true\n---\n# Options\n\n```{note}\n:colour: red\n\nA note.\n```\n",
+    "others.rst": (
+        ":orphan:\n\nOthers\n======\n\n.. toctree::\n\n   no-such-page\n\n"
+        ".. prompt:: bash\n   :language: bash\n\n   echo hi\n\n"
+        "A :unknownrole:`x` role.\n"
+    ),
+}
+FIXED = {
+    "options.md": ("\n:colour: red\n", "\n:class: tip\n"),
+    "others.rst": ("   no-such-page\n", "   plain\n"),
+}
+
+
+def others_site(site: Path) -> dict[str, str]:
+    """The pages of OTHERS in ``site``, myst-parser loaded; the warnings expected."""
+    conf = site / "conf.py"
+    conf.write_text(conf.read_text() + '\nextensions.append("myst_parser")\n')
+    for name, text in OTHERS.items():
+        (site / name).write_text(text, encoding="utf-8")
+    return {
+        "myst": f"{site / 'options.md'}:7: WARNING: 'note': Unknown option key: 'colour'",
+        "toctree": f"{site / 'others.rst'}:6: WARNING: toctree contains reference to "
+        "nonexisting document 'no-such-page'",
+        "prompt": f"{site / 'others.rst'}:10: WARNING: language is already passed as an option",
+        "docutils": f'{site / "others.rst"}:15: ERROR: Unknown interpreted text role "unknownrole"',
+    }
+
+
+@pytest.mark.parametrize("jobs", [[], ["-j", "2"]], ids=["serial", "parallel"])
+def test_every_warning_about_a_page_is_kept_whoever_raises_it(site: Path, jobs: list[str]) -> None:
+    expected = others_site(site)
+    builds = [build(site, "html", *jobs) for _ in range(2)]  # the second reads no page
+    plain = site / "plain.rst"
+    plain.write_text(plain.read_text() + "\nAnother page was saved.\n")
+    builds.append(build(site, "html", *jobs))
+    for status, warnings in builds:
+        for who, line in expected.items():
+            assert line in warnings, f"{who}: {line}\n{warnings}"
+        assert status == 1
+    assert sorted(warning_lines(builds[0][1])) == sorted(warning_lines(builds[1][1]))
+    # Fixed, they are gone on this build and the next.
+    for name, (wrong, right) in FIXED.items():
+        page = site / name
+        page.write_text(page.read_text().replace(wrong, right))
+    page = site / "others.rst"
+    page.write_text(
+        page.read_text()
+        .replace("   :language: bash\n", "")
+        .replace("A :unknownrole:`x` role.", "No role.")
+    )
+    for _ in range(2):
+        _, warnings = build(site, "html", *jobs)
+        for line in expected.values():
+            assert line.split(": ", 1)[1] not in warnings, warnings
+
+
+def test_kept_warnings_reach_the_live_banner_of_a_page_saved_later(site: Path) -> None:
+    """The live preview's banner lists them on every page, also after another page is
+    saved (a build that reads only that page)."""
+    expected = others_site(site)
+    live = ["-D", "hpccourse_live=1"]
+    build(site, "html", *live)
+    plain = site / "plain.rst"
+    plain.write_text(plain.read_text() + "\nAnother page was saved.\n")
+    build(site, "html", *live)
+    banner = (site / "_build" / "html" / "plain.html").read_text(encoding="utf-8")
+    banner = banner.split("hpccourse-build-problems", 1)[1].split("</div>", 1)[0]
+    for who, line in expected.items():
+        message = line.split("WARNING: ", 1)[-1].split("ERROR: ", 1)[-1]
+        assert html.escape(message) in banner, f"{who}: {message}\n{banner}"
+
+
+def test_a_reference_warning_from_the_write_phase_is_kept_until_fixed(site: Path) -> None:
+    """``-n``'s and Sphinx's reference warnings come while a page is resolved (written):
+    a build that writes nothing reports them again, and fixing the page ends them."""
+    page = site / "refs.rst"
+    page.write_text(":orphan:\n\nRefs\n====\n\nSee :ref:`no-such-label`.\n", encoding="utf-8")
+    said = f"{page}:6: WARNING: undefined label: 'no-such-label'"
+    first, second = build(site), build(site)  # the second writes no page
+    plain = site / "plain.rst"
+    plain.write_text(plain.read_text() + "\nAnother page was saved.\n")
+    third = build(site)
+    for status, warnings in (first, second, third):
+        assert said in warnings, warnings
+        assert warnings.count(said) == 1
+        assert status == 1
+    page.write_text(page.read_text().replace(":ref:`no-such-label`", "the index"))
+    for _ in range(2):
+        _, warnings = build(site)
+        assert "no-such-label" not in warnings, warnings

@@ -200,7 +200,7 @@ def test_dependencies_are_exactly_the_distributions_the_package_imports() -> Non
 #: extra -> the modules it serves, which `extensions = ["hpccourse"]` never imports.
 EXTRA_USERS = {
     "spelling": {"builders/spelling.py"},
-    "live": {"live.py"},
+    "live": {"preview.py"},
     "myst": {"directives/lines.py"},
     "diagrams": {"html/diagramrender.py"},
 }

@@ -1,30 +1,37 @@
-"""The extension's warnings, kept per page and reported again until the page is fixed.
+"""Every warning about a page, kept per page and reported again until the page is fixed.
 
 Sphinx reads only the pages that changed, so a warning raised while reading a page is
 printed once and then forgotten: the next build says "build succeeded" while the page
-still lacks what the warning was about. Every warning the extension raises while reading
-a page goes through :func:`warn`, which also records it in the environment under the
-page's name. At ``env-updated`` the records of the pages this build did not read are
-reported again, with their first location, type and subtype, so ``-W`` still fails and
-``suppress_warnings`` still applies. A page read again starts with no records
-(``env-purge-doc``); parallel readers' records are merged (``env-merge-info``).
+still lacks what the warning was about. So every warning raised while a page is read,
+whoever raises it (this extension, docutils, Sphinx itself, myst-parser, another
+extension), is recorded in the environment under the page's name; at ``env-updated``
+the records of the pages this build did not read are reported again, with their first
+location, type and subtype, so ``-W`` still fails, ``suppress_warnings`` still applies,
+and the live preview's banner lists them. A page read again starts with no records
+(``env-purge-doc``).
 
-docutils' own messages about a page (an unknown option, a malformed directive) are kept
-too: a filter on the logger Sphinx reports them through records them for the page being
-read (a logger's filter, unlike a handler, stays in place in parallel readers).
+How a warning is tied to its page: a log record factory (:func:`logging.setLogRecordFactory`)
+stamps each record made while a page is read with that page's name, and a handler on
+Sphinx's logger records the stamped warnings. Both hold in parallel reading: a reader
+process stamps its records, and Sphinx hands them to the main process's handlers when the
+reader's chunk is joined.
 """
 
 from __future__ import annotations
 
 import logging as py_logging
 from collections.abc import Set
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.logging import NAMESPACE, InfoLogRecordTranslator
 
 logger = logging.getLogger(__name__)
+
+#: The attribute the record factory sets: the page being read when the record was made.
+STAMP = "hpccourse_docname"
 
 
 class Kept(NamedTuple):
@@ -37,30 +44,50 @@ class Kept(NamedTuple):
     level: int = py_logging.WARNING
 
 
-#: The environment whose pages are being read (the docutils filter records into it).
+#: The environment whose pages are being read or resolved (the record factory reads its
+#: docname, which Sphinx sets while reading a page and while post-transforms resolve it).
 _reading: list[BuildEnvironment] = []
 
 
-class _DocutilsMessages(py_logging.Filter):
-    """Keeps each docutils message of level WARNING or above for the page being read."""
+def _stamping(previous: Any) -> Any:
+    """A log record factory: ``previous``'s records, stamped with the page being read."""
 
-    def filter(self, record: py_logging.LogRecord) -> bool:
+    def factory(*args: Any, **kwargs: Any) -> py_logging.LogRecord:
+        record = previous(*args, **kwargs)
         env = _reading[0] if _reading else None
-        if env is not None and env.docname and record.levelno >= py_logging.WARNING:
-            item = Kept(
-                py_logging.LogRecord.getMessage(record),
-                str(getattr(record, "location", "") or ""),
-                str(getattr(record, "type", "") or "docutils"),
-                str(getattr(record, "subtype", "") or ""),
-                record.levelno,
-            )
-            kept(env).setdefault(env.docname, []).append(item)
-        return True
+        if env is not None:
+            setattr(record, STAMP, env.current_document.docname or None)
+        return record
+
+    factory.hpccourse_stamping = True  # type: ignore[attr-defined]
+    return factory
 
 
-_FILTER = _DocutilsMessages()
-#: The logger of sphinx.util.docutils.WarningStream, which reports docutils' messages.
-_DOCUTILS_LOGGER = py_logging.getLogger("sphinx.sphinx.util.docutils")
+class Keeper(py_logging.Handler):
+    """Records each stamped warning for its page into ``store`` (installed while pages
+    are read, and by :mod:`.resolved` while they are resolved)."""
+
+    def __init__(self, app: Sphinx, store: dict[str, list[Kept]]) -> None:
+        super().__init__(py_logging.WARNING)
+        self.store = store
+        self.where = InfoLogRecordTranslator(app)  # location only, no "[type]" added
+
+    def emit(self, record: py_logging.LogRecord) -> None:
+        docname = getattr(record, STAMP, None)
+        if not docname:
+            return
+        copy = py_logging.makeLogRecord(record.__dict__)  # the real handlers translate theirs
+        self.where.filter(copy)  # type: ignore[arg-type]
+        item = Kept(
+            py_logging.LogRecord.getMessage(copy),
+            str(getattr(copy, "location", "") or ""),
+            str(getattr(copy, "type", "") or ""),
+            str(getattr(copy, "subtype", "") or ""),
+            record.levelno,
+        )
+        records = self.store.setdefault(docname, [])
+        if item not in records:
+            records.append(item)
 
 
 def kept(env: BuildEnvironment) -> dict[str, list[Kept]]:
@@ -77,27 +104,33 @@ def warn(
     subtype: str,
     type: str = "hpccourse",
 ) -> None:
-    """Warn at ``location`` (``path:line``) and keep the warning for the page being read."""
+    """Warn at ``location`` (``path:line``); like every warning raised while a page is
+    read, it is kept for that page."""
     logger.warning(message, location=location, type=type, subtype=subtype)
-    if env.docname:
-        kept(env).setdefault(env.docname, []).append(Kept(message, location, type, subtype))
 
 
 def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: which pages this build reads (and reports itself)."""
+    """``env-before-read-docs``: which pages this build reads; keep their warnings."""
+    _stop_keeping(app)
     env.hpccourse_reading = set(docnames)  # type: ignore[attr-defined]
     _reading[:] = [env]
+    app.hpccourse_keeper = Keeper(app, kept(env))  # type: ignore[attr-defined]
+    py_logging.getLogger(NAMESPACE).addHandler(app.hpccourse_keeper)  # type: ignore[attr-defined]
 
 
-def replay(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: report again the warnings of every page this build did not read."""
+def _stop_keeping(app: Sphinx, *args: object) -> None:
+    """Remove the handler (at ``env-updated``, and ``build-finished`` after a failure)."""
+    keeper = getattr(app, "hpccourse_keeper", None)
+    if keeper is not None:
+        py_logging.getLogger(NAMESPACE).removeHandler(keeper)
+        del app.hpccourse_keeper  # type: ignore[attr-defined]
     _reading.clear()
-    reading = getattr(env, "hpccourse_reading", set())
-    if hasattr(env, "hpccourse_reading"):
-        del env.hpccourse_reading  # type: ignore[attr-defined]
-    records = kept(env)
+
+
+def report(records: dict[str, list[Kept]], skip: Set[str], env: BuildEnvironment) -> None:
+    """Report again the records of each page of the course not in ``skip``."""
     for docname in sorted(records):
-        if docname in reading or docname not in env.all_docs:
+        if docname in skip or docname not in env.all_docs:
             continue
         for item in records[docname]:
             logger.log(
@@ -107,6 +140,15 @@ def replay(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 type=item.type,
                 subtype=item.subtype,
             )
+
+
+def replay(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: report again the warnings of every page this build did not read."""
+    _stop_keeping(app)
+    reading = getattr(env, "hpccourse_reading", set())
+    if hasattr(env, "hpccourse_reading"):
+        del env.hpccourse_reading  # type: ignore[attr-defined]
+    report(kept(env), reading, env)
     return []
 
 
@@ -115,18 +157,11 @@ def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     kept(env).pop(docname, None)
 
 
-def merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
-    """``env-merge-info``: take the warnings a parallel reader kept for ``docnames``."""
-    mine, theirs = kept(env), kept(other)
-    for docname in docnames:
-        if docname in theirs:
-            mine[docname] = theirs[docname]
-
-
 def setup(app: Sphinx) -> None:
-    if _FILTER not in _DOCUTILS_LOGGER.filters:
-        _DOCUTILS_LOGGER.addFilter(_FILTER)
+    factory = py_logging.getLogRecordFactory()
+    if not getattr(factory, "hpccourse_stamping", False):
+        py_logging.setLogRecordFactory(_stamping(factory))
     app.connect("env-before-read-docs", _note_reading)
     app.connect("env-updated", replay)
     app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    app.connect("build-finished", _stop_keeping)

@@ -9,7 +9,7 @@
 - :mod:`.sequence`: "Next" and "Previous" never cross from lessons to teacher pages;
 - :mod:`.freshness`: no page left stale by an interrupted build or a new toctree entry;
 - :mod:`.pagewrite`: each page written whole (a temporary file, then renamed);
-- :mod:`.live`: in the live preview, the build's problems in a banner on the page, above
+- :mod:`.livebanner`: in the live preview, the build's problems in a banner on the page, above
   its last good output;
 - :mod:`.csp`: a Content-Security-Policy in every page, hashing its inline scripts;
 - :mod:`.diagrams`: diagrams as inline SVG, rendered ahead of the build by
@@ -29,12 +29,12 @@ if TYPE_CHECKING:
 
 def setup_html(app: Sphinx) -> None:
     """Register what every page gets (diagrams and a11y are extensions of their own)."""
-    from . import choice, csp, freshness, live, pageinfo, sequence, styles
+    from . import choice, csp, freshness, livebanner, pageinfo, sequence, styles
 
     choice.setup(app)
     styles.setup(app)
     pageinfo.setup(app)
     sequence.setup(app)
     freshness.setup(app)
-    live.setup(app)
+    livebanner.setup(app)
     csp.setup(app)
