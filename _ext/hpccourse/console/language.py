@@ -30,6 +30,7 @@ NOTEBOOK = Guess("a notebook cell (`!pip`, `%pip`)", "ipython", True)
 PYTHON = Guess("Python", "python", False)
 BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
+OUTPUT = Guess("program output or a log", "text", False)
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
 _R = re.compile(

@@ -49,7 +49,16 @@ def _bracket_style(placeholder: str, word: str) -> str:
 
 
 def placeholder_message(found: str, word: str, placeholder: str) -> str:
-    """The message for an angle-bracket placeholder, naming the project's convention."""
+    """The message for an angle-bracket placeholder, naming the project's convention when
+    it declares one (``placeholder``); neutral otherwise."""
+    if not placeholder:
+        name = word.replace(" ", "-")
+        return (
+            f"`{found}` looks like a placeholder, but bash reads `<` as a redirection: a "
+            f"learner who pastes it gets 'No such file or directory' or a syntax error. "
+            f"Write it in a form bash leaves alone, such as `[{name}]` or "
+            f"`{name.upper().replace('-', '_')}`."
+        )
     is_user = re.fullmatch(r"(?:your[-_ ]?)?user(?:[-_ ]?name)?|uid", word, re.IGNORECASE)
     instead = placeholder if is_user else _bracket_style(placeholder, word)
     return (

@@ -236,6 +236,7 @@ class _Collector:
             file=node.get("hpc_file"),
             tab=tab,
             scope=scope_of(node),
+            implicit="language" not in node,
         )
 
     def prompt(self, node: nodes.raw) -> Block:
