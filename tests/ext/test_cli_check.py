@@ -291,3 +291,36 @@ def test_help_says_conf_py_is_executed(tmp_path: Path) -> None:
     done = run("check", "--help", cwd=tmp_path)
     text = " ".join(done.stdout.split())
     assert "conf.py is executed" in text and "pull request" in text
+
+
+def test_an_included_file_is_reported_once_at_its_own_line(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "parts").mkdir(parents=True)
+    (docs / "conf.py").write_text('extensions = []\nexclude_patterns = ["parts"]\n')
+    (docs / "parts" / "part.rst").write_text(
+        ".. code-block:: console\n\n   $ cd /proj/<user-dir>\n", encoding="utf-8"
+    )
+    page = "{title}\n=====\n\n.. include:: parts/part.rst\n"
+    (docs / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n   one\n   two\n", encoding="utf-8"
+    )
+    (docs / "one.rst").write_text(page.format(title="One"), encoding="utf-8")
+    (docs / "two.rst").write_text(page.format(title="Two"), encoding="utf-8")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    findings = [line for line in done.stdout.splitlines() if " CC105 " in line]
+    assert [f.split(" CC105 ")[0] for f in findings] == ["docs/parts/part.rst:3:"], done.stdout
+
+
+def test_no_finding_from_the_source_quoted_in_an_error_message(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text("extensions = []\nkeep_warnings = True\n", encoding="utf-8")
+    (docs / "index.rst").write_text(
+        "Index\n=====\n\n.. highlight:: console\n\n.. code-block:: console\n   :bogus-option:\n"
+        "\n   $ ls <dir>\n",
+        encoding="utf-8",
+    )
+    done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
+    data = json.loads(done.stdout)
+    assert data["summary"]["sphinx_warnings"] >= 1  # the bad option: the block is not built
+    assert [b for b in data["blocks"] if b["problems"]] == [], data["blocks"]

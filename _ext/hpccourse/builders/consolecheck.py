@@ -162,6 +162,26 @@ def summary(results: Sequence[BlockResult], unreached: int = 0) -> str:
     )
 
 
+def once_per_block(results: Sequence[BlockResult]) -> list[BlockResult]:
+    """Each block once: a file included by several pages gives its blocks to each, and
+    each finding is reported once, at the included file's line (the first page's result,
+    with the problems only a later page's session found added)."""
+    kept: dict[tuple[str, int, str | None, str], BlockResult] = {}
+    for result in results:
+        block = result.block
+        key = (block.source, block.line, block.cluster, block.text)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = result
+            continue
+        seen = {(p.code, p.offset, p.message) for p in first.problems}
+        extra = [p for p in result.problems if (p.code, p.offset, p.message) not in seen]
+        if extra:
+            problems = sorted([*first.problems, *extra], key=lambda p: (p.offset, p.code))
+            kept[key] = dataclasses.replace(first, problems=problems, status="failed")
+    return list(kept.values())
+
+
 class ConsoleCheckBuilder(SiteCheckBuilder):
     """Checks every console block of the site; see the module docstring."""
 
@@ -206,6 +226,7 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
 
     def finish(self) -> None:
         """Write both files first, then raise the warnings (``-W`` may stop at one)."""
+        self.results = once_per_block(self.results)
         self.failures = sum(result.status == "failed" for result in self.results)
         lines = [
             f"{result.block.source}:{problem_line(result.block, problem.offset)}: "
