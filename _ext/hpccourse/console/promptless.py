@@ -54,6 +54,8 @@ def _prints_text(line: Line) -> bool:
 def dropped_commands(lines: Sequence[Line]) -> list[Problem]:
     """CC004 for each command line without a prompt between prompted commands."""
     problems: list[Problem] = []
+    if not any(line.kind is LineKind.OUTPUT for line in lines):
+        return problems
     rows = [line for line in lines if line.raw.strip()]
     for index, line in enumerate(rows):
         if line.kind is not LineKind.OUTPUT or index == 0:
