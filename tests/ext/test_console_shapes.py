@@ -134,3 +134,18 @@ def test_the_placeholder_message_claims_no_convention_the_course_lacks() -> None
     assert "convention" not in problem.message and "`[user-dir]`" in problem.message
     [problem] = check("$ cd /proj/<user-dir>", ctx=WITH_CONVENTION).problems
     assert "this project's placeholder convention is `{user}`" in problem.message
+
+
+# ------------------------------------------------ state kept across list items
+
+
+def test_a_caption_announcing_a_blocks_deactivation_keeps_what_is_known() -> None:
+    made = Block("page", "page.rst", 1, "console", "$ python -m venv venv1")
+    active = Block("page", "page.rst", 3, "console", "$ source venv1/bin/activate")
+    # a list item reading "Deactivate", then the block that does it under another name
+    captioned = Block("page", "page.rst", 7, "console", "(venv2) $ deactivate", prose=(("", True),))
+    result = check_document([made, active, captioned], NO_TABLE)[-1]
+    assert codes_of(result) == [codes.ENV_PROMPT]
+    # prose that deactivates with no command of its own still makes the state unknown
+    told = Block("page", "page.rst", 7, "console", "(venv2) $ ls", prose=(("", True),))
+    assert codes_of(check_document([made, active, told], NO_TABLE)[-1]) == []

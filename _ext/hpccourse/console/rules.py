@@ -48,6 +48,8 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 State = str | None | _Unknown
 
+# A block's own (de)activation command: prose just before it only announces it.
+_ACTS = re.compile(r"\b(?:de)?activate\b")
 _PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 _PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)?)?$")
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
@@ -344,6 +346,8 @@ class RuleChecker:
                 self.sessions.forget()
             self._scope = block.scope
         for note, shared in block.prose:
+            if not note and _ACTS.search(block.text):
+                continue  # "Deactivate" over a block that deactivates: a caption, not an act
             self._apply_prose(None if shared else path_key(block), note)
 
     def _apply_prose(self, key: str | None, note: str) -> None:
