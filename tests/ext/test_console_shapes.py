@@ -149,3 +149,12 @@ def test_a_caption_announcing_a_blocks_deactivation_keeps_what_is_known() -> Non
     # prose that deactivates with no command of its own still makes the state unknown
     told = Block("page", "page.rst", 7, "console", "(venv2) $ ls", prose=(("", True),))
     assert codes_of(check_document([made, active, told], NO_TABLE)[-1]) == []
+
+
+def test_a_plural_notation_is_named_as_a_placeholder_not_as_bad_brackets() -> None:
+    [problem] = check("$ git add FILE(S)\n$ git commit").problems
+    assert (
+        problem.code == codes.SHELL_SYNTAX and "`FILE(S)` reads as a placeholder" in problem.message
+    )
+    [problem] = check("$ echo $(date) )").problems  # real bad brackets keep bash's words
+    assert "placeholder" not in problem.message
