@@ -99,6 +99,8 @@ def test_a_command_without_prompt_among_prompted_ones_is_cc004() -> None:
     assert codes_of(result) == [codes.DROPPED_COMMAND]
     assert result.problems[0].offset == 1
     assert "copy button leaves it out" in result.problems[0].message
+    # one blank in front hides the command, and an empty prompt line above it hid CC001
+    assert codes_of(check("$\n module load python/3.11")) == [codes.DROPPED_COMMAND]
 
 
 @pytest.mark.parametrize(

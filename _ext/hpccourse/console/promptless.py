@@ -44,7 +44,9 @@ _PRINTING_SUBCOMMANDS = {
 def _prints_text(line: Line) -> bool:
     """Whether the command on ``line`` is one whose output may read as commands."""
     words = line.text.split()
-    if not words or "<<" in line.text:
+    if not words:
+        return False  # an empty prompt line types nothing, so prints nothing
+    if "<<" in line.text:
         return True
     if words[0] in _PRINTING_SUBCOMMANDS:
         return len(words) < 2 or words[1] in _PRINTING_SUBCOMMANDS[words[0]]
