@@ -324,3 +324,24 @@ def test_no_finding_from_the_source_quoted_in_an_error_message(tmp_path: Path) -
     data = json.loads(done.stdout)
     assert data["summary"]["sphinx_warnings"] >= 1  # the bad option: the block is not built
     assert [b for b in data["blocks"] if b["problems"]] == [], data["blocks"]
+
+
+def test_an_extension_that_fails_to_set_up_here_is_left_out_and_named(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "made_for_old_sphinx.py").write_text(
+        "def setup(app):\n    raise AttributeError('no add_javascript in this Sphinx')\n"
+    )
+    (docs / "conf.py").write_text(
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        'extensions = ["made_for_old_sphinx"]\n',
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls <d>\n")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "note: extension made_for_old_sphinx failed to set up here (AttributeError: no "
+        "add_javascript in this Sphinx); left out" in done.stdout
+    )
+    assert "docs/index.rst:6: CC105 " in done.stdout

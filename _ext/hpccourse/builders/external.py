@@ -38,14 +38,20 @@ from typing import Any
 import sphinx.config
 from sphinx.application import Sphinx
 from sphinx.config import eval_config_file
-from sphinx.errors import ConfigError, SphinxError
+from sphinx.errors import ConfigError
 from sphinx.util.matching import Matcher
 from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
 from ..table import TableError, load_table
 from .report import REPORT
-from .standins import Standins, accept_unknown, guarded_setup, stand_in_modules
+from .standins import (
+    Standins,
+    accept_unknown,
+    guarded_setup,
+    stand_in_modules,
+    tolerant_extensions,
+)
 
 #: Extensions whose directives hpccourse provides itself when they cannot be imported.
 PROVIDED = {"sphinx_lesson": "its lesson directives are provided by hpccourse"}
@@ -228,6 +234,7 @@ def _build(
     overrides: dict[str, Any],
     mocked: list[str],
     standins: Standins | None,
+    record: Standins,
     log: io.StringIO,
 ) -> Sphinx:
     """The consolecheck build, with the namespace already read (``conf.py`` runs once)."""
@@ -241,6 +248,7 @@ def _build(
         with contextlib.ExitStack() as stack:
             stack.enter_context(stand_in_modules(mocked))
             stack.enter_context(_quiet(log))
+            stack.enter_context(tolerant_extensions(record))
             if standins is not None:
                 stack.enter_context(accept_unknown(standins))
             app = Sphinx(
@@ -274,6 +282,8 @@ def _notes(mocked: list[str], standins: Standins, markdown: bool) -> list[str]:
             "stand-ins accepted the markup of the extensions left out, their content "
             f"read as text: {', '.join(names)}"
         )
+    for name, why in standins.failed.items():
+        notes.append(f"extension {name} failed to set up here ({why}); left out")
     if standins.setup_error:
         notes.append(f"conf.py's setup() failed ({standins.setup_error}); went on without it")
     return notes
@@ -317,8 +327,8 @@ def run_check(
             raise CheckError(f"the data table does not load: {error}") from error
         overrides["hpccourse_table"] = os.path.relpath(table_file, confdir.resolve())
     try:
-        app = _build(confdir, outdir, namespace, overrides, mocked, standins, log)
-    except (SphinxError, OSError) as error:
+        app = _build(confdir, outdir, namespace, overrides, mocked, standins, record, log)
+    except Exception as error:  # the course's code may raise anything: no traceback
         (outdir / "sphinx.log").write_text(log.getvalue(), encoding="utf-8")
         raise CheckError(f"{docs}: the build failed: {error}") from error
     text = log.getvalue()
