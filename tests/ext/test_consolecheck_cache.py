@@ -94,9 +94,19 @@ def test_after_html_consolecheck_loads_no_table_until_the_table_changes(
         return real(srcdir, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(consolecheck, "load_context", counting)
+    import hpccourse.table as table_package
+
+    files: list[object] = []
+    real_load = table_package.load_table
+
+    def counting_files(path: object) -> object:
+        files.append(path)
+        return real_load(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(table_package, "load_table", counting_files)
     first = blocks(build(course, "consolecheck"))
-    assert loads == []
+    assert loads == [] and files == []  # neither the rules' view nor the table's warning
     table = course / "clusters.toml"
     table.write_text(table.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     again = blocks(build(course, "consolecheck"))
-    assert loads and again == first
+    assert loads and files and again == first
