@@ -8,6 +8,7 @@ classified, joined into commands, syntax-checked, then run through the session r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from . import codes
@@ -141,9 +142,16 @@ def _console_without_prompt(
     return classify(text, block.prompts, implicit=True), guess is None
 
 
+@functools.lru_cache(maxsize=4096)
+def _classified(text: str, prompts: tuple[str, ...]) -> tuple[Line, ...]:
+    """:func:`classify` once per distinct block text (lines are immutable records): the
+    same commands recur across a course's pages."""
+    return tuple(classify(text, prompts))
+
+
 def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockResult:
     text = shown_text(block)
-    lines = classify(text, block.prompts)
+    lines = list(_classified(text, block.prompts))
     problems: list[Problem] = hidden_characters(text, lines)
     has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
     language = block.language.lower()
