@@ -160,3 +160,14 @@ def test_a_plural_notation_is_named_as_a_placeholder_not_as_bad_brackets() -> No
     )
     [problem] = check("$ echo $(date) )").problems  # real bad brackets keep bash's words
     assert "placeholder" not in problem.message
+
+
+def test_prose_swallowed_by_a_script_block_is_named_as_prose() -> None:
+    text = (
+        "module load Python/3.11.3\n"
+        "Then run the script (it takes a minute or two) and look at its output.\n"
+    )
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "prose" in problem.message
+    # a command bash cannot parse stays CC101
+    assert codes_of(check('echo "unclosed', "bash")) == [codes.SHELL_SYNTAX]

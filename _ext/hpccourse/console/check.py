@@ -13,7 +13,15 @@ from collections.abc import Iterable, Sequence
 
 from . import codes
 from .copying import glued_prompts, hidden_characters, no_prompt
-from .language import BATCH, OUTPUT, PSEUDO, Guess, guess_language, looks_like_pseudo_code
+from .language import (
+    BATCH,
+    OUTPUT,
+    PSEUDO,
+    Guess,
+    guess_language,
+    looks_like_prose,
+    looks_like_pseudo_code,
+)
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
 from .promptless import dropped_commands
@@ -108,7 +116,7 @@ def _check_script(
         return lines, []
     found = check_command(command, _placeholder(ctx, block.cluster))
     if any(p.code == codes.SHELL_SYNTAX for p in found):
-        if guess is None and looks_like_pseudo_code(text):
+        if guess is None and (looks_like_pseudo_code(text) or looks_like_prose(text)):
             guess = PSEUDO
         elif guess is None and holds_output(text):
             guess = OUTPUT  # a git log, a program's output: not a script
