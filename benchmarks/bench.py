@@ -227,7 +227,7 @@ def targets(r: dict, expected_pages: int) -> dict[str, dict[str, object]]:
     inc = r["incremental"]
     found = {
         "directive_over_handwritten": (r["directive_over_handwritten"], "<=", 0.85),
-        "consolecheck_over_html": (r["consolecheck_over_html"], "<=", 0.10),
+        "consolecheck_over_html": (r["consolecheck_over_html"], "<=", 0.05),  # issue 20.7
         "checker_blocks_per_s": (r["checker_blocks_per_s"], ">=", 50_000),
         "incremental_pages_rebuilt": (inc["pages_rebuilt"], "==", expected_pages),
         "incremental_over_full": (inc["over_full"], "<=", 0.25),

@@ -6,7 +6,8 @@ parser and runs from the parsed arguments, so a new one is one :func:`register` 
 - ``hpccourse check DOCS_DIR``: consolecheck over any Sphinx project, without editing it
   (see :mod:`hpccourse.builders.external`). Prints ``file:line: CODE message`` per
   problem and a summary (or JSON, or GitHub Actions annotations), writes ``report.json``
-  into ``--out``, and exits 1 when a block fails (2 when it cannot run).
+  into ``--out``, and exits 1 when a block fails (2 when it cannot run). It executes the
+  course's ``conf.py`` (:data:`CHECK_TRUST`).
 - ``hpccourse migrate PAGE``: a page's hand-written per-cluster tabs -> ``cluster-commands``
   steps (:mod:`hpccourse.migrate`, which parses its own options).
 - ``hpccourse live ARGS``: the live preview (:mod:`hpccourse.preview`, sphinx-autobuild's
@@ -87,14 +88,24 @@ def _codes(value: str) -> list[str]:
     return [code.strip().upper() for code in value.split(",") if code.strip()]
 
 
+CHECK_TRUST = (
+    "The course's conf.py is executed, as sphinx-build executes it: it is code that runs "
+    "with your rights. Check only courses you would build; on a pull request from someone "
+    "else, run it where that pull request's code may run (CI without secrets), never "
+    "with credentials at hand."
+)
+
+
 def _configure_check(sub: argparse.ArgumentParser) -> None:
+    sub.epilog = CHECK_TRUST
     sub.add_argument("docs", type=Path, metavar="DOCS_DIR", help="the folder with conf.py")
     sub.add_argument(
         "-o",
         "--out",
         type=Path,
         default=Path("hpccourse-check"),
-        help="where report.json, output.txt and the doctree cache go (default: %(default)s)",
+        help="a new folder, or one an earlier check wrote, for report.json, output.txt, "
+        "sphinx.log and the doctree cache (default: %(default)s)",
     )
     sub.add_argument(
         "--select",
@@ -161,6 +172,8 @@ def _summary(run: CheckRun) -> dict[str, int]:
         "problems": sum(len(b["problems"]) for b in blocks),
         "not_reached": len(run.report.get("unreached", [])),
         "sphinx_warnings": run.sphinx_warnings,
+        "pages_read": run.pages_read,
+        "pages_not_read": len(run.not_read),
     }
 
 
@@ -175,7 +188,13 @@ def print_report(run: CheckRun, form: str, out: TextIO) -> None:
     summary = _summary(run)
     unreached = run.report.get("unreached", [])
     if form == "json":
-        data: dict[str, Any] = {**run.report, "summary": summary, "dropped": run.dropped}
+        data: dict[str, Any] = {
+            **run.report,
+            "summary": summary,
+            "dropped": run.dropped,
+            "notes": run.notes,
+            "not_read": run.not_read,
+        }
         out.write(json.dumps(data, indent=2) + "\n")
         return
     if form == "github":
@@ -190,6 +209,9 @@ def print_report(run: CheckRun, form: str, out: TextIO) -> None:
                 f"a {block['language']} block inside the unknown directive "
                 f"{_escape(block['directive'])}\n"
             )
+        for page, why in run.not_read.items():
+            path = _escape(_location(run, page), True)
+            out.write(f"::warning file={path},title=not read::{_escape(why)}\n")
         return
     for path, line, code, message in _problems(run):
         out.write(f"{path}:{line}: {code} {message}\n")
@@ -201,8 +223,18 @@ def print_report(run: CheckRun, form: str, out: TextIO) -> None:
         )
     for name, why in run.dropped.items():
         out.write(f"note: extension {name} left out ({why})\n")
+    for note in run.notes:
+        out.write(f"note: {note}\n")
+    for page, why in run.not_read.items():
+        out.write(f"{_location(run, page)}: not read: {why}\n")
     out.write(
-        f"\n{summary['checked']} blocks checked: {summary['passed']} passed, "
+        f"\n{summary['pages_read']} pages read, {summary['pages_not_read']} not read "
+        f"(listed above).\n"
+        if run.not_read
+        else f"\n{summary['pages_read']} pages read.\n"
+    )
+    out.write(
+        f"{summary['checked']} blocks checked: {summary['passed']} passed, "
         f"{summary['failed']} failed ({summary['problems']} problems), "
         f"{summary['skipped']} skipped; {summary['not_reached']} not reached "
         f"(inside an unknown directive). Report: {run.outdir / 'report.json'}\n"

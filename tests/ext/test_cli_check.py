@@ -134,3 +134,214 @@ def test_subcommands_come_from_one_registry() -> None:
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["--help"])
     assert exit_info.value.code == 0
+
+
+# ------------------------------------------------- a course that needs what is missing here
+
+FOREIGN_CONF = """import sys
+from sphinx_lesson.directives import _BaseCRDirective
+import not_installed_anywhere.sub as helper
+print("conf.py says hello")
+project = "A course with needs"
+extensions = ["sphinx_lesson", "not_installed_ext", "sphinx_copybutton"]
+copybutton_exclude = ".linenos, .gp"
+myst_enable_extensions = ["colon_fence"]
+stamp = helper.today()
+
+
+class SignatureDirective(_BaseCRDirective):
+    extra_classes = ["dropdown"]
+
+
+def setup(app):
+    app.add_directive(SignatureDirective.cssname(), SignatureDirective)
+"""
+
+FOREIGN_INDEX = """A course
+========
+
+.. toctree::
+
+   page
+
+.. signature:: Its own box
+
+   .. code-block:: console
+
+      $ echo one | grep two |
+
+.. uml::
+   :scale: 50
+
+   .. code-block:: console
+
+      $ echo three | grep four |
+
+Text with :emoji:`smile`.
+"""
+
+FOREIGN_PAGE = """# A Markdown page
+
+```console
+$ echo five | grep six |
+```
+"""
+
+
+@pytest.fixture
+def foreign(tmp_path: Path) -> Path:
+    """A course naming sphinx-lesson, an extension nobody has, and modules its conf.py
+    imports that are not installed; Markdown pages and a notebook."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(FOREIGN_CONF, encoding="utf-8")
+    (docs / "index.rst").write_text(FOREIGN_INDEX, encoding="utf-8")
+    (docs / "page.md").write_text(FOREIGN_PAGE, encoding="utf-8")
+    (docs / "notebook.ipynb").write_text("{}", encoding="utf-8")
+    return docs
+
+
+def test_a_course_runs_unedited_with_stand_ins_said_one_line_each(
+    foreign: Path, tmp_path: Path
+) -> None:
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    out = done.stdout
+    # each block inside conf.py's own box, the unknown extension's directive and the
+    # Markdown page is read and checked at its line
+    assert "docs/index.rst:12: CC101 " in out, out
+    assert "docs/index.rst:19: CC101 " in out, out
+    assert "docs/page.md:4: CC101 " in out, out
+    notes = [line for line in out.splitlines() if line.startswith("note: ")]
+    assert (
+        "note: conf.py imports not_installed_anywhere, not installed here: it got a "
+        "stand-in module" in notes
+    )
+    assert any("sphinx_lesson" in n and "stand-in module" in n for n in notes), notes
+    assert "note: myst-nb is not installed here: .md pages were read with myst-parser" in notes
+    assert any("stand-ins accepted" in n and "uml::" in n and ":emoji:" in n for n in notes)
+    assert "docs/notebook.ipynb: not read: a notebook" in out
+    assert "2 pages read, 1 not read" in out
+    assert "conf.py says hello" not in out
+    assert "conf.py says hello" in (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
+
+
+def test_json_stays_json_when_conf_py_prints(foreign: Path, tmp_path: Path) -> None:
+    done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
+    data = json.loads(done.stdout)
+    assert data["summary"]["pages_read"] == 2
+    assert data["not_read"] == {"notebook.ipynb": data["not_read"]["notebook.ipynb"]}
+    assert any("not_installed_anywhere" in note for note in data["notes"])
+
+
+def test_a_failing_conf_setup_is_said_and_the_check_goes_on(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        "import missing_mod\nextensions = []\n\ndef setup(app):\n    missing_mod.go(app)\n"
+        "    raise RuntimeError('nope')\n",
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls\n")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "note: conf.py's setup() failed (RuntimeError: nope); went on without it" in done.stdout
+
+
+def test_a_conf_py_broken_otherwise_is_a_clear_error(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text("extensions = [\n", encoding="utf-8")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2 and "syntax error" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------ fail safe (issue 19)
+
+
+def test_a_broken_table_is_its_error_and_exit_2(course: Path, tmp_path: Path) -> None:
+    (course / "clusters.toml").write_text("[course\n", encoding="utf-8")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout
+    assert "the data table does not load" in done.stderr and "clusters.toml" in done.stderr
+    assert "blocks checked" not in done.stdout
+    (tmp_path / "other.toml").write_text("x = \n", encoding="utf-8")
+    done = run("check", "docs", "-o", "out", "--table", "other.toml", cwd=tmp_path)
+    assert done.returncode == 2 and "other.toml" in done.stderr
+
+
+def test_out_refuses_a_file_and_a_folder_of_other_things(course: Path, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("keep me", encoding="utf-8")
+    done = run("check", "docs", "-o", "afile", cwd=tmp_path)
+    assert done.returncode == 2 and "not a folder" in done.stderr
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "keep me"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    done = run("check", "docs", "-o", "mine", cwd=tmp_path)
+    assert done.returncode == 2 and "not an earlier check's output" in done.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+    (tmp_path / "empty").mkdir()
+    assert run("check", "docs", "-o", "empty", cwd=tmp_path).returncode == 1
+    assert run("check", "docs", "-o", "empty", cwd=tmp_path).returncode == 1  # its own output
+
+
+def test_help_says_conf_py_is_executed(tmp_path: Path) -> None:
+    done = run("check", "--help", cwd=tmp_path)
+    text = " ".join(done.stdout.split())
+    assert "conf.py is executed" in text and "pull request" in text
+
+
+def test_an_included_file_is_reported_once_at_its_own_line(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "parts").mkdir(parents=True)
+    (docs / "conf.py").write_text('extensions = []\nexclude_patterns = ["parts"]\n')
+    (docs / "parts" / "part.rst").write_text(
+        ".. code-block:: console\n\n   $ cd /proj/<user-dir>\n", encoding="utf-8"
+    )
+    page = "{title}\n=====\n\n.. include:: parts/part.rst\n"
+    (docs / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n   one\n   two\n", encoding="utf-8"
+    )
+    (docs / "one.rst").write_text(page.format(title="One"), encoding="utf-8")
+    (docs / "two.rst").write_text(page.format(title="Two"), encoding="utf-8")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    findings = [line for line in done.stdout.splitlines() if " CC105 " in line]
+    assert [f.split(" CC105 ")[0] for f in findings] == ["docs/parts/part.rst:3:"], done.stdout
+
+
+def test_no_finding_from_the_source_quoted_in_an_error_message(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text("extensions = []\nkeep_warnings = True\n", encoding="utf-8")
+    (docs / "index.rst").write_text(
+        "Index\n=====\n\n.. highlight:: console\n\n.. code-block:: console\n   :bogus-option:\n"
+        "\n   $ ls <dir>\n",
+        encoding="utf-8",
+    )
+    done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
+    data = json.loads(done.stdout)
+    assert data["summary"]["sphinx_warnings"] >= 1  # the bad option: the block is not built
+    assert [b for b in data["blocks"] if b["problems"]] == [], data["blocks"]
+
+
+def test_an_extension_that_fails_to_set_up_here_is_left_out_and_named(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "made_for_old_sphinx.py").write_text(
+        "def setup(app):\n    raise AttributeError('no add_javascript in this Sphinx')\n"
+    )
+    (docs / "conf.py").write_text(
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        'extensions = ["made_for_old_sphinx"]\n',
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls <d>\n")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "note: extension made_for_old_sphinx failed to set up here (AttributeError: no "
+        "add_javascript in this Sphinx); left out" in done.stdout
+    )
+    assert "docs/index.rst:6: CC105 " in done.stdout

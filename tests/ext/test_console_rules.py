@@ -81,8 +81,10 @@ def test_the_no_prompt_message_says_what_to_write():
 
 
 def test_a_prompt_less_block_is_not_parsed_as_shell():
-    # Its lines may be output: only CC001, never a syntax error.
-    assert codes_of(last(block("Package    Version\n---------- -------\n(x"))) == [codes.NO_PROMPT]
+    # Its lines may be output: never a syntax error. Output shown as output is no defect
+    # (issue 20); commands without a prompt are (CC001), and still not parsed as shell.
+    assert codes_of(last(block("Package    Version\n---------- -------\n(x"))) == []
+    assert codes_of(last(block("pip list\nPackage    Version\n(x"))) == [codes.NO_PROMPT]
 
 
 # ------------------------------------------------------------------ CC201
@@ -245,7 +247,8 @@ def test_the_pip_user_message_says_to_drop_the_flag():
         ("$ ls /proj/r-py-jl-m-rackham/USERNAME/python", [codes.WRONG_PLACEHOLDER]),
         ("$ ls /proj/r-py-jl-m-rackham/USER/python", [codes.WRONG_PLACEHOLDER]),
         ("$ ls /proj/r-py-jl-m-rackham/{username}", [codes.WRONG_PLACEHOLDER]),
-        ("ls /proj/r-py-jl-m-rackham/<user>/x", [codes.NO_PROMPT, codes.WRONG_PLACEHOLDER]),
+        # without a prompt as with one: the angle brackets said once, naming the convention
+        ("ls /proj/r-py-jl-m-rackham/<user>/x", [codes.NO_PROMPT, codes.ANGLE_PLACEHOLDER]),
         ("$ ls /proj/r-py-jl-m-rackham/<username>/x", [codes.ANGLE_PLACEHOLDER]),  # said once
         ("$ whoami\nUSERNAME", []),  # output is not checked
     ],
@@ -514,6 +517,9 @@ def test_seed_old_workshop_folders_and_mixed_placeholders_are_found(seed):
     # Errors 1 and 3 of the facts sheet, as a side effect of the same rules.
     assert codes.OUTSIDE_STORAGE in codes_of(find(seed, "1.2", U))
     assert codes.OUTSIDE_STORAGE in codes_of(find(seed, "1.2", H))
-    assert codes.WRONG_PLACEHOLDER in codes_of(find(seed, "2.2", None))
+    # `<user>` in commands shown without a prompt: CC105, which names the convention
+    assert codes.ANGLE_PLACEHOLDER in codes_of(find(seed, "2.2", None))
+    [angle] = [p for p in find(seed, "2.2", None).problems if p.code == codes.ANGLE_PLACEHOLDER]
+    assert "`[username]`" in angle.message
     # 1.6's user name is in a displayed prompt, which the learner does not type (issue 11).
     assert codes.REAL_USER not in codes_of(find(seed, "1.6", H))

@@ -76,3 +76,37 @@ def test_blocks_read_in_parallel_are_merged(
     fresh_src = tmp_path / "fresh"
     shutil.copytree(CORPUS / "course-a", fresh_src)
     assert blocks(merged) == blocks(build(fresh_src, "consolecheck", freshenv=True))
+
+
+def test_after_html_consolecheck_loads_no_table_until_the_table_changes(
+    course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules' view of the table is kept in the environment by the html build; a
+    consolecheck over the same doctrees uses it, and builds it again from the table once
+    the file changed (its findings then follow the new table)."""
+    from hpccourse.builders import consolecheck
+
+    loads: list[Path] = []
+    real = consolecheck.load_context
+
+    def counting(srcdir: Path, *args: object) -> object:
+        loads.append(srcdir)
+        return real(srcdir, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(consolecheck, "load_context", counting)
+    import hpccourse.table as table_package
+
+    files: list[object] = []
+    real_load = table_package.load_table
+
+    def counting_files(path: object) -> object:
+        files.append(path)
+        return real_load(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(table_package, "load_table", counting_files)
+    first = blocks(build(course, "consolecheck"))
+    assert loads == [] and files == []  # neither the rules' view nor the table's warning
+    table = course / "clusters.toml"
+    table.write_text(table.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    again = blocks(build(course, "consolecheck"))
+    assert loads and files and again == first

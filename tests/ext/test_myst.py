@@ -105,6 +105,51 @@ def test_the_same_lesson_in_rst_and_in_myst_gives_the_same_html(app):
     assert '<span class="pre">requirements.txt</span>' in task.group(1)
 
 
+#: A reader registering ``.md`` as myst-nb does (and sphinx-lesson, which sets myst-nb up):
+#: myst-parser's parser under the file type ``myst-nb``.
+NB_LIKE = """from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.sphinx_ext.main import setup_sphinx
+
+
+class NotebookMarkdownParser(MystParser):
+    supported = ("myst-nb",)
+
+
+def setup(app):
+    setup_sphinx(app, load_parser=False)  # as myst-nb does: myst-parser's settings only
+    app.add_source_suffix(".md", "myst-nb", override=True)
+    app.add_source_parser(NotebookMarkdownParser, override=True)
+    return {"parallel_read_safe": True}
+"""
+
+
+def registered_as(srcdir: Path, kind: str) -> Path:
+    """The testroot copy with ``.md`` registered as ``kind`` (``markdown``: myst-parser's
+    own; ``myst-nb``: as myst-nb and sphinx-lesson register it). ``conf.py`` names its
+    own ``source_suffix``: Sphinx's default is one dict that an earlier app in the same
+    process has filled with its ``.md``."""
+    conf = srcdir / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + '\nsource_suffix = {".rst": "restructuredtext"}\n'
+    )
+    if kind == "myst-nb":
+        (srcdir / "nb_like.py").write_text(NB_LIKE, encoding="utf-8")
+        text = conf.read_text(encoding="utf-8").replace('"myst_parser"', '"nb_like"')
+        conf.write_text(f"import sys\nsys.path.insert(0, {str(srcdir)!r})\n{text}")
+    return srcdir
+
+
+@pytest.mark.parametrize("kind", ["markdown", "myst-nb"])
+@pytest.mark.parametrize("page", ["md", "mixed-md", "mixed-rst"])
+def test_markdown_lines_are_exact_whoever_registers_md(
+    make_app, rootdir: Path, tmp_path: Path, kind: str, page: str
+) -> None:
+    app = make_app("consolecheck", srcdir=registered_as(copy_root(rootdir, tmp_path), kind))
+    assert app.config.source_suffix[".md"] == kind
+    app.build()
+    assert blocks(app, page) == BLOCKS[page]
+
+
 @pytest.mark.parametrize("builder", ["html", "text", "consolecheck"])
 @pytest.mark.parametrize("page", sorted(BLOCKS))
 def test_blocks_are_found_at_their_line_in_their_own_file(

@@ -18,7 +18,9 @@ fails (set from ``build-finished``, as ``Builder.app`` is deprecated).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable, Sequence, Set
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from sphinx.util import logging
 from ..console.check import check_document
 from ..console.model import Block, BlockResult, CopyButton, RuleContext
 from ..doctree.unreached import RecordUnreached, Unreached
-from ..table import TableError, project_table
+from ..table import TableError, project_table, table_path
 from . import blockcache
 from .base import SiteCheckBuilder, add_check_builder
 from .blockcache import cached_pages, cluster_lookup, collect_page, collection_key
@@ -73,6 +75,45 @@ def load_context(
         return found.key if found is not None else None
 
     return context, cluster_for_label
+
+
+#: The environment attribute holding :class:`TableView`, kept from the html build.
+ENV_VIEW = "hpc_table_view"
+
+
+@dataclass(frozen=True)
+class TableView:
+    """What consolecheck needs of the table, kept in the environment by the build that
+    read the pages (which had the table loaded anyway): a later consolecheck over the
+    same doctrees then loads no table. ``stamp`` says which table file it is of."""
+
+    stamp: tuple[Any, ...]
+    context: RuleContext
+    names: tuple[Any, ...]
+
+
+def table_stamp(srcdir: Path, config: Config) -> tuple[Any, ...]:
+    """Which table file, as it is now, and the settings the rules' view depends on."""
+    path = table_path(srcdir, config)
+    try:
+        status = os.stat(path)
+        found: tuple[Any, ...] = (status.st_mtime_ns, status.st_size, status.st_ino)
+    except OSError:
+        found = ()
+    return (path, *found, tuple(config.consolecheck_project_roots))
+
+
+def _keep_view(app: Sphinx, env: Any) -> None:
+    """After reading: keep the rules' view of the table in the environment (once per
+    version of the table file)."""
+    srcdir = Path(app.srcdir)
+    stamp = table_stamp(srcdir, app.config)
+    view = getattr(env, ENV_VIEW, None)
+    if isinstance(view, TableView) and view.stamp == stamp:
+        return
+    context, _lookup = load_context(srcdir, app.config, ())
+    names, _ = cluster_lookup(srcdir, app.config)
+    setattr(env, ENV_VIEW, TableView(stamp, context, names))
 
 
 def copy_button_settings(config: Config) -> CopyButton | None:
@@ -162,6 +203,26 @@ def summary(results: Sequence[BlockResult], unreached: int = 0) -> str:
     )
 
 
+def once_per_block(results: Sequence[BlockResult]) -> list[BlockResult]:
+    """Each block once: a file included by several pages gives its blocks to each, and
+    each finding is reported once, at the included file's line (the first page's result,
+    with the problems only a later page's session found added)."""
+    kept: dict[tuple[str, int, str | None, str], BlockResult] = {}
+    for result in results:
+        block = result.block
+        key = (block.source, block.line, block.cluster, block.text)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = result
+            continue
+        seen = {(p.code, p.offset, p.message) for p in first.problems}
+        extra = [p for p in result.problems if (p.code, p.offset, p.message) not in seen]
+        if extra:
+            problems = sorted([*first.problems, *extra], key=lambda p: (p.offset, p.code))
+            kept[key] = dataclasses.replace(first, problems=problems, status="failed")
+    return list(kept.values())
+
+
 class ConsoleCheckBuilder(SiteCheckBuilder):
     """Checks every console block of the site; see the module docstring."""
 
@@ -175,13 +236,16 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
         self.results: list[BlockResult] = []
         self.unreached: list[Unreached] = []
         self.failures = 0
-        self.context, self.cluster_for_label = load_context(
-            Path(self.srcdir),
-            self.config,
-            self.config.consolecheck_disabled_rules,
-        )
+        srcdir = Path(self.srcdir)
+        disabled = frozenset(self.config.consolecheck_disabled_rules)
+        view = getattr(self.env, ENV_VIEW, None)
+        if isinstance(view, TableView) and view.stamp == table_stamp(srcdir, self.config):
+            self.context, self.names = view.context, view.names  # the table is not loaded
+        else:
+            self.context, _lookup = load_context(srcdir, self.config, ())
+            self.names = cluster_lookup(srcdir, self.config)[0]
         self.context = dataclasses.replace(
-            self.context, copy_button=copy_button_settings(self.config)
+            self.context, disabled=disabled, copy_button=copy_button_settings(self.config)
         )
 
     def write_documents(self, docnames: Set[str]) -> None:
@@ -189,13 +253,15 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
         was read (:mod:`.blockcache`), or, when they were collected under another
         configuration or table, those of its doctree."""
         srcdir = Path(self.srcdir)
-        names, lookup = cluster_lookup(srcdir, self.config)
-        key = collection_key(self.config, names)
+        key = collection_key(self.config, self.names)
         pages = cached_pages(self.env)
         languages = frozenset(self.config.consolecheck_languages)
+        lookup = None
         for docname in sorted(docnames):
             page = pages.get(docname)
             if page is None or page.key != key:
+                if lookup is None:
+                    lookup = cluster_lookup(srcdir, self.config)[1]
                 doctree = self.env.get_doctree(docname)
                 page = collect_page(doctree, docname, srcdir, self.config, lookup, key)
             if page.blocks:
@@ -206,6 +272,7 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
 
     def finish(self) -> None:
         """Write both files first, then raise the warnings (``-W`` may stop at one)."""
+        self.results = once_per_block(self.results)
         self.failures = sum(result.status == "failed" for result in self.results)
         lines = [
             f"{result.block.source}:{problem_line(result.block, problem.offset)}: "
@@ -249,6 +316,7 @@ def register(app: Sphinx) -> None:
     # At read time, for every builder: the doctree cache is shared.
     app.add_transform(RecordUnreached)
     blockcache.register(app)
+    app.connect("env-updated", _keep_view)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

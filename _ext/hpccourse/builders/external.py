@@ -1,38 +1,73 @@
 """consolecheck over a Sphinx project that does not load hpccourse: ``hpccourse check``.
 
-The project is not edited. Its ``conf.py`` is read once to learn its extensions; the
-build then runs with the same ``conf.py`` and overrides (``-D`` as Python values): the
-extensions it lists that can be imported, plus ``hpccourse``; the rules switched off; the
-data table when one is named. Extensions that cannot be imported are left out and named:
-sphinx-lesson among them, whose directives ``hpccourse`` provides. The project's own table
-(``clusters.toml``, or its ``hpccourse_table``) is used when there is one; without it the
-table's rules (CC205, CC206) have nothing to compare with and stay silent.
+The project is not edited, and it runs as it is: **its ``conf.py`` is executed** (once,
+as Sphinx executes it: it is code, and the check trusts it as a build would). What it
+prints goes to ``sphinx.log``, never to the report. The build then runs with that
+configuration and overrides: the extensions it lists that can be imported, plus
+``hpccourse``; the rules switched off; the data table when one is named.
 
-Doctrees and the report go to an output folder of the caller's choosing; the build's own
-messages are kept in ``sphinx.log`` there, not printed.
+What this machine lacks is stood in for (:mod:`.standins`) and said, one line each:
+
+- a module ``conf.py`` imports and cannot (``sphinx_lesson``, ``dateutil``): a stand-in;
+- an extension that cannot be imported: left out; sphinx-lesson's directives hpccourse
+  provides; for the others, every directive and role no loaded extension defines is
+  accepted and its content read (the blocks inside are checked), and named;
+- the course's Markdown reader (myst-nb, brought by sphinx-lesson too) missing: ``.md``
+  pages are read with myst-parser (notebooks cannot be).
+
+The summary counts the pages read and lists, with why, those that were not. The
+project's own table (``clusters.toml``, or its ``hpccourse_table``) is used when there
+is one; a table that does not load stops the check (exit 2) with its located error.
+
+The output folder holds only what the check writes (a stamp file marks it): a file,
+or a folder holding anything else, is refused, so nothing of the caller's is overwritten.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
+import importlib
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sphinx.config
 from sphinx.application import Sphinx
 from sphinx.config import eval_config_file
-from sphinx.errors import SphinxError
+from sphinx.errors import ConfigError
+from sphinx.util.matching import Matcher
 from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
+from ..table import TableError, load_table
 from .report import REPORT
+from .standins import (
+    Standins,
+    accept_unknown,
+    guarded_setup,
+    stand_in_modules,
+    tolerant_extensions,
+)
 
 #: Extensions whose directives hpccourse provides itself when they cannot be imported.
 PROVIDED = {"sphinx_lesson": "its lesson directives are provided by hpccourse"}
+
+#: Extensions that read Markdown (and notebooks): what they register, by suffix.
+MARKDOWN_READERS = {
+    "myst_nb": (".md", ".ipynb"),
+    "sphinx_lesson": (".md", ".ipynb"),  # sets up myst_nb
+    "myst_parser": (".md",),
+}
+
+#: The file marking a folder as this command's output (``-o``).
+STAMP = ".hpccourse-check"
+
+#: How many missing modules ``conf.py`` may import before the check gives up.
+_MAX_MOCKS = 32
 
 
 class CheckError(Exception):
@@ -41,13 +76,16 @@ class CheckError(Exception):
 
 @dataclass
 class CheckRun:
-    """What one ``hpccourse check`` found: the report, and what was left out."""
+    """What one ``hpccourse check`` found: the report, and what was left out or stood in."""
 
     report: dict[str, Any]
     srcdir: Path
     outdir: Path
     dropped: dict[str, str] = field(default_factory=dict)  # extension -> why
     sphinx_warnings: int = 0
+    notes: list[str] = field(default_factory=list)  # what was stood in, one line each
+    pages_read: int = 0
+    not_read: dict[str, str] = field(default_factory=dict)  # page -> why
 
     @property
     def failed(self) -> bool:
@@ -79,10 +117,12 @@ def select_rules(select: list[str], ignore: list[str]) -> list[str]:
 
 
 def _importable(name: str) -> bool:
+    """Whether the extension ``name`` imports here (its own imports included)."""
     try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
+        importlib.import_module(name)
+    except Exception:  # any failure means: not usable here
         return False
+    return True
 
 
 def extensions_for(listed: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -93,10 +133,160 @@ def extensions_for(listed: list[str]) -> tuple[list[str], dict[str, str]]:
         if name.split(".")[0] == "hpccourse" or _importable(name):
             kept.append(name)
         else:
-            dropped[name] = PROVIDED.get(name, "not installed: its directives are not read")
+            dropped[name] = PROVIDED.get(name, "not installed: a stand-in accepts its markup")
+    wants_markdown = any(name in MARKDOWN_READERS for name in listed)
+    reads_markdown = any(name in MARKDOWN_READERS for name in kept)
+    if wants_markdown and not reads_markdown and _importable("myst_parser"):
+        kept.append("myst_parser")
     if "hpccourse" not in kept:
         kept.append("hpccourse")
     return kept, dropped
+
+
+@contextlib.contextmanager
+def _quiet(log: io.StringIO) -> Iterator[None]:
+    """What the course's code prints goes to the log, not to the caller's stdout."""
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        yield
+
+
+def _missing_module(error: ConfigError) -> str | None:
+    """The top-level module whose import failed in ``conf.py``, when that is the failure."""
+    cause = error.__cause__
+    if isinstance(cause, ModuleNotFoundError) and cause.name:
+        return cause.name.split(".")[0]
+    return None
+
+
+def read_conf(confdir: Path, log: io.StringIO) -> tuple[dict[str, Any], list[str]]:
+    """``conf.py``'s namespace, executed once with a stand-in for each module it imports and
+    this machine lacks; and those modules."""
+    mocked: list[str] = []
+    while True:
+        try:
+            with stand_in_modules(mocked), _quiet(log):
+                return eval_config_file(confdir / "conf.py", Tags()), mocked
+        except ConfigError as error:
+            missing = _missing_module(error)
+            if missing is None or missing in mocked or len(mocked) >= _MAX_MOCKS:
+                raise CheckError(f"{confdir / 'conf.py'}: {error}") from error
+            mocked.append(missing)
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Make ``outdir`` this command's folder; refuse a file, or a folder holding other things."""
+    if outdir.exists() or outdir.is_symlink():
+        if not outdir.is_dir() or outdir.is_symlink():
+            raise CheckError(f"{outdir}: not a folder: -o names the folder the report goes to")
+        if any(outdir.iterdir()) and not (outdir / STAMP).is_file():
+            raise CheckError(
+                f"{outdir}: this folder holds files that are not an earlier check's output; "
+                "name a new or empty folder with -o"
+            )
+    outdir.mkdir(parents=True, exist_ok=True)
+    (outdir / STAMP).write_text("hpccourse check output: the folder may be replaced\n")
+
+
+def _table_path(confdir: Path, namespace: dict[str, Any], table: Path | None) -> Path | None:
+    """The table the check uses: ``--table``, else the project's own when there is one."""
+    if table is not None:
+        return table.resolve()
+    own = confdir / str(namespace.get("hpccourse_table", "clusters.toml"))
+    return own if own.exists() else None
+
+
+def _suffixes(namespace: dict[str, Any], listed: list[str]) -> set[str]:
+    """The page suffixes the course reads: its ``source_suffix`` and its readers'."""
+    declared = namespace.get("source_suffix", ".rst")
+    found = {declared} if isinstance(declared, str) else set(declared)
+    for name in listed:
+        found.update(MARKDOWN_READERS.get(name, ()))
+    return found or {".rst"}
+
+
+def pages_not_read(app: Sphinx, suffixes: set[str], outdir: Path) -> dict[str, str]:
+    """The course's pages (by the suffixes it reads) that this build did not read, and why."""
+    srcdir = Path(app.srcdir)
+    registered = set(app.config.source_suffix)
+    excluded = Matcher([*app.config.exclude_patterns, "**/.*", "**/_build"])
+    read = set(app.env.found_docs)
+    missing: dict[str, str] = {}
+    for path in sorted(srcdir.rglob("*")):
+        if path.suffix not in suffixes or not path.is_file() or outdir in path.parents:
+            continue
+        relative = path.relative_to(srcdir).as_posix()
+        if excluded(relative) or app.env.path2doc(str(path)) in read:
+            continue
+        if path.suffix == ".ipynb":
+            why = "a notebook: myst-nb reads notebooks and is not installed here"
+        elif path.suffix not in registered:
+            why = f"no reader for {path.suffix} pages here"
+        else:
+            why = "not found by the build"
+        missing[relative] = why
+    return missing
+
+
+def _build(
+    confdir: Path,
+    outdir: Path,
+    namespace: dict[str, Any],
+    overrides: dict[str, Any],
+    mocked: list[str],
+    standins: Standins | None,
+    record: Standins,
+    log: io.StringIO,
+) -> Sphinx:
+    """The consolecheck build, with the namespace already read (``conf.py`` runs once)."""
+
+    def evaluated(_filename: Path, _tags: Tags) -> dict[str, Any]:
+        return dict(namespace)
+
+    original = sphinx.config.eval_config_file
+    sphinx.config.eval_config_file = evaluated
+    try:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(stand_in_modules(mocked))
+            stack.enter_context(_quiet(log))
+            stack.enter_context(tolerant_extensions(record))
+            if standins is not None:
+                stack.enter_context(accept_unknown(standins))
+            app = Sphinx(
+                confdir,
+                confdir,
+                outdir,
+                outdir / ".doctrees",
+                "consolecheck",
+                confoverrides=overrides,
+                status=log,
+                warning=log,
+                keep_going=True,
+            )
+            app.build()
+            return app
+    finally:
+        sphinx.config.eval_config_file = original
+
+
+def _notes(mocked: list[str], standins: Standins, markdown: bool) -> list[str]:
+    """One line per stand-in: what the check did instead of what the course asked."""
+    notes = [
+        f"conf.py imports {name}, not installed here: it got a stand-in module" for name in mocked
+    ]
+    if markdown:
+        notes.append("myst-nb is not installed here: .md pages were read with myst-parser")
+    if standins.directives or standins.roles:
+        names = [*(f"{d}::" for d in sorted(standins.directives))]
+        names += [f":{r}:" for r in sorted(standins.roles)]
+        notes.append(
+            "stand-ins accepted the markup of the extensions left out, their content "
+            f"read as text: {', '.join(names)}"
+        )
+    for name, why in standins.failed.items():
+        notes.append(f"extension {name} failed to set up here ({why}); left out")
+    if standins.setup_error:
+        notes.append(f"conf.py's setup() failed ({standins.setup_error}); went on without it")
+    return notes
 
 
 def run_check(
@@ -110,36 +300,35 @@ def run_check(
     """Build ``docs`` with the consolecheck builder into ``outdir``; its report."""
     docs, outdir = docs.resolve(), outdir.resolve()  # conf.py runs in its own folder
     confdir = find_confdir(docs)
-    try:
-        namespace = eval_config_file(confdir / "conf.py", Tags())
-    except SphinxError as error:
-        raise CheckError(f"{confdir / 'conf.py'}: {error}") from error
-    extensions, dropped = extensions_for(list(namespace.get("extensions", [])))
+    prepare_outdir(outdir)
+    log = io.StringIO()
+    namespace, mocked = read_conf(confdir, log)
+    record = Standins(modules=mocked)
+    if callable(namespace.get("setup")):
+        namespace["setup"] = guarded_setup(namespace["setup"], record)
+    listed = [str(name) for name in namespace.get("extensions", [])]
+    extensions, dropped = extensions_for(listed)
+    standins = record if any(name not in PROVIDED for name in dropped) else None
+    markdown = "myst_parser" in extensions and "myst_parser" not in listed
     own_disabled = list(namespace.get("consolecheck_disabled_rules", []))
     overrides: dict[str, Any] = {
         "extensions": extensions,
         "consolecheck_disabled_rules": sorted({*own_disabled, *disabled}),
     }
+    if markdown:
+        overrides["source_suffix"] = {".rst": "restructuredtext", ".md": "markdown"}
     if project_roots:
         overrides["consolecheck_project_roots"] = list(project_roots)
-    if table is not None:
-        overrides["hpccourse_table"] = os.path.relpath(table.resolve(), confdir.resolve())
-    outdir.mkdir(parents=True, exist_ok=True)
-    log = io.StringIO()
+    table_file = _table_path(confdir, namespace, table)
+    if table_file is not None:
+        try:
+            load_table(table_file)
+        except TableError as error:
+            raise CheckError(f"the data table does not load: {error}") from error
+        overrides["hpccourse_table"] = os.path.relpath(table_file, confdir.resolve())
     try:
-        app = Sphinx(
-            confdir,
-            confdir,
-            outdir,
-            outdir / ".doctrees",
-            "consolecheck",
-            confoverrides=overrides,
-            status=log,
-            warning=log,
-            keep_going=True,
-        )
-        app.build()
-    except (SphinxError, OSError) as error:
+        app = _build(confdir, outdir, namespace, overrides, mocked, standins, record, log)
+    except Exception as error:  # the course's code may raise anything: no traceback
         (outdir / "sphinx.log").write_text(log.getvalue(), encoding="utf-8")
         raise CheckError(f"{docs}: the build failed: {error}") from error
     text = log.getvalue()
@@ -150,4 +339,13 @@ def run_check(
         for line in text.splitlines()
         if ("WARNING:" in line or "ERROR:" in line) and "[consolecheck." not in line
     )
-    return CheckRun(report, confdir, outdir, dropped, warnings)
+    return CheckRun(
+        report,
+        confdir,
+        outdir,
+        dropped,
+        warnings,
+        notes=_notes(mocked, record, markdown),
+        pages_read=len(app.env.found_docs),
+        not_read=pages_not_read(app, _suffixes(namespace, listed), outdir),
+    )

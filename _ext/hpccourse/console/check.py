@@ -8,14 +8,25 @@ classified, joined into commands, syntax-checked, then run through the session r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 from . import codes
 from .copying import glued_prompts, hidden_characters, no_prompt
-from .language import BATCH, PSEUDO, Guess, guess_language, looks_like_pseudo_code
+from .language import (
+    BATCH,
+    OUTPUT,
+    PSEUDO,
+    Guess,
+    guess_language,
+    looks_like_prose,
+    looks_like_pseudo_code,
+)
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
+from .promptless import dropped_commands
 from .rules import RuleChecker, Sessions
+from .shape import command_rows, holds_output, indented_prompts, transcript_prompt
 from .syntax import check_command
 
 # Highlight languages whose blocks show a terminal session: a line without a prompt is output.
@@ -53,9 +64,13 @@ def shown_text(block: Block) -> str:
 
 
 def _placeholder(ctx: RuleContext, cluster: str | None) -> str:
+    """The placeholder convention the course declares here; "" when it declares none (the
+    messages then name none)."""
     if cluster is not None and ctx.placeholder.get(cluster):
         return ctx.placeholder[cluster]
     values = sorted(set(filter(None, ctx.placeholder.values())))
+    if not values:
+        return ""
     return values[0] if len(values) == 1 else DEFAULT_PLACEHOLDER
 
 
@@ -101,8 +116,10 @@ def _check_script(
         return lines, []
     found = check_command(command, _placeholder(ctx, block.cluster))
     if any(p.code == codes.SHELL_SYNTAX for p in found):
-        if guess is None and looks_like_pseudo_code(text):
+        if guess is None and (looks_like_pseudo_code(text) or looks_like_prose(text)):
             guess = PSEUDO
+        elif guess is None and holds_output(text):
+            guess = OUTPUT  # a git log, a program's output: not a script
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))
             return [], []
@@ -110,13 +127,48 @@ def _check_script(
     return lines, [command]
 
 
+def _console_without_prompt(
+    block: Block, text: str, lines: list[Line], ctx: RuleContext, problems: list[Problem]
+) -> tuple[list[Line], bool] | None:
+    """A console block with no prompt the checker knows: what its lines are.
+
+    None when they are not commands (output, a log, markup, a transcript under a prompt
+    Pygments does not know): nothing to report, nothing typed. Else the lines to follow,
+    with CC001 reported when the copy button and the reader see no command, and whether
+    they hold commands whose placeholders are still worth checking.
+    """
+    if transcript_prompt(text) or holds_output(text, implicit=block.implicit):
+        return None
+    guess = guess_language(text)
+    if guess is None and command_rows(text) == 0 and looks_like_pseudo_code(text):
+        guess = PSEUDO  # prose or pseudo-code in a console block
+    if not any(p.code == codes.GLUED_PROMPT for p in problems):
+        problems.append(no_prompt(lines, guess, ctx.copy_button))
+    if guess is not None and guess is not BATCH:
+        return [], False
+    # Follow what the lines would do, without parsing what may be output.
+    return classify(text, block.prompts, implicit=True), guess is None
+
+
+@functools.lru_cache(maxsize=4096)
+def _classified(text: str, prompts: tuple[str, ...]) -> tuple[Line, ...]:
+    """:func:`classify` once per distinct block text (lines are immutable records): the
+    same commands recur across a course's pages."""
+    return tuple(classify(text, prompts))
+
+
 def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockResult:
     text = shown_text(block)
-    lines = classify(text, block.prompts)
+    lines = list(_classified(text, block.prompts))
     problems: list[Problem] = hidden_characters(text, lines)
     has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
     language = block.language.lower()
-    syntax = has_prompt
+    if not has_prompt and language in CONSOLE_LANGUAGES:
+        dedented = indented_prompts(text)  # `   $ cmd`: a prompt to Pygments and readers
+        if dedented is not None:
+            text, lines = dedented, classify(dedented, block.prompts)
+            has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
+    syntax, placeholders_only = has_prompt, False
     if "$[" in text:
         problems.extend(glued_prompts(lines))
     rules.begin_block(block)
@@ -125,18 +177,21 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
             lines, found = _check_script(block, text, lines, ctx, problems)
             return _finish(block, ctx, rules, lines, found, problems)
         if language in CONSOLE_LANGUAGES:
-            guess = guess_language(text)
-            if not any(p.code == codes.GLUED_PROMPT for p in problems):
-                problems.append(no_prompt(lines, guess, ctx.copy_button))
-            if guess is not None and guess is not BATCH:
+            seen = _console_without_prompt(block, text, lines, ctx, problems)
+            if seen is None:
                 return _finish(block, ctx, rules, [], [], problems)
-            # Follow what the lines would do, without parsing what may be output.
-            lines = classify(text, block.prompts, implicit=True)
+            lines, placeholders_only = seen
+            syntax = placeholders_only
     found = commands(lines)
     if syntax:
         placeholder = _placeholder(ctx, block.cluster)
         for command in found:
-            problems.extend(check_command(command, placeholder))
+            checked = check_command(command, placeholder)
+            if placeholders_only:  # what may be output is not parsed: only `<x>` counts
+                checked = [p for p in checked if p.code == codes.ANGLE_PLACEHOLDER]
+            problems.extend(checked)
+    if has_prompt and language in CONSOLE_LANGUAGES:
+        problems.extend(dropped_commands(lines))
     return _finish(block, ctx, rules, lines, found, problems)
 
 

@@ -7,6 +7,8 @@ CC001    A console block with no prompt on any line: it shows as output (or is n
 CC002    A ``$`` glued to a ``[user@host dir]`` prompt: the copy button copies the bracket.
 CC003    An invisible or direction-changing character (or a BOM) in a command: what is
          shown is not what is copied ("Trojan Source").
+CC004    A command line without a prompt among prompted ones: shown as output, the copy
+         button leaves it out.
 CC101    A shell command bash cannot parse (tree-sitter-bash; message refined by ``bash -n``).
 CC102    A stray keyword (``done``, ``fi``, ``then``...) with no compound command open.
 CC103    A trailing ``\\`` on the block's last command: bash would wait for more input.
@@ -30,6 +32,7 @@ from __future__ import annotations
 NO_PROMPT = "CC001"
 GLUED_PROMPT = "CC002"
 HIDDEN_CHARACTER = "CC003"
+DROPPED_COMMAND = "CC004"
 SHELL_SYNTAX = "CC101"
 STRAY_KEYWORD = "CC102"
 DANGLING_CONTINUATION = "CC103"
@@ -50,6 +53,7 @@ RULES: dict[str, str] = {
     NO_PROMPT: "console block with no prompt: its commands show as output",
     GLUED_PROMPT: "`$` glued to a `[user@host dir]` prompt: the bracket is copied",
     HIDDEN_CHARACTER: "invisible or direction-changing character in a command",
+    DROPPED_COMMAND: "command line without a prompt among prompted ones: the copy button drops it",
     SHELL_SYNTAX: "shell command bash cannot parse",
     STRAY_KEYWORD: "stray shell keyword (done, fi, then...) with no compound command open",
     DANGLING_CONTINUATION: "trailing backslash on the block's last command",

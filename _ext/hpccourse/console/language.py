@@ -30,6 +30,7 @@ NOTEBOOK = Guess("a notebook cell (`!pip`, `%pip`)", "ipython", True)
 PYTHON = Guess("Python", "python", False)
 BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
+OUTPUT = Guess("program output or a log", "text", False)
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
 _R = re.compile(
@@ -107,3 +108,19 @@ def looks_like_pseudo_code(text: str) -> bool:
     if any(_SHELL_SHAPE.search(line) for line in rows):
         return False
     return any(len(line.split()) >= 4 for line in rows)
+
+
+_WORD = re.compile(r"^[A-Za-z][a-z]*(?:'[a-z]+)?[,.:;!?)]*$|^\(?[a-z]+[,.:;)]*$")
+
+
+def looks_like_prose(text: str) -> bool:
+    """Whether a row of ``text`` is a sentence: a capital, six words or more, nearly all
+    of them words of letters, and a full stop, colon or question mark at its end. Prose
+    that an indent slip put inside a code block, not a command bash could not parse."""
+    for line in _rows(text):
+        words = line.split()
+        if len(words) < 6 or not words[0][:1].isupper() or line.rstrip()[-1:] not in ".:?!":
+            continue
+        if sum(bool(_WORD.match(word)) for word in words) >= 0.8 * len(words):
+            return True
+    return False

@@ -82,6 +82,8 @@ class Block:
     # inline command (``conda activate x``) or "" (activation told in words), and whether
     # it stands outside any tab (it then holds for every cluster's path).
     prose: tuple[tuple[str, bool], ...] = ()
+    # The language is the page's ``highlight`` default (a ``::`` block), not the block's own.
+    implicit: bool = False
 
 
 @dataclass(frozen=True)

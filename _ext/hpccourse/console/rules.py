@@ -31,7 +31,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from . import codes
 from .model import Block, Command, Line, LineKind, Problem, RuleContext
@@ -48,6 +48,8 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 State = str | None | _Unknown
 
+# A block's own (de)activation command: prose just before it only announces it.
+_ACTS = re.compile(r"\b(?:de)?activate\b")
 _PIP = re.compile(r"^pip(?:\d+(?:\.\d+)?)?$")
 _PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)?)?$")
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
@@ -322,6 +324,18 @@ def is_path_only(words: Sequence[str]) -> bool:
     return "bin" not in parts and "." not in parts[-1]
 
 
+#: The line rules' findings per line, for the context of the last run (one slot: a
+#: build checks all its documents under one context).
+_LINE_CACHE: list[Any] = [None, {}]
+
+
+def _line_cache_for(ctx: RuleContext) -> dict[tuple[Any, ...], tuple[tuple[str, str], ...]]:
+    """The line cache of ``ctx`` (a new one when the context changed)."""
+    if _LINE_CACHE[0] is not ctx:
+        _LINE_CACHE[0], _LINE_CACHE[1] = ctx, {}
+    return _LINE_CACHE[1]
+
+
 @dataclass
 class RuleChecker:
     """Apply the session rules to a document's blocks, in order."""
@@ -332,9 +346,13 @@ class RuleChecker:
     _scope: str | None = field(init=False, default=None)
     _venvs: set[str] = field(init=False, default_factory=set)  # made with python -m venv
     _condas: set[str] = field(init=False, default_factory=set)  # made with conda create
+    _line_cache: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = field(
+        init=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self._project = _project_roots(self.ctx)
+        self._line_cache = _line_cache_for(self.ctx)
 
     def begin_block(self, block: Block) -> None:
         """Before a block: a new part of the page (a section right under the title) proves
@@ -344,6 +362,8 @@ class RuleChecker:
                 self.sessions.forget()
             self._scope = block.scope
         for note, shared in block.prose:
+            if not note and _ACTS.search(block.text):
+                continue  # "Deactivate" over a block that deactivates: a caption, not an act
             self._apply_prose(None if shared else path_key(block), note)
 
     def _apply_prose(self, key: str | None, note: str) -> None:
@@ -514,18 +534,38 @@ class RuleChecker:
         # A tab naming no cluster of the table is another cluster's: its storage is not ours.
         storage = block.tab is None
         for line in lines:
-            if line.kind in (LineKind.OUTPUT, LineKind.WINDOWS):
+            if line.kind in (LineKind.OUTPUT, LineKind.WINDOWS) or not line.text:
                 continue
-            typed = uncommented(line.text)
-            if not typed:
-                continue
-            if conventions:
-                problems.extend(self._placeholders(line, typed, conventions, line.offset in skip))
-            if "/" in typed:
-                for match in _PATH.finditer(typed):
-                    problems.extend(
-                        self._path(block.cluster, match.group(0), line, conventions, storage)
-                    )
+            # A line's findings depend on nothing else: a command that recurs (the same
+            # step on several pages) is looked at once per cluster.
+            key = (block.cluster, storage, line.text, line.offset in skip)
+            found = self._line_cache.get(key)
+            if found is None:
+                found = tuple(
+                    (p.code, p.message)
+                    for p in self._line_problems(block.cluster, line, conventions, storage, key[3])
+                )
+                self._line_cache[key] = found
+            problems.extend(Problem(code, message, line.offset) for code, message in found)
+        return problems
+
+    def _line_problems(
+        self,
+        cluster: str | None,
+        line: Line,
+        conventions: list[str],
+        storage: bool,
+        skip_angle: bool,
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        typed = uncommented(line.text)
+        if not typed:
+            return problems
+        if conventions:
+            problems.extend(self._placeholders(line, typed, conventions, skip_angle))
+        if "/" in typed:
+            for match in _PATH.finditer(typed):
+                problems.extend(self._path(cluster, match.group(0), line, conventions, storage))
         return problems
 
     def _placeholders(

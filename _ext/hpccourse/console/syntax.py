@@ -49,7 +49,16 @@ def _bracket_style(placeholder: str, word: str) -> str:
 
 
 def placeholder_message(found: str, word: str, placeholder: str) -> str:
-    """The message for an angle-bracket placeholder, naming the project's convention."""
+    """The message for an angle-bracket placeholder, naming the project's convention when
+    it declares one (``placeholder``); neutral otherwise."""
+    if not placeholder:
+        name = word.replace(" ", "-")
+        return (
+            f"`{found}` looks like a placeholder, but bash reads `<` as a redirection: a "
+            f"learner who pastes it gets 'No such file or directory' or a syntax error. "
+            f"Write it in a form bash leaves alone, such as `[{name}]` or "
+            f"`{name.upper().replace('-', '_')}`."
+        )
     is_user = re.fullmatch(r"(?:your[-_ ]?)?user(?:[-_ ]?name)?|uid", word, re.IGNORECASE)
     instead = placeholder if is_user else _bracket_style(placeholder, word)
     return (
@@ -180,11 +189,27 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
         closer = _unclosed(text)
         if closer and (refined is None or "stops before it is complete" in refined[1]):
             message = f"bash expects `{closer}` here, but the command ends without it"
+    rows = text.split("\n")
+    notation = _NOTATION.search(rows[row] if 0 <= row < len(rows) else text)
+    if notation is not None:
+        # `FILE(S)`, `NAME(s)`: a reader's notation for "one or more", not shell syntax
+        word = notation.group(1)
+        return Problem(
+            codes.SHELL_SYNTAX,
+            f"`{notation.group(0)}` reads as a placeholder to people, but bash reads `(` as "
+            f"the start of a subshell and stops with a syntax error. Write it as one word "
+            f"bash leaves alone, such as `{word}...` or `[{word.lower()}]`.",
+            _offset(command, row),
+        )
     return Problem(
         codes.SHELL_SYNTAX,
         f"{message}. Fix the quotes, brackets or operators so the command is complete as shown.",
         _offset(command, row),
     )
+
+
+#: A word with a parenthesised plural or option, as people write placeholders: `FILE(S)`.
+_NOTATION = re.compile(r"(?<![\w$=])([A-Za-z][\w-]*)\((?:s|S|es|ES)\)(?![\w(])")
 
 
 # A command of plain words only: no quote, escape, operator, redirection, substitution,

@@ -6,6 +6,7 @@ command the same way. No Sphinx, no tree-sitter.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 
@@ -26,28 +27,41 @@ def words(segment: str) -> list[str]:
     """``segment``'s words as bash splits them (quotes removed; operators are words)."""
     if _PLAIN_WORDS.match(segment):
         return segment.split()
+    return list(_quoted_words(segment))
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted_words(segment: str) -> tuple[str, ...]:
+    """shlex's reading of a segment with quotes or operators, once per distinct text: the
+    same commands recur across a course's pages and clusters, and shlex is slow."""
     try:
         lexer = shlex.shlex(segment, posix=True, punctuation_chars=";&|()")
         lexer.whitespace_split = True
-        return list(lexer)
+        return tuple(lexer)
     except ValueError:
-        return segment.split()
+        return tuple(segment.split())
 
 
 def simple_commands(command: Command) -> list[list[str]]:
     """The words of each simple command in a shell command (here-document bodies left out,
     leading ``VAR=value`` assignments and wrappers such as ``time`` dropped)."""
-    body, _ = heredoc_rows(command.text)
-    out: list[list[str]] = []
-    for row, text in enumerate(command.text.split("\n")):
+    return [list(words) for words in _simple_commands(command.text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _simple_commands(text: str) -> tuple[tuple[str, ...], ...]:
+    """:func:`simple_commands` of a command's text, once per distinct text."""
+    body, _ = heredoc_rows(text) if "<<" in text else (set(), [])
+    out: list[tuple[str, ...]] = []
+    for row, line in enumerate(text.split("\n")):
         if row in body:
             continue
         current: list[str] = []
-        for word in [*words(text), ";"]:
+        for word in [*words(line), ";"]:
             if word in _SEPARATORS:
                 if current:
-                    out.append(current)
+                    out.append(tuple(current))
                 current = []
             elif current or not (_ASSIGNMENT.match(word) or word in _WRAPPERS):
                 current.append(word)
-    return out
+    return tuple(out)

@@ -4,9 +4,10 @@ myst-parser gives the literal block of a code fence (```` ```console ````) the l
 opening fence, one line before its first command, and keeps nothing in the doctree that
 tells a fence from an indented code block (whose line is its first line already). This
 transform, run as each page is read, looks at the line a literal block from a Markdown
-file names: when it opens a fence, the block records the next line as
-``hpc_content_line``, as the ``code-block`` and ``prompt`` directives do
-(:mod:`.codeblock`), so the checkers report the offending command's own line.
+file (whichever extension registered ``.md``: :func:`markdown_suffixes`) names: when it
+opens a fence, the block records the next line as ``hpc_content_line``, as the
+``code-block`` and ``prompt`` directives do (:mod:`.codeblock`), so the checkers report
+the offending command's own line.
 """
 
 from __future__ import annotations
@@ -28,15 +29,24 @@ def is_fence_opening(line: str) -> bool:
     return FENCE_OPENING.match(line) is not None
 
 
+def markdown_suffixes(source_suffix: dict[str, str]) -> tuple[str, ...]:
+    """The suffixes of the pages read as MyST, whoever registered them: myst-parser
+    (``markdown``), myst-nb and sphinx-lesson through it (``myst-nb``), or another
+    reader of the same syntax. Notebooks (``.ipynb``) hold no fences at file lines."""
+    return tuple(
+        suffix
+        for suffix, kind in source_suffix.items()
+        if kind != "restructuredtext" and suffix != ".ipynb"
+    )
+
+
 class FenceContentLines(SphinxTransform):
     """Record the first content line of each code fence of a Markdown file."""
 
     default_priority = 100  # early: before anything moves or copies literal blocks
 
     def apply(self, **kwargs: object) -> None:
-        suffixes = tuple(
-            suffix for suffix, kind in self.config.source_suffix.items() if kind == "markdown"
-        )
+        suffixes = markdown_suffixes(self.config.source_suffix)
         if not suffixes:
             return
         files: dict[str, list[str]] = {}

@@ -190,6 +190,25 @@ SPHINX_LESSON_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+class NamedByClass(LessonAdmonition):
+    """A lesson box named after its class, as sphinx-lesson's ``_BaseCRDirective`` does:
+    ``SignatureDirective`` is ``.. signature::``, titled "Signature" unless ``title_text``
+    says otherwise. A course's ``conf.py`` that subclasses sphinx-lesson's base class gets
+    this one when sphinx-lesson is not installed (``hpccourse check``)."""
+
+    title_text: ClassVar[str] = ""
+
+    @classmethod
+    def cssname(cls) -> str:
+        """The directive's name and CSS class: the class name before ``Directive``."""
+        return cls.__name__.split("Directive")[0].lower().replace("_", "-")
+
+    def run(self) -> list[nodes.Node]:
+        self.css_class = self.css_class or self.cssname()
+        self.default_title = self.title_text or self.default_title or self.cssname().title()
+        return super().run()
+
+
 def lesson_directive(name: str, title: str, extra: tuple[str, ...]) -> type[LessonAdmonition]:
     """A directive class for one of sphinx-lesson's kinds."""
     return type(

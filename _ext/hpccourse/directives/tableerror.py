@@ -9,14 +9,19 @@ that lack what the table would give them.
 
 from __future__ import annotations
 
+import os
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..table import TableError, project_table
+from ..table import TableError, project_table, table_path
 from . import deps
 
 logger = logging.getLogger(__name__)
+
+#: The environment attribute holding the stamp of the table file that last loaded fine.
+_LOADED_FINE = "hpc_table_loaded_fine"
 
 
 def affected_pages(env: BuildEnvironment, error: TableError) -> list[str]:
@@ -35,10 +40,26 @@ def pages_phrase(pages: list[str]) -> str:
     return f"{len(pages)} page{'s' if len(pages) != 1 else ''} affected: {named}"
 
 
+def _stamp(env: BuildEnvironment) -> tuple[object, ...]:
+    """The table file as it is now (path, modification time, size)."""
+    path = table_path(env.srcdir, env.config)
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (path,)
+    return (path, status.st_mtime_ns, status.st_size, status.st_ino)
+
+
 def report(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: warn once about a table that does not load, if a page uses it."""
+    """``env-updated``: warn once about a table that does not load, if a page uses it.
+    A table file unchanged since it last loaded is not loaded again for that (a check
+    over the html build's doctrees then loads no table)."""
+    stamp = _stamp(env)
+    if getattr(env, _LOADED_FINE, None) == stamp:
+        return []
     table = project_table(env.srcdir, env.config)
     if not isinstance(table, TableError):
+        setattr(env, _LOADED_FINE, stamp)
         return []
     pages = affected_pages(env, table)
     if pages:

@@ -213,7 +213,10 @@ class _Collector:
     skip_targets: set[int]
 
     def literal(self, node: nodes.literal_block, default_language: str) -> Block | None:
-        """A Block for a literal block that is a console block, else None."""
+        """A Block for a literal block that is a console block, else None (also for the
+        source quoted in a docutils error message: no page shows it as a block)."""
+        if isinstance(node.parent, nodes.system_message):
+            return None
         text = node.astext()
         language = str(node.get("language") or default_language)
         generated = node.get("hpc_cluster")
@@ -236,6 +239,7 @@ class _Collector:
             file=node.get("hpc_file"),
             tab=tab,
             scope=scope_of(node),
+            implicit="language" not in node,
         )
 
     def prompt(self, node: nodes.raw) -> Block:

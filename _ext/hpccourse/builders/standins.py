@@ -1,0 +1,192 @@
+"""Stand-ins for what a course needs and this machine lacks: ``hpccourse check`` runs unedited.
+
+A course names extensions (``extensions = [...]``) and its ``conf.py`` may import
+modules; on the machine that checks it some are missing. As Sphinx's
+``autodoc_mock_imports`` does for the modules a documented package imports
+(:func:`sphinx.ext.autodoc.mock.mock`), the check goes on with stand-ins and says so:
+
+- a module ``conf.py`` imports and cannot: a mock module (any attribute, any call);
+  sphinx-lesson gets a real one, whose ``directives._BaseCRDirective`` is the lesson box
+  base that names a directive after its class (:class:`~hpccourse.directives.lesson.NamedByClass`),
+  so a course's own lesson boxes still register;
+- an extension that cannot be imported: :func:`accept_unknown` makes every directive and
+  role no loaded extension defines a stand-in that keeps its content (the console blocks
+  inside are read and checked) and records its name, so the report can list them;
+- ``conf.py``'s own ``setup()`` failing (on a mock, say) is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives, roles
+from sphinx.ext.autodoc.mock import mock
+from sphinx.util.docutils import SphinxDirective
+
+from ..directives.lesson import NamedByClass
+
+#: Modules that get a working stand-in instead of a mock, by top-level name.
+REAL_STANDINS = ("sphinx_lesson",)
+
+
+@dataclass
+class Standins:
+    """What was stood in during one check: mocked modules, unknown directives and roles."""
+
+    modules: list[str] = field(default_factory=list)
+    directives: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    setup_error: str = ""
+    failed: dict[str, str] = field(default_factory=dict)  # extension -> why its setup failed
+
+
+class StandinDirective(SphinxDirective):
+    """Any directive of an extension that is not installed: its content is read as the
+    page's own text, so the console blocks inside are checked; options and arguments are
+    accepted and ignored."""
+
+    has_content = True
+    optional_arguments = 100
+    final_argument_whitespace = True
+    option_spec: ClassVar[Any] = None  # docutils: None accepts no options; see below
+
+    def run(self) -> list[nodes.Node]:
+        node = nodes.container(classes=["hpc-standin"])
+        self.set_source_info(node)
+        if self.content:
+            node += self.parse_content_to_nodes()
+        return [node]
+
+
+class _AnyOptions(dict):  # type: ignore[type-arg]
+    """An option spec that accepts every option, unchanged."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: str) -> Callable[[str | None], str | None]:
+        return lambda value: value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key]
+
+
+StandinDirective.option_spec = _AnyOptions()
+
+
+def standin_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,
+    options: dict[str, Any] | None = None,
+    content: list[str] | None = None,
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """Any role of an extension that is not installed: its text, as literal text."""
+    return [nodes.literal(rawtext, text)], []
+
+
+@contextlib.contextmanager
+def accept_unknown(record: Standins) -> Iterator[None]:
+    """While active, a directive or role docutils and Sphinx do not know is a stand-in
+    (its name recorded) instead of an error."""
+    find_directive, find_role = directives.directive, roles.role
+
+    def directive(name: str, language: ModuleType, document: nodes.document) -> Any:
+        found, messages = find_directive(name, language, document)
+        if found is None:
+            record.directives.add(name.lower())
+            return StandinDirective, []
+        return found, messages
+
+    def role(name: str, language: ModuleType, lineno: int, reporter: Any) -> Any:
+        found, messages = find_role(name, language, lineno, reporter)
+        if found is None and name:
+            record.roles.add(name.lower())
+            return standin_role, []
+        return found, messages
+
+    directives.directive, roles.role = directive, role  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        directives.directive, roles.role = find_directive, find_role
+
+
+def _sphinx_lesson() -> dict[str, ModuleType]:
+    """A working ``sphinx_lesson`` whose directives hpccourse provides (nothing to set up)."""
+    package = ModuleType("sphinx_lesson")
+    package.__path__ = []
+    package.__dict__["setup"] = lambda app: {"parallel_read_safe": True}
+    package.__dict__["__version__"] = "0 (stand-in: hpccourse provides the directives)"
+    lesson = ModuleType("sphinx_lesson.directives")
+    lesson.__dict__["_BaseCRDirective"] = NamedByClass
+    lesson.__dict__["setup"] = package.__dict__["setup"]
+    package.__dict__["directives"] = lesson
+    return {"sphinx_lesson": package, "sphinx_lesson.directives": lesson}
+
+
+@contextlib.contextmanager
+def stand_in_modules(names: list[str]) -> Iterator[None]:
+    """While active, importing one of ``names`` (top-level modules) gives a stand-in."""
+    real = {
+        name: module
+        for top in names
+        if top in REAL_STANDINS
+        for name, module in _sphinx_lesson().items()
+    }
+    saved = {name: sys.modules.get(name) for name in real}
+    sys.modules.update(real)
+    try:
+        with mock([name for name in names if name not in REAL_STANDINS]):
+            yield
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def guarded_setup(setup: Callable[[Any], Any], record: Standins) -> Callable[[Any], Any]:
+    """``conf.py``'s ``setup(app)``, reporting a failure instead of stopping the check."""
+
+    def run(app: Any) -> Any:
+        try:
+            return setup(app)
+        except Exception as error:  # any failure of the course's own code
+            record.setup_error = f"{type(error).__name__}: {error}"
+            return None
+
+    return run
+
+
+@contextlib.contextmanager
+def tolerant_extensions(record: Standins, keep: tuple[str, ...] = ("hpccourse",)) -> Iterator[None]:
+    """While active, an extension whose ``setup()`` fails here (an installed version made
+    for another Sphinx, say) is left out and recorded instead of stopping the check; the
+    extensions in ``keep`` still fail loudly."""
+    from sphinx.registry import SphinxComponentRegistry
+
+    load = SphinxComponentRegistry.load_extension
+
+    def tolerant(self: SphinxComponentRegistry, app: Any, extname: str) -> None:
+        try:
+            load(self, app, extname)
+        except Exception as error:  # any failure of an extension's own code
+            if extname.split(".")[0] in keep:
+                raise
+            record.failed[extname] = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+
+    SphinxComponentRegistry.load_extension = tolerant  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SphinxComponentRegistry.load_extension = load  # type: ignore[method-assign]

@@ -1,0 +1,93 @@
+"""CC004: a command line without a prompt among prompted ones.
+
+In a console block that prompts its commands, a line without a prompt is output to
+Pygments, so it is shown as output and a copy button that copies prompt lines only (or
+drops output) leaves it out: the learner pastes the commands before and after it, not it.
+A typed command loses its prompt this way by a slip (``$ `` forgotten on one line) or by
+an indent (`` module load x``: Pygments takes no prompt after leading blanks).
+
+Output often reads like commands too (``cat job.sh`` prints a script), so a line counts
+only when it reads as a command (:func:`.shape.is_command_row`), stands between prompted
+commands (or after the last one), and the command before it is not one that prints
+text (``cat``, ``echo``, ``git log``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import codes
+from .model import Line, LineKind, Problem
+from .shape import is_command_row
+
+#: Commands whose output may well be command lines: a script's text, history, help.
+_PRINTS_TEXT = frozenset(
+    """
+    ls ll find tree du df cat less more head tail echo printf type which history man
+    help grep sed awk diff
+    git alias env set declare sbatch squeue sacct scontrol jobinfo python
+    python3
+    """.split()  # noqa: SIM905 -- a word list reads best as words
+)
+_TYPED = frozenset({LineKind.PROMPT, LineKind.CONTINUATION, LineKind.PS2, LineKind.HEREDOC})
+
+
+#: Subcommands that print listings or text, for the commands that mostly print nothing.
+_PRINTING_SUBCOMMANDS = {
+    "module": {"avail", "spider", "show", "list", "help", "whatis", "keyword", "av", "sp"},
+    "ml": {"avail", "spider", "show", "list", "help", "whatis", "keyword", "av", "sp"},
+    "conda": {"list", "info", "env", "search", "config"},
+    "pip": {"list", "show", "freeze", "help", "config"},
+}
+
+
+def _prints_text(line: Line) -> bool:
+    """Whether the command on ``line`` is one whose output may read as commands."""
+    words = line.text.split()
+    if not words:
+        return False  # an empty prompt line types nothing, so prints nothing
+    if "<<" in line.text:
+        return True
+    if words[0] in _PRINTING_SUBCOMMANDS:
+        return len(words) < 2 or words[1] in _PRINTING_SUBCOMMANDS[words[0]]
+    return words[0] in _PRINTS_TEXT
+
+
+def dropped_commands(lines: Sequence[Line]) -> list[Problem]:
+    """CC004 for each command line without a prompt between prompted commands."""
+    problems: list[Problem] = []
+    if not any(line.kind is LineKind.OUTPUT for line in lines):
+        return problems
+    rows = [line for line in lines if line.raw.strip()]
+    for index, line in enumerate(rows):
+        if line.kind is not LineKind.OUTPUT or index == 0:
+            continue
+        before = rows[index - 1]
+        after = rows[index + 1] if index + 1 < len(rows) else None
+        if before.kind not in _TYPED or before.kind is LineKind.HEREDOC:
+            continue
+        if after is not None and after.kind is not LineKind.PROMPT:
+            continue
+        prompted = next(
+            (row for row in reversed(rows[:index]) if row.kind is LineKind.PROMPT), None
+        )
+        shown = line.raw.strip()
+        if prompted is None or _prints_text(prompted) or not is_command_row(line.raw):
+            continue
+        if "  " in shown:  # columns: a listing, not a command typed
+            continue
+        cause = (
+            "its leading blank hides the prompt from the page"
+            if line.raw[:1] in " \t" and shown.startswith("$")
+            else "it has no prompt"
+        )
+        problems.append(
+            Problem(
+                codes.DROPPED_COMMAND,
+                f"`{shown}` reads as a command, but {cause}: the page shows it as output and "
+                f"the copy button leaves it out, so a learner who pastes the block skips it. "
+                f"Write the block's prompt before it (`$ `), or show it apart if it is output.",
+                line.offset,
+            )
+        )
+    return problems

@@ -1,0 +1,135 @@
+"""What a console block without a prompt holds: commands, a transcript, or output.
+
+A ``console`` block shows a terminal: lines with a prompt are typed, the rest is output.
+A block with no prompt (CC001) is a defect only when its lines are commands meant to be
+typed; many courses show output, logs, a folder tree, a file's text or a session
+transcript under the cluster's own prompt (``user@host:~>``) in such blocks, and
+``.. highlight:: console`` makes every ``::`` block of a page a console block. These
+helpers tell those apart from signals, line by line, without running anything:
+
+- :func:`command_rows` / :func:`output_rows`: rows that read as a command (a known
+  command word, a path to a program, ``VAR=value``), and rows that read as output or
+  markup (tree drawing, rulers, ``key: value``, ``[section]``, ``key = value``, commit
+  hashes, numbers);
+- :func:`transcript_prompt`: a prompt Pygments does not know, opening a transcript;
+- :func:`indented_prompts`: the rows whose ``$ `` prompt is indented (Pygments and the
+  copy button still take it for a prompt; the checker's own classifier does not).
+
+No Sphinx; pure regular expressions.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Commands HPC and programming courses show; a row starting with one reads as typed.
+KNOWN_COMMANDS = frozenset(
+    """
+    module ml cd ls ll mkdir rmdir rm cp mv ln cat less more head tail echo printf
+    export unset source alias which whereis type env set chmod chown touch find grep sed
+    awk sort uniq wc cut tee xargs diff tar gzip gunzip zip unzip wget curl ssh scp
+    rsync sftp git make cmake gcc g++ gfortran icc ifort nvcc hipcc mpicc mpirun mpiexec
+    python python3 pip pip3 conda mamba micromamba virtualenv deactivate jupyter
+    jupyter-lab jupyter-notebook ipython spyder spyder3 julia R Rscript srun sbatch
+    salloc squeue scancel sinfo sacct scontrol seff sshare interactive projinfo hostname
+    whoami pwd id groups date du df quota top htop ps kill nproc lscpu nvidia-smi
+    rocm-smi apptainer singularity docker podman poetry uv pipx pixi code vim vi nano
+    emacs exit history man time nohup bash sh zsh
+    """.split()  # noqa: SIM905 -- a word list reads best as words
+)
+
+_PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/)[\w./-]+(?:\s|$)")
+_ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
+
+_TREE = re.compile(r"[├└│┌┐┘┼─]")
+_RULER = re.compile(r"^\s*(?:[-=*_+#~]\s*){5,}$")
+_KEY_COLON = re.compile(r"^\s*[\w. /()-]+:(?:\s|$)")  # `Description:`, `salloc: job 1 ...`
+_SECTION = re.compile(r"^\s*\[[\w. \"-]+\]\s*$")  # TOML/INI `[deps]`
+_KEY_EQUALS = re.compile(r"^\s*[\w.\"-]+\s+=\s+\S")  # TOML/INI `AMDGPU = "..."`
+_HASH = re.compile(r"^\s*(?:\*\s+)?(?:commit\s+)?[0-9a-f]{7,40}\b")  # git log lines
+_NUMBERS = re.compile(r"^[\s\d.,:%eE+/-]+$")  # tables of numbers, timings
+_MARKUP = re.compile(r"^\s*(?:\.\. [\w:-]+::|:[\w-]+:|```|#{1,6} \w|<[a-z]+[ >]|</[a-z]+>)")
+
+#: A prompt Pygments' console lexer does not know: `user@host:~> `, or one with leading
+#: blanks before `[user@host dir]$ `.
+_FOREIGN_PROMPT = re.compile(r"^\s*[\w.-]+@[\w.-]+:\S*[>%#] \S|^\s+\[[^\]\n]+\][$#] \S")
+_INDENTED_PROMPT = re.compile(r"^[ \t]+\$(?: |$)")
+
+
+def _rows(text: str) -> list[str]:
+    return [row for row in text.split("\n") if row.strip()]
+
+
+#: Command names that are also words a message or prose starts with ("exit code 1",
+#: "time limit reached"): they read as commands only before an argument's shape.
+_WORDLIKE = frozenset(
+    """
+    exit time type set sort find cut code date id groups kill top more less head tail man
+    help history env which touch make wait
+    """.split()  # noqa: SIM905 -- a word list reads best as words
+)
+_ARGUMENT = re.compile(r"^(?:-|/|\.|~|\$|\w*[/=])")
+
+
+def is_command_row(row: str) -> bool:
+    """Whether a row reads as a command typed at a shell (comments are not)."""
+    stripped = row.strip()
+    if not stripped or stripped.startswith("#"):
+        return False
+    first, _, rest = stripped.partition(" ")
+    if first in KNOWN_COMMANDS:
+        following = rest.split()[0] if rest.split() else ""
+        if first in _WORDLIKE and following and not _ARGUMENT.match(following):
+            return False
+        return not _VERSION.match(following)
+    return bool(_PATH_COMMAND.match(stripped) or _ASSIGN_COMMAND.match(stripped))
+
+
+def is_output_row(row: str) -> bool:
+    """Whether a row reads as program output, a log or a file's markup."""
+    if is_command_row(row):
+        return False
+    return any(
+        pattern.search(row) if pattern is _TREE else pattern.match(row)
+        for pattern in (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS)
+    ) or bool(_MARKUP.match(row))
+
+
+def command_rows(text: str) -> int:
+    """How many rows of ``text`` read as commands."""
+    return sum(is_command_row(row) for row in _rows(text))
+
+
+def output_rows(text: str) -> int:
+    """How many rows of ``text`` read as output, a log or markup."""
+    return sum(is_output_row(row) for row in _rows(text))
+
+
+def holds_output(text: str, *, implicit: bool = False) -> bool:
+    """Whether a prompt-less console block shows output (or markup), not commands.
+
+    A block whose console language the author chose holds output when no row reads as a
+    command and some row reads as output. A block that is console only by the page's
+    ``highlight`` default (``implicit``) must show commands to count as commands: at
+    least one command row, and no fewer command rows than output rows.
+    """
+    commands, output = command_rows(text), output_rows(text)
+    if implicit:
+        return commands == 0 or commands < output
+    return commands == 0 and output > 0
+
+
+def transcript_prompt(text: str) -> bool:
+    """Whether the block opens with a prompt Pygments does not know (a transcript)."""
+    rows = _rows(text)
+    return bool(rows) and _FOREIGN_PROMPT.match(rows[0]) is not None
+
+
+def indented_prompts(text: str) -> str | None:
+    """``text`` with the blanks before each indented ``$ `` prompt removed, when it has
+    such prompts (Pygments takes ``   $ cmd`` for a prompt and a command); else None."""
+    rows = text.split("\n")
+    if not any(_INDENTED_PROMPT.match(row) for row in rows):
+        return None
+    return "\n".join(row.lstrip(" \t") if _INDENTED_PROMPT.match(row) else row for row in rows)

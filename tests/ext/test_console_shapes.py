@@ -1,0 +1,173 @@
+"""Alarms a teacher believes (issue 20): what a prompt-less console block holds decides
+CC001; output in a script block is named as output; commands that lost their prompt among
+prompted ones (CC004); placeholders in prompt-less commands; messages that claim no
+placeholder convention the course never declared. Block records in, results out."""
+
+from __future__ import annotations
+
+import pytest
+from hpccourse.console import codes
+from hpccourse.console.check import check_document
+from hpccourse.console.model import Block, BlockResult, CopyButton, RuleContext
+from hpccourse.console.shape import holds_output, indented_prompts, is_command_row
+
+NO_TABLE = RuleContext(copy_button=CopyButton(exclude=".linenos, .gp, .go"))
+WITH_CONVENTION = RuleContext(placeholder={"c": "{user}"})
+
+
+def block(text: str, language: str = "console", *, implicit: bool = False) -> Block:
+    return Block("page", "page.rst", 10, language, text, cluster="c", implicit=implicit)
+
+
+def check(text: str, language: str = "console", *, implicit: bool = False, ctx=NO_TABLE):
+    return check_document([block(text, language, implicit=implicit)], ctx)[-1]
+
+
+def codes_of(result: BlockResult) -> list[str]:
+    return [p.code for p in result.problems]
+
+
+# ------------------------------------------------ CC001: what a prompt-less block holds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ".\n├── Project.toml  # Julia environment\n└── submit.sh",  # a folder tree
+        '[deps]\nAMDGPU = "21141c5a-9bdb-4563"',  # a file's text (TOML)
+        "-------------\n  polars:\n-------------\n    Description:\n      A library",
+        "ab12cd3 fix the loop\n9f8e7d6 add the data",  # a git log
+        "sacct: error: no job\nJobID    State\n-----    -----\n1234     FAILED",
+        "alice@login1:~> salloc -n 4\nsalloc: Granted job allocation 1",  # a transcript
+        "  [alice@pelle1 ~]$ interactive -A x\nsalloc: Pending job allocation 2",
+    ],
+)
+def test_output_logs_markup_and_transcripts_are_no_cc001(text: str) -> None:
+    assert codes_of(check(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "module load Python/3.11.3",
+        "cd sven\nwget https://example.org/x.tar.gz",
+        "export OMP_NUM_THREADS=2\nsrun -n 1 python dot.py",
+        "salloc -A p -t 1:00:00\nsalloc: Granted job allocation 1",  # the command, prompt-less
+    ],
+)
+def test_commands_without_a_prompt_are_cc001(text: str) -> None:
+    assert codes_of(check(text)) == [codes.NO_PROMPT]
+
+
+def test_the_pages_highlight_default_asks_for_commands_before_cc001() -> None:
+    # `.. highlight:: console` makes every `::` block console: an error message or a
+    # table shown that way is what it is; commands still lack their prompt.
+    assert codes_of(check("Error: the job failed\nexit code 1", implicit=True)) == []
+    assert codes_of(check("JobID  State\n1234   FAILED", implicit=True)) == []
+    assert codes_of(check("squeue -u alice", implicit=True)) == [codes.NO_PROMPT]
+    # a line with no sign either way: a session when the author tagged it `console`
+    assert codes_of(check("projtool --list", implicit=True)) == []
+    assert codes_of(check("projtool --list")) == [codes.NO_PROMPT]
+    assert codes_of(check("Error: the job failed\nexit code 1")) == []  # output either way
+
+
+def test_prose_in_a_console_block_is_named_as_prose() -> None:
+    [problem] = check("You can also find the tarball in the folder of the course.").problems
+    assert problem.code == codes.NO_PROMPT and "prose" in problem.message
+
+
+def test_indented_dollar_prompts_are_prompts_as_pygments_reads_them() -> None:
+    assert indented_prompts("   $ ls\n   out") == "$ ls\n   out"
+    assert codes_of(check("    $ module load x\n    $ python -m venv e")) == []
+    # an indented `(env) $` is output to Pygments: the copy button drops the line
+    assert codes_of(check("    (e) $ pip install numpy")) == [codes.NO_PROMPT]
+
+
+# ------------------------------------------------ CC101 names output, CC107 says so
+
+
+def test_output_in_a_script_block_is_named_output_not_a_syntax_error() -> None:
+    [problem] = check("b135ec8 add features A, B (and C)\n6f0d49f fix it", "shell").problems
+    assert problem.code == codes.NOT_SHELL and "output" in problem.message
+
+
+# ------------------------------------------------ CC004: a command that lost its prompt
+
+
+def test_a_command_without_prompt_among_prompted_ones_is_cc004() -> None:
+    result = check("$ module load python/3.11\npython -m venv env\n$ source env/bin/activate")
+    assert codes_of(result) == [codes.DROPPED_COMMAND]
+    assert result.problems[0].offset == 1
+    assert "copy button leaves it out" in result.problems[0].message
+    # one blank in front hides the command, and an empty prompt line above it hid CC001
+    assert codes_of(check("$\n module load python/3.11")) == [codes.DROPPED_COMMAND]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$ cat job.sh\nmodule load python\npython run.py\n$ sbatch job.sh",  # a script shown
+        "$ ls\npython  results\n$ cd results",  # a listing
+        "$ salloc -n 1\nsalloc: Granted job allocation 1\n$ srun hostname",
+        "$ conda list\npython 3.11.5\n$ deactivate",
+        "$ module load x \\\n  y\n$ ls",  # a continuation, not output
+    ],
+)
+def test_output_between_prompts_is_not_cc004(text: str) -> None:
+    assert codes.DROPPED_COMMAND not in codes_of(check(text))
+
+
+def test_command_rows_and_output_rows() -> None:
+    assert is_command_row("module load x") and is_command_row("./a.out")
+    assert not is_command_row("python 3.11.5") and not is_command_row("salloc: job 1")
+    assert holds_output("├── a\n└── b") and not holds_output("ls -l\n├── a")
+
+
+# ------------------------------------------------ placeholders: found, and said neutrally
+
+
+def test_an_angle_placeholder_without_prompt_is_found_too() -> None:
+    result = check("ml matplotlib/<version>")
+    assert codes_of(result) == [codes.NO_PROMPT, codes.ANGLE_PLACEHOLDER]
+
+
+def test_the_placeholder_message_claims_no_convention_the_course_lacks() -> None:
+    [problem] = check("$ cd /proj/<user-dir>").problems
+    assert "convention" not in problem.message and "`[user-dir]`" in problem.message
+    [problem] = check("$ cd /proj/<user-dir>", ctx=WITH_CONVENTION).problems
+    assert "this project's placeholder convention is `{user}`" in problem.message
+
+
+# ------------------------------------------------ state kept across list items
+
+
+def test_a_caption_announcing_a_blocks_deactivation_keeps_what_is_known() -> None:
+    made = Block("page", "page.rst", 1, "console", "$ python -m venv venv1")
+    active = Block("page", "page.rst", 3, "console", "$ source venv1/bin/activate")
+    # a list item reading "Deactivate", then the block that does it under another name
+    captioned = Block("page", "page.rst", 7, "console", "(venv2) $ deactivate", prose=(("", True),))
+    result = check_document([made, active, captioned], NO_TABLE)[-1]
+    assert codes_of(result) == [codes.ENV_PROMPT]
+    # prose that deactivates with no command of its own still makes the state unknown
+    told = Block("page", "page.rst", 7, "console", "(venv2) $ ls", prose=(("", True),))
+    assert codes_of(check_document([made, active, told], NO_TABLE)[-1]) == []
+
+
+def test_a_plural_notation_is_named_as_a_placeholder_not_as_bad_brackets() -> None:
+    [problem] = check("$ git add FILE(S)\n$ git commit").problems
+    assert (
+        problem.code == codes.SHELL_SYNTAX and "`FILE(S)` reads as a placeholder" in problem.message
+    )
+    [problem] = check("$ echo $(date) )").problems  # real bad brackets keep bash's words
+    assert "placeholder" not in problem.message
+
+
+def test_prose_swallowed_by_a_script_block_is_named_as_prose() -> None:
+    text = (
+        "module load Python/3.11.3\n"
+        "Then run the script (it takes a minute or two) and look at its output.\n"
+    )
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "prose" in problem.message
+    # a command bash cannot parse stays CC101
+    assert codes_of(check('echo "unclosed', "bash")) == [codes.SHELL_SYNTAX]
