@@ -1,0 +1,133 @@
+"""``--add-clusters``: a tab that names a centre the table lacks adds that cluster.
+
+Such a tab sits in a tab set beside tabs of the table's clusters and shows the same kinds
+of blocks (a script's source or "Your own computer" does not). Its facts are read by
+lining its blocks up with a known cluster's, written with the table's placeholders: where
+that cluster's line reads ``module load {modules.python}`` or ``#SBATCH -A {allocation}``,
+the new tab's line gives the new cluster's value. A fact every cluster of the table has
+but no tab shows is written as ``FILL-IN`` and listed in a comment and in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..table import Table
+from .convert import Reader, cluster_of, reader_for
+from .group import Generalizer, typed_commands
+from .model import Block, Tab
+from .naming import slug
+from .tabletext import sections
+
+TEMPLATE = re.compile(r"\\\{(modules\.[\w-]+|[A-Za-z_][\w-]*)\\\}")
+
+
+def blocks_of(reader: Reader, tab: Tab) -> list[Block]:
+    found = [s.block for s in reader.segments(tab) if s.block is not None]
+    return [b for b in found if b.kind in ("commands", "file")]
+
+
+def lines_of(block: Block) -> list[str]:
+    return typed_commands(block) if block.kind == "commands" else block.lines
+
+
+def read_facts(template: str, shown: str) -> dict[str, str] | None:
+    """The values a line ``shown`` gives the placeholders of ``template`` (None: no match)."""
+    if "{" not in template:
+        return None
+    names: list[str] = []
+
+    def group(match: re.Match[str]) -> str:
+        names.append(match[1])
+        return r"(\S+(?: \S+)*?)" if match[1].startswith("modules.") else r"(\S+?)"
+
+    pattern = TEMPLATE.sub(group, re.escape(template.replace("{{", "\0").replace("}}", "\1")))
+    found = re.fullmatch(pattern.replace("\0", "{").replace("\1", "}"), shown.strip())
+    if not found or len(set(names)) != len(names) or "user" in names:
+        return None
+    return dict(zip(names, found.groups(), strict=True))
+
+
+def _fill_in(table: Table, name: str) -> str:
+    values = [c.facts.get(name, "") for c in table.clusters]
+    if all(v.startswith(("https://", "http://")) for v in values):
+        return "https://example.invalid/FILL-IN"
+    if all(v.startswith("/") for v in values):
+        return "/FILL-IN"
+    return "FILL-IN"
+
+
+def add_clusters(
+    table: Table, page: Path, text: str
+) -> tuple[str, list[str], list[tuple[int, str]]]:
+    """The TOML of the clusters the page's tabs name and the table lacks, their keys, and
+    the report's remarks (line, text)."""
+    reader = reader_for(page)
+    generalize = Generalizer(table, lambda _line, _message: None)
+    new: dict[str, dict[str, object]] = {}
+    first_line: dict[str, int] = {}
+    notes: list[tuple[int, str]] = []
+    taken = set(table.cluster_keys)
+    for tab_set in reader.tab_sets(text.split("\n")):
+        if tab_set.nested:
+            continue
+        known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
+        ours = [(t, c) for t, c in known if c is not None]
+        if not ours:
+            continue
+        model_tab, model = ours[0]
+        model_blocks = blocks_of(reader, model_tab)
+        shape = [b.kind for b in model_blocks]
+        for tab, cluster in known:
+            label = tab.label.strip()
+            if cluster is not None or not shape or not re.fullmatch(r"[A-Z][\w -]{1,30}", label):
+                continue
+            blocks = blocks_of(reader, tab)
+            if [b.kind for b in blocks] != shape:
+                continue
+            key = slug(label)
+            if key in taken and key not in new:
+                continue
+            words = re.findall(r"[\w-]+", label)
+            facts = new.setdefault(
+                key, {"label": label, "center": words[0], "cluster": words[-1], "modules": {}}
+            )
+            first_line.setdefault(key, tab.line)
+            modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
+            for mine, theirs in zip(blocks, model_blocks, strict=True):
+                shown = lines_of(mine)
+                for row in lines_of(theirs):
+                    template = generalize(model, row, theirs.line)
+                    for candidate in shown:
+                        values = read_facts(template, candidate)
+                        if values:
+                            for name, value in values.items():
+                                if name.startswith("modules."):
+                                    modules.setdefault(name.split(".", 1)[1], value.split())
+                                else:
+                                    facts.setdefault(name, value)
+                            break
+    if not new:
+        return "", [], notes
+    everywhere = set.intersection(*(set(c.facts) for c in table.clusters))
+    for key, facts in new.items():
+        missing = sorted(
+            name for name in everywhere | set(table.course.required_facts) if name not in facts
+        )
+        for name in missing:
+            facts[name] = _fill_in(table, name)
+        if not facts["modules"]:
+            del facts["modules"]
+        if missing:
+            facts["#"] = f"FILL IN (not shown on the page): {', '.join(missing)}"
+            facts = {"#": facts.pop("#"), **facts}
+            new[key] = facts
+        notes.append(
+            (
+                first_line[key],
+                f"cluster {key!r} added from its tabs"
+                + (f"; fill in: {', '.join(missing)}" if missing else ""),
+            )
+        )
+    return sections("clusters", new), list(new), notes
