@@ -117,8 +117,14 @@ def add_clusters(
         )
         for name in missing:
             facts[name] = _fill_in(table, name)
-        if not facts["modules"]:
-            del facts["modules"]
+        modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
+        for name in sorted(set.intersection(*(set(c.modules) for c in table.clusters))):
+            if name not in modules:
+                modules[name] = ["FILL-IN"]
+                missing.append(f"modules.{name}")
+        if table.managers:
+            facts["managers"] = {name: "FILL-IN" for name in table.managers}
+            missing += [f"managers.{name}" for name in table.managers]
         if missing:
             facts["#"] = f"FILL IN (not shown on the page): {', '.join(missing)}"
             facts = {"#": facts.pop("#"), **facts}

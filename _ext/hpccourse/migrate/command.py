@@ -21,7 +21,7 @@ from ..table import TableError, load_table
 from .clusters import add_clusters
 from .convert import Migrator
 from .model import Proposal
-from .tabletext import load_text, new_table_text
+from .tabletext import load_text, new_table_text, skip_new_clusters
 
 
 def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
@@ -31,27 +31,23 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     (:mod:`.clusters`), and the page is converted against the table with them."""
     table = load_table(table_path)
     text = page.read_text(encoding="utf-8")
-    clusters_toml, added = "", []
+    old = table_path.read_text(encoding="utf-8")
+    clusters_toml, added, notes = "", [], []
     if add:
         clusters_toml, added, notes = add_clusters(table, page, text)
         if clusters_toml:
-            old = table_path.read_text(encoding="utf-8")
+            old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)
     migrator = Migrator(table, page)
-    if add:
-        migrator.report.clusters_added = added
-        for line, note in notes:
-            migrator.report.say(line, note)
+    migrator.report.clusters_added = added
+    for line, note in notes:
+        migrator.report.say(line, note)
     proposal = migrator.run(text)
     proposal.clusters_toml = clusters_toml
+    proposal.table_text = new_table_text(old, page.name, clusters_toml, proposal.steps_toml)
     # the table as it would be written must load: a step the loader refuses is an error now
-    load_text(table_text(table_path, page, proposal), table_path)
+    load_text(proposal.table_text, table_path)
     return proposal
-
-
-def table_text(table_path: Path, page: Path, proposal: Proposal) -> str:
-    old = table_path.read_text(encoding="utf-8")
-    return new_table_text(old, page.name, proposal.clusters_toml, proposal.steps_toml)
 
 
 def _replace(path: Path, text: str) -> None:
@@ -74,8 +70,7 @@ def write(page: Path, table_path: Path, proposal: Proposal) -> list[str]:
     if backup.exists():
         raise FileExistsError(f"{backup} exists: move it away first (never overwritten)")
     said = []
-    new_table = table_text(table_path, page, proposal)
-    load_text(new_table, table_path)  # again: the table may have changed since
+    new_table = proposal.table_text
     original = page.read_text(encoding="utf-8")
     if proposal.steps_toml or proposal.clusters_toml:
         table_backup = table_path.with_name(table_path.name + ".orig")

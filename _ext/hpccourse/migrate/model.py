@@ -64,4 +64,5 @@ class Proposal:
     report: list[str]
     converted: int
     clusters_toml: str = ""
+    table_text: str = ""  # the whole table as --write would write it (loaded already)
     counts: dict[str, int] = field(default_factory=dict)

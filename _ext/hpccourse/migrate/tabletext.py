@@ -85,3 +85,28 @@ def load_text(text: str, table_path: Path) -> Table:
         ) from None
     finally:
         os.unlink(temporary)
+
+
+def skip_new_clusters(text: str, table: Table, keys: list[str]) -> str:
+    """``text`` (the table ``table`` was loaded from) with ``skip.KEY`` added to each step
+    for each new cluster ``KEY``: a step must say what it shows on every cluster."""
+    if not keys:
+        return text
+    lines = text.split("\n")
+    inserts: dict[int, list[str]] = {}
+    for step in table.steps.values():
+        if step.only:
+            continue  # the new cluster sees the step's `elsewhere` text
+        header = step.lines.get("", 0)
+        if not (0 < header <= len(lines)) or not lines[header - 1].lstrip().startswith("["):
+            continue
+        inserts[header] = [
+            f'skip.{key} = "Not shown for this cluster yet (added by hpccourse migrate)."'
+            for key in keys
+            if key not in step.skips
+        ]
+    out: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        out.append(line)
+        out += inserts.get(number, [])
+    return "\n".join(out)
