@@ -29,7 +29,7 @@ from hpccourse.migrate import main
 from hpccourse.migrate.convert import cluster_of, reader_for
 from hpccourse.migrate.group import ANGLE, angle_for_prose, skeleton
 from hpccourse.migrate.lines import PROMPT
-from hpccourse.table import Table, load_table
+from hpccourse.table import load_table
 from sphinx.testing.util import SphinxTestApp
 from systools import not_run_test
 
