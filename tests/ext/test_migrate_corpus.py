@@ -65,7 +65,7 @@ def tab_pages(docs: Path) -> list[Path]:
 def normal(text: str, placeholder: str) -> tuple[str, ...]:
     """A block's text as compared: prompts, comments and blank lines aside; ``<x>``
     placeholders as migrate writes them (``[x]``, the user's as the table's)."""
-    lines = [PROMPT.sub("", line, count=1) for line in text.split("\n")]
+    lines = [PROMPT.sub("", line.strip(), count=1) for line in text.split("\n")]
     shown = skeleton("\n".join(lines))
     shown = ANGLE.sub(lambda m: angle_for_prose(m[1], placeholder), shown)
     return tuple(line.strip() for line in shown.split("\n") if line.strip())
@@ -171,8 +171,14 @@ def test_every_page_shows_each_cluster_what_it_showed(migrated: dict[str, Any]) 
     for docname in migrated["docnames"]:
         before, after = migrated["before"][docname], migrated["after"][docname]
         for cluster in sorted(set(before) | set(after)):
-            if before.get(cluster, []) != after.get(cluster, []):
-                wrong.append(f"{docname}: {cluster}")
+            was, now = before.get(cluster, []), after.get(cluster, [])
+            if was != now:
+                first = next(
+                    (i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b),
+                    min(len(was), len(now)),
+                )
+                shown = (was[first : first + 1], now[first : first + 1])
+                wrong.append(f"{docname}: {cluster}: block {first + 1}: {shown[0]} -> {shown[1]}")
     assert not wrong, wrong
 
 

@@ -163,6 +163,7 @@ class Migrator:
                 self.report.prose_only += 1
                 self.report.say(line, "tab set of prose only (no command): kept as written")
                 return None
+            shapes.discard(())  # a tab of text only: its text above, its steps skipped
             if len(shapes) != 1:
                 counts = "; ".join(
                     f"{named[k].label}: {sum(1 for s in v if s.block)}" for k, v in cut.items()
@@ -220,13 +221,13 @@ class Migrator:
         out: list[str] = []
         made: dict[str, dict[str, object]] = {}
         keys = list(named)
-        for position in range(len(cut[keys[0]])):
-            texts = {k: strip_blank(cut[k][position].before) for k in keys}
+        for position in range(max(len(segments) for segments in cut.values())):
+            here = {k: cut[k][position] for k in keys if position < len(cut[k])}
+            texts = {k: strip_blank(segment.before) for k, segment in here.items()}
             out += self.text_lines(tab_set, texts, named)
-            blocks = {k: cut[k][position].block for k in keys}
-            if blocks[keys[0]] is None:
+            real: dict[str, Block] = {k: s.block for k, s in here.items() if s.block is not None}
+            if not real:
                 break
-            real: dict[str, Block] = {k: b for k, b in blocks.items() if b is not None}
             name = self.step(real, texts, tab_set, made)
             if self.syntax == "myst":
                 out += [f"```{{cluster-commands}} {name}", "```", ""]
@@ -324,7 +325,7 @@ class Migrator:
         """The text before a step: once if every cluster's is the same, else per cluster."""
         if not any(texts.values()):
             return []
-        if len({tuple(t) for t in texts.values()}) == 1:
+        if len(texts) == len(named) and len({tuple(t) for t in texts.values()}) == 1:
             return [*self.prose(next(iter(texts.values()))), ""]
         tabs = [(self.table.cluster(k).label, self.prose(t)) for k, t in texts.items() if t]
         return [*self.tab_set_lines(tab_set, tabs, group=True), ""]
@@ -342,7 +343,8 @@ class Migrator:
                 out += [f"   .. {directive}:: {label}", ""]
                 out += [f"      {row}" if row.strip() else "" for row in body] + [""]
             return out[:-1]
-        char = "`" if tab_set.fence.startswith("`") else ":"
+        # backticks: a colon fence would close a colon-fenced box around the tab set
+        char = "`"
         inner = max(
             [
                 3,

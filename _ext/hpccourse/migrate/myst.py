@@ -29,10 +29,15 @@ def closes(line: str, fence: str) -> bool:
 
 def fence_end(lines: list[str], start: int) -> int:
     """The index of the line that closes the fence opened at ``start`` (len if none)."""
-    stack = [FENCE.match(lines[start])["fence"]]  # type: ignore[index]
+    opening = FENCE.match(lines[start])
+    assert opening is not None
+    stack = [opening["fence"]]
     i = start + 1
     while i < len(lines):
         top = stack[-1]
+        bare = FENCE.match(lines[i])
+        if bare and not bare["info"] and len(bare["indent"]) < len(opening["indent"]):
+            return i  # a box around this one closes: so does this one (left unclosed)
         if closes(lines[i], top):
             stack.pop()
             if not stack:
