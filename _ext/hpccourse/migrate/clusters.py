@@ -15,12 +15,13 @@ from pathlib import Path
 
 from ..table import Table
 from .convert import Reader, cluster_of, reader_for
-from .group import Generalizer, typed_commands
+from .group import TRAILING_COMMENT, Generalizer, typed_commands
 from .model import Block, Tab
 from .naming import slug
 from .tabletext import sections
 
-TEMPLATE = re.compile(r"\\\{(modules\.[\w-]+|[A-Za-z_][\w-]*)\\\}")
+#: A placeholder of a template, kept whole when the template is split at it.
+PLACEHOLDER = re.compile(r"(\{\{|\}\}|\{[A-Za-z_][\w-]*(?:\.[\w-]+)?\})")
 
 
 def blocks_of(reader: Reader, tab: Tab) -> list[Block]:
@@ -33,20 +34,27 @@ def lines_of(block: Block) -> list[str]:
 
 
 def read_facts(template: str, shown: str) -> dict[str, str] | None:
-    """The values a line ``shown`` gives the placeholders of ``template`` (None: no match)."""
-    if "{" not in template:
-        return None
+    """The values a line ``shown`` gives the placeholders of ``template`` (None: no match);
+    comments aside."""
+    template = TRAILING_COMMENT.sub("", template).strip()
+    shown = TRAILING_COMMENT.sub("", shown).strip()
     names: list[str] = []
-
-    def group(match: re.Match[str]) -> str:
-        names.append(match[1])
-        return r"(\S+(?: \S+)*?)" if match[1].startswith("modules.") else r"(\S+?)"
-
-    pattern = TEMPLATE.sub(group, re.escape(template.replace("{{", "\0").replace("}}", "\1")))
-    found = re.fullmatch(pattern.replace("\0", "{").replace("\1", "}"), shown.strip())
-    if not found or len(set(names)) != len(names) or "user" in names:
+    pattern = []
+    for part in PLACEHOLDER.split(template):
+        if part is None:
+            continue
+        if part in ("{{", "}}"):
+            pattern.append(re.escape(part[0]))
+        elif re.fullmatch(r"\{[A-Za-z_][\w-]*(?:\.[\w-]+)?\}", part):
+            name = part[1:-1]
+            names.append(name)
+            pattern.append(r"(\S+(?: \S+)*?)" if name.startswith("modules.") else r"(\S+?)")
+        else:
+            pattern.append(re.escape(part))
+    if not names or len(set(names)) != len(names) or "user" in names:
         return None
-    return dict(zip(names, found.groups(), strict=True))
+    found = re.fullmatch("".join(pattern), shown)
+    return dict(zip(names, found.groups(), strict=True)) if found else None
 
 
 def _fill_in(table: Table, name: str) -> str:
