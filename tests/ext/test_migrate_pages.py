@@ -223,3 +223,16 @@ def test_help_names_both_markups() -> None:
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
         main(["--help"])
     assert "RST" in out.getvalue() and "MyST" in out.getvalue()
+
+
+def test_options_of_tab_sets_and_tabs_that_are_not_carried_are_said(table: Table, tmp_path):
+    text = ".. tab-set::\n   :class: wide\n\n" + "\n".join(
+        f"   .. tab-item:: {c.label}\n      :sync: {c.key}\n\n      .. code-block:: console\n\n"
+        f"         $ ls\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    report = "\n".join(proposal.report)
+    assert "p.rst:2: the tab set's option :class: wide is not carried" in report
+    assert "the NSC tab's option :sync: nsc is not carried" in report

@@ -53,6 +53,10 @@ def reader_for(page: Path) -> Reader:
 INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`")}
 
 
+def named_label(table: Table, key: str) -> str:
+    return table.cluster(key).label
+
+
 def cluster_of(table: Table, label: str) -> Cluster | None:
     """The cluster a tab label names: the whole label, else one of its words (a cluster's
     own name before its centre's: "UPPMAX: Pelle", "Dardel (PDC)")."""
@@ -175,6 +179,19 @@ class Migrator:
             return None
         self.steps.update(made)
         self.report.converted += 1
+        first_tab = min(t.line for t in tab_set.tabs) - 1 if tab_set.tabs else tab_set.start
+        for number in range(tab_set.start + 1, first_tab):
+            if re.match(r"\s*:[\w-]+:", lines[number]):
+                self.report.say(
+                    number + 1, f"the tab set's option {lines[number].strip()} is not carried"
+                )
+        for tab in named.values():
+            for option in tab.options:
+                self.report.say(
+                    tab.line,
+                    f"the {tab.label} tab's option {option} is not carried (the steps' tabs "
+                    "switch together with the reader's cluster choice)",
+                )
         place = [p for p, _tab in others]
         kept = [tab for _p, tab in others]
         if kept:
@@ -245,7 +262,7 @@ class Migrator:
         made: dict[str, dict[str, object]],
     ) -> str:
         """The key of the step these blocks become (a new one goes into ``made``)."""
-        fields, shared, folded = group(blocks, self.table, self.generalize)
+        fields, shared, folded, copied = group(blocks, self.table, self.generalize)
         first = next(iter(blocks.values()))
         line = first.line
         if first.kind == "file":
@@ -278,8 +295,17 @@ class Migrator:
             self.report.say(
                 line, f"step {key}: per-cluster overrides for {', '.join(fields['override'])}"
             )  # type: ignore[arg-type]
+        for mine, theirs in copied.items():
+            self.report.say(
+                blocks[mine].line,
+                f"step {key}: the {named_label(self.table, mine)} tab shows the facts of "
+                f"{named_label(self.table, theirs)} (copied from its tab?): kept as shown, "
+                "as an override",
+            )
+        alike = len(blocks) - len(fields.get("override", {}))  # type: ignore[arg-type]
         self.report.steps += 1
         self.report.shared += shared
+        self.report.mostly += not shared and alike >= 2 and 2 * alike >= len(blocks)
         made[key] = fields
         return key
 

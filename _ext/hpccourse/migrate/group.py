@@ -158,9 +158,10 @@ def most_common(templates: dict[str, str]) -> str:
 
 def group(
     blocks: dict[str, Block], table: Table, generalize: Generalizer
-) -> tuple[dict[str, object], bool, list[str]]:
+) -> tuple[dict[str, object], bool, list[str], dict[str, str]]:
     """One step's fields for these clusters' variants of a block, whether it is shared
-    (one command list or file for all), and the clusters whose comments were folded."""
+    (one command list or file for all), the clusters whose comments were folded, and the
+    clusters whose variant shows another cluster's facts (cluster -> that other one)."""
     keys = list(blocks)
     first = blocks[keys[0]]
     templates: dict[str, str] = {}
@@ -206,9 +207,24 @@ def group(
         if output:
             fields["output"] = output
         overrides = {k: json.loads(t) for k, t in templates.items() if t != common}
+    copied: dict[str, str] = {}
+    for key in overrides:
+        block = blocks[key]
+        for other in table.clusters:
+            if other.key == key:
+                continue
+            if block.kind == "file":
+                text = generalize(other, "\n".join(block.lines).rstrip() + "\n", block.line)
+                same = skeleton(text) == skeleton(common)
+            else:
+                typed = [generalize(other, c, block.line) for c in typed_commands(block)]
+                same = json.dumps(typed) == common
+            if same:
+                copied[key] = other.key
+                break
     if overrides:
         fields["override"] = overrides
     skipped = [key for key in table.cluster_keys if key not in keys]
     if skipped:
         fields["skip"] = {key: "This step is not shown for this cluster." for key in skipped}
-    return fields, not overrides, folded
+    return fields, not overrides, folded, copied

@@ -29,6 +29,7 @@ class Tab:
     label: str
     body: list[str]
     line: int
+    options: list[str] = field(default_factory=list)  # ":sync: key", as written
 
 
 @dataclass

@@ -91,13 +91,15 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str, fence: str) ->
             stop = fence_end(lines, i)
             body = lines[i + 1 : stop]
             first = i + 1
+            options = []
             while body and (not body[0].strip() or OPTION.match(body[0])):
+                options += [body[0].strip()] if body[0].strip() else []
                 body, first = body[1:], first + 1
             for j in range(i + 1, stop):
                 inner = _opening(lines[j])
                 if inner and inner[2] in SETS and not nested:
                     nested = j + 1
-            tabs.append(Tab(opening[3].strip().strip('"'), dedent(body), first + 1))
+            tabs.append(Tab(opening[3].strip().strip('"'), dedent(body), first + 1, options))
             i = stop + 1
         else:
             i += 1

@@ -14,7 +14,8 @@ class Report:
     tab_sets: int = 0
     converted: int = 0
     steps: int = 0
-    shared: int = 0
+    shared: int = 0  # one command list for every cluster of the step
+    mostly: int = 0  # one command list for at least half of them (2 or more), overrides else
     reused: int = 0
     prose_only: int = 0
     by_hand: list[tuple[int, str]] = field(default_factory=list)
@@ -36,6 +37,7 @@ class Report:
             "converted": self.converted,
             "steps": self.steps,
             "shared": self.shared,
+            "mostly": self.mostly,
             "reused": self.reused,
             "prose_only": self.prose_only,
             "by_hand": len(self.by_hand),
@@ -47,6 +49,7 @@ class Report:
         text = (
             f"{self.page}: {self.converted} of {self.tab_sets} tab sets converted; "
             f"{self.steps} steps made, {self.shared} with one shared command list{share}, "
+            f"{self.mostly} more shared by most of their clusters, "
             f"{self.reused} reused from the table; {self.prose_only} of prose only kept; "
             f"{len(self.by_hand)} left by hand"
         )

@@ -51,9 +51,11 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str) -> TabSet:
             stop = extent(lines, i, depth)
             body = lines[i + 1 : stop]
             first = i + 1
+            options = []
             while body and (not body[0].strip() or OPTION.match(body[0])):  # :sync: key
+                options += [body[0].strip()] if body[0].strip() else []
                 body, first = body[1:], first + 1
-            tabs.append(Tab(match["label"].strip().strip('"'), dedent(body), first + 1))
+            tabs.append(Tab(match["label"].strip().strip('"'), dedent(body), first + 1, options))
         elif ANY_TAB_SET.match(lines[i]) and not nested:
             nested = i + 1
     return TabSet(start, end, indent, tabs, "rst", nested=nested)
