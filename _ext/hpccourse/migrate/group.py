@@ -127,7 +127,7 @@ class Generalizer:
             same = aliases.get(match[0])
             if not same or len(same) == 1:
                 return match[0]
-            return max(sorted(same), key=lambda p: usage[p])
+            return max(sorted(same), key=lambda p: usage[p])  # the first name among equals
 
         return re.sub(r"(?<!\{)\{[\w.-]+\}(?!\})", best, template)
 
@@ -182,12 +182,14 @@ def group(
         raise KeepAsIs(
             f"the clusters' blocks at line {first.line} show different output (a step has one)"
         )
-    # what the clusters whose values tell them apart use decides for those whose do not
+    # a placeholder that shares its value with others on a cluster: the name the clusters
+    # whose values tell them apart use, else the name most clusters have at that place
     usage: Counter[str] = Counter()
     for key, template in templates.items():
         aliases = generalize.aliases(table.cluster(key))
-        found = set(re.findall(r"\{[\w.-]+\}", template))
-        usage.update(p for p in found if len(aliases.get(p, ())) <= 1)
+        for found in set(re.findall(r"\{[\w.-]+\}", template)):
+            same = aliases.get(found, {found})
+            usage.update({found: 1000} if len(same) == 1 else dict.fromkeys(same, 1))
     for key, template in templates.items():
         templates[key] = generalize.prefer(table.cluster(key), template, usage)
     common = most_common(templates)
