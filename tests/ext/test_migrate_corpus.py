@@ -211,12 +211,23 @@ def migrated(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 def counts(report: str) -> dict[str, int]:
     summary = re.search(
         r"(\d+) of (\d+) tab sets converted; (\d+) steps made, (\d+) with one shared "
-        r".*?(\d+) more shared by most .*?(\d+) reused .*?(\d+) of prose only kept; "
+        r".*?(\d+) more shared by most .*?(\d+) of one cluster only, (\d+) reused .*?"
+        r"(\d+) of prose only kept; "
         r"(\d+) left by hand",
         report,
     )
     assert summary, report
-    keys = ("converted", "tab_sets", "steps", "shared", "mostly", "reused", "prose_only", "by_hand")
+    keys = (
+        "converted",
+        "tab_sets",
+        "steps",
+        "shared",
+        "mostly",
+        "single",
+        "reused",
+        "prose_only",
+        "by_hand",
+    )
     return dict(zip(keys, map(int, summary.groups()), strict=True))
 
 
@@ -259,7 +270,8 @@ def test_the_runs_report_and_no_centre_tab_is_left_out(migrated: dict[str, Any],
             f"\nmigrate on {len(migrated['docnames'])} corpus pages: "
             f"{totals['converted']} of {totals['tab_sets']} tab sets converted, "
             f"{totals['steps']} steps made, {totals['shared']} shared by all their clusters "
-            f"({share:.0f} %), {totals['mostly']} more by most, "
+            f"({share:.0f} %), {totals['mostly']} more by most, {totals['single']} of one "
+            "cluster only, "
             f"{totals['reused']} reused, {totals['prose_only']} prose-only kept, "
             f"{totals['by_hand']} left by hand"
         )

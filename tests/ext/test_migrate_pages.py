@@ -236,3 +236,28 @@ def test_options_of_tab_sets_and_tabs_that_are_not_carried_are_said(table: Table
     report = "\n".join(proposal.report)
     assert "p.rst:2: the tab set's option :class: wide is not carried" in report
     assert "the NSC tab's option :sync: nsc is not carried" in report
+
+
+def test_tabs_with_different_numbers_of_blocks_are_lined_up(table: Table, tmp_path: Path):
+    def tab(cluster, extra: bool) -> str:
+        first = "      .. code-block:: console\n\n         $ module purge\n\n" if extra else ""
+        return (
+            f"   .. tab:: {cluster.label}\n\n{first}      Load it:\n\n"
+            f"      .. code-block:: console\n\n"
+            f"         $ module load {' '.join(cluster.modules['python'])}\n"
+            "         $ python -V\n"
+        )
+
+    text = ".. tabs::\n\n" + "\n".join(tab(c, c.key == "nsc") for c in table.clusters)
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    purge, load = steps.values()
+    assert purge["commands"] == ["module purge"]
+    assert set(purge["skip"]) == {c.key for c in table.clusters} - {"nsc"}
+    assert load["commands"] == ["module load {modules.python}", "python -V"]
+    assert "override" not in load
+    report = "\n".join(proposal.report)
+    assert "lined up by their commands" in report
+    assert "2 steps made, 1 with one shared command list (50 %)" in report
+    assert "1 of one cluster only" in report

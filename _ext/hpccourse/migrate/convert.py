@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from ..table import Cluster, Table, TableError
@@ -51,6 +52,52 @@ def reader_for(page: Path) -> Reader:
 
 
 INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`")}
+
+
+def signature(block: Block) -> tuple[str, str]:
+    """What lines blocks up across tabs: its kind and its first command's first words."""
+    typed = typed_commands(block) if block.kind == "commands" else []
+    return block.kind, " ".join(typed[0].split()[:2]) if typed else ""
+
+
+def align(cut: dict[str, list[Segment]], differ: bool) -> list[dict[str, int]]:
+    """The steps' positions: for each, the segment of each cluster that has a block there.
+
+    Tabs with the same kinds of blocks line up one to one; else each tab is lined up with
+    the longest by the blocks' signatures (the same commands, else the same kind in the
+    same gap), and a block no other tab has at that place gets a position of its own."""
+    blocks = {k: [i for i, s in enumerate(segs) if s.block] for k, segs in cut.items()}
+    reference = max(blocks, key=lambda k: len(blocks[k]))
+    positions = [{reference: i} for i in blocks[reference]]
+    if not differ:
+        return [{k: i for k in cut if blocks[k]} for i in blocks[reference]]
+
+    def sig(key: str, index: int) -> tuple[str, str]:
+        block = cut[key][index].block
+        assert block is not None
+        return signature(block)
+
+    for key, mine in blocks.items():
+        if key == reference or not mine:
+            continue
+        theirs = [sig(*next(iter(p.items()))) for p in positions]
+        ours = [sig(key, i) for i in mine]
+        matcher = SequenceMatcher(None, theirs, ours, autojunk=False)
+        placed: dict[int, dict[str, int]] = {}
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+                for d in range(i2 - i1):
+                    if theirs[i1 + d][0] == ours[j1 + d][0]:
+                        placed[j1 + d] = positions[i1 + d]
+        last = -1
+        for j, index in enumerate(mine):
+            if j in placed:
+                placed[j][key] = index
+                last = next(n for n, p in enumerate(positions) if p is placed[j])
+            else:
+                last += 1
+                positions.insert(last, {key: index})
+    return positions
 
 
 def named_label(table: Table, key: str) -> str:
@@ -169,11 +216,15 @@ class Migrator:
                 return None
             shapes.discard(())  # a tab of text only: its text above, its steps skipped
             if len(shapes) != 1:
-                counts = "; ".join(
-                    f"{named[k].label}: {sum(1 for s in v if s.block)}" for k, v in cut.items()
+                counts = ", ".join(
+                    f"{named[k].label} {sum(1 for s in v if s.block)}" for k, v in cut.items()
                 )
-                raise KeepAsIs(f"the cluster tabs show different blocks ({counts})")
-            out, made = self.emit(tab_set, named, cut)
+                self.report.say(
+                    line,
+                    f"the cluster tabs show different numbers of blocks ({counts}): lined up "
+                    "by their commands, a block one cluster lacks is skipped there",
+                )
+            out, made = self.emit(tab_set, named, cut, align(cut, len(shapes) != 1))
         except KeepAsIs as reason:
             self.report.leave(line, str(reason))
             return None
@@ -233,23 +284,30 @@ class Migrator:
         return found
 
     def emit(
-        self, tab_set: TabSet, named: dict[str, Tab], cut: dict[str, list[Segment]]
+        self,
+        tab_set: TabSet,
+        named: dict[str, Tab],
+        cut: dict[str, list[Segment]],
+        positions: list[dict[str, int]],
     ) -> tuple[list[str], dict[str, dict[str, object]]]:
+        """The tab set's replacement: per position, the text before it and its step; then
+        the text after the last block. A tab with no block gives its text first."""
         out: list[str] = []
         made: dict[str, dict[str, object]] = {}
-        keys = list(named)
-        for position in range(max(len(segments) for segments in cut.values())):
-            here = {k: cut[k][position] for k in keys if position < len(cut[k])}
+        empty = {k: strip_blank(cut[k][-1].before) for k in named if len(cut[k]) == 1}
+        out += self.text_lines(tab_set, empty, named) if len(empty) < len(named) else []
+        for position in positions:
+            here = {k: cut[k][i] for k, i in position.items()}
             texts = {k: strip_blank(segment.before) for k, segment in here.items()}
             out += self.text_lines(tab_set, texts, named)
-            real: dict[str, Block] = {k: s.block for k, s in here.items() if s.block is not None}
-            if not real:
-                break
-            name = self.step(real, texts, tab_set, made)
+            blocks: dict[str, Block] = {k: s.block for k, s in here.items() if s.block}
+            name = self.step(blocks, texts, tab_set, made)
             if self.syntax == "myst":
                 out += [f"```{{cluster-commands}} {name}", "```", ""]
             else:
                 out += [f".. cluster-commands:: {name}", ""]
+        tails = {k: strip_blank(cut[k][-1].before) for k in named if len(cut[k]) > 1}
+        out += self.text_lines(tab_set, tails, named)
         while out and not out[-1]:
             out.pop()
         return out, made
@@ -263,6 +321,7 @@ class Migrator:
     ) -> str:
         """The key of the step these blocks become (a new one goes into ``made``)."""
         fields, shared, folded, copied = group(blocks, self.table, self.generalize)
+        shared = shared and len(blocks) >= 2  # one cluster's own block shares nothing
         first = next(iter(blocks.values()))
         line = first.line
         if first.kind == "file":
@@ -291,7 +350,7 @@ class Migrator:
                 f"step {key}: the scripts of {', '.join(folded)} differ from {kept}'s only "
                 f"in comments: one shared script, {kept}'s comments kept",
             )
-        if not shared:
+        if "override" in fields:
             self.report.say(
                 line, f"step {key}: per-cluster overrides for {', '.join(fields['override'])}"
             )  # type: ignore[arg-type]
@@ -304,6 +363,7 @@ class Migrator:
             )
         alike = len(blocks) - len(fields.get("override", {}))  # type: ignore[arg-type]
         self.report.steps += 1
+        self.report.single += len(blocks) == 1
         self.report.shared += shared
         self.report.mostly += not shared and alike >= 2 and 2 * alike >= len(blocks)
         made[key] = fields

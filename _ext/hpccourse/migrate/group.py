@@ -35,6 +35,8 @@ KNOWN_ANGLES = {
 SHORTEST_FACT = 4
 #: Facts that name the cluster rather than a value a command uses.
 NAMING_FACTS = ("label", "center", "cluster", "docs_url", "placeholder", "example_user")
+#: A line that loads modules (where a module set stands for its modules).
+MODULE_COMMAND = re.compile(r"^[^#]*\b(?:module|ml)\s+(?:load|add|\S+/)")
 TRAILING_COMMENT = re.compile(r"\s+#(?!SBATCH)[^'\"]*$")
 
 
@@ -135,13 +137,20 @@ class Generalizer:
         text = text.replace("{", "{{").replace("}", "}}")
         for value, placeholder in self.facts(cluster):
             escaped = value.replace("{", "{{").replace("}", "}}")
-            text = re.sub(rf"(?<![\w/.-]){re.escape(escaped)}(?![\w.-])", placeholder, text)
+            pattern = re.compile(rf"(?<![\w/.-]){re.escape(escaped)}(?![\w.-])")
+            if placeholder.startswith("{modules."):  # a module set: where modules load
+                text = "\n".join(
+                    pattern.sub(placeholder, row) if MODULE_COMMAND.search(row) else row
+                    for row in text.split("\n")
+                )
+            else:
+                text = pattern.sub(placeholder, text)
         if cluster.placeholder:
             text = text.replace(cluster.placeholder, "{user}")
 
         def angle(match: re.Match[str]) -> str:
             known = KNOWN_ANGLES.get(match[1].strip().lower())
-            if known and (known == "{user}" or self.table.cluster(cluster.key).allocation):
+            if known and (known == "{user}" or cluster.allocation):
                 return known
             self.say(line, f"<{match[1]}> is no fact of the table: written [{match[1]}]")
             return f"[{match[1]}]"

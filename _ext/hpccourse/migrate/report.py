@@ -15,6 +15,7 @@ class Report:
     converted: int = 0
     steps: int = 0
     shared: int = 0  # one command list for every cluster of the step
+    single: int = 0  # a block of one cluster only (skipped on the others)
     mostly: int = 0  # one command list for at least half of them (2 or more), overrides else
     reused: int = 0
     prose_only: int = 0
@@ -38,6 +39,7 @@ class Report:
             "steps": self.steps,
             "shared": self.shared,
             "mostly": self.mostly,
+            "single": self.single,
             "reused": self.reused,
             "prose_only": self.prose_only,
             "by_hand": len(self.by_hand),
@@ -49,7 +51,8 @@ class Report:
         text = (
             f"{self.page}: {self.converted} of {self.tab_sets} tab sets converted; "
             f"{self.steps} steps made, {self.shared} with one shared command list{share}, "
-            f"{self.mostly} more shared by most of their clusters, "
+            f"{self.mostly} more shared by most of their clusters, {self.single} of one "
+            "cluster only, "
             f"{self.reused} reused from the table; {self.prose_only} of prose only kept; "
             f"{len(self.by_hand)} left by hand"
         )
