@@ -261,3 +261,16 @@ def test_tabs_with_different_numbers_of_blocks_are_lined_up(table: Table, tmp_pa
     assert "lined up by their commands" in report
     assert "2 steps made, 1 with one shared command list (50 %)" in report
     assert "1 of one cluster only" in report
+
+
+def test_a_set_left_by_hand_counts_no_step(table: Table, tmp_path: Path):
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
+        f"      .. code-block:: console\n\n         $ pwd\n         /home/{c.key}\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.page == text and proposal.steps_toml == ""
+    report = "\n".join(proposal.report)
+    assert "show different output (a step has one)" in report
+    assert "0 of 1 tab sets converted; 0 steps made" in report

@@ -204,6 +204,7 @@ class Migrator:
         if tab_set.nested:
             self.report.leave(line, f"a tab set inside a tab (line {tab_set.nested})")
             return None
+        saved = self.report.snapshot(), set(self.names.given), dict(self.names.files)
         try:
             cut = {key: self.steps_of(tab) for key, tab in named.items()}
             shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
@@ -225,7 +226,9 @@ class Migrator:
                     "by their commands, a block one cluster lacks is skipped there",
                 )
             out, made = self.emit(tab_set, named, cut, align(cut, len(shapes) != 1))
-        except KeepAsIs as reason:
+        except KeepAsIs as reason:  # none of the set's steps, names or counts
+            self.report.restore(saved[0])
+            self.names.given, self.names.files = saved[1], saved[2]
             self.report.leave(line, str(reason))
             return None
         self.steps.update(made)
