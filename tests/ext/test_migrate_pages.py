@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import tomllib
 from pathlib import Path
 
@@ -274,3 +275,27 @@ def test_a_set_left_by_hand_counts_no_step(table: Table, tmp_path: Path):
     report = "\n".join(proposal.report)
     assert "show different output (a step has one)" in report
     assert "0 of 1 tab sets converted; 0 steps made" in report
+
+
+def test_hostile_paths_are_errors_never_a_wait_or_a_write_elsewhere(table_path: Path, tmp_path):
+    fifo = tmp_path / "fifo.rst"
+    os.mkfifo(fifo)
+    status, _out, err = run(str(fifo), "--table", str(table_path))
+    assert status == 2 and "not a regular file" in err
+    status, _out, err = run(str(tmp_path), "--table", str(table_path))
+    assert status == 2 and "cannot read" in err
+    # a dangling link where the original would be kept: refused, nothing written through it
+    table = load_table(table_path)
+    page = tmp_path / "p.rst"
+    page.write_text(
+        ".. tabs::\n\n"
+        + "\n".join(
+            f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n"
+            for c in table.clusters
+        )
+    )
+    target = tmp_path / "elsewhere"
+    (tmp_path / "p.rst.orig").symlink_to(target)
+    status, _out, err = run(str(page), "--table", str(table_path), "--write")
+    assert status == 2 and "p.rst.orig exists" in err
+    assert not target.exists()

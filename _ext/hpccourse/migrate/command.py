@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     With ``add``, tabs that name a centre the table lacks first add that cluster
     (:mod:`.clusters`), and the page is converted against the table with them."""
     table = load_table(table_path)
-    text = page.read_text(encoding="utf-8")
+    text = read_page(page)
     old = table_path.read_text(encoding="utf-8")
     clusters_toml, added, notes = "", [], []
     if add:
@@ -50,6 +51,34 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     return proposal
 
 
+#: The largest page read: a page is text, far smaller than this.
+MAX_PAGE = 10 * 1024 * 1024
+
+
+def read_page(page: Path) -> str:
+    """The page's text; a folder, a FIFO or a device is an error, never a wait."""
+    with open(page, "rb", opener=_open_regular) as handle:
+        raw = handle.read(MAX_PAGE + 1)
+    if len(raw) > MAX_PAGE:
+        raise OSError(f"larger than {MAX_PAGE // (1024 * 1024)} MB: no page is that big")
+    return raw.decode("utf-8")
+
+
+def _open_regular(path: str, flags: int) -> int:
+    handle = os.open(path, flags | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise OSError("not a regular file")
+    return handle
+
+
+def _create(path: Path, text: str) -> None:
+    """Write ``text`` to a new file ``path``: never through a link, never over a file."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
 def _replace(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` in one rename (never half a file)."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -67,20 +96,21 @@ def _replace(path: Path, text: str) -> None:
 def write(page: Path, table_path: Path, proposal: Proposal) -> list[str]:
     """Write the table and the page, keeping the originals; what was kept, as lines."""
     backup = page.with_name(page.name + ".orig")
-    if backup.exists():
+    if backup.exists() or backup.is_symlink():
         raise FileExistsError(f"{backup} exists: move it away first (never overwritten)")
     said = []
     new_table = proposal.table_text
-    original = page.read_text(encoding="utf-8")
+    original = read_page(page)
     if proposal.steps_toml or proposal.clusters_toml:
         table_backup = table_path.with_name(table_path.name + ".orig")
-        if table_backup.exists():
+        if table_backup.exists() or table_backup.is_symlink():
             said.append(f"{table_backup} kept as it was (the table before an earlier migration)")
         else:
-            shutil.copy2(table_path, table_backup)
+            _create(table_backup, table_path.read_text(encoding="utf-8"))
             said.append(f"original table kept as {table_backup}")
+    _create(backup, original)
+    if proposal.steps_toml or proposal.clusters_toml:
         _replace(table_path, new_table)
-    backup.write_text(original, encoding="utf-8")
     _replace(page, proposal.page)
     said.append(f"wrote {page} (original: {backup.name})")
     return said
