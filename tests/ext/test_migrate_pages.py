@@ -208,7 +208,11 @@ def test_add_clusters_adds_a_centre_from_its_tabs(tmp_path: Path, table_path: Pa
     assert "[clusters.pdc]" in out
     assert f'allocation = "{pdc.allocation}"' in out
     assert f"modules.python = {list(pdc.modules['python'])}".replace("'", '"') in out
-    assert "# FILL IN (not shown on the page): " in out and "docs_url" in out
+    assert "# FILL IN (not shown on the page): docs_url," in out
+    assert 'docs_url = "https://example.invalid/FILL-IN"' in out
+    # a course's convention, the same on every cluster, is copied and marked to check
+    assert "# CHECK (the same on every other cluster): " in out
+    assert 'placeholder = "[username]"' in out
     assert "cluster 'pdc' added from its tabs; fill in:" in err
     assert run(str(page), "--table", str(table_path), "--add-clusters", "--write")[0] == 0
     migrated = load_table(table_path)

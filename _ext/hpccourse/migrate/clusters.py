@@ -123,8 +123,15 @@ def add_clusters(
         missing = sorted(
             name for name in everywhere | set(table.course.required_facts) if name not in facts
         )
-        for name in missing:
-            facts[name] = _fill_in(table, name)
+        shared = []  # a course's convention: the same on every cluster ("[username]")
+        for name in list(missing):
+            values = {c.facts[name] for c in table.clusters if name in c.facts}
+            if len(values) == 1 and len(table.clusters) > 1:
+                facts[name] = next(iter(values))
+                missing.remove(name)
+                shared.append(name)
+            else:
+                facts[name] = _fill_in(table, name)
         modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
         for name in sorted(set.intersection(*(set(c.modules) for c in table.clusters))):
             if name not in modules:
@@ -133,15 +140,19 @@ def add_clusters(
         if table.managers:
             facts["managers"] = {name: "FILL-IN" for name in table.managers}
             missing += [f"managers.{name}" for name in table.managers]
+        comments = []
         if missing:
-            facts["#"] = f"FILL IN (not shown on the page): {', '.join(missing)}"
-            facts = {"#": facts.pop("#"), **facts}
-            new[key] = facts
+            comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")
+        if shared:
+            comments.append(f"CHECK (the same on every other cluster): {', '.join(shared)}")
+        if comments:
+            new[key] = facts = {"#": "\n".join(comments), **facts}
         notes.append(
             (
                 first_line[key],
                 f"cluster {key!r} added from its tabs"
-                + (f"; fill in: {', '.join(missing)}" if missing else ""),
+                + (f"; fill in: {', '.join(missing)}" if missing else "")
+                + (f"; check (as on every other cluster): {', '.join(shared)}" if shared else ""),
             )
         )
     return sections("clusters", new), list(new), notes
