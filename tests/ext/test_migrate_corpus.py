@@ -211,7 +211,8 @@ def migrated(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 def counts(report: str) -> dict[str, int]:
     summary = re.search(
         r"(\d+) of (\d+) tab sets converted; (\d+) steps made, (\d+) with one shared "
-        r".*?(\d+) more shared by most .*?(\d+) of one cluster only, (\d+) reused .*?"
+        r".*?(\d+) more shared by most .*?(\d+) of one cluster only \((\d+) of (\d+) cluster "
+        r"blocks .*?(\d+) reused .*?"
         r"(\d+) of prose only kept; "
         r"(\d+) left by hand",
         report,
@@ -224,6 +225,8 @@ def counts(report: str) -> dict[str, int]:
         "shared",
         "mostly",
         "single",
+        "variants_shared",
+        "variants",
         "reused",
         "prose_only",
         "by_hand",
@@ -271,7 +274,8 @@ def test_the_runs_report_and_no_centre_tab_is_left_out(migrated: dict[str, Any],
             f"{totals['converted']} of {totals['tab_sets']} tab sets converted, "
             f"{totals['steps']} steps made, {totals['shared']} shared by all their clusters "
             f"({share:.0f} %), {totals['mostly']} more by most, {totals['single']} of one "
-            "cluster only, "
+            f"cluster only; {totals['variants_shared']} of {totals['variants']} cluster blocks "
+            "shown by a shared command list; "
             f"{totals['reused']} reused, {totals['prose_only']} prose-only kept, "
             f"{totals['by_hand']} left by hand"
         )

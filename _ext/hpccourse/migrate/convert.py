@@ -369,6 +369,8 @@ class Migrator:
         self.report.single += len(blocks) == 1
         self.report.shared += shared
         self.report.mostly += not shared and alike >= 2 and 2 * alike >= len(blocks)
+        self.report.variants += len(blocks)
+        self.report.variants_shared += alike if alike >= 2 else 0
         made[key] = fields
         return key
 

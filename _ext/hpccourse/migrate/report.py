@@ -16,6 +16,8 @@ class Report:
     steps: int = 0
     shared: int = 0  # one command list for every cluster of the step
     single: int = 0  # a block of one cluster only (skipped on the others)
+    variants: int = 0  # the clusters' blocks the steps were made from
+    variants_shared: int = 0  # of which shown by a command list two clusters or more share
     mostly: int = 0  # one command list for at least half of them (2 or more), overrides else
     reused: int = 0
     prose_only: int = 0
@@ -32,7 +34,7 @@ class Report:
         self.by_hand.append((line, why))
         self.say(line, f"left by hand: {why}")
 
-    COUNTED = ("steps", "shared", "mostly", "single", "reused")
+    COUNTED = ("steps", "shared", "mostly", "single", "reused", "variants", "variants_shared")
 
     def snapshot(self) -> tuple[int, ...]:
         """The step counts, to restore when a tab set is left as written after all."""
@@ -50,6 +52,8 @@ class Report:
             "shared": self.shared,
             "mostly": self.mostly,
             "single": self.single,
+            "variants": self.variants,
+            "variants_shared": self.variants_shared,
             "reused": self.reused,
             "prose_only": self.prose_only,
             "by_hand": len(self.by_hand),
@@ -62,7 +66,8 @@ class Report:
             f"{self.page}: {self.converted} of {self.tab_sets} tab sets converted; "
             f"{self.steps} steps made, {self.shared} with one shared command list{share}, "
             f"{self.mostly} more shared by most of their clusters, {self.single} of one "
-            "cluster only, "
+            f"cluster only ({self.variants_shared} of {self.variants} cluster blocks shown by "
+            "a shared command list), "
             f"{self.reused} reused from the table; {self.prose_only} of prose only kept; "
             f"{len(self.by_hand)} left by hand"
         )
