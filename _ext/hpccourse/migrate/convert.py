@@ -55,9 +55,13 @@ INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`"
 
 
 def signature(block: Block) -> tuple[str, str]:
-    """What lines blocks up across tabs: its kind and its first command's first words."""
+    """What lines blocks up across tabs: its kind and its first command (without the
+    values that differ between clusters anyway: module versions, accounts)."""
     typed = typed_commands(block) if block.kind == "commands" else []
-    return block.kind, " ".join(typed[0].split()[:2]) if typed else ""
+    first = typed[0] if typed else ""
+    if re.match(r"(?:module|ml)\b", first):
+        first = " ".join(first.split()[:2])
+    return block.kind, re.sub(r"(-A|--account[= ])\s*\S+", r"\1", first)
 
 
 def align(cut: dict[str, list[Segment]], differ: bool) -> list[dict[str, int]]:
