@@ -104,9 +104,11 @@ def test_the_migrated_page_shows_every_cluster_the_same_commands_and_files(site:
 def test_nothing_is_written_without_the_flag_and_nothing_overwritten_with_it(site: Path):
     page, table = site / "batch.rst", site / "clusters.toml"
     page_text, table_text = page.read_text(), table.read_text()
+    files = sorted(site.iterdir())
     done = hpccourse("migrate", "batch.rst", cwd=site)
     assert done.returncode == 0, done.stderr
     assert (page.read_text(), table.read_text()) == (page_text, table_text)
+    assert sorted(site.iterdir()) == files  # not even a temporary file in the course
     assert "[steps.batch-job]" in done.stdout and ".. cluster-commands:: batch-job" in done.stdout
     assert not (site / "batch.rst.orig").exists()
 

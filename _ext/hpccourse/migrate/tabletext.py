@@ -69,10 +69,8 @@ def new_table_text(old: str, page: str, clusters: str, steps: str) -> str:
 def load_text(text: str, table_path: Path) -> Table:
     """Load ``text`` as if it were the table at ``table_path`` (raise a :class:`TableError`
     located in ``table_path``); the file itself is not touched."""
-    folder = table_path.parent if str(table_path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(
-        prefix=".migrate-", suffix=".toml", dir=folder if os.access(folder, os.W_OK) else None
-    )
+    # in the system's temporary folder: a dry run leaves the course's folder untouched
+    handle, temporary = tempfile.mkstemp(prefix="hpccourse-migrate-", suffix=".toml")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
