@@ -303,3 +303,17 @@ def test_hostile_paths_are_errors_never_a_wait_or_a_write_elsewhere(table_path: 
     status, _out, err = run(str(page), "--table", str(table_path), "--write")
     assert status == 2 and "p.rst.orig exists" in err
     assert not target.exists()
+
+
+def test_a_block_inside_a_list_stays_in_its_clusters_text(table: Table, tmp_path: Path):
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
+        f"      - then, on {c.cluster}:\n\n        .. code-block:: console\n\n"
+        f"           $ ls /{c.key}\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    assert "      - then, on Tetralith:\n\n        .. code-block:: console" in proposal.page
+    assert "$ ls /nsc" in proposal.page  # as written, in NSC's text
+    assert "kept as written in its cluster's text" in "\n".join(proposal.report)

@@ -213,8 +213,14 @@ class Migrator:
             cut = {key: self.steps_of(tab) for key, tab in named.items()}
             shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
             nested = sorted(n for segs in cut.values() for n in segs[-1].nested)
-            if nested:
+            if nested and shapes == {()}:
                 raise KeepAsIs(f"a code block inside a list or box (line {nested[0]})")
+            for number in nested:  # its text stays in its cluster's tab, the block with it
+                self.report.say(
+                    number,
+                    "a code block inside a list or box: kept as written in its cluster's "
+                    "text (convert it by hand)",
+                )
             if shapes == {()}:
                 self.report.prose_only += 1
                 self.report.say(line, "tab set of prose only (no command): kept as written")
