@@ -28,9 +28,10 @@ from typing import Any
 import pytest
 from hpccourse.doctree.collect import collect_blocks
 from hpccourse.migrate import main
-from hpccourse.migrate.convert import cluster_of, reader_for
 from hpccourse.migrate.group import ANGLE, angle_for_prose, skeleton
+from hpccourse.migrate.labels import cluster_of
 from hpccourse.migrate.lines import PROMPT
+from hpccourse.migrate.readers import reader_for
 from hpccourse.table import Table, load_table
 from sphinx.testing.util import SphinxTestApp
 from systools import not_run_test

@@ -7,7 +7,9 @@ which at least two tabs name clusters of the table into ``cluster-commands`` ste
 Sphinx: the page is read as lines, so nothing outside the converted tab sets changes.
 
 - :mod:`.rst`, :mod:`.myst`: reading a page's tab sets and cutting each tab at its blocks
-  (on :mod:`.lines`, into the records of :mod:`.model`);
+  (on :mod:`.lines`, into the records of :mod:`.model`); :mod:`.readers` picks one;
+- :mod:`.labels`: which cluster a tab's label names;
+- :mod:`.align`: tabs with different numbers of blocks lined up by their commands;
 - :mod:`.group`: the clusters' variants of a block written with the table's placeholders
   and grouped into one step: one shared command list when they differ only in the
   table's facts or in comments;

@@ -14,10 +14,11 @@ import re
 from pathlib import Path
 
 from ..table import Table
-from .convert import Reader, cluster_of, reader_for
 from .group import TRAILING_COMMENT, Generalizer, typed_commands
+from .labels import cluster_of
 from .model import Block, Tab
 from .naming import slug
+from .readers import Reader, reader_for
 from .tabletext import sections
 
 #: A placeholder of a template, kept whole when the template is split at it.

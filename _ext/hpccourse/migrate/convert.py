@@ -15,117 +15,24 @@ report says why and where.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from difflib import SequenceMatcher
 from pathlib import Path
 
-from ..table import Cluster, Table, TableError
+from ..table import Table, TableError
+from .align import align
 from .group import ANGLE, Generalizer, KeepAsIs, angle_for_prose, group, typed_commands
+from .labels import cluster_of, named_label
 from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
-from .myst import segments as myst_segments
-from .myst import tab_sets as myst_tab_sets
 from .naming import Names, file_named_in, step_stem
+from .readers import reader_for
 from .report import Report
-from .rst import segments as rst_segments
-from .rst import tab_sets as rst_tab_sets
 from .tabletext import sections
 
 #: Block options a step carries (a file's name as caption); any other is left by hand.
 CARRIED = {"caption"}
 
 
-@dataclass(frozen=True)
-class Reader:
-    """How a page's markup is read: its tab sets, and a tab cut at its blocks."""
-
-    tab_sets: Callable[[list[str]], list[TabSet]]
-    segments: Callable[[Tab], list[Segment]]
-
-
-def reader_for(page: Path) -> Reader:
-    """The reader of ``page``'s markup: MyST for ``.md``, else RST."""
-    if page.suffix.lower() == ".md":
-        return Reader(myst_tab_sets, myst_segments)
-    return Reader(rst_tab_sets, rst_segments)
-
-
 INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`")}
-
-
-def signature(block: Block) -> tuple[str, str]:
-    """What lines blocks up across tabs: its kind and its first command (without the
-    values that differ between clusters anyway: module versions, accounts)."""
-    typed = typed_commands(block) if block.kind == "commands" else []
-    first = typed[0] if typed else ""
-    if re.match(r"(?:module|ml)\b", first):
-        first = " ".join(first.split()[:2])
-    return block.kind, re.sub(r"(-A|--account[= ])\s*\S+", r"\1", first)
-
-
-def align(cut: dict[str, list[Segment]], differ: bool) -> list[dict[str, int]]:
-    """The steps' positions: for each, the segment of each cluster that has a block there.
-
-    Tabs with the same kinds of blocks line up one to one; else each tab is lined up with
-    the longest by the blocks' signatures (the same commands, else the same kind in the
-    same gap), and a block no other tab has at that place gets a position of its own."""
-    blocks = {k: [i for i, s in enumerate(segs) if s.block] for k, segs in cut.items()}
-    reference = max(blocks, key=lambda k: len(blocks[k]))
-    positions = [{reference: i} for i in blocks[reference]]
-    if not differ:
-        return [{k: i for k in cut if blocks[k]} for i in blocks[reference]]
-
-    def sig(key: str, index: int) -> tuple[str, str]:
-        block = cut[key][index].block
-        assert block is not None
-        return signature(block)
-
-    for key, mine in blocks.items():
-        if key == reference or not mine:
-            continue
-        theirs = [sig(*next(iter(p.items()))) for p in positions]
-        ours = [sig(key, i) for i in mine]
-        matcher = SequenceMatcher(None, theirs, ours, autojunk=False)
-        placed: dict[int, dict[str, int]] = {}
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-                for d in range(i2 - i1):
-                    if theirs[i1 + d][0] == ours[j1 + d][0]:
-                        placed[j1 + d] = positions[i1 + d]
-        last = -1
-        for j, index in enumerate(mine):
-            if j in placed:
-                placed[j][key] = index
-                last = next(n for n, p in enumerate(positions) if p is placed[j])
-            else:
-                last += 1
-                positions.insert(last, {key: index})
-    return positions
-
-
-def named_label(table: Table, key: str) -> str:
-    return table.cluster(key).label
-
-
-def cluster_of(table: Table, label: str) -> Cluster | None:
-    """The cluster a tab label names: the whole label, else one of its words (a cluster's
-    own name before its centre's: "UPPMAX: Pelle", "Dardel (PDC)")."""
-    found = table.cluster_for_label(label)
-    if found is not None:
-        return found
-    words = re.findall(r"[\w-]+", label)
-    for word in words:
-        for cluster in table.clusters:
-            if word.casefold() == cluster.cluster.casefold():
-                return cluster
-    known = [table.cluster_for_label(word) for word in words]
-    hits = {c.key: c for c in known if c is not None}
-    if len(hits) == 1 and all(
-        table.cluster_for_label(w) is not None or not w[:1].isupper() for w in words
-    ):
-        return next(iter(hits.values()))
-    return None
 
 
 class Migrator:
