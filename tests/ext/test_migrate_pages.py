@@ -317,3 +317,19 @@ def test_a_block_inside_a_list_stays_in_its_clusters_text(table: Table, tmp_path
     assert "      - then, on Tetralith:\n\n        .. code-block:: console" in proposal.page
     assert "$ ls /nsc" in proposal.page  # as written, in NSC's text
     assert "kept as written in its cluster's text" in "\n".join(proposal.report)
+
+
+def test_a_tab_set_inside_a_tab_stays_whole_in_its_clusters_text(table: Table, tmp_path):
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
+        f"      .. tabs::\n\n         .. tab:: venv\n\n            .. code-block:: console\n\n"
+        f"               $ python -m venv /{c.key}/env\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    inner = "      .. tabs::\n\n         .. tab:: venv\n\n            .. code-block:: console"
+    assert proposal.page.count(inner) == len(table.clusters)  # whole, once per cluster
+    assert "a tab set inside a tab: kept as written in its cluster's text" in "\n".join(
+        proposal.report
+    )

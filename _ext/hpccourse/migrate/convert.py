@@ -112,16 +112,21 @@ class Migrator:
         if len(named) < 2:
             return None
         self.report.tab_sets += 1
-        if tab_set.nested:
-            self.report.leave(line, f"a tab set inside a tab (line {tab_set.nested})")
-            return None
         saved = self.report.snapshot(), set(self.names.given), dict(self.names.files)
         try:
             cut = {key: self.steps_of(tab) for key, tab in named.items()}
             shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
             nested = sorted(n for segs in cut.values() for n in segs[-1].nested)
+            if tab_set.nested and shapes == {()}:
+                raise KeepAsIs(f"a tab set inside a tab (line {tab_set.nested})")
             if nested and shapes == {()}:
                 raise KeepAsIs(f"a code block inside a list or box (line {nested[0]})")
+            if tab_set.nested:
+                self.report.say(
+                    tab_set.nested,
+                    "a tab set inside a tab: kept as written in its cluster's text "
+                    "(convert it by hand)",
+                )
             for number in nested:  # its text stays in its cluster's tab, the block with it
                 self.report.say(
                     number,
