@@ -268,17 +268,23 @@ def test_tabs_with_different_numbers_of_blocks_are_lined_up(table: Table, tmp_pa
     assert "1 of one cluster only" in report
 
 
-def test_a_set_left_by_hand_counts_no_step(table: Table, tmp_path: Path):
+def test_blocks_with_different_output_stay_in_each_clusters_text(table: Table, tmp_path):
     text = ".. tabs::\n\n" + "\n".join(
         f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
         f"      .. code-block:: console\n\n         $ pwd\n         /home/{c.key}\n"
         for c in table.clusters
     )
     proposal = Migrator(table, tmp_path / "p.rst").run(text)
-    assert proposal.page == text and proposal.steps_toml == ""
+    assert proposal.converted == 1
+    assert list(tomllib.loads(proposal.steps_toml)["steps"]) == ["p-hostname"]
+    for cluster in table.clusters:
+        assert (
+            f"   .. group-tab:: {cluster.label}\n\n      .. code-block:: console\n\n"
+            f"         $ pwd\n         /home/{cluster.key}\n" in proposal.page
+        )
     report = "\n".join(proposal.report)
-    assert "show different output (a step has one)" in report
-    assert "0 of 1 tab sets converted; 0 steps made" in report
+    assert "show different output (a step has one): kept as written in each cluster's" in report
+    assert "1 of 1 tab sets converted; 1 steps made" in report
 
 
 def test_hostile_paths_are_errors_never_a_wait_or_a_write_elsewhere(table_path: Path, tmp_path):

@@ -79,38 +79,34 @@ def add_clusters(
     notes: list[tuple[int, str]] = []
     taken = set(table.cluster_keys)
     for tab_set in reader.tab_sets(text.split("\n")):
-        if tab_set.nested:
-            continue
         known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
-        ours = [(t, c) for t, c in known if c is not None]
-        if not ours:
+        models = [(t, c, blocks_of(reader, t)) for t, c in known if c is not None]
+        models = [(t, c, b) for t, c, b in models if b]  # tabs with blocks to read against
+        if not models:
             continue
-        model_tab, model = ours[0]
-        model_blocks = blocks_of(reader, model_tab)
-        shape = [b.kind for b in model_blocks]
         for tab, cluster in known:
             label = tab.label.strip()
-            if cluster is not None or not shape or not re.fullmatch(r"[A-Z][\w -]{1,30}", label):
+            if cluster is not None or not re.fullmatch(r"[A-Z][\w :()-]{1,30}", label):
                 continue
             blocks = blocks_of(reader, tab)
-            if [b.kind for b in blocks] != shape:
-                continue
             key = slug(label)
-            if key in taken and key not in new:
-                continue
+            if not blocks or (key in taken and key not in new):
+                continue  # a tab of text only, a script's source: no centre of its own
             words = re.findall(r"[\w-]+", label)
             facts = new.setdefault(
                 key, {"label": label, "center": words[0], "cluster": words[-1], "modules": {}}
             )
             first_line.setdefault(key, tab.line)
             modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
-            for mine, theirs in zip(blocks, model_blocks, strict=True):
-                shown = lines_of(mine)
-                for row in lines_of(theirs):
-                    template = generalize(model, row, theirs.line)
-                    for candidate in shown:
-                        values = read_facts(template, candidate)
-                        if values:
+            for _tab, model, model_blocks in models:
+                for theirs in model_blocks:
+                    shown = [line for b in blocks if b.kind == theirs.kind for line in lines_of(b)]
+                    for row in lines_of(theirs):
+                        template = generalize(model, row, theirs.line)
+                        for candidate in shown:
+                            values = read_facts(template, candidate)
+                            if not values:
+                                continue
                             for name, value in values.items():
                                 if name.startswith("modules."):
                                     modules.setdefault(name.split(".", 1)[1], value.split())

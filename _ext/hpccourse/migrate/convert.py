@@ -19,7 +19,15 @@ from pathlib import Path
 
 from ..table import Table, TableError
 from .align import align
-from .group import ANGLE, Generalizer, KeepAsIs, angle_for_prose, group, typed_commands
+from .group import (
+    ANGLE,
+    Generalizer,
+    KeepAsIs,
+    OutputDiffers,
+    angle_for_prose,
+    group,
+    typed_commands,
+)
 from .labels import cluster_of, named_label
 from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
@@ -224,9 +232,20 @@ class Migrator:
         for position in positions:
             here = {k: cut[k][i] for k, i in position.items()}
             texts = {k: strip_blank(segment.before) for k, segment in here.items()}
-            out += self.text_lines(tab_set, texts, named)
             blocks: dict[str, Block] = {k: s.block for k, s in here.items() if s.block}
-            name = self.step(blocks, texts, tab_set, made)
+            try:
+                name = self.step(blocks, texts, tab_set, made)
+            except OutputDiffers as why:  # each cluster's block stays in its own text
+                self.report.say(
+                    next(iter(blocks.values())).line,
+                    f"{why}: kept as written in each cluster's text",
+                )
+                shown = {k: [*texts[k], "", *b.raw] for k, b in blocks.items()}
+                out += self.text_lines(
+                    tab_set, {k: strip_blank(t) for k, t in shown.items()}, named
+                )
+                continue
+            out += self.text_lines(tab_set, texts, named)
             if self.syntax == "myst":
                 out += [f"```{{cluster-commands}} {name}", "```", ""]
             else:

@@ -44,6 +44,10 @@ class KeepAsIs(Exception):
     """A tab set that cannot be converted without losing something: the reason."""
 
 
+class OutputDiffers(KeepAsIs):
+    """The clusters' blocks at one place show different output: a step shows one."""
+
+
 def session(block: Block) -> str:
     """A console block's text; a block whose prompts were left out gets them back."""
     if any(PROMPT.match(line) for line in block.lines if line.strip()):
@@ -188,7 +192,7 @@ def group(
                 [generalize(cluster, o, block.line) for o in output_lines(block)]
             )
     if len(set(outputs.values())) > 1:
-        raise KeepAsIs(
+        raise OutputDiffers(
             f"the clusters' blocks at line {first.line} show different output (a step has one)"
         )
     # a placeholder that shares its value with others on a cluster: the name the clusters

@@ -106,6 +106,15 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str, fence: str) ->
     return TabSet(start, min(end + 1, len(lines)), indent, tabs, "myst", fence=fence, nested=nested)
 
 
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def in_list(before: list[str]) -> bool:
+    """Whether the text so far ends inside a list item (an indented fence is its part)."""
+    last = next((line for line in reversed(before) if line.strip()), "")
+    return bool(LIST_ITEM.match(last) or last[:1].isspace())
+
+
 def segments(tab: Tab) -> list[Segment]:
     """The tab's body cut at its code fences (```console, ```{code-block} bash, ...)."""
     lines = tab.body
@@ -122,11 +131,12 @@ def segments(tab: Tab) -> list[Segment]:
         info = match["info"]
         directive = DIRECTIVE.match(info)
         code = not directive or directive["name"] in ("code-block", "code", "sourcecode")
-        if match["fence"][0] == ":" or not code or match["indent"]:
+        indented = len(match["indent"]) > 3 or (bool(match["indent"]) and in_list(before))
+        if match["fence"][0] == ":" or not code or indented:
             # a box or a list item: its text stays as written, blocks inside included
-            stop = fence_end(lines, i) if match["fence"][0] == ":" or not code else i
+            stop = fence_end(lines, i)
             inner = lines[i : stop + 1]
-            if match["indent"] or any(FENCE.match(r) and "`" in r for r in inner[1:-1]):
+            if indented or any(FENCE.match(r) and "`" in r for r in inner[1:-1]):
                 nested.append(tab.line + i)
             before += inner
             i = stop + 1
