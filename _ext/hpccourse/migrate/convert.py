@@ -120,7 +120,6 @@ class Migrator:
         if len(named) < 2:
             return None
         self.report.tab_sets += 1
-        saved = self.report.snapshot(), set(self.names.given), dict(self.names.files)
         try:
             cut = {key: self.steps_of(tab) for key, tab in named.items()}
             shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
@@ -156,9 +155,7 @@ class Migrator:
                     "by their commands, a block one cluster lacks is skipped there",
                 )
             out, made = self.emit(tab_set, named, cut, align(cut, len(shapes) != 1))
-        except KeepAsIs as reason:  # none of the set's steps, names or counts
-            self.report.restore(saved[0])
-            self.names.given, self.names.files = saved[1], saved[2]
+        except KeepAsIs as reason:  # raised before any step of the set is counted
             self.report.leave(line, str(reason))
             return None
         self.steps.update(made)

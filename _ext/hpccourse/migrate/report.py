@@ -34,16 +34,6 @@ class Report:
         self.by_hand.append((line, why))
         self.say(line, f"left by hand: {why}")
 
-    COUNTED = ("steps", "shared", "mostly", "single", "reused", "variants", "variants_shared")
-
-    def snapshot(self) -> tuple[int, ...]:
-        """The step counts, to restore when a tab set is left as written after all."""
-        return tuple(getattr(self, name) for name in self.COUNTED)
-
-    def restore(self, counts: tuple[int, ...]) -> None:
-        for name, value in zip(self.COUNTED, counts, strict=True):
-            setattr(self, name, value)
-
     def counts(self) -> dict[str, int]:
         return {
             "tab_sets": self.tab_sets,
