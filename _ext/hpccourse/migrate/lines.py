@@ -32,7 +32,7 @@ def strip_blank(lines: list[str]) -> list[str]:
 
 
 #: A line that reads as a command someone types (no prompt): a lowercase program name.
-COMMAND_LIKE = re.compile(r"^(?:\./|~/|/)?[a-z][\w.+-]*(?:\s|$)")
+COMMAND_LIKE = re.compile(r"^(?:(?:\./|~/|/)?[a-z][\w.+-]*(?:\s|$)|# )")
 
 
 def block_kind(language: str, text: list[str]) -> str:
