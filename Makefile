@@ -194,7 +194,7 @@ livehtml: $(STAMP)
 		--ignore tests --ignore test-results --re-ignore '__pycache__|\.pyc$$' \
 		. $(BUILDDIR)/livehtml
 
-# `hpccourse migrate` (hpccourse/migrate.py): prints the proposal; MIGRATE_ARGS=--write saves it.
+# `hpccourse migrate` (hpccourse/migrate/): prints the proposal; MIGRATE_ARGS=--write saves it.
 migrate: $(STAMP)
 	@test -n "$(PAGE)" || { echo "usage: make migrate PAGE=lesson.rst [MIGRATE_ARGS=--write]"; exit 2; }
 	$(BIN)/hpccourse migrate $(PAGE) $(MIGRATE_ARGS)

@@ -32,10 +32,13 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox, and the record of which pinned
   packages have wheels for the clusters' Pythons (no Sphinx).
+- ``migrate/``: ``hpccourse migrate PAGE``, no Sphinx: a page's hand-written cluster
+  tabs (RST or MyST) -> ``cluster-commands`` steps, variants that differ only in the
+  table's facts or comments shared, the new table text loaded before it is written, and
+  a per-page report.
 - ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):
-  ``hpccourse migrate PAGE`` (:mod:`.migrate`, no Sphinx: a page's hand-written cluster
-  tabs -> ``cluster-commands`` steps) and ``hpccourse live`` (:mod:`.preview`, the live
-  preview, ``python -m hpccourse.preview``: sphinx-autobuild with a warm builder).
+  ``hpccourse migrate PAGE`` (:mod:`.migrate`) and ``hpccourse live`` (:mod:`.preview`, the
+  live preview, ``python -m hpccourse.preview``: sphinx-autobuild with a warm builder).
 
 ``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """

@@ -296,8 +296,8 @@ def _own_options(sub: argparse.ArgumentParser) -> None:
 
 
 for _name, _help, _run in (
-    ("migrate", "turn a page's hand-written per-cluster tabs into cluster-commands steps",
-     _run_migrate),
+    ("migrate", "turn a page's hand-written per-cluster tabs (RST or MyST) into "
+     "cluster-commands steps", _run_migrate),
     ("live", "the live preview: sphinx-autobuild with a warm builder (make livehtml)", _run_live),
 ):  # fmt: skip
     OWN_OPTIONS[_name] = _run

@@ -104,10 +104,12 @@ def test_the_migrated_page_shows_every_cluster_the_same_commands_and_files(site:
 def test_nothing_is_written_without_the_flag_and_nothing_overwritten_with_it(site: Path):
     page, table = site / "batch.rst", site / "clusters.toml"
     page_text, table_text = page.read_text(), table.read_text()
+    files = sorted(site.iterdir())
     done = hpccourse("migrate", "batch.rst", cwd=site)
     assert done.returncode == 0, done.stderr
     assert (page.read_text(), table.read_text()) == (page_text, table_text)
-    assert "[steps.batch-1]" in done.stdout and ".. cluster-commands:: batch-1" in done.stdout
+    assert sorted(site.iterdir()) == files  # not even a temporary file in the course
+    assert "[steps.batch-job]" in done.stdout and ".. cluster-commands:: batch-job" in done.stdout
     assert not (site / "batch.rst.orig").exists()
 
     assert hpccourse("migrate", "batch.rst", "--write", cwd=site).returncode == 0
@@ -130,7 +132,8 @@ def test_no_text_is_lost_and_what_stays_is_said(site: Path):
     assert ".. tab:: Your own computer" in page
     assert "install one with ``uv``" in page
     for prose in ("On Tetralith, load Python with its module:", "Dardel ships Python"):
-        assert prose in table  # a cluster's own prose: that cluster's note
+        assert prose in page and prose not in table  # a cluster's own prose: its own tab
+    assert "   .. group-tab:: NSC\n\n      On Tetralith" in page  # synchronised with the steps
     assert "Save this as ``job.sh``:" in page  # the same in every tab: above the step
     steps = load_table(site / "clusters.toml").steps
     script = next(step for step in steps.values() if step.file)
@@ -155,7 +158,7 @@ def test_sphinx_design_tab_sets_and_unconvertible_sets(testroot: Path, tmp_path:
     proposal = Migrator(table, page).run(text)
     assert proposal.converted == 1
     assert "echo Rackham" in proposal.steps_toml and "override.hpc2n" in proposal.steps_toml
-    assert any("two tabs name the same cluster" in line for line in proposal.report)
+    assert any("two tabs name the same cluster (uppmax)" in line for line in proposal.report)
     assert shapes in proposal.page  # kept as written
     assert "Between." in proposal.page and "End." in proposal.page
 

@@ -14,12 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "_ext" / "hpccourse"
 
 #: Parts that must load without Sphinx or docutils (a CLI, the benchmarks, other tools).
-SPHINX_FREE = ("table", "console", "lessonrun")
+SPHINX_FREE = ("table", "console", "lessonrun", "migrate")
 #: part -> parts it may import (data flows table -> directives -> doctree -> builders).
 ALLOWED = {
     "table": set(),
     "console": set(),
     "lessonrun": {"console", "table"},
+    "migrate": {"console", "table"},
     "doctree": {"console", "lessonrun"},
     "diagnostics": set(),
     "directives": {"table", "html", "console", "doctree", "diagnostics"},

@@ -1,0 +1,31 @@
+"""``hpccourse migrate PAGE``: move hand-written per-cluster tabs onto the data table.
+
+Centres' courses write each cluster's commands by hand, one tab per cluster (RST
+``tabs``/``tab``/``group-tab`` or ``tab-set``/``tab-item``; MyST ``{tab-set}``/
+``{tab-item}`` or ``{tabs}``/``{tab}``). This reads a page and turns every tab set in
+which at least two tabs name clusters of the table into ``cluster-commands`` steps. No
+Sphinx: the page is read as lines, so nothing outside the converted tab sets changes.
+
+- :mod:`.rst`, :mod:`.myst`: reading a page's tab sets and cutting each tab at its blocks
+  (on :mod:`.lines`, into the records of :mod:`.model`); :mod:`.readers` picks one;
+- :mod:`.labels`: which cluster a tab's label names;
+- :mod:`.align`: tabs with different numbers of blocks lined up by their commands;
+- :mod:`.group`: the clusters' variants of a block written with the table's placeholders
+  and grouped into one step: one shared command list when they differ only in the
+  table's facts or in comments;
+- :mod:`.naming`: step keys and script names from the page, unique per page;
+- :mod:`.convert`: the page rewritten, what is not a step kept where it was;
+- :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs;
+- :mod:`.tabletext`: the table text (TOML), loaded by the table's loader before writing;
+- :mod:`.report`: the per-page report (converted, shared, left by hand and where);
+- :mod:`.command`: the command line and the safe ``--write``.
+"""
+
+from __future__ import annotations
+
+from .command import main, migrate, write
+from .convert import Migrator
+from .group import KeepAsIs
+from .model import Proposal
+
+__all__ = ["KeepAsIs", "Migrator", "Proposal", "main", "migrate", "write"]

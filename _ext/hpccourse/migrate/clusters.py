@@ -1,0 +1,155 @@
+"""``--add-clusters``: a tab that names a centre the table lacks adds that cluster.
+
+Such a tab sits in a tab set beside tabs of the table's clusters and shows the same kinds
+of blocks (a script's source or "Your own computer" does not). Its facts are read by
+lining its blocks up with a known cluster's, written with the table's placeholders: where
+that cluster's line reads ``module load {modules.python}`` or ``#SBATCH -A {allocation}``,
+the new tab's line gives the new cluster's value. A fact every cluster of the table has
+but no tab shows is written as ``FILL-IN`` and listed in a comment and in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..table import Table
+from .group import TRAILING_COMMENT, Generalizer, typed_commands
+from .labels import cluster_of
+from .model import Block, Tab
+from .naming import slug
+from .readers import Reader, reader_for
+from .tabletext import sections
+
+#: A placeholder of a template, kept whole when the template is split at it.
+PLACEHOLDER = re.compile(r"(\{\{|\}\}|\{[A-Za-z_][\w-]*(?:\.[\w-]+)?\})")
+
+
+def blocks_of(reader: Reader, tab: Tab) -> list[Block]:
+    found = [s.block for s in reader.segments(tab) if s.block is not None]
+    return [b for b in found if b.kind in ("commands", "file")]
+
+
+def lines_of(block: Block) -> list[str]:
+    return typed_commands(block) if block.kind == "commands" else block.lines
+
+
+def read_facts(template: str, shown: str) -> dict[str, str] | None:
+    """The values a line ``shown`` gives the placeholders of ``template`` (None: no match);
+    comments aside."""
+    template = TRAILING_COMMENT.sub("", template).strip()
+    shown = TRAILING_COMMENT.sub("", shown).strip()
+    names: list[str] = []
+    pattern = []
+    for part in PLACEHOLDER.split(template):
+        if part is None:
+            continue
+        if part in ("{{", "}}"):
+            pattern.append(re.escape(part[0]))
+        elif re.fullmatch(r"\{[A-Za-z_][\w-]*(?:\.[\w-]+)?\}", part):
+            name = part[1:-1]
+            names.append(name)
+            pattern.append(r"(\S+(?: \S+)*?)" if name.startswith("modules.") else r"(\S+?)")
+        else:
+            pattern.append(re.escape(part))
+    if not names or len(set(names)) != len(names) or "user" in names:
+        return None
+    found = re.fullmatch("".join(pattern), shown)
+    return dict(zip(names, found.groups(), strict=True)) if found else None
+
+
+def _fill_in(table: Table, name: str) -> str:
+    values = [c.facts.get(name, "") for c in table.clusters]
+    if all(v.startswith(("https://", "http://")) for v in values):
+        return "https://example.invalid/FILL-IN"
+    if all(v.startswith("/") for v in values):
+        return "/FILL-IN"
+    return "FILL-IN"
+
+
+def add_clusters(
+    table: Table, page: Path, text: str
+) -> tuple[str, list[str], list[tuple[int, str]]]:
+    """The TOML of the clusters the page's tabs name and the table lacks, their keys, and
+    the report's remarks (line, text)."""
+    reader = reader_for(page)
+    generalize = Generalizer(table, lambda _line, _message: None)
+    new: dict[str, dict[str, object]] = {}
+    first_line: dict[str, int] = {}
+    notes: list[tuple[int, str]] = []
+    taken = set(table.cluster_keys)
+    for tab_set in reader.tab_sets(text.split("\n")):
+        known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
+        models = [(t, c, blocks_of(reader, t)) for t, c in known if c is not None]
+        models = [(t, c, b) for t, c, b in models if b]  # tabs with blocks to read against
+        if not models:
+            continue
+        for tab, cluster in known:
+            label = tab.label.strip()
+            if cluster is not None or not re.fullmatch(r"[A-Z][\w :()-]{1,30}", label):
+                continue
+            blocks = blocks_of(reader, tab)
+            key = slug(label)
+            if not blocks or (key in taken and key not in new):
+                continue  # a tab of text only, a script's source: no centre of its own
+            words = re.findall(r"[\w-]+", label)
+            facts = new.setdefault(
+                key, {"label": label, "center": words[0], "cluster": words[-1], "modules": {}}
+            )
+            first_line.setdefault(key, tab.line)
+            modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
+            for _tab, model, model_blocks in models:
+                for theirs in model_blocks:
+                    shown = [line for b in blocks if b.kind == theirs.kind for line in lines_of(b)]
+                    for row in lines_of(theirs):
+                        template = generalize(model, row, theirs.line)
+                        for candidate in shown:
+                            values = read_facts(template, candidate)
+                            if not values:
+                                continue
+                            for name, value in values.items():
+                                if name.startswith("modules."):
+                                    modules.setdefault(name.split(".", 1)[1], value.split())
+                                else:
+                                    facts.setdefault(name, value)
+                            break
+    if not new:
+        return "", [], notes
+    everywhere = set.intersection(*(set(c.facts) for c in table.clusters))
+    for key, facts in new.items():
+        missing = sorted(
+            name for name in everywhere | set(table.course.required_facts) if name not in facts
+        )
+        shared = []  # a course's convention: the same on every cluster ("[username]")
+        for name in list(missing):
+            values = {c.facts[name] for c in table.clusters if name in c.facts}
+            if len(values) == 1 and len(table.clusters) > 1:
+                facts[name] = next(iter(values))
+                missing.remove(name)
+                shared.append(name)
+            else:
+                facts[name] = _fill_in(table, name)
+        modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
+        for name in sorted(set.intersection(*(set(c.modules) for c in table.clusters))):
+            if name not in modules:
+                modules[name] = ["FILL-IN"]
+                missing.append(f"modules.{name}")
+        if table.managers:
+            facts["managers"] = {name: "FILL-IN" for name in table.managers}
+            missing += [f"managers.{name}" for name in table.managers]
+        comments = []
+        if missing:
+            comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")
+        if shared:
+            comments.append(f"CHECK (the same on every other cluster): {', '.join(shared)}")
+        if comments:
+            new[key] = facts = {"#": "\n".join(comments), **facts}
+        notes.append(
+            (
+                first_line[key],
+                f"cluster {key!r} added from its tabs"
+                + (f"; fill in: {', '.join(missing)}" if missing else "")
+                + (f"; check (as on every other cluster): {', '.join(shared)}" if shared else ""),
+            )
+        )
+    return sections("clusters", new), list(new), notes

@@ -1,0 +1,393 @@
+"""Converting one page: each tab set of clusters becomes ``cluster-commands`` steps, with
+what is not a step kept on the page where it was.
+
+Per tab set: the tabs that name a cluster of the table are cut at their blocks (console
+sessions and scripts); the clusters' variants of each block become one step
+(:mod:`.group`), named from the page (:mod:`.naming`). The text before each block (prose,
+output, other code) stays on the page as written: once when every cluster's is the same,
+else in a tab set of its own (``group-tab`` per cluster label, so a reader's cluster
+choice switches it with the steps), markup and place kept. Tabs that name no cluster (a
+script's source, "Your own computer") stay in a tab set of their own where they were.
+A tab set that cannot be converted without losing something stays as written, and the
+report says why and where.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..table import Table, TableError
+from .align import align
+from .group import (
+    ANGLE,
+    Generalizer,
+    KeepAsIs,
+    OutputDiffers,
+    angle_for_prose,
+    group,
+    typed_commands,
+)
+from .labels import cluster_of, named_label
+from .lines import strip_blank
+from .model import Block, Proposal, Segment, Tab, TabSet
+from .naming import Names, file_named_in, step_stem
+from .readers import reader_for
+from .report import Report
+from .tabletext import sections
+
+#: Block options a step carries (a file's name as caption); any other is left by hand.
+CARRIED = {"caption"}
+
+
+INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`")}
+
+
+class Migrator:
+    """Converts the tab sets of one page against one table."""
+
+    def __init__(self, table: Table, page: Path) -> None:
+        self.set_header = ""  # the tab set being converted: its first line
+        self.before_text = ""  # and the page's paragraphs before and after it
+        self.after_text = ""
+        self.table = table
+        self.page = page
+        self.syntax = "myst" if page.suffix.lower() == ".md" else "rst"
+        self.reader = reader_for(page)
+        self.report = Report(page.name)
+        self.steps: dict[str, dict[str, object]] = {}
+        self.names = Names(page.stem, table.steps)
+        self.generalize = Generalizer(table, self.report.say)
+
+    # ------------------------------------------------------------------ the page
+
+    def run(self, text: str) -> Proposal:
+        lines = text.split("\n")
+        out: list[str] = []
+        last = 0
+        for tab_set in self.reader.tab_sets(lines):
+            out += lines[last : tab_set.start]
+            last = tab_set.end
+            self.set_header = lines[tab_set.start]
+            above = "\n".join(lines[max(0, tab_set.start - 12) : tab_set.start]).strip()
+            self.before_text = re.split(r"\n\s*\n", above)[-1] if above else ""
+            below = "\n".join(lines[tab_set.end : tab_set.end + 12]).strip()
+            self.after_text = re.split(r"\n\s*\n", below)[0] if below else ""
+            replacement = self.convert(lines, tab_set)
+            out += lines[tab_set.start : tab_set.end] if replacement is None else replacement
+        out += lines[last:]
+        return Proposal(
+            sections("steps", self.steps),
+            "\n".join(out),
+            [*self.report.lines, self.report.summary()],
+            self.report.converted,
+            counts=self.report.counts(),
+        )
+
+    # -------------------------------------------------------------- one tab set
+
+    def clusters_of(self, tab_set: TabSet) -> tuple[dict[str, Tab], list[tuple[int, Tab]]]:
+        """The tabs that name a cluster (by key), and the others with their place."""
+        named: dict[str, Tab] = {}
+        others: list[tuple[int, Tab]] = []
+        for place, tab in enumerate(tab_set.tabs):
+            cluster = cluster_of(self.table, tab.label)
+            if cluster is None:
+                others.append((place, tab))
+            elif cluster.key in named:
+                mine = cluster.cluster.casefold() in tab.label.casefold()
+                theirs = cluster.cluster.casefold() in named[cluster.key].label.casefold()
+                if mine == theirs:
+                    raise KeepAsIs(f"two tabs name the same cluster ({cluster.key})")
+                if mine:  # "UPPMAX: Pelle" is Pelle; "UPPMAX: Bianca" another cluster
+                    others.append((tab_set.tabs.index(named[cluster.key]), named[cluster.key]))
+                    named[cluster.key] = tab
+                else:
+                    others.append((place, tab))
+            else:
+                named[cluster.key] = tab
+        return named, others
+
+    def convert(self, lines: list[str], tab_set: TabSet) -> list[str] | None:
+        """The lines that replace ``tab_set``, or None to keep it as written."""
+        line = tab_set.start + 1
+        try:
+            named, others = self.clusters_of(tab_set)
+        except KeepAsIs as reason:
+            self.report.tab_sets += 1
+            self.report.leave(line, str(reason))
+            return None
+        if len(named) < 2:
+            return None
+        self.report.tab_sets += 1
+        try:
+            cut = {key: self.steps_of(tab) for key, tab in named.items()}
+            shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
+            nested = sorted(n for segs in cut.values() for n in segs[-1].nested)
+            if tab_set.nested and shapes == {()}:
+                raise KeepAsIs(f"a tab set inside a tab (line {tab_set.nested})")
+            if nested and shapes == {()}:
+                raise KeepAsIs(f"a code block inside a list or box (line {nested[0]})")
+            if tab_set.nested:
+                self.report.say(
+                    tab_set.nested,
+                    "a tab set inside a tab: kept as written in its cluster's text "
+                    "(convert it by hand)",
+                )
+            for number in nested:  # its text stays in its cluster's tab, the block with it
+                self.report.say(
+                    number,
+                    "a code block inside a list or box: kept as written in its cluster's "
+                    "text (convert it by hand)",
+                )
+            if shapes == {()}:
+                self.report.prose_only += 1
+                self.report.say(line, "tab set of prose only (no command): kept as written")
+                return None
+            shapes.discard(())  # a tab of text only: its text above, its steps skipped
+            if len(shapes) != 1:
+                counts = ", ".join(
+                    f"{named[k].label} {sum(1 for s in v if s.block)}" for k, v in cut.items()
+                )
+                self.report.say(
+                    line,
+                    f"the cluster tabs show different numbers of blocks ({counts}): lined up "
+                    "by their commands, a block one cluster lacks is skipped there",
+                )
+            out, made = self.emit(tab_set, named, cut, align(cut, len(shapes) != 1))
+        except KeepAsIs as reason:  # raised before any step of the set is counted
+            self.report.leave(line, str(reason))
+            return None
+        self.steps.update(made)
+        self.report.converted += 1
+        first_tab = min(t.line for t in tab_set.tabs) - 1 if tab_set.tabs else tab_set.start
+        for number in range(tab_set.start + 1, first_tab):
+            if re.match(r"\s*:[\w-]+:", lines[number]):
+                self.report.say(
+                    number + 1, f"the tab set's option {lines[number].strip()} is not carried"
+                )
+        for tab in named.values():
+            for option in tab.options:
+                self.report.say(
+                    tab.line,
+                    f"the {tab.label} tab's option {option} is not carried (the steps' tabs "
+                    "switch together with the reader's cluster choice)",
+                )
+        place = [p for p, _tab in others]
+        kept = [tab for _p, tab in others]
+        if kept:
+            for tab in kept:
+                self.report.say(
+                    line,
+                    f"tab {tab.label!r} is no cluster: kept in a tab set of its own, where it was",
+                )
+            extra = self.tab_set_lines(tab_set, [(t.label, t.body) for t in kept], group=False)
+            first_cluster = min(i for i, t in enumerate(tab_set.tabs) if t in named.values())
+            out = [*extra, "", *out] if max(place) < first_cluster else [*out, "", *extra]
+        self.report.say(line, f"tab set of {', '.join(named)}: converted")
+        return [tab_set.indent + row if row else row for row in out]
+
+    def steps_of(self, tab: Tab) -> list[Segment]:
+        """The tab cut at its commands and scripts: other blocks join the text before."""
+        found: list[Segment] = []
+        before: list[str] = []
+        for segment in self.reader.segments(tab):
+            block = segment.block
+            if block is None or block.kind == "other":
+                before += segment.before + (["", *block.raw, ""] if block else [])
+                if block is None:
+                    found.append(Segment(before, None, segment.nested))
+                    return found
+                continue
+            extra = set(block.options) - CARRIED
+            if extra or (block.options.get("caption") and not block.file):
+                names = ", ".join(f":{o}:" for o in sorted(extra or {"caption"}))
+                raise KeepAsIs(
+                    f"the block at line {block.line} has {names}, which a step cannot carry"
+                )
+            if block.kind == "commands" and not typed_commands(block):
+                before += [*segment.before, "", *block.raw, ""]
+                continue
+            found.append(Segment(before + segment.before, block))
+            before = []
+        found.append(Segment(before, None))
+        return found
+
+    def emit(
+        self,
+        tab_set: TabSet,
+        named: dict[str, Tab],
+        cut: dict[str, list[Segment]],
+        positions: list[dict[str, int]],
+    ) -> tuple[list[str], dict[str, dict[str, object]]]:
+        """The tab set's replacement: per position, the text before it and its step; then
+        the text after the last block. A tab with no block gives its text first."""
+        out: list[str] = []
+        made: dict[str, dict[str, object]] = {}
+        empty = {k: strip_blank(cut[k][-1].before) for k in named if len(cut[k]) == 1}
+        out += self.text_lines(tab_set, empty, named) if len(empty) < len(named) else []
+        for position in positions:
+            here = {k: cut[k][i] for k, i in position.items()}
+            texts = {k: strip_blank(segment.before) for k, segment in here.items()}
+            blocks: dict[str, Block] = {k: s.block for k, s in here.items() if s.block}
+            try:
+                name = self.step(blocks, texts, tab_set, made)
+            except OutputDiffers as why:  # each cluster's block stays in its own text
+                self.report.say(
+                    next(iter(blocks.values())).line,
+                    f"{why}: kept as written in each cluster's text",
+                )
+                shown = {k: [*texts[k], "", *b.raw] for k, b in blocks.items()}
+                out += self.text_lines(
+                    tab_set, {k: strip_blank(t) for k, t in shown.items()}, named
+                )
+                continue
+            out += self.text_lines(tab_set, texts, named)
+            if self.syntax == "myst":
+                out += [f"```{{cluster-commands}} {name}", "```", ""]
+            else:
+                out += [f".. cluster-commands:: {name}", ""]
+        tails = {k: strip_blank(cut[k][-1].before) for k in named if len(cut[k]) > 1}
+        out += self.text_lines(tab_set, tails, named)
+        while out and not out[-1]:
+            out.pop()
+        return out, made
+
+    def step(
+        self,
+        blocks: dict[str, Block],
+        texts: dict[str, list[str]],
+        tab_set: TabSet,
+        made: dict[str, dict[str, object]],
+    ) -> str:
+        """The key of the step these blocks become (a new one goes into ``made``)."""
+        fields, shared, folded, copied = group(blocks, self.table, self.generalize)
+        shared = shared and len(blocks) >= 2  # one cluster's own block shares nothing
+        first = next(iter(blocks.values()))
+        line = first.line
+        if first.kind == "file":
+            names = {b.file for b in blocks.values() if b.file}
+            name = (
+                sorted(names)[0]
+                if names
+                else file_named_in([*(" ".join(t) for t in texts.values()), *self.around(tab_set)])
+            )
+            if not name:
+                name = f"{self.names.page}.sh"
+                self.report.say(line, f"a script with no file name on the page: named it {name}")
+            name = self.names.file(name, str(fields["content"]))
+            fields["file"] = name
+            key = self.names.key(step_stem([], name))
+        else:
+            existing = self.existing(blocks)
+            if existing is not None and "skip" not in fields:
+                self.report.reused += 1
+                return existing
+            key = self.names.key(step_stem(list(fields["commands"]), ""))  # type: ignore[call-overload]
+        if folded:
+            kept = next(k for k in blocks if k not in folded)
+            self.report.say(
+                line,
+                f"step {key}: the scripts of {', '.join(folded)} differ from {kept}'s only "
+                f"in comments: one shared script, {kept}'s comments kept",
+            )
+        if "override" in fields:
+            self.report.say(
+                line, f"step {key}: per-cluster overrides for {', '.join(fields['override'])}"
+            )  # type: ignore[arg-type]
+        for mine, theirs in copied.items():
+            self.report.say(
+                blocks[mine].line,
+                f"step {key}: the {named_label(self.table, mine)} tab shows the facts of "
+                f"{named_label(self.table, theirs)} (copied from its tab?): kept as shown, "
+                "as an override",
+            )
+        alike = len(blocks) - len(fields.get("override", {}))  # type: ignore[arg-type]
+        self.report.steps += 1
+        self.report.single += len(blocks) == 1
+        self.report.shared += shared
+        self.report.mostly += not shared and alike >= 2 and 2 * alike >= len(blocks)
+        self.report.variants += len(blocks)
+        self.report.variants_shared += alike if alike >= 2 else 0
+        made[key] = fields
+        return key
+
+    def around(self, tab_set: TabSet) -> list[str]:
+        """The text in the tab set's tabs, then just before it (for a script's name)."""
+        return [*(" ".join(t.body) for t in tab_set.tabs), self.before_text, self.after_text]
+
+    def existing(self, blocks: dict[str, Block]) -> str | None:
+        """A step of the table whose commands are exactly these, on every cluster."""
+        if len(blocks) != len(self.table.clusters):
+            return None
+        wanted = {k: typed_commands(b) for k, b in blocks.items()}
+        for key, step in self.table.steps.items():
+            if step.file or step.in_env or step.notes:
+                continue
+            try:
+                rendered = {c: self.table.render(key, c) for c in wanted}
+            except TableError:
+                continue
+            if all(
+                r.applies and list(r.commands) == wanted[c] and not r.output
+                for c, r in rendered.items()
+            ):
+                return key
+        return None
+
+    # ------------------------------------------------------------ page text out
+
+    def prose(self, lines: list[str]) -> list[str]:
+        """Prose as written, with ``<x>`` in inline literals as commands show them."""
+        placeholders = {c.placeholder for c in self.table.clusters}
+        user = next(iter(placeholders)) if len(placeholders) == 1 else ""
+        literal = INLINE_LITERAL[self.syntax]
+
+        def fix(match: re.Match[str]) -> str:
+            return ANGLE.sub(lambda m: angle_for_prose(m[1], user), match[0])
+
+        return [literal.sub(fix, line) for line in lines]
+
+    def text_lines(
+        self, tab_set: TabSet, texts: dict[str, list[str]], named: dict[str, Tab]
+    ) -> list[str]:
+        """The text before a step: once if every cluster's is the same, else per cluster."""
+        if not any(texts.values()):
+            return []
+        if len(texts) == len(named) and len({tuple(t) for t in texts.values()}) == 1:
+            return [*self.prose(next(iter(texts.values()))), ""]
+        tabs = [(self.table.cluster(k).label, self.prose(t)) for k, t in texts.items() if t]
+        return [*self.tab_set_lines(tab_set, tabs, group=True), ""]
+
+    def tab_set_lines(
+        self, tab_set: TabSet, tabs: list[tuple[str, list[str]]], *, group: bool
+    ) -> list[str]:
+        """A tab set of these (label, body) tabs, in the page's markup: ``group-tab``
+        (synchronised with the steps' tabs) or the page's own kind of tab."""
+        header = ("tab-set", "tab-item") if "tab-set" in self.set_header else ("tabs", "tab")
+        if self.syntax == "rst":
+            directive = "group-tab" if group else header[1]
+            out = [f".. {'tabs' if group else header[0]}::", ""]
+            for label, body in tabs:
+                out += [f"   .. {directive}:: {label}", ""]
+                out += [f"      {row}" if row.strip() else "" for row in body] + [""]
+            return out[:-1]
+        # backticks: a colon fence would close a colon-fenced box around the tab set
+        char = "`"
+        inner = max(
+            [
+                3,
+                *(
+                    len(m[1])
+                    for _l, b in tabs
+                    for r in b
+                    if (m := re.match(rf"\s*({char}{{3,}})", r))
+                ),
+            ]
+        )
+        fence, outer = char * (inner + 1), char * (inner + 2)
+        name_set, name_tab = ("tabs", "group-tab") if group else header
+        out = [f"{outer}{{{name_set}}}"]
+        for label, body in tabs:
+            out += [f"{fence}{{{name_tab}}} {label}", *body, fence]
+        return [*out, outer]

@@ -1,0 +1,245 @@
+"""Grouping the clusters' variants of one block into one step: each variant written with
+the table's placeholders, then compared. Variants that are then the same, or differ only
+in comments, become one shared command list (comments folded: the report says whose were
+kept); the others stay as per-cluster overrides."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from ..console.lines import classify, commands
+from ..console.model import LineKind
+from ..table import Cluster, Table, TableError
+from .lines import PROMPT
+from .model import Block
+
+ANGLE = re.compile(r"<([A-Za-z][\w .-]*)>")
+#: ``<...>`` placeholders with a meaning the table has.
+KNOWN_ANGLES = {
+    "user": "{user}",
+    "username": "{user}",
+    "user name": "{user}",
+    "your-username": "{user}",
+    "your username": "{user}",
+    "user-name": "{user}",
+    "project": "{allocation}",
+    "proj": "{allocation}",
+    "project-id": "{allocation}",
+    "project id": "{allocation}",
+    "account": "{allocation}",
+}
+#: Facts too short (or too common) to stand for themselves in a command.
+SHORTEST_FACT = 4
+#: Facts that name the cluster rather than a value a command uses.
+NAMING_FACTS = ("label", "center", "cluster", "docs_url", "placeholder", "example_user")
+#: A line that loads modules (where a module set stands for its modules).
+MODULE_COMMAND = re.compile(r"^[^#]*\b(?:module|ml)\s+(?:load|add|\S+/)")
+TRAILING_COMMENT = re.compile(r"\s+#(?!SBATCH)[^'\"]*$")
+
+
+class KeepAsIs(Exception):
+    """A tab set that cannot be converted without losing something: the reason."""
+
+
+class OutputDiffers(KeepAsIs):
+    """The clusters' blocks at one place show different output: a step shows one."""
+
+
+def session(block: Block) -> str:
+    """A console block's text; a block whose prompts were left out gets them back."""
+    if any(PROMPT.match(line) for line in block.lines if line.strip()):
+        return "\n".join(block.lines)
+    return "\n".join(f"$ {line}" if line.strip() else line for line in block.lines)
+
+
+def typed_commands(block: Block) -> list[str]:
+    """The commands of a console block as typed (prompts stripped, here-documents whole),
+    read by the console checker's own line reader."""
+    found = commands(classify(session(block)))
+    return [c.text for c in found if c.language == "shell"]
+
+
+def output_lines(block: Block) -> list[str]:
+    """The lines of a console block that are output."""
+    lines = classify(session(block))
+    return [line.raw for line in lines if line.kind is LineKind.OUTPUT and line.raw.strip()]
+
+
+def skeleton(text: str) -> str:
+    """``text`` without comments and blank lines: what a script does (``#SBATCH`` kept)."""
+    kept = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith("#SBATCH")):
+            continue
+        kept.append(TRAILING_COMMENT.sub("", line).rstrip())
+    return "\n".join(kept)
+
+
+def angle_for_prose(name: str, placeholder: str) -> str:
+    """What a ``<name>`` in prose becomes: what the same ``<name>`` shows in commands."""
+    known = KNOWN_ANGLES.get(name.strip().lower())
+    if known == "{user}" and placeholder:
+        return placeholder
+    return f"[{name}]"
+
+
+class Generalizer:
+    """Writes a cluster's text with the table's placeholders."""
+
+    def __init__(self, table: Table, say: Callable[[int, str], None]) -> None:
+        self.table = table
+        self.say = say
+        self.values: dict[str, list[tuple[str, str]]] = {}
+
+    def facts(self, cluster: Cluster) -> list[tuple[str, str]]:
+        """(value, placeholder) of the cluster's facts, the longest value first."""
+        if cluster.key in self.values:
+            return self.values[cluster.key]
+        values: list[tuple[str, str]] = []
+        for name in cluster.facts:
+            if name in NAMING_FACTS:
+                continue
+            try:
+                expanded = self.table.fact(cluster, name)
+            except TableError:
+                continue
+            if len(expanded) >= SHORTEST_FACT and "\n" not in expanded:
+                values.append((expanded, f"{{{name}}}"))
+        for name, modules in cluster.modules.items():
+            if modules:
+                values.append((" ".join(modules), f"{{modules.{name}}}"))
+        values.sort(key=lambda pair: -len(pair[0]))
+        self.values[cluster.key] = values
+        return values
+
+    def aliases(self, cluster: Cluster) -> dict[str, set[str]]:
+        """Placeholder -> the placeholders with the same value on ``cluster``."""
+        by_value: dict[str, set[str]] = {}
+        for value, placeholder in self.facts(cluster):
+            by_value.setdefault(value, set()).add(placeholder)
+        return {p: same for same in by_value.values() for p in same}
+
+    def prefer(self, cluster: Cluster, template: str, usage: Counter[str]) -> str:
+        """``template`` with each placeholder that has the same value as others on
+        ``cluster`` (``{modules.python}``, ``{modules.scipy}``: both ``python/3.11.8``)
+        written as the one most clusters use."""
+        aliases = self.aliases(cluster)
+
+        def best(match: re.Match[str]) -> str:
+            same = aliases.get(match[0])
+            if not same or len(same) == 1:
+                return match[0]
+            return max(sorted(same), key=lambda p: usage[p])  # the first name among equals
+
+        return re.sub(r"(?<!\{)\{[\w.-]+\}(?!\})", best, template)
+
+    def __call__(self, cluster: Cluster, text: str, line: int) -> str:
+        text = text.replace("{", "{{").replace("}", "}}")
+        for value, placeholder in self.facts(cluster):
+            escaped = value.replace("{", "{{").replace("}", "}}")
+            pattern = re.compile(rf"(?<![\w/.-]){re.escape(escaped)}(?![\w.-])")
+            if placeholder.startswith("{modules."):  # a module set: where modules load
+                text = "\n".join(
+                    pattern.sub(placeholder, row) if MODULE_COMMAND.search(row) else row
+                    for row in text.split("\n")
+                )
+            else:
+                text = pattern.sub(placeholder, text)
+        if cluster.placeholder:
+            text = text.replace(cluster.placeholder, "{user}")
+
+        def angle(match: re.Match[str]) -> str:
+            known = KNOWN_ANGLES.get(match[1].strip().lower())
+            if known and (known == "{user}" or cluster.allocation):
+                return known
+            self.say(line, f"<{match[1]}> is no fact of the table: written [{match[1]}]")
+            return f"[{match[1]}]"
+
+        return ANGLE.sub(angle, text)
+
+
+def most_common(templates: dict[str, str]) -> str:
+    """The variant most clusters show (the first cluster's among equals)."""
+    counts = Counter(templates.values())
+    best = max(counts.values())
+    return next(t for t in templates.values() if counts[t] == best)
+
+
+def group(
+    blocks: dict[str, Block], table: Table, generalize: Generalizer
+) -> tuple[dict[str, object], bool, list[str], dict[str, str]]:
+    """One step's fields for these clusters' variants of a block, whether it is shared
+    (one command list or file for all), the clusters whose comments were folded, and the
+    clusters whose variant shows another cluster's facts (cluster -> that other one)."""
+    keys = list(blocks)
+    first = blocks[keys[0]]
+    templates: dict[str, str] = {}
+    outputs: dict[str, str] = {}
+    for key, block in blocks.items():
+        cluster = table.cluster(key)
+        if block.kind == "file":
+            templates[key] = generalize(cluster, "\n".join(block.lines).rstrip() + "\n", block.line)
+        else:
+            typed = [generalize(cluster, c, block.line) for c in typed_commands(block)]
+            if not typed:
+                raise KeepAsIs(f"a console block with no command (line {block.line})")
+            templates[key] = json.dumps(typed)
+            outputs[key] = json.dumps(
+                [generalize(cluster, o, block.line) for o in output_lines(block)]
+            )
+    if len(set(outputs.values())) > 1:
+        raise OutputDiffers(
+            f"the clusters' blocks at line {first.line} show different output (a step has one)"
+        )
+    # a placeholder that shares its value with others on a cluster: the name the clusters
+    # whose values tell them apart use, else the name most clusters have at that place
+    usage: Counter[str] = Counter()
+    for key, template in templates.items():
+        aliases = generalize.aliases(table.cluster(key))
+        for found in set(re.findall(r"\{[\w.-]+\}", template)):
+            same = aliases.get(found, {found})
+            usage.update({found: 1000} if len(same) == 1 else dict.fromkeys(same, 1))
+    for key, template in templates.items():
+        templates[key] = generalize.prefer(table.cluster(key), template, usage)
+    common = most_common(templates)
+    folded: list[str] = []
+    if first.kind == "file":
+        skeletons = {k: skeleton(t) for k, t in templates.items()}
+        target = most_common(skeletons)
+        common = next(templates[k] for k in templates if skeletons[k] == target)
+        folded = [k for k, t in templates.items() if t != common and skeletons[k] == target]
+        overrides: dict[str, object] = {
+            k: t for k, t in templates.items() if skeletons[k] != target
+        }
+        fields: dict[str, object] = {"file": "", "content": common}
+    else:
+        fields = {"commands": json.loads(common)}
+        output = json.loads(outputs[keys[0]])
+        if output:
+            fields["output"] = output
+        overrides = {k: json.loads(t) for k, t in templates.items() if t != common}
+    copied: dict[str, str] = {}
+    for key in overrides:
+        block = blocks[key]
+        for other in table.clusters:
+            if other.key == key:
+                continue
+            if block.kind == "file":
+                text = generalize(other, "\n".join(block.lines).rstrip() + "\n", block.line)
+                same = skeleton(text) == skeleton(common)
+            else:
+                typed = [generalize(other, c, block.line) for c in typed_commands(block)]
+                same = json.dumps(typed) == common
+            if same:
+                copied[key] = other.key
+                break
+    if overrides:
+        fields["override"] = overrides
+    skipped = [key for key in table.cluster_keys if key not in keys]
+    if skipped:
+        fields["skip"] = {key: "This step is not shown for this cluster." for key in skipped}
+    return fields, not overrides, folded, copied

@@ -1,0 +1,68 @@
+"""Small helpers on a page's lines, shared by the RST and MyST readers."""
+
+from __future__ import annotations
+
+import re
+
+#: A console prompt at the start of a line: ``$``, ``[user@host dir]$``, ``(env) $``.
+PROMPT = re.compile(r"^(?:\([\w.-]+\)\s+)?(?:\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?)?\$ ?")
+#: A script's file name, as prose or a caption gives it.
+FILE_NAME = re.compile(r"[\w.+-]+\.(?:sh|bash|slurm|sbatch|job|batch)\b")
+CONSOLE = {"console", "shell-session", "bash-session", "sh-session"}
+SCRIPT = {"bash", "sh", "shell", "slurm", "zsh"}
+
+
+def indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def dedent(lines: list[str]) -> list[str]:
+    depth = min((indent_of(line) for line in lines if line.strip()), default=0)
+    return [line[depth:] for line in lines]
+
+
+def strip_blank(lines: list[str]) -> list[str]:
+    """``lines`` without blank lines at either end."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+#: A line that reads as a command someone types (no prompt): a lowercase program name.
+COMMAND_LIKE = re.compile(r"^(?:(?:\./|~/|/)?[a-z][\w.+-]*(?:\s|$)|# )")
+
+
+def block_kind(language: str, text: list[str]) -> str:
+    """``commands`` (a console session), ``file`` (a script) or ``other``.
+
+    A prompt-less ``console`` or ``bash`` block whose every line reads as a command is a
+    session whose prompts were left out; a ``bash`` block that starts with ``#!`` or
+    holds ``#SBATCH`` is a script."""
+    shown = [t for t in text if t.strip()]
+    prompted = any(PROMPT.match(t) for t in shown)
+    commands_only = (
+        bool(shown)
+        and all(COMMAND_LIKE.match(t) or t.startswith((" ", "\t")) for t in shown)
+        and not shown[-1].rstrip().endswith("\\")
+    )
+    if language in CONSOLE or language == "":
+        return "commands" if prompted or (language and commands_only) else "other"
+    if language in SCRIPT:
+        if prompted:
+            return "commands"
+        script = shown and (shown[0].startswith("#!") or any("#SBATCH" in t for t in shown))
+        return "commands" if commands_only and not script else "file"
+    return "other"
+
+
+def file_name(options: dict[str, str], before: list[str]) -> str:
+    """A script's name: its caption, else the last file name in the prose just before it."""
+    caption = options.get("caption", "").strip().strip("`")
+    if FILE_NAME.fullmatch(caption):
+        return caption
+    paragraphs = re.split(r"\n\s*\n", "\n".join(before).strip())
+    named = FILE_NAME.findall(paragraphs[-1]) if paragraphs else []
+    return named[-1] if named else ""

@@ -1,0 +1,103 @@
+"""Reading tab sets on an RST page: sphinx-tabs ``tabs``/``tab``/``group-tab`` and
+sphinx-design ``tab-set``/``tab-item``; each tab's body cut at its literal blocks."""
+
+from __future__ import annotations
+
+import re
+
+from .lines import block_kind, dedent, file_name, indent_of, strip_blank
+from .model import Block, Segment, Tab, TabSet
+
+TAB_SET = re.compile(r"^(?P<indent>\s*)\.\. (?:tabs|tab-set)::\s*$")
+TAB = re.compile(r"^(?P<indent>\s*)\.\. (?:tab|group-tab|tab-item|code-tab)::\s*(?P<label>.*)$")
+BLOCK = re.compile(r"^(?P<indent>\s*)\.\. (?:code-block|code|sourcecode)::\s*(?P<lang>\S*)\s*$")
+OPTION = re.compile(r"^\s*:(?P<name>[\w-]+):\s*(?P<value>.*)$")
+ANY_TAB_SET = re.compile(r"^\s*\.\. (?:tabs|tab-set)::|^\s*(?::{3,}|`{3,})\{(?:tabs|tab-set)\}")
+
+
+def extent(lines: list[str], start: int, indent: int) -> int:
+    """The index after the body of the directive at ``start`` (indented deeper)."""
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or indent_of(lines[end]) > indent):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def tab_sets(lines: list[str]) -> list[TabSet]:
+    """Every outermost tab set of the page, in order."""
+    found: list[TabSet] = []
+    i = 0
+    while i < len(lines):
+        match = TAB_SET.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        end = extent(lines, i, len(match["indent"]))
+        found.append(_tab_set(lines, i, end, match["indent"]))
+        i = end
+    return found
+
+
+def _tab_set(lines: list[str], start: int, end: int, indent: str) -> TabSet:
+    tabs: list[Tab] = []
+    depth = None
+    nested = 0
+    for i in range(start + 1, end):
+        match = TAB.match(lines[i])
+        if match and (depth is None or len(match["indent"]) == depth):
+            depth = len(match["indent"])
+            stop = extent(lines, i, depth)
+            body = lines[i + 1 : stop]
+            first = i + 1
+            options = []
+            while body and (not body[0].strip() or OPTION.match(body[0])):  # :sync: key
+                options += [body[0].strip()] if body[0].strip() else []
+                body, first = body[1:], first + 1
+            tabs.append(Tab(match["label"].strip().strip('"'), dedent(body), first + 1, options))
+        elif ANY_TAB_SET.match(lines[i]) and not nested:
+            nested = i + 1
+    return TabSet(start, end, indent, tabs, "rst", nested=nested)
+
+
+def segments(tab: Tab) -> list[Segment]:
+    """The tab's body cut at its literal blocks (``code-block`` and ``::``)."""
+    lines = tab.body
+    found: list[Segment] = []
+    before: list[str] = []
+    nested: list[int] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        match = BLOCK.match(line)
+        literal = line.rstrip().endswith("::") and not line.lstrip().startswith("..")
+        if (match or literal) and indent_of(line) > 0:  # inside a list or a box: prose
+            nested.append(tab.line + i)
+        if not (match or literal) or indent_of(line) > 0:
+            before.append(line)
+            i += 1
+            continue
+        stop = extent(lines, i, indent_of(line))
+        body = lines[i + 1 : stop]
+        options: dict[str, str] = {}
+        while match and body and OPTION.match(body[0]):
+            option = OPTION.match(body[0])
+            assert option is not None
+            options[option["name"]] = option["value"].strip()
+            body = body[1:]
+        text = strip_blank(dedent(body))
+        language = match["lang"] if match else ""
+        if literal:  # "Load Python::" is prose "Load Python:" and a literal block
+            if line.strip() != "::":
+                before.append(line.rstrip()[:-1])
+            raw = ["::", *lines[i + 1 : stop]]
+        else:
+            raw = lines[i:stop]
+        kind = block_kind(language, text)
+        name = file_name(options, before) if kind == "file" else ""
+        found.append(Segment(before, Block(kind, language, text, raw, tab.line + i, options, name)))
+        before = []
+        i = stop
+    found.append(Segment(before, None, nested))
+    return found

@@ -1,0 +1,286 @@
+"""Issue 20, item 6: ``hpccourse migrate`` proves itself on pages nobody here wrote.
+
+Every page of ``../shared/corpus/hpc-python/docs`` with hand-written per-centre tab sets
+(RST and MyST) is copied into a Sphinx project, built as written, migrated with
+``--write --add-clusters`` against a table of that course's own facts
+(``tests/roots/test-migrate-corpus/clusters.overlay.toml``, with the allocations and
+module sets each page shows, read by :func:`page_facts`), and
+built again. Per page: no warning names the table, no directive warning that the page
+did not give as written, and each cluster is shown the same blocks as before, compared
+as text (prompts and comments aside: comment differences are folded, and the report
+says so). The run prints the converted / shared / left-by-hand counts.
+
+Without the corpus the tests skip with one line (fail under ``CI=true``), like a
+missing system tool. The pages are test input only: nothing of them enters the site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hpccourse.doctree.collect import collect_blocks
+from hpccourse.migrate import main
+from hpccourse.migrate.group import ANGLE, angle_for_prose, skeleton
+from hpccourse.migrate.labels import cluster_of
+from hpccourse.migrate.lines import PROMPT
+from hpccourse.migrate.readers import reader_for
+from hpccourse.table import Table, load_table
+from sphinx.testing.util import SphinxTestApp
+from systools import not_run_test
+from testroots import compose, toml_text
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECK = "migrate on real pages (tests/ext/test_migrate_corpus.py)"
+#: Warnings a migration must not add: the table's, and a directive's.
+DIRECTIVE_WARNING = re.compile(
+    r"clusters\.toml|cluster-commands|[Dd]irective|hpccourse|tab-set|tab-item|group-tab"
+)
+
+
+def corpus() -> Path:
+    """``../shared/corpus/hpc-python`` from the project's root (or a worktree's)."""
+    for folder in ROOT.parents:
+        found = folder / "shared" / "corpus" / "hpc-python" / "docs"
+        if found.is_dir():
+            return found
+    not_run_test(CHECK, "no ../shared/corpus/hpc-python (the real courses, test input)")
+
+
+def tab_pages(docs: Path) -> list[Path]:
+    """The pages with at least one tab set, as migrate's own readers find them."""
+    found = []
+    for page in sorted(docs.rglob("*")):
+        if page.suffix not in (".rst", ".md") or not page.is_file():
+            continue
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if reader_for(page).tab_sets(text.split("\n")):
+            found.append(page)
+    return found
+
+
+MODULE_LOAD = re.compile(r"^\s*(?:\$\s*)?(?:module|ml)\s+(?:load|add)\s+([^#<>\[\]]+?)\s*(?:#.*)?$")
+ACCOUNT = re.compile(r"(?:\s-A\s*|--account[= ])([\w-]+)")
+
+
+def page_facts(pages: list[Path], table: Table) -> dict[str, dict[str, Any]]:
+    """The facts each page shows, per cluster, as the table's facts: the allocation of
+    each tab set (``-A X``), and each ``module load`` line as a module set, named by
+    its place on the page (the same name for every cluster at that place)."""
+    facts: dict[str, dict[str, Any]] = {}
+    for number, page in enumerate(pages):
+        reader = reader_for(page)
+        lines = page.read_text(encoding="utf-8").split("\n")
+        for place, tab_set in enumerate(reader.tab_sets(lines)):
+            for tab in tab_set.tabs:
+                cluster = cluster_of(table, tab.label)
+                if cluster is None:
+                    continue
+                mine = facts.setdefault(cluster.key, {"modules": {}})
+                blocks = [s.block for s in reader.segments(tab) if s.block is not None]
+                for b, block in enumerate(blocks):
+                    loads = [m[1].split() for m in map(MODULE_LOAD.match, block.lines) if m]
+                    for i, modules in enumerate(loads):
+                        mine["modules"][f"p{number}-{place}-{b}-{i}"] = modules
+                    account = ACCOUNT.search("\n".join(block.lines))
+                    if account:
+                        mine.setdefault(f"allocation-p{number}-{place}", account[1])
+    return facts
+
+
+def corpus_table(overlay: Path, pages: list[Path]) -> str:
+    """The course's table (the overlay's facts) with the facts its pages show."""
+    data = compose(overlay)
+    base = load_table_text(toml_text(data))
+    for key, facts in page_facts(pages, base).items():
+        cluster = data["clusters"][key]
+        cluster.setdefault("modules", {}).update(facts.pop("modules"))
+        for name, value in facts.items():
+            cluster.setdefault(name, value)
+    return toml_text(data)
+
+
+def load_table_text(text: str) -> Table:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clusters.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_table(path)
+
+
+def normal(text: str, placeholder: str) -> tuple[str, ...]:
+    """A block's text as compared: prompts, comments and blank lines aside; ``<x>``
+    placeholders as migrate writes them (``[x]``, the user's as the table's)."""
+    lines = [PROMPT.sub("", line.strip(), count=1) for line in text.split("\n")]
+    shown = skeleton("\n".join(lines))
+    shown = ANGLE.sub(lambda m: angle_for_prose(m[1], placeholder), shown)
+    return tuple(line.strip() for line in shown.split("\n") if line.strip())
+
+
+def build(
+    srcdir: Path,
+    out: Path,
+    docnames: list[str],
+    label: Callable[[str], str | None],
+    placeholder: str,
+) -> tuple[dict[str, dict[str, list[tuple[str, ...]]]], dict[str, list[str]]]:
+    """Build ``srcdir``: per page, each cluster's blocks (as compared); per page, warnings."""
+    warnings = io.StringIO()
+    app = SphinxTestApp("dummy", srcdir=srcdir, builddir=out, warning=warnings)
+    try:
+        app.build()
+        shown: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        for docname in docnames:
+            per_cluster: dict[str, list[tuple[str, ...]]] = {}
+            for block in collect_blocks(
+                app.env.get_doctree(docname), docname, srcdir, cluster_for_label=label
+            ):
+                if block.cluster:
+                    per_cluster.setdefault(block.cluster, []).append(
+                        normal(block.text, placeholder)
+                    )
+            shown[docname] = per_cluster
+    finally:
+        app.cleanup()
+    by_page: dict[str, list[str]] = {d: [] for d in docnames}
+    for line in warnings.getvalue().splitlines():
+        for docname in docnames:
+            if f"/{docname}." in line:
+                by_page[docname].append(re.sub(r"^.*?: (WARNING|ERROR)", r"\1", line))
+    return shown, by_page
+
+
+@pytest.fixture(scope="module")
+def migrated(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    docs = corpus()
+    pages = tab_pages(docs)
+    srcdir = tmp_path_factory.mktemp("corpus") / "src"
+    shutil.copytree(rootdir / "test-migrate-corpus", srcdir)
+    docnames = []
+    for page in pages:
+        relative = page.relative_to(docs)
+        (srcdir / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(page, srcdir / relative)
+        docnames.append(relative.with_suffix("").as_posix())
+    table_path = srcdir / "clusters.toml"
+    overlay = ROOT / "tests" / "roots" / "test-migrate-corpus" / "clusters.overlay.toml"
+    table_path.write_text(corpus_table(overlay, pages), encoding="utf-8")
+    reports: dict[str, str] = {}
+    statuses: dict[str, int] = {}
+    for docname, page in zip(docnames, pages, strict=True):
+        target = srcdir / page.relative_to(docs)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            statuses[docname] = main(
+                [str(target), "--table", str(table_path), "--write", "--add-clusters"]
+            )
+        reports[docname] = err.getvalue()
+    table = load_table(table_path)  # with the clusters --add-clusters added
+
+    def label(text: str) -> str | None:
+        found = cluster_of(table, text)
+        return found.key if found else None
+
+    placeholder = table.clusters[0].placeholder
+    # the page as written: its .orig where migrate rewrote it
+    before_dir = srcdir.parent / "before"
+    shutil.copytree(srcdir, before_dir, ignore=shutil.ignore_patterns("*.orig"))
+    for orig in srcdir.rglob("*.orig"):
+        shutil.copy(orig, before_dir / orig.relative_to(srcdir).with_suffix(""))
+    before, before_warnings = build(
+        before_dir, before_dir.parent / "b-out", docnames, label, placeholder
+    )
+    after, after_warnings = build(srcdir, srcdir.parent / "a-out", docnames, label, placeholder)
+    return {
+        "docnames": docnames,
+        "table": table,
+        "reports": reports,
+        "statuses": statuses,
+        "before": before,
+        "after": after,
+        "before_warnings": before_warnings,
+        "after_warnings": after_warnings,
+    }
+
+
+def counts(report: str) -> dict[str, int]:
+    summary = re.search(
+        r"(\d+) of (\d+) tab sets converted; (\d+) steps made, (\d+) with one shared "
+        r".*?(\d+) more shared by most .*?(\d+) of one cluster only \((\d+) of (\d+) cluster "
+        r"blocks .*?(\d+) reused .*?"
+        r"(\d+) of prose only kept; "
+        r"(\d+) left by hand",
+        report,
+    )
+    assert summary, report
+    keys = (
+        "converted",
+        "tab_sets",
+        "steps",
+        "shared",
+        "mostly",
+        "single",
+        "variants_shared",
+        "variants",
+        "reused",
+        "prose_only",
+        "by_hand",
+    )
+    return dict(zip(keys, map(int, summary.groups()), strict=True))
+
+
+def test_every_page_shows_each_cluster_what_it_showed(migrated: dict[str, Any]) -> None:
+    wrong = []
+    for docname in migrated["docnames"]:
+        before, after = migrated["before"][docname], migrated["after"][docname]
+        for cluster in sorted(set(before) | set(after)):
+            was, now = before.get(cluster, []), after.get(cluster, [])
+            if was != now:
+                first = next(
+                    (i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b),
+                    min(len(was), len(now)),
+                )
+                shown = (was[first : first + 1], now[first : first + 1])
+                wrong.append(f"{docname}: {cluster}: block {first + 1}: {shown[0]} -> {shown[1]}")
+    assert not wrong, wrong
+
+
+def test_no_table_or_directive_warning_comes_with_the_migration(migrated: dict[str, Any]):
+    added = {}
+    for docname in migrated["docnames"]:
+        before = [w for w in migrated["before_warnings"][docname] if DIRECTIVE_WARNING.search(w)]
+        after = [w for w in migrated["after_warnings"][docname] if DIRECTIVE_WARNING.search(w)]
+        new = [w for w in after if w not in before or "clusters.toml" in w]
+        if new:
+            added[docname] = new
+    assert not added, added
+
+
+def test_the_runs_report_and_no_centre_tab_is_left_out(migrated: dict[str, Any], capsys):
+    totals: dict[str, int] = {}
+    for docname in migrated["docnames"]:
+        assert migrated["statuses"][docname] in (0, 1), migrated["reports"][docname]
+        for key, value in counts(migrated["reports"][docname]).items():
+            totals[key] = totals.get(key, 0) + value
+    with capsys.disabled():
+        share = 100 * totals["shared"] / totals["steps"] if totals["steps"] else 0
+        print(
+            f"\nmigrate on {len(migrated['docnames'])} corpus pages: "
+            f"{totals['converted']} of {totals['tab_sets']} tab sets converted, "
+            f"{totals['steps']} steps made, {totals['shared']} shared by all their clusters "
+            f"({share:.0f} %), {totals['mostly']} more by most, {totals['single']} of one "
+            f"cluster only; {totals['variants_shared']} of {totals['variants']} cluster blocks "
+            "shown by a shared command list; "
+            f"{totals['reused']} reused, {totals['prose_only']} prose-only kept, "
+            f"{totals['by_hand']} left by hand"
+        )
+    assert totals["converted"] > 0
+    # every cluster a tab showed before is still shown its blocks (none left out)
+    for docname in migrated["docnames"]:
+        assert set(migrated["before"][docname]) <= set(migrated["after"][docname])

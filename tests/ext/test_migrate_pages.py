@@ -1,0 +1,341 @@
+"""Issue 20, item 5 and issue 19, item 8: ``hpccourse migrate`` on pages as centres write
+them, RST and MyST, and a ``--write`` that never leaves a table that does not load.
+
+Each page here is small and made for one behaviour; the table is the five-centre one of
+``test-editloop-migrate``. The real pages are in test_migrate_corpus.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+from hpccourse.migrate import Migrator, main
+from hpccourse.migrate.tabletext import load_text
+from hpccourse.table import Table, TableError, load_table
+from testroots import composed_table
+
+
+@pytest.fixture
+def table_path(tmp_path: Path) -> Path:
+    return composed_table(tmp_path, "editloop-migrate")
+
+
+@pytest.fixture
+def table(table_path: Path) -> Table:
+    return load_table(table_path)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def script(cluster, comment: str, shebang: str = "#!/bin/bash") -> str:
+    return (
+        f"{shebang}\n#SBATCH -A {cluster.allocation} # {comment}\n#SBATCH -t 00:10:00\n\n"
+        f"# Load Python ({comment})\nmodule load {' '.join(cluster.modules['python'])}\n"
+        "python <my_program.py>\n"
+    )
+
+
+def myst_page(table: Table, *, colon: bool = True) -> str:
+    """A MyST page: one tab per cluster, prose, a script that differs in comments and in
+    the table's facts, then the submission."""
+    tab_set, tab, close = (
+        ("::::{tab-set}", ":::{tab-item}", ":::") if colon else ("````{tabs}", "```{tab}", "```")
+    )
+    out = ["# Batch", "", "Submit with `sbatch <my_job.sh>`.", "", tab_set, ""]
+    for i, c in enumerate(table.clusters):
+        body = script(c, f"on {c.cluster}", "#!/bin/bash -l" if i == 0 else "#!/bin/bash")
+        fence = "~~~" if not colon else "```"
+        out += [
+            f"{tab} {c.label}",
+            "",
+            f"On **{c.cluster}**, save `run_job.sh`:",
+            "",
+            f"{fence}bash",
+            body.rstrip("\n"),
+            fence,
+            "",
+            "Then:",
+            "",
+            f"{fence}console",
+            "$ sbatch run_job.sh",
+            fence,
+            close,
+            "",
+        ]
+    out += ["::::" if colon else "````", "", "Done."]
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("colon", [True, False], ids=["tab-set", "tabs"])
+def test_myst_tab_sets_become_one_shared_script(table: Table, tmp_path: Path, colon: bool):
+    page = tmp_path / "batch.md"
+    proposal = Migrator(table, page).run(myst_page(table, colon=colon))
+    assert proposal.converted == 1
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    script_step = steps["batch-run_job"]
+    assert script_step["file"] == "run_job.sh"
+    assert "override" not in script_step  # comments and facts differ, nothing else
+    assert "#SBATCH -A {allocation}" in script_step["content"]
+    assert "module load {modules.python}" in script_step["content"]
+    assert "python [my_program.py]" in script_step["content"]
+    assert steps["batch-sbatch-run_job"]["commands"] == ["sbatch run_job.sh"]
+    assert "```{cluster-commands} batch-run_job" in proposal.page
+    # each cluster's prose stays, its markup too, in a tab synchronised with the steps
+    assert "{group-tab} NSC\nOn **Tetralith**, save `run_job.sh`:" in proposal.page
+    assert "Then:" in proposal.page and proposal.page.count("Then:") == 1
+    assert "Submit with `sbatch <my_job.sh>`." in proposal.page  # outside: as written
+    report = "\n".join(proposal.report)
+    assert "differ from uppmax's only in comments" in report
+    assert "1 of 1 tab sets converted; 2 steps made, 2 with one shared command list" in report
+
+
+def test_placeholders_the_same_way_in_commands_and_prose(table: Table, tmp_path: Path):
+    tab = (
+        "   .. tab:: {}\n\n      Run ``srun <my_program.py>`` as ``<user>``:\n\n"
+        "      .. code-block:: console\n\n         $ srun -A {} <my_program.py> <user>\n"
+    )
+    text = ".. tabs::\n\n" + "\n".join(tab.format(c.label, c.allocation) for c in table.clusters)
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["srun -A {allocation} [my_program.py] {user}"]
+    assert "Run ``srun [my_program.py]`` as ``[username]``:" in proposal.page
+    assert "<" not in proposal.page
+
+
+def test_names_come_from_the_page_and_are_unique(table: Table, tmp_path: Path):
+    def tab_set(line: str) -> str:
+        return ".. tabs::\n\n" + "\n".join(
+            f"   .. tab:: {c.label}\n\n      .. code-block:: bash\n\n"
+            f"         #!/bin/bash\n         {line}\n"
+            for c in table.clusters
+        )
+
+    text = (
+        f"{tab_set('echo one')}\nSubmit it with ``sbatch first.sh``.\n\n"
+        f"{tab_set('echo two')}\nThen this one.\n\n{tab_set('echo three')}\n"
+    )
+    proposal = Migrator(table, tmp_path / "jobs.rst").run(text)
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    files = [s["file"] for s in steps.values()]
+    assert files[0] == "first.sh"
+    assert len(set(files)) == len(files) == 3
+    assert len(set(steps)) == 3 and all(k.startswith("jobs-") for k in steps)
+
+
+def test_a_tab_that_is_no_cluster_stays_where_it_was(table: Table, tmp_path: Path):
+    source = "   .. tab:: hello.py\n\n      .. code-block:: python\n\n         print(1)\n\n"
+    clusters = "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ python hello.py\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(f".. tabs::\n\n{source}{clusters}")
+    page = proposal.page
+    assert page.index(".. tab:: hello.py") < page.index(".. cluster-commands::")
+
+
+def test_nested_tab_sets_and_options_are_reported_not_mangled(table: Table, tmp_path: Path):
+    nested = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. tabs::\n\n         .. tab:: venv\n\n"
+        f"            .. code-block:: console\n\n               $ ls\n"
+        for c in table.clusters
+    )
+    option = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n         :emphasize-lines: 1\n\n"
+        f"         $ ls\n"
+        for c in table.clusters
+    )
+    text = f"{nested}\nText.\n\n{option}"
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.page == text and proposal.converted == 0
+    report = "\n".join(proposal.report)
+    assert "p.rst:1: left by hand: a tab set inside a tab (line 5)" in report
+    assert ":emphasize-lines:, which a step cannot carry" in report
+
+
+def test_write_keeps_both_originals_and_the_table_loads(table_path: Path, tmp_path: Path):
+    table = load_table(table_path)
+    page = tmp_path / "odd.rst"
+    tab = (
+        "   .. tab:: {}\n\n      .. code-block:: console\n\n         $ echo 'a\x7fb' {{x}}\n\n"
+        "      .. code-block:: python\n\n         import os\n"
+    )
+    page.write_text(".. tabs::\n\n" + "\n".join(tab.format(c.label) for c in table.clusters))
+    before = table_path.read_text()
+    status, _out, err = run(str(page), "--table", str(table_path), "--write")
+    assert status == 0, err
+    assert (tmp_path / "odd.rst.orig").exists()
+    assert Path(str(table_path) + ".orig").read_text() == before
+    migrated = load_table(table_path)  # a DEL and a Python block: the table still loads
+    step = migrated.steps["odd-echo"]
+    assert step.commands == ("echo 'a\x7fb' {{x}}",)
+    assert "import os" in page.read_text()  # the Python block stays on the page
+    # a second page: the table's .orig stays the table before the first migration
+    second = tmp_path / "two.rst"
+    second.write_text(page.with_suffix(".rst.orig").read_text().replace("echo", "printf"))
+    assert run(str(second), "--table", str(table_path), "--write")[0] == 0
+    assert Path(str(table_path) + ".orig").read_text() == before
+
+
+def test_a_table_that_would_not_load_is_never_written(table_path: Path):
+    bad = table_path.read_text() + '\n[steps.x]\ncommands = ["echo {nothing}"]\n'
+    with pytest.raises(TableError) as caught:
+        load_text(bad, table_path)
+    assert caught.value.source == str(table_path) and caught.value.line
+    assert "nothing written" in caught.value.message
+
+
+def test_add_clusters_adds_a_centre_from_its_tabs(tmp_path: Path, table_path: Path):
+    full = load_table(table_path)
+    pdc = full.cluster("pdc")
+    text = table_path.read_text()
+    start = text.index("[clusters.pdc]")
+    end = text.index("\n[", text.index("[clusters.pdc.modules]") + 5) + 1
+    table_path.write_text(text[:start] + text[end:])  # a table that lacks PDC
+    page = tmp_path / "jobs.md"
+    page.write_text(myst_page(full))
+    status, out, err = run(str(page), "--table", str(table_path), "--add-clusters")
+    assert status == 0, err
+    assert "[clusters.pdc]" in out
+    assert f'allocation = "{pdc.allocation}"' in out
+    assert f"modules.python = {list(pdc.modules['python'])}".replace("'", '"') in out
+    assert "# FILL IN (not shown on the page): docs_url," in out
+    assert 'docs_url = "https://example.invalid/FILL-IN"' in out
+    # a course's convention, the same on every cluster, is copied and marked to check
+    assert "# CHECK (the same on every other cluster): " in out
+    assert 'placeholder = "[username]"' in out
+    assert "cluster 'pdc' added from its tabs; fill in:" in err
+    assert run(str(page), "--table", str(table_path), "--add-clusters", "--write")[0] == 0
+    migrated = load_table(table_path)
+    assert "pdc" in migrated.cluster_keys
+    script_step = migrated.steps["jobs-run_job"]
+    assert "pdc" not in script_step.overrides  # the new cluster shares the script too
+
+
+def test_help_names_both_markups() -> None:
+    with pytest.raises(SystemExit):
+        run("--help")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        main(["--help"])
+    assert "RST" in out.getvalue() and "MyST" in out.getvalue()
+
+
+def test_options_of_tab_sets_and_tabs_that_are_not_carried_are_said(table: Table, tmp_path):
+    text = ".. tab-set::\n   :class: wide\n\n" + "\n".join(
+        f"   .. tab-item:: {c.label}\n      :sync: {c.key}\n\n      .. code-block:: console\n\n"
+        f"         $ ls\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    report = "\n".join(proposal.report)
+    assert "p.rst:2: the tab set's option :class: wide is not carried" in report
+    assert "the NSC tab's option :sync: nsc is not carried" in report
+
+
+def test_tabs_with_different_numbers_of_blocks_are_lined_up(table: Table, tmp_path: Path):
+    def tab(cluster, extra: bool) -> str:
+        first = "      .. code-block:: console\n\n         $ module purge\n\n" if extra else ""
+        return (
+            f"   .. tab:: {cluster.label}\n\n{first}      Load it:\n\n"
+            f"      .. code-block:: console\n\n"
+            f"         $ module load {' '.join(cluster.modules['python'])}\n"
+            "         $ python -V\n"
+        )
+
+    text = ".. tabs::\n\n" + "\n".join(tab(c, c.key == "nsc") for c in table.clusters)
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    purge, load = steps.values()
+    assert purge["commands"] == ["module purge"]
+    assert set(purge["skip"]) == {c.key for c in table.clusters} - {"nsc"}
+    assert load["commands"] == ["module load {modules.python}", "python -V"]
+    assert "override" not in load
+    report = "\n".join(proposal.report)
+    assert "lined up by their commands" in report
+    assert "2 steps made, 1 with one shared command list (50 %)" in report
+    assert "1 of one cluster only" in report
+
+
+def test_blocks_with_different_output_stay_in_each_clusters_text(table: Table, tmp_path):
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
+        f"      .. code-block:: console\n\n         $ pwd\n         /home/{c.key}\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    assert list(tomllib.loads(proposal.steps_toml)["steps"]) == ["p-hostname"]
+    for cluster in table.clusters:
+        assert (
+            f"   .. group-tab:: {cluster.label}\n\n      .. code-block:: console\n\n"
+            f"         $ pwd\n         /home/{cluster.key}\n" in proposal.page
+        )
+    report = "\n".join(proposal.report)
+    assert "show different output (a step has one): kept as written in each cluster's" in report
+    assert "1 of 1 tab sets converted; 1 steps made" in report
+
+
+def test_hostile_paths_are_errors_never_a_wait_or_a_write_elsewhere(table_path: Path, tmp_path):
+    fifo = tmp_path / "fifo.rst"
+    os.mkfifo(fifo)
+    status, _out, err = run(str(fifo), "--table", str(table_path))
+    assert status == 2 and "not a regular file" in err
+    status, _out, err = run(str(tmp_path), "--table", str(table_path))
+    assert status == 2 and "cannot read" in err
+    # a dangling link where the original would be kept: refused, nothing written through it
+    table = load_table(table_path)
+    page = tmp_path / "p.rst"
+    page.write_text(
+        ".. tabs::\n\n"
+        + "\n".join(
+            f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n"
+            for c in table.clusters
+        )
+    )
+    target = tmp_path / "elsewhere"
+    (tmp_path / "p.rst.orig").symlink_to(target)
+    status, _out, err = run(str(page), "--table", str(table_path), "--write")
+    assert status == 2 and "p.rst.orig exists" in err
+    assert not target.exists()
+
+
+def test_a_block_inside_a_list_stays_in_its_clusters_text(table: Table, tmp_path: Path):
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
+        f"      - then, on {c.cluster}:\n\n        .. code-block:: console\n\n"
+        f"           $ ls /{c.key}\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    assert "      - then, on Tetralith:\n\n        .. code-block:: console" in proposal.page
+    assert "$ ls /nsc" in proposal.page  # as written, in NSC's text
+    assert "kept as written in its cluster's text" in "\n".join(proposal.report)
+
+
+def test_a_tab_set_inside_a_tab_stays_whole_in_its_clusters_text(table: Table, tmp_path):
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
+        f"      .. tabs::\n\n         .. tab:: venv\n\n            .. code-block:: console\n\n"
+        f"               $ python -m venv /{c.key}/env\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    inner = "      .. tabs::\n\n         .. tab:: venv\n\n            .. code-block:: console"
+    assert proposal.page.count(inner) == len(table.clusters)  # whole, once per cluster
+    assert "a tab set inside a tab: kept as written in its cluster's text" in "\n".join(
+        proposal.report
+    )
