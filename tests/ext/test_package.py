@@ -91,6 +91,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+def scaffold_templates() -> set[str]:
+    """Every template `hpccourse init` reads, in either format."""
+    from hpccourse.scaffold import Options, destinations
+
+    return {src for myst in (False, True) for src in destinations(Options("x", myst))}
+
+
 def wheel_text(wheel: Path, name: str) -> str:
     with zipfile.ZipFile(wheel) as archive:
         (member,) = [n for n in archive.namelist() if n.endswith(f".dist-info/{name}")]
@@ -115,6 +122,9 @@ def test_wheel_holds_exactly_the_package_and_every_static_file(wheel: Path) -> N
     static = {n for n in names if n.startswith("hpccourse/html/static/")}
     assert "hpccourse/html/static/mermaid/mermaid.min.js" in static
     assert len(static) == sum(1 for p in STATIC_DIR.rglob("*") if p.is_file())
+    # What `hpccourse init` writes, every template of it.
+    templates = {n for n in names if n.startswith("hpccourse/coursetemplate/")}
+    assert {f"hpccourse/coursetemplate/{t}" for t in scaffold_templates()} == templates
 
 
 def test_wheel_declares_the_builders_entry_points(wheel: Path) -> None:
