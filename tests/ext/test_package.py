@@ -374,3 +374,61 @@ def test_consolecheck_from_the_wheel_names_a_bad_block(outside_venv: Path, tmp_p
     assert done.returncode == 1
     assert f"index.rst:{len(text.splitlines()) + 4}: WARNING: CC105" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ------------------------------------------------- reuse.rst's recipe, as written
+
+RECIPE_URL = "git+https://github.com/[owner]/[repository]"
+
+
+def recipe() -> list[str]:
+    """The commands of reuse.rst's "Start a course", in order, as the page shows them."""
+    page = (ROOT / "reuse.rst").read_text(encoding="utf-8")
+    section = page.split("Start a course\n--------------\n", 1)[1].split("\n----", 1)[0]
+    block = re.search(r"^\.\. code-block:: console\n\n((?:(?:   .*)?\n)+)", section, re.M)
+    assert block is not None, "reuse.rst: no console block under 'Start a course'"
+    lines = [line.strip() for line in block.group(1).splitlines() if line.strip()]
+    assert all(line.startswith("$ ") for line in lines), lines
+    return [line.removeprefix("$ ") for line in lines]
+
+
+@pytest.fixture(scope="session")
+def wheelhouse_with_extras(outside_venv: Path, wheel: Path) -> Path:
+    """The wheelhouse, holding the extras the recipe installs too (filled once)."""
+    python = outside_venv / "bin" / "python"
+    spec = f"{DIST_NAME}[live,myst] @ {wheel.as_uri()}"
+    where = wheel.parent / "extras"
+    probe = [python, "-m", "pip", "download", "--quiet", "--dest", where, spec]
+    if subprocess.run([*probe, "--no-index", "--find-links", WHEELHOUSE], check=False,
+                      capture_output=True).returncode != 0:  # fmt: skip
+        run([python, "-m", "pip", "download", "--dest", WHEELHOUSE, spec])
+        for ours in WHEELHOUSE.glob("sphinx_hpccourse-*"):
+            ours.unlink()
+    return WHEELHOUSE
+
+
+def test_reuse_recipe_as_written_makes_a_course_that_passes_make_check(
+    wheel: Path, wheelhouse_with_extras: Path, tmp_path: Path
+) -> None:
+    """Every command of the page, in a shell, in an empty folder. One change only: pip
+    takes the package from the wheel (and the rest from the wheelhouse, offline) where
+    the page names the repository's address."""
+    commands = recipe()
+    assert sum(RECIPE_URL in command for command in commands) == 1
+    script = "\n".join(["set -eu", *commands]).replace(RECIPE_URL, wheel.as_uri())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    # Nothing of this repository on PATH: python3 is the machine's.
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if not Path(p).is_relative_to(ROOT)
+    )
+    env |= {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse_with_extras)}
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"{script}\n{done.stdout}{done.stderr}"
+    course = tmp_path / "mycourse"
+    assert (course / ".venv" / "bin" / "hpccourse").exists(), "the venv is inside the course"
+    assert "WARNING" not in done.stderr and "ERROR" not in done.stderr, done.stderr
+    assert "build succeeded" in done.stdout
+    assert (course / "_build" / "html" / "lesson.html").exists()
+    assert {b["status"] for b in consolecheck_report(course)} == {"ok"}
