@@ -22,13 +22,12 @@ PYTEST_ARGS ?=
 # PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
-# `make check`: the tests that need no site build, browser or sandbox: the table's and
-# the extension's (tests/ext without the lessonrun sandbox, the wheel and the benchmark)
-# and the teachers' pages' own (tests/site's quick ones). Under 3 minutes on 2 cores.
+# `make check`: the fast tests: the table's and the extension's (tests/ext), and the
+# teachers' pages' (their examples built); none that needs a system tool (the lessonrun
+# sandbox, a browser), the wheel or the benchmark: `make test` runs those.
 CHECK_TESTS := tests/ext tests/site/test_doc_examples.py tests/site/test_teachers_page.py \
-	tests/site/test_reuse_page.py tests/site/test_requirements.py
-CHECK_DESELECT := -m "not package" --deselect tests/ext/test_bench.py \
-	-k "not lessonrun_escape and not lessonrun_slurm"
+	tests/site/test_reuse_page.py
+CHECK_DESELECT := -m "not package and not needs_tools" --deselect tests/ext/test_bench.py
 # `make bench`: options of benchmarks/bench.py, e.g. BENCH_ARGS="--quick" or "-P 50 --runs 5".
 BENCH_ARGS  ?=
 # `make migrate PAGE=lesson.rst`: options of `hpccourse migrate`, e.g. MIGRATE_ARGS=--write.
@@ -44,7 +43,7 @@ LESSONRUN_UNSANDBOXED ?= 0
 # `make livehtml`: the live preview, on this machine only.
 LIVEHTML_HOST := 127.0.0.1
 LIVEHTML_PORT ?= 8000
-# The diagram library the site serves itself (never from a CDN): see README.md.
+# The diagram library the site serves itself (never from a CDN): see teachers.rst.
 MERMAID_VERSION ?= 11.12.1
 MERMAID_DIR     := _ext/hpccourse/html/static/mermaid
 # `make diagrams`: the vendored mermaid draws diagrams/NAME.mmd into NAME.svg in chromium,
