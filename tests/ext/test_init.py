@@ -7,11 +7,17 @@ of pages planted in ``.venv`` to prove the course never reads it.
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 import tomllib
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -163,3 +169,48 @@ def test_the_requirement_follows_a_git_install(monkeypatch: pytest.MonkeyPatch) 
         scaffold.requirement(["live"])
         == "sphinx-hpccourse[live] @ git+https://example.org/c.git@ab"
     )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.read().decode("utf-8")
+    except (OSError, http.client.HTTPException):
+        return None
+
+
+def wait_for(condition, what: str, limit: float = 120.0) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_make_livehtml_serves_the_course_and_rebuilds_a_saved_lesson(course: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/lesson.html"
+    server = subprocess.Popen(
+        ["make", "livehtml", f"PYTHON={sys.executable}", f"LIVEHTML_PORT={port}"],
+        cwd=course,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    lesson = next(course.glob("lesson.*"))
+    original = lesson.read_text(encoding="utf-8")
+    try:
+        wait_for(lambda: "Exercise 1" in (fetch(url) or ""), "the served lesson")
+        lesson.write_text(original.replace("Load Python and", "Load Python, then"), "utf-8")
+        wait_for(lambda: "Load Python, then" in (fetch(url) or ""), "the rebuilt lesson")
+    finally:
+        lesson.write_text(original, encoding="utf-8")
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
