@@ -11,6 +11,7 @@ parser and runs from the parsed arguments, so a new one is one :func:`register` 
   steps (:mod:`hpccourse.migrate`, which parses its own options).
 - ``hpccourse live ARGS``: the live preview (:mod:`hpccourse.live`, sphinx-autobuild's
   arguments), as ``make livehtml`` runs it.
+- ``hpccourse init DIR``: a new course from the package's templates (:mod:`hpccourse.scaffold`).
 
 Sphinx is imported only when a subcommand runs, so ``--help`` is quick.
 """
