@@ -5,9 +5,10 @@ sources; another makes a fresh virtual environment and installs the wheel with i
 declared dependencies only. Those come from a wheelhouse in ``.venv/`` that the first
 run fills through pip's index (this machine's mirror, or PyPI), so later runs install
 offline. The course built there, ``outside-project/``, has its own ``conf.py``, a
-three-cluster ``clusters.toml``, one page and the ``Makefile`` another course copies;
-it shares no file with the course site. Its ``make test`` runs html, consolecheck and
-lessonrun, warning-free.
+three-cluster ``clusters.toml``, one page and a ``Makefile``; it shares no file with
+the course site. Its ``make test`` runs html, consolecheck and lessonrun, warning-free.
+Last, the commands of the site's page reuse.rst run as written, in an empty folder, with
+the virtual environment inside the new course: ``hpccourse init`` and ``make check``.
 
 Marked ``package``: ``pytest -m package`` runs these alone, ``-m "not package"`` skips
 them. The first run takes about a minute (the downloads), later ones less.
