@@ -15,6 +15,18 @@ BUILDDIR    := _build
 # One doctree cache for every builder, so checks reuse what html has read.
 DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
+# pytest-xdist: `make test` and `make check` run pytest on every core (auto), each test
+# file on one worker (its module fixtures run once), and every test that runs lessons in
+# the sandbox on the same worker, one after the other (tests/conftest.py: xdist groups).
+# PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+# `make check`: the fast tests: the table's and the extension's (tests/ext), and the
+# teachers' pages' (their examples built); none that needs a system tool (the lessonrun
+# sandbox, a browser), the wheel or the benchmark: `make test` runs those.
+CHECK_TESTS := tests/ext tests/site/test_doc_examples.py tests/site/test_teachers_page.py \
+	tests/site/test_reuse_page.py
+CHECK_DESELECT := -m "not package and not needs_tools" --deselect tests/ext/test_bench.py
 # `make bench`: options of benchmarks/bench.py, e.g. BENCH_ARGS="--quick" or "-P 50 --runs 5".
 BENCH_ARGS  ?=
 # `make migrate PAGE=lesson.rst`: options of `hpccourse migrate`, e.g. MIGRATE_ARGS=--write.
@@ -30,7 +42,7 @@ LESSONRUN_UNSANDBOXED ?= 0
 # `make livehtml`: the live preview, on this machine only.
 LIVEHTML_HOST := 127.0.0.1
 LIVEHTML_PORT ?= 8000
-# The diagram library the site serves itself (never from a CDN): see README.md.
+# The diagram library the site serves itself (never from a CDN): see teachers.rst.
 MERMAID_VERSION ?= 11.12.1
 MERMAID_DIR     := _ext/hpccourse/html/static/mermaid
 # `make diagrams`: the vendored mermaid draws diagrams/NAME.mmd into NAME.svg in chromium,
@@ -50,13 +62,14 @@ STATIC_GATES    := spelling rstlint ruff htmlcheck
 SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
 export SKIP_LOG
 
-.PHONY: help venv lock html consolecheck lessonrun test pytest clean mermaid verify-vendor
+.PHONY: help venv lock html consolecheck lessonrun check test pytest clean mermaid verify-vendor
 .PHONY: linkcheck livehtml bench migrate diagrams wheels-record
-.PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset
+.PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset html-fresh
 
 help:
 	@echo "make html          build the site into $(BUILDDIR)/html (creates $(VENV) if needed)"
-	@echo "make test          run the static gates, the test suite and check every console block"
+	@echo "make check         before each commit: html -W, every console block, the fast tests"
+	@echo "make test          everything: the static gates and the whole test suite, on every core"
 	@echo "make lint          run every quality gate below; fails when any fails"
 	@echo "make doctor        list the system tools the checks use: found?, version, how to install"
 	@echo "make spelling      spell-check the site's prose (en_US + spelling_wordlist.txt)"
@@ -130,10 +143,22 @@ lessonrun: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The static gates first; pytest then runs the browser tests, axe's gate among them.
+# What a teacher runs before each commit: the site warning-free, every console block,
+# and the fast tests (CHECK_TESTS); lessonrun and the browser are left to `make test`.
+check: html consolecheck
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(CHECK_DESELECT) $(CHECK_TESTS) $(PYTEST_ARGS)
+
+# The whole gate. The site is built afresh once (no page kept from an older extension):
+# the static gates check it, and pytest's site tests reuse it (--site-build) and run
+# consolecheck and lessonrun over it, and the browser tests, axe's gate among them.
 # Last, what was skipped for want of a system tool (`make doctor` says how to install it).
-test: skiplog-reset $(STATIC_GATES) pytest consolecheck lessonrun
+test: skiplog-reset html-fresh $(STATIC_GATES)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --site-build $(BUILDDIR) $(PYTEST_ARGS)
 	@$(PYTHON) tools/systools.py summary
+
+html-fresh: $(STAMP)
+	rm -rf $(BUILDDIR)/html $(DOCTREES)
+	$(SPHINXBUILD) -b html -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/html
 
 lint: skiplog-reset $(STATIC_GATES) axe
 	@$(PYTHON) tools/systools.py summary

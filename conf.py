@@ -19,6 +19,8 @@ extensions = [
 ]
 
 exclude_patterns = ["_build", ".venv", "tests", "benchmarks", "README.md", "node_modules"]
+# The pages `hpccourse init` writes for a new course are package data, no page here.
+exclude_patterns += ["_ext"]
 # Markdown is a source format too (MyST): no tool's folder of .md files is a page.
 exclude_patterns += [".*", "test-results"]
 # MyST: ```{directive} and :::{directive} fences both work (colon_fence), as in the

@@ -31,6 +31,45 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="the course project tests/site checks (default: this repository)",
     )
+    parser.addoption(
+        "--site-build",
+        type=Path,
+        default=None,
+        help="a folder `make html` has just built --site-dir into (html/, doctrees/), "
+        "brought up to date and reused instead of a fresh build (make test passes it)",
+    )
+
+
+#: The xdist group of the tests that run lessons in the kernel sandbox (lessonrun, Lmod,
+#: a private Slurm): one worker runs them one after the other, so that two sandboxes
+#: never compete for the cores and their time limits hold.
+SANDBOX_GROUP = "lessonrun-sandbox"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test``: ``--dist loadgroup``), each test file is one
+    group, run by one worker (its module fixtures run once), except the sandboxed tests,
+    which share one group (SANDBOX_GROUP)."""
+    for item in items:
+        marker = item.get_closest_marker("needs_tools")
+        sandboxed = marker is not None and marker.args[:1] == ("lessonrun",)
+        group = SANDBOX_GROUP if sandboxed else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Under ``CI=true`` nothing is skipped: a skip, whatever raised it, fails the test
+    with its reason (tools/systools.py's policy, for every skip, not only the tools')."""
+    outcome = yield
+    report = outcome.get_result()
+    import systools
+
+    if systools.in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = str(reason).removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, where every test must run: {reason}"
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,9 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
 - ``config``: every ``conf.py`` value, in one place (``lessonrun_standins`` names the
   course's stand-in list).
 - ``cli``: the ``hpccourse`` command (``python -m hpccourse``), a registry of subcommands:
-  ``check DOCS_DIR`` (consolecheck over any Sphinx course), ``migrate PAGE``, ``live``.
+  ``check DOCS_DIR`` (consolecheck over any Sphinx course), ``migrate PAGE``, ``live``,
+  ``init DIR`` (:mod:`.scaffold`: a new course from the templates in ``coursetemplate/``,
+  package data).
 - ``table/``: the data table: records and expansion, loading and validation, the TOML
   line index, and :func:`~hpccourse.table.project_table` (no Sphinx). Its ``[course]``
   says what the course itself declares: required facts, ``cluster-facts`` kinds and

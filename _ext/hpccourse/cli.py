@@ -12,6 +12,7 @@ parser and runs from the parsed arguments, so a new one is one :func:`register` 
   steps (:mod:`hpccourse.migrate`, which parses its own options).
 - ``hpccourse live ARGS``: the live preview (:mod:`hpccourse.preview`, sphinx-autobuild's
   arguments), as ``make livehtml`` runs it.
+- ``hpccourse init DIR``: a new course from the package's templates (:mod:`hpccourse.scaffold`).
 
 Sphinx is imported only when a subcommand runs, so ``--help`` is quick.
 """
@@ -302,3 +303,31 @@ for _name, _help, _run in (
 ):  # fmt: skip
     OWN_OPTIONS[_name] = _run
     register(Subcommand(_name, _help, _own_options, lambda args, run=_run: run(args.args)))
+
+
+# ---------------------------------------------------------------------------- init
+
+
+def _configure_init(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("folder", type=Path, metavar="DIR", help="the new course's folder")
+    sub.add_argument("--title", help="the course's title (default: the folder's name)")
+    sub.add_argument("--myst", action="store_true", help="write the lesson in MyST Markdown")
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from .scaffold import InitError, Options, init
+
+    title = args.title or args.folder.resolve().name
+    try:
+        written = init(args.folder, Options(title, myst=args.myst))
+    except (InitError, OSError) as error:
+        print(f"{PROG} init: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path}")
+    print(f"Next: edit {args.folder / 'clusters.toml'} and the lesson, then `make check`.")
+    return 0
+
+
+register(Subcommand("init", "start a new course: conf.py, clusters.toml, a lesson, a Makefile, "
+                    "CI", _configure_init, _run_init))  # fmt: skip

@@ -5,9 +5,10 @@ sources; another makes a fresh virtual environment and installs the wheel with i
 declared dependencies only. Those come from a wheelhouse in ``.venv/`` that the first
 run fills through pip's index (this machine's mirror, or PyPI), so later runs install
 offline. The course built there, ``outside-project/``, has its own ``conf.py``, a
-three-cluster ``clusters.toml``, one page and the ``Makefile`` another course copies;
-it shares no file with the course site. Its ``make test`` runs html, consolecheck and
-lessonrun, warning-free.
+three-cluster ``clusters.toml``, one page and a ``Makefile``; it shares no file with
+the course site. Its ``make test`` runs html, consolecheck and lessonrun, warning-free.
+Last, the commands of the site's page reuse.rst run as written, in an empty folder, with
+the virtual environment inside the new course: ``hpccourse init`` and ``make check``.
 
 Marked ``package``: ``pytest -m package`` runs these alone, ``-m "not package"`` skips
 them. The first run takes about a minute (the downloads), later ones less.
@@ -91,6 +92,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+def scaffold_templates() -> set[str]:
+    """Every template `hpccourse init` reads, in either format."""
+    from hpccourse.scaffold import Options, destinations
+
+    return {src for myst in (False, True) for src in destinations(Options("x", myst))}
+
+
 def wheel_text(wheel: Path, name: str) -> str:
     with zipfile.ZipFile(wheel) as archive:
         (member,) = [n for n in archive.namelist() if n.endswith(f".dist-info/{name}")]
@@ -115,6 +123,9 @@ def test_wheel_holds_exactly_the_package_and_every_static_file(wheel: Path) -> N
     static = {n for n in names if n.startswith("hpccourse/html/static/")}
     assert "hpccourse/html/static/mermaid/mermaid.min.js" in static
     assert len(static) == sum(1 for p in STATIC_DIR.rglob("*") if p.is_file())
+    # What `hpccourse init` writes, every template of it.
+    templates = {n for n in names if n.startswith("hpccourse/coursetemplate/")}
+    assert {f"hpccourse/coursetemplate/{t}" for t in scaffold_templates()} == templates
 
 
 def test_wheel_declares_the_builders_entry_points(wheel: Path) -> None:
@@ -364,3 +375,61 @@ def test_consolecheck_from_the_wheel_names_a_bad_block(outside_venv: Path, tmp_p
     assert done.returncode == 1
     assert f"index.rst:{len(text.splitlines()) + 4}: WARNING: CC105" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ------------------------------------------------- reuse.rst's recipe, as written
+
+RECIPE_URL = "git+https://github.com/[owner]/[repository]"
+
+
+def recipe() -> list[str]:
+    """The commands of reuse.rst's "Start a course", in order, as the page shows them."""
+    page = (ROOT / "reuse.rst").read_text(encoding="utf-8")
+    section = page.split("Start a course\n--------------\n", 1)[1].split("\n----", 1)[0]
+    block = re.search(r"^\.\. code-block:: console\n\n((?:(?:   .*)?\n)+)", section, re.M)
+    assert block is not None, "reuse.rst: no console block under 'Start a course'"
+    lines = [line.strip() for line in block.group(1).splitlines() if line.strip()]
+    assert all(line.startswith("$ ") for line in lines), lines
+    return [line.removeprefix("$ ") for line in lines]
+
+
+@pytest.fixture(scope="session")
+def wheelhouse_with_extras(outside_venv: Path, wheel: Path) -> Path:
+    """The wheelhouse, holding the extras the recipe installs too (filled once)."""
+    python = outside_venv / "bin" / "python"
+    spec = f"{DIST_NAME}[live,myst] @ {wheel.as_uri()}"
+    where = wheel.parent / "extras"
+    probe = [python, "-m", "pip", "download", "--quiet", "--dest", where, spec]
+    if subprocess.run([*probe, "--no-index", "--find-links", WHEELHOUSE], check=False,
+                      capture_output=True).returncode != 0:  # fmt: skip
+        run([python, "-m", "pip", "download", "--dest", WHEELHOUSE, spec])
+        for ours in WHEELHOUSE.glob("sphinx_hpccourse-*"):
+            ours.unlink()
+    return WHEELHOUSE
+
+
+def test_reuse_recipe_as_written_makes_a_course_that_passes_make_check(
+    wheel: Path, wheelhouse_with_extras: Path, tmp_path: Path
+) -> None:
+    """Every command of the page, in a shell, in an empty folder. One change only: pip
+    takes the package from the wheel (and the rest from the wheelhouse, offline) where
+    the page names the repository's address."""
+    commands = recipe()
+    assert sum(RECIPE_URL in command for command in commands) == 1
+    script = "\n".join(["set -eu", *commands]).replace(RECIPE_URL, wheel.as_uri())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    # Nothing of this repository on PATH: python3 is the machine's.
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if not Path(p).is_relative_to(ROOT)
+    )
+    env |= {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse_with_extras)}
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"{script}\n{done.stdout}{done.stderr}"
+    course = tmp_path / "mycourse"
+    assert (course / ".venv" / "bin" / "hpccourse").exists(), "the venv is inside the course"
+    assert "WARNING" not in done.stderr and "ERROR" not in done.stderr, done.stderr
+    assert "build succeeded" in done.stdout
+    assert (course / "_build" / "html" / "lesson.html").exists()
+    assert {b["status"] for b in consolecheck_report(course)} == {"ok"}

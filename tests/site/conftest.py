@@ -4,7 +4,10 @@ tests/site tests this course's content, driven by its data table and its pages: 
 cluster of ``clusters.toml``, every page of the toctree, nothing counted or named by
 hand. ``site_dir`` is the project (this repository, or ``pytest --site-dir DIR``);
 ``site`` its html build, made once, as ``make html`` makes it; ``consolecheck`` the
-console-block check over the same doctrees, as ``make consolecheck`` runs it.
+console-block check over the same doctrees, as ``make consolecheck`` runs it. Both are
+made once per test run even when pytest-xdist runs the tests in several workers
+(``make test``: ``-n auto``): the first worker that needs one makes it, the others wait
+for it and read it (sitekit.once_per_run).
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ def site_dir(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The project built once with ``-b html -W --keep-going -n`` into a temporary folder."""
-    return BuiltSite.build(site_dir, tmp_path_factory.mktemp("site"))
+def site(site_dir: Path, request: pytest.FixtureRequest) -> BuiltSite:
+    """The project built with ``-b html -W --keep-going -n``, once per test run (shared by
+    pytest-xdist's workers); into a temporary folder, or into ``--site-build``."""
+    return BuiltSite.shared(request, site_dir, request.config.getoption("--site-build"))
 
 
 @pytest.fixture(scope="session")
-def consolecheck(site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    """``-b consolecheck`` over the project, reusing the html build's doctrees."""
-    return CheckRun.run(site, "consolecheck", tmp_path_factory.mktemp("consolecheck"))
+def consolecheck(site: BuiltSite, request: pytest.FixtureRequest) -> CheckRun:
+    """``-b consolecheck`` over the project, reusing the html build's doctrees, once per
+    test run."""
+    return CheckRun.shared(request, site, "consolecheck")

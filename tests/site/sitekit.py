@@ -9,18 +9,20 @@ does).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import pickle
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import pytest
 from docutils import nodes
 from hpccourse.table import Table, load_table, table_path
 
@@ -51,6 +53,28 @@ def copy_site(source: Path, dest: Path) -> Path:
     return dest
 
 
+def once_per_run(
+    request: pytest.FixtureRequest, name: str, make: Callable[[Path], dict[str, Any]]
+) -> dict[str, Any]:
+    """``make(folder)``, run once per test run and shared: under pytest-xdist every worker
+    asks, the first makes it (holding a lock), the others wait for it and read its result.
+
+    ``make`` fills ``folder`` and returns a JSON-able result. Without xdist the folder is
+    ``tmp_path_factory.mktemp(NAME)``; under xdist it is ``NAME`` in the workers' common
+    parent, the run's own temporary folder, so no run sees another's."""
+    factory = request.getfixturevalue("tmp_path_factory")
+    if not hasattr(request.config, "workerinput"):  # one process: nothing to share
+        return make(factory.mktemp(name))
+    root = factory.getbasetemp().parent
+    folder, result = root / name, root / f"{name}.json"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not result.exists():
+            folder.mkdir(exist_ok=True)
+            result.write_text(json.dumps(make(folder)), encoding="utf-8")
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
 def sphinx_build(srcdir: Path, outdir: Path, doctrees: Path, builder: str) -> tuple[int, str]:
     """``sphinx-build -b BUILDER`` as the Makefile runs it: (exit status, warnings)."""
     command = [sys.executable, "-m", "sphinx", "-b", builder, "-q", *SPHINXOPTS]
@@ -77,6 +101,21 @@ class BuiltSite:
     def build(cls, srcdir: Path, out: Path) -> BuiltSite:
         status, warnings = sphinx_build(srcdir, out / "html", out / "doctrees", "html")
         return cls(srcdir, out, status, warnings)
+
+    @classmethod
+    def shared(cls, request: pytest.FixtureRequest, srcdir: Path, out: Path | None) -> BuiltSite:
+        """The build, made once for the whole run (every xdist worker reads the same one).
+
+        ``out``: a folder ``make html`` has just built into (``make test``), brought up to
+        date there (nothing left to read) instead of a fresh build elsewhere."""
+
+        def make(folder: Path) -> dict[str, Any]:
+            where = out or folder
+            status, warnings = sphinx_build(srcdir, where / "html", where / "doctrees", "html")
+            return {"out": str(where), "status": status, "warnings": warnings}
+
+        done = once_per_run(request, "site", make)
+        return cls(srcdir, Path(done["out"]), done["status"], done["warnings"])
 
     @property
     def html(self) -> Path:
@@ -196,6 +235,16 @@ class CheckRun:
         report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else {}
         output = output_file.read_text(encoding="utf-8") if output_file.exists() else ""
         return cls(status, warnings, report, output)
+
+    @classmethod
+    def shared(cls, request: pytest.FixtureRequest, site: BuiltSite, builder: str) -> CheckRun:
+        """The run, made once for the whole test run (every xdist worker reads it)."""
+
+        def make(folder: Path) -> dict[str, Any]:
+            return vars(cls.run(site, builder, folder))
+
+        done = once_per_run(request, builder, make)
+        return cls(**done)
 
 
 def tab_sets(doctree: nodes.document) -> Iterator[nodes.container]:

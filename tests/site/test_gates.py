@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import systools
 
 ROOT = Path(__file__).resolve().parents[2]
 GATE_COMMANDS = {
@@ -19,10 +20,15 @@ GATE_COMMANDS = {
 }
 
 
+def needs_make() -> None:
+    """Without make: skipped with one line, failed under CI=true (tools/systools.py)."""
+    if shutil.which("make") is None:
+        systools.not_run_test("make's targets", "make is not installed (apt-get install make)")
+
+
 def dry_run(target: str) -> str:
     """The commands `make TARGET` would run, as if nothing were up to date."""
-    if shutil.which("make") is None:
-        pytest.skip("no make")
+    needs_make()
     done = subprocess.run(
         ["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, check=True
     )
@@ -56,3 +62,36 @@ def test_ruff_with_project_config_flags_planted_code() -> None:
     assert done.returncode == 1
     assert "tests/planted.py:1:8: F401" in done.stdout
     assert "tests/planted.py:5:17: E711" in done.stdout
+
+
+def test_make_test_runs_the_site_checks_once_and_pytest_on_every_core() -> None:
+    """consolecheck and lessonrun over the site run inside pytest (tests/site), over the
+    html build the gates checked; never a second time as make targets."""
+    commands = dry_run("test")
+    pytest_lines = [line for line in commands.splitlines() if "-m pytest" in line]
+    assert len(pytest_lines) == 1
+    assert "-n auto" in pytest_lines[0] and "--site-build _build" in pytest_lines[0]
+    assert "-b consolecheck" not in commands and "-b lessonrun" not in commands
+    html = commands.index("-b html -d _build/doctrees -W --keep-going -n . _build/html")
+    assert commands.index("rm -rf _build/html _build/doctrees") < html
+    assert html < commands.index("-m pytest")
+
+
+def test_make_check_builds_checks_and_runs_the_fast_tests() -> None:
+    commands = dry_run("check").splitlines()
+    html = next(i for i, c in enumerate(commands) if "-b html" in c and "-W" in c)
+    consolecheck = next(i for i, c in enumerate(commands) if "-b consolecheck" in c)
+    tests = next(i for i, c in enumerate(commands) if "-m pytest" in c)
+    assert html < consolecheck < tests
+    named = [word for word in commands[tests].split() if word.startswith("tests/")]
+    assert "tests/ext" in named
+    for path in named:
+        assert (ROOT / path.split("::")[0]).exists(), path
+    assert "lessonrun" not in commands[tests].replace("not lessonrun", "")
+
+
+def test_make_help_lists_check_and_test() -> None:
+    needs_make()
+    shown = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True)
+    for target in ("check", "test"):
+        assert f"\nmake {target} " in "\n" + shown.stdout, target

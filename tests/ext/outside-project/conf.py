@@ -2,7 +2,7 @@
 
 tests/ext/test_package.py copies this folder, installs the wheel into a fresh virtual
 environment and builds it there: no sys.path, no _ext/, no file of the course site.
-The site's page reuse.rst shows this file, from its first setting on.
+A course written by hand; `hpccourse init` writes its own (tests/ext/test_init.py).
 """
 
 project = "Python on the Nordic clusters"
