@@ -148,6 +148,11 @@ def test_a_caption_announcing_a_blocks_deactivation_keeps_what_is_known() -> Non
     captioned = Block("page", "page.rst", 7, "console", "(venv2) $ deactivate", prose=(("", True),))
     result = check_document([made, active, captioned], NO_TABLE)[-1]
     assert codes_of(result) == [codes.ENV_PROMPT]
+    # an earlier paragraph that tells to activate (in words only) still counts
+    both = Block(
+        "page", "page.rst", 7, "console", "(venv2) $ deactivate", prose=(("", True), ("", True))
+    )
+    assert codes_of(check_document([made, active, both], NO_TABLE)[-1]) == []
     # prose that deactivates with no command of its own still makes the state unknown
     told = Block("page", "page.rst", 7, "console", "(venv2) $ ls", prose=(("", True),))
     assert codes_of(check_document([made, active, told], NO_TABLE)[-1]) == []
