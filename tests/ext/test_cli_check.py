@@ -345,3 +345,13 @@ def test_an_extension_that_fails_to_set_up_here_is_left_out_and_named(tmp_path: 
         "add_javascript in this Sphinx); left out" in done.stdout
     )
     assert "docs/index.rst:6: CC105 " in done.stdout
+
+
+def test_a_conf_py_that_raises_is_one_line_without_traceback(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text("open('version.txt').read()\nextensions = []\n", encoding="utf-8")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "FileNotFoundError" in done.stderr
+    assert "version.txt" in done.stderr and "conf.py" in done.stderr
