@@ -1,7 +1,8 @@
 """consolecheck over a Sphinx project that does not load hpccourse: ``hpccourse check``.
 
-The project is not edited, and it runs as it is: **its ``conf.py`` is executed** (once,
-as Sphinx executes it: it is code, and the check trusts it as a build would). What it
+The project is not edited, and it runs as it is: **its ``conf.py`` is executed**, as
+Sphinx executes it (it is code, and the check trusts it as a build would): once, plus once
+more, up to the failing line, for each module it imports that is missing here. What it
 prints goes to ``sphinx.log``, never to the report. The build then runs with that
 configuration and overrides: the extensions it lists that can be imported, plus
 ``hpccourse``; the rules switched off; the data table when one is named.
@@ -159,8 +160,9 @@ def _missing_module(error: ConfigError) -> str | None:
 
 
 def read_conf(confdir: Path, log: io.StringIO) -> tuple[dict[str, Any], list[str]]:
-    """``conf.py``'s namespace, executed once with a stand-in for each module it imports and
-    this machine lacks; and those modules."""
+    """``conf.py``'s namespace, with a stand-in for each module it imports and this machine
+    lacks; and those modules. Each missing module costs one more run of ``conf.py`` up to
+    its import (the build itself reuses the namespace and does not run it again)."""
     mocked: list[str] = []
     while True:
         try:
