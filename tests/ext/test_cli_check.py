@@ -345,3 +345,32 @@ def test_an_extension_that_fails_to_set_up_here_is_left_out_and_named(tmp_path: 
         "add_javascript in this Sphinx); left out" in done.stdout
     )
     assert "docs/index.rst:6: CC105 " in done.stdout
+
+
+def test_a_conf_py_that_raises_is_one_line_without_traceback(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text("open('version.txt').read()\nextensions = []\n", encoding="utf-8")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "FileNotFoundError" in done.stderr
+    assert "version.txt" in done.stderr and "conf.py" in done.stderr
+
+
+def test_a_stand_in_reads_markup_but_not_the_extensions_own_language(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text('extensions = ["not_installed_ext"]\n', encoding="utf-8")
+    (docs / "index.rst").write_text(
+        "T\n=\n\n.. highlight:: console\n\n.. uml::\n\n   Alice -> Bob: see this::\n\n"
+        "      ls <dir>\n\n.. jupyter-execute::\n\n   y = a *b\n",
+        encoding="utf-8",
+    )
+    done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
+    data = json.loads(done.stdout)
+    # the diagram's literal block is the page's markup: read and checked at its line
+    assert [(b["line"], [p["code"] for p in b["problems"]]) for b in data["blocks"]] == [
+        (10, ["CC001", "CC105"])
+    ]
+    assert data["summary"]["sphinx_warnings"] == 0, data  # the Python was not read as RST
+    assert any("uml::" in note and "jupyter-execute::" in note for note in data["notes"])

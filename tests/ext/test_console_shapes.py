@@ -86,8 +86,16 @@ def test_indented_dollar_prompts_are_prompts_as_pygments_reads_them() -> None:
 # ------------------------------------------------ CC101 names output, CC107 says so
 
 
-def test_output_in_a_script_block_is_named_output_not_a_syntax_error() -> None:
-    [problem] = check("b135ec8 add features A, B (and C)\n6f0d49f fix it", "shell").problems
+@pytest.mark.parametrize(
+    "text",
+    [
+        "b135ec8 add features A, B (and C)\n6f0d49f fix it",  # a git log
+        "Status `~/env/Project.toml`\n  [7876af07] Example v0.5.3 (pinned)",  # a package list
+        "Step Temp E_pair (kJ)\n  0 1.44 -6.77\n 50 0.70 -5.67",  # a simulation's table
+    ],
+)
+def test_output_in_a_script_block_is_named_output_not_a_syntax_error(text: str) -> None:
+    [problem] = check(text, "shell").problems
     assert problem.code == codes.NOT_SHELL and "output" in problem.message
 
 
@@ -148,6 +156,11 @@ def test_a_caption_announcing_a_blocks_deactivation_keeps_what_is_known() -> Non
     captioned = Block("page", "page.rst", 7, "console", "(venv2) $ deactivate", prose=(("", True),))
     result = check_document([made, active, captioned], NO_TABLE)[-1]
     assert codes_of(result) == [codes.ENV_PROMPT]
+    # an earlier paragraph that tells to activate (in words only) still counts
+    both = Block(
+        "page", "page.rst", 7, "console", "(venv2) $ deactivate", prose=(("", True), ("", True))
+    )
+    assert codes_of(check_document([made, active, both], NO_TABLE)[-1]) == []
     # prose that deactivates with no command of its own still makes the state unknown
     told = Block("page", "page.rst", 7, "console", "(venv2) $ ls", prose=(("", True),))
     assert codes_of(check_document([made, active, told], NO_TABLE)[-1]) == []

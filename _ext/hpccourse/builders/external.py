@@ -1,7 +1,8 @@
 """consolecheck over a Sphinx project that does not load hpccourse: ``hpccourse check``.
 
-The project is not edited, and it runs as it is: **its ``conf.py`` is executed** (once,
-as Sphinx executes it: it is code, and the check trusts it as a build would). What it
+The project is not edited, and it runs as it is: **its ``conf.py`` is executed**, as
+Sphinx executes it (it is code, and the check trusts it as a build would): once, plus once
+more, up to the failing line, for each module it imports that is missing here. What it
 prints goes to ``sphinx.log``, never to the report. The build then runs with that
 configuration and overrides: the extensions it lists that can be imported, plus
 ``hpccourse``; the rules switched off; the data table when one is named.
@@ -159,8 +160,9 @@ def _missing_module(error: ConfigError) -> str | None:
 
 
 def read_conf(confdir: Path, log: io.StringIO) -> tuple[dict[str, Any], list[str]]:
-    """``conf.py``'s namespace, executed once with a stand-in for each module it imports and
-    this machine lacks; and those modules."""
+    """``conf.py``'s namespace, with a stand-in for each module it imports and this machine
+    lacks; and those modules. Each missing module costs one more run of ``conf.py`` up to
+    its import (the build itself reuses the namespace and does not run it again)."""
     mocked: list[str] = []
     while True:
         try:
@@ -169,8 +171,18 @@ def read_conf(confdir: Path, log: io.StringIO) -> tuple[dict[str, Any], list[str
         except ConfigError as error:
             missing = _missing_module(error)
             if missing is None or missing in mocked or len(mocked) >= _MAX_MOCKS:
-                raise CheckError(f"{confdir / 'conf.py'}: {error}") from error
+                raise CheckError(f"{confdir / 'conf.py'}: {_without_traceback(error)}") from error
             mocked.append(missing)
+
+
+def _without_traceback(error: ConfigError) -> str:
+    """Sphinx's message for a failing ``conf.py``, its traceback cut to the error itself."""
+    text = str(error)
+    if "Traceback (most recent call last)" not in text:
+        return text
+    head = text.split("Traceback (most recent call last)")[0].strip().rstrip(":")
+    last = next((row.strip() for row in reversed(text.splitlines()) if row.strip()), "")
+    return f"{head}: {last}" if head else last
 
 
 def prepare_outdir(outdir: Path) -> None:
@@ -307,7 +319,8 @@ def run_check(
     if callable(namespace.get("setup")):
         namespace["setup"] = guarded_setup(namespace["setup"], record)
     listed = [str(name) for name in namespace.get("extensions", [])]
-    extensions, dropped = extensions_for(listed)
+    with _quiet(log):  # importing a course's extensions may print too
+        extensions, dropped = extensions_for(listed)
     standins = record if any(name not in PROVIDED for name in dropped) else None
     markdown = "myst_parser" in extensions and "myst_parser" not in listed
     own_disabled = list(namespace.get("consolecheck_disabled_rules", []))

@@ -10,14 +10,16 @@ modules; on the machine that checks it some are missing. As Sphinx's
   base that names a directive after its class (:class:`~hpccourse.directives.lesson.NamedByClass`),
   so a course's own lesson boxes still register;
 - an extension that cannot be imported: :func:`accept_unknown` makes every directive and
-  role no loaded extension defines a stand-in that keeps its content (the console blocks
-  inside are read and checked) and records its name, so the report can list them;
+  role no loaded extension defines a stand-in that records its name, so the report can
+  list them, and keeps its content when that is the page's markup (the console blocks
+  inside are read and checked), not the extension's own language (a diagram, code);
 - ``conf.py``'s own ``setup()`` failing (on a mock, say) is reported, not fatal.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +32,10 @@ from sphinx.ext.autodoc.mock import mock
 from sphinx.util.docutils import SphinxDirective
 
 from ..directives.lesson import NamedByClass
+
+#: Lines that show a directive's content is the page's own markup: a directive, a
+#: literal block's ``::``, a MyST fence.
+_MARKUP = re.compile(r"^\s*(?:\.\. \S|```|~~~|:::)|::\s*$")
 
 #: Modules that get a working stand-in instead of a mock, by top-level name.
 REAL_STANDINS = ("sphinx_lesson",)
@@ -59,8 +65,10 @@ class StandinDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         node = nodes.container(classes=["hpc-standin"])
         self.set_source_info(node)
-        if self.content:
+        if any(_MARKUP.search(line) for line in self.content):
             node += self.parse_content_to_nodes()
+        # else: the content is the extension's own language (a diagram, code to run):
+        # read as text it would only give false paragraphs and warnings
         return [node]
 
 

@@ -361,9 +361,10 @@ class RuleChecker:
             if self._scope is not None:
                 self.sessions.forget()
             self._scope = block.scope
-        for note, shared in block.prose:
-            if not note and _ACTS.search(block.text):
-                continue  # "Deactivate" over a block that deactivates: a caption, not an act
+        last = len(block.prose) - 1
+        for index, (note, shared) in enumerate(block.prose):
+            if index == last and not note and _ACTS.search(block.text):
+                continue  # "Deactivate" right over a block that deactivates: its caption
             self._apply_prose(None if shared else path_key(block), note)
 
     def _apply_prose(self, key: str | None, note: str) -> None:

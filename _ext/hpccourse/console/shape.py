@@ -49,6 +49,7 @@ _SECTION = re.compile(r"^\s*\[[\w. \"-]+\]\s*$")  # TOML/INI `[deps]`
 _KEY_EQUALS = re.compile(r"^\s*[\w.\"-]+\s+=\s+\S")  # TOML/INI `AMDGPU = "..."`
 _HASH = re.compile(r"^\s*(?:\*\s+)?(?:commit\s+)?[0-9a-f]{7,40}\b")  # git log lines
 _NUMBERS = re.compile(r"^[\s\d.,:%eE+/-]+$")  # tables of numbers, timings
+_TAGGED = re.compile(r"^\s*\[[^\]\s][^\]]*\]\s+\S")  # `[INFO] ...`, `[7876af07] Pkg v1`
 _MARKUP = re.compile(r"^\s*(?:\.\. [\w:-]+::|:[\w-]+:|```|#{1,6} \w|<[a-z]+[ >]|</[a-z]+>)")
 
 #: A prompt Pygments' console lexer does not know: `user@host:~> `, or one with leading
@@ -92,7 +93,7 @@ def is_output_row(row: str) -> bool:
         return False
     return any(
         pattern.search(row) if pattern is _TREE else pattern.match(row)
-        for pattern in (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS)
+        for pattern in (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS, _TAGGED)
     ) or bool(_MARKUP.match(row))
 
 
