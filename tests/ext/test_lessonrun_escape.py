@@ -394,3 +394,19 @@ def test_a_batch_job_s_setsid_child_ends_with_its_exercise(escape):
     assert started[1]["output"] == "beating\n"
     (check,) = found["the child ended with its exercise"]["steps"]
     assert check["status"] == "passed" and check["output"] == "child-gone\n", check
+
+
+def test_each_session_s_disk_use_is_capped(escape):
+    """In-memory folders (``/dev/shm``, writable by all as usual) have a size; the writable
+    folders' disk use has a cap past which the session is stopped (it would otherwise
+    wait here until the time limit)."""
+    found = exercises(escape["report"])
+    (step,) = found["filling the in-memory folders"]["steps"]
+    assert step["status"] == "failed", step
+    assert "No space left on device" in step["output"], step
+    (step,) = found["filling the disk (the last exercise: what it leaves stays)"]["steps"]
+    assert step["status"] == "failed"
+    cap = Limits().disk / 1024**3
+    assert step["reasons"] == [
+        f"stopped: the sandbox's folders passed the disk cap of a session ({cap:g} GiB)"
+    ]
