@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from hpccourse.console.model import Block
-from hpccourse.lessonrun.boundary import Boundary
+from hpccourse.lessonrun.boundary import NOBODY, Boundary, userns_filter
 from hpccourse.lessonrun.lifecycle import Lifecycle
 from hpccourse.lessonrun.lmod import ModuleTreeError, write_tree
 from hpccourse.lessonrun.model import ClusterSpec, Exercise, Mark
@@ -181,3 +181,25 @@ def test_a_session_that_never_started_says_why(tmp_path):
         "the session ended during this command (an `exit`?): the session said: setpriv: "
         "failed to execute /bin/bash: Resource temporarily unavailable"
     ]
+
+
+# ------------------------------------------------------------ the boundary
+def test_user_namespaces_are_closed_in_both_modes_and_root_sessions_get_their_own_uid():
+    """User mode: bwrap's --disable-userns; root mode: the seccomp filter, and a uid that
+    is no user of the machine, another for each sandbox. (test_lessonrun_escape.py runs
+    ``unshare -r`` in a real session.)"""
+    user = Boundary("user").wrap(["true"], writable=[])
+    assert "--disable-userns" in user and "--seccomp" not in user
+    root = Boundary("root")
+    with pytest.raises(ValueError, match="seccomp"):
+        root.wrap(["true"], writable=[])  # never a root session without the filter
+    first, second = root.for_sandbox(), root.for_sandbox()
+    assert first.uid != second.uid
+    assert {first.uid, second.uid}.isdisjoint({NOBODY, 0, os.getuid()})
+    with first.filter() as fds:
+        (fd,) = fds
+        command = first.wrap(["true"], writable=[], pass_fds=fds)
+        assert command[command.index("--seccomp") + 1] == str(fd)
+        assert f"--reuid={first.uid}" in command
+        assert os.read(fd, 4096) == userns_filter()
+    assert len(userns_filter("x86_64")) % 8 == 0 and userns_filter("aarch64")
