@@ -207,7 +207,7 @@ def test_a_process_outside_is_never_signalled(escape):
 
 def test_the_report_says_how_each_exercise_ended(escape):
     found = exercises(escape["report"])
-    assert len(found) >= 48
+    assert len(found) >= 51
     for title, exercise in found.items():
         assert exercise["steps"], title
         for i, step in enumerate(exercise["steps"]):
@@ -410,3 +410,14 @@ def test_each_session_s_disk_use_is_capped(escape):
     assert step["reasons"] == [
         f"stopped: the sandbox's folders passed the disk cap of a session ({cap:g} GiB)"
     ]
+
+
+def test_folders_nested_deeper_than_python_recurses_are_measured_and_removed(escape):
+    """3000 nested folders: the disk watch and the removal of the sandbox (recursive in
+    Python) neither crash nor leave them (test_no_temporary_folder_is_left)."""
+    (step,) = exercises(escape["report"])["folders nested 3000 deep"]["steps"]
+    assert step["status"] == "passed" and step["output"].endswith("deep\n"), (
+        step["reasons"],
+        step["output"][-300:],
+    )
+    assert sorted(escape["temp"].iterdir()) == []

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from hpccourse.console.model import Block
 from hpccourse.lessonrun.boundary import NOBODY, Boundary, userns_filter
-from hpccourse.lessonrun.lifecycle import Lifecycle
+from hpccourse.lessonrun.diskuse import disk_use, over
+from hpccourse.lessonrun.lifecycle import Lifecycle, remove_tree
 from hpccourse.lessonrun.lmod import ModuleTreeError, write_tree
 from hpccourse.lessonrun.model import ClusterSpec, Exercise, Mark
 from hpccourse.lessonrun.plan import block_steps
@@ -203,3 +204,25 @@ def test_user_namespaces_are_closed_in_both_modes_and_root_sessions_get_their_ow
         assert f"--reuid={first.uid}" in command
         assert os.read(fd, 4096) == userns_filter()
     assert len(userns_filter("x86_64")) % 8 == 0 and userns_filter("aarch64")
+
+
+def test_folders_nested_thousands_deep_are_measured_and_removed(tmp_path):
+    """Python's recursive walks stop at about a thousand levels; a session may nest more."""
+    top = tmp_path / "deep"
+    top.mkdir()
+    fd = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(2500):
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        with os.fdopen(os.open("data", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "wb") as f:
+            f.write(b"x" * 1024 * 1024)
+    finally:
+        os.close(fd)
+    (tmp_path / "link").symlink_to("/usr")  # never followed: /usr is not counted
+    assert 1024 * 1024 < disk_use([tmp_path]) < 100 * 1024 * 1024
+    assert over([tmp_path], 1024 * 1024) and not over([tmp_path], 100 * 1024 * 1024)
+    remove_tree(top)
+    assert not top.exists()
