@@ -46,7 +46,7 @@ NOBODY = 65534
 SESSION_UIDS = range(1_600_000_000, 1_700_000_000)
 #: The uid and gid a non-root run maps its user to inside the user namespace.
 INSIDE_UID = 1000
-#: What `setpriv` needs to become nobody and empty the bounding set; gone after it.
+#: What `setpriv` needs to change user and empty the bounding set; gone after it.
 _SETPRIV_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
 
 
@@ -75,8 +75,9 @@ class Limits:
 
 @dataclass(frozen=True)
 class Boundary:
-    """How sessions are wrapped: ``root`` (bwrap as root, then down to nobody), ``user``
-    (bwrap in a user namespace) or ``none`` (unsandboxed, on request only)."""
+    """How sessions are wrapped: ``root`` (bwrap as root, then down to the sandbox's own
+    uid, :meth:`for_sandbox`), ``user`` (bwrap in a user namespace) or ``none``
+    (unsandboxed, on request only)."""
 
     mode: str
     limits: Limits = Limits()
