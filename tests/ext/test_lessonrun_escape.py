@@ -207,7 +207,7 @@ def test_a_process_outside_is_never_signalled(escape):
 
 def test_the_report_says_how_each_exercise_ended(escape):
     found = exercises(escape["report"])
-    assert len(found) >= 48
+    assert len(found) >= 51
     for title, exercise in found.items():
         assert exercise["steps"], title
         for i, step in enumerate(exercise["steps"]):
@@ -394,3 +394,30 @@ def test_a_batch_job_s_setsid_child_ends_with_its_exercise(escape):
     assert started[1]["output"] == "beating\n"
     (check,) = found["the child ended with its exercise"]["steps"]
     assert check["status"] == "passed" and check["output"] == "child-gone\n", check
+
+
+def test_each_session_s_disk_use_is_capped(escape):
+    """In-memory folders (``/dev/shm``, writable by all as usual) have a size; the writable
+    folders' disk use has a cap past which the session is stopped (it would otherwise
+    wait here until the time limit)."""
+    found = exercises(escape["report"])
+    (step,) = found["filling the in-memory folders"]["steps"]
+    assert step["status"] == "failed", step
+    assert "No space left on device" in step["output"], step
+    (step,) = found["filling the disk (the last exercise: what it leaves stays)"]["steps"]
+    assert step["status"] == "failed"
+    cap = Limits().disk / 1024**3
+    assert step["reasons"] == [
+        f"stopped: the sandbox's folders passed the disk cap of a session ({cap:g} GiB)"
+    ]
+
+
+def test_folders_nested_deeper_than_python_recurses_are_measured_and_removed(escape):
+    """3000 nested folders: the disk watch and the removal of the sandbox (recursive in
+    Python) neither crash nor leave them (test_no_temporary_folder_is_left)."""
+    (step,) = exercises(escape["report"])["folders nested 3000 deep"]["steps"]
+    assert step["status"] == "passed" and step["output"].endswith("deep\n"), (
+        step["reasons"],
+        step["output"][-300:],
+    )
+    assert sorted(escape["temp"].iterdir()) == []

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from hpccourse.console.model import Block
-from hpccourse.lessonrun.boundary import Boundary
-from hpccourse.lessonrun.lifecycle import Lifecycle
+from hpccourse.lessonrun.boundary import NOBODY, Boundary, userns_filter
+from hpccourse.lessonrun.diskuse import disk_use, over
+from hpccourse.lessonrun.lifecycle import Lifecycle, remove_tree
 from hpccourse.lessonrun.lmod import ModuleTreeError, write_tree
 from hpccourse.lessonrun.model import ClusterSpec, Exercise, Mark
 from hpccourse.lessonrun.plan import block_steps
@@ -181,3 +182,47 @@ def test_a_session_that_never_started_says_why(tmp_path):
         "the session ended during this command (an `exit`?): the session said: setpriv: "
         "failed to execute /bin/bash: Resource temporarily unavailable"
     ]
+
+
+# ------------------------------------------------------------ the boundary
+def test_user_namespaces_are_closed_in_both_modes_and_root_sessions_get_their_own_uid():
+    """User mode: bwrap's --disable-userns; root mode: the seccomp filter, and a uid that
+    is no user of the machine, another for each sandbox. (test_lessonrun_escape.py runs
+    ``unshare -r`` in a real session.)"""
+    user = Boundary("user").wrap(["true"], writable=[])
+    assert "--disable-userns" in user and "--seccomp" not in user
+    root = Boundary("root")
+    with pytest.raises(ValueError, match="seccomp"):
+        root.wrap(["true"], writable=[])  # never a root session without the filter
+    first, second = root.for_sandbox(), root.for_sandbox()
+    assert first.uid != second.uid
+    assert {first.uid, second.uid}.isdisjoint({NOBODY, 0, os.getuid()})
+    with first.filter() as fds:
+        (fd,) = fds
+        command = first.wrap(["true"], writable=[], pass_fds=fds)
+        assert command[command.index("--seccomp") + 1] == str(fd)
+        assert f"--reuid={first.uid}" in command
+        assert os.read(fd, 4096) == userns_filter()
+    assert len(userns_filter("x86_64")) % 8 == 0 and userns_filter("aarch64")
+
+
+def test_folders_nested_thousands_deep_are_measured_and_removed(tmp_path):
+    """Python's recursive walks stop at about a thousand levels; a session may nest more."""
+    top = tmp_path / "deep"
+    top.mkdir()
+    fd = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(2500):
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        with os.fdopen(os.open("data", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "wb") as f:
+            f.write(b"x" * 1024 * 1024)
+    finally:
+        os.close(fd)
+    (tmp_path / "link").symlink_to("/usr")  # never followed: /usr is not counted
+    assert 1024 * 1024 < disk_use([tmp_path]) < 100 * 1024 * 1024
+    assert over([tmp_path], 1024 * 1024) and not over([tmp_path], 100 * 1024 * 1024)
+    remove_tree(top)
+    assert not top.exists()

@@ -13,6 +13,9 @@ that :mod:`hpccourse.doctree.exercises` found.
   Pythons the module Pythons are made from.
 - ``slurm``: a private single-node Slurm per cluster, for the lessons' batch jobs.
 - ``wheels``: the offline wheelhouse of stand-in packages (the course's ``standins.toml``).
-- ``session``: one bash session per exercise, and the judging of each command.
+- ``session``: one bash session per exercise, and the judging of each command;
+  ``results``: what a session hands back (a report pipe, result files read with
+  ``O_NOFOLLOW`` and a cap, control characters escaped), never trusted;
+  ``diskuse``: the disk a sandbox's writable folders use (the per-session cap).
 - ``runner``: every cluster side by side; ``report``: the transcript and report entries.
 """

@@ -16,7 +16,9 @@ What a session sees and may do:
   user, bwrap's ``--disable-userns``; as root, a seccomp filter (:func:`userns_filter`)
   refuses ``unshare``/``clone`` with ``CLONE_NEWUSER`` (and ``clone3``, whose flags a
   filter cannot read: the C library then falls back to ``clone``);
-- resource limits (``prlimit``): processes, file size, memory, CPU time.
+- resource limits (``prlimit``): processes (counted per session: its uid is its own),
+  file size, memory, CPU time; in-memory folders of a fixed size; the disk its writable
+  folders use, watched by :mod:`.diskuse` (a session past the cap is stopped).
 
 When its first process ends, the PID namespace ends, and the kernel kills everything left
 in it (``nohup``, ``setsid``, double forks). ``probe`` tells whether the kernel allows all
@@ -44,7 +46,7 @@ NOBODY = 65534
 SESSION_UIDS = range(1_600_000_000, 1_700_000_000)
 #: The uid and gid a non-root run maps its user to inside the user namespace.
 INSIDE_UID = 1000
-#: What `setpriv` needs to become nobody and empty the bounding set; gone after it.
+#: What `setpriv` needs to change user and empty the bounding set; gone after it.
 _SETPRIV_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
 
 
@@ -56,6 +58,8 @@ class Limits:
     file_size: int = 2 * 1024**3  # RLIMIT_FSIZE, bytes: no file larger
     memory: int = 8 * 1024**3  # RLIMIT_AS, bytes of address space per process
     cpu_seconds: int = 600  # RLIMIT_CPU, per process
+    disk: int = 4 * 1024**3  # bytes in the sandbox's writable folders (:mod:`.diskuse`)
+    scratch: int = 256 * 1024**2  # bytes of each in-memory folder: /tmp, /dev/shm, /run
 
     def prlimit(self) -> list[str]:
         return [
@@ -71,8 +75,9 @@ class Limits:
 
 @dataclass(frozen=True)
 class Boundary:
-    """How sessions are wrapped: ``root`` (bwrap as root, then down to nobody), ``user``
-    (bwrap in a user namespace) or ``none`` (unsandboxed, on request only)."""
+    """How sessions are wrapped: ``root`` (bwrap as root, then down to the sandbox's own
+    uid, :meth:`for_sandbox`), ``user`` (bwrap in a user namespace) or ``none``
+    (unsandboxed, on request only)."""
 
     mode: str
     limits: Limits = Limits()
@@ -129,7 +134,7 @@ class Boundary:
         command = [*self.limits.prlimit()]
         if net_of is not None:
             command += ["nsenter", f"--net=/proc/{net_of}/ns/net", "--"]
-        command += ["bwrap", *system_view(), *_namespaces(net_of is None)]
+        command += ["bwrap", *system_view(self.limits.scratch), *_namespaces(net_of is None)]
         if hostname:
             command += ["--hostname", hostname]
         command += mounts(readable, writable)
@@ -148,9 +153,10 @@ class Boundary:
         return command + list(argv)
 
 
-def system_view() -> list[str]:
+def system_view(scratch: int = Limits.scratch) -> list[str]:
     """The read-only system: ``/usr`` and ``/etc``, the merged-usr links, ``/proc``,
-    ``/dev``, an empty ``/tmp``; nothing of the machine's homes or projects."""
+    ``/dev``, an empty ``/tmp``; nothing of the machine's homes or projects. The
+    in-memory folders (``/tmp``, ``/run``, ``/dev/shm``) hold ``scratch`` bytes each."""
     args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / name
@@ -158,7 +164,10 @@ def system_view() -> list[str]:
             args += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
-    return [*args, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run"]
+    size = ["--size", str(scratch)]
+    shm = ["--perms", "1777", *size, "--tmpfs", "/dev/shm"]  # writable, as /dev/shm is
+    args += ["--proc", "/proc", "--dev", "/dev", *shm]
+    return [*args, *size, "--tmpfs", "/tmp", *size, "--tmpfs", "/run"]
 
 
 def mounts(readable: Iterable[Path], writable: Iterable[Path]) -> list[str]:

@@ -110,7 +110,8 @@ def remove_tree(path: Path) -> None:
 
     ``rmtree`` never follows a symlink; the chmod of a retry does, so it touches only a
     folder seen as one with ``lstat``, and only when not root (root needs no mode to
-    remove a file, and must never chmod what a session could have swapped).
+    remove a file, and must never chmod what a session could have swapped). Folders
+    nested too deep for ``rmtree``'s recursion go with ``rm -rf`` (no symlink followed).
     """
 
     def retry(function, name, _exc):  # type: ignore[no-untyped-def]
@@ -121,4 +122,7 @@ def remove_tree(path: Path) -> None:
                         os.chmod(folder, 0o700)
             function(name)
 
-    shutil.rmtree(path, onerror=retry)
+    try:
+        shutil.rmtree(path, onerror=retry)
+    except RecursionError:  # folders nested deeper than Python recurses: coreutils' rm
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], check=False)

@@ -131,7 +131,7 @@ def summary(by_cluster: dict[str, Sequence[ExerciseResult]], seconds: float) -> 
 
 
 _SANDBOXES = {
-    "root": "bubblewrap, each session as nobody",
+    "root": "bubblewrap, each cluster's sessions as a user id of their own, no capability",
     "user": "bubblewrap, each session in a user namespace",
     "none": "NONE: the commands ran as the builder's user, as lessonrun_unsandboxed asks",
 }

@@ -6,7 +6,8 @@ syntax error fails that step only), with its output and input redirected to file
 own; after it, its exit status, ``$VIRTUAL_ENV``, the prompt (``$PS1``) and the loaded
 modules are reported on a pipe (:mod:`.results`: never a file the session could replace;
 the names the report uses are freed of any function the lesson defined). The whole session
-has a time limit; its process group is killed when it runs out.
+has a time limit, and a cap on the disk its folders use (:mod:`.diskuse`); its process
+group is killed when it passes either.
 
 A step fails when it exits non-zero, when the prompt the lesson shows before it names
 another environment than the one the shell really has active, when its block is marked
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..console.lines import env_of_prompt
+from .diskuse import over
 from .lifecycle import Lifecycle, kill_group, remove_tree
 from .model import Step, StepResult
 from .results import Drain, Records, Unreadable, read_text, records, shown, write_private
@@ -54,6 +56,7 @@ _REPORT = (
 MAX_REPORT = 4 * 1024**2  # bytes of the session's report pipe kept
 MAX_SAID = 64 * 1024  # bytes of what bash itself printed kept
 OUTPUT_TAIL = 2_000  # bytes of a long output's end kept after the cut
+DISK_POLL = 1.0  # seconds between two looks at the disk a session uses
 
 
 def script(sandbox: Sandbox, steps: Sequence[Step]) -> str:
@@ -103,6 +106,7 @@ class Session:
     """How a session ended: timed out?, its report pipe, and what bash itself printed."""
 
     timed_out: bool = False
+    over_disk: bool = False  # stopped: its folders passed the disk cap
     report: Records = field(default_factory=Records)
     said: str = ""
 
@@ -114,6 +118,8 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
     does, and on the time limit the whole sandbox is killed. Both pipes are read with a
     cap (a session printing without end costs the builder nothing).
     """
+    if over(sandbox.writable, sandbox.boundary.limits.disk):
+        return Session(over_disk=True)  # an earlier exercise filled them: nothing starts
     path = sandbox.input_dir / "session.sh"
     write_private(path, text)
     life = sandbox.life or Lifecycle()
@@ -129,13 +135,20 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
         )
     assert process.stdout is not None and process.stderr is not None
     report, said = Drain(process.stdout, MAX_REPORT), Drain(process.stderr, MAX_SAID)
-    timed_out = False
+    timed_out = over_disk = False
+    deadline = time.monotonic() + timeout
     try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        kill_group(process)
-        process.wait()
+        while True:
+            try:
+                process.wait(timeout=max(0.0, min(DISK_POLL, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                timed_out = time.monotonic() >= deadline
+                over_disk = not timed_out and over(sandbox.writable, sandbox.boundary.limits.disk)
+                if timed_out or over_disk:
+                    kill_group(process)
+                    process.wait()
+                    break
     finally:
         if not sandbox.boundary.sandboxed:
             kill_group(process)  # leftovers in its process group (a sandbox kills them all)
@@ -145,6 +158,7 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
         stream.close()
     return Session(
         timed_out,
+        over_disk,
         records(data, report.dropped),
         shown(sandbox.to_lesson(printed.decode("utf-8", "replace"))),
     )
@@ -306,12 +320,17 @@ def _output(sandbox: Sandbox, index: int) -> tuple[str, str]:
     return shown(sandbox.to_lesson(text or "")), ""
 
 
-def _ended(session: Session, timeout: float, before: bool) -> tuple[str, str]:
+def _ended(sandbox: Sandbox, session: Session, timeout: float, before: bool) -> tuple[str, str]:
     """(status, reason) of a step the session did not report."""
     if before:
         return "not run", "not run: the session stopped before it"
     if session.timed_out:
         return "failed", f"did not finish within the run's time limit ({timeout:g} s)"
+    if session.over_disk:
+        cap = sandbox.boundary.limits.disk / 1024**3
+        return "failed", (
+            f"stopped: the sandbox's folders passed the disk cap of a session ({cap:g} GiB)"
+        )
     said = [line.strip() for line in session.said.splitlines() if line.strip()]
     why = f": the session said: {said[-1]}" if said else ""
     return "failed", f"the session ended during this command (an `exit`?){why}"
@@ -335,7 +354,7 @@ def judge(
         output, unreadable = _output(sandbox, i)
         status = report.status.get(i)
         if status is None:
-            state, reason = _ended(session, timeout, ended)
+            state, reason = _ended(sandbox, session, timeout, ended)
             ended = True
             reasons = [reason] + [unreadable] * bool(unreadable)
             results.append(StepResult(step, state, output=output, reasons=reasons))
