@@ -13,8 +13,8 @@ The check (``doctree-read``): on a page that shows something of the table (a
 "clusters" ("both clusters", "two HPC clusters", "7 of the clusters") that is not the
 table's count is a warning at its page and line, saying what to write instead. Literal
 text is not prose and is not checked; a page that shows nothing of the table (one about
-tables in general, say) may count any clusters it likes. Both follow :mod:`.deps`: a page is read again when what it generated
-or checked from the table changes.
+tables in general, say) may count any clusters it likes. Both follow :mod:`.deps`: a page
+is read again when what it generated or checked from the table changes.
 """
 
 from __future__ import annotations
