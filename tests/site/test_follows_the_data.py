@@ -160,11 +160,14 @@ def test_a_correct_new_cluster_and_page_keep_lessonrun_green(grown: Grown, tmp_p
 def test_a_cluster_without_a_required_fact_fails_at_its_table_line(
     site_dir: Path, tmp_path: Path
 ) -> None:
-    wrong = grow(site_dir, tmp_path / "site", drop_fact="allocation")
+    # A fact the table's course requires of every cluster (whichever it lists first).
+    required = tomllib.loads((site_dir / "clusters.toml").read_text(encoding="utf-8"))
+    fact = required["course"]["required_facts"][0]
+    wrong = grow(site_dir, tmp_path / "site", drop_fact=fact)
     done = site_tests(wrong.srcdir, tmp_path, SITE_CHECKS)
     assert done.returncode == 1
     line = line_of(wrong.table, f"[clusters.{wrong.key}]")
-    message = f"clusters.toml:{line}: cluster '{wrong.key}' lacks the required fact 'allocation'"
+    message = f"clusters.toml:{line}: cluster '{wrong.key}' lacks the required fact '{fact}'"
     assert message in done.stdout, done.stdout
     assert "test_site_builds_warning_free" in done.stdout
 
