@@ -41,9 +41,22 @@ def test_prose_that_counts_the_clusters_wrongly_is_a_located_warning(
     at = next(i for i, line in enumerate(lines) if i > 5 and line and line[0].isalpha())
     lines.insert(at, f"The {wrong} clusters of this course use Slurm.")
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # And, on the RST page, the role with a misspelt step (a typo of the table's first).
+    step = next(iter(site.table.steps))
+    typo = step[:-1] + step[-1] * 2
+    rst = srcdir / "index.rst"
+    rst.write_text(
+        rst.read_text(encoding="utf-8") + f"\nThis runs on :clusters:`{typo}`.\n",
+        encoding="utf-8",
+    )
+    rst_line = len(rst.read_text(encoding="utf-8").splitlines())
     status, warnings = sphinx_build(srcdir, tmp_path / "html", tmp_path / "doctrees", "html")
     assert status != 0
     assert f"{page}:{at + 1}: WARNING: `{wrong} clusters`: the data table has " in warnings, (
         warnings
     )
     assert f"{number_word(count)} clusters" in warnings
+    assert (
+        f"{rst}:{rst_line}: WARNING: :clusters: `{typo}` is no step of the table: "
+        f"did you mean `{step}`?"
+    ) in warnings, warnings
