@@ -13,7 +13,9 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   says what the course itself declares: required facts, ``cluster-facts`` kinds and
   titles, project roots.
 - ``directives/``: ``cluster-commands`` (sphinx-tabs' nodes built directly),
-  ``cluster-facts``, lesson boxes (sphinx-lesson's names), ``prompt`` and ``code-block``
+  ``cluster-facts``, the roles ``clusters`` and ``cluster-count`` (prose that names or
+  counts the clusters, and a located check of prose that counts them wrongly), lesson
+  boxes (sphinx-lesson's names), ``prompt`` and ``code-block``
   keeping what a checker needs, on RST and MyST Markdown pages alike (the line of a
   block's first command in either, code fences included); per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, its exercises, and the
@@ -33,7 +35,7 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox, and the record of which pinned
-  packages have wheels for the clusters' Pythons (no Sphinx).
+  packages have wheels for the clusters' Pythons and platforms (no Sphinx).
 - ``migrate/``: ``hpccourse migrate PAGE``, no Sphinx: a page's hand-written cluster
   tabs (RST or MyST) -> ``cluster-commands`` steps, variants that differ only in the
   table's facts or comments shared, the new table text loaded before it is written, and

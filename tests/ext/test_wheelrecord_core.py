@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from hpccourse.lessonrun.wheelrecord import (
+    DEFAULT_PLATFORM,
     cluster_pythons,
     needs,
     pins_in,
@@ -71,12 +72,22 @@ def test_the_check_is_offline_and_names_the_step_s_line(tmp_path: Path) -> None:
     table = table_at(tmp_path)
     index = {("numpy==1.26.4", "3.9"): "", ("torch==2.3.0", "3.12"): "torch-2.3.0-cp312.whl"}
     record = tmp_path / "wheels.lock.json"
-    write_record(record, refresh(table, lambda pin, py: index.get((pin, py), f"{pin}-{py}.whl")))
-    assert json.loads(record.read_text())["wheels"]["numpy==1.26.4"]["3.9"] is None
+
+    def lookup(pin: str, python: str, platform: str) -> str:
+        assert platform == DEFAULT_PLATFORM  # no cluster names its own
+        return index.get((pin, python), f"{pin}-{python}.whl")
+
+    write_record(record, refresh(table, lookup), table)
+    data = json.loads(record.read_text())
+    assert data["wheels"]["numpy==1.26.4"][DEFAULT_PLATFORM]["3.9"] is None
+    assert data["clusters"]["a"] == {"pythons": ["3.9", "3.11"], "platform": DEFAULT_PLATFORM}
     found = problems(table, record)
     assert len(found) == 1
     assert found[0].startswith(f"{tmp_path / 'clusters.toml'}:14: step write, cluster a: ")
     assert "numpy==1.26.4 has no wheel for this cluster's Python (3.9)" in found[0]
+    # Told which Python the step runs under there, the check asks nothing of the others.
+    assert problems(table, record, {("write", "a"): ("3.11",)}) == []
+    assert len(problems(table, record, strict=False)) == 0
     data = json.loads(record.read_text())
     del data["wheels"]["torch==2.3.0"]
     record.write_text(json.dumps(data))

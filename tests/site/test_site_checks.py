@@ -136,12 +136,18 @@ def test_every_cluster_appears_in_each_list_of_cluster_facts(site: BuiltSite) ->
         kinds = set(site.uses(docname, "cluster-facts"))
         doctree = site.doctree(docname)
         items = {item.astext() for item in doctree.findall(nodes.list_item)}
+        names = {
+            kind: {c.key: name for c, name, _ in table.fact_items(kind)}
+            for kind in ("allocation", "storage")
+            if kind in kinds
+        }
         for cluster in table.clusters:
-            name = f"{cluster.cluster} ({cluster.center})"
             where = (docname, cluster.key)
             if "allocation" in kinds:
-                assert f"{name}: {cluster.allocation}" in items, where
+                name = names["allocation"][cluster.key]
+                assert f"{name}: {table.fact(cluster, 'allocation')}" in items, where
             if "storage" in kinds:
+                name = names["storage"][cluster.key]
                 root = table.fact(cluster, "storage_root")
                 shown = root if cluster.workshop_storage else f"no workshop storage; use {root}"
                 assert f"{name}: {shown}" in items, where

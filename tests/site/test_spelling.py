@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import runpy
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,28 @@ def test_literal_text_and_project_words_are_not_checked(spelling_app) -> None:
 def test_project_word_list_is_sorted_and_has_no_duplicates() -> None:
     words = (ROOT / "spelling_wordlist.txt").read_text(encoding="utf-8").split()
     assert words == sorted(set(words), key=lambda w: (w.lower(), w))
+
+
+def test_the_gate_knows_the_tables_names_and_module_names(tmp_path: Path) -> None:
+    import spellcheck
+
+    table = tmp_path / "clusters.toml"
+    table.write_text(
+        '[clusters.b]\nlabel = "Borealis"\ncluster = "Qvarnholm"\n'
+        '[clusters.b.modules]\npython = ["Python/3.12.3-GCCcore-13.3.0"]\n'
+        "[clusters.b.managers]\n",
+        encoding="utf-8",
+    )
+    words = spellcheck.table_words(table)
+    assert {"Borealis", "Qvarnholm", "GCCcore", "Python"} <= set(words)
+    assert spellcheck.words_of("HPC2N") == ["HPC2N", "HPC", "N"]
+
+
+def test_the_site_passes_the_spelling_gate(site_dir: Path, tmp_path: Path) -> None:
+    """The gate as `make spelling` runs it, on this course (or a copy with one more
+    cluster, from tests/site/test_follows_the_data.py: its name is no word list's)."""
+    systools.require_in_test("spelling", "enchant")
+    command = [sys.executable, str(ROOT / "tools" / "spellcheck.py"), "-q", "-W", "--keep-going"]
+    command += ["-d", str(tmp_path / "doctrees"), str(site_dir), str(tmp_path / "spelling")]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -3,6 +3,8 @@
 - :mod:`.base`: :class:`~.base.TableDirective`, what the table's directives share;
 - :mod:`.commands`: ``cluster-commands``, one tab per cluster of a step's commands;
 - :mod:`.facts`: ``cluster-facts``, the clusters' facts as admonitions, a table, links;
+- :mod:`.clusterprose`: the roles ``clusters`` and ``cluster-count`` (prose naming or
+  counting the clusters, from the table) and the check of prose that counts them wrongly;
 - :mod:`.deps`: which parts of the table each page used (rebuild only those pages);
 - :mod:`.tableerror`: a table that does not load, reported once at its line;
 - :mod:`.lesson`: the lesson boxes, under sphinx-lesson's names (``objectives``, ``exercise``,
@@ -21,10 +23,11 @@ from sphinx.application import Sphinx
 
 def setup_directives(app: Sphinx) -> None:
     """Register every directive (sphinx-tabs and sphinx-prompt set up before)."""
-    from . import codeblock, commands, facts, fences, lesson, prompt, tableerror
+    from . import clusterprose, codeblock, commands, facts, fences, lesson, prompt, tableerror
 
     commands.setup(app)
     facts.setup(app)
+    clusterprose.setup(app)
     lesson.setup(app)
     prompt.setup(app)
     codeblock.setup(app)
