@@ -27,6 +27,21 @@ from sphinx_tabs.tabs import (
     get_compatible_builders,
 )
 
+
+class not_shown(nodes.General, nodes.Element):  # noqa: N801 (docutils' naming of nodes)
+    """Nodes kept in the doctree for the checkers (each cluster's block of a step shown
+    once) but written by no writer."""
+
+
+def _skip(self: object, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+#: The writers (by output format) that skip :class:`not_shown`: all of Sphinx's.
+NOT_SHOWN_VISITORS = {
+    name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo", "xml")
+}
+
 #: One tab: its label (plain text) and its body.
 Tab = tuple[str, Sequence[nodes.Node]]
 
