@@ -5,15 +5,14 @@ pages. The testroot is copied outside any git repository: no version is known th
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest
 from docutils import nodes
 from hpccourse.html.pageinfo import build_date
 from hpccourse.table import load_table
-from sphinx_tabs.tabs import SphinxTabsTab
 from sphinx.testing.util import SphinxTestApp
+from sphinx_tabs.tabs import SphinxTabsTab
 
 EDIT = "https://example.org/course/edit/main/{path}"
 

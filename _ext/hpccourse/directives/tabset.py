@@ -28,7 +28,7 @@ from sphinx_tabs.tabs import (
 )
 
 
-class not_shown(nodes.General, nodes.Element):  # noqa: N801 (docutils' naming of nodes)
+class not_shown(nodes.General, nodes.Element):
     """Nodes kept in the doctree for the checkers (each cluster's block of a step shown
     once) but written by no writer."""
 
