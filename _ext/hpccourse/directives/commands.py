@@ -43,7 +43,7 @@ from . import deps
 from .base import SuggestingOptions, TableDirective, generated_block, verbatim
 from .filestep import file_nodes, note_nodes
 from .lines import directive_line, nested_offset
-from .tabset import NOT_SHOWN_VISITORS, Tab, group_tab_set, not_shown
+from .tabset import LIGHT_TAB_VISITORS, NOT_SHOWN_VISITORS, Tab, group_tab_set, not_shown
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +223,8 @@ def console_text(item: Rendered) -> str:
 def setup(app: Sphinx) -> None:
     """Register the directives that read the data table."""
     app.add_node(not_shown, **NOT_SHOWN_VISITORS)
+    for node, visitors in LIGHT_TAB_VISITORS.items():
+        app.add_node(node, **visitors)
     app.add_directive("cluster-commands", ClusterCommands)
     deps.register("commands", commands_digest)
     deps.setup(app)

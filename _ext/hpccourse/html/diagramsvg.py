@@ -122,3 +122,14 @@ def inline_svg(svg: str, uid: str, alt: str) -> str:
         f'<desc id="{uid}-desc">{html.escape(alt)}</desc>'
     )
     return svg[: match.start()] + root + label + svg[match.end() :]
+
+
+def reused_svg(inline: str, first: str) -> str:
+    """A diagram shown again on a page: the root and the labels of ``inline`` (made by
+    :func:`inline_svg`) around a ``<use>`` of the same diagram's first ``<svg>`` (id
+    ``first``), so the page holds its drawing once."""
+    match = _ROOT.search(inline)
+    if match is None:
+        raise ValueError("not an SVG: no <svg> element")
+    labels = re.search(r"<title\b.*?</desc>", inline[match.end() :], re.S)
+    return f'{match[0]}{labels[0] if labels else ""}<use href="#{first}"/></svg>'
