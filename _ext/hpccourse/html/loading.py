@@ -62,6 +62,11 @@ def _on_page(
     doctree: nodes.document | None,
 ) -> None:
     scripts = context.get("script_files")
+    # The search page's template adds searchtools.js after these, undeferred, and it
+    # calls doctools.js at once: that page keeps its scripts as they are.
+    if templatename == "search.html":
+        context["hpccourse_end_scripts"] = []
+        return
     if isinstance(scripts, list):
         context["script_files"], context["hpccourse_end_scripts"] = split_scripts(scripts)
 
