@@ -8,17 +8,25 @@ For sphinx_rtd_theme pages (elsewhere it does nothing):
   (``templates/versions.html``, the theme's include at that place), where they block
   nothing painted above them;
 - ``fonts.css`` sets the system's fonts where the theme asks for Lato and Roboto Slab
-  (513 KB of web fonts a page then never downloads).
+  (513 KB of web fonts a page then never downloads);
+- the small stylesheets after the theme's (sphinx-tabs', sphinx-copybutton's and this
+  extension's, up to ten) are served as one file, ``_static/hpccourse-NNNN.css``, made from
+  them as copied to the build: a browser opens at most six connections to a host, so ten
+  files cost a slow phone a second round trip (about 0.6 s on slow 4G) before the first
+  paint. The optional a11y extension's stylesheet keeps its own file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders.html._assets import _JavaScript
+from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
 from sphinx.config import Config
 
 from .assets import serve_static
@@ -29,6 +37,10 @@ FONTS_CSS = "fonts.css"
 AT_THE_END = ("jquery.js",)
 # After every other listener that adds scripts.
 PRIORITY = 900
+THEME_CSS = "_static/css/theme.css"
+#: Stylesheets kept as files of their own (an optional extension's, checked as such).
+KEEP_LINKED = ("_static/a11y.css",)
+BUNDLE_PREFIX = "hpccourse-"
 
 
 def deferred(script: _JavaScript) -> _JavaScript:
@@ -54,6 +66,52 @@ def split_scripts(scripts: list[Any]) -> tuple[list[Any], list[Any]]:
     return head, end
 
 
+def _bundled(sheet: object, outdir: Path) -> bool:
+    """Whether ``sheet`` goes into the bundle: a screen stylesheet directly in ``_static``."""
+    if not isinstance(sheet, _CascadingStyleSheet):
+        return False
+    name = os.fspath(sheet.filename)
+    attributes = sheet.attributes
+    return (
+        name.startswith("_static/")
+        and name.count("/") == 1
+        and name not in KEEP_LINKED
+        and attributes.get("rel") == "stylesheet"
+        and attributes.get("media", "all") in ("all", "screen")
+        and not attributes.get("title")
+        and (outdir / name).is_file()
+    )
+
+
+def bundle_css(sheets: list[Any], outdir: Path) -> list[Any]:
+    """``sheets`` with those after the theme's stylesheet that :func:`_bundled` takes
+    replaced by one file holding them in order (written to ``outdir`` once per content)."""
+    names = [os.fspath(getattr(s, "filename", "")) for s in sheets]
+    if THEME_CSS not in names:
+        return sheets
+    after = names.index(THEME_CSS) + 1
+    taken = [s for s in sheets[after:] if _bundled(s, outdir)]
+    if len(taken) < 2:
+        return sheets
+    parts = [
+        f"/* {os.fspath(s.filename)} */\n" + (outdir / s.filename).read_text(encoding="utf-8")
+        for s in taken
+    ]
+    text = "\n".join(parts)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    name = f"_static/{BUNDLE_PREFIX}{digest}.css"
+    target = outdir / name
+    if not target.is_file():  # parallel writers: each writes whole, then renames
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp"
+        ) as file:
+            file.write(text)
+        os.replace(file.name, target)
+    bundle = _CascadingStyleSheet(name, priority=taken[0].priority)
+    rest = [s for s in sheets[after:] if not any(s is t for t in taken)]
+    return [*sheets[:after], bundle, *rest]
+
+
 def _on_page(
     app: Sphinx,
     pagename: str,
@@ -69,6 +127,9 @@ def _on_page(
         return
     if isinstance(scripts, list):
         context["script_files"], context["hpccourse_end_scripts"] = split_scripts(scripts)
+    sheets = context.get("css_files")
+    if isinstance(sheets, list):
+        context["css_files"] = bundle_css(sheets, Path(app.builder.outdir))
 
 
 def _apply(app: Sphinx, config: Config) -> None:
