@@ -189,3 +189,135 @@ def test_first_contentful_paint_on_a_slow_phone(browsing: Browsing, grown: list[
         f"{plain[1]:.0f} ms uncompressed (runs {[round(x) for x in plain]})"
     )
     assert packed[1] <= FCP_MS
+
+
+# ------------------------------------------------ a phone, seven clusters (issue 21, 5)
+
+
+def phone_page(browsing: Browsing, url: str) -> Page:
+    page = browsing.new_context(**PHONE).new_page()
+    page.goto(url)
+    return page
+
+
+def test_on_a_phone_every_tab_bar_fits_and_no_code_runs_out_of_sight(
+    browsing: Browsing, grown: list[Served]
+) -> None:
+    page = phone_page(browsing, grown[0].url)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    bars = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".sphinx-tabs > [role=tablist]"))
+             .filter(bar => bar.getClientRects().length)
+             .map(bar => ({ tabs: bar.children.length, right: Math.max(...Array.from(
+                 bar.children).map(tab => tab.getBoundingClientRect().right)),
+                 scroll: bar.scrollWidth - bar.clientWidth }))"""
+    )
+    assert bars and max(b["tabs"] for b in bars) >= CLUSTERS
+    width = PHONE["viewport"]["width"]
+    assert all(b["right"] <= width and b["scroll"] <= 0 for b in bars), bars
+    scrolling = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".rst-content pre"))
+             .filter(pre => pre.getClientRects().length && pre.scrollWidth > pre.clientWidth)
+             .map(pre => pre.textContent.slice(0, 60))"""
+    )
+    assert not scrolling, f"code blocks scrolling sideways on a phone: {scrolling}"
+
+
+# Each shown block whose copy button overlaps a character of its code: the text.
+COVERED_JS = """
+() => Array.from(document.querySelectorAll("div.highlight")).filter(block => {
+  const button = block.querySelector("button.copybtn"), pre = block.querySelector("pre");
+  if (!button || !pre || !pre.getClientRects().length) return false;
+  const b = button.getBoundingClientRect();
+  const range = document.createRange();
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      if (!node.data[i].trim()) continue;
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      for (const r of range.getClientRects()) {
+        if (r.right > b.left && r.left < b.right && r.bottom > b.top && r.top < b.bottom)
+          return true;
+      }
+    }
+  }
+  return false;
+}).map(block => block.textContent.trim().slice(0, 60))
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_copy_button_never_covers_code(
+    browsing: Browsing, grown: list[Served], width: int
+) -> None:
+    options = PHONE if width == 390 else {"viewport": {"width": width, "height": 900}}
+    page = browsing.new_context(**options).new_page()
+    page.goto(grown[0].url)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.locator("button.copybtn").first.wait_for(state="attached")
+    covered = page.evaluate(COVERED_JS)
+    assert not covered, f"code under the copy button at {width} px: {covered}"
+
+
+def test_on_a_phone_tab_never_lands_in_the_hidden_menu_and_the_menu_button_opens_it(
+    browsing: Browsing, grown: list[Served]
+) -> None:
+    page = phone_page(browsing, grown[0].url)
+    landed, reached_button = [], False
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            """() => { const a = document.activeElement;
+                       return { nav: !!a.closest(".wy-nav-side"),
+                                menu: a.matches(".wy-nav-top [data-toggle=wy-nav-top]"),
+                                text: a.textContent.trim().slice(0, 40) }; }"""
+        )
+        reached_button |= where["menu"]
+        if where["nav"]:
+            landed.append(where["text"])
+    assert not landed, f"Tab stops in the hidden menu: {landed}"
+    assert reached_button, "Tab never reached the menu button"
+    button = page.locator(".wy-nav-top [data-toggle=wy-nav-top]")
+    button.focus()
+    page.keyboard.press("Enter")
+    side = page.locator(".wy-nav-side")
+    assert "shift" in (side.get_attribute("class") or "")
+    assert button.get_attribute("aria-expanded") == "true"
+    link = side.locator("a").first
+    link.focus()
+    assert link.evaluate("a => document.activeElement === a")
+
+
+def test_a_copied_placeholder_is_named_at_the_copy(browsing: Browsing, grown: list[Served]) -> None:
+    """A command the reader must complete (``[project]``, ``[username]``): the copy says
+    what to replace, beside the block and in the button's tooltip."""
+    page = browsing.new_context().new_page()
+    page.goto(grown[0].url)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    blocks = page.locator(
+        ".sphinx-tabs-panel:not([hidden]) div.highlight, .hpccourse-same-everywhere div.highlight"
+    )
+    found = None
+    for i in range(blocks.count()):
+        text = blocks.nth(i).locator("pre").inner_text()
+        commands = "\n".join(line for line in text.splitlines() if line.startswith(("$", "(")))
+        placeholder = re.search(r"\[[a-z][a-z0-9_-]*\]", commands)
+        if placeholder:
+            found = (blocks.nth(i), placeholder[0])
+            break
+    if found is None:
+        pytest.skip("no command on the page holds a placeholder to replace")
+    block, placeholder = found
+    block.scroll_into_view_if_needed()
+    block.hover()
+    button = block.locator("button.copybtn")
+    button.click()
+    hint = page.locator(".hpccourse-copy-hint:not([hidden])")
+    hint.first.wait_for()
+    assert placeholder in hint.first.inner_text()
+    assert hint.first.get_attribute("role") == "status"
+    for _ in range(50):  # the tooltip follows sphinx-copybutton's "Copied!" in the same click
+        if placeholder in (button.get_attribute("data-tooltip") or ""):
+            break
+        page.wait_for_timeout(20)
+    assert placeholder in (button.get_attribute("data-tooltip") or "")

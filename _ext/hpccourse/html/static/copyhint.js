@@ -28,6 +28,8 @@
     return hint;
   }
 
+  // Capture phase: sphinx-copybutton swaps the button's icon on success, detaching the
+  // clicked <svg> before a bubbling listener would see it.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button.copybtn");
     if (!button) return;
@@ -50,5 +52,5 @@
     window.setTimeout(function () {
       button.setAttribute("data-tooltip", message);
     }, 0);
-  });
+  }, true);
 })();
