@@ -365,3 +365,32 @@ def test_each_kind_of_admonition_has_its_own_icon(
     assert all(len(v) == 1 for v in by_kind.values()), by_kind
     distinct = {next(iter(v)) for v in by_kind.values()}
     assert len(distinct) == len(by_kind), by_kind
+
+
+def test_an_opened_answer_prints_without_its_disclosure_triangle(
+    page: Page, site_url: str, reader: Reader
+) -> None:
+    page.goto(f"{site_url}/{reader.lesson}")
+    box = page.locator("details.solution").first
+    box.locator("summary").click()
+    page.emulate_media(media="print")
+    marker = box.locator("summary").evaluate(
+        """s => ({ list: getComputedStyle(s).listStyleType,
+                   marker: getComputedStyle(s, "::marker").content, text: s.innerText })"""
+    )
+    assert marker["list"] == "none" and marker["marker"] in ('""', "none"), marker
+    assert "▶" not in marker["text"] and "▼" not in marker["text"]
+
+
+def test_every_page_names_its_icon_and_the_icon_loads(
+    browsing: Browsing, site_url: str, site: BuiltSite
+) -> None:
+    """No ``favicon.ico`` 404: each page links an icon the site serves."""
+    page = browsing.new_context().new_page()
+    for docname in site.pages:
+        page.goto(f"{site_url}/{docname}.html")
+        href = page.evaluate(
+            "() => (document.querySelector(\"link[rel~='icon']\") || {}).href || ''"
+        )
+        assert href, f"{docname}: no icon"
+        assert page.request.get(href).status == 200, href
