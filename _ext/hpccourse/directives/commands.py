@@ -130,7 +130,12 @@ class ClusterCommands(TableDirective):
 
 def shown(cluster: Cluster, item: Rendered) -> tuple[object, ...]:
     """What a reader sees in ``cluster``'s tab for ``item`` (the table's lines aside)."""
-    note = placeholder_note(cluster, "", 0).astext() if item.examples and item.applies else ""
+    # The placeholder note's words (placeholder_note), without building its nodes.
+    note = (
+        (cluster.placeholder, cluster.center, cluster.example_user)
+        if item.examples and item.applies
+        else ()
+    )
     return (
         item.applies,
         item.reason,
