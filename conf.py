@@ -58,8 +58,10 @@ copybutton_only_copy_prompt_lines = True
 copybutton_copy_empty_lines = False
 copybutton_line_continuation_character = "\\"
 copybutton_here_doc_delimiter = "EOF"
-# sphinx-prompt draws its prompt with a <style> inside the <pre>: never copy it.
-copybutton_exclude = ".linenos, style"
+# sphinx-prompt draws its prompt with a <style> inside the <pre>: never copy it; nor a
+# line typed into another program (`>>> import spacy` after `$ python`): the copy holds
+# what one program runs (hpccourse.html.consolelexer.INNER_CLASSES).
+copybutton_exclude = ".linenos, style, .gp-Inner, .n-Inner"
 
 # --- Spelling gate (`make spelling`; sphinxcontrib-spelling) -----------------
 # Added only where PyEnchant and its C library load, so `make html` never needs

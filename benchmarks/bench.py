@@ -226,7 +226,8 @@ def targets(r: dict, expected_pages: int) -> dict[str, dict[str, object]]:
     """Each target of the performance issue: the measured value, the limit, met or not."""
     inc = r["incremental"]
     found = {
-        "directive_over_handwritten": (r["directive_over_handwritten"], "<=", 0.85),
+        # Issue 21: the directive's build at most 0.7 of the same tabs written by hand.
+        "directive_over_handwritten": (r["directive_over_handwritten"], "<=", 0.7),
         "consolecheck_over_html": (r["consolecheck_over_html"], "<=", 0.05),  # issue 20.7
         "checker_blocks_per_s": (r["checker_blocks_per_s"], ">=", 50_000),
         "incremental_pages_rebuilt": (inc["pages_rebuilt"], "==", expected_pages),
@@ -261,6 +262,11 @@ def table_lines(r: dict) -> list[str]:
     lines = ["  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in width))
     lines.append("")
+    a, b = r["html_directive"], r["html_handwritten"]
+    lines.append(
+        f"html build, median CPU s: directive {a['cpu_s']:.2f} | hand-written {b['cpu_s']:.2f}"
+        f" (ratio {r['directive_over_handwritten']})"
+    )
     inc = r["incremental"]
     lines.append(
         f"checker core: {r['checker_blocks_per_s']:,} blocks/s; incremental: "

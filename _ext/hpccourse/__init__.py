@@ -30,9 +30,9 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   lessons' Next/Previous kept from teacher pages, no stale pages, the live preview's
   banner of the build's problems (``html.livebanner``), the pages'
   Content-Security-Policy (only the scripts Sphinx, the theme and the extensions emit),
-  diagrams as inline
-  SVG drawn ahead of the build (``hpccourse.html.diagrams``), theme fixes and a skip link
-  (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
+  diagrams as inline SVG drawn ahead of the build (``hpccourse.html.diagrams``), the
+  ``console`` lexer, pages that paint early (deferred scripts, system fonts, one stylesheet
+  bundle), theme fixes and a skip link (``hpccourse.html.a11y``, for sphinx_rtd_theme only).
 - ``console/``: the console-block checking core, and the shell-word helpers (no Sphinx).
 - ``lessonrun/``: running the exercises in a sandbox, and the record of which pinned
   packages have wheels for the clusters' Pythons and platforms (no Sphinx).

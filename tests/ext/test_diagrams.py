@@ -68,8 +68,11 @@ def test_inline_svg_is_a_named_described_scaling_image_with_its_own_ids() -> Non
     assert 'role="img"' in root and 'width="100%"' in root and 'viewBox="0 0 300 200"' in root
     assert 'aria-labelledby="diagram-flow-2-title"' in root
     assert "data-source-sha256" not in root and "graphics-document" not in root
-    assert '<title id="diagram-flow-2-title">First &lt;load&gt;.</title>' in out
-    assert '<desc id="diagram-flow-2-desc">First &lt;load&gt;. Then create.</desc>' in out
+    assert '<title id="diagram-flow-2-title" class="nohighlight">First &lt;load&gt;.</title>' in out
+    assert (
+        '<desc id="diagram-flow-2-desc" class="nohighlight">First &lt;load&gt;. Then create.</desc>'
+        in out
+    )
     assert RENDER_ID not in out
     assert "#diagram-flow-2 .node" in out and 'id="diagram-flow-2_end"' in out
     assert 'id="diagram-flow-2-flowchart-a-0"' in out

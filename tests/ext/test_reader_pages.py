@@ -5,10 +5,14 @@ pages. The testroot is copied outside any git repository: no version is known th
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from docutils import nodes
 from hpccourse.html.pageinfo import build_date
+from hpccourse.table import load_table
 from sphinx.testing.util import SphinxTestApp
+from sphinx_tabs.tabs import SphinxTabsTab
 
 EDIT = "https://example.org/course/edit/main/{path}"
 
@@ -100,3 +104,30 @@ def test_next_and_previous_never_cross_between_lessons_and_teacher_pages(
     assert 'title="next chapter"' in _html(app, "first")
     teachers = _html(app, "teachers")
     assert _rel(teachers, "prev") is None
+
+
+@pytest.mark.sphinx("html", testroot="cluster-two", srcdir="reader-same-step")
+def test_a_step_the_same_on_every_cluster_is_one_plain_block_that_says_so(app) -> None:
+    """Shown once, said to be the same everywhere; each cluster's block still in the doctree
+    for the checkers; a step that differs keeps its tabs."""
+    app.build()
+    doctree = app.env.get_doctree("index")
+    same = [
+        c for c in doctree.findall(nodes.container) if "hpccourse-same-everywhere" in c["classes"]
+    ]
+    assert same
+    clusters = [c.key for c in load_table(Path(app.srcdir, "clusters.toml")).clusters]
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    for box in same:
+        blocks = [b for b in box.findall(nodes.literal_block) if "hpc_cluster" in b]
+        assert [b["hpc_cluster"] for b in blocks] == clusters
+        assert len({b.astext() for b in blocks}) == 1
+        assert not list(box.findall(SphinxTabsTab))
+    # Written once, under its label, in no tab.
+    parts = html.split('class="hpccourse-same-everywhere')[1:]
+    assert len(parts) == len(same)
+    for part in parts:
+        shown = re.split(r'class="sphinx-tabs|</section>', part, maxsplit=1)[0]
+        assert "The same on every cluster:" in shown
+        assert shown.count("<pre>") == 1
+    assert '<div class="sphinx-tabs' in html  # steps that differ keep their tabs

@@ -247,6 +247,17 @@ class CheckRun:
         return cls(**done)
 
 
+def step_uses(doctree: nodes.document) -> Iterator[nodes.container]:
+    """What each ``cluster-commands`` of the page made, in order: its tab set, or the one
+    block of a step the same on every cluster (``hpccourse-same-everywhere``)."""
+    for container in doctree.findall(nodes.container):
+        if "hpccourse-same-everywhere" in container["classes"] or (
+            "sphinx-tabs" in container["classes"]
+            and any("hpc_step" in block for block in container.findall(nodes.literal_block))
+        ):
+            yield container
+
+
 def tab_sets(doctree: nodes.document) -> Iterator[nodes.container]:
     """The page's tab sets that hold blocks the table's directives made."""
     for container in doctree.findall(nodes.container):

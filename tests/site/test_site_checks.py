@@ -16,7 +16,7 @@ import shlex
 from pathlib import Path
 
 from docutils import nodes
-from sitekit import BuiltSite, CheckRun, tab_sets
+from sitekit import BuiltSite, CheckRun, step_uses, tab_sets
 from sphinx_tabs.tabs import SphinxTabsPanel, SphinxTabsTab
 
 TASK = "Task"  # the label of a `:task:` tab, before the clusters' tabs
@@ -81,10 +81,11 @@ def test_every_generated_block_names_its_table_line_and_its_page(site: BuiltSite
 
 
 def test_every_page_has_a_generated_tab_set_per_cluster_commands_use(site: BuiltSite) -> None:
+    """A tab set, or one block for a step the same on every cluster, per use."""
     for docname in site.pages:
         steps = [
             {b["hpc_step"] for b in tab_set.findall(nodes.literal_block) if "hpc_step" in b}
-            for tab_set in tab_sets(site.doctree(docname))
+            for tab_set in step_uses(site.doctree(docname))
         ]
         assert steps == [{step} for step in site.uses(docname, "cluster-commands")], docname
         recorded = {use[1] for use in site.recorded_uses(docname) if use[0] == "commands"}

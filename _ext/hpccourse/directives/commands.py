@@ -19,6 +19,11 @@ line of the command used); its ``source``/``line`` are the directive's.
 Table problems are warnings at the directive naming the table's line.
 Each directive notes what it used of the table (:mod:`.deps`), so that an edit of
 the table rebuilds only the pages whose generated text changes.
+
+A step that shows the same on every cluster (without ``:task:``) is one plain block
+under "The same on every cluster:", not a tab set of equal tabs; the other clusters'
+blocks stay in the doctree, inside a :class:`~.tabset.not_shown` node that no writer
+writes, so that the console checker and lessonrun still read one block per cluster.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from . import deps
 from .base import SuggestingOptions, TableDirective, generated_block, verbatim
 from .filestep import file_nodes, note_nodes
 from .lines import directive_line, nested_offset
-from .tabset import Tab, group_tab_set
+from .tabset import LIGHT_TAB_VISITORS, NOT_SHOWN_VISITORS, Tab, group_tab_set, not_shown
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +88,16 @@ class ClusterCommands(TableDirective):
             self.warn(f"{where}: no step {step!r} in the data table: {help_}", "step")
             return []
         source, line = directive_line(self)
+        bodies = [
+            self.tab_body(cluster, item, source, line)
+            for cluster, item in zip(table.clusters, rendered, strict=True)
+        ]
+        if "task" not in self.options and same_everywhere(table.clusters, rendered):
+            return [same_block(bodies, source, line)]
         tabs: list[Tab] = []
         if "task" in self.options:
             tabs.append(("Task", self.task_body()))
-        for cluster, item in zip(table.clusters, rendered, strict=True):
-            tabs.append((cluster.label, self.tab_body(cluster, item, source, line)))
+        tabs += [(c.label, body) for c, body in zip(table.clusters, bodies, strict=True)]
         return [group_tab_set(self.env, tabs)]
 
     def task_body(self) -> list[nodes.Node]:
@@ -116,6 +126,43 @@ class ClusterCommands(TableDirective):
         if item.examples:
             body.append(verbatim(placeholder_note(cluster, source, line)))
         return body
+
+
+def shown(cluster: Cluster, item: Rendered) -> tuple[object, ...]:
+    """What a reader sees in ``cluster``'s tab for ``item`` (the table's lines aside)."""
+    # The placeholder note's words (placeholder_note), without building its nodes.
+    note = (
+        (cluster.placeholder, cluster.center, cluster.example_user)
+        if item.examples and item.applies
+        else ()
+    )
+    return (
+        item.applies,
+        item.reason,
+        console_text(item) if item.applies and not item.file else "",
+        item.file,
+        item.content,
+        item.note,
+        note,
+    )
+
+
+def same_everywhere(clusters: tuple[Cluster, ...], rendered: list[Rendered]) -> bool:
+    """Whether every cluster's tab would show the same (and there is more than one)."""
+    views = {shown(cluster, item) for cluster, item in zip(clusters, rendered, strict=True)}
+    return len(rendered) > 1 and len(views) == 1
+
+
+def same_block(bodies: list[list[nodes.Node]], source: str, line: int) -> nodes.container:
+    """One plain block for a step the same on every cluster: the first cluster's nodes,
+    said to be the same everywhere, then the others' in a node no writer writes."""
+    lead = nodes.paragraph(classes=["hpccourse-same-label"])
+    lead += nodes.Text("The same on every cluster:")
+    lead.source, lead.line = source, line
+    hidden = not_shown("", *(node for body in bodies[1:] for node in body))
+    box = nodes.container("", lead, *bodies[0], hidden, classes=["hpccourse-same-everywhere"])
+    box.source, box.line = source, line
+    return box
 
 
 def placeholder_note(cluster: Cluster, source: str, line: int) -> nodes.paragraph:
@@ -180,6 +227,9 @@ def console_text(item: Rendered) -> str:
 
 def setup(app: Sphinx) -> None:
     """Register the directives that read the data table."""
+    app.add_node(not_shown, **NOT_SHOWN_VISITORS)
+    for node, visitors in LIGHT_TAB_VISITORS.items():
+        app.add_node(node, **visitors)
     app.add_directive("cluster-commands", ClusterCommands)
     deps.register("commands", commands_digest)
     deps.setup(app)

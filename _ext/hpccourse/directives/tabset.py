@@ -10,6 +10,13 @@ hand-written tab sets on one page get distinct ids, and a group tab's ``name`` (
 switches every tab set of the page together) is the base64 of the label as a hand-written
 RST ``group-tab`` giving that label would have it. The bodies are nodes already: nothing in
 a label or a body passes through a markup parser here.
+
+In HTML a generated set is written light (seven clusters' tabs in up to 27 sets are a third
+of a lesson's weight): the tab buttons are left out and each panel is a bare ``<div>`` with
+its tab's label (``data-tab``) and group (``name``); the page's ``tabchoice.js`` builds the
+buttons and the ARIA attributes sphinx-tabs writes, before sphinx-tabs' script starts.
+The doctree keeps every node and attribute sphinx-tabs makes (:class:`ClusterTab` and
+:class:`ClusterPanel` are its classes), so the checkers read the tabs as before.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
+from html import escape
 
 from docutils import nodes
 from sphinx.environment import BuildEnvironment
@@ -26,6 +34,48 @@ from sphinx_tabs.tabs import (
     SphinxTabsTablist,
     get_compatible_builders,
 )
+
+
+class not_shown(nodes.General, nodes.Element):
+    """Nodes kept in the doctree for the checkers (each cluster's block of a step shown
+    once) but written by no writer."""
+
+
+def _skip(self: object, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+#: The writers (by output format) that skip :class:`not_shown`: all of Sphinx's.
+NOT_SHOWN_VISITORS = {
+    name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo", "xml")
+}
+
+
+class ClusterTab(SphinxTabsTab):
+    """A generated set's tab button: in the doctree only (``tabchoice.js`` makes it)."""
+
+
+class ClusterPanel(SphinxTabsPanel):
+    """A generated set's panel, written as a bare ``<div>`` naming its tab."""
+
+
+def _visit_panel(self: nodes.NodeVisitor, node: ClusterPanel) -> None:
+    hidden = " hidden" if node.get("hidden") else ""
+    self.body.append(  # type: ignore[attr-defined]
+        f'<div class="sphinx-tabs-panel group-tab" name="{escape(node["name"])}" '
+        f'data-tab="{escape(node["hpc_label"])}"{hidden}>'
+    )
+
+
+def _depart_panel(self: nodes.NodeVisitor, node: ClusterPanel) -> None:
+    self.body.append("</div>")  # type: ignore[attr-defined]
+
+
+#: The html writer's visitors of the light tab set's nodes (for ``app.add_node``).
+LIGHT_TAB_VISITORS = {
+    ClusterTab: {"html": (_skip, None)},
+    ClusterPanel: {"html": (_visit_panel, _depart_panel)},
+}
 
 #: One tab: its label (plain text) and its body.
 Tab = tuple[str, Sequence[nodes.Node]]
@@ -90,7 +140,7 @@ def group_tab_set(env: BuildEnvironment, tabs: Sequence[Tab]) -> nodes.container
             tab_id = f"{tab_id}-{suffix}"
             suffix += 1
         taken.append(tab_id)
-        tab = SphinxTabsTab("", label)
+        tab = ClusterTab("", label)
         tab["classes"] += ["sphinx-tabs-tab", "group-tab"]
         tab["role"] = "tab"
         tab["ids"] = [f"tab-{tabs_id}-{tab_id}"]
@@ -99,7 +149,8 @@ def group_tab_set(env: BuildEnvironment, tabs: Sequence[Tab]) -> nodes.container
         tab["aria-selected"] = "true" if index == 0 else "false"
         tab["aria-controls"] = f"panel-{tabs_id}-{tab_id}"
         tablist += tab
-        panel = SphinxTabsPanel("", *body)
+        panel = ClusterPanel("", *body)
+        panel["hpc_label"] = label
         panel["role"] = "tabpanel"
         panel["ids"] = [f"panel-{tabs_id}-{tab_id}"]
         panel["name"] = tab_id

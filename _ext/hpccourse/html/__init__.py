@@ -5,7 +5,11 @@
 - :mod:`.choice`: the reader's cluster choice across pages (the chooser after the
   title), and printouts;
 - :mod:`.styles`: the reader's stylesheets (inline code, tables, copy buttons);
+- :mod:`.loading`: scripts deferred and the system's fonts, so a page paints early on a
+  slow phone (sphinx_rtd_theme pages);
 - :mod:`.pageinfo`: each page's build date, source version, licence and edit link;
+- :mod:`.consolelexer`: the ``console`` lexer: prompts, commands and output, a line typed
+  into another program marked so that the copy button leaves it out;
 - :mod:`.sequence`: "Next" and "Previous" never cross from lessons to teacher pages;
 - :mod:`.freshness`: no page left stale by an interrupted build or a new toctree entry;
 - :mod:`.pagewrite`: each page written whole (a temporary file, then renamed);
@@ -29,8 +33,10 @@ if TYPE_CHECKING:
 
 def setup_html(app: Sphinx) -> None:
     """Register what every page gets (diagrams and a11y are extensions of their own)."""
-    from . import choice, csp, freshness, livebanner, pageinfo, sequence, styles
+    from . import choice, csp, freshness, livebanner, loading, pageinfo, sequence, styles
+    from .consolelexer import CourseConsoleLexer
 
+    app.add_lexer("console", CourseConsoleLexer)
     choice.setup(app)
     styles.setup(app)
     pageinfo.setup(app)
@@ -38,3 +44,4 @@ def setup_html(app: Sphinx) -> None:
     freshness.setup(app)
     livebanner.setup(app)
     csp.setup(app)
+    loading.setup(app)

@@ -13,6 +13,10 @@ An optional extension (``hpccourse.html.a11y``) that acts only when ``html_theme
   ``a11y.js`` makes each one that overflows focusable.
 - No way past the sidebar's links: ``templates/layout.html`` adds a skip link to the
   page's content, first in the Tab order.
+- On a phone the off-canvas sidebar's links took Tab stops while hidden, and the menu
+  button was an ``<i>``: ``a11y.css`` hides the closed sidebar (out of the Tab order),
+  ``templates/layout.html`` makes the menu a ``<button>``, ``a11y.js`` keeps its
+  ``aria-expanded`` true to the menu.
 - Every admonition has the same "!" icon: ``a11y.css`` gives each kind its own, so the
   kind is not told by colour alone.
 """

@@ -4,9 +4,9 @@ sphinx-tabs switches the group tabs of one page together and keeps the last
 choice in ``sessionStorage`` only, so it is lost with the browser tab. On the
 pages that show tabs this adds:
 
-- a "Your cluster" chooser right after the page's title (:func:`chooser_html`): a GET
-  form whose select sends ``?cluster=KEY`` (so it works as a link without scripts),
-  which ``tabchoice.js`` turns into a live control;
+- a "Your cluster" chooser right after the page's title (:func:`chooser_html`), which
+  ``tabchoice.js`` drives; without scripts a stylesheet of the page (:func:`no_script_css`)
+  shows the chosen cluster's panels and hides the others', CSS alone (``:has``);
 - ``tabchoice.js``: keeps the chosen cluster in ``localStorage``, restores it
   on every page, honours ``?cluster=`` links (a cluster's key, label or machine name,
   any case), switches tabs with the arrow keys and labels each panel for printing;
@@ -63,18 +63,36 @@ def clusters_json(clusters: list[Cluster]) -> str:
 
 
 def chooser_html(clusters: list[Cluster]) -> str:
-    """The "Your cluster" form: without scripts a GET form sending ``?cluster=KEY``;
-    ``tabchoice.js`` hides its button and applies a choice as soon as it is made."""
+    """The "Your cluster" chooser: a select, applied as soon as a choice is made (by
+    ``tabchoice.js``, or without scripts by :func:`no_script_css`)."""
     options = "".join(
         f'<option value="{escape(c.key)}">{escape(_option_text(c))}</option>' for c in clusters
     )
     return (
-        '<form class="hpccourse-chooser" method="get">'  # sent to this page itself
+        '<div class="hpccourse-chooser">'
         f'<label for="{CHOOSER_ID}">Your cluster</label> '
-        f'<select id="{CHOOSER_ID}" name="cluster">{options}</select> '
-        '<button type="submit" class="hpccourse-chooser-apply">Show its commands</button>'
-        "</form>"
+        f'<select id="{CHOOSER_ID}" name="cluster">{options}</select>'
+        "</div>"
     )
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string: quotes and backslashes escaped, no tag end."""
+    body = "".join(c if c.isalnum() or c in " .-_" else f"\\{ord(c):x} " for c in text)
+    return f'"{body}"'
+
+
+def no_script_css(clusters: list[Cluster]) -> str:
+    """Without scripts (``scripting: none``): the chosen cluster's panels shown, every other
+    cluster's hidden, in every generated tab set (their panels name their tab,
+    ``data-tab``), by the chooser's selected option."""
+    rules = []
+    for cluster in clusters:
+        chosen = f"body:has(#{CHOOSER_ID} option[value={_css_string(cluster.key)}]:checked)"
+        panel = f".sphinx-tabs-panel[data-tab={_css_string(cluster.label)}]"
+        rules.append(f"{chosen} {panel}{{display:block}}")
+        rules.append(f"body:not({chosen[4:]}) {panel}{{display:none}}")
+    return "@media (scripting:none){" + "".join(rules) + "}"
 
 
 def _option_text(cluster: Cluster) -> str:
@@ -107,11 +125,14 @@ def _add_assets(
     app.add_js_file(
         None, body=f"window.hpccourseClusters = {clusters_json(clusters)};", priority=PRIORITY
     )
-    app.add_js_file(SCRIPT, priority=PRIORITY)
+    # Deferred: it builds the generated sets' tab buttons before sphinx-tabs starts.
+    app.add_js_file(SCRIPT, priority=PRIORITY, loading_method="defer")
     app.add_css_file(SCREEN_CSS, priority=PRIORITY)
     app.add_css_file(PRINT_CSS, priority=PRIORITY, media="print")
     if clusters and isinstance(context.get("body"), str):
         context["body"] = insert_after_title(context["body"], chooser_html(clusters))
+        style = f"<style>{no_script_css(clusters)}</style>"
+        context["metatags"] = context.get("metatags", "") + style
 
 
 def setup(app: Sphinx) -> None:

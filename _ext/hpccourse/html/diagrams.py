@@ -7,7 +7,8 @@ gets it inline: an image to assistive technology, named and described by the alt
 scaling with the column, printable, readable without JavaScript; the search index sees
 neither its source nor its labels. A missing SVG, or one rendered from an older source,
 is a warning at the directive's line (run ``make diagrams``); a stale SVG is still
-shown, a missing one is replaced by the alt text. ``make html`` needs no browser.
+shown, a missing one is replaced by the alt text. ``make html`` needs no browser. A diagram
+shown again on the same page is a ``<use>`` of its first drawing, with its own labels.
 
 An extension of its own, ``hpccourse.html.diagrams``; it replaces sphinxcontrib-mermaid,
 which is then not needed.
@@ -25,7 +26,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
 from .assets import serve_static
-from .diagramsvg import Status, inline_svg, status, svg_path
+from .diagramsvg import Status, inline_svg, reused_svg, status, svg_path
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class MermaidDiagram(SphinxDirective):
         uid = f"diagram-{source.stem}-{self.env.new_serialno('hpccourse-diagram')}"
         svg = inline_svg(svg_path(source).read_text(encoding="utf-8"), uid, alt)
         node = diagram(svg=svg, alt=alt, align=self.options.get("align", "center"))
+        node["drawing"], node["uid"] = str(svg_path(source)), uid
         self.set_source_info(node)
         return [node]
 
@@ -85,8 +87,14 @@ class MermaidDiagram(SphinxDirective):
 def visit_diagram_html(self: SphinxTranslator, node: diagram) -> None:
     """The inline SVG in a ``<figure>`` (the alt text alone when there is no SVG)."""
     align = node.get("align", "center")
-    if node["svg"]:
+    drawn: dict[str, str] = self.__dict__.setdefault("_hpccourse_drawn", {})
+    first = drawn.get(node.get("drawing", ""))
+    if node["svg"] and first:
+        inner = reused_svg(node["svg"], first)
+    elif node["svg"]:
         inner = node["svg"]
+        if node.get("drawing"):
+            drawn[node["drawing"]] = node["uid"]
     else:
         inner = f'<p class="diagram-missing">{self.encode(node["alt"])}</p>'
     self.body.append(f'<figure class="diagram align-{align}">{inner}</figure>\n')

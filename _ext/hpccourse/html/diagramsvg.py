@@ -20,6 +20,11 @@ from pathlib import Path
 RENDER_ID = "hpccourse-diagram"
 _DIGEST_ATTR = "data-source-sha256"
 _ROOT = re.compile(r"<svg\b[^>]*>")
+_STYLE = re.compile(r"<style(?=>)")
+#: The class sphinx_highlight.js skips: after a search it wraps matched words of a text
+#: in a highlight, and calls getBBox() on an SVG text's parent, which <title>, <desc> and
+#: <style> do not have ("parent.getBBox is not a function").
+NO_HIGHLIGHT = "nohighlight"
 _ATTR = re.compile(r'\s([\w:-]+)="([^"]*)"')
 
 
@@ -118,7 +123,19 @@ def inline_svg(svg: str, uid: str, alt: str) -> str:
     root = "<svg" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + ">"
     alt = " ".join(alt.split())
     label = (
-        f'<title id="{uid}-title">{html.escape(first_sentence(alt))}</title>'
-        f'<desc id="{uid}-desc">{html.escape(alt)}</desc>'
+        f'<title id="{uid}-title" class="{NO_HIGHLIGHT}">{html.escape(first_sentence(alt))}'
+        f'</title><desc id="{uid}-desc" class="{NO_HIGHLIGHT}">{html.escape(alt)}</desc>'
     )
-    return svg[: match.start()] + root + label + svg[match.end() :]
+    body = _STYLE.sub(f'<style class="{NO_HIGHLIGHT}"', svg[match.end() :])
+    return svg[: match.start()] + root + label + body
+
+
+def reused_svg(inline: str, first: str) -> str:
+    """A diagram shown again on a page: the root and the labels of ``inline`` (made by
+    :func:`inline_svg`) around a ``<use>`` of the same diagram's first ``<svg>`` (id
+    ``first``), so the page holds its drawing once."""
+    match = _ROOT.search(inline)
+    if match is None:
+        raise ValueError("not an SVG: no <svg> element")
+    labels = re.search(r"<title\b.*?</desc>", inline[match.end() :], re.S)
+    return f'{match[0]}{labels[0] if labels else ""}<use href="#{first}"/></svg>'

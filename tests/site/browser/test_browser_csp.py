@@ -63,9 +63,11 @@ def test_every_page_has_a_strict_policy_and_no_violation(
         assert violations(page) == [], f"{name}: {violations(page)}"
 
 
-def test_tabs_and_copy_buttons_work_under_the_policy(page: Page, site_url: str) -> None:
+def test_tabs_and_copy_buttons_work_under_the_policy(
+    page: Page, site_url: str, tab_pages: list[str]
+) -> None:
     page.context.add_init_script(RECORD_VIOLATIONS)
-    open_page(page, f"{site_url}/isolated.html")
+    open_page(page, f"{site_url}/{tab_pages[0]}")
     tab_id = page.locator(".sphinx-tabs-tab[aria-selected='false']").first.get_attribute("id")
     tab = page.locator(f'[id="{tab_id}"]')
     tab.click()

@@ -35,8 +35,8 @@ def test_chromium_named_by_the_environment_is_used(
 
 
 def test_only_loopback_and_local_schemes_count_as_local() -> None:
-    assert browserkit.is_local("http://127.0.0.1:8000/isolated.html")
-    assert browserkit.is_local("file:///tmp/site/isolated.html")
+    assert browserkit.is_local("http://127.0.0.1:8000/page.html")
+    assert browserkit.is_local("file:///tmp/site/page.html")
     assert browserkit.is_local("data:image/png;base64,AAAA")
     assert not browserkit.is_local("https://cdn.jsdelivr.net/npm/mermaid")
     assert not browserkit.is_local("http://localhost.example.org/")

@@ -162,13 +162,19 @@ def test_unknown_cluster_in_a_link_leaves_the_default(
         assert_every_set_shows(page, tabs.labels, None)
 
 
+#: The code blocks a reader sees: in a shown tab, or a step shown once for every cluster.
+SHOWN_BLOCKS = (
+    ".sphinx-tabs-panel:not([hidden]) div.highlight, .hpccourse-same-everywhere div.highlight"
+)
+
+
 @pytest.mark.parametrize("which", [0, -1], ids=["first", "last"])
 def test_copy_button_copies_exactly_the_commands_of_the_visible_tab(
     page: Page, site_url: str, tabs: Tabs, which: int
 ) -> None:
     command = tabs.commands[tabs.chosen_key][which]
     page.goto(f"{site_url}/{tabs.lesson}?cluster={tabs.chosen_key}")
-    block = page.locator(".sphinx-tabs-panel:not([hidden]) div.highlight", has_text=command)
+    block = page.locator(SHOWN_BLOCKS, has_text=command)
     assert block.count() >= 1, f"no visible block shows {command!r}"
     block = block.first
     block.hover()
@@ -178,21 +184,26 @@ def test_copy_button_copies_exactly_the_commands_of_the_visible_tab(
 
 
 #: A command line's prompt, as the site's copy button strips it (conf.py's
-#: copybutton_prompt_text: the shell's, and Python's when a block starts the REPL).
-PROMPT = re.compile(r"^(?:\([\w.-]+\) \$ |\$ |>>> |\.\.\. )")
+#: copybutton_prompt_text): the shell's, and Python's.
+SHELL = re.compile(r"^(?:\([\w.-]+\) )?\$ ")
+PYTHON = re.compile(r"^(?:>>> |\.\.\. )")
 
 
 def expected_copy(text: str) -> str:
     """What the copy button must copy from a console block showing ``text``: each command
-    after its prompt (a Python statement after ``>>>``), a here-document's body to its
-    ``EOF``, no output lines."""
-    copied, heredoc = [], False
+    of the program the block starts in, after its prompt (never a Python statement typed
+    into the ``python`` a shell command starts), a here-document's body to its ``EOF``, no
+    output lines."""
+    copied, heredoc, first = [], False, None
     for line in text.splitlines():
         if heredoc:
             copied.append(line)
             heredoc = line != "EOF"
-        elif PROMPT.match(line):
-            copied.append(PROMPT.sub("", line))
+            continue
+        prompt = next((p for p in (SHELL, PYTHON) if p.match(line)), None)
+        first = first or prompt
+        if prompt is not None and prompt is first:
+            copied.append(prompt.sub("", line))
             heredoc = "<<" in line
     return "\n".join(copied)
 
@@ -205,7 +216,7 @@ def test_copy_button_copies_the_commands_of_every_visible_generated_block(
         page = browsing.new_context().new_page()
         page.goto(f"{site_url}/{name}?cluster={tabs.chosen_key}")
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        blocks = page.locator(".sphinx-tabs-panel:not([hidden]) div.highlight-console")
+        blocks = page.locator(SHOWN_BLOCKS.replace("div.highlight", "div.highlight-console"))
         for i in range(blocks.count()):
             block = blocks.nth(i)
             shown = block.locator("pre").inner_text()
@@ -251,6 +262,42 @@ def test_tabs_are_reached_with_tab_switched_with_arrows_and_focus_is_visible(
     assert_every_set_shows(page, tabs.labels, focused["label"])
 
 
+# Every cluster's panel as printed: its cluster (data-tab), whether it shows, the label
+# printed above it (a generated panel's ::before, or a hand-written one's label element).
+PRINTED_PANELS_JS = """
+labels => Array.from(document.querySelectorAll(".sphinx-tabs-panel[data-tab]"))
+  .filter(p => labels.includes(p.dataset.tab))
+  .map(p => {
+    const before = getComputedStyle(p, "::before").content;
+    const element = p.querySelector(":scope > .hpccourse-print-label");
+    const printed = before && before.startsWith('"') ? JSON.parse(before)
+      : element && element.getClientRects().length ? element.textContent.trim() : null;
+    return { label: p.dataset.tab, shown: getComputedStyle(p).display !== "none",
+             printed: printed, text: p.innerText };
+  })
+"""
+
+
+def printed_panels(page: Page, labels: list[str]) -> list[dict]:
+    """Every cluster panel of the page, each printed and under its cluster's label."""
+    panels = page.evaluate(PRINTED_PANELS_JS, labels)
+    assert panels, f"no cluster panel on {page.url}"
+    hidden = [p["label"] for p in panels if not p["shown"]]
+    assert not hidden, f"panels not printed: {hidden}"
+    unlabelled = [p for p in panels if p["printed"] != p["label"]]
+    assert not unlabelled, f"panels printed without their cluster's label: {unlabelled[:3]}"
+    return panels
+
+
+def test_printed_without_scripts_every_panel_carries_its_cluster_label(
+    browsing: Browsing, site_url: str, tabs: Tabs
+) -> None:
+    page = browsing.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{site_url}/{tabs.lesson}")
+    page.emulate_media(media="print")
+    assert {p["label"] for p in printed_panels(page, tabs.labels)} == set(tabs.labels)
+
+
 @pytest.mark.parametrize("which", ["lesson", "other_page"])
 def test_printing_shows_every_clusters_commands_under_its_label(
     page: Page, site_url: str, tabs: Tabs, which: str
@@ -258,25 +305,10 @@ def test_printing_shows_every_clusters_commands_under_its_label(
     name = getattr(tabs, which)
     page.goto(f"{site_url}/{name}")
     page.emulate_media(media="print")
-    panels = page.evaluate(
-        """labels => Array.from(document.querySelectorAll(".sphinx-tabs-panel"))
-             .filter(p => labels.includes(
-                 document.getElementById(p.getAttribute("aria-labelledby")).textContent.trim()))
-             .map(p => ({
-                 label: document.getElementById(p.getAttribute("aria-labelledby"))
-                          .textContent.trim(),
-                 shown: getComputedStyle(p).display !== "none",
-                 text: p.innerText }))""",
-        tabs.labels,
-    )
-    assert panels
-    hidden = [p["label"] for p in panels if not p["shown"]]
-    assert not hidden, f"panels not printed: {hidden}"
-    unlabelled = [p for p in panels if not p["text"].startswith(p["label"] + "\n")]
-    assert not unlabelled, f"panels printed without their cluster's label: {unlabelled[:3]}"
+    panels = printed_panels(page, tabs.labels)
     printed = page.locator("body").inner_text()
     for panel in panels:
-        assert panel["text"].split("\n", 1)[-1].strip()[:40] in printed, panel["label"]
+        assert panel["text"].strip()[:40] in printed, panel["label"]
     for cluster, commands in tabs.commands.items() if name == tabs.lesson else ():
         assert commands, f"no one-line command for {cluster} on {tabs.lesson}"
         assert commands[0] in printed, cluster

@@ -25,8 +25,19 @@
       sizes.observe(region);
     });
   }
+  // The phone's menu button says whether the menu is open (the theme's theme.js opens it).
+  function syncMenuButton() {
+    var button = document.querySelector(".hpccourse-menu-button");
+    var side = document.querySelector(".wy-nav-side");
+    if (button && side) {
+      button.setAttribute("aria-expanded", side.classList.contains("shift") ? "true" : "false");
+    }
+  }
   function start() {
     scan();
+    document.addEventListener("click", function () {
+      window.setTimeout(syncMenuButton, 0);
+    });
     new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
   }
   if (document.readyState === "loading") {

@@ -10,8 +10,12 @@
  *   the chooser showing the chosen cluster;
  * - switches tabs with the arrow keys, Home and End (sphinx-tabs only moves
  *   focus), keeping the selected tab the one that Tab reaches;
- * - puts each tab's label at the top of its panel, shown only in print, so a
- *   printed page labels every cluster's commands (see print.css).
+ * - builds the tab buttons of the generated tab sets, whose HTML holds only the panels,
+ *   each naming its tab (data-tab) and group (name): run as a deferred script, before
+ *   sphinx-tabs' own script starts (on DOMContentLoaded);
+ * - applies a ?cluster= link once: the address then follows the reader's choice;
+ * - puts each hand-written tab's label at the top of its panel, shown only in print
+ *   (generated panels print their data-tab: see print.css).
  */
 (function () {
   "use strict";
@@ -91,6 +95,7 @@
   }
 
   function remember(cluster, tab) {
+    showInAddress(cluster);
     var local = storage("localStorage");
     var session = storage("sessionStorage");
     try {
@@ -138,8 +143,51 @@
     }
   }
 
+  /* The buttons and ARIA attributes of the generated tab sets (what sphinx-tabs writes). */
+  function buildTabs() {
+    document.querySelectorAll(".sphinx-tabs").forEach(function (set, index) {
+      var list = set.querySelector(':scope > [role="tablist"]');
+      var panels = set.querySelectorAll(":scope > .sphinx-tabs-panel[data-tab]");
+      if (!list || !panels.length || list.children.length) return;
+      panels.forEach(function (panel) {
+        var name = panel.getAttribute("name");
+        var tabId = "tab-g" + index + "-" + name;
+        var panelId = "panel-g" + index + "-" + name;
+        var tab = document.createElement("button");
+        var shown = !panel.hidden;
+        tab.className = "sphinx-tabs-tab group-tab";
+        tab.id = tabId;
+        tab.setAttribute("name", name);
+        tab.setAttribute("role", "tab");
+        tab.setAttribute("aria-controls", panelId);
+        tab.setAttribute("aria-selected", shown ? "true" : "false");
+        tab.setAttribute("tabindex", shown ? "0" : "-1");
+        tab.textContent = panel.getAttribute("data-tab");
+        list.appendChild(tab);
+        panel.id = panelId;
+        panel.setAttribute("role", "tabpanel");
+        panel.setAttribute("aria-labelledby", tabId);
+        panel.setAttribute("tabindex", "0");
+      });
+    });
+  }
+
+  /* The address names the reader's cluster (a reload or a shared link shows it), or
+   * none when the choice came from storage. */
+  function showInAddress(cluster) {
+    if (!cluster || !window.history || !window.history.replaceState) return;
+    var url = new URL(window.location.href);
+    if (!url.searchParams.has("cluster")) return;
+    url.searchParams.set("cluster", cluster.key);
+    try {
+      window.history.replaceState(window.history.state, "", url.toString());
+    } catch (e) {
+      /* a file: page may refuse: the address stays */
+    }
+  }
+
   function labelPanelsForPrint() {
-    document.querySelectorAll(".sphinx-tabs-panel").forEach(function (panel) {
+    document.querySelectorAll(".sphinx-tabs-panel:not([data-tab])").forEach(function (panel) {
       var tab = document.getElementById(panel.getAttribute("aria-labelledby"));
       if (!tab || panel.querySelector(":scope > .hpccourse-print-label")) return;
       var label = document.createElement("p");
@@ -201,6 +249,8 @@
       });
     }
   }
+
+  buildTabs(); // now: this script is deferred, sphinx-tabs starts on DOMContentLoaded
 
   window.addEventListener("DOMContentLoaded", function () {
     labelPanelsForPrint();
