@@ -131,3 +131,40 @@ def test_a_step_the_same_on_every_cluster_is_one_plain_block_that_says_so(app) -
         assert "The same on every cluster:" in shown
         assert shown.count("<pre>") == 1
     assert '<div class="sphinx-tabs' in html  # steps that differ keep their tabs
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="cluster-two",
+    srcdir="reader-loading",
+    confoverrides={
+        "extensions": ["hpccourse", "sphinx_copybutton"],
+        "html_theme": "sphinx_rtd_theme",
+    },
+)
+def test_a_theme_page_paints_early_scripts_deferred_one_small_stylesheet(app) -> None:
+    """sphinx_rtd_theme pages: no script in the head blocks (jQuery and theme.js at the
+    end of the body, before the theme's call), the small stylesheets after the theme's
+    served as one file holding them, system fonts where the theme asks for Lato."""
+    app.build()
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
+    head = page[: page.index("</head>")]
+    blocking = re.findall(r"<script(?![^>]*\b(?:defer|async)\b)[^>]*\bsrc=\"([^\"]+)\"", head)
+    assert not blocking, blocking
+    end = page[page.index("</body>") - 2000 :]
+    assert re.search(
+        r'<script src="_static/jquery\.js[^"]*"></script>\s*<script src="_static/js/theme\.js"',
+        page,
+    )
+    assert page.index("_static/js/theme.js") < page.index("SphinxRtdTheme.Navigation.enable")
+    assert "theme.js" in end
+    sheets = re.findall(
+        r'<link (?![^>]*media="print")[^>]*rel="stylesheet"[^>]*href="([^"?]+)', head
+    )
+    bundles = [s for s in sheets if re.fullmatch(r"_static/hpccourse-[0-9a-f]{12}\.css", s)]
+    assert len(bundles) == 1 and len(sheets) <= 3, sheets  # pygments, theme, the bundle
+    bundle = (app.outdir / bundles[0]).read_text(encoding="utf-8")
+    for part in ("copybutton.css", "tabs.css", "tabchoice.css", "reader.css", "fonts.css"):
+        assert f"/* _static/{part} */" in bundle, part
+    fonts = bundle.split("/* _static/fonts.css */")[1].split("/* _static/")[0]
+    assert "font-family: system-ui" in fonts and ".sphinx-tabs .sphinx-tabs-tab" in fonts
