@@ -153,7 +153,7 @@ check: html consolecheck
 # consolecheck and lessonrun over it, and the browser tests, axe's gate among them.
 # Last, what was skipped for want of a system tool (`make doctor` says how to install it).
 test: skiplog-reset html-fresh $(STATIC_GATES)
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --site-build $(BUILDDIR) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --site-build $(BUILDDIR) $(PYTEST_ARGS) tests
 	@$(PYTHON) tools/systools.py summary
 
 html-fresh: $(STAMP)
