@@ -1,13 +1,18 @@
 """lessonrun's private Slurm (tests/roots/test-lessonrun-slurm): sbatch, squeue, sacct,
 srun and scancel work in a lesson; each submitted job is waited for and judged by its end
-state and its output file; a job past the time limit is canceled and the step fails."""
+state and its output file; a job past the time limit is canceled and the step fails.
+Each cluster's Slurm has the shape its table asks for: the partitions its job scripts
+and option facts name, and its GPU types as count-only resources (a GPU job runs on the
+CPU)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +55,17 @@ def run(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
         tempfile.tempdir = None
     report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
     output = (tmp / "out" / "output.txt").read_text(encoding="utf-8")
-    return {"status": status, "report": report, "output": output, "temp": temp}
+    return {"status": status, "report": report, "output": output, "temp": temp, "srcdir": srcdir}
 
 
-def exercise(run: dict[str, Any], number: int) -> dict[str, Any]:
-    (cluster,) = run["report"]["clusters"]
+def exercise(run: dict[str, Any], number: int, key: str = "alpha") -> dict[str, Any]:
+    (cluster,) = [c for c in run["report"]["clusters"] if c["cluster"] == key]
     (found,) = [e for e in cluster["exercises"] if e["title"].startswith(f"Exercise {number}:")]
     return found
+
+
+def table(run: dict[str, Any]) -> dict[str, Any]:
+    return tomllib.loads((run["srcdir"] / "clusters.toml").read_text(encoding="utf-8"))
 
 
 def test_a_job_runs_and_the_slurm_commands_work(run):
@@ -89,6 +98,48 @@ def test_a_job_past_the_time_limit_is_canceled_and_fails(run):
     assert step["reasons"] == [
         f"batch job {job['id']} did not end within the run's time limit: canceled"
     ]
+
+
+def test_each_clusters_job_script_runs_as_copied(run):
+    """The job script holds the cluster's `#SBATCH {batch_resources}`: a partition of
+    its own (beta), a GPU type (gamma); each runs, on the partition it names."""
+    for key, cluster in table(run)["clusters"].items():
+        found = exercise(run, 4, key)
+        assert found["status"] == "passed", found
+        _write, submit, cat, _partitions, _gres = found["steps"]
+        (job,) = submit["jobs"]
+        assert job["state"] == "COMPLETED" and job["exit_code"] == "0:0", job
+        named = re.search(r"(?:^|\s)-p\s*(\S+)", cluster["batch_resources"])
+        assert cat["output"] == f"partition {named[1] if named else 'batch'}\n"
+
+
+def test_each_cluster_has_the_partitions_its_facts_name(run):
+    """The default partition, and every one a job script or an option fact names."""
+    for key, cluster in table(run)["clusters"].items():
+        sinfo = exercise(run, 4, key)["steps"][-2]
+        named = {
+            m[1]
+            for value in cluster.values()
+            if isinstance(value, str) and value.startswith("-")
+            for m in re.finditer(r"(?:^|\s)-p\s*(\S+)", value)
+        }
+        assert sorted(sinfo["output"].split()) == sorted({"batch", *named}), key
+
+
+def test_each_gpu_type_named_is_a_count_only_resource(run):
+    """The node holds one GPU of each type an option names (gamma: its job script's T4,
+    its GPU fact's l40s), without device files; a cluster that names none has none."""
+    for key, cluster in table(run)["clusters"].items():
+        gres = exercise(run, 4, key)["steps"][-1]["output"].strip()
+        types = {
+            m[1]
+            for value in cluster.values()
+            if isinstance(value, str) and value.startswith("-")
+            for m in re.finditer(r"--gpus(?:-per-node)?=(\w+):", value)
+        }
+        expected = {f"gpu:{t}:1" for t in types}
+        assert (set(gres.split(",")) if types else gres) == (expected or "(null)"), key
+    assert exercise(run, 1, "gamma")["note"]  # Alpha's tab: not gamma's
 
 
 def test_slurm_stops_with_the_run_and_leaves_nothing(run):

@@ -90,7 +90,7 @@ def write_tree(
         body += [f"depends_on({_lua(name)})" for name in entry.needs]
         if entry.python:
             if entry.python not in pythons:
-                pythons[entry.python] = _python(entry, root, system)
+                pythons[entry.python] = _python(entry, root, system, wheelhouse)
             body.append(f'prepend_path("PATH", {_lua(str(pythons[entry.python]))})')
             body.append(f'setenv("EBVERSIONPYTHON", {_lua(entry.python)})')
         if entry.bundles:
@@ -106,7 +106,7 @@ def write_tree(
     return system
 
 
-def _python(entry: ModuleEntry, root: Path, system: ModuleSystem) -> Path:
+def _python(entry: ModuleEntry, root: Path, system: ModuleSystem, wheelhouse: Path) -> Path:
     """The module's Python: the machine's of that series, else the builder's, named so."""
     found: MachinePython | None = machine_python(entry.python_series)
     if found is None:
@@ -117,7 +117,11 @@ def _python(entry: ModuleEntry, root: Path, system: ModuleSystem) -> Path:
         )
     if found.prefix not in system.readable:
         system.readable.append(found.prefix)
-    return make_module_python(found, under(root / "pythons", entry.python, entry.name))
+    pips = None
+    if wheelhouse.is_dir():  # the run's: its venvs' pip, beside its wheels (pip skips a folder)
+        pips = wheelhouse / ".ensurepip"
+        pips.mkdir(mode=0o755, exist_ok=True)
+    return make_module_python(found, under(root / "pythons", entry.python, entry.name), pips)
 
 
 def _install_bundle(entry: ModuleEntry, site: Path, wheelhouse: Path, table: str) -> None:

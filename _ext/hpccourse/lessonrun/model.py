@@ -20,6 +20,7 @@ class ClusterSpec:
     modules: frozenset[str]  # every module the table lists for the cluster
     table: str = "clusters.toml"  # the data table's name, for messages
     module_tree: ModuleTree | None = None  # how its Lmod shows them (None: all, flat)
+    slurm_options: tuple[str, ...] = ()  # its facts that are Slurm options ("-p shared -n 1")
 
     @property
     def tree(self) -> ModuleTree:

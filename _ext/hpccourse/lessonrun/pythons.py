@@ -19,6 +19,8 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
+from .venvpip import install_shim, pip_template
+
 _ASK = "import sys, sysconfig; print(sys.base_prefix); print(sysconfig.get_path('stdlib')); "
 _ASK += "print('.'.join(map(str, sys.version_info[:3])))"
 
@@ -83,9 +85,11 @@ def machine_python(series: str) -> MachinePython | None:
     return None
 
 
-def make_module_python(python: MachinePython, target: Path) -> Path:
+def make_module_python(python: MachinePython, target: Path, pips: Path | None = None) -> Path:
     """A Python installation at ``target`` sharing ``python``'s standard library, with an
-    empty site-packages: returns its ``bin`` folder (python, python3, python3.X)."""
+    empty site-packages: returns its ``bin`` folder (python, python3, python3.X). With
+    ``pips`` (a folder of the run's, read-only in sessions), its venvs copy pip from a
+    template made there once (:mod:`.venvpip`) instead of installing it each time."""
     series = python.series
     bindir = target / "bin"
     libdir = target / "lib" / f"python{series}"
@@ -94,8 +98,11 @@ def make_module_python(python: MachinePython, target: Path) -> Path:
     shutil.copy2(python.binary, bindir / f"python{series}")
     for name in ("python3", "python"):
         (bindir / name).symlink_to(f"python{series}")
+    template = pip_template(python.binary, series, pips) if pips is not None else None
     for entry in python.stdlib.iterdir():
-        if entry.name != "site-packages":
+        if entry.name == "ensurepip" and template is not None:
+            install_shim(libdir, entry, template)
+        elif entry.name != "site-packages":
             (libdir / entry.name).symlink_to(entry)
     (libdir / "site-packages").mkdir()
     # A shared-library build may find libpython next to its binary ($ORIGIN/../lib).

@@ -19,6 +19,7 @@ from .model import ClusterSpec, Exercise, ExerciseResult, Step, StepResult
 from .plan import exercise_steps
 from .safety import refusal
 from .sandbox import Sandbox, SandboxError
+from .scheduler import Shape, scheduler_shape
 from .session import run_exercise
 from .slurm import SLURM_COMMAND, start_slurm
 from .wheels import Standin, StandinError, build_wheelhouse
@@ -54,6 +55,9 @@ def cluster_specs(table: Table, table_name: str = "clusters.toml") -> list[Clust
                 modules=cluster.all_modules,
                 table=table_name,
                 module_tree=cluster.module_tree,
+                slurm_options=tuple(
+                    value for value in cluster.facts.values() if value.startswith("-")
+                ),
             )
         )
     return specs
@@ -91,8 +95,8 @@ def run_cluster(
     slurm_why = ""  # why Slurm could not start, once it failed to
     try:
         results, as_run = [], []
-        for exercise in exercises:
-            steps = exercise_steps(
+        planned = [
+            exercise_steps(
                 exercise,
                 spec.key,
                 sandbox.to_sandbox,
@@ -102,10 +106,16 @@ def run_cluster(
                     else None
                 ),
             )
+            for exercise in exercises
+        ]
+        shape = scheduler_shape(
+            (s.text for steps in planned for s in steps if s.action == "run"), spec.slurm_options
+        )
+        for exercise, steps in zip(exercises, planned, strict=True):
             result = ExerciseResult(spec.key, exercise)
             needs_slurm = any(s.action == "run" and SLURM_COMMAND.search(s.text) for s in steps)
             if needs_slurm and not refused and sandbox.slurm is None and not slurm_why:
-                slurm_why = _start_slurm(sandbox, life)
+                slurm_why = _start_slurm(sandbox, life, shape)
             if not steps:
                 result.note = f"no console block of this exercise is for `{spec.key}`"
             elif refused:
@@ -144,14 +154,16 @@ def _no_sandbox(spec: ClusterSpec, exercises: Sequence[Exercise], why: str) -> l
     return results
 
 
-def _start_slurm(sandbox: Sandbox, life: Lifecycle) -> str:
-    """Start the cluster's Slurm beside its sandbox; why it could not, or ""."""
+def _start_slurm(sandbox: Sandbox, life: Lifecycle, shape: Shape) -> str:
+    """Start the cluster's Slurm beside its sandbox, shaped as its exercises ask
+    (:mod:`.scheduler`); why it could not, or ""."""
     started = start_slurm(
         sandbox.root / ".slurm",
         sandbox.spec.key,
         "batch",
         sandbox.boundary,
         life,
+        shape=shape,
         readable=sandbox.readable,
         writable=sandbox.writable,
         extra=sandbox.user_binds,

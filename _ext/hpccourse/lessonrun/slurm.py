@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .boundary import Boundary, drop_to_nobody, mounts, system_view
 from .lifecycle import Lifecycle, kill_group
+from .scheduler import Shape
 
 #: The commands that need a Slurm.
 SLURM_COMMAND = re.compile(
@@ -79,8 +80,6 @@ MailProg=/bin/true
 MinJobAge=600
 SlurmctldTimeout=30
 SlurmdTimeout=30
-NodeName={node} NodeAddr=127.0.0.1 CPUs={cpus} RealMemory=1000 State=UNKNOWN
-PartitionName={partition} Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 """
 
 # glibc's getaddrinfo(AI_ADDRCONFIG) sees no IPv4 in a namespace whose only address is
@@ -179,6 +178,7 @@ def start_slurm(
     boundary: Boundary,
     life: Lifecycle,
     *,
+    shape: Shape | None = None,
     readable: list[Path],
     writable: list[Path],
     extra: list[str] | None = None,
@@ -197,14 +197,14 @@ def start_slurm(
     key.write_bytes(os.urandom(1024))
     key.chmod(0o400)
     conf = _CONF.format(
-        cluster=node,
-        node=node,
-        dir=folder,
-        socket=folder / "munge" / "munge.socket.2",
-        cpus=os.cpu_count() or 1,
-        partition=partition,
+        cluster=node, node=node, dir=folder, socket=folder / "munge" / "munge.socket.2"
     )
-    (folder / "etc" / "slurm.conf").write_text(conf, encoding="utf-8")
+    nodes, gres, gpus = node_conf(node, partition, shape or Shape(), folder / "gpus")
+    (folder / "etc" / "slurm.conf").write_text(conf + nodes, encoding="utf-8")
+    (folder / "etc" / "gres.conf").write_text(gres, encoding="utf-8")
+    (folder / "gpus").mkdir(mode=0o755)
+    for i in range(gpus):
+        (folder / "gpus" / f"gpu{i}").touch(mode=0o444)
     # sacct --completion opens the log for appending: the session's user owns it.
     jobcomp = folder / "jobcomp" / "jobcomp.txt"
     jobcomp.parent.mkdir(mode=0o755)
@@ -254,6 +254,37 @@ def start_slurm(
         slurm.stop(life)
         return why
     return slurm
+
+
+def node_conf(node: str, partition: str, shape: Shape, gpus: Path) -> tuple[str, str, int]:
+    """slurm.conf's node and partition lines, gres.conf, and how many GPU placeholders
+    (``gpus/gpuK``) it names, for the cluster's ``shape``: its partitions beside the
+    default one, its features, CPUs and memory, and its GPU types. Slurm drops a GPU
+    declared without a device file ("Removing file-less GPU"), so each GPU is an empty
+    regular file there: slurmd logs that it is no device and counts it all the same, and
+    a job asking for a GPU runs on the CPU (task/none constrains no device)."""
+    gres = shape.node_gres()
+    node_line = (
+        f"NodeName={node} NodeAddr=127.0.0.1 CPUs={max(os.cpu_count() or 1, shape.cpus)} "
+        f"RealMemory={max(1000, shape.memory_mb)} State=UNKNOWN"
+    )
+    if gres:
+        node_line += " Gres=" + ",".join(f"{n}:{k}:{c}" if k else f"{n}:{c}" for n, k, c in gres)
+    if shape.features:
+        node_line += " Feature=" + ",".join(shape.features)
+    lines = [f"GresTypes={','.join(sorted({n for n, _, _ in gres}))}"] if gres else []
+    lines += [node_line]
+    for name in [partition, *(p for p in shape.partitions if p != partition)]:
+        default = "YES" if name == partition else "NO"
+        lines.append(f"PartitionName={name} Nodes=ALL Default={default} MaxTime=INFINITE State=UP")
+    gres_conf = ["# lessonrun's GPUs: empty files, no devices", "AutoDetect=off"]
+    files = 0
+    for name, kind, count in gres:
+        typed = f" Type={kind}" if kind else ""
+        for _ in range(count):
+            gres_conf.append(f"NodeName={node} Name={name}{typed} File={gpus}/gpu{files}")
+            files += 1
+    return "\n".join(lines) + "\n", "\n".join(gres_conf) + "\n", files
 
 
 def _tail(path: Path, lines: int = 3) -> str:

@@ -1,5 +1,5 @@
-"""One cluster and a few batch jobs: lessonrun's private Slurm (see index.rst)."""
+"""Three clusters and a few batch jobs: lessonrun's private Slurm (see index.rst)."""
 
-extensions = ["hpccourse"]
+extensions = ["hpccourse", "sphinx_design"]
 exclude_patterns = ["_build"]
 lessonrun_timeout = 20
