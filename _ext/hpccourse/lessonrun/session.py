@@ -7,7 +7,8 @@ own; after it, its exit status, ``$VIRTUAL_ENV``, the prompt (``$PS1``) and the 
 modules are reported on a pipe (:mod:`.results`: never a file the session could replace;
 the names the report uses are freed of any function the lesson defined). The whole session
 has a time limit, and a cap on the disk its folders use (:mod:`.diskuse`); its process
-group is killed when it passes either.
+group is killed when it passes either. As root, where the kernel allows it, the session
+runs in a cgroup of its own capping its memory and processes (:mod:`.cgroups`).
 
 A step fails when it exits non-zero, when the prompt the lesson shows before it names
 another environment than the one the shell really has active, when its block is marked
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..console.lines import env_of_prompt
+from .cgroups import SessionCgroup
 from .diskuse import over
 from .lifecycle import Lifecycle, kill_group, remove_tree
 from .model import Step, StepResult
@@ -107,6 +109,7 @@ class Session:
 
     timed_out: bool = False
     over_disk: bool = False  # stopped: its folders passed the disk cap
+    over_memory: bool = False  # the kernel killed a process for the session's memory cap
     report: Records = field(default_factory=Records)
     said: str = ""
 
@@ -122,10 +125,27 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
         return Session(over_disk=True)  # an earlier exercise filled them: nothing starts
     path = sandbox.input_dir / "session.sh"
     write_private(path, text)
+    limits = sandbox.boundary.limits
+    group = None
+    if sandbox.boundary.cgroup_at:
+        name = f"lessonrun-{sandbox.spec.key}"
+        at = sandbox.boundary.cgroup_at
+        with contextlib.suppress(OSError):  # the per-process limits still hold
+            group = SessionCgroup.create(at, name, limits.session_memory, limits.session_processes)
+    try:
+        return _run_in(sandbox, path, timeout, group)
+    finally:
+        if group is not None:
+            group.remove()
+
+
+def _run_in(sandbox: Sandbox, path: Path, timeout: float, group: SessionCgroup | None) -> Session:
+    """:func:`run_script`'s session, started in ``group`` (when there is one)."""
     life = sandbox.life or Lifecycle()
     with sandbox.boundary.filter() as pass_fds:
+        command = session_command(sandbox, path, pass_fds)
         process = life.start(
-            session_command(sandbox, path, pass_fds),
+            group.launcher(command) if group is not None else command,
             cwd=sandbox.home,
             env=sandbox.environment(),
             stdin=subprocess.DEVNULL,
@@ -159,6 +179,7 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
     return Session(
         timed_out,
         over_disk,
+        group is not None and group.memory_cap_reached(),
         records(data, report.dropped),
         shown(sandbox.to_lesson(printed.decode("utf-8", "replace"))),
     )
@@ -331,9 +352,31 @@ def _ended(sandbox: Sandbox, session: Session, timeout: float, before: bool) -> 
         return "failed", (
             f"stopped: the sandbox's folders passed the disk cap of a session ({cap:g} GiB)"
         )
+    if session.over_memory:
+        return "failed", memory_reason(sandbox)
     said = [line.strip() for line in session.said.splitlines() if line.strip()]
     why = f": the session said: {said[-1]}" if said else ""
     return "failed", f"the session ended during this command (an `exit`?){why}"
+
+
+def memory_reason(sandbox: Sandbox) -> str:
+    cap = sandbox.boundary.limits.session_memory / 1024**3
+    return (
+        f"the session reached its memory cap ({cap:g} GiB, all its processes together): "
+        "the kernel killed a process"
+    )
+
+
+def _blame_memory(sandbox: Sandbox, results: list[StepResult]) -> None:
+    """Say where the session's memory cap was reached: on each failed step, or (when the
+    lesson hid the killed process's failure) on the last step that ran."""
+    reason = memory_reason(sandbox)
+    ran = [r for r in results if r.status in ("passed", "failed")]
+    failed = [r for r in ran if r.status == "failed"]
+    for result in failed or ran[-1:]:
+        if reason not in result.reasons:
+            result.reasons.append(reason)
+        result.status = "failed"
 
 
 def judge(
@@ -420,6 +463,8 @@ def judge(
             result.status = "failed"
         env = result.env_after
         results.append(result)
+    if session.over_memory:
+        _blame_memory(sandbox, results)
     return results
 
 
