@@ -128,7 +128,8 @@ def test_a_session_past_its_memory_cap_fails_located_and_the_other_passes(
     def probe_with_a_small_cap(unsandboxed: bool = False):
         boundary = probe(unsandboxed)
         assert not isinstance(boundary, str)
-        return replace(boundary, limits=replace(boundary.limits, session_memory=capped))
+        limits = replace(boundary.limits, session_memory=capped, session_processes=64)
+        return replace(boundary, limits=limits)
 
     monkeypatch.setattr(hpccourse.builders.lessonrun, "probe", probe_with_a_small_cap)
     before = set(leftover_cgroups())
@@ -142,8 +143,11 @@ def test_a_session_past_its_memory_cap_fails_located_and_the_other_passes(
     assert set(steps) >= {"alpha", "beta"}
     for step in steps["beta"]:
         assert step["status"] == "passed", step
-    load, allocate = steps["alpha"]
+    load, allocate, fork = steps["alpha"]
     assert load["status"] == "passed", load
+    for forks in (fork, steps["beta"][2]):  # the cgroup's cap, far below RLIMIT_NPROC
+        assert forks["status"] == "passed", forks
+        assert 0 < int(forks["output"].removeprefix("forked ")) < 64, forks
     assert allocate["status"] == "failed", allocate
     assert "all-ended" in allocate["output"]  # the lesson's `wait` hid the kill
     (reason,) = [r for r in allocate["reasons"] if "memory cap" in r]

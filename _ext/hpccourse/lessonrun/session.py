@@ -109,7 +109,8 @@ class Session:
 
     timed_out: bool = False
     over_disk: bool = False  # stopped: its folders passed the disk cap
-    over_memory: bool = False  # the kernel killed a process for the session's memory cap
+    #: the kernel killed a process for the session's memory cap: in which steps (from, to)
+    over_memory: tuple[int, int] | None = None
     report: Records = field(default_factory=Records)
     said: str = ""
 
@@ -156,6 +157,7 @@ def _run_in(sandbox: Sandbox, path: Path, timeout: float, group: SessionCgroup |
     assert process.stdout is not None and process.stderr is not None
     report, said = Drain(process.stdout, MAX_REPORT), Drain(process.stderr, MAX_SAID)
     timed_out = over_disk = False
+    memory = _MemoryWatch(group, sandbox.run_dir)
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -163,6 +165,7 @@ def _run_in(sandbox: Sandbox, path: Path, timeout: float, group: SessionCgroup |
                 process.wait(timeout=max(0.0, min(DISK_POLL, deadline - time.monotonic())))
                 break
             except subprocess.TimeoutExpired:
+                memory.look()
                 timed_out = time.monotonic() >= deadline
                 over_disk = not timed_out and over(sandbox.writable, sandbox.boundary.limits.disk)
                 if timed_out or over_disk:
@@ -173,16 +176,45 @@ def _run_in(sandbox: Sandbox, path: Path, timeout: float, group: SessionCgroup |
         if not sandbox.boundary.sandboxed:
             kill_group(process)  # leftovers in its process group (a sandbox kills them all)
         life.forget(process)
+    memory.look()
     data, printed = report.result(), said.result()
     for stream in (process.stdout, process.stderr):
         stream.close()
     return Session(
         timed_out,
         over_disk,
-        group is not None and group.memory_cap_reached(),
+        memory.window,
         records(data, report.dropped),
         shown(sandbox.to_lesson(printed.decode("utf-8", "replace"))),
     )
+
+
+@dataclass
+class _MemoryWatch:
+    """When the session's memory cap was first reached, which steps were running: those
+    started by the look before (which saw no process killed) to those started by the
+    look that saw one (the output file ``out.N`` a step starts by is its sign)."""
+
+    group: SessionCgroup | None
+    run_dir: Path
+    before: int = -1
+    window: tuple[int, int] | None = None
+
+    def look(self) -> None:
+        if self.group is None or self.window is not None:
+            return
+        now = self.started()
+        if self.group.memory_cap_reached():
+            self.window = (self.before, now)
+        else:
+            self.before = now
+
+    def started(self) -> int:
+        """The last step that started (-1: none)."""
+        with contextlib.suppress(OSError):
+            found = (re.fullmatch(r"out\.(\d+)", name) for name in os.listdir(self.run_dir))
+            return max((int(m[1]) for m in found if m), default=-1)
+        return -1
 
 
 def active_env(prompt: str, virtual_env: str) -> str | None:
@@ -367,11 +399,15 @@ def memory_reason(sandbox: Sandbox) -> str:
     )
 
 
-def _blame_memory(sandbox: Sandbox, results: list[StepResult]) -> None:
-    """Say where the session's memory cap was reached: on each failed step, or (when the
-    lesson hid the killed process's failure) on the last step that ran."""
+def _blame_memory(sandbox: Sandbox, results: list[StepResult], window: tuple[int, int]) -> None:
+    """Say where the session's memory cap was reached: on each failed step of the steps
+    running then, or (when the lesson hid the killed process's failure) the last of them."""
     reason = memory_reason(sandbox)
-    ran = [r for r in results if r.status in ("passed", "failed")]
+    ran = [
+        r
+        for i, r in enumerate(results)
+        if r.status in ("passed", "failed") and window[0] <= i <= window[1]
+    ] or [r for r in results if r.status in ("passed", "failed")][-1:]
     failed = [r for r in ran if r.status == "failed"]
     for result in failed or ran[-1:]:
         if reason not in result.reasons:
@@ -464,7 +500,7 @@ def judge(
         env = result.env_after
         results.append(result)
     if session.over_memory:
-        _blame_memory(sandbox, results)
+        _blame_memory(sandbox, results, session.over_memory)
     return results
 
 
