@@ -109,10 +109,10 @@ class Session:
 
     timed_out: bool = False
     over_disk: bool = False  # stopped: its folders passed the disk cap
-    #: the kernel killed a process for the session's memory cap: in which steps (from, to)
-    over_memory: tuple[int, int] | None = None
     report: Records = field(default_factory=Records)
     said: str = ""
+    #: the kernel killed a process for the session's memory cap: in which steps (from, to)
+    over_memory: tuple[int, int] | None = None
 
 
 def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
@@ -183,9 +183,9 @@ def _run_in(sandbox: Sandbox, path: Path, timeout: float, group: SessionCgroup |
     return Session(
         timed_out,
         over_disk,
-        memory.window,
         records(data, report.dropped),
         shown(sandbox.to_lesson(printed.decode("utf-8", "replace"))),
+        over_memory=memory.window,
     )
 
 
