@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -72,7 +73,8 @@ def test_a_session_cgroup_is_made_capped_joined_and_removed(tmp_path, monkeypatc
     monkeypatch.undo()
     (mem_leaf,) = memory.iterdir()
     (pid_leaf,) = pids.iterdir()
-    assert mem_leaf.name == pid_leaf.name and mem_leaf.name.startswith("lessonrun-alpha-")
+    assert mem_leaf.name == pid_leaf.name
+    assert mem_leaf.name.startswith(f"lessonrun-alpha-{os.getpid()}-")
     assert (mem_leaf / "memory.limit_in_bytes").read_text() == f"{2 * 1024**3}\n"
     assert not (mem_leaf / "memory.memsw.limit_in_bytes").exists()  # no swap counting here
     assert (pid_leaf / "pids.max").read_text() == "64\n"
@@ -107,3 +109,15 @@ def test_the_summary_says_why_a_session_has_no_memory_cap():
     assert boundary.memory_line == line
     capped = Boundary("root", Limits(session_memory=3 * 1024**3), cgroup_note="")
     assert capped.memory_line == "Memory per session: capped at 3 GiB by a cgroup\n"
+
+
+def test_the_cgroups_a_killed_builder_left_are_swept(tmp_path):
+    gone = subprocess.Popen(["/bin/true"])
+    gone.wait()
+    ours = tmp_path / f"lessonrun-alpha-{os.getpid()}-0a1b2c3d"
+    stale = tmp_path / f"lessonrun-my-key-{gone.pid}-4e5f6a7b"
+    other = tmp_path / "build-7"
+    for folder in (ours, stale, other):
+        folder.mkdir()
+    cgroups.sweep([cgroups.Hierarchy("memory", tmp_path, 1)])
+    assert sorted(tmp_path.iterdir()) == sorted([ours, other])

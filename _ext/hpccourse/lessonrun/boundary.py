@@ -261,6 +261,7 @@ def probe(unsandboxed: bool = False) -> Boundary | str:
     found = cgroups.probe()
     if isinstance(found, str):
         return replace(boundary, cgroup_note=found)
+    cgroups.sweep(found.values())  # what a killed build left
     return replace(boundary, cgroup_at=tuple(found.values()), cgroup_note="")
 
 

@@ -119,6 +119,28 @@ def probe() -> dict[str, Hierarchy] | str:
     return found
 
 
+def sweep(found: Iterable[Hierarchy]) -> None:
+    """Remove the empty session cgroups a killed builder left (its pid is gone; its
+    sessions died with it). A cgroup still holding a process cannot be removed."""
+    for hierarchy in found:
+        for folder in hierarchy.folder.glob("lessonrun-*-*-*"):
+            pid = folder.name.rsplit("-", 2)[1]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _delegated(hierarchy: Hierarchy) -> bool:
     """Whether children of the v2 cgroup get the controller (tried once if not)."""
     control = hierarchy.folder / "cgroup.subtree_control"
@@ -141,8 +163,10 @@ class SessionCgroup:
     def create(
         cls, found: Iterable[Hierarchy], name: str, memory: int, processes: int
     ) -> SessionCgroup:
-        """New child cgroups named ``name`` plus a random part, with the caps set."""
-        leaf = f"{name}-{secrets.token_hex(4)}"
+        """New child cgroups named ``name``, the builder's pid and a random part (a
+        later run removes those of a builder that was killed: :func:`sweep`), with the
+        caps set."""
+        leaf = f"{name}-{os.getpid()}-{secrets.token_hex(4)}"
         folders: dict[Path, int] = {}
         found = list(found)
         for hierarchy in found:
