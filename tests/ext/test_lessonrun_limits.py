@@ -1,5 +1,8 @@
 """Limits per session, not per machine-wide uid (issue 19 item 2; issue 22 item 7).
 
+Memory: a session of many processes is capped as a whole by a cgroup of its own, where
+the machine lets root make one (:mod:`hpccourse.lessonrun.cgroups`).
+
 As root, every session used to run as ``nobody``, and ``RLIMIT_NPROC`` counts a uid's
 processes on the whole machine: when ``nobody`` already held the limit's worth (another
 cluster's fork bomb, another build's sessions), ``setpriv`` could not start the
@@ -15,9 +18,12 @@ import shutil
 import signal
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
+import hpccourse.builders.lessonrun
 import pytest
+from hpccourse.lessonrun import cgroups
 from hpccourse.lessonrun.boundary import NOBODY, Limits, probe
 from sphinx.cmd.build import build_main
 from systools import in_ci
@@ -92,8 +98,61 @@ def test_a_uid_busy_elsewhere_does_not_stop_a_session_and_clusters_differ(
         assert child == "a-child-ran"
         uids[cluster["cluster"]] = int(uid)
     assert status == 0
+    found = cgroups.probe()
+    summary = (outdir / "output.txt").read_text(encoding="utf-8")
+    if isinstance(found, str):
+        assert f"Memory per session: not capped here: {found}\n" in summary
+    else:
+        assert "Memory per session: capped at 4 GiB by a cgroup\n" in summary
     assert len(uids) >= 2 and len(set(uids.values())) == len(uids), uids  # one per cluster
     assert NOBODY not in uids.values() and 0 not in uids.values()
     passwd = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()
     machine = {int(line.split(":")[2]) for line in passwd if line.count(":") >= 6}
     assert not machine & set(uids.values())
+
+
+def leftover_cgroups() -> list[Path]:
+    """The sessions' cgroups still under the builder's own."""
+    found = cgroups.probe()
+    assert not isinstance(found, str)
+    return [p for h in found.values() for p in h.folder.glob("lessonrun-*")]
+
+
+def test_a_session_past_its_memory_cap_fails_located_and_the_other_passes(
+    rootdir, tmp_path, monkeypatch
+):
+    if isinstance(cgroups.probe(), str):
+        pytest.skip(f"no cgroup per session here: {cgroups.probe()}")
+    capped = 2 * 1024**3
+
+    def probe_with_a_small_cap(unsandboxed: bool = False):
+        boundary = probe(unsandboxed)
+        assert not isinstance(boundary, str)
+        limits = replace(boundary.limits, session_memory=capped, session_processes=64)
+        return replace(boundary, limits=limits)
+
+    monkeypatch.setattr(hpccourse.builders.lessonrun, "probe", probe_with_a_small_cap)
+    before = set(leftover_cgroups())
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-lessonrun-limits", srcdir)
+    shutil.copy(srcdir / "memory-page.txt", srcdir / "index.rst")
+    outdir = tmp_path / "out"
+    status = build_main(["-b", "lessonrun", "-E", "-q", str(srcdir), str(outdir)])
+    report = json.loads((outdir / "report.json").read_text(encoding="utf-8"))
+    steps = {c["cluster"]: c["exercises"][0]["steps"] for c in report["clusters"]}
+    assert set(steps) >= {"alpha", "beta"}
+    for step in steps["beta"]:
+        assert step["status"] == "passed", step
+    load, allocate, fork = steps["alpha"]
+    assert load["status"] == "passed", load
+    for forks in (fork, steps["beta"][2]):  # the cgroup's cap, far below RLIMIT_NPROC
+        assert forks["status"] == "passed", forks
+        assert 0 < int(forks["output"].removeprefix("forked ")) < 64, forks
+    assert allocate["status"] == "failed", allocate
+    assert "all-ended" in allocate["output"]  # the lesson's `wait` hid the kill
+    (reason,) = [r for r in allocate["reasons"] if "memory cap" in r]
+    assert reason.startswith("the session reached its memory cap (2 GiB")
+    assert status != 0
+    output = (outdir / "output.txt").read_text(encoding="utf-8")
+    assert "index.rst:" in output and "memory cap" in output  # located
+    assert set(leftover_cgroups()) == before

@@ -198,6 +198,9 @@ class LessonRunBuilder(SiteCheckBuilder):
             for key, (results, _, _, stand_ins) in runs.items()
         )
         text += report.summary(by_cluster, seconds)
+        if not isinstance(boundary, str) and boundary.sandboxed:
+            text += boundary.memory_line  # the cap of a whole session, or why none
+            logger.info(__("lessonrun: %s"), boundary.memory_line.strip())
         text += report.sandbox_line(boundary if isinstance(boundary, str) else boundary.mode)
         data = {
             "pip": options.pip,

@@ -16,6 +16,7 @@ that :mod:`hpccourse.doctree.exercises` found.
 - ``session``: one bash session per exercise, and the judging of each command;
   ``results``: what a session hands back (a report pipe, result files read with
   ``O_NOFOLLOW`` and a cap, control characters escaped), never trusted;
-  ``diskuse``: the disk a sandbox's writable folders use (the per-session cap).
+  ``diskuse``: the disk a sandbox's writable folders use (the per-session cap);
+  ``cgroups``: a kernel cgroup per session capping its memory and processes (as root).
 - ``runner``: every cluster side by side; ``report``: the transcript and report entries.
 """

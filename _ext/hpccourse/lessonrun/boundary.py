@@ -18,7 +18,9 @@ What a session sees and may do:
   filter cannot read: the C library then falls back to ``clone``);
 - resource limits (``prlimit``): processes (counted per session: its uid is its own),
   file size, memory, CPU time; in-memory folders of a fixed size; the disk its writable
-  folders use, watched by :mod:`.diskuse` (a session past the cap is stopped).
+  folders use, watched by :mod:`.diskuse` (a session past the cap is stopped); as root,
+  where the kernel's cgroups allow it, the memory and processes of the whole session
+  (:mod:`.cgroups`).
 
 When its first process ends, the PID namespace ends, and the kernel kills everything left
 in it (``nohup``, ``setsid``, double forks). ``probe`` tells whether the kernel allows all
@@ -38,6 +40,8 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from . import cgroups
 
 #: The uid a root run's sessions run as when none of their own was chosen.
 NOBODY = 65534
@@ -60,6 +64,8 @@ class Limits:
     cpu_seconds: int = 600  # RLIMIT_CPU, per process
     disk: int = 4 * 1024**3  # bytes in the sandbox's writable folders (:mod:`.diskuse`)
     scratch: int = 256 * 1024**2  # bytes of each in-memory folder: /tmp, /dev/shm, /run
+    session_memory: int = 4 * 1024**3  # bytes of memory of a whole session (:mod:`.cgroups`)
+    session_processes: int = 2048  # processes of a whole session (:mod:`.cgroups`)
 
     def prlimit(self) -> list[str]:
         return [
@@ -82,6 +88,16 @@ class Boundary:
     mode: str
     limits: Limits = Limits()
     session_uid: int = NOBODY  # root mode: the uid sessions drop to
+    cgroup_at: tuple[cgroups.Hierarchy, ...] = ()  # where each session's cgroup is made
+    cgroup_note: str = "only a root run makes cgroups"  # why sessions have none ("": they do)
+
+    @property
+    def memory_line(self) -> str:
+        """The summary's line on the memory cap of a session."""
+        if self.cgroup_note:
+            return f"Memory per session: not capped here: {self.cgroup_note}\n"
+        cap = self.limits.session_memory / 1024**3
+        return f"Memory per session: capped at {cap:g} GiB by a cgroup\n"
 
     @property
     def sandboxed(self) -> bool:
@@ -240,7 +256,13 @@ def probe(unsandboxed: bool = False) -> Boundary | str:
     if result.returncode != 0:
         said = result.stderr.strip().splitlines()
         return f"the kernel refused the sandbox's namespaces: {said[-1] if said else 'no reason'}"
-    return boundary
+    if boundary.mode != "root":
+        return boundary
+    found = cgroups.probe()
+    if isinstance(found, str):
+        return replace(boundary, cgroup_note=found)
+    cgroups.sweep(found.values())  # what a killed build left
+    return replace(boundary, cgroup_at=tuple(found.values()), cgroup_note="")
 
 
 def free_uid() -> int:

@@ -7,7 +7,8 @@ own; after it, its exit status, ``$VIRTUAL_ENV``, the prompt (``$PS1``) and the 
 modules are reported on a pipe (:mod:`.results`: never a file the session could replace;
 the names the report uses are freed of any function the lesson defined). The whole session
 has a time limit, and a cap on the disk its folders use (:mod:`.diskuse`); its process
-group is killed when it passes either.
+group is killed when it passes either. As root, where the kernel allows it, the session
+runs in a cgroup of its own capping its memory and processes (:mod:`.cgroups`).
 
 A step fails when it exits non-zero, when the prompt the lesson shows before it names
 another environment than the one the shell really has active, when its block is marked
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..console.lines import env_of_prompt
+from .cgroups import SessionCgroup
 from .diskuse import over
 from .lifecycle import Lifecycle, kill_group, remove_tree
 from .model import Step, StepResult
@@ -109,6 +111,8 @@ class Session:
     over_disk: bool = False  # stopped: its folders passed the disk cap
     report: Records = field(default_factory=Records)
     said: str = ""
+    #: the kernel killed a process for the session's memory cap: in which steps (from, to)
+    over_memory: tuple[int, int] | None = None
 
 
 def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
@@ -122,10 +126,27 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
         return Session(over_disk=True)  # an earlier exercise filled them: nothing starts
     path = sandbox.input_dir / "session.sh"
     write_private(path, text)
+    limits = sandbox.boundary.limits
+    group = None
+    if sandbox.boundary.cgroup_at:
+        name = f"lessonrun-{sandbox.spec.key}"
+        at = sandbox.boundary.cgroup_at
+        with contextlib.suppress(OSError):  # the per-process limits still hold
+            group = SessionCgroup.create(at, name, limits.session_memory, limits.session_processes)
+    try:
+        return _run_in(sandbox, path, timeout, group)
+    finally:
+        if group is not None:
+            group.remove()
+
+
+def _run_in(sandbox: Sandbox, path: Path, timeout: float, group: SessionCgroup | None) -> Session:
+    """:func:`run_script`'s session, started in ``group`` (when there is one)."""
     life = sandbox.life or Lifecycle()
     with sandbox.boundary.filter() as pass_fds:
+        command = session_command(sandbox, path, pass_fds)
         process = life.start(
-            session_command(sandbox, path, pass_fds),
+            group.launcher(command) if group is not None else command,
             cwd=sandbox.home,
             env=sandbox.environment(),
             stdin=subprocess.DEVNULL,
@@ -136,6 +157,7 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
     assert process.stdout is not None and process.stderr is not None
     report, said = Drain(process.stdout, MAX_REPORT), Drain(process.stderr, MAX_SAID)
     timed_out = over_disk = False
+    memory = _MemoryWatch(group, sandbox.run_dir)
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -143,6 +165,7 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
                 process.wait(timeout=max(0.0, min(DISK_POLL, deadline - time.monotonic())))
                 break
             except subprocess.TimeoutExpired:
+                memory.look()
                 timed_out = time.monotonic() >= deadline
                 over_disk = not timed_out and over(sandbox.writable, sandbox.boundary.limits.disk)
                 if timed_out or over_disk:
@@ -153,6 +176,7 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
         if not sandbox.boundary.sandboxed:
             kill_group(process)  # leftovers in its process group (a sandbox kills them all)
         life.forget(process)
+    memory.look()
     data, printed = report.result(), said.result()
     for stream in (process.stdout, process.stderr):
         stream.close()
@@ -161,7 +185,36 @@ def run_script(sandbox: Sandbox, text: str, timeout: float) -> Session:
         over_disk,
         records(data, report.dropped),
         shown(sandbox.to_lesson(printed.decode("utf-8", "replace"))),
+        over_memory=memory.window,
     )
+
+
+@dataclass
+class _MemoryWatch:
+    """When the session's memory cap was first reached, which steps were running: those
+    started by the look before (which saw no process killed) to those started by the
+    look that saw one (the output file ``out.N`` a step starts by is its sign)."""
+
+    group: SessionCgroup | None
+    run_dir: Path
+    before: int = -1
+    window: tuple[int, int] | None = None
+
+    def look(self) -> None:
+        if self.group is None or self.window is not None:
+            return
+        now = self.started()
+        if self.group.memory_cap_reached():
+            self.window = (self.before, now)
+        else:
+            self.before = now
+
+    def started(self) -> int:
+        """The last step that started (-1: none)."""
+        with contextlib.suppress(OSError):
+            found = (re.fullmatch(r"out\.(\d+)", name) for name in os.listdir(self.run_dir))
+            return max((int(m[1]) for m in found if m), default=-1)
+        return -1
 
 
 def active_env(prompt: str, virtual_env: str) -> str | None:
@@ -331,9 +384,35 @@ def _ended(sandbox: Sandbox, session: Session, timeout: float, before: bool) -> 
         return "failed", (
             f"stopped: the sandbox's folders passed the disk cap of a session ({cap:g} GiB)"
         )
+    if session.over_memory:
+        return "failed", memory_reason(sandbox)
     said = [line.strip() for line in session.said.splitlines() if line.strip()]
     why = f": the session said: {said[-1]}" if said else ""
     return "failed", f"the session ended during this command (an `exit`?){why}"
+
+
+def memory_reason(sandbox: Sandbox) -> str:
+    cap = sandbox.boundary.limits.session_memory / 1024**3
+    return (
+        f"the session reached its memory cap ({cap:g} GiB, all its processes together): "
+        "the kernel killed a process"
+    )
+
+
+def _blame_memory(sandbox: Sandbox, results: list[StepResult], window: tuple[int, int]) -> None:
+    """Say where the session's memory cap was reached: on each failed step of the steps
+    running then, or (when the lesson hid the killed process's failure) the last of them."""
+    reason = memory_reason(sandbox)
+    ran = [
+        r
+        for i, r in enumerate(results)
+        if r.status in ("passed", "failed") and window[0] <= i <= window[1]
+    ] or [r for r in results if r.status in ("passed", "failed")][-1:]
+    failed = [r for r in ran if r.status == "failed"]
+    for result in failed or ran[-1:]:
+        if reason not in result.reasons:
+            result.reasons.append(reason)
+        result.status = "failed"
 
 
 def judge(
@@ -420,6 +499,8 @@ def judge(
             result.status = "failed"
         env = result.env_after
         results.append(result)
+    if session.over_memory:
+        _blame_memory(sandbox, results, session.over_memory)
     return results
 
 
