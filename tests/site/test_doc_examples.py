@@ -103,25 +103,46 @@ def is_table_entry(example: Example) -> bool:
     return bool(data.get("steps")) or any("label" in c for c in clusters.values())
 
 
-def renamed(text: str, taken: set[str], keys: set[str]) -> str:
+def renamed(text: str, taken: set[str], keys: set[str], names: set[str]) -> str:
     """``text`` with each of ``keys`` the course already uses renamed, wherever it names
-    the key (a table header, a dotted key, a quoted list item)."""
+    the key (a table header, a dotted key, a quoted list item), and each of ``names`` (a
+    cluster's label or machine name the course already uses: a reader's name for one
+    cluster only) renamed where a ``label`` or ``cluster`` fact gives it."""
     for key in keys & taken:
         text = re.sub(rf'(?<=[\[."]){re.escape(key)}(?=[\].="])', f"{key}-docexample", text)
+    for name in names:
+        fact = rf'(?m)^(\s*(?:label|cluster)\s*=\s*"){re.escape(name)}(?=")'
+        text = re.sub(fact, lambda m, name=name: f"{m[1]}{name} docexample", text)
     return text
+
+
+READER_FACTS = ("label", "cluster")
+
+
+def reader_names(clusters: dict[str, dict]) -> set[str]:
+    """The names a reader picks these clusters by (key, label, machine name), case folded."""
+    names = {key.casefold() for key in clusters}
+    for cluster in clusters.values():
+        names |= {str(cluster[f]).casefold() for f in READER_FACTS if f in cluster}
+    return names
 
 
 def merged_table(site_dir: Path, dest: Path, entries: list[Example]) -> Path:
     """The course's table with ``entries`` added, renamed where they clash."""
     course = tomllib.loads((site_dir / "clusters.toml").read_text(encoding="utf-8"))
     taken = set(course.get("clusters", {})) | set(course.get("steps", {}))
+    used = reader_names(course.get("clusters", {}))
     keys: set[str] = set()
+    names: set[str] = set()
     for entry in entries:
         data = tomllib.loads(entry.text)
         keys |= set(data.get("clusters", {})) | set(data.get("steps", {}))
+        for cluster in data.get("clusters", {}).values():
+            given = [str(cluster[f]) for f in READER_FACTS if f in cluster]
+            names |= {name for name in given if name.casefold() in used}
     text = (site_dir / "clusters.toml").read_text(encoding="utf-8")
     for entry in entries:
-        text += f"\n# {entry.where}\n" + renamed(entry.text, taken, keys)
+        text += f"\n# {entry.where}\n" + renamed(entry.text, taken, keys, names)
     dest.write_text(text, encoding="utf-8")
     return dest
 
