@@ -12,6 +12,7 @@ from a path added here: the tests see the package the way a course does.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         sandboxed = marker is not None and marker.args[:1] == ("lessonrun",)
         group = SANDBOX_GROUP if sandboxed else item.nodeid.split("::", 1)[0]
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless chromium for the whole session (per xdist worker), for every test
+    that needs one: Playwright's sync API cannot start while another of its instances
+    runs in the same process, and a session's instance lives until the session ends."""
+    import systools
+    from playwright.sync_api import sync_playwright
+
+    executable = systools.require_in_test("browser tests", "chromium")["chromium"].path
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -241,9 +241,10 @@ def test_cluster_facts_list_each_cluster(app):
     (table,) = doctree.findall(nodes.table)
     rows = [[e.astext() for e in row.findall(nodes.entry)] for row in table.findall(nodes.row)]
     assert rows == [
-        ["Manager", "UPPMAX", "HPC2N", "Scope"],
-        ["conda", "Recommended", "Avoid", "Language agnostic"],
-        ["venv", "OK", "Recommended", "Python only"],
+        ["Cluster", "conda", "venv"],
+        ["Scope", "Language agnostic", "Python only"],
+        ["UPPMAX", "Recommended", "OK"],
+        ["HPC2N", "Avoid", "Recommended"],
     ]
     links = [(r.astext(), r["refuri"]) for r in doctree.findall(nodes.reference)]
     assert links == [
@@ -296,7 +297,7 @@ def test_a_third_cluster_appears_in_every_fact_list(app):
     assert storage[-1] == "Cosmos (LUNARC): no workshop storage; use ~/my_venvs"
     (table,) = doctree.findall(nodes.table)
     rows = [[e.astext() for e in row.findall(nodes.entry)] for row in table.findall(nodes.row)]
-    assert rows[0] == ["Manager", "UPPMAX", "HPC2N", "LUNARC", "Scope"]
+    assert [row[0] for row in rows] == ["Cluster", "Scope", "UPPMAX", "HPC2N", "LUNARC"]
     assert [r.astext() for r in doctree.findall(nodes.reference)][-1] == "LUNARC"
 
 

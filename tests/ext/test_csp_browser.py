@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Recorded before any of the page's scripts run (an init script is not subject to the CSP).
 RECORD = """
 window.__blocked = [];
@@ -36,18 +34,11 @@ class _Quiet(SimpleHTTPRequestHandler):
         """No access log."""
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    import systools
-    from playwright.sync_api import sync_playwright
-
-    executable = systools.require_in_test("browser tests", "chromium")["chromium"].path
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+@pytest.fixture
+def chromium(browser: object) -> object:
+    """The session's one chromium (tests/conftest.py): Playwright's sync API cannot start a
+    second instance in a worker that already runs one."""
+    return browser
 
 
 def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:

@@ -30,7 +30,6 @@ START_SECONDS = 120  # the first build, on a loaded machine
 CONNECT_SECONDS = 10  # the reload script's socket opens as the page loads
 #: Issue 22: a saved change shows in the open tab within this time, no reload pressed.
 SHOWN_WITHIN_MS = 1500
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Recorded before the page's scripts run (an init script is not subject to the CSP).
 RECORD = """
 window.__blocked = [];
@@ -126,39 +125,36 @@ def test_the_reload_script_is_allowed_by_the_served_pages_policy(preview: Previe
 
 
 @pytest.mark.needs_tools("live preview in a browser", "chromium")
-def test_an_open_tab_follows_each_save_and_shows_the_problem_box(preview: Preview) -> None:
-    import systools
-    from playwright.sync_api import sync_playwright
-
-    executable = systools.require_in_test("browser tests", "chromium")["chromium"].path
+def test_an_open_tab_follows_each_save_and_shows_the_problem_box(
+    preview: Preview, browser: object
+) -> None:
+    """In the session's one chromium (tests/conftest.py's ``browser``)."""
     page_file = preview.source / "plain.rst"
     original = page_file.read_text(encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            context.add_init_script(RECORD)
-            tab = context.new_page()
-            tab.goto(f"{preview.url}/plain.html")
-            tab.wait_for_load_state("load")
-            # The reload script has connected (its socket is open) before the edit.
-            connected = "typeof ws === 'object' && ws.readyState === 1"
-            deadline = time.monotonic() + CONNECT_SECONDS
-            while not tab.evaluate(connected) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert tab.evaluate(connected), preview.said()
-            assert tab.evaluate("window.__blocked") == []
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        context.add_init_script(RECORD)
+        tab = context.new_page()
+        tab.goto(f"{preview.url}/plain.html")
+        tab.wait_for_load_state("load")
+        # The reload script has connected (its socket is open) before the edit.
+        connected = "typeof ws === 'object' && ws.readyState === 1"
+        deadline = time.monotonic() + CONNECT_SECONDS
+        while not tab.evaluate(connected) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert tab.evaluate(connected), preview.said()
+        assert tab.evaluate("window.__blocked") == []
 
-            page_file.write_text(original.replace("Just prose.", "Saved prose."), "utf-8")
-            shows(tab, "document.body.innerText.includes('Saved prose.')", preview)
+        page_file.write_text(original.replace("Just prose.", "Saved prose."), "utf-8")
+        shows(tab, "document.body.innerText.includes('Saved prose.')", preview)
 
-            page_file.write_text(original + "\n.. cluster-commands:: create-vnev\n", "utf-8")
-            box = "document.querySelector('.hpccourse-build-problems') !== null"
-            shows(tab, box, preview)
-            assert "no step 'create-vnev'" in tab.inner_text(".hpccourse-build-problems")
-            assert tab.evaluate("window.__blocked") == []
-        finally:
-            browser.close()
+        page_file.write_text(original + "\n.. cluster-commands:: create-vnev\n", "utf-8")
+        box = "document.querySelector('.hpccourse-build-problems') !== null"
+        shows(tab, box, preview)
+        assert "no step 'create-vnev'" in tab.inner_text(".hpccourse-build-problems")
+        assert tab.evaluate("window.__blocked") == []
+    finally:
+        context.close()
 
 
 def shows(tab: object, condition: str, preview: Preview) -> None:

@@ -31,7 +31,9 @@ def site_dir(request: pytest.FixtureRequest) -> Path:
 def site(site_dir: Path, request: pytest.FixtureRequest) -> BuiltSite:
     """The project built with ``-b html -W --keep-going -n``, once per test run (shared by
     pytest-xdist's workers); into a temporary folder, or into ``--site-build``."""
-    return BuiltSite.shared(request, site_dir, request.config.getoption("--site-build"))
+    out = request.config.getoption("--site-build")
+    # Absolute, as `make test`'s relative `--site-build _build` is: pages are opened as file URIs.
+    return BuiltSite.shared(request, site_dir, out and out.resolve())
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sitekit import BuiltSite
 from test_livehtml import (  # noqa: F401 - fixtures
     EDIT,
@@ -65,19 +66,12 @@ def directive(page: Path, step: str) -> str:
 
 
 class OpenTab:
-    """The page open in Chromium, never reloaded by the test (skipped without one,
-    under the policy of tools/systools.py)."""
+    """The page open in the session's Chromium (``browser``, tests/conftest.py: skipped
+    without one, under the policy of tools/systools.py), never reloaded by the test."""
 
-    def __init__(self, url: str) -> None:
-        import systools
-        from playwright.sync_api import sync_playwright
-
-        executable = systools.require_in_test("live preview in a browser", "chromium")
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(
-            executable_path=executable["chromium"].path, args=["--no-sandbox", "--disable-gpu"]
-        )
-        self.tab = self.browser.new_page()
+    def __init__(self, browser: Browser, url: str) -> None:
+        self.context = browser.new_context()
+        self.tab = self.context.new_page()
         self.tab.goto(url)
 
     def shows(self, text: str, seconds: float) -> bool:
@@ -94,14 +88,14 @@ class OpenTab:
         return False
 
     def close(self) -> None:
-        self.browser.close()
-        self.playwright.stop()
+        self.context.close()
 
 
 def test_a_broken_table_shows_a_banner_above_the_last_good_page_until_fixed(
     livehtml: tuple[str, Path],  # noqa: F811
     project_copy: Path,  # noqa: F811
     site: BuiltSite,
+    browser: Browser,
 ) -> None:
     edit = an_edit(site)
     cluster = site.table.clusters[0]
@@ -109,7 +103,7 @@ def test_a_broken_table_shows_a_banner_above_the_last_good_page_until_fixed(
     page = f"{url}/{edit.page}.html"
     good = wait_for(page, edit.shown.removesuffix(EDIT), START_SECONDS, log)
     assert BANNER not in good
-    tab = OpenTab(page)
+    tab = OpenTab(browser, page)
     try:
         table = project_copy / site.table_path.relative_to(site.srcdir)
         text = table.read_text(encoding="utf-8")

@@ -163,5 +163,8 @@ def test_every_cluster_appears_in_each_list_of_cluster_facts(site: BuiltSite) ->
                 [e.astext() for e in row.findall(nodes.entry)]
                 for row in managers.findall(nodes.row)
             ]
-            assert rows[0][1:-1] == labels, docname
-            assert [row[0] for row in rows[1:]] == list(table.managers), docname
+            assert rows[0][1:] == list(table.managers), docname
+            assert rows[1] == ["Scope", *table.managers.values()], docname
+            assert [row[0] for row in rows[2:]] == labels, docname
+            for cluster, row in zip(table.clusters, rows[2:], strict=True):
+                assert row[1:] == [cluster.managers[m] for m in table.managers], docname

@@ -7,7 +7,8 @@ a form (:data:`~hpccourse.table.FACT_FORMS`):
 - ``list``: one item per cluster, its name then the fact (``Rackham (UPPMAX): naiss...``);
 - ``storage``: the same for the storage root, saying so when it is no workshop storage;
 - ``links``: one link per cluster, to the fact (an address);
-- ``managers``: the environment-manager table (one column per cluster, then Scope);
+- ``managers``: the environment-manager table (one column per manager; its Scope, then one
+  row per cluster);
 
 in an admonition when the kind has a ``title``. ``:class:`` adds classes to the node.
 
@@ -68,17 +69,23 @@ def _entry(*children: nodes.Node) -> nodes.entry:
 
 
 def managers(table: Table) -> nodes.table:
-    """Rows: each manager of [managers]; columns: each cluster, then Scope."""
-    heads = ["Manager", *(c.label for c in table.clusters), "Scope"]
+    """Columns: each manager of [managers]; rows: its Scope, then each cluster. One row
+    per cluster, so the table grows downward as clusters are added and keeps inside the
+    page's width (a column per cluster no longer fit with seven)."""
+    heads = ["Cluster", *table.managers]
     group = nodes.tgroup(cols=len(heads))
     for _ in heads:
         group += nodes.colspec(colwidth=10)
-    group += nodes.thead("", nodes.row("", *(_entry(nodes.Text(h)) for h in heads)))
+    head = [_entry(nodes.Text(heads[0]))]
+    head += [_entry(nodes.literal(name, name)) for name in table.managers]
+    group += nodes.thead("", nodes.row("", *head))
     body = nodes.tbody()
-    for name, scope in table.managers.items():
-        cells = [_entry(nodes.literal(name, name))]
-        cells += [_entry(nodes.Text(c.managers[name])) for c in table.clusters]
-        cells.append(_entry(nodes.Text(scope)))
+    scope = [_entry(nodes.Text("Scope"))]
+    scope += [_entry(nodes.Text(text)) for text in table.managers.values()]
+    body += nodes.row("", *scope)
+    for cluster in table.clusters:
+        cells = [_entry(nodes.Text(cluster.label))]
+        cells += [_entry(nodes.Text(cluster.managers[name])) for name in table.managers]
         body += nodes.row("", *cells)
     group += body
     return nodes.table("", group, classes=["hpccourse-managers"])

@@ -1,4 +1,5 @@
-"""Real-browser fixtures: the site built once (``site``), served on 127.0.0.1, one chromium.
+"""Real-browser fixtures: the site built once (``site``), served on 127.0.0.1, in the
+session's one chromium (``browser``, tests/conftest.py).
 
 Playwright (PyPI) drives Debian's chromium; it never downloads a browser.
 chromium is a system tool under the policy of tools/systools.py: where none is
@@ -20,21 +21,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import systools
 from browserkit import Browsing
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sitekit import BuiltSite
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "test-results" / "browser"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -87,18 +79,6 @@ def site_url(site_html: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole session."""
-    executable = systools.require_in_test("browser tests", "chromium")["chromium"].path
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
