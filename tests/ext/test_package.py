@@ -282,6 +282,9 @@ from importlib import metadata
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name as canon
 
+#: Its fixtures run lessonrun: the sandboxed tests' xdist group (tests/conftest.py).
+RUNS_LESSONRUN = True
+
 installed = {canon(d.metadata["Name"]): d for d in metadata.distributions()}
 reached, todo = set(), ["sphinx-hpccourse"]
 while todo:

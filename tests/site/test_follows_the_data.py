@@ -27,6 +27,9 @@ from testroots import toml_text
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import systools
 
+#: Its fixtures run lessonrun: the sandboxed tests' xdist group (tests/conftest.py).
+RUNS_LESSONRUN = True
+
 DATA = Path(__file__).parent / "data"
 REPOSITORY = Path(__file__).resolve().parents[2]
 SITE_CHECKS = [
@@ -190,7 +193,7 @@ def test_the_new_clusters_name_is_no_word_list_s_but_the_tables(grown: Grown, tm
     """Without the table's names (plain sphinx-build, the project's word list only), the
     spelling builder flags the new cluster's name: the gate's pass above is the table's."""
     systools.require_in_test("spelling", "enchant")
-    command = [sys.executable, "-m", "sphinx", "-b", "spelling", "-q", "-W", "--keep-going"]
+    command = [sys.executable, "-m", "sphinx", "-b", "spelling", "-q", "-N", "-W", "--keep-going"]
     command += ["-d", str(tmp_path / "doctrees"), str(grown.srcdir), str(tmp_path / "out")]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode != 0
