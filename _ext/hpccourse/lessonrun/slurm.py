@@ -70,7 +70,7 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
 JobCompLoc={dir}/jobcomp/jobcomp.txt
 SchedulerType=sched/builtin
-SchedulerParameters=sched_min_interval=100000
+SchedulerParameters=sched_interval=1,sched_min_interval=100000
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SlurmdParameters=config_overrides
