@@ -47,6 +47,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 SANDBOX_GROUP = "lessonrun-sandbox"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``make test``: ``--dist loadgroup``), each test file is one
     group, run by one worker (its module fixtures run once), except the sandboxed tests,

@@ -316,3 +316,15 @@ def test_without_a_sandbox_nothing_runs_and_the_warning_says_how_to_run_anyway(
         statuses = {s["status"] for e in cluster["exercises"] for s in e["steps"]}
         assert statuses <= {"not run", "skipped"} and "not run" in statuses
         assert cluster["summary"]["passed"] == 0
+
+
+def test_sandboxed_tests_share_one_xdist_worker(request):
+    """Two sandboxed builds at once starve each other's private Slurm (jobs stay PENDING
+    past their time limit): conftest puts every sandboxed test in one xdist group, and
+    its hook must run before xdist's own reads the groups (``make test`` runs xdist)."""
+    from conftest import SANDBOX_GROUP
+
+    groups = [m.args[0] for m in request.node.iter_markers("xdist_group")]
+    assert groups == [SANDBOX_GROUP]
+    if getattr(request.config.option, "dist", "no") == "loadgroup":
+        assert request.node.nodeid.endswith(f"@{SANDBOX_GROUP}"), request.node.nodeid

@@ -112,10 +112,11 @@ def test_a_uid_busy_elsewhere_does_not_stop_a_session_and_clusters_differ(
 
 
 def leftover_cgroups() -> list[Path]:
-    """The sessions' cgroups still under the builder's own."""
+    """The sessions' cgroups this process made (the builder runs in it) still under its
+    own; another process's builds at the same time are not this test's."""
     found = cgroups.probe()
     assert not isinstance(found, str)
-    return [p for h in found.values() for p in h.folder.glob("lessonrun-*")]
+    return [p for h in found.values() for p in h.folder.glob(f"lessonrun-*-{os.getpid()}-*")]
 
 
 def test_a_session_past_its_memory_cap_fails_located_and_the_other_passes(
