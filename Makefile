@@ -61,10 +61,16 @@ STATIC_GATES    := spelling rstlint ruff htmlcheck
 # line here; `make test` and `make lint` empty it first and print it last.
 SKIP_LOG        := $(CURDIR)/$(BUILDDIR)/skipped.txt
 export SKIP_LOG
+# `make test`, `make check` and `make lint` print one line per gate (tools/gate.py): each
+# gate's own output goes to $(BUILDDIR)/gates/NAME.log and is printed whole only when the
+# gate fails. A gate's own target (`make spelling`) shows all of its output.
+GATE ?=
+gate = $(if $(GATE),@$(PYTHON) tools/gate.py $(1) --log $(BUILDDIR)/gates --,)
+test check lint: GATE = 1
 
 .PHONY: help venv lock html consolecheck lessonrun check test pytest clean mermaid verify-vendor
 .PHONY: linkcheck livehtml bench migrate diagrams wheels-record
-.PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset html-fresh
+.PHONY: lint spelling rstlint ruff htmlcheck vnu axe axe-core doctor skiplog-reset html-clean
 
 help:
 	@echo "make html          build the site into $(BUILDDIR)/html (creates $(VENV) if needed)"
@@ -123,10 +129,10 @@ lock:
 		-o requirements.txt pyproject.toml requirements.in
 
 html: $(STAMP)
-	$(SPHINXBUILD) -b html -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/html
+	$(call gate,html) $(SPHINXBUILD) -b html -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/html
 
 consolecheck: $(STAMP)
-	$(SPHINXBUILD) -b consolecheck -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/consolecheck
+	$(call gate,consolecheck) $(SPHINXBUILD) -b consolecheck -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/consolecheck
 
 # Run the lesson's exercises for real, once per cluster, each in a temporary sandbox.
 # Its sandbox, module system and scheduler are system tools (tools/systools.py): one
@@ -152,13 +158,13 @@ check: html consolecheck
 # the static gates check it, and pytest's site tests reuse it (--site-build) and run
 # consolecheck and lessonrun over it, and the browser tests, axe's gate among them.
 # Last, what was skipped for want of a system tool (`make doctor` says how to install it).
-test: skiplog-reset html-fresh $(STATIC_GATES)
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --site-build $(BUILDDIR) $(PYTEST_ARGS) tests
+test: skiplog-reset html-clean html $(STATIC_GATES)
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --site-build $(BUILDDIR) $(PYTEST_ARGS) tests
 	@$(PYTHON) tools/systools.py summary
 
-html-fresh: $(STAMP)
+# Make builds `html` once per run: after this, it builds every page anew.
+html-clean:
 	rm -rf $(BUILDDIR)/html $(DOCTREES)
-	$(SPHINXBUILD) -b html -d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/html
 
 lint: skiplog-reset $(STATIC_GATES) axe
 	@$(PYTHON) tools/systools.py summary
@@ -173,22 +179,22 @@ doctor:
 
 # Own doctrees: the spelling builder reads pages without smart quotes.
 spelling: $(STAMP)
-	$(BIN)/python tools/spellcheck.py -d $(BUILDDIR)/doctrees-spelling $(SPHINXOPTS) \
+	$(call gate,spelling) $(BIN)/python tools/spellcheck.py -d $(BUILDDIR)/doctrees-spelling $(SPHINXOPTS) \
 		. $(BUILDDIR)/spelling
 
 rstlint: $(STAMP)
-	$(BIN)/python tools/rstlint.py
+	$(call gate,rstlint) $(BIN)/python tools/rstlint.py
 
 # Paths and rules: [tool.ruff] in pyproject.toml.
 ruff: $(STAMP)
-	$(BIN)/ruff check
-	$(BIN)/ruff format --check
+	$(call gate,ruff) $(BIN)/ruff check
+	$(call gate,ruff-format) $(BIN)/ruff format --check
 
 vnu: $(STAMP)
-	$(BIN)/python tools/htmlcheck.py --fetch
+	$(call gate,vnu) $(BIN)/python tools/htmlcheck.py --fetch
 
 htmlcheck: html vnu
-	$(BIN)/python tools/htmlcheck.py $(BUILDDIR)/html
+	$(call gate,htmlcheck) $(BIN)/python tools/htmlcheck.py $(BUILDDIR)/html
 
 axe: $(STAMP)
 	$(BIN)/python -m pytest tests/site/browser/test_accessibility.py $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -95,3 +96,52 @@ def test_make_help_lists_check_and_test() -> None:
     shown = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True)
     for target in ("check", "test"):
         assert f"\nmake {target} " in "\n" + shown.stdout, target
+
+
+def gate(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """tools/gate.py, as the gate "demo" logging into ``tmp_path``, running ``command``."""
+    script = str(ROOT / "tools" / "gate.py")
+    return subprocess.run(
+        [sys.executable, script, "demo", "--log", str(tmp_path), "--", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_gate_that_passes_prints_one_line_and_logs_the_rest(tmp_path: Path) -> None:
+    code = "print('\\x1b[01mRunning\\x1b[39;49;00m'); print('a config dump'); print('0 problems')"
+    done = gate(tmp_path, sys.executable, "-c", code)
+    assert done.returncode == 0
+    (line,) = done.stdout.splitlines()
+    assert re.fullmatch(r"demo: ok in \d+\.\d s: 0 problems", line), line
+    assert (tmp_path / "demo.log").read_text(encoding="utf-8") == (
+        "Running\na config dump\n0 problems\n"
+    )
+
+
+def test_a_gate_that_fails_shows_all_its_output_and_its_exit_status(tmp_path: Path) -> None:
+    code = (
+        "import sys; print('page.rst:3: WARNING: first'); print('page.rst:9: second'); sys.exit(3)"
+    )
+    done = gate(tmp_path, sys.executable, "-c", code)
+    assert done.returncode == 3
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["page.rst:3: WARNING: first", "page.rst:9: second"]
+    assert lines[2].startswith("demo: FAILED (exit 3) in ") and str(tmp_path) in lines[2]
+    missing = gate(tmp_path, str(tmp_path / "no-such-program"))
+    assert missing.returncode == 127 and "demo: FAILED: cannot run" in missing.stdout
+
+
+def test_make_test_check_and_lint_print_one_line_per_gate() -> None:
+    """Each Sphinx build and static gate of these targets runs under tools/gate.py; a
+    gate's own target runs it plainly (all its output)."""
+    for target in ("test", "check", "lint"):
+        commands = [line for line in dry_run(target).splitlines() if not line.startswith("#")]
+        gated = [c for c in commands if "tools/gate.py" in c]
+        names = {c.split("tools/gate.py", 1)[1].split()[0] for c in gated}
+        assert names >= {"html"} if target == "check" else names >= {"spelling", "rstlint"}
+        for command in commands:
+            if "sphinx-build" in command or "tools/spellcheck.py" in command:
+                assert "tools/gate.py" in command, (target, command)
+    assert "tools/gate.py" not in dry_run("spelling")

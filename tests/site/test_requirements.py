@@ -42,7 +42,8 @@ LOCKED = locked()
 
 def input_names() -> list[str]:
     lines = (ROOT / "requirements.in").read_text(encoding="utf-8").splitlines()
-    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    found = (line.split("#")[0].strip() for line in lines)
+    return [Requirement(text).name for text in found if text]  # "pytest<9.2": pytest
 
 
 def package_requirements() -> list[Requirement]:

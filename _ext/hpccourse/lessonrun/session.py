@@ -291,7 +291,9 @@ def job_entry(line: str, sandbox: Sandbox) -> dict[str, object]:
     if "JobState" not in fields:
         problem = f"batch job {job}: Slurm cannot say how it ended: {line.strip()}"
     elif fields.get("LessonrunTimedOut"):
-        problem = f"batch job {job} did not end within the run's time limit: canceled"
+        why = fields.get("Reason", "None")  # why Slurm had not started it, if it had not
+        waited = f"still {state}" + (f", Reason={why}" if why != "None" else "")
+        problem = f"batch job {job} did not end within the run's time limit ({waited}): canceled"
     elif state != "COMPLETED" or code != "0:0":
         problem = f"batch job {job} ended {state} with exit code {code}"
     elif not found:
