@@ -21,6 +21,7 @@ from pathlib import Path
 from ..table import TableError, load_table
 from .clusters import add_clusters
 from .convert import Migrator
+from .learn import describe, with_learned
 from .model import Proposal
 from .tabletext import load_text, new_table_text, skip_new_clusters
 
@@ -39,13 +40,18 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
         if clusters_toml:
             old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)
-    migrator = Migrator(table, page)
+    migrator = Migrator(table, page, learn=add)
     migrator.report.clusters_added = added
     for line, note in notes:
         migrator.report.say(line, note)
     proposal = migrator.run(text)
     proposal.clusters_toml = clusters_toml
-    proposal.table_text = new_table_text(old, page.name, clusters_toml, proposal.steps_toml)
+    text = new_table_text(old, page.name, clusters_toml, "")
+    learned = migrator.learner.learned
+    if learned:
+        text = with_learned(text, load_text(text, table_path), learned, page.name)
+        proposal.facts = describe(learned)
+    proposal.table_text = new_table_text(text, page.name, "", proposal.steps_toml)
     # the table as it would be written must load: a step the loader refuses is an error now
     load_text(proposal.table_text, table_path)
     return proposal
@@ -169,6 +175,9 @@ def main(argv: Sequence[str]) -> int:
             print(f"hpccourse migrate: cannot write: {exc}", file=sys.stderr)
             return 2
         return 0
+    if proposal.facts:
+        print(f"# Facts read from the page, for {table_path} (each marked 'check it'):\n")
+        print("\n".join(proposal.facts) + "\n")
     if proposal.clusters_toml:
         print(f"# New clusters for {table_path}:\n")
         print(proposal.clusters_toml)

@@ -29,6 +29,7 @@ from .group import (
     typed_commands,
 )
 from .labels import cluster_of, named_label
+from .learn import Learner
 from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
 from .naming import Names, file_named_in, step_stem
@@ -46,7 +47,7 @@ INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`"
 class Migrator:
     """Converts the tab sets of one page against one table."""
 
-    def __init__(self, table: Table, page: Path) -> None:
+    def __init__(self, table: Table, page: Path, *, learn: bool = False) -> None:
         self.set_header = ""  # the tab set being converted: its first line
         self.before_text = ""  # and the page's paragraphs before and after it
         self.after_text = ""
@@ -58,6 +59,8 @@ class Migrator:
         self.steps: dict[str, dict[str, object]] = {}
         self.names = Names(page.stem, table.steps)
         self.generalize = Generalizer(table, self.report.say)
+        #: with ``learn`` (``--add-clusters``): facts the table lacks, read from the page
+        self.learner = Learner(table, self.names.page, learn)
 
     # ------------------------------------------------------------------ the page
 
@@ -261,8 +264,8 @@ class Migrator:
         made: dict[str, dict[str, object]],
     ) -> str:
         """The key of the step these blocks become (a new one goes into ``made``)."""
-        fields, shared, folded, copied = group(blocks, self.table, self.generalize)
-        shared = shared and len(blocks) >= 2  # one cluster's own block shares nothing
+        fields, choice, copied = group(blocks, self.table, self.generalize, self.learner)
+        shared = not choice.overrides and len(blocks) >= 2  # one cluster's own: no sharing
         first = next(iter(blocks.values()))
         line = first.line
         if first.kind == "file":
@@ -284,13 +287,7 @@ class Migrator:
                 self.report.reused += 1
                 return existing
             key = self.names.key(step_stem(list(fields["commands"]), ""))  # type: ignore[call-overload]
-        if folded:
-            kept = next(k for k in blocks if k not in folded)
-            self.report.say(
-                line,
-                f"step {key}: the scripts of {', '.join(folded)} differ from {kept}'s only "
-                f"in comments: one shared script, {kept}'s comments kept",
-            )
+        self.report.said_folded(line, key, choice, first.kind)
         if "override" in fields:
             self.report.say(
                 line, f"step {key}: per-cluster overrides for {', '.join(fields['override'])}"

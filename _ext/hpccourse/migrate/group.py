@@ -13,6 +13,8 @@ from collections.abc import Callable
 from ..console.lines import classify, commands
 from ..console.model import LineKind
 from ..table import Cluster, Table, TableError
+from .fold import Choice, choose
+from .learn import Learner
 from .lines import PROMPT
 from .model import Block
 
@@ -162,18 +164,14 @@ class Generalizer:
         return ANGLE.sub(angle, text)
 
 
-def most_common(templates: dict[str, str]) -> str:
-    """The variant most clusters show (the first cluster's among equals)."""
-    counts = Counter(templates.values())
-    best = max(counts.values())
-    return next(t for t in templates.values() if counts[t] == best)
-
-
 def group(
-    blocks: dict[str, Block], table: Table, generalize: Generalizer
-) -> tuple[dict[str, object], bool, list[str], dict[str, str]]:
-    """One step's fields for these clusters' variants of a block, whether it is shared
-    (one command list or file for all), the clusters whose comments were folded, and the
+    blocks: dict[str, Block],
+    table: Table,
+    generalize: Generalizer,
+    learner: Learner | None = None,
+) -> tuple[dict[str, object], Choice, dict[str, str]]:
+    """One step's fields for these clusters' variants of a block, how its one command
+    list was chosen (:mod:`.fold`: overrides, comments folded, facts learned), and the
     clusters whose variant shows another cluster's facts (cluster -> that other one)."""
     keys = list(blocks)
     first = blocks[keys[0]]
@@ -205,23 +203,23 @@ def group(
             usage.update({found: 1000} if len(same) == 1 else dict.fromkeys(same, 1))
     for key, template in templates.items():
         templates[key] = generalize.prefer(table.cluster(key), template, usage)
-    common = most_common(templates)
-    folded: list[str] = []
     if first.kind == "file":
-        skeletons = {k: skeleton(t) for k, t in templates.items()}
-        target = most_common(skeletons)
-        common = next(templates[k] for k in templates if skeletons[k] == target)
-        folded = [k for k, t in templates.items() if t != common and skeletons[k] == target]
-        overrides: dict[str, object] = {
-            k: t for k, t in templates.items() if skeletons[k] != target
-        }
-        fields: dict[str, object] = {"file": "", "content": common}
+        variants = {k: t.split("\n") for k, t in templates.items()}
     else:
-        fields = {"commands": json.loads(common)}
+        variants = {k: json.loads(t) for k, t in templates.items()}
+    choice = choose(variants, learner, first.line)
+    overrides: dict[str, object]
+    if first.kind == "file":
+        common = "\n".join(choice.lines)
+        fields: dict[str, object] = {"file": "", "content": common}
+        overrides = {k: templates[k] for k in choice.overrides}
+    else:
+        common = json.dumps(choice.lines)
+        fields = {"commands": choice.lines}
         output = json.loads(outputs[keys[0]])
         if output:
             fields["output"] = output
-        overrides = {k: json.loads(t) for k, t in templates.items() if t != common}
+        overrides = dict(choice.overrides)
     copied: dict[str, str] = {}
     for key in overrides:
         block = blocks[key]
@@ -242,4 +240,4 @@ def group(
     skipped = [key for key in table.cluster_keys if key not in keys]
     if skipped:
         fields["skip"] = {key: "This step is not shown for this cluster." for key in skipped}
-    return fields, not overrides, folded, copied
+    return fields, choice, copied

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .fold import Choice
+
 
 @dataclass
 class Report:
@@ -20,6 +22,8 @@ class Report:
     variants_shared: int = 0  # of which shown by a command list two clusters or more share
     mostly: int = 0  # one command list for at least half of them (2 or more), overrides else
     reused: int = 0
+    folded: int = 0  # steps shared with some clusters' comments folded
+    learned: int = 0  # steps shared thanks to facts read from the page
     prose_only: int = 0
     by_hand: list[tuple[int, str]] = field(default_factory=list)
     clusters_added: list[str] = field(default_factory=list)
@@ -28,6 +32,26 @@ class Report:
         text = f"{self.page}:{line}: {message}"
         if text not in self.lines:
             self.lines.append(text)
+
+    def said_folded(self, line: int, key: str, choice: Choice, kind: str) -> None:
+        """What sharing one list cost: comments folded, facts learned."""
+        what = "script" if kind == "file" else "command list"
+        if choice.folded:
+            self.folded += 1
+            self.say(
+                line,
+                f"step {key}: the {what}s of {', '.join(choice.folded)} differ from "
+                f"{choice.base}'s only in comments: one shared {what}, {choice.base}'s "
+                "comments kept",
+            )
+        if choice.learned:
+            self.learned += 1
+            self.say(
+                line,
+                f"step {key}: the clusters' {what}s differ only in facts the table lacked: "
+                "one shared {what}, the facts read from the page added to the table "
+                "(marked 'check it')".replace("{what}", what),
+            )
 
     def leave(self, line: int, why: str) -> None:
         """A tab set left as written, for the teacher to convert by hand."""
@@ -45,6 +69,8 @@ class Report:
             "variants": self.variants,
             "variants_shared": self.variants_shared,
             "reused": self.reused,
+            "folded": self.folded,
+            "learned": self.learned,
             "prose_only": self.prose_only,
             "by_hand": len(self.by_hand),
         }
@@ -61,6 +87,11 @@ class Report:
             f"{self.reused} reused from the table; {self.prose_only} of prose only kept; "
             f"{len(self.by_hand)} left by hand"
         )
+        if self.folded or self.learned:
+            text += (
+                f"; of the shared, {self.folded} with comments folded, {self.learned} with "
+                "facts read from the page"
+            )
         if self.clusters_added:
             text += f"; clusters added: {', '.join(self.clusters_added)}"
         where = [f"  {self.page}:{line}: {why}" for line, why in self.by_hand]

@@ -1,0 +1,302 @@
+"""Facts a page shows that the table lacks, learned so that one command list fits all.
+
+When the clusters' variants of a block (already written with the table's placeholders)
+differ only where a fact goes -- the modules a line loads, the value of ``-A``/
+``--partition`` and the like, a folder in a path -- each differing value becomes a new
+fact of its cluster (a module set for modules), named after the page, and the variants
+become one command list with a placeholder there. Anything else that differs (another
+command, another option, another number of lines) is no fact: nothing is learned.
+
+Each cluster's command rendered from the shared list with its learned values is checked
+to be exactly its variant before anything is kept. The learned facts go into the table
+(``--add-clusters`` only), each line marked for the teacher to check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..table import Table, TableError
+from ..table.model import RESERVED
+from ..table.paths import module_name
+from .tabletext import toml_key, toml_value
+
+#: A line that loads modules: the command, then the modules (one fact: a module set).
+MODULE_LINE = re.compile(
+    r"^(?P<command>\s*(?:module\s+(?:load|add)|ml)\s+)"
+    r"(?!(?:purge|spider|avail|list|unload|save|restore|show|help|keyword|whatis|swap|"
+    r"load|add|-)\b)(?P<modules>[^\s#|&;<>$`]+(?:\s+[^\s#|&;<>$`]+)*)\s*$"
+)
+#: Options whose value is a fact of the cluster, and the name the fact gets.
+FACT_OPTIONS = {
+    "-A": "account",
+    "--account": "account",
+    "-p": "partition",
+    "--partition": "partition",
+    "-M": "clusters",
+    "--clusters": "clusters",
+    "-C": "constraint",
+    "--constraint": "constraint",
+    "--gres": "gres",
+    "--reservation": "reservation",
+    "--qos": "qos",
+}
+SEPARATOR = re.compile(r"(\s+|=)")
+PLACEHOLDER = re.compile(r"(?<!\{)\{([\w.-]+)\}(?!\})")
+
+
+@dataclass
+class Learned:
+    """The facts learned on one page: per fact name, each cluster's value."""
+
+    page: str
+    facts: dict[str, dict[str, str]] = field(default_factory=dict)
+    modules: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # fact name -> its page line
+
+    def __bool__(self) -> bool:
+        return bool(self.facts or self.modules)
+
+
+class Learner:
+    """Unifies the variants of one block (lines with the table's placeholders)."""
+
+    def __init__(self, table: Table, page: str, enabled: bool) -> None:
+        self.table = table
+        self.enabled = enabled
+        self.learned = Learned(page)
+
+    # ------------------------------------------------------------ one block
+
+    def unify(self, variants: dict[str, list[str]], line: int) -> list[str] | None:
+        """One list of lines for every cluster (new placeholders where facts differ), or
+        None when the variants differ in anything that is no fact (nothing learned)."""
+        if not self.enabled or len({len(v) for v in variants.values()}) != 1:
+            return None
+        facts: dict[str, dict[str, str]] = {}
+        modules: dict[str, dict[str, list[str]]] = {}
+        out = []
+        for rows in zip(*variants.values(), strict=True):
+            row = dict(zip(variants, rows, strict=True))
+            if len(set(rows)) == 1:
+                out.append(rows[0])
+                continue
+            unified = self._modules(row, modules) if all(map(MODULE_LINE.match, rows)) else None
+            if unified is None:
+                unified = self._tokens(row, facts)
+            if unified is None:
+                return None
+            out.append(unified)
+        for key, mine in variants.items():  # each cluster is shown exactly its variant
+            if [self._fill(key, row, facts, modules) for row in out] != mine:
+                return None
+        for name, values in facts.items():
+            self.learned.facts.setdefault(name, {}).update(values)
+            self.learned.lines.setdefault(name, line)
+        for name, sets in modules.items():
+            self.learned.modules.setdefault(name, {}).update(sets)
+            self.learned.lines.setdefault(f"modules.{name}", line)
+        return out
+
+    def _fill(
+        self,
+        key: str,
+        row: str,
+        facts: dict[str, dict[str, str]],
+        modules: dict[str, dict[str, list[str]]],
+    ) -> str:
+        def value(match: re.Match[str]) -> str:
+            name = match[1]
+            if name.startswith("modules.") and name[8:] in modules:
+                return " ".join(modules[name[8:]][key])
+            if name in facts:
+                return facts[name][key]
+            return match[0]
+
+        return PLACEHOLDER.sub(value, row)
+
+    def _modules(self, row: dict[str, str], modules: dict[str, dict[str, list[str]]]) -> str | None:
+        """``module load {modules.NAME}``, each cluster's modules a new module set."""
+        matches = {k: MODULE_LINE.match(text) for k, text in row.items()}
+        if len({m["command"] for m in matches.values() if m}) != 1:
+            return None
+        sets: dict[str, list[str]] = {}
+        for key, match in matches.items():
+            assert match is not None
+            names = self._module_names(key, match["modules"])
+            if names is None:
+                return None
+            sets[key] = names
+        name = self._name("modules", sets, modules, self.learned.modules)
+        if name is None:
+            return None
+        modules[name] = sets
+        command = next(iter(matches.values()))["command"]  # type: ignore[index]
+        return f"{command}{{modules.{name}}}"
+
+    def _module_names(self, key: str, text: str) -> list[str] | None:
+        """The modules ``text`` loads on cluster ``key`` (a table module set written out)."""
+        cluster = self.table.cluster(key)
+        names: list[str] = []
+        for word in text.split():
+            found = re.fullmatch(r"\{modules\.([\w-]+)\}", word)
+            if found and found[1] in cluster.modules:
+                names += cluster.modules[found[1]]
+            elif module_name(word) is None and "{" not in word and "}" not in word:
+                names.append(word)
+            else:
+                return None
+        return names
+
+    def _tokens(self, row: dict[str, str], facts: dict[str, dict[str, str]]) -> str | None:
+        """The line with a placeholder at each token that differs where a fact goes."""
+        split = {k: SEPARATOR.split(text) for k, text in row.items()}
+        if len({len(parts) for parts in split.values()}) != 1:
+            return None
+        out: list[str] = []
+        for index, words in enumerate(zip(*split.values(), strict=True)):
+            if len(set(words)) == 1:
+                out.append(words[0])
+                continue
+            if index % 2:  # a separator: another spacing is another line
+                return None
+            values = dict(zip(row, words, strict=True))
+            option = self._option_before(out)
+            if option:
+                kind, prefix, suffix = option, "", ""
+            elif all("/" in w for w in words):
+                kind = "folder"
+                prefix, suffix, values = _trim(values)
+            else:
+                return None
+            if any(re.search(r"\s|\n", v) for v in values.values()):
+                return None
+            name = self._name(kind, values, facts, self.learned.facts)
+            if name is None:
+                return None
+            facts[name] = values
+            out.append(f"{prefix}{{{name}}}{suffix}")
+        return "".join(out)
+
+    @staticmethod
+    def _option_before(out: list[str]) -> str:
+        """The fact an option just before this token gives (``-A X``, ``--account=X``)."""
+        words = [w for w in out if w.strip() and w != "="]
+        return FACT_OPTIONS.get(words[-1], "") if words else ""
+
+    def _name(
+        self,
+        kind: str,
+        values: dict[str, object],
+        new: dict[str, object],
+        learned: dict[str, dict[str, object]],
+    ) -> str | None:
+        """A fact name for these values: one learned already with the same values, else
+        a new one (``PAGE-KIND``, ``PAGE-KIND-2``...) no cluster and no placeholder has."""
+        base = f"{self.learned.page}-{kind}" if kind != "modules" else self.learned.page
+        for name, known in [*new.items(), *learned.items()]:
+            if re.fullmatch(rf"{re.escape(base)}(?:-\d+)?", name) and all(
+                known.get(k, v) == v  # type: ignore[attr-defined]
+                for k, v in values.items()
+            ):
+                return name
+        taken = set(self.table.placeholders) | set(RESERVED) | set(new) | set(learned)
+        for cluster in self.table.clusters:
+            taken |= set(cluster.facts) | set(cluster.modules)
+        name, number = base, 1
+        while name in taken:
+            number += 1
+            name = f"{base}-{number}"
+        return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+
+
+def _trim(values: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    """The common start and end of paths (cut at a ``/``) and each one's own middle."""
+    texts = list(values.values())
+    start = 0
+    while all(len(t) > start for t in texts) and len({t[start] for t in texts}) == 1:
+        start += 1
+    start = max((texts[0].rfind("/", 0, start) + 1), 0) if start else 0
+    end = 0
+    while all(len(t) - start > end for t in texts) and len({t[-1 - end] for t in texts}) == 1:
+        end += 1
+    if end:
+        tail = texts[0][len(texts[0]) - end :]
+        cut = tail.find("/")
+        end = end - cut if cut >= 0 else 0
+    prefix, suffix = texts[0][:start], texts[0][len(texts[0]) - end :] if end else ""
+    middles = {k: t[start : len(t) - end] for k, t in values.items()}
+    return prefix, suffix, middles
+
+
+# ------------------------------------------------------------------ the table text
+
+
+def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
+    """``text`` (the table ``table`` was loaded from) with the learned facts written into
+    their clusters' sections, each line marked for the teacher."""
+    if not learned:
+        return text
+    lines = text.split("\n")
+    inserts: dict[int, list[str]] = {}
+    for cluster in table.clusters:
+        mark = "  # read from {} by hpccourse migrate: check it"
+        for name, values in learned.facts.items():
+            if cluster.key in values:
+                where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
+                line = learned.lines[name]
+                inserts.setdefault(where, []).append(
+                    f"{toml_key(name)} = {toml_value(values[cluster.key])}"
+                    + mark.format(f"{page}:{line}")
+                )
+        for name, sets in learned.modules.items():
+            if cluster.key not in sets:
+                continue
+            first = next(iter(cluster.modules), "")
+            where = cluster.lines.get(f"modules.{first}", 0) if first else 0
+            row = lines[where - 1].lstrip() if 0 < where <= len(lines) else ""
+            if row.startswith("modules."):
+                key = f"modules.{toml_key(name)}"
+            elif first and row.startswith(toml_key(first)):
+                key = toml_key(name)
+            else:
+                raise TableError(
+                    f"cannot write the module set {name!r} learned from {page} into cluster "
+                    f"{cluster.key!r}: give it a [clusters.{cluster.key}.modules] table",
+                    table.source,
+                    cluster.line,
+                )
+            inserts.setdefault(where, []).append(
+                f"{key} = {toml_value(sets[cluster.key])}"
+                + mark.format(f"{page}:{learned.lines[f'modules.{name}']}")
+            )
+    out: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        out += inserts.get(number, [])
+        out.append(line)
+    return "\n".join(out)
+
+
+def _anchor(lines: list[str], where: int, name: str, table: Table, key: str) -> int:
+    """The line ``where`` when it holds ``name = ...`` plainly (a line to write before)."""
+    if 0 < where <= len(lines) and lines[where - 1].lstrip().startswith(name):
+        return where
+    raise TableError(
+        f"cannot write the facts learned from the page into cluster {key!r}: write its "
+        f"{name} as '{name} = ...' in [clusters.{key}]",
+        table.source,
+        table.cluster(key).line,
+    )
+
+
+def describe(learned: Learned) -> list[str]:
+    """The learned facts, one line each, for the report and a dry run."""
+    out = []
+    for name, values in learned.facts.items():
+        shown = ", ".join(f"{k}: {v!r}" for k, v in values.items())
+        out.append(f"{{{name}}} ({shown})")
+    for name, sets in learned.modules.items():
+        shown = ", ".join(f"{k}: {' '.join(v)}" for k, v in sets.items())
+        out.append(f"{{modules.{name}}} ({shown})")
+    return out
