@@ -212,9 +212,9 @@ def migrated(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 def counts(report: str) -> dict[str, int]:
     summary = re.search(
         r"(\d+) of (\d+) tab sets converted; (\d+) steps made, (\d+) with one shared "
-        r".*?(\d+) more shared by most .*?(\d+) of one cluster only \((\d+) of (\d+) cluster "
-        r"blocks .*?(\d+) reused .*?"
-        r"(\d+) of prose only kept; "
+        r".*?(\d+) more shared by most .*?\((\d+) of (\d+) cluster "
+        r"blocks .*?(\d+) reused .*?(\d+) blocks of one cluster only .*?"
+        r"(\d+) of prose only kept, (\d+) with no block .*?"
         r"(\d+) left by hand",
         report,
     )
@@ -225,11 +225,12 @@ def counts(report: str) -> dict[str, int]:
         "steps",
         "shared",
         "mostly",
-        "single",
         "variants_shared",
         "variants",
         "reused",
+        "single",
         "prose_only",
+        "unshared",
         "by_hand",
     )
     return dict(zip(keys, map(int, summary.groups()), strict=True))
@@ -274,10 +275,11 @@ def test_the_runs_report_and_no_centre_tab_is_left_out(migrated: dict[str, Any],
             f"\nmigrate on {len(migrated['docnames'])} corpus pages: "
             f"{totals['converted']} of {totals['tab_sets']} tab sets converted, "
             f"{totals['steps']} steps made, {totals['shared']} shared by all their clusters "
-            f"({share:.0f} %), {totals['mostly']} more by most, {totals['single']} of one "
-            f"cluster only; {totals['variants_shared']} of {totals['variants']} cluster blocks "
-            "shown by a shared command list; "
+            f"({share:.0f} %), {totals['mostly']} more by most; {totals['variants_shared']} of "
+            f"{totals['variants']} cluster blocks shown by a shared command list; "
+            f"{totals['single']} blocks of one cluster only kept in its tab; "
             f"{totals['reused']} reused, {totals['prose_only']} prose-only kept, "
+            f"{totals['unshared']} with no block two clusters show kept, "
             f"{totals['by_hand']} left by hand"
         )
     assert totals["converted"] > 0

@@ -61,6 +61,8 @@ class Migrator:
         self.generalize = Generalizer(table, self.report.say)
         #: with ``learn`` (``--add-clusters``): facts the table lacks, read from the page
         self.learner = Learner(table, self.names.page, learn)
+        self.singles: list[tuple[int, str]] = []  # the tab set's blocks of one cluster only
+        self.used = 0  # the tab set's steps, new or reused
 
     # ------------------------------------------------------------------ the page
 
@@ -155,12 +157,26 @@ class Migrator:
                 self.report.say(
                     line,
                     f"the cluster tabs show different numbers of blocks ({counts}): lined up "
-                    "by their commands, a block one cluster lacks is skipped there",
+                    "by their commands, a block some clusters lack is skipped there",
                 )
+            self.singles, self.used = [], 0
             out, made = self.emit(tab_set, named, cut, align(cut, len(shapes) != 1))
         except KeepAsIs as reason:  # raised before any step of the set is counted
             self.report.leave(line, str(reason))
             return None
+        if not self.used:
+            self.report.unshared += 1
+            self.report.say(
+                line, "no block shown by two clusters or more (no step to share): kept as written"
+            )
+            return None
+        for number, label in self.singles:
+            self.report.single += 1
+            self.report.say(
+                number,
+                f"a block only the {label} tab shows: kept as written in its text (a step "
+                "would be skipped on every other cluster)",
+            )
         self.steps.update(made)
         self.report.converted += 1
         first_tab = min(t.line for t in tab_set.tabs) - 1 if tab_set.tabs else tab_set.start
@@ -233,6 +249,12 @@ class Migrator:
             here = {k: cut[k][i] for k, i in position.items()}
             texts = {k: strip_blank(segment.before) for k, segment in here.items()}
             blocks: dict[str, Block] = {k: s.block for k, s in here.items() if s.block}
+            if len(blocks) == 1 and len(named) > 1:  # a step every other cluster skips:
+                ((key, block),) = blocks.items()  # the block stays in its cluster's text
+                self.singles.append((block.line, named[key].label))
+                shown = strip_blank([*texts[key], "", *block.raw])
+                out += self.text_lines(tab_set, {key: shown}, named)
+                continue
             try:
                 name = self.step(blocks, texts, tab_set, made)
             except OutputDiffers as why:  # each cluster's block stays in its own text
@@ -245,6 +267,7 @@ class Migrator:
                     tab_set, {k: strip_blank(t) for k, t in shown.items()}, named
                 )
                 continue
+            self.used += 1
             out += self.text_lines(tab_set, texts, named)
             if self.syntax == "myst":
                 out += [f"```{{cluster-commands}} {name}", "```", ""]
@@ -301,7 +324,6 @@ class Migrator:
             )
         alike = len(blocks) - len(fields.get("override", {}))  # type: ignore[arg-type]
         self.report.steps += 1
-        self.report.single += len(blocks) == 1
         self.report.shared += shared
         self.report.mostly += not shared and alike >= 2 and 2 * alike >= len(blocks)
         self.report.variants += len(blocks)

@@ -89,7 +89,8 @@ class Learner:
                 return None
             out.append(unified)
         for key, mine in variants.items():  # each cluster is shown exactly its variant
-            if [self._fill(key, row, facts, modules) for row in out] != mine:
+            filled = [self._sets(key, self._fill(key, row, facts, modules)) for row in out]
+            if filled != [self._sets(key, row) for row in mine]:
                 return None
         for name, values in facts.items():
             self.learned.facts.setdefault(name, {}).update(values)
@@ -113,6 +114,16 @@ class Learner:
             if name in facts:
                 return facts[name][key]
             return match[0]
+
+        return PLACEHOLDER.sub(value, row)
+
+    def _sets(self, key: str, row: str) -> str:
+        """``row`` with the cluster's module sets of the table written out."""
+        sets = self.table.cluster(key).modules
+
+        def value(match: re.Match[str]) -> str:
+            name = match[1][8:] if match[1].startswith("modules.") else ""
+            return " ".join(sets[name]) if name in sets else match[0]
 
         return PLACEHOLDER.sub(value, row)
 

@@ -17,7 +17,8 @@ class Report:
     converted: int = 0
     steps: int = 0
     shared: int = 0  # one command list for every cluster of the step
-    single: int = 0  # a block of one cluster only (skipped on the others)
+    single: int = 0  # a block of one cluster only: kept in its cluster's text, no step
+    unshared: int = 0  # tab sets with no block two clusters show: kept as written
     variants: int = 0  # the clusters' blocks the steps were made from
     variants_shared: int = 0  # of which shown by a command list two clusters or more share
     mostly: int = 0  # one command list for at least half of them (2 or more), overrides else
@@ -66,6 +67,7 @@ class Report:
             "shared": self.shared,
             "mostly": self.mostly,
             "single": self.single,
+            "unshared": self.unshared,
             "variants": self.variants,
             "variants_shared": self.variants_shared,
             "reused": self.reused,
@@ -81,11 +83,11 @@ class Report:
         text = (
             f"{self.page}: {self.converted} of {self.tab_sets} tab sets converted; "
             f"{self.steps} steps made, {self.shared} with one shared command list{share}, "
-            f"{self.mostly} more shared by most of their clusters, {self.single} of one "
-            f"cluster only ({self.variants_shared} of {self.variants} cluster blocks shown by "
-            "a shared command list), "
-            f"{self.reused} reused from the table; {self.prose_only} of prose only kept; "
-            f"{len(self.by_hand)} left by hand"
+            f"{self.mostly} more shared by most of their clusters ({self.variants_shared} of "
+            f"{self.variants} cluster blocks shown by a shared command list), "
+            f"{self.reused} reused from the table; {self.single} blocks of one cluster only "
+            f"kept in its own tab; {self.prose_only} of prose only kept, {self.unshared} with "
+            f"no block two clusters show kept; {len(self.by_hand)} left by hand"
         )
         if self.folded or self.learned:
             text += (
