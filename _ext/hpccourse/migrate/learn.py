@@ -173,7 +173,9 @@ class Learner:
             if index % 2:  # a separator: another spacing is another line
                 return None
             values = dict(zip(row, words, strict=True))
-            option = self._option_before(out)
+            option = self._option_before(
+                out, sbatch=words[0] != "#SBATCH" and out[:1] == ["#SBATCH"]
+            )
             if option:
                 kind, prefix, suffix = option, "", ""
             elif all("/" in w for w in words):
@@ -191,10 +193,15 @@ class Learner:
         return "".join(out)
 
     @staticmethod
-    def _option_before(out: list[str]) -> str:
-        """The fact an option just before this token gives (``-A X``, ``--account=X``)."""
+    def _option_before(out: list[str], sbatch: bool) -> str:
+        """The fact an option just before this token gives (``-A X``, ``--account=X``);
+        on a ``#SBATCH`` line, any option's value (what the job asks of that cluster)."""
         words = [w for w in out if w.strip() and w != "="]
-        return FACT_OPTIONS.get(words[-1], "") if words else ""
+        if not words:
+            return ""
+        if sbatch and re.fullmatch(r"--?[A-Za-z][\w-]*", words[-1]):
+            return FACT_OPTIONS.get(words[-1], words[-1].lstrip("-").lower())
+        return FACT_OPTIONS.get(words[-1], "")
 
     def _name(
         self,

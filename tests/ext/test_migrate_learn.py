@@ -1,0 +1,176 @@
+"""Issue 20, item 5: variants that differ only in comments or in facts share one command
+list (``hpccourse migrate``, :mod:`hpccourse.migrate.fold` and :mod:`.learn`).
+
+Each page here is made up for one rule; the table is the five-centre one of
+``test-editloop-migrate``. Every cluster must still be shown exactly the commands its tab
+showed: each test renders the written table's steps and compares.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hpccourse.migrate import Migrator, main
+from hpccourse.table import Table, load_table
+from testroots import composed_table
+
+
+@pytest.fixture
+def table_path(tmp_path: Path) -> Path:
+    return composed_table(tmp_path, "editloop-migrate")
+
+
+@pytest.fixture
+def table(table_path: Path) -> Table:
+    return load_table(table_path)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def tab_set(table: Table, body) -> str:
+    """An RST tab set, one tab per cluster, each holding ``body(index, cluster)``."""
+    out = [".. tabs::", ""]
+    for i, cluster in enumerate(table.clusters):
+        out += [f"   .. tab:: {cluster.label}", "", "      .. code-block:: console", ""]
+        out += [f"         $ {line}" for line in body(i, cluster)] + [""]
+    return "\n".join(out) + "\n"
+
+
+def commands_per_cluster(table: Table, step: str) -> dict[str, tuple[str, ...]]:
+    return {c.key: table.render(step, c.key).commands for c in table.clusters}
+
+
+def test_commands_that_differ_only_in_comments_share_one_list(table: Table, tmp_path: Path):
+    text = tab_set(table, lambda i, c: [f"hostname  # on {c.cluster}", "pwd"])
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert "override" not in step
+    first = table.clusters[0]
+    assert step["commands"] == [f"hostname  # on {first.cluster}", "pwd"]
+    report = "\n".join(proposal.report)
+    others = ", ".join(c.key for c in table.clusters[1:])
+    assert f"the command lists of {others} differ from {first.key}'s only in comments" in report
+    assert "1 with comments folded" in report
+
+
+def made_up_page(table: Table) -> str:
+    """Values no cluster of the table has: modules, an account, a partition, a folder."""
+    return tab_set(
+        table,
+        lambda i, c: [
+            f"module load tool/1.{i} extra/2.{i}",
+            f"salloc -A made-up-{c.key} -p part{i} -t 00:10:00",
+            f"cd /scratch/area{i}/{c.key}/work",
+            "python -V",
+        ],
+    )
+
+
+def test_facts_the_table_lacks_are_learned_with_add_clusters(table_path: Path, tmp_path):
+    page = tmp_path / "learn.rst"
+    page.write_text(made_up_page(load_table(table_path)), encoding="utf-8")
+    before = load_table(table_path)
+    shown = {
+        c.key: (
+            f"module load tool/1.{i} extra/2.{i}",
+            f"salloc -A made-up-{c.key} -p part{i} -t 00:10:00",
+            f"cd /scratch/area{i}/{c.key}/work",
+            "python -V",
+        )
+        for i, c in enumerate(before.clusters)
+    }
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    table = load_table(table_path)
+    (key,) = [k for k in table.steps if k not in before.steps]
+    step = table.steps[key]
+    assert not step.overrides and not step.skips
+    assert step.commands == (
+        "module load {modules.learn}",
+        "salloc -A {learn-account} -p {learn-partition} -t 00:10:00",
+        "cd /scratch/{learn-folder}/work",
+        "python -V",
+    )
+    assert commands_per_cluster(table, key) == shown  # exactly what each tab showed
+    for i, cluster in enumerate(table.clusters):
+        assert cluster.modules["learn"] == (f"tool/1.{i}", f"extra/2.{i}")
+        assert cluster.facts["learn-folder"] == f"area{i}/{cluster.key}"
+    written = table_path.read_text(encoding="utf-8")
+    marked = re.findall(r"  # read from learn\.rst:\d+ by hpccourse migrate: check it", written)
+    assert len(marked) == 4 * len(table.clusters)  # each learned fact, each cluster
+    assert "differ only in facts the table lacked: one shared command list" in err
+    assert "1 with facts read from the page" in err
+
+
+def test_without_add_clusters_nothing_is_learned(table_path: Path, tmp_path: Path):
+    page = tmp_path / "learn.rst"
+    page.write_text(made_up_page(load_table(table_path)), encoding="utf-8")
+    status, out, err = run(str(page), "--table", str(table_path))
+    assert status == 0, err
+    assert "override.hpc2n" in out and "{learn-account}" not in out
+    assert "Facts read from the page" not in out
+
+
+def test_a_difference_that_is_no_fact_keeps_each_clusters_commands(table_path, tmp_path):
+    table = load_table(table_path)
+    odd = table.clusters[1].key
+
+    def body(i: int, c) -> list[str]:
+        tool = "virtualenv" if c.key == odd else "python -m venv"
+        return [f"module load tool/1.{i}", f"{tool} /scratch/area{i}/env"]
+
+    page = tmp_path / "other.rst"
+    page.write_text(tab_set(table, body), encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert set(new.steps[key].overrides) == {c.key for c in table.clusters[1:]}
+    assert "# read from" not in table_path.read_text(encoding="utf-8")
+    for i, cluster in enumerate(new.clusters):
+        tool = "virtualenv" if cluster.key == odd else "python -m venv"
+        assert new.render(key, cluster.key).commands == (
+            f"module load tool/1.{i}",
+            f"{tool} /scratch/area{i}/env",
+        )
+
+
+def test_scripts_differing_in_comments_shebang_and_sbatch_values_share_one(table_path, tmp_path):
+    table = load_table(table_path)
+    lines = [".. tabs::", ""]
+    for i, c in enumerate(table.clusters):
+        lines += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
+        script = [
+            "#!/bin/bash -l" if i % 2 else "#!/bin/bash",
+            f"#SBATCH -A {c.allocation}  # yours on {c.cluster}",
+            f"#SBATCH --gres=gpu:kind{i}:1",
+            f"# loads the tools of {c.cluster}",
+            f"module load tool/1.{i}",
+            "python job.py",
+        ]
+        lines += [f"         {row}" for row in script] + [""]
+    page = tmp_path / "job.rst"
+    page.write_text("Save it as ``job.sh``.\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    step = new.steps[key]
+    assert step.file == "job.sh" and not step.overrides
+    assert "#SBATCH --gres={job-gres}" in step.content
+    for i, cluster in enumerate(new.clusters):
+        content = new.render(key, cluster.key).content
+        assert f"#SBATCH --gres=gpu:kind{i}:1\n" in content
+        assert f"module load tool/1.{i}\n" in content
+        assert f"#SBATCH -A {cluster.allocation}" in content
+    assert "only in comments: one shared script" in err
