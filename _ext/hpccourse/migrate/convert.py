@@ -20,11 +20,9 @@ from pathlib import Path
 from ..table import Table, TableError
 from .align import align
 from .group import (
-    ANGLE,
     Generalizer,
     KeepAsIs,
     OutputDiffers,
-    angle_for_prose,
     group,
     typed_commands,
 )
@@ -33,6 +31,7 @@ from .learn import Learner
 from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
 from .naming import Names, file_named_in, step_stem
+from .pagetext import PageText
 from .readers import reader_for
 from .report import Report
 from .tabletext import sections
@@ -41,10 +40,7 @@ from .tabletext import sections
 CARRIED = {"caption"}
 
 
-INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`")}
-
-
-class Migrator:
+class Migrator(PageText):
     """Converts the tab sets of one page against one table."""
 
     def __init__(self, table: Table, page: Path, *, learn: bool = False) -> None:
@@ -353,60 +349,3 @@ class Migrator:
             ):
                 return key
         return None
-
-    # ------------------------------------------------------------ page text out
-
-    def prose(self, lines: list[str]) -> list[str]:
-        """Prose as written, with ``<x>`` in inline literals as commands show them."""
-        placeholders = {c.placeholder for c in self.table.clusters}
-        user = next(iter(placeholders)) if len(placeholders) == 1 else ""
-        literal = INLINE_LITERAL[self.syntax]
-
-        def fix(match: re.Match[str]) -> str:
-            return ANGLE.sub(lambda m: angle_for_prose(m[1], user), match[0])
-
-        return [literal.sub(fix, line) for line in lines]
-
-    def text_lines(
-        self, tab_set: TabSet, texts: dict[str, list[str]], named: dict[str, Tab]
-    ) -> list[str]:
-        """The text before a step: once if every cluster's is the same, else per cluster."""
-        if not any(texts.values()):
-            return []
-        if len(texts) == len(named) and len({tuple(t) for t in texts.values()}) == 1:
-            return [*self.prose(next(iter(texts.values()))), ""]
-        tabs = [(self.table.cluster(k).label, self.prose(t)) for k, t in texts.items() if t]
-        return [*self.tab_set_lines(tab_set, tabs, group=True), ""]
-
-    def tab_set_lines(
-        self, tab_set: TabSet, tabs: list[tuple[str, list[str]]], *, group: bool
-    ) -> list[str]:
-        """A tab set of these (label, body) tabs, in the page's markup: ``group-tab``
-        (synchronised with the steps' tabs) or the page's own kind of tab."""
-        header = ("tab-set", "tab-item") if "tab-set" in self.set_header else ("tabs", "tab")
-        if self.syntax == "rst":
-            directive = "group-tab" if group else header[1]
-            out = [f".. {'tabs' if group else header[0]}::", ""]
-            for label, body in tabs:
-                out += [f"   .. {directive}:: {label}", ""]
-                out += [f"      {row}" if row.strip() else "" for row in body] + [""]
-            return out[:-1]
-        # backticks: a colon fence would close a colon-fenced box around the tab set
-        char = "`"
-        inner = max(
-            [
-                3,
-                *(
-                    len(m[1])
-                    for _l, b in tabs
-                    for r in b
-                    if (m := re.match(rf"\s*({char}{{3,}})", r))
-                ),
-            ]
-        )
-        fence, outer = char * (inner + 1), char * (inner + 2)
-        name_set, name_tab = ("tabs", "group-tab") if group else header
-        out = [f"{outer}{{{name_set}}}"]
-        for label, body in tabs:
-            out += [f"{fence}{{{name_tab}}} {label}", *body, fence]
-        return [*out, outer]
