@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .learn import Learner
+from .learn import Learner, join_runs
 
 TRAILING = r"\s+#(?!SBATCH)[^'\"]*$"
 
@@ -49,9 +49,11 @@ class Choice:
     learned: bool = False
 
 
-def choose(variants: dict[str, list[str]], learner: Learner | None, line: int) -> Choice:
+def choose(
+    variants: dict[str, list[str]], learner: Learner | None, line: int, *, script: bool = False
+) -> Choice:
     """One list of lines for as many clusters as can share it, exactly as they showed it
-    (comments aside)."""
+    (comments aside). ``script``: the variants are a script's lines (else commands)."""
     bare = {k: [b for b in map(_bare, v) if b] for k, v in variants.items()}
     counts = Counter(tuple(b) for b in bare.values())
     best = max(counts.values())
@@ -60,9 +62,10 @@ def choose(variants: dict[str, list[str]], learner: Learner | None, line: int) -
     shared = list(variants[base])
     learned = False
     if overrides and learner is not None:
-        unified = learner.unify(bare, line)
+        unified = learner.unify(bare, line, script=script)
         if unified is not None:
-            shared, overrides, learned = refill(variants[base], unified), {}, True
+            plan = _plan(bare[base], unified) if script else list(unified)
+            shared, overrides, learned = refill(variants[base], plan), {}, True
     mine = comments(variants[base])
     folded = [
         k for k, v in variants.items() if k != base and k not in overrides and comments(v) != mine
@@ -70,12 +73,34 @@ def choose(variants: dict[str, list[str]], learner: Learner | None, line: int) -
     return Choice(shared, base, overrides, folded, learned)
 
 
-def refill(lines: list[str], unified: list[str]) -> list[str]:
-    """``lines`` with each line that is not a comment replaced by the next of
-    ``unified`` (its trailing comment kept)."""
-    rows = iter(unified)
+#: In a plan: a run of lines that became one placeholder line (its comments dropped).
+WHOLE = "\x00"
+
+
+def _plan(bare: list[str], unified: list[str]) -> list[str | None]:
+    """Per line of a script (comments aside): its new text, or None where a run of lines
+    became one placeholder line (the run's first line shows it, marked WHOLE)."""
+    plan: list[str | None] = []
+    for entry, new in zip(join_runs(bare), unified, strict=True):
+        size = entry.count("\n") + 1
+        parts = new.split("\n")
+        plan += parts if len(parts) == size else [WHOLE + new, *([None] * (size - 1))]
+    return plan
+
+
+def refill(lines: list[str], plan: list[str | None]) -> list[str]:
+    """``lines`` with each line that is not a comment replaced by the next of ``plan``
+    (its trailing comment kept; None drops the line; a run's placeholder line drops the
+    run's comments, which no longer sit by their lines)."""
+    rows = iter(plan)
     out = []
     for line in lines:
         bare = _bare(line)
-        out.append(next(rows) + line[len(bare) :] if bare else line)
+        if not bare:
+            out.append(line)
+            continue
+        new = next(rows)
+        if new is None:
+            continue
+        out.append(new[1:] if new.startswith(WHOLE) else new + line[len(bare) :])
     return out

@@ -14,7 +14,7 @@ from ..console.lines import classify, commands
 from ..console.model import LineKind
 from ..table import Cluster, Table, TableError
 from .fold import Choice, choose
-from .learn import Learner
+from .learn import Learner, run_kind
 from .lines import PROMPT
 from .model import Block
 
@@ -109,7 +109,7 @@ class Generalizer:
                 expanded = self.table.fact(cluster, name)
             except TableError:
                 continue
-            if len(expanded) >= SHORTEST_FACT and "\n" not in expanded:
+            if len(expanded) >= SHORTEST_FACT and "\n" not in expanded and not run_kind(expanded):
                 values.append((expanded, f"{{{name}}}"))
         for name, modules in cluster.modules.items():
             if modules:
@@ -207,7 +207,7 @@ def group(
         variants = {k: t.split("\n") for k, t in templates.items()}
     else:
         variants = {k: json.loads(t) for k, t in templates.items()}
-    choice = choose(variants, learner, first.line)
+    choice = choose(variants, learner, first.line, script=first.kind == "file")
     overrides: dict[str, object]
     if first.kind == "file":
         common = "\n".join(choice.lines)

@@ -43,6 +43,29 @@ FACT_OPTIONS = {
     "--qos": "qos",
 }
 SEPARATOR = re.compile(r"(\s+|=)")
+#: Script lines that come in runs: the job's requests, the modules it loads.
+RUNS = {"sbatch": re.compile(r"^\s*#SBATCH\b"), "loads": re.compile(r"^\s*(?:module|ml)\s")}
+
+
+def run_kind(line: str) -> str:
+    """``sbatch`` or ``loads`` for a line of a run, else ``""``."""
+    return next((kind for kind, pattern in RUNS.items() if pattern.match(line)), "")
+
+
+def join_runs(lines: list[str]) -> list[str]:
+    """``lines`` with each run of lines of one kind joined into one entry."""
+    out: list[str] = []
+    last = ""
+    for line in lines:
+        kind = run_kind(line)
+        if kind and kind == last:
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+        last = kind
+    return out
+
+
 PLACEHOLDER = re.compile(r"(?<!\{)\{([\w.-]+)\}(?!\})")
 
 
@@ -69,22 +92,24 @@ class Learner:
 
     # ------------------------------------------------------------ one block
 
-    def unify(self, variants: dict[str, list[str]], line: int) -> list[str] | None:
+    def unify(
+        self, variants: dict[str, list[str]], line: int, *, script: bool = False
+    ) -> list[str] | None:
         """One list of lines for every cluster (new placeholders where facts differ), or
-        None when the variants differ in anything that is no fact (nothing learned)."""
+        None when the variants differ in anything that is no fact (nothing learned).
+
+        In a script, each run of ``#SBATCH`` lines and of module lines is one entry
+        (lines joined): a run some clusters write in more lines than others is one fact
+        of each cluster (what the job asks of it, the modules it loads)."""
+        if script:
+            variants = {k: join_runs(v) for k, v in variants.items()}
         if not self.enabled or len({len(v) for v in variants.values()}) != 1:
             return None
         facts: dict[str, dict[str, str]] = {}
         modules: dict[str, dict[str, list[str]]] = {}
         out = []
         for rows in zip(*variants.values(), strict=True):
-            row = dict(zip(variants, rows, strict=True))
-            if len(set(rows)) == 1:
-                out.append(rows[0])
-                continue
-            unified = self._modules(row, modules) if all(map(MODULE_LINE.match, rows)) else None
-            if unified is None:
-                unified = self._tokens(row, facts)
+            unified = self._row(dict(zip(variants, rows, strict=True)), facts, modules)
             if unified is None:
                 return None
             out.append(unified)
@@ -99,6 +124,41 @@ class Learner:
             self.learned.modules.setdefault(name, {}).update(sets)
             self.learned.lines.setdefault(f"modules.{name}", line)
         return out
+
+    def _row(
+        self,
+        row: dict[str, str],
+        facts: dict[str, dict[str, str]],
+        modules: dict[str, dict[str, list[str]]],
+    ) -> str | None:
+        """One entry for the clusters' entries ``row`` (a line, or a run of lines)."""
+        rows = list(row.values())
+        if len(set(rows)) == 1:
+            return rows[0]
+        split = {k: v.split("\n") for k, v in row.items()}
+        if len({len(v) for v in split.values()}) == 1 and len(split[next(iter(row))]) > 1:
+            kept = dict(facts), dict(modules)  # line by line, else nothing of it learned
+            parts = [
+                self._row(dict(zip(row, lines, strict=True)), facts, modules)
+                for lines in zip(*split.values(), strict=True)
+            ]
+            if all(p is not None for p in parts):
+                return "\n".join(parts)  # type: ignore[arg-type]
+            facts.clear(), modules.clear()
+            facts.update(kept[0]), modules.update(kept[1])
+        if any("\n" in r for r in rows):  # runs of other lengths: each cluster's, a fact
+            kinds = {run_kind(r.split("\n")[0]) for r in rows}
+            kind = kinds.pop() if len(kinds) == 1 else ""
+            name = self._name(kind, dict(row), facts, self.learned.facts) if kind else None
+            if name is None:
+                return None
+            facts[name] = dict(row)
+            return f"{{{name}}}"
+        if all(map(MODULE_LINE.match, rows)):
+            unified = self._modules(row, modules)
+            if unified is not None:
+                return unified
+        return self._tokens(row, facts)
 
     def _fill(
         self,
