@@ -174,3 +174,75 @@ def test_scripts_differing_in_comments_shebang_and_sbatch_values_share_one(table
         assert f"module load tool/1.{i}\n" in content
         assert f"#SBATCH -A {cluster.allocation}" in content
     assert "only in comments: one shared script" in err
+
+
+def test_options_some_clusters_give_become_one_fact_empty_elsewhere(table_path, tmp_path):
+    table = load_table(table_path)
+    with_flag = {c.key for c in table.clusters[::2]}
+
+    def body(i: int, c) -> list[str]:
+        flag = " --isolated" if c.key in with_flag else ""
+        return [f"python -m venv{flag} /scratch/area{i}/env", "python -V"]
+
+    page = tmp_path / "venv.rst"
+    page.write_text(tab_set(table, body), encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert new.steps[key].commands[0] == "python -m venv {venv-flags} /scratch/{venv-folder}/env"
+    assert not new.steps[key].overrides
+    for i, cluster in enumerate(new.clusters):
+        flag = " --isolated" if cluster.key in with_flag else ""
+        assert (
+            new.render(key, cluster.key).commands[0] == f"python -m venv{flag} /scratch/area{i}/env"
+        )
+        assert cluster.facts["venv-flags"] == flag.strip()
+
+
+def test_a_module_line_that_names_no_module_is_one_fact_as_written(table_path, tmp_path):
+    table = load_table(table_path)
+    first = table.clusters[0].key
+
+    def body(i: int, c) -> list[str]:
+        return ["module load [the python module you want]" if c.key == first else f"ml tool/{i}"]
+
+    page = tmp_path / "load.rst"
+    page.write_text(
+        tab_set(table, body).replace("$ ml tool", "$ module load tool"), encoding="utf-8"
+    )
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert new.steps[key].commands == ("module load {load-load}",)
+    assert new.render(key, first).commands == ("module load [the python module you want]",)
+    for i, cluster in enumerate(new.clusters[1:], start=1):
+        assert new.render(key, cluster.key).commands == (f"module load tool/{i}",)
+
+
+def test_runs_of_sbatch_and_module_lines_of_other_lengths_are_one_fact(table_path, tmp_path):
+    table = load_table(table_path)
+    lines = ["Save it as ``run.sh``.", "", ".. tabs::", ""]
+    for i, c in enumerate(table.clusters):
+        extra = [f"#SBATCH -p part{i}"] * (i % 2) + ["#SBATCH -t 00:10:00"]
+        loads = [f"module load tool/{i}"] + ["module load more/1.0"] * (i % 2)
+        script = ["#!/bin/bash", f"#SBATCH -A {c.allocation}", *extra, *loads, "python run.py"]
+        lines += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
+        lines += [f"         {row}" for row in script] + [""]
+    page = tmp_path / "run.rst"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    step = new.steps[key]
+    assert not step.overrides
+    assert step.content == "#!/bin/bash\n{run-sbatch}\n{run-loads}\npython run.py\n"
+    for i, cluster in enumerate(new.clusters):
+        extra = [f"#SBATCH -p part{i}"] * (i % 2) + ["#SBATCH -t 00:10:00"]
+        loads = [f"module load tool/{i}"] + ["module load more/1.0"] * (i % 2)
+        expected = ["#!/bin/bash", f"#SBATCH -A {cluster.allocation}", *extra, *loads]
+        assert (
+            new.render(key, cluster.key).content == "\n".join([*expected, "python run.py"]) + "\n"
+        )

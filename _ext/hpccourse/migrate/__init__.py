@@ -13,8 +13,9 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
 - :mod:`.group`: the clusters' variants of a block written with the table's placeholders
   and grouped into one step; :mod:`.fold` chooses its one command list (variants that
   differ only in comments share it, comments folded); :mod:`.learn` (``--add-clusters``)
-  reads the facts the table lacks (modules, ``-A``/``#SBATCH`` values, folders) from
-  variants that differ only there, so that they share it too;
+  reads the facts the table lacks (modules, ``-A``/``#SBATCH`` values, folders, options
+  some give; :mod:`.flags`) from variants that differ only there, so that they share it
+  too, and :mod:`.learnedtext` writes them into the table, marked for the teacher;
 - :mod:`.naming`: step keys and script names from the page, unique per page;
 - :mod:`.convert`: the page rewritten, what is not a step kept where it was (a block
   only one cluster shows stays in its text); :mod:`.pagetext`: that text, as written;

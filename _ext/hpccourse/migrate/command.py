@@ -21,7 +21,7 @@ from pathlib import Path
 from ..table import TableError, load_table
 from .clusters import add_clusters
 from .convert import Migrator
-from .learn import describe, with_learned
+from .learnedtext import describe, with_learned
 from .model import Proposal
 from .tabletext import load_text, new_table_text, skip_new_clusters
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..table import Table, TableError
+from ..table import Table
 from ..table.model import RESERVED
 from ..table.paths import module_name
-from .tabletext import toml_key, toml_value
+from .flags import FLAG, flag_slot
 
 #: A line that loads modules: the command, then the modules (one fact: a module set).
 MODULE_LINE = re.compile(
@@ -155,10 +155,37 @@ class Learner:
             facts[name] = dict(row)
             return f"{{{name}}}"
         if all(map(MODULE_LINE.match, rows)):
-            unified = self._modules(row, modules)
+            unified = self._modules(row, modules) or self._loads(row, facts)
             if unified is not None:
                 return unified
+        found = flag_slot(row)
+        if found is not None:  # options some give and others not: one fact, then the rest
+            lines, values = found
+            name = self._name("flags", dict(values), facts, self.learned.facts)
+            if name is not None:
+                kept = dict(facts)
+                facts[name] = values
+                named = {k: v.replace(FLAG, f"{{{name}}}") for k, v in lines.items()}
+                unified = self._tokens(named, facts)
+                if unified is not None:
+                    return unified
+                facts.clear()
+                facts.update(kept)
         return self._tokens(row, facts)
+
+    def _loads(self, row: dict[str, str], facts: dict[str, dict[str, str]]) -> str | None:
+        """A module line whose modules are no module names (``[python/version]``): what
+        it loads, as written, one fact of each cluster."""
+        matches = {k: MODULE_LINE.match(text) for k, text in row.items()}
+        commands = {m["command"] for m in matches.values() if m}
+        if len(commands) != 1:
+            return None
+        values = {k: m["modules"] for k, m in matches.items() if m}
+        name = self._name("load", dict(values), facts, self.learned.facts)
+        if name is None:
+            return None
+        facts[name] = values
+        return f"{commands.pop()}{{{name}}}"
 
     def _fill(
         self,
@@ -167,15 +194,19 @@ class Learner:
         facts: dict[str, dict[str, str]],
         modules: dict[str, dict[str, list[str]]],
     ) -> str:
-        def value(match: re.Match[str]) -> str:
+        out, pos = [], 0
+        for match in PLACEHOLDER.finditer(row):  # as the table fills them in
+            out.append(row[pos : match.start()])
+            pos = match.end()
             name = match[1]
             if name.startswith("modules.") and name[8:] in modules:
-                return " ".join(modules[name[8:]][key])
-            if name in facts:
-                return facts[name][key]
-            return match[0]
-
-        return PLACEHOLDER.sub(value, row)
+                value = " ".join(modules[name[8:]][key])
+            else:
+                value = facts[name][key] if name in facts else match[0]
+            if not value and out[-1].endswith(" "):
+                out[-1] = out[-1][:-1]  # an empty value swallows the space before it
+            out.append(value)
+        return "".join([*out, row[pos:]])
 
     def _sets(self, key: str, row: str) -> str:
         """``row`` with the cluster's module sets of the table written out."""
@@ -306,75 +337,3 @@ def _trim(values: dict[str, str]) -> tuple[str, str, dict[str, str]]:
     prefix, suffix = texts[0][:start], texts[0][len(texts[0]) - end :] if end else ""
     middles = {k: t[start : len(t) - end] for k, t in values.items()}
     return prefix, suffix, middles
-
-
-# ------------------------------------------------------------------ the table text
-
-
-def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
-    """``text`` (the table ``table`` was loaded from) with the learned facts written into
-    their clusters' sections, each line marked for the teacher."""
-    if not learned:
-        return text
-    lines = text.split("\n")
-    inserts: dict[int, list[str]] = {}
-    for cluster in table.clusters:
-        mark = "  # read from {} by hpccourse migrate: check it"
-        for name, values in learned.facts.items():
-            if cluster.key in values:
-                where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
-                line = learned.lines[name]
-                inserts.setdefault(where, []).append(
-                    f"{toml_key(name)} = {toml_value(values[cluster.key])}"
-                    + mark.format(f"{page}:{line}")
-                )
-        for name, sets in learned.modules.items():
-            if cluster.key not in sets:
-                continue
-            first = next(iter(cluster.modules), "")
-            where = cluster.lines.get(f"modules.{first}", 0) if first else 0
-            row = lines[where - 1].lstrip() if 0 < where <= len(lines) else ""
-            if row.startswith("modules."):
-                key = f"modules.{toml_key(name)}"
-            elif first and row.startswith(toml_key(first)):
-                key = toml_key(name)
-            else:
-                raise TableError(
-                    f"cannot write the module set {name!r} learned from {page} into cluster "
-                    f"{cluster.key!r}: give it a [clusters.{cluster.key}.modules] table",
-                    table.source,
-                    cluster.line,
-                )
-            inserts.setdefault(where, []).append(
-                f"{key} = {toml_value(sets[cluster.key])}"
-                + mark.format(f"{page}:{learned.lines[f'modules.{name}']}")
-            )
-    out: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        out += inserts.get(number, [])
-        out.append(line)
-    return "\n".join(out)
-
-
-def _anchor(lines: list[str], where: int, name: str, table: Table, key: str) -> int:
-    """The line ``where`` when it holds ``name = ...`` plainly (a line to write before)."""
-    if 0 < where <= len(lines) and lines[where - 1].lstrip().startswith(name):
-        return where
-    raise TableError(
-        f"cannot write the facts learned from the page into cluster {key!r}: write its "
-        f"{name} as '{name} = ...' in [clusters.{key}]",
-        table.source,
-        table.cluster(key).line,
-    )
-
-
-def describe(learned: Learned) -> list[str]:
-    """The learned facts, one line each, for the report and a dry run."""
-    out = []
-    for name, values in learned.facts.items():
-        shown = ", ".join(f"{k}: {v!r}" for k, v in values.items())
-        out.append(f"{{{name}}} ({shown})")
-    for name, sets in learned.modules.items():
-        shown = ", ".join(f"{k}: {' '.join(v)}" for k, v in sets.items())
-        out.append(f"{{modules.{name}}} ({shown})")
-    return out
