@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECK = "migrate on real pages (tests/ext/test_migrate_corpus.py)"
 #: Issue 20: one command list in this share of the steps (%), and what migrate reaches.
 GOAL = 60
-REACHED = 50
+REACHED = 55
 #: Warnings a migration must not add: the table's, and a directive's.
 DIRECTIVE_WARNING = re.compile(
     r"clusters\.toml|cluster-commands|[Dd]irective|hpccourse|tab-set|tab-item|group-tab"

@@ -246,3 +246,21 @@ def test_runs_of_sbatch_and_module_lines_of_other_lengths_are_one_fact(table_pat
         assert (
             new.render(key, cluster.key).content == "\n".join([*expected, "python run.py"]) + "\n"
         )
+
+
+def test_a_fact_read_from_one_page_stays_its_own_until_checked(table_path, tmp_path):
+    table = load_table(table_path)
+    first = tmp_path / "first.rst"
+    first.write_text(
+        tab_set(table, lambda i, c: [f"cd /scratch/area{i}/work", "ls"]), encoding="utf-8"
+    )
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    second = tmp_path / "second.rst"
+    second.write_text(tab_set(table, lambda i, c: [f"echo area{i}"]), encoding="utf-8")
+    status, out, _err = run(str(second), "--table", str(table_path), "--add-clusters")
+    assert status == 0
+    assert "{first-folder}" not in out  # still marked: the first page's own
+    text = table_path.read_text(encoding="utf-8")
+    table_path.write_text(re.sub(r"  # read from first\.rst:\d+ [^\n]*", "", text), "utf-8")
+    status, out, _err = run(str(second), "--table", str(table_path), "--add-clusters")
+    assert 'commands = ["echo {first-folder}"]' in out  # checked: a fact like any other

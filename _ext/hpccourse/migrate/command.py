@@ -21,7 +21,7 @@ from pathlib import Path
 from ..table import TableError, load_table
 from .clusters import add_clusters
 from .convert import Migrator
-from .learnedtext import describe, with_learned
+from .learnedtext import describe, unchecked, with_learned
 from .model import Proposal
 from .tabletext import load_text, new_table_text, skip_new_clusters
 
@@ -40,7 +40,8 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
         if clusters_toml:
             old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)
-    migrator = Migrator(table, page, learn=add)
+    current = new_table_text(old, page.name, clusters_toml, "")  # the table loaded
+    migrator = Migrator(table, page, learn=add, unchecked=unchecked(current, table))
     migrator.report.clusters_added = added
     for line, note in notes:
         migrator.report.say(line, note)

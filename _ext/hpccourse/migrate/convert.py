@@ -43,7 +43,14 @@ CARRIED = {"caption"}
 class Migrator(PageText):
     """Converts the tab sets of one page against one table."""
 
-    def __init__(self, table: Table, page: Path, *, learn: bool = False) -> None:
+    def __init__(
+        self,
+        table: Table,
+        page: Path,
+        *,
+        learn: bool = False,
+        unchecked: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.set_header = ""  # the tab set being converted: its first line
         self.before_text = ""  # and the page's paragraphs before and after it
         self.after_text = ""
@@ -54,7 +61,7 @@ class Migrator(PageText):
         self.report = Report(page.name)
         self.steps: dict[str, dict[str, object]] = {}
         self.names = Names(page.stem, table.steps)
-        self.generalize = Generalizer(table, self.report.say)
+        self.generalize = Generalizer(table, self.report.say, unchecked)
         #: with ``learn`` (``--add-clusters``): facts the table lacks, read from the page
         self.learner = Learner(table, self.names.page, learn)
         self.singles: list[tuple[int, str]] = []  # the tab set's blocks of one cluster only

@@ -92,9 +92,17 @@ def angle_for_prose(name: str, placeholder: str) -> str:
 class Generalizer:
     """Writes a cluster's text with the table's placeholders."""
 
-    def __init__(self, table: Table, say: Callable[[int, str], None]) -> None:
+    def __init__(
+        self,
+        table: Table,
+        say: Callable[[int, str], None],
+        unchecked: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.table = table
         self.say = say
+        #: (cluster, fact) read from a page by migrate and not checked yet: that page's
+        #: own, never written into other commands until the teacher removes the mark
+        self.unchecked = unchecked
         self.values: dict[str, list[tuple[str, str]]] = {}
 
     def facts(self, cluster: Cluster) -> list[tuple[str, str]]:
@@ -103,7 +111,7 @@ class Generalizer:
             return self.values[cluster.key]
         values: list[tuple[str, str]] = []
         for name in cluster.facts:
-            if name in NAMING_FACTS:
+            if name in NAMING_FACTS or (cluster.key, name) in self.unchecked:
                 continue
             try:
                 expanded = self.table.fact(cluster, name)

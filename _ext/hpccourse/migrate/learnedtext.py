@@ -4,9 +4,34 @@ teacher to check; and listed for the report and a dry run."""
 
 from __future__ import annotations
 
+import re
+
 from ..table import Table, TableError
 from .learn import Learned
 from .tabletext import toml_key, toml_value
+
+#: What marks a fact read from a page, until the teacher has checked it.
+MARK = "by hpccourse migrate: check it"
+NEW_KEY = re.compile(r"\s*(?:\[|[\w\"'.-]+\s*=)")
+
+
+def unchecked(text: str, table: Table) -> frozenset[tuple[str, str]]:
+    """(cluster, fact) of the facts ``text`` (the table's text) still marks as read by
+    migrate and not checked (the mark on the fact's line, or on a multi-line value's
+    last line)."""
+    lines = text.split("\n")
+    found = set()
+    for cluster in table.clusters:
+        for name in cluster.facts:
+            start = cluster.lines.get(name, 0)
+            for number in range(start, min(start + 50, len(lines) + 1)) if start else ():
+                row = lines[number - 1]
+                if number > start and NEW_KEY.match(row):
+                    break
+                if MARK in row:
+                    found.add((cluster.key, name))
+                    break
+    return frozenset(found)
 
 
 def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
@@ -17,7 +42,7 @@ def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
     lines = text.split("\n")
     inserts: dict[int, list[str]] = {}
     for cluster in table.clusters:
-        mark = "  # read from {} by hpccourse migrate: check it"
+        mark = "  # read from {} " + MARK
         for name, values in learned.facts.items():
             if cluster.key in values:
                 where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
