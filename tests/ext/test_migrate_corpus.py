@@ -39,9 +39,8 @@ from testroots import compose, toml_text
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = "migrate on real pages (tests/ext/test_migrate_corpus.py)"
-#: Issue 20: one command list in this share of the steps (%), and what migrate reaches.
+#: Issue 20: one command list in at least this share of the steps migrate makes (%).
 GOAL = 60
-REACHED = 55
 #: Warnings a migration must not add: the table's, and a directive's.
 DIRECTIVE_WARNING = re.compile(
     r"clusters\.toml|cluster-commands|[Dd]irective|hpccourse|tab-set|tab-item|group-tab"
@@ -241,13 +240,11 @@ def test_the_runs_report_and_no_centre_tab_is_left_out(migrated: dict[str, Any],
             f"{totals['single']} blocks of one cluster only kept in its tab; "
             f"{totals['reused']} reused, {totals['prose_only']} prose-only kept, "
             f"{totals['unshared']} with no block two clusters show kept, "
-            f"{totals['by_hand']} left by hand (goal: {GOAL} % shared)"
+            f"{totals['by_hand']} left by hand (goal: at least {GOAL} % shared)"
         )
     assert totals["converted"] > 0
-    # Issue 20's goal is one shared command list in GOAL % of the steps; what is left on
-    # this corpus differs in commands, not facts (another tool, a line more): never less
-    # than migrate reaches now.
-    assert share >= REACHED, f"{share:.0f} % of the steps share one command list"
+    # issue 20: one command list for all their clusters in at least GOAL % of the steps
+    assert share >= GOAL, f"{share:.0f} % of the steps share one command list"
     # every cluster a tab showed before is still shown its blocks (none left out)
     for docname in migrated["docnames"]:
         assert set(migrated["before"][docname]) <= set(migrated["after"][docname])

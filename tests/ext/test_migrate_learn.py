@@ -264,3 +264,29 @@ def test_a_fact_read_from_one_page_stays_its_own_until_checked(table_path, tmp_p
     table_path.write_text(re.sub(r"  # read from first\.rst:\d+ [^\n]*", "", text), "utf-8")
     status, out, _err = run(str(second), "--table", str(table_path), "--add-clusters")
     assert 'commands = ["echo {first-folder}"]' in out  # checked: a fact like any other
+
+
+def test_blocks_that_load_other_modules_first_line_up_by_what_follows(table_path, tmp_path):
+    table = load_table(table_path)
+    one, two = table.clusters[:2]
+
+    def tab(label: str, *blocks: list[str]) -> str:
+        body = "".join(
+            "      .. code-block:: console\n\n" + "".join(f"         $ {c}\n" for c in b) + "\n"
+            for b in blocks
+        )
+        return f"   .. tab:: {label}\n\n{body}"
+
+    text = ".. tabs::\n\n" + tab(one.label, ["ml tool/1.0", "pip install thing"])
+    text += tab(two.label, ["echo start"], ["ml tool/2.0", "pip install thing"])
+    page = tmp_path / "tools.rst"
+    page.write_text(text, encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert new.steps[key].commands == ("ml {modules.tools}", "pip install thing")
+    assert new.render(key, one.key).commands == ("ml tool/1.0", "pip install thing")
+    assert new.render(key, two.key).commands == ("ml tool/2.0", "pip install thing")
+    assert f"a block only the {two.label} tab shows: kept as written" in err
+    assert "$ echo start" in page.read_text(encoding="utf-8")
