@@ -119,6 +119,7 @@ def test_without_add_clusters_nothing_is_learned(table_path: Path, tmp_path: Pat
     assert status == 0, err
     assert "override.hpc2n" in out and "{learn-account}" not in out
     assert "Facts read from the page" not in out
+    assert "differ only in facts the table lacks: with --add-clusters they are read" in err
 
 
 def test_a_difference_that_is_no_fact_keeps_each_clusters_commands(table_path, tmp_path):

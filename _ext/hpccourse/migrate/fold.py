@@ -47,6 +47,7 @@ class Choice:
     overrides: dict[str, list[str]] = field(default_factory=dict)
     folded: list[str] = field(default_factory=list)
     learned: bool = False
+    learnable: bool = False  # facts would be learned with --add-clusters
 
 
 def choose(
@@ -61,7 +62,10 @@ def choose(
     overrides = {k: v for k, v in variants.items() if bare[k] != bare[base]}
     shared = list(variants[base])
     learned = False
-    if overrides and learner is not None:
+    learnable = False
+    if overrides and learner is not None and not learner.enabled:
+        learnable = learner.would_unify(bare, script=script)
+    elif overrides and learner is not None:
         unified = learner.unify(bare, line, script=script)
         if unified is not None:
             plan = _plan(bare[base], unified) if script else list(unified)
@@ -70,7 +74,7 @@ def choose(
     folded = [
         k for k, v in variants.items() if k != base and k not in overrides and comments(v) != mine
     ]
-    return Choice(shared, base, overrides, folded, learned)
+    return Choice(shared, base, overrides, folded, learned, learnable)
 
 
 #: In a plan: a run of lines that became one placeholder line (its comments dropped).

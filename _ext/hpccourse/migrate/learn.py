@@ -125,6 +125,16 @@ class Learner:
             self.learned.lines.setdefault(f"modules.{name}", line)
         return out
 
+    def would_unify(self, variants: dict[str, list[str]], *, script: bool = False) -> bool:
+        """Whether :meth:`unify` would make one list of these with ``--add-clusters``
+        (nothing is learned: for the report's hint)."""
+        enabled, learned = self.enabled, self.learned
+        self.enabled, self.learned = True, Learned(learned.page)
+        try:
+            return self.unify(variants, 0, script=script) is not None
+        finally:
+            self.enabled, self.learned = enabled, learned
+
     def _row(
         self,
         row: dict[str, str],

@@ -54,6 +54,13 @@ class Report:
                 "(marked 'check it')".replace("{what}", what),
             )
 
+        if choice.learnable:
+            self.say(
+                line,
+                f"step {key}: the clusters' {what}s differ only in facts the table lacks: "
+                "with --add-clusters they are read from the page and shared",
+            )
+
     def leave(self, line: int, why: str) -> None:
         """A tab set left as written, for the teacher to convert by hand."""
         self.by_hand.append((line, why))
