@@ -42,8 +42,8 @@ class Report:
             self.say(
                 line,
                 f"step {key}: the {what}s of {', '.join(choice.folded)} differ from "
-                f"{choice.base}'s only in comments: one shared {what}, {choice.base}'s "
-                "comments kept",
+                f"{choice.base}'s {'in comments too' if choice.learned else 'only in comments'}"
+                f": one shared {what}, {choice.base}'s comments kept",
             )
         if choice.learned:
             self.learned += 1
