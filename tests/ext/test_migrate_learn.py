@@ -292,3 +292,21 @@ def test_blocks_that_load_other_modules_first_line_up_by_what_follows(table_path
     assert new.render(key, two.key).commands == ("ml tool/2.0", "pip install thing")
     assert f"a block only the {two.label} tab shows: kept as written" in err
     assert "$ echo start" in page.read_text(encoding="utf-8")
+
+
+def test_a_cluster_added_later_is_not_asked_for_another_pages_facts(table_path, tmp_path):
+    table = load_table(table_path)
+    first = tmp_path / "first.rst"
+    first.write_text(tab_set(table, lambda i, c: [f"ml tool/{i}", "ls"]), encoding="utf-8")
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    lines = [".. tabs::", ""]
+    for label in [c.label for c in table.clusters] + ["Newcentre"]:
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        lines += ["         $ hostname", ""]
+    second = tmp_path / "second.rst"
+    second.write_text("\n".join(lines), encoding="utf-8")
+    status, _out, err = run(str(second), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    added = next(line for line in err.splitlines() if "added from its tabs" in line)
+    assert "modules.first" not in added  # the first page's steps skip the new cluster
+    assert "first" not in load_table(table_path).cluster("newcentre").modules

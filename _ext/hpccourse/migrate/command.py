@@ -36,7 +36,8 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     old = table_path.read_text(encoding="utf-8")
     clusters_toml, added, notes = "", [], []
     if add:
-        clusters_toml, added, notes = add_clusters(table, page, text)
+        pages_own = frozenset(name for _key, name in unchecked(old, table))
+        clusters_toml, added, notes = add_clusters(table, page, text, pages_own)
         if clusters_toml:
             old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)

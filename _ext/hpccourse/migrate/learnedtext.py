@@ -16,13 +16,13 @@ NEW_KEY = re.compile(r"\s*(?:\[|[\w\"'.-]+\s*=)")
 
 
 def unchecked(text: str, table: Table) -> frozenset[tuple[str, str]]:
-    """(cluster, fact) of the facts ``text`` (the table's text) still marks as read by
-    migrate and not checked (the mark on the fact's line, or on a multi-line value's
-    last line)."""
+    """(cluster, fact) of the facts (``modules.NAME`` for a module set) ``text`` (the
+    table's text) still marks as read by migrate and not checked (the mark on the fact's
+    line, or on a multi-line value's last line)."""
     lines = text.split("\n")
     found = set()
     for cluster in table.clusters:
-        for name in cluster.facts:
+        for name in [*cluster.facts, *(f"modules.{m}" for m in cluster.modules)]:
             start = cluster.lines.get(name, 0)
             for number in range(start, min(start + 50, len(lines) + 1)) if start else ():
                 row = lines[number - 1]
