@@ -2,14 +2,17 @@
 
 When the clusters' variants of a block (already written with the table's placeholders)
 differ only where a fact goes -- the modules a line loads, the value of ``-A``/
-``--partition`` and the like, a folder in a path -- each differing value becomes a new
+``--partition`` and the like or of any ``#SBATCH`` option, a folder in a path, options
+some clusters give and others not (:mod:`.flags`), and in a script a run of ``#SBATCH``
+or module lines some clusters write in more lines -- each differing value becomes a new
 fact of its cluster (a module set for modules), named after the page, and the variants
 become one command list with a placeholder there. Anything else that differs (another
-command, another option, another number of lines) is no fact: nothing is learned.
+command, another option, a line more) is no fact: nothing is learned.
 
-Each cluster's command rendered from the shared list with its learned values is checked
-to be exactly its variant before anything is kept. The learned facts go into the table
-(``--add-clusters`` only), each line marked for the teacher to check.
+Each cluster's command rendered from the shared list with its learned values (as the
+table fills them in) is checked to be exactly its variant before anything is kept. The
+learned facts go into the table (``--add-clusters`` only), each line marked for the
+teacher to check (:mod:`.learnedtext`); while marked, a fact is its page's own.
 """
 
 from __future__ import annotations
@@ -274,9 +277,7 @@ class Learner:
             if index % 2:  # a separator: another spacing is another line
                 return None
             values = dict(zip(row, words, strict=True))
-            option = self._option_before(
-                out, sbatch=words[0] != "#SBATCH" and out[:1] == ["#SBATCH"]
-            )
+            option = self._option_before(out, sbatch=out[:1] == ["#SBATCH"])
             if option:
                 kind, prefix, suffix = option, "", ""
             elif all("/" in w for w in words):
