@@ -147,6 +147,8 @@ def test_a_difference_that_is_no_fact_keeps_each_clusters_commands(table_path, t
 
 
 def test_scripts_differing_in_comments_shebang_and_sbatch_values_share_one(table_path, tmp_path):
+    """Each cluster keeps its own shell (``bash -l`` or ``bash``: a fact), its own
+    #SBATCH values; comments are folded."""
     table = load_table(table_path)
     lines = [".. tabs::", ""]
     for i, c in enumerate(table.clusters):
@@ -172,6 +174,7 @@ def test_scripts_differing_in_comments_shebang_and_sbatch_values_share_one(table
     for i, cluster in enumerate(new.clusters):
         content = new.render(key, cluster.key).content
         assert f"#SBATCH --gres=gpu:kind{i}:1\n" in content
+        assert content.split("\n")[0] == ("#!/bin/bash -l" if i % 2 else "#!/bin/bash")
         assert f"module load tool/1.{i}\n" in content
         assert f"#SBATCH -A {cluster.allocation}" in content
     first = table.clusters[0].key  # its comments are kept (two tabs differ in the shebang)
