@@ -38,8 +38,9 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   packages have wheels for the clusters' Pythons and platforms (no Sphinx).
 - ``migrate/``: ``hpccourse migrate PAGE``, no Sphinx: a page's hand-written cluster
   tabs (RST or MyST) -> ``cluster-commands`` steps, variants that differ only in the
-  table's facts or comments shared, the new table text loaded before it is written, and
-  a per-page report.
+  table's facts or comments shared (with ``--add-clusters``, facts the table lacks read
+  from the page, marked for the teacher), the new table text loaded before it is
+  written, and a per-page report.
 - ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):
   ``hpccourse migrate PAGE`` (:mod:`.migrate`) and ``hpccourse live`` (:mod:`.preview`, the
   live preview, ``python -m hpccourse.preview``: sphinx-autobuild with a warm builder).

@@ -257,15 +257,34 @@ def test_tabs_with_different_numbers_of_blocks_are_lined_up(table: Table, tmp_pa
     proposal = Migrator(table, tmp_path / "p.rst").run(text)
     assert proposal.converted == 1
     steps = tomllib.loads(proposal.steps_toml)["steps"]
-    purge, load = steps.values()
-    assert purge["commands"] == ["module purge"]
-    assert set(purge["skip"]) == {c.key for c in table.clusters} - {"nsc"}
+    (load,) = steps.values()  # the block only NSC shows is no step every other one skips:
     assert load["commands"] == ["module load {modules.python}", "python -V"]
     assert "override" not in load
+    nsc = table.cluster("nsc").label  # it stays in NSC's own text, where it was
+    assert (
+        f"   .. group-tab:: {nsc}\n\n      .. code-block:: console\n\n         $ module purge\n"
+        in proposal.page
+    )
+    assert proposal.page.count("module purge") == 1
     report = "\n".join(proposal.report)
     assert "lined up by their commands" in report
-    assert "2 steps made, 1 with one shared command list (50 %)" in report
-    assert "1 of one cluster only" in report
+    assert f"a block only the {nsc} tab shows: kept as written in its text" in report
+    assert "1 steps made, 1 with one shared command list (100 %)" in report
+    assert "1 blocks of one cluster only kept in its own tab" in report
+
+
+def test_a_tab_set_with_no_block_two_clusters_show_stays_as_written(table: Table, tmp_path):
+    def tab(label: str, *commands: str) -> str:
+        blocks = "".join(f"      .. code-block:: console\n\n         $ {c}\n\n" for c in commands)
+        return f"   .. tab:: {label}\n\n{blocks}"
+
+    one, two = table.clusters[:2]  # no block of one tab lines up with one of the other
+    text = ".. tabs::\n\n" + tab(one.label, "alpha") + tab(two.label, "beta", "gamma")
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 0 and proposal.page == text and not proposal.steps_toml
+    report = "\n".join(proposal.report)
+    assert "p.rst:1: no block shown by two clusters or more (no step to share): kept" in report
+    assert "1 with no block two clusters show kept" in report
 
 
 def test_blocks_with_different_output_stay_in_each_clusters_text(table: Table, tmp_path):

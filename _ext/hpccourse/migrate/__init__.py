@@ -11,10 +11,14 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
 - :mod:`.labels`: which cluster a tab's label names;
 - :mod:`.align`: tabs with different numbers of blocks lined up by their commands;
 - :mod:`.group`: the clusters' variants of a block written with the table's placeholders
-  and grouped into one step: one shared command list when they differ only in the
-  table's facts or in comments;
+  and grouped into one step; :mod:`.fold` chooses its one command list (variants that
+  differ only in comments share it, comments folded); :mod:`.learn` (``--add-clusters``)
+  reads the facts the table lacks (modules, ``-A``/``#SBATCH`` values, folders, options
+  some give; :mod:`.flags`) from variants that differ only there, so that they share it
+  too, and :mod:`.learnedtext` writes them into the table, marked for the teacher;
 - :mod:`.naming`: step keys and script names from the page, unique per page;
-- :mod:`.convert`: the page rewritten, what is not a step kept where it was;
+- :mod:`.convert`: the page rewritten, what is not a step kept where it was (a block
+  only one cluster shows stays in its text); :mod:`.pagetext`: that text, as written;
 - :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs;
 - :mod:`.tabletext`: the table text (TOML), loaded by the table's loader before writing;
 - :mod:`.report`: the per-page report (converted, shared, left by hand and where);

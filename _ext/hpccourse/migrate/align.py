@@ -8,14 +8,19 @@ from difflib import SequenceMatcher
 from .group import typed_commands
 from .model import Block, Segment
 
+MODULE = re.compile(r"(?:module\s+(?:load|add)|ml)\b")
+
 
 def signature(block: Block) -> tuple[str, str]:
-    """What lines blocks up across tabs: its kind and its first command (without the
-    values that differ between clusters anyway: module versions, accounts)."""
+    """What lines blocks up across tabs: its kind and its first command after the module
+    lines (without the values that differ between clusters anyway: the modules,
+    accounts); a block of module lines only, by its command."""
     typed = typed_commands(block) if block.kind == "commands" else []
-    first = typed[0] if typed else ""
-    if re.match(r"(?:module|ml)\b", first):
-        first = " ".join(first.split()[:2])
+    rest = [c for c in typed if not MODULE.match(c)]
+    if rest:
+        first = ("+" if len(rest) < len(typed) else "") + rest[0]
+    else:
+        first = MODULE.match(typed[0])[0] if typed else ""  # type: ignore[index]
     return block.kind, re.sub(r"(-A|--account[= ])\s*\S+", r"\1", first)
 
 

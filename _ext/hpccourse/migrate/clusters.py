@@ -68,10 +68,12 @@ def _fill_in(table: Table, name: str) -> str:
 
 
 def add_clusters(
-    table: Table, page: Path, text: str
+    table: Table, page: Path, text: str, pages_own: frozenset[str] = frozenset()
 ) -> tuple[str, list[str], list[tuple[int, str]]]:
     """The TOML of the clusters the page's tabs name and the table lacks, their keys, and
-    the report's remarks (line, text)."""
+    the report's remarks (line, text). ``pages_own``: facts (``modules.NAME`` for a
+    module set) migrate read from other pages and nobody checked yet: a new cluster
+    needs none of them (those pages' steps skip it)."""
     reader = reader_for(page)
     generalize = Generalizer(table, lambda _line, _message: None)
     new: dict[str, dict[str, object]] = {}
@@ -115,7 +117,7 @@ def add_clusters(
                             break
     if not new:
         return "", [], notes
-    everywhere = set.intersection(*(set(c.facts) for c in table.clusters))
+    everywhere = set.intersection(*(set(c.facts) for c in table.clusters)) - pages_own
     for key, facts in new.items():
         missing = sorted(
             name for name in everywhere | set(table.course.required_facts) if name not in facts
@@ -131,7 +133,7 @@ def add_clusters(
                 facts[name] = _fill_in(table, name)
         modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
         for name in sorted(set.intersection(*(set(c.modules) for c in table.clusters))):
-            if name not in modules:
+            if name not in modules and f"modules.{name}" not in pages_own:
                 modules[name] = ["FILL-IN"]
                 missing.append(f"modules.{name}")
         if table.managers:

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..table import TableError, load_table
 from .clusters import add_clusters
 from .convert import Migrator
+from .learnedtext import describe, unchecked, with_learned
 from .model import Proposal
 from .tabletext import load_text, new_table_text, skip_new_clusters
 
@@ -35,17 +36,24 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     old = table_path.read_text(encoding="utf-8")
     clusters_toml, added, notes = "", [], []
     if add:
-        clusters_toml, added, notes = add_clusters(table, page, text)
+        pages_own = frozenset(name for _key, name in unchecked(old, table))
+        clusters_toml, added, notes = add_clusters(table, page, text, pages_own)
         if clusters_toml:
             old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)
-    migrator = Migrator(table, page)
+    current = new_table_text(old, page.name, clusters_toml, "")  # the table loaded
+    migrator = Migrator(table, page, learn=add, unchecked=unchecked(current, table))
     migrator.report.clusters_added = added
     for line, note in notes:
         migrator.report.say(line, note)
     proposal = migrator.run(text)
     proposal.clusters_toml = clusters_toml
-    proposal.table_text = new_table_text(old, page.name, clusters_toml, proposal.steps_toml)
+    text = new_table_text(old, page.name, clusters_toml, "")
+    learned = migrator.learner.learned
+    if learned:
+        text = with_learned(text, load_text(text, table_path), learned, page.name)
+        proposal.facts = describe(learned)
+    proposal.table_text = new_table_text(text, page.name, "", proposal.steps_toml)
     # the table as it would be written must load: a step the loader refuses is an error now
     load_text(proposal.table_text, table_path)
     return proposal
@@ -169,6 +177,9 @@ def main(argv: Sequence[str]) -> int:
             print(f"hpccourse migrate: cannot write: {exc}", file=sys.stderr)
             return 2
         return 0
+    if proposal.facts:
+        print(f"# Facts read from the page, for {table_path} (each marked 'check it'):\n")
+        print("\n".join(proposal.facts) + "\n")
     if proposal.clusters_toml:
         print(f"# New clusters for {table_path}:\n")
         print(proposal.clusters_toml)

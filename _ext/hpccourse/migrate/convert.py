@@ -20,18 +20,18 @@ from pathlib import Path
 from ..table import Table, TableError
 from .align import align
 from .group import (
-    ANGLE,
     Generalizer,
     KeepAsIs,
     OutputDiffers,
-    angle_for_prose,
     group,
     typed_commands,
 )
 from .labels import cluster_of, named_label
+from .learn import Learner
 from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
 from .naming import Names, file_named_in, step_stem
+from .pagetext import PageText
 from .readers import reader_for
 from .report import Report
 from .tabletext import sections
@@ -40,13 +40,17 @@ from .tabletext import sections
 CARRIED = {"caption"}
 
 
-INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`")}
-
-
-class Migrator:
+class Migrator(PageText):
     """Converts the tab sets of one page against one table."""
 
-    def __init__(self, table: Table, page: Path) -> None:
+    def __init__(
+        self,
+        table: Table,
+        page: Path,
+        *,
+        learn: bool = False,
+        unchecked: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.set_header = ""  # the tab set being converted: its first line
         self.before_text = ""  # and the page's paragraphs before and after it
         self.after_text = ""
@@ -57,7 +61,11 @@ class Migrator:
         self.report = Report(page.name)
         self.steps: dict[str, dict[str, object]] = {}
         self.names = Names(page.stem, table.steps)
-        self.generalize = Generalizer(table, self.report.say)
+        self.generalize = Generalizer(table, self.report.say, unchecked)
+        #: with ``learn`` (``--add-clusters``): facts the table lacks, read from the page
+        self.learner = Learner(table, self.names.page, learn)
+        self.singles: list[tuple[int, str]] = []  # the tab set's blocks of one cluster only
+        self.used = 0  # the tab set's steps, new or reused
 
     # ------------------------------------------------------------------ the page
 
@@ -152,12 +160,26 @@ class Migrator:
                 self.report.say(
                     line,
                     f"the cluster tabs show different numbers of blocks ({counts}): lined up "
-                    "by their commands, a block one cluster lacks is skipped there",
+                    "by their commands, a block some clusters lack is skipped there",
                 )
+            self.singles, self.used = [], 0
             out, made = self.emit(tab_set, named, cut, align(cut, len(shapes) != 1))
         except KeepAsIs as reason:  # raised before any step of the set is counted
             self.report.leave(line, str(reason))
             return None
+        if not self.used:
+            self.report.unshared += 1
+            self.report.say(
+                line, "no block shown by two clusters or more (no step to share): kept as written"
+            )
+            return None
+        for number, label in self.singles:
+            self.report.single += 1
+            self.report.say(
+                number,
+                f"a block only the {label} tab shows: kept as written in its text (a step "
+                "would be skipped on every other cluster)",
+            )
         self.steps.update(made)
         self.report.converted += 1
         first_tab = min(t.line for t in tab_set.tabs) - 1 if tab_set.tabs else tab_set.start
@@ -230,6 +252,12 @@ class Migrator:
             here = {k: cut[k][i] for k, i in position.items()}
             texts = {k: strip_blank(segment.before) for k, segment in here.items()}
             blocks: dict[str, Block] = {k: s.block for k, s in here.items() if s.block}
+            if len(blocks) == 1 and len(named) > 1:  # a step every other cluster skips:
+                ((key, block),) = blocks.items()  # the block stays in its cluster's text
+                self.singles.append((block.line, named[key].label))
+                shown = strip_blank([*texts[key], "", *block.raw])
+                out += self.text_lines(tab_set, {key: shown}, named)
+                continue
             try:
                 name = self.step(blocks, texts, tab_set, made)
             except OutputDiffers as why:  # each cluster's block stays in its own text
@@ -242,6 +270,7 @@ class Migrator:
                     tab_set, {k: strip_blank(t) for k, t in shown.items()}, named
                 )
                 continue
+            self.used += 1
             out += self.text_lines(tab_set, texts, named)
             if self.syntax == "myst":
                 out += [f"```{{cluster-commands}} {name}", "```", ""]
@@ -261,8 +290,8 @@ class Migrator:
         made: dict[str, dict[str, object]],
     ) -> str:
         """The key of the step these blocks become (a new one goes into ``made``)."""
-        fields, shared, folded, copied = group(blocks, self.table, self.generalize)
-        shared = shared and len(blocks) >= 2  # one cluster's own block shares nothing
+        fields, choice, copied = group(blocks, self.table, self.generalize, self.learner)
+        shared = not choice.overrides and len(blocks) >= 2  # one cluster's own: no sharing
         first = next(iter(blocks.values()))
         line = first.line
         if first.kind == "file":
@@ -284,13 +313,7 @@ class Migrator:
                 self.report.reused += 1
                 return existing
             key = self.names.key(step_stem(list(fields["commands"]), ""))  # type: ignore[call-overload]
-        if folded:
-            kept = next(k for k in blocks if k not in folded)
-            self.report.say(
-                line,
-                f"step {key}: the scripts of {', '.join(folded)} differ from {kept}'s only "
-                f"in comments: one shared script, {kept}'s comments kept",
-            )
+        self.report.said_folded(line, key, choice, first.kind)
         if "override" in fields:
             self.report.say(
                 line, f"step {key}: per-cluster overrides for {', '.join(fields['override'])}"
@@ -304,7 +327,6 @@ class Migrator:
             )
         alike = len(blocks) - len(fields.get("override", {}))  # type: ignore[arg-type]
         self.report.steps += 1
-        self.report.single += len(blocks) == 1
         self.report.shared += shared
         self.report.mostly += not shared and alike >= 2 and 2 * alike >= len(blocks)
         self.report.variants += len(blocks)
@@ -334,60 +356,3 @@ class Migrator:
             ):
                 return key
         return None
-
-    # ------------------------------------------------------------ page text out
-
-    def prose(self, lines: list[str]) -> list[str]:
-        """Prose as written, with ``<x>`` in inline literals as commands show them."""
-        placeholders = {c.placeholder for c in self.table.clusters}
-        user = next(iter(placeholders)) if len(placeholders) == 1 else ""
-        literal = INLINE_LITERAL[self.syntax]
-
-        def fix(match: re.Match[str]) -> str:
-            return ANGLE.sub(lambda m: angle_for_prose(m[1], user), match[0])
-
-        return [literal.sub(fix, line) for line in lines]
-
-    def text_lines(
-        self, tab_set: TabSet, texts: dict[str, list[str]], named: dict[str, Tab]
-    ) -> list[str]:
-        """The text before a step: once if every cluster's is the same, else per cluster."""
-        if not any(texts.values()):
-            return []
-        if len(texts) == len(named) and len({tuple(t) for t in texts.values()}) == 1:
-            return [*self.prose(next(iter(texts.values()))), ""]
-        tabs = [(self.table.cluster(k).label, self.prose(t)) for k, t in texts.items() if t]
-        return [*self.tab_set_lines(tab_set, tabs, group=True), ""]
-
-    def tab_set_lines(
-        self, tab_set: TabSet, tabs: list[tuple[str, list[str]]], *, group: bool
-    ) -> list[str]:
-        """A tab set of these (label, body) tabs, in the page's markup: ``group-tab``
-        (synchronised with the steps' tabs) or the page's own kind of tab."""
-        header = ("tab-set", "tab-item") if "tab-set" in self.set_header else ("tabs", "tab")
-        if self.syntax == "rst":
-            directive = "group-tab" if group else header[1]
-            out = [f".. {'tabs' if group else header[0]}::", ""]
-            for label, body in tabs:
-                out += [f"   .. {directive}:: {label}", ""]
-                out += [f"      {row}" if row.strip() else "" for row in body] + [""]
-            return out[:-1]
-        # backticks: a colon fence would close a colon-fenced box around the tab set
-        char = "`"
-        inner = max(
-            [
-                3,
-                *(
-                    len(m[1])
-                    for _l, b in tabs
-                    for r in b
-                    if (m := re.match(rf"\s*({char}{{3,}})", r))
-                ),
-            ]
-        )
-        fence, outer = char * (inner + 1), char * (inner + 2)
-        name_set, name_tab = ("tabs", "group-tab") if group else header
-        out = [f"{outer}{{{name_set}}}"]
-        for label, body in tabs:
-            out += [f"{fence}{{{name_tab}}} {label}", *body, fence]
-        return [*out, outer]

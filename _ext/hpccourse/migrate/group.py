@@ -13,6 +13,8 @@ from collections.abc import Callable
 from ..console.lines import classify, commands
 from ..console.model import LineKind
 from ..table import Cluster, Table, TableError
+from .fold import Choice, choose
+from .learn import Learner, run_kind
 from .lines import PROMPT
 from .model import Block
 
@@ -90,9 +92,17 @@ def angle_for_prose(name: str, placeholder: str) -> str:
 class Generalizer:
     """Writes a cluster's text with the table's placeholders."""
 
-    def __init__(self, table: Table, say: Callable[[int, str], None]) -> None:
+    def __init__(
+        self,
+        table: Table,
+        say: Callable[[int, str], None],
+        unchecked: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.table = table
         self.say = say
+        #: (cluster, fact) read from a page by migrate and not checked yet: that page's
+        #: own, never written into other commands until the teacher removes the mark
+        self.unchecked = unchecked
         self.values: dict[str, list[tuple[str, str]]] = {}
 
     def facts(self, cluster: Cluster) -> list[tuple[str, str]]:
@@ -101,13 +111,13 @@ class Generalizer:
             return self.values[cluster.key]
         values: list[tuple[str, str]] = []
         for name in cluster.facts:
-            if name in NAMING_FACTS:
+            if name in NAMING_FACTS or (cluster.key, name) in self.unchecked:
                 continue
             try:
                 expanded = self.table.fact(cluster, name)
             except TableError:
                 continue
-            if len(expanded) >= SHORTEST_FACT and "\n" not in expanded:
+            if len(expanded) >= SHORTEST_FACT and "\n" not in expanded and not run_kind(expanded):
                 values.append((expanded, f"{{{name}}}"))
         for name, modules in cluster.modules.items():
             if modules:
@@ -162,18 +172,14 @@ class Generalizer:
         return ANGLE.sub(angle, text)
 
 
-def most_common(templates: dict[str, str]) -> str:
-    """The variant most clusters show (the first cluster's among equals)."""
-    counts = Counter(templates.values())
-    best = max(counts.values())
-    return next(t for t in templates.values() if counts[t] == best)
-
-
 def group(
-    blocks: dict[str, Block], table: Table, generalize: Generalizer
-) -> tuple[dict[str, object], bool, list[str], dict[str, str]]:
-    """One step's fields for these clusters' variants of a block, whether it is shared
-    (one command list or file for all), the clusters whose comments were folded, and the
+    blocks: dict[str, Block],
+    table: Table,
+    generalize: Generalizer,
+    learner: Learner | None = None,
+) -> tuple[dict[str, object], Choice, dict[str, str]]:
+    """One step's fields for these clusters' variants of a block, how its one command
+    list was chosen (:mod:`.fold`: overrides, comments folded, facts learned), and the
     clusters whose variant shows another cluster's facts (cluster -> that other one)."""
     keys = list(blocks)
     first = blocks[keys[0]]
@@ -205,23 +211,23 @@ def group(
             usage.update({found: 1000} if len(same) == 1 else dict.fromkeys(same, 1))
     for key, template in templates.items():
         templates[key] = generalize.prefer(table.cluster(key), template, usage)
-    common = most_common(templates)
-    folded: list[str] = []
     if first.kind == "file":
-        skeletons = {k: skeleton(t) for k, t in templates.items()}
-        target = most_common(skeletons)
-        common = next(templates[k] for k in templates if skeletons[k] == target)
-        folded = [k for k, t in templates.items() if t != common and skeletons[k] == target]
-        overrides: dict[str, object] = {
-            k: t for k, t in templates.items() if skeletons[k] != target
-        }
-        fields: dict[str, object] = {"file": "", "content": common}
+        variants = {k: t.split("\n") for k, t in templates.items()}
     else:
-        fields = {"commands": json.loads(common)}
+        variants = {k: json.loads(t) for k, t in templates.items()}
+    choice = choose(variants, learner, first.line, script=first.kind == "file")
+    overrides: dict[str, object]
+    if first.kind == "file":
+        common = "\n".join(choice.lines)
+        fields: dict[str, object] = {"file": "", "content": common}
+        overrides = {k: templates[k] for k in choice.overrides}
+    else:
+        common = json.dumps(choice.lines)
+        fields = {"commands": choice.lines}
         output = json.loads(outputs[keys[0]])
         if output:
             fields["output"] = output
-        overrides = {k: json.loads(t) for k, t in templates.items() if t != common}
+        overrides = dict(choice.overrides)
     copied: dict[str, str] = {}
     for key in overrides:
         block = blocks[key]
@@ -242,4 +248,4 @@ def group(
     skipped = [key for key in table.cluster_keys if key not in keys]
     if skipped:
         fields["skip"] = {key: "This step is not shown for this cluster." for key in skipped}
-    return fields, not overrides, folded, copied
+    return fields, choice, copied

@@ -67,3 +67,4 @@ class Proposal:
     clusters_toml: str = ""
     table_text: str = ""  # the whole table as --write would write it (loaded already)
     counts: dict[str, int] = field(default_factory=dict)
+    facts: list[str] = field(default_factory=list)  # facts read from the page (--add-clusters)

@@ -1,0 +1,52 @@
+"""Options some clusters' lines give and others do not (``--system-site-packages``).
+
+Lined up by their words (other values masked), the lines may differ at one place by
+options only: that place becomes one placeholder whose value is each cluster's options
+there, empty where it gives none (the table drops the space before an empty value, so
+each cluster's line reads exactly as before).
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+#: Where the options were, until the learner names the fact.
+FLAG = "\x00FLAGS\x00"
+
+
+def _masked(words: list[str]) -> list[str]:
+    return [w if w.startswith("-") else "\x01" for w in words]
+
+
+def flag_slot(row: dict[str, str]) -> tuple[dict[str, str], dict[str, str]] | None:
+    """Each cluster's line with its options at one place written FLAG, and its options
+    there (``""`` where none); None unless the lines differ in their number of words and
+    only options tell their shapes apart, at one place."""
+    words = {k: line.split(" ") for k, line in row.items()}
+    if any("" in w for w in words.values()) or len({len(w) for w in words.values()}) == 1:
+        return None
+    longest = max(words, key=lambda k: len(words[k]))
+    reference = _masked(words[longest])
+    slot: tuple[int, int] | None = None
+    spans: dict[str, tuple[int, int]] = {}
+    for key, mine in words.items():
+        ops = SequenceMatcher(None, reference, _masked(mine), autojunk=False).get_opcodes()
+        changed = [op for op in ops if op[0] != "equal"]
+        if not changed:
+            continue
+        if len(changed) != 1 or changed[0][0] not in ("delete", "replace"):
+            return None
+        _tag, i1, i2, j1, j2 = changed[0]
+        if not all(w.startswith("-") for w in [*reference[i1:i2], *mine[j1:j2]]):
+            return None
+        if slot not in (None, (i1, i2)):
+            return None
+        slot, spans[key] = (i1, i2), (j1, j2)
+    if slot is None:
+        return None
+    lines, values = {}, {}
+    for key, mine in words.items():
+        j1, j2 = spans.get(key, slot)
+        values[key] = " ".join(mine[j1:j2])
+        lines[key] = " ".join([*mine[:j1], FLAG, *mine[j2:]])
+    return lines, values

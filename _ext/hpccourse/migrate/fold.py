@@ -1,0 +1,132 @@
+"""Choosing a step's one command list (or script) among the clusters' variants.
+
+Variants are compared without their comments: those that are then the same share one
+list, written with the comments of the first cluster among the most common (the others'
+comments are folded, and the report says so). When the rest differ only where a fact
+goes, the :class:`~.learn.Learner` (``--add-clusters``) makes one list of them all with
+new placeholders. A script's ``#!`` line is compared first as a line of its own (with
+``--add-clusters`` ``#!/bin/bash -l`` and ``#!/bin/bash`` then share one list, each
+cluster's shell kept as a fact), and only failing that as a comment (folded).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .learn import Learner, join_runs
+
+TRAILING = r"\s+#(?!SBATCH)[^'\"]*$"
+
+
+def _bare(line: str, shebang: bool = False) -> str:
+    """A line without its trailing comment ("" for a comment line or a blank one);
+    ``shebang``: a ``#!`` line is no comment."""
+    stripped = line.strip()
+    if shebang and stripped.startswith("#!"):
+        return line.rstrip()
+    if not stripped or (stripped.startswith("#") and not stripped.startswith("#SBATCH")):
+        return ""
+    return re.sub(TRAILING, "", line).rstrip()
+
+
+def comments(lines: list[str], shebang: bool = False) -> list[str]:
+    """What ``lines`` say in comments: comment lines and trailing comments, in order."""
+    out = []
+    for line in lines:
+        bare = _bare(line, shebang)
+        rest = line[len(bare) :].strip() if bare else line.strip()
+        if rest:
+            out.append(rest)
+    return out
+
+
+@dataclass
+class Choice:
+    """The shared lines, whose comments they keep, the clusters left with their own
+    lines (overrides), those whose comments were folded, and whether facts were learned."""
+
+    lines: list[str]
+    base: str
+    overrides: dict[str, list[str]] = field(default_factory=dict)
+    folded: list[str] = field(default_factory=list)
+    learned: bool = False
+    learnable: bool = False  # facts would be learned with --add-clusters
+
+
+def choose(
+    variants: dict[str, list[str]], learner: Learner | None, line: int, *, script: bool = False
+) -> Choice:
+    """One list of lines for as many clusters as can share it, exactly as they showed it
+    (comments aside). ``script``: the variants are a script's lines (else commands)."""
+    for shebang in (True, False) if script else (False,):
+        choice = _choose(variants, learner, line, script=script, shebang=shebang)
+        if not choice.overrides:
+            break
+    return choice
+
+
+def _choose(
+    variants: dict[str, list[str]],
+    learner: Learner | None,
+    line: int,
+    *,
+    script: bool,
+    shebang: bool,
+) -> Choice:
+    bare = {k: [b for b in (_bare(x, shebang) for x in v) if b] for k, v in variants.items()}
+    counts = Counter(tuple(b) for b in bare.values())
+    best = max(counts.values())
+    base = next(k for k in variants if counts[tuple(bare[k])] == best)
+    overrides = {k: v for k, v in variants.items() if bare[k] != bare[base]}
+    shared = list(variants[base])
+    learned = False
+    learnable = False
+    if overrides and learner is not None and not learner.enabled:
+        learnable = learner.would_unify(bare, script=script)
+    elif overrides and learner is not None:
+        unified = learner.unify(bare, line, script=script)
+        if unified is not None:
+            plan = _plan(bare[base], unified) if script else list(unified)
+            shared, overrides, learned = refill(variants[base], plan, shebang), {}, True
+    mine = comments(variants[base], shebang)
+    folded = [
+        k
+        for k, v in variants.items()
+        if k != base and k not in overrides and comments(v, shebang) != mine
+    ]
+    return Choice(shared, base, overrides, folded, learned, learnable)
+
+
+#: In a plan: a run of lines that became one placeholder line (its comments dropped).
+WHOLE = "\x00"
+
+
+def _plan(bare: list[str], unified: list[str]) -> list[str | None]:
+    """Per line of a script (comments aside): its new text, or None where a run of lines
+    became one placeholder line (the run's first line shows it, marked WHOLE)."""
+    plan: list[str | None] = []
+    for entry, new in zip(join_runs(bare), unified, strict=True):
+        size = entry.count("\n") + 1
+        parts = new.split("\n")
+        plan += parts if len(parts) == size else [WHOLE + new, *([None] * (size - 1))]
+    return plan
+
+
+def refill(lines: list[str], plan: list[str | None], shebang: bool = False) -> list[str]:
+    """``lines`` with each line that is not a comment replaced by the next of ``plan``
+    (its trailing comment kept; None drops the line; a run's placeholder line drops the
+    run's comments, which no longer sit by their lines)."""
+    rows = iter(plan)
+    out = []
+    for line in lines:
+        bare = _bare(line, shebang)
+        if not bare:
+            out.append(line)
+            continue
+        new = next(rows)
+        if new is None:
+            continue
+        out.append(new[1:] if new.startswith(WHOLE) else new + line[len(bare) :])
+    return out

@@ -1,0 +1,350 @@
+"""Facts a page shows that the table lacks, learned so that one command list fits all.
+
+When the clusters' variants of a block (already written with the table's placeholders)
+differ only where a fact goes -- the modules a line loads, the value of ``-A``/
+``--partition`` and the like or of any ``#SBATCH`` option, a folder in a path, options
+some clusters give and others not (:mod:`.flags`), and in a script a run of ``#SBATCH``
+or module lines some clusters write in more lines -- each differing value becomes a new
+fact of its cluster (a module set for modules), named after the page, and the variants
+become one command list with a placeholder there. Anything else that differs (another
+command, another option, a line more) is no fact: nothing is learned.
+
+Each cluster's command rendered from the shared list with its learned values (as the
+table fills them in) is checked to be exactly its variant before anything is kept. The
+learned facts go into the table (``--add-clusters`` only), each line marked for the
+teacher to check (:mod:`.learnedtext`); while marked, a fact is its page's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..table import Table
+from ..table.model import RESERVED
+from ..table.paths import module_name
+from .flags import FLAG, flag_slot
+
+#: A line that loads modules: the command, then the modules (one fact: a module set).
+MODULE_LINE = re.compile(
+    r"^(?P<command>\s*(?:module\s+(?:load|add)|ml)\s+)"
+    r"(?!(?:purge|spider|avail|list|unload|save|restore|show|help|keyword|whatis|swap|"
+    r"load|add|-)\b)(?P<modules>[^\s#|&;<>$`]+(?:\s+[^\s#|&;<>$`]+)*)\s*$"
+)
+#: Options whose value is a fact of the cluster, and the name the fact gets.
+FACT_OPTIONS = {
+    "-A": "account",
+    "--account": "account",
+    "-p": "partition",
+    "--partition": "partition",
+    "-M": "clusters",
+    "--clusters": "clusters",
+    "-C": "constraint",
+    "--constraint": "constraint",
+    "--gres": "gres",
+    "--reservation": "reservation",
+    "--qos": "qos",
+}
+SEPARATOR = re.compile(r"(\s+|=)")
+#: Script lines that come in runs: the job's requests, the modules it loads.
+RUNS = {"sbatch": re.compile(r"^\s*#SBATCH\b"), "loads": re.compile(r"^\s*(?:module|ml)\s")}
+
+
+def run_kind(line: str) -> str:
+    """``sbatch`` or ``loads`` for a line of a run, else ``""``."""
+    return next((kind for kind, pattern in RUNS.items() if pattern.match(line)), "")
+
+
+def join_runs(lines: list[str]) -> list[str]:
+    """``lines`` with each run of lines of one kind joined into one entry."""
+    out: list[str] = []
+    last = ""
+    for line in lines:
+        kind = run_kind(line)
+        if kind and kind == last:
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+        last = kind
+    return out
+
+
+PLACEHOLDER = re.compile(r"(?<!\{)\{([\w.-]+)\}(?!\})")
+
+
+@dataclass
+class Learned:
+    """The facts learned on one page: per fact name, each cluster's value."""
+
+    page: str
+    facts: dict[str, dict[str, str]] = field(default_factory=dict)
+    modules: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # fact name -> its page line
+
+    def __bool__(self) -> bool:
+        return bool(self.facts or self.modules)
+
+
+class Learner:
+    """Unifies the variants of one block (lines with the table's placeholders)."""
+
+    def __init__(self, table: Table, page: str, enabled: bool) -> None:
+        self.table = table
+        self.enabled = enabled
+        self.learned = Learned(page)
+
+    # ------------------------------------------------------------ one block
+
+    def unify(
+        self, variants: dict[str, list[str]], line: int, *, script: bool = False
+    ) -> list[str] | None:
+        """One list of lines for every cluster (new placeholders where facts differ), or
+        None when the variants differ in anything that is no fact (nothing learned).
+
+        In a script, each run of ``#SBATCH`` lines and of module lines is one entry
+        (lines joined): a run some clusters write in more lines than others is one fact
+        of each cluster (what the job asks of it, the modules it loads)."""
+        if script:
+            variants = {k: join_runs(v) for k, v in variants.items()}
+        if not self.enabled or len({len(v) for v in variants.values()}) != 1:
+            return None
+        facts: dict[str, dict[str, str]] = {}
+        modules: dict[str, dict[str, list[str]]] = {}
+        out = []
+        for rows in zip(*variants.values(), strict=True):
+            unified = self._row(dict(zip(variants, rows, strict=True)), facts, modules)
+            if unified is None:
+                return None
+            out.append(unified)
+        for key, mine in variants.items():  # each cluster is shown exactly its variant
+            filled = [self._sets(key, self._fill(key, row, facts, modules)) for row in out]
+            if filled != [self._sets(key, row) for row in mine]:
+                return None
+        for name, values in facts.items():
+            self.learned.facts.setdefault(name, {}).update(values)
+            self.learned.lines.setdefault(name, line)
+        for name, sets in modules.items():
+            self.learned.modules.setdefault(name, {}).update(sets)
+            self.learned.lines.setdefault(f"modules.{name}", line)
+        return out
+
+    def would_unify(self, variants: dict[str, list[str]], *, script: bool = False) -> bool:
+        """Whether :meth:`unify` would make one list of these with ``--add-clusters``
+        (nothing is learned: for the report's hint)."""
+        enabled, learned = self.enabled, self.learned
+        self.enabled, self.learned = True, Learned(learned.page)
+        try:
+            return self.unify(variants, 0, script=script) is not None
+        finally:
+            self.enabled, self.learned = enabled, learned
+
+    def _row(
+        self,
+        row: dict[str, str],
+        facts: dict[str, dict[str, str]],
+        modules: dict[str, dict[str, list[str]]],
+    ) -> str | None:
+        """One entry for the clusters' entries ``row`` (a line, or a run of lines)."""
+        rows = list(row.values())
+        if len(set(rows)) == 1:
+            return rows[0]
+        split = {k: v.split("\n") for k, v in row.items()}
+        if len({len(v) for v in split.values()}) == 1 and len(split[next(iter(row))]) > 1:
+            kept = dict(facts), dict(modules)  # line by line, else nothing of it learned
+            parts = [
+                self._row(dict(zip(row, lines, strict=True)), facts, modules)
+                for lines in zip(*split.values(), strict=True)
+            ]
+            if all(p is not None for p in parts):
+                return "\n".join(parts)  # type: ignore[arg-type]
+            facts.clear(), modules.clear()
+            facts.update(kept[0]), modules.update(kept[1])
+        if any("\n" in r for r in rows):  # runs of other lengths: each cluster's, a fact
+            kinds = {run_kind(r.split("\n")[0]) for r in rows}
+            kind = kinds.pop() if len(kinds) == 1 else ""
+            name = self._name(kind, dict(row), facts, self.learned.facts) if kind else None
+            if name is None:
+                return None
+            facts[name] = dict(row)
+            return f"{{{name}}}"
+        if all(map(MODULE_LINE.match, rows)):
+            unified = self._modules(row, modules) or self._loads(row, facts)
+            if unified is not None:
+                return unified
+        found = flag_slot(row)
+        if found is not None:  # options some give and others not: one fact, then the rest
+            lines, values = found
+            name = self._name("flags", dict(values), facts, self.learned.facts)
+            if name is not None:
+                kept = dict(facts)
+                facts[name] = values
+                named = {k: v.replace(FLAG, f"{{{name}}}") for k, v in lines.items()}
+                unified = self._tokens(named, facts)
+                if unified is not None:
+                    return unified
+                facts.clear()
+                facts.update(kept)
+        return self._tokens(row, facts)
+
+    def _loads(self, row: dict[str, str], facts: dict[str, dict[str, str]]) -> str | None:
+        """A module line whose modules are no module names (``[python/version]``): what
+        it loads, as written, one fact of each cluster."""
+        matches = {k: MODULE_LINE.match(text) for k, text in row.items()}
+        commands = {m["command"] for m in matches.values() if m}
+        if len(commands) != 1:
+            return None
+        values = {k: m["modules"] for k, m in matches.items() if m}
+        name = self._name("load", dict(values), facts, self.learned.facts)
+        if name is None:
+            return None
+        facts[name] = values
+        return f"{commands.pop()}{{{name}}}"
+
+    def _fill(
+        self,
+        key: str,
+        row: str,
+        facts: dict[str, dict[str, str]],
+        modules: dict[str, dict[str, list[str]]],
+    ) -> str:
+        out, pos = [], 0
+        for match in PLACEHOLDER.finditer(row):  # as the table fills them in
+            out.append(row[pos : match.start()])
+            pos = match.end()
+            name = match[1]
+            if name.startswith("modules.") and name[8:] in modules:
+                value = " ".join(modules[name[8:]][key])
+            else:
+                value = facts[name][key] if name in facts else match[0]
+            if not value and out[-1].endswith(" "):
+                out[-1] = out[-1][:-1]  # an empty value swallows the space before it
+            out.append(value)
+        return "".join([*out, row[pos:]])
+
+    def _sets(self, key: str, row: str) -> str:
+        """``row`` with the cluster's module sets of the table written out."""
+        sets = self.table.cluster(key).modules
+
+        def value(match: re.Match[str]) -> str:
+            name = match[1][8:] if match[1].startswith("modules.") else ""
+            return " ".join(sets[name]) if name in sets else match[0]
+
+        return PLACEHOLDER.sub(value, row)
+
+    def _modules(self, row: dict[str, str], modules: dict[str, dict[str, list[str]]]) -> str | None:
+        """``module load {modules.NAME}``, each cluster's modules a new module set."""
+        matches = {k: MODULE_LINE.match(text) for k, text in row.items()}
+        if len({m["command"] for m in matches.values() if m}) != 1:
+            return None
+        sets: dict[str, list[str]] = {}
+        for key, match in matches.items():
+            assert match is not None
+            names = self._module_names(key, match["modules"])
+            if names is None:
+                return None
+            sets[key] = names
+        name = self._name("modules", sets, modules, self.learned.modules)
+        if name is None:
+            return None
+        modules[name] = sets
+        command = next(iter(matches.values()))["command"]  # type: ignore[index]
+        return f"{command}{{modules.{name}}}"
+
+    def _module_names(self, key: str, text: str) -> list[str] | None:
+        """The modules ``text`` loads on cluster ``key`` (a table module set written out)."""
+        cluster = self.table.cluster(key)
+        names: list[str] = []
+        for word in text.split():
+            found = re.fullmatch(r"\{modules\.([\w-]+)\}", word)
+            if found and found[1] in cluster.modules:
+                names += cluster.modules[found[1]]
+            elif module_name(word) is None and "{" not in word and "}" not in word:
+                names.append(word)
+            else:
+                return None
+        return names
+
+    def _tokens(self, row: dict[str, str], facts: dict[str, dict[str, str]]) -> str | None:
+        """The line with a placeholder at each token that differs where a fact goes."""
+        split = {k: SEPARATOR.split(text) for k, text in row.items()}
+        if len({len(parts) for parts in split.values()}) != 1:
+            return None
+        out: list[str] = []
+        for index, words in enumerate(zip(*split.values(), strict=True)):
+            if len(set(words)) == 1:
+                out.append(words[0])
+                continue
+            if index % 2:  # a separator: another spacing is another line
+                return None
+            values = dict(zip(row, words, strict=True))
+            option = self._option_before(out, sbatch=out[:1] == ["#SBATCH"])
+            if option:
+                kind, prefix, suffix = option, "", ""
+            elif all("/" in w for w in words):
+                kind = "folder"
+                prefix, suffix, values = _trim(values)
+            else:
+                return None
+            if any(re.search(r"\s|\n", v) for v in values.values()):
+                return None
+            name = self._name(kind, values, facts, self.learned.facts)
+            if name is None:
+                return None
+            facts[name] = values
+            out.append(f"{prefix}{{{name}}}{suffix}")
+        return "".join(out)
+
+    @staticmethod
+    def _option_before(out: list[str], sbatch: bool) -> str:
+        """The fact an option just before this token gives (``-A X``, ``--account=X``);
+        on a ``#SBATCH`` line, any option's value (what the job asks of that cluster)."""
+        words = [w for w in out if w.strip() and w != "="]
+        if not words:
+            return ""
+        if sbatch and re.fullmatch(r"--?[A-Za-z][\w-]*", words[-1]):
+            return FACT_OPTIONS.get(words[-1], words[-1].lstrip("-").lower())
+        return FACT_OPTIONS.get(words[-1], "")
+
+    def _name(
+        self,
+        kind: str,
+        values: dict[str, object],
+        new: dict[str, object],
+        learned: dict[str, dict[str, object]],
+    ) -> str | None:
+        """A fact name for these values: one learned already with the same values, else
+        a new one (``PAGE-KIND``, ``PAGE-KIND-2``...) no cluster and no placeholder has."""
+        base = f"{self.learned.page}-{kind}" if kind != "modules" else self.learned.page
+        for name, known in [*new.items(), *learned.items()]:
+            if re.fullmatch(rf"{re.escape(base)}(?:-\d+)?", name) and all(
+                known.get(k, v) == v  # type: ignore[attr-defined]
+                for k, v in values.items()
+            ):
+                return name
+        taken = set(self.table.placeholders) | set(RESERVED) | set(new) | set(learned)
+        for cluster in self.table.clusters:
+            taken |= set(cluster.facts) | set(cluster.modules)
+        name, number = base, 1
+        while name in taken:
+            number += 1
+            name = f"{base}-{number}"
+        return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+
+
+def _trim(values: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    """The common start and end of paths (cut at a ``/``) and each one's own middle."""
+    texts = list(values.values())
+    start = 0
+    while all(len(t) > start for t in texts) and len({t[start] for t in texts}) == 1:
+        start += 1
+    start = max((texts[0].rfind("/", 0, start) + 1), 0) if start else 0
+    end = 0
+    while all(len(t) - start > end for t in texts) and len({t[-1 - end] for t in texts}) == 1:
+        end += 1
+    if end:
+        tail = texts[0][len(texts[0]) - end :]
+        cut = tail.find("/")
+        end = end - cut if cut >= 0 else 0
+    prefix, suffix = texts[0][:start], texts[0][len(texts[0]) - end :] if end else ""
+    middles = {k: t[start : len(t) - end] for k, t in values.items()}
+    return prefix, suffix, middles

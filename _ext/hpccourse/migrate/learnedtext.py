@@ -1,0 +1,103 @@
+"""The facts :mod:`.learn` read from a page, written into the table text: each in its
+cluster's section (a module set among its module sets), each line marked for the
+teacher to check; and listed for the report and a dry run."""
+
+from __future__ import annotations
+
+import re
+
+from ..table import Table, TableError
+from .learn import Learned
+from .tabletext import toml_key, toml_value
+
+#: What marks a fact read from a page, until the teacher has checked it.
+MARK = "by hpccourse migrate: check it"
+NEW_KEY = re.compile(r"\s*(?:\[|[\w\"'.-]+\s*=)")
+
+
+def unchecked(text: str, table: Table) -> frozenset[tuple[str, str]]:
+    """(cluster, fact) of the facts (``modules.NAME`` for a module set) ``text`` (the
+    table's text) still marks as read by migrate and not checked (the mark on the fact's
+    line, or on a multi-line value's last line)."""
+    lines = text.split("\n")
+    found = set()
+    for cluster in table.clusters:
+        for name in [*cluster.facts, *(f"modules.{m}" for m in cluster.modules)]:
+            start = cluster.lines.get(name, 0)
+            for number in range(start, min(start + 50, len(lines) + 1)) if start else ():
+                row = lines[number - 1]
+                if number > start and NEW_KEY.match(row):
+                    break
+                if MARK in row:
+                    found.add((cluster.key, name))
+                    break
+    return frozenset(found)
+
+
+def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
+    """``text`` (the table ``table`` was loaded from) with the learned facts written into
+    their clusters' sections, each line marked for the teacher."""
+    if not learned:
+        return text
+    lines = text.split("\n")
+    inserts: dict[int, list[str]] = {}
+    for cluster in table.clusters:
+        mark = "  # read from {} " + MARK
+        for name, values in learned.facts.items():
+            if cluster.key in values:
+                where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
+                line = learned.lines[name]
+                inserts.setdefault(where, []).append(
+                    f"{toml_key(name)} = {toml_value(values[cluster.key])}"
+                    + mark.format(f"{page}:{line}")
+                )
+        for name, sets in learned.modules.items():
+            if cluster.key not in sets:
+                continue
+            first = next(iter(cluster.modules), "")
+            where = cluster.lines.get(f"modules.{first}", 0) if first else 0
+            row = lines[where - 1].lstrip() if 0 < where <= len(lines) else ""
+            if row.startswith("modules."):
+                key = f"modules.{toml_key(name)}"
+            elif first and row.startswith(toml_key(first)):
+                key = toml_key(name)
+            else:
+                raise TableError(
+                    f"cannot write the module set {name!r} learned from {page} into cluster "
+                    f"{cluster.key!r}: give it a [clusters.{cluster.key}.modules] table",
+                    table.source,
+                    cluster.line,
+                )
+            inserts.setdefault(where, []).append(
+                f"{key} = {toml_value(sets[cluster.key])}"
+                + mark.format(f"{page}:{learned.lines[f'modules.{name}']}")
+            )
+    out: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        out += inserts.get(number, [])
+        out.append(line)
+    return "\n".join(out)
+
+
+def _anchor(lines: list[str], where: int, name: str, table: Table, key: str) -> int:
+    """The line ``where`` when it holds ``name = ...`` plainly (a line to write before)."""
+    if 0 < where <= len(lines) and lines[where - 1].lstrip().startswith(name):
+        return where
+    raise TableError(
+        f"cannot write the facts learned from the page into cluster {key!r}: write its "
+        f"{name} as '{name} = ...' in [clusters.{key}]",
+        table.source,
+        table.cluster(key).line,
+    )
+
+
+def describe(learned: Learned) -> list[str]:
+    """The learned facts, one line each, for the report and a dry run."""
+    out = []
+    for name, values in learned.facts.items():
+        shown = ", ".join(f"{k}: {v!r}" for k, v in values.items())
+        out.append(f"{{{name}}} ({shown})")
+    for name, sets in learned.modules.items():
+        shown = ", ".join(f"{k}: {' '.join(v)}" for k, v in sets.items())
+        out.append(f"{{modules.{name}}} ({shown})")
+    return out

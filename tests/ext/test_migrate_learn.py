@@ -1,0 +1,315 @@
+"""Issue 20, item 5: variants that differ only in comments or in facts share one command
+list (``hpccourse migrate``, :mod:`hpccourse.migrate.fold` and :mod:`.learn`).
+
+Each page here is made up for one rule; the table is the five-centre one of
+``test-editloop-migrate``. Every cluster must still be shown exactly the commands its tab
+showed: each test renders the written table's steps and compares.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hpccourse.migrate import Migrator, main
+from hpccourse.table import Table, load_table
+from testroots import composed_table
+
+
+@pytest.fixture
+def table_path(tmp_path: Path) -> Path:
+    return composed_table(tmp_path, "editloop-migrate")
+
+
+@pytest.fixture
+def table(table_path: Path) -> Table:
+    return load_table(table_path)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def tab_set(table: Table, body) -> str:
+    """An RST tab set, one tab per cluster, each holding ``body(index, cluster)``."""
+    out = [".. tabs::", ""]
+    for i, cluster in enumerate(table.clusters):
+        out += [f"   .. tab:: {cluster.label}", "", "      .. code-block:: console", ""]
+        out += [f"         $ {line}" for line in body(i, cluster)] + [""]
+    return "\n".join(out) + "\n"
+
+
+def commands_per_cluster(table: Table, step: str) -> dict[str, tuple[str, ...]]:
+    return {c.key: table.render(step, c.key).commands for c in table.clusters}
+
+
+def test_commands_that_differ_only_in_comments_share_one_list(table: Table, tmp_path: Path):
+    text = tab_set(table, lambda i, c: [f"hostname  # on {c.cluster}", "pwd"])
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert "override" not in step
+    first = table.clusters[0]
+    assert step["commands"] == [f"hostname  # on {first.cluster}", "pwd"]
+    report = "\n".join(proposal.report)
+    others = ", ".join(c.key for c in table.clusters[1:])
+    assert f"the command lists of {others} differ from {first.key}'s only in comments" in report
+    assert "1 with comments folded" in report
+
+
+def made_up_page(table: Table) -> str:
+    """Values no cluster of the table has: modules, an account, a partition, a folder."""
+    return tab_set(
+        table,
+        lambda i, c: [
+            f"module load tool/1.{i} extra/2.{i}",
+            f"salloc -A made-up-{c.key} -p part{i} -t 00:10:00",
+            f"cd /scratch/area{i}/{c.key}/work",
+            "python -V",
+        ],
+    )
+
+
+def test_facts_the_table_lacks_are_learned_with_add_clusters(table_path: Path, tmp_path):
+    page = tmp_path / "learn.rst"
+    page.write_text(made_up_page(load_table(table_path)), encoding="utf-8")
+    before = load_table(table_path)
+    shown = {
+        c.key: (
+            f"module load tool/1.{i} extra/2.{i}",
+            f"salloc -A made-up-{c.key} -p part{i} -t 00:10:00",
+            f"cd /scratch/area{i}/{c.key}/work",
+            "python -V",
+        )
+        for i, c in enumerate(before.clusters)
+    }
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    table = load_table(table_path)
+    (key,) = [k for k in table.steps if k not in before.steps]
+    step = table.steps[key]
+    assert not step.overrides and not step.skips
+    assert step.commands == (
+        "module load {modules.learn}",
+        "salloc -A {learn-account} -p {learn-partition} -t 00:10:00",
+        "cd /scratch/{learn-folder}/work",
+        "python -V",
+    )
+    assert commands_per_cluster(table, key) == shown  # exactly what each tab showed
+    for i, cluster in enumerate(table.clusters):
+        assert cluster.modules["learn"] == (f"tool/1.{i}", f"extra/2.{i}")
+        assert cluster.facts["learn-folder"] == f"area{i}/{cluster.key}"
+    written = table_path.read_text(encoding="utf-8")
+    marked = re.findall(r"  # read from learn\.rst:\d+ by hpccourse migrate: check it", written)
+    assert len(marked) == 4 * len(table.clusters)  # each learned fact, each cluster
+    assert "differ only in facts the table lacked: one shared command list" in err
+    assert "1 with facts read from the page" in err
+
+
+def test_without_add_clusters_nothing_is_learned(table_path: Path, tmp_path: Path):
+    page = tmp_path / "learn.rst"
+    page.write_text(made_up_page(load_table(table_path)), encoding="utf-8")
+    status, out, err = run(str(page), "--table", str(table_path))
+    assert status == 0, err
+    assert "override.hpc2n" in out and "{learn-account}" not in out
+    assert "Facts read from the page" not in out
+    assert "differ only in facts the table lacks: with --add-clusters they are read" in err
+
+
+def test_a_difference_that_is_no_fact_keeps_each_clusters_commands(table_path, tmp_path):
+    table = load_table(table_path)
+    odd = table.clusters[1].key
+
+    def body(i: int, c) -> list[str]:
+        tool = "virtualenv" if c.key == odd else "python -m venv"
+        return [f"module load tool/1.{i}", f"{tool} /scratch/area{i}/env"]
+
+    page = tmp_path / "other.rst"
+    page.write_text(tab_set(table, body), encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert set(new.steps[key].overrides) == {c.key for c in table.clusters[1:]}
+    assert "# read from" not in table_path.read_text(encoding="utf-8")
+    for i, cluster in enumerate(new.clusters):
+        tool = "virtualenv" if cluster.key == odd else "python -m venv"
+        assert new.render(key, cluster.key).commands == (
+            f"module load tool/1.{i}",
+            f"{tool} /scratch/area{i}/env",
+        )
+
+
+def test_scripts_differing_in_comments_shebang_and_sbatch_values_share_one(table_path, tmp_path):
+    """Each cluster keeps its own shell (``bash -l`` or ``bash``: a fact), its own
+    #SBATCH values; comments are folded."""
+    table = load_table(table_path)
+    lines = [".. tabs::", ""]
+    for i, c in enumerate(table.clusters):
+        lines += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
+        script = [
+            "#!/bin/bash -l" if i % 2 else "#!/bin/bash",
+            f"#SBATCH -A {c.allocation}  # yours on {c.cluster}",
+            f"#SBATCH --gres=gpu:kind{i}:1",
+            f"# loads the tools of {c.cluster}",
+            f"module load tool/1.{i}",
+            "python job.py",
+        ]
+        lines += [f"         {row}" for row in script] + [""]
+    page = tmp_path / "job.rst"
+    page.write_text("Save it as ``job.sh``.\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    step = new.steps[key]
+    assert step.file == "job.sh" and not step.overrides
+    assert "#SBATCH --gres={job-gres}" in step.content
+    for i, cluster in enumerate(new.clusters):
+        content = new.render(key, cluster.key).content
+        assert f"#SBATCH --gres=gpu:kind{i}:1\n" in content
+        assert content.split("\n")[0] == ("#!/bin/bash -l" if i % 2 else "#!/bin/bash")
+        assert f"module load tool/1.{i}\n" in content
+        assert f"#SBATCH -A {cluster.allocation}" in content
+    first = table.clusters[0].key  # its comments are kept (two tabs differ in the shebang)
+    assert f"differ from {first}'s in comments too: one shared script, {first}'s comments" in err
+
+
+def test_options_some_clusters_give_become_one_fact_empty_elsewhere(table_path, tmp_path):
+    table = load_table(table_path)
+    with_flag = {c.key for c in table.clusters[::2]}
+
+    def body(i: int, c) -> list[str]:
+        flag = " --isolated" if c.key in with_flag else ""
+        return [f"python -m venv{flag} /scratch/area{i}/env", "python -V"]
+
+    page = tmp_path / "venv.rst"
+    page.write_text(tab_set(table, body), encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert new.steps[key].commands[0] == "python -m venv {venv-flags} /scratch/{venv-folder}/env"
+    assert not new.steps[key].overrides
+    for i, cluster in enumerate(new.clusters):
+        flag = " --isolated" if cluster.key in with_flag else ""
+        assert (
+            new.render(key, cluster.key).commands[0] == f"python -m venv{flag} /scratch/area{i}/env"
+        )
+        assert cluster.facts["venv-flags"] == flag.strip()
+
+
+def test_a_module_line_that_names_no_module_is_one_fact_as_written(table_path, tmp_path):
+    table = load_table(table_path)
+    first = table.clusters[0].key
+
+    def body(i: int, c) -> list[str]:
+        return ["module load [the python module you want]" if c.key == first else f"ml tool/{i}"]
+
+    page = tmp_path / "load.rst"
+    page.write_text(
+        tab_set(table, body).replace("$ ml tool", "$ module load tool"), encoding="utf-8"
+    )
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert new.steps[key].commands == ("module load {load-load}",)
+    assert new.render(key, first).commands == ("module load [the python module you want]",)
+    for i, cluster in enumerate(new.clusters[1:], start=1):
+        assert new.render(key, cluster.key).commands == (f"module load tool/{i}",)
+
+
+def test_runs_of_sbatch_and_module_lines_of_other_lengths_are_one_fact(table_path, tmp_path):
+    table = load_table(table_path)
+    lines = ["Save it as ``run.sh``.", "", ".. tabs::", ""]
+    for i, c in enumerate(table.clusters):
+        extra = [f"#SBATCH -p part{i}"] * (i % 2) + ["#SBATCH -t 00:10:00"]
+        loads = [f"module load tool/{i}"] + ["module load more/1.0"] * (i % 2)
+        script = ["#!/bin/bash", f"#SBATCH -A {c.allocation}", *extra, *loads, "python run.py"]
+        lines += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
+        lines += [f"         {row}" for row in script] + [""]
+    page = tmp_path / "run.rst"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    step = new.steps[key]
+    assert not step.overrides
+    assert step.content == "#!/bin/bash\n{run-sbatch}\n{run-loads}\npython run.py\n"
+    for i, cluster in enumerate(new.clusters):
+        extra = [f"#SBATCH -p part{i}"] * (i % 2) + ["#SBATCH -t 00:10:00"]
+        loads = [f"module load tool/{i}"] + ["module load more/1.0"] * (i % 2)
+        expected = ["#!/bin/bash", f"#SBATCH -A {cluster.allocation}", *extra, *loads]
+        assert (
+            new.render(key, cluster.key).content == "\n".join([*expected, "python run.py"]) + "\n"
+        )
+
+
+def test_a_fact_read_from_one_page_stays_its_own_until_checked(table_path, tmp_path):
+    table = load_table(table_path)
+    first = tmp_path / "first.rst"
+    first.write_text(
+        tab_set(table, lambda i, c: [f"cd /scratch/area{i}/work", "ls"]), encoding="utf-8"
+    )
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    second = tmp_path / "second.rst"
+    second.write_text(tab_set(table, lambda i, c: [f"echo area{i}"]), encoding="utf-8")
+    status, out, _err = run(str(second), "--table", str(table_path), "--add-clusters")
+    assert status == 0
+    assert "{first-folder}" not in out  # still marked: the first page's own
+    text = table_path.read_text(encoding="utf-8")
+    table_path.write_text(re.sub(r"  # read from first\.rst:\d+ [^\n]*", "", text), "utf-8")
+    status, out, _err = run(str(second), "--table", str(table_path), "--add-clusters")
+    assert 'commands = ["echo {first-folder}"]' in out  # checked: a fact like any other
+
+
+def test_blocks_that_load_other_modules_first_line_up_by_what_follows(table_path, tmp_path):
+    table = load_table(table_path)
+    one, two = table.clusters[:2]
+
+    def tab(label: str, *blocks: list[str]) -> str:
+        body = "".join(
+            "      .. code-block:: console\n\n" + "".join(f"         $ {c}\n" for c in b) + "\n"
+            for b in blocks
+        )
+        return f"   .. tab:: {label}\n\n{body}"
+
+    text = ".. tabs::\n\n" + tab(one.label, ["ml tool/1.0", "pip install thing"])
+    text += tab(two.label, ["echo start"], ["ml tool/2.0", "pip install thing"])
+    page = tmp_path / "tools.rst"
+    page.write_text(text, encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert new.steps[key].commands == ("ml {modules.tools}", "pip install thing")
+    assert new.render(key, one.key).commands == ("ml tool/1.0", "pip install thing")
+    assert new.render(key, two.key).commands == ("ml tool/2.0", "pip install thing")
+    assert f"a block only the {two.label} tab shows: kept as written" in err
+    assert "$ echo start" in page.read_text(encoding="utf-8")
+
+
+def test_a_cluster_added_later_is_not_asked_for_another_pages_facts(table_path, tmp_path):
+    table = load_table(table_path)
+    first = tmp_path / "first.rst"
+    first.write_text(tab_set(table, lambda i, c: [f"ml tool/{i}", "ls"]), encoding="utf-8")
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    lines = [".. tabs::", ""]
+    for label in [c.label for c in table.clusters] + ["Newcentre"]:
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        lines += ["         $ hostname", ""]
+    second = tmp_path / "second.rst"
+    second.write_text("\n".join(lines), encoding="utf-8")
+    status, _out, err = run(str(second), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    added = next(line for line in err.splitlines() if "added from its tabs" in line)
+    assert "modules.first" not in added  # the first page's steps skip the new cluster
+    assert "first" not in load_table(table_path).cluster("newcentre").modules
