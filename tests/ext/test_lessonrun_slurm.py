@@ -145,3 +145,68 @@ def test_each_gpu_type_named_is_a_count_only_resource(run):
 
 def test_slurm_stops_with_the_run_and_leaves_nothing(run):
     assert sorted(run["temp"].iterdir()) == []
+
+
+DEEP_PAGE = """Deep
+====
+
+Exercise 1: a batch job under a deep temporary folder
+-----------------------------------------------------
+
+.. tab-set::
+
+   .. tab-item:: Alpha
+
+      .. code-block:: console
+
+         $ sbatch --wrap 'echo deep enough'
+"""
+
+
+def run_deep(rootdir: Path, tmp_path: Path, munge_socket_length: int) -> dict[str, Any]:
+    """DEEP_PAGE's step, run with a TMPDIR that makes munge's socket path
+    (TMPDIR/lessonrun-alpha-XXXXXXXX/.slurm/munge/munge.socket.2) that long."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-lessonrun-slurm", srcdir)
+    (srcdir / "index.rst").write_text(DEEP_PAGE, encoding="utf-8")
+    tail = len("/lessonrun-alpha-12345678/.slurm/munge/munge.socket.2")
+    base = Path(tempfile.mkdtemp(prefix="lr-"))  # tmp_path may be too deep already
+    deep = base / ("x" * (munge_socket_length - tail - len(str(base)) - 1))
+    deep.mkdir()
+    assert len(str(deep)) + tail == munge_socket_length
+    saved = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(deep)
+    tempfile.tempdir = None
+    try:
+        build_main(["-b", "lessonrun", "-E", "-q", str(srcdir), str(tmp_path / "out")])
+    finally:
+        if saved is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved
+        tempfile.tempdir = None
+        shutil.rmtree(base)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    (alpha,) = [c for c in report["clusters"] if c["cluster"] == "alpha"]
+    (step,) = alpha["exercises"][0]["steps"]
+    return step
+
+
+def test_a_batch_job_launches_under_a_temporary_folder_near_the_socket_limit(
+    rootdir: Path, tmp_path: Path
+):
+    """A Unix socket's path holds at most 107 bytes. slurmd puts each job step's socket
+    in its spool (``NODE_JOB.4294967291`` for a batch script, 4 bytes longer than
+    munge's ``munge/munge.socket.2``): with a TMPDIR where munge's socket still fits, a
+    batch job launches all the same (the spool lies at a short path in Slurm's sandbox)."""
+    step = run_deep(rootdir, tmp_path, 106)
+    assert step["status"] == "passed", step
+    (job,) = step["jobs"]
+    assert job["state"] == "COMPLETED", job
+
+
+def test_a_temporary_folder_too_deep_for_munge_s_socket_is_said(rootdir: Path, tmp_path: Path):
+    step = run_deep(rootdir, tmp_path, 108)
+    assert step["status"] != "passed"
+    said = " ".join(step["reasons"])
+    assert "too deep for munge's socket" in said and "108 bytes, at most 107" in said, step

@@ -41,6 +41,14 @@ SLURM_COMMAND = re.compile(
 )
 _DAEMONS = ("munged", "slurmctld", "slurmd")
 _START_TIMEOUT = 30.0
+#: slurmd's spool inside the daemons' sandbox (their in-memory ``/run``, bound to the
+#: run's ``.slurm/spool``): each job step's Unix socket lies there, named
+#: ``NODE_JOB.STEP`` (``alpha_1.4294967291`` for a batch script), and a socket's path
+#: holds at most 107 bytes. Under a deep temporary folder a batch job could not launch
+#: (``launch_failed_requeued_held``) while ``srun`` worked.
+_SPOOL = "/run/slurmd"
+#: The longest path of a Unix socket (``sun_path`` holds 108 bytes with its NUL).
+_SOCKET_PATH_MAX = 107
 #: Capabilities the daemons do without (they keep setuid/setgid/kill/chown/...).
 _DROPPED_CAPS = (
     "CAP_SYS_ADMIN", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_BOOT", "CAP_SYS_TIME",
@@ -58,7 +66,7 @@ AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket={socket}
 StateSaveLocation={dir}/state
-SlurmdSpoolDir={dir}/spool
+SlurmdSpoolDir={spool}
 SlurmctldPidFile={dir}/run/slurmctld.pid
 SlurmdPidFile={dir}/run/slurmd.pid
 SlurmctldLogFile={dir}/log/slurmctld.log
@@ -196,9 +204,14 @@ def start_slurm(
     key = folder / "munge" / "munge.key"
     key.write_bytes(os.urandom(1024))
     key.chmod(0o400)
-    conf = _CONF.format(
-        cluster=node, node=node, dir=folder, socket=folder / "munge" / "munge.socket.2"
-    )
+    socket = folder / "munge" / "munge.socket.2"
+    if len(os.fsencode(socket)) > _SOCKET_PATH_MAX:
+        return (
+            f"the run's temporary folder is too deep for munge's socket ({socket}: "
+            f"{len(os.fsencode(socket))} bytes, at most {_SOCKET_PATH_MAX}): "
+            "set TMPDIR to a shorter folder"
+        )
+    conf = _CONF.format(cluster=node, node=node, dir=folder, socket=socket, spool=_SPOOL)
     nodes, gres, gpus = node_conf(node, partition, shape or Shape(), folder / "gpus")
     (folder / "etc" / "slurm.conf").write_text(conf + nodes, encoding="utf-8")
     (folder / "etc" / "gres.conf").write_text(gres, encoding="utf-8")
@@ -224,6 +237,7 @@ def start_slurm(
     for cap in _DROPPED_CAPS:
         command += ["--cap-drop", cap]
     command += mounts(readable, [*writable, folder])
+    command += ["--bind", str(folder / "spool"), _SPOOL]
     command += ["--ro-bind", str(folder / "etc" / "hosts"), "/etc/hosts", *(extra or [])]
     log = (folder / "log" / "start.log").open("wb")
     try:
