@@ -8,9 +8,17 @@ extensions = ["hpccourse"]
 exclude_patterns = ["_build"]
 
 
+#: The page the tests edit: the builds pause there (other pages, index among them, may be
+#: written again before it and go on).
+HELD = "load"
+
+
 def _hold_writing(app, pagename, templatename, context, doctree):
-    """With HPCCOURSE_TEST_HOLD set, writing pauses at the first page: the test kills the
-    build in that window (after the environment is saved, before any page is written)."""
+    """With HPCCOURSE_TEST_HOLD set, writing pauses at the edited page: the test kills
+    the build in that window (after the environment is saved, before that page is
+    written)."""
+    if pagename != HELD:
+        return
     print(f"hpccourse-test: holding at {pagename}", flush=True)
     time.sleep(60)
 
@@ -24,8 +32,8 @@ def _hold_before_the_search_index(app):
 
 
 def _hold_mid_write():
-    """HPCCOURSE_TEST_HOLD=midwrite: the first HTML page's first half is written, then
-    the build pauses (the test kills it there: a page cut off as by a kill mid-write)."""
+    """HPCCOURSE_TEST_HOLD=midwrite: the edited page's first half is written, then the
+    build pauses (the test kills it there: a page cut off as by a kill mid-write)."""
     write_text = pathlib.Path.write_text
 
     def half_then_hold(self, data, *args, **kwargs):
@@ -34,6 +42,8 @@ def _hold_mid_write():
         with open(self, "w", encoding="utf-8") as f:
             f.write(data[: len(data) // 2])
         page = self.name.lstrip(".").partition(".html")[0] + ".html"  # .x.html.PID.partial
+        if page != f"{HELD}.html":
+            return write_text(self, data, *args, **kwargs)
         print(f"hpccourse-test: half of {page} written", flush=True)
         time.sleep(60)
         return write_text(self, data, *args, **kwargs)
