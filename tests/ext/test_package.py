@@ -41,6 +41,9 @@ from packaging.utils import canonicalize_name
 
 pytestmark = pytest.mark.package
 
+#: Its fixtures run lessonrun: the sandboxed tests' xdist group (tests/conftest.py).
+RUNS_LESSONRUN = True
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = ROOT / "_ext" / "hpccourse"
 OUTSIDE = Path(__file__).parent / "outside-project"
@@ -281,9 +284,6 @@ import json
 from importlib import metadata
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name as canon
-
-#: Its fixtures run lessonrun: the sandboxed tests' xdist group (tests/conftest.py).
-RUNS_LESSONRUN = True
 
 installed = {canon(d.metadata["Name"]): d for d in metadata.distributions()}
 reached, todo = set(), ["sphinx-hpccourse"]
