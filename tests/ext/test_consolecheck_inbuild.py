@@ -10,9 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.cmd.build import build_main
-
 from hpccourse.builders import consolecheck
+from sphinx.cmd.build import build_main
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ON = ("-D", "hpccourse_consolecheck=1")
