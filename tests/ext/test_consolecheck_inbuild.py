@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,17 @@ def test_other_rules_or_checker_code_check_every_page_again(
     sphinx(srcdir, builddir, "html", *ON)
     assert sorted(counted) == every
     assert " CC001 " in reports(builddir)[0]
+
+
+def test_make_check_runs_one_sphinx_build_that_checks() -> None:
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        ["make", "-n", "--no-print-directory", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    builds = [line for line in done.stdout.splitlines() if "sphinx-build" in line]
+    assert len(builds) == 1, done.stdout
+    assert "-b html" in builds[0] and "-D hpccourse_consolecheck=1" in builds[0]
