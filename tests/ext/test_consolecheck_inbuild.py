@@ -85,6 +85,14 @@ def test_the_html_build_reports_what_consolecheck_reports_located_and_fails(
     assert (inside / "html" / "index.html").is_file()
 
 
+def test_pages_read_in_parallel_are_all_checked(tmp_path: Path) -> None:
+    alone = tmp_path / "alone"
+    sphinx(course(tmp_path), alone, "consolecheck", "-E")
+    inside = tmp_path / "inside"
+    sphinx(course(tmp_path, "other"), inside, "html", "-E", "-j", "2", *ON)
+    assert reports(inside) == reports(alone)
+
+
 def test_without_the_setting_the_html_build_checks_nothing(tmp_path: Path, counted) -> None:
     status, warned = sphinx(course(tmp_path), tmp_path / "b", "html", "-E")
     assert status == 0 and not FINDING.findall(warned)
