@@ -12,7 +12,8 @@ the median over ``--runs`` runs (at least 3 unless asked otherwise):
   says the check took; both reports must be the same;
 - the checker core's throughput in this process (classification plus parsing, no Sphinx);
 - the incremental build after one step's command changes in the data table, and the pages
-  it rebuilt, against the pages that use that step;
+  it rebuilt, against the pages that use that step; and the same with consolecheck inside
+  (the edit loop of ``make check``: only the pages read again are checked again);
 - ``-j 2`` against ``-j 1``; the build's peak memory; the build at P/2, P and 2P pages
   (and the hand-written course at 2P, to tell how Sphinx itself grows).
 
@@ -48,7 +49,10 @@ import gencourse  # noqa: E402
 SPHINXOPTS = ("-W", "--keep-going", "-n")
 _UPDATED = re.compile(r"(\d+) added, (\d+) changed, (\d+) removed")
 #: What the html build says the check inside it took (builders/inbuild.py).
-_CHECKED_IN = re.compile(r"consolecheck in the html build: .* ([\d.]+) s CPU")
+_CHECKED_IN = re.compile(
+    r"consolecheck in the html build: \d+ blocks, (\d+) page\(s\) checked, \d+ kept, "
+    r"([\d.]+) s CPU"
+)
 CHECK_IN_HTML = ("-D", "hpccourse_consolecheck=1")
 
 
@@ -67,7 +71,13 @@ class Sample:
         match = _CHECKED_IN.search(self.output)
         if match is None:
             raise SystemExit(f"the html build did not run consolecheck:\n{self.output[-3000:]}")
-        return float(match.group(1))
+        return float(match.group(2))
+
+    @property
+    def pages_checked(self) -> int:
+        """The pages the check inside the html build checked (not kept from the last)."""
+        self.check_cpu  # noqa: B018 - fails when the build did not check
+        return int(_CHECKED_IN.search(self.output).group(1))
 
     @property
     def changed(self) -> int:
@@ -195,12 +205,23 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, object]:
     # One step's command changes: only the pages that use it are read again.
     step = gencourse.step_of(P // 2, B - 1, P, B)
     expected = gencourse.pages_using(step, P, B)
-    incremental = []
+    incremental, incremental_check = [], []
     table = work / f"P{P}" / "clusters.toml"
+    html = ("html", a, a / "_build/html", a / "_build/doctrees")
+    # The edit loop of `make check`: after one check that keeps every page's results (not
+    # timed), each rebuild with the check inside checks only the pages it reads again.
+    edit_step(table, step, -1)
+    sphinx(*html, fresh=False, options=CHECK_IN_HTML)
     for r in range(runs):
-        log(f"run {r + 1}/{runs}: incremental build after editing step {step}")
-        edit_step(table, step, r)
-        incremental.append(sphinx("html", a, a / "_build/html", a / "_build/doctrees", fresh=False))
+        for with_check in (r % 2 == 0, r % 2 != 0):
+            log(
+                f"run {r + 1}/{runs}: incremental build after editing step {step}"
+                + (", with consolecheck inside" if with_check else "")
+            )
+            edit_step(table, step, 2 * r + with_check)
+            options = CHECK_IN_HTML if with_check else ()
+            done = incremental_check if with_check else incremental
+            done.append(sphinx(*html, fresh=False, options=options))
     rebuilt = sorted({s.changed for s in incremental})
 
     log("checker throughput (in process)")
@@ -258,6 +279,18 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, object]:
             "pages_rebuilt": rebuilt[0] if len(rebuilt) == 1 else rebuilt,
             "over_full": round(median(incremental, cpu) / full_cpu, 3),
         },
+        "incremental_consolecheck_inside": {
+            **summary(incremental_check),
+            "pages_rebuilt": sorted({s.changed for s in incremental_check}),
+            "pages_checked": sorted({s.pages_checked for s in incremental_check}),
+            "added_cpu_s": round(median(incremental_check, cpu) - median(incremental, cpu), 3),
+            "over_incremental": round(
+                (median(incremental_check, cpu) - median(incremental, cpu))
+                / median(incremental, cpu),
+                3,
+            ),
+            "check_cpu_s": round(statistics.median(s.check_cpu for s in incremental_check), 3),
+        },
         "html_directive_j2": summary(jobs2),
         "j2_over_j1_wall": round(median(jobs2, wall) / median(html_a, wall), 3),
         "peak_rss_mib": round(max(s.rss_mib for s in html_a), 1),
@@ -309,6 +342,7 @@ def table_lines(r: dict) -> list[str]:
     add("consolecheck over (a)", r["consolecheck"])
     add("html (a) + consolecheck inside", r["html_directive_consolecheck_inside"])
     add("html (a), incremental", r["incremental"])
+    add("html (a), incremental + consolecheck inside", r["incremental_consolecheck_inside"])
     add("html (a), -j 2", r["html_directive_j2"])
     for size, s in r["by_pages"].items():
         add(f"html (a), P={size}", s)
@@ -329,6 +363,12 @@ def table_lines(r: dict) -> list[str]:
         f" (ratio {r['consolecheck_over_html']}) | inside html {inside['added_cpu_s']:+.2f}"
         f" (ratio {inside['over_html']}; the check says {inside['check_cpu_s']:.2f},"
         f" ratio {inside['check_over_html']}); same report: {inside['same_report']}"
+    )
+    edit = r["incremental_consolecheck_inside"]
+    lines.append(
+        f"consolecheck inside the incremental build (the edit loop of `make check`):"
+        f" {edit['added_cpu_s']:+.2f} CPU s (ratio {edit['over_incremental']}; the check"
+        f" says {edit['check_cpu_s']:.2f})"
     )
     inc = r["incremental"]
     lines.append(

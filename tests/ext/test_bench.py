@@ -46,6 +46,10 @@ def test_bench_runs_on_a_tiny_course_and_writes_every_measure(tmp_path: Path) ->
     inside = results["consolecheck_in_html"]
     assert inside["check_cpu_s"] > 0 and inside["same_report"] is True
     assert results["targets"]["consolecheck_in_html_same_report"]["met"]
+    edit_loop = results["incremental_consolecheck_inside"]
+    assert edit_loop["runs"] == 1 and edit_loop["check_cpu_s"] >= 0
+    using = results["incremental"]["pages_using_step"]
+    assert edit_loop["pages_rebuilt"] == edit_loop["pages_checked"] == [using]
     assert results["checker_blocks_per_s"] > 0
     assert results["peak_rss_mib"] > 0
     incremental = results["incremental"]
