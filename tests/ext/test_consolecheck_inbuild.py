@@ -109,8 +109,18 @@ def test_a_build_checks_only_the_pages_it_read_again(tmp_path: Path, counted) ->
     page = srcdir / "envs.rst"
     page.write_text(page.read_text() + "\n.. code-block:: console\n\n   $ echo 'unclosed\n")
     counted.clear()
-    sphinx(srcdir, builddir, "html", *ON)
+    written: list[str] = []
+    real_entry = consolecheck.report_entry
+
+    def report_entry(result):
+        written.append(result.block.docname)
+        return real_entry(result)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(consolecheck, "report_entry", report_entry)
+        sphinx(srcdir, builddir, "html", *ON)
     assert counted == ["envs"]  # the other pages' results were kept
+    assert set(written) == {"envs"}  # and their report.json entries
     kept = reports(builddir)
 
     # What a fresh check of the edited course says, to the byte.

@@ -18,6 +18,7 @@ fails (set from ``build-finished``, as ``Builder.app`` is deprecated).
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
@@ -36,8 +37,8 @@ from ..table import TableError, project_table, table_path
 from . import blockcache, resultcache
 from .base import SiteCheckBuilder, add_check_builder
 from .blockcache import cached_pages, cluster_lookup, collect_page, collection_key
-from .report import Finding, write_report
-from .resultcache import result_cache
+from .report import Encoded, Finding, write_report
+from .resultcache import PageResults, result_cache
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +236,7 @@ class SiteConsoleCheck:
         self.srcdir, self.config, self.env = srcdir, config, env
         self.results: list[BlockResult] = []
         self.unreached: list[Unreached] = []
+        self.pages: list[PageResults] = []  # each page's results, as checked or kept
         self.checked = self.kept = 0  # pages checked now, pages whose results were kept
         disabled = frozenset(config.consolecheck_disabled_rules)
         view = getattr(env, ENV_VIEW, None)
@@ -265,21 +267,34 @@ class SiteConsoleCheck:
                 doctree = self.env.get_doctree(docname)
                 page = collect_page(doctree, docname, self.srcdir, self.config, lookup, key)
             stored = done.pages.get(docname)
-            if stored is not None and stored[0] == page:
-                results = stored[1]
+            if isinstance(stored, PageResults) and stored.blocks == page:
                 self.kept += 1
             else:
                 results = tuple(check_document(page.blocks, self.context)) if page.blocks else ()
-                done.pages[docname] = (page, results)
+                stored = done.pages[docname] = PageResults(page, results)
                 self.checked += 1
-            self.results.extend(results)
+            self.pages.append(stored)
+            self.results.extend(stored.results)
             self.unreached.extend(
                 block for block in page.unreached if block.has_prompt or block.language in languages
             )
 
+    def entries(self) -> dict[int, Encoded]:
+        """id(result) -> its ``report.json`` entry, for every page's results: kept from the
+        report that first had them, written now for the others (and kept)."""
+        found: dict[int, Encoded] = {}
+        for page in self.pages:
+            if page.entries is None:
+                page.entries = tuple(
+                    Encoded(json.dumps(report_entry(result))) for result in page.results
+                )
+            found.update(zip(map(id, page.results), page.entries, strict=True))
+        return found
+
     def report(self, outdir: str | Path) -> int:
         """Write ``output.txt`` and ``report.json`` first, then raise the warnings (``-W``
         may stop at one); the number of blocks that failed."""
+        written = self.entries()
         self.results = once_per_block(self.results)
         failures = sum(result.status == "failed" for result in self.results)
         lines = [
@@ -293,7 +308,8 @@ class SiteConsoleCheck:
         done = summary(self.results, len(self.unreached))
         text = "".join(f"{line}\n" for line in lines) + done
         report = {
-            "blocks": [report_entry(result) for result in self.results],
+            # A result once_per_block merged is a new one: its entry is written now.
+            "blocks": [written.get(id(result)) or report_entry(result) for result in self.results],
             "unreached": [
                 {
                     "source": _source(srcdir, block.source),

@@ -18,6 +18,11 @@ OUTPUT = "output.txt"
 REPORT = "report.json"
 
 
+class Encoded(str):
+    """An item of a top-level list of ``report.json`` already written as JSON (one line),
+    e.g. kept from an earlier run: :func:`json_text` writes it as it is."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One warning of a report: its message and where it points."""
@@ -62,7 +67,9 @@ def json_text(data: dict[str, Any]) -> str:
             lines.append(f"  {json.dumps(key)}: [")
             last = len(value) - 1
             lines += [
-                f"    {json.dumps(item)}{',' if j < last else ''}" for j, item in enumerate(value)
+                f"    {item if isinstance(item, Encoded) else json.dumps(item)}"
+                f"{',' if j < last else ''}"
+                for j, item in enumerate(value)
             ]
             lines.append(f"  ]{comma}")
         else:

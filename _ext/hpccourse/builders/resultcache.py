@@ -20,18 +20,29 @@ from sphinx.environment import BuildEnvironment
 
 from ..console.model import BlockResult, RuleContext
 from .blockcache import PageBlocks
+from .report import Encoded
 
 #: The environment attribute holding :class:`ResultCache`.
 ENV_ATTRIBUTE = "hpc_console_results"
 
 
 @dataclass
+class PageResults:
+    """One page's blocks as checked, their results, and each result's ``report.json`` entry
+    (written once, by the first report that has them)."""
+
+    blocks: PageBlocks
+    results: tuple[BlockResult, ...]
+    entries: tuple[Encoded, ...] | None = None
+
+
+@dataclass
 class ResultCache:
-    """docname -> (the blocks checked, their results), valid under ``context`` and ``code``."""
+    """docname -> :class:`PageResults`, valid under ``context`` and ``code``."""
 
     code: str
     context: RuleContext
-    pages: dict[str, tuple[PageBlocks, tuple[BlockResult, ...]]] = field(default_factory=dict)
+    pages: dict[str, PageResults] = field(default_factory=dict)
 
 
 @functools.cache
