@@ -17,10 +17,12 @@ fails (set from ``build-finished``, as ``Builder.app`` is deprecated).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,6 +227,20 @@ def once_per_block(results: Sequence[BlockResult]) -> list[BlockResult]:
     return list(kept.values())
 
 
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: the check makes many short-lived objects and
+    no cycles, so a collection then only walks the build's whole heap again (on the bench's
+    course, a third of the check's time inside the html build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class SiteConsoleCheck:
     """One check of the site's console blocks: what the ``consolecheck`` builder runs, and
     an html build with ``hpccourse_consolecheck`` on (:mod:`.inbuild`) over the same
@@ -254,6 +270,10 @@ class SiteConsoleCheck:
         was read (:mod:`.blockcache`), or, when they were collected under another
         configuration or table, those of its doctree; results kept from an earlier check
         of the same blocks are taken as they are."""
+        with cyclic_gc_paused():
+            self._check(docnames)
+
+    def _check(self, docnames: Iterable[str]) -> None:
         key = collection_key(self.config, self.names)
         pages = cached_pages(self.env)
         done = result_cache(self.env, self.context)
@@ -279,24 +299,28 @@ class SiteConsoleCheck:
                 block for block in page.unreached if block.has_prompt or block.language in languages
             )
 
-    def entries(self) -> dict[int, Encoded]:
+    def entries(self) -> dict[int, str]:
         """id(result) -> its ``report.json`` entry, for every page's results: kept from the
         report that first had them, written now for the others (and kept)."""
-        found: dict[int, Encoded] = {}
+        found: dict[int, str] = {}
         for page in self.pages:
             if page.entries is None:
-                page.entries = tuple(
-                    Encoded(json.dumps(report_entry(result))) for result in page.results
-                )
+                page.entries = tuple(json.dumps(report_entry(result)) for result in page.results)
             found.update(zip(map(id, page.results), page.entries, strict=True))
         return found
 
     def report(self, outdir: str | Path) -> int:
         """Write ``output.txt`` and ``report.json`` first, then raise the warnings (``-W``
         may stop at one); the number of blocks that failed."""
+        with cyclic_gc_paused():
+            text, report, findings = self._report()
+        write_report(outdir, text, report, findings, logger=logger)
+        return sum(result.status == "failed" for result in self.results)
+
+    def _report(self) -> tuple[str, dict[str, Any], list[Finding]]:
+        """``output.txt``'s text, ``report.json``'s data and the warnings."""
         written = self.entries()
         self.results = once_per_block(self.results)
-        failures = sum(result.status == "failed" for result in self.results)
         lines = [
             f"{result.block.source}:{problem_line(result.block, problem.offset)}: "
             f"{problem.code} {problem.message}{where(result.block)}"
@@ -309,7 +333,10 @@ class SiteConsoleCheck:
         text = "".join(f"{line}\n" for line in lines) + done
         report = {
             # A result once_per_block merged is a new one: its entry is written now.
-            "blocks": [written.get(id(result)) or report_entry(result) for result in self.results],
+            "blocks": Encoded(
+                written.get(id(result)) or json.dumps(report_entry(result))
+                for result in self.results
+            ),
             "unreached": [
                 {
                     "source": _source(srcdir, block.source),
@@ -331,8 +358,7 @@ class SiteConsoleCheck:
             for result in self.results
             for problem in result.problems
         ]
-        write_report(outdir, text, report, findings, logger=logger)
-        return failures
+        return text, report, findings
 
 
 class ConsoleCheckBuilder(SiteCheckBuilder):

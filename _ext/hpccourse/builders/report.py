@@ -18,9 +18,9 @@ OUTPUT = "output.txt"
 REPORT = "report.json"
 
 
-class Encoded(str):
-    """An item of a top-level list of ``report.json`` already written as JSON (one line),
-    e.g. kept from an earlier run: :func:`json_text` writes it as it is."""
+class Encoded(list):
+    """A top-level list of ``report.json`` whose items are already JSON text (one line
+    each, e.g. kept from an earlier run): :func:`json_text` writes them as they are."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def json_text(data: dict[str, Any]) -> str:
             lines.append(f"  {json.dumps(key)}: [")
             last = len(value) - 1
             lines += [
-                f"    {item if isinstance(item, Encoded) else json.dumps(item)}"
+                f"    {item if isinstance(value, Encoded) else json.dumps(item)}"
                 f"{',' if j < last else ''}"
                 for j, item in enumerate(value)
             ]

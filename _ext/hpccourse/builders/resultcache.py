@@ -20,7 +20,6 @@ from sphinx.environment import BuildEnvironment
 
 from ..console.model import BlockResult, RuleContext
 from .blockcache import PageBlocks
-from .report import Encoded
 
 #: The environment attribute holding :class:`ResultCache`.
 ENV_ATTRIBUTE = "hpc_console_results"
@@ -33,7 +32,7 @@ class PageResults:
 
     blocks: PageBlocks
     results: tuple[BlockResult, ...]
-    entries: tuple[Encoded, ...] | None = None
+    entries: tuple[str, ...] | None = None  # JSON text: str objects the GC does not track
 
 
 @dataclass
