@@ -169,3 +169,27 @@ def test_make_check_runs_one_sphinx_build_that_checks() -> None:
     builds = [line for line in done.stdout.splitlines() if "sphinx-build" in line]
     assert len(builds) == 1, done.stdout
     assert "-b html" in builds[0] and "-D hpccourse_consolecheck=1" in builds[0]
+
+
+def test_no_cyclic_collection_while_checking_and_reporting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real_check, real_entry = consolecheck.check_document, consolecheck.report_entry
+
+    def check_document(blocks, context):
+        seen.append(gc.isenabled())
+        return real_check(blocks, context)
+
+    def report_entry(result):
+        seen.append(gc.isenabled())
+        return real_entry(result)
+
+    monkeypatch.setattr(consolecheck, "check_document", check_document)
+    monkeypatch.setattr(consolecheck, "report_entry", report_entry)
+    assert gc.isenabled()
+    sphinx(course(tmp_path), tmp_path / "b", "html", "-E", *ON)
+    assert seen and not any(seen)
+    assert gc.isenabled()
