@@ -151,7 +151,11 @@ pytest: $(STAMP)
 
 # What a teacher runs before each commit: the site warning-free, every console block,
 # and the fast tests (CHECK_TESTS); lessonrun and the browser are left to `make test`.
-check: html consolecheck
+# One sphinx-build: the html build runs consolecheck too (hpccourse_consolecheck), with the
+# same $(BUILDDIR)/consolecheck/output.txt, checking only the pages it read again.
+check: $(STAMP)
+	$(SPHINXBUILD) -b html -d $(DOCTREES) $(SPHINXOPTS) -D hpccourse_consolecheck=1 \
+		. $(BUILDDIR)/html
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(CHECK_DESELECT) $(CHECK_TESTS) $(PYTEST_ARGS)
 
 # The whole gate. The site is built afresh once (no page kept from an older extension):

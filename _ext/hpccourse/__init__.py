@@ -20,8 +20,9 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   block's first command in either, code fences included); per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks, its exercises, and the
   blocks inside unknown directives (which no builder reaches).
-- ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base; and
-  consolecheck over a project that does not load the extension.
+- ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base;
+  consolecheck over a project that does not load the extension, and inside the html build
+  (``-D hpccourse_consolecheck=1``, each page's results kept until the page changes).
 - ``diagnostics/``: every warning about a page (whoever raises it) kept and reported on
   every build until fixed; pages that are not UTF-8 as located warnings; no
   configuration dumps on the output.

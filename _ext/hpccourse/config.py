@@ -22,6 +22,10 @@ def setup_config(app: Sphinx) -> None:
     # ["/proj", "/proj/nobackup"], where CC204 looks for a real user name, for a course
     # whose data table declares none (or that has no table); [] : none declared.
     app.add_config_value("consolecheck_project_roots", [], "", types=frozenset({list, tuple}))
+    # Run consolecheck in any other build too (`make check` sets it on the html build):
+    # the same report in consolecheck/ beside the build's output (builders/inbuild.py).
+    # Not an "env" value: turning it on reads no page again.
+    app.add_config_value("hpccourse_consolecheck", False, "", types=frozenset({bool}))
     # consolecheck rule codes to switch off, e.g. ["CC204"].
     app.add_config_value("consolecheck_disabled_rules", [], "", types=frozenset({list, tuple}))
     # Highlight languages whose blocks consolecheck always checks; blocks in any

@@ -33,15 +33,36 @@ def test_bench_runs_on_a_tiny_course_and_writes_every_measure(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(out.read_text())
-    for key in ("html_directive", "html_handwritten", "consolecheck", "html_directive_j2"):
+    for key in (
+        "html_directive",
+        "html_handwritten",
+        "consolecheck",
+        "html_directive_consolecheck_inside",
+        "html_directive_j2",
+    ):
         assert results[key]["runs"] == 1 and results[key]["cpu_s"] > 0
+    # consolecheck inside the html build (what `make check` runs): it ran, said what it
+    # cost, and wrote the report the builder of its own writes.
+    inside = results["consolecheck_in_html"]
+    assert inside["check_cpu_s"] > 0 and inside["same_report"] is True
+    assert results["targets"]["consolecheck_in_html_same_report"]["met"]
+    edit_loop = results["incremental_consolecheck_inside"]
+    assert edit_loop["runs"] == 1 and edit_loop["check_cpu_s"] >= 0
+    using = results["incremental"]["pages_using_step"]
+    assert edit_loop["pages_rebuilt"] == edit_loop["pages_checked"] == [using]
     assert results["checker_blocks_per_s"] > 0
     assert results["peak_rss_mib"] > 0
     incremental = results["incremental"]
     assert incremental["pages_rebuilt"] == incremental["pages_using_step"] >= 1
-    assert set(results["targets"]) >= {"directive_over_handwritten", "incremental_pages_rebuilt"}
+    assert set(results["targets"]) >= {
+        "directive_over_handwritten",
+        "incremental_pages_rebuilt",
+        "consolecheck_in_html_over_html",
+        "consolecheck_over_html",
+    }
     assert results["targets"]["incremental_pages_rebuilt"]["met"]
     assert "directive_over_handwritten" in done.stdout  # the printed table
+    assert "consolecheck_in_html_over_html" in done.stdout
 
 
 def test_a_step_is_used_by_the_pages_the_generator_says() -> None:

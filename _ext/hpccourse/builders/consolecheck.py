@@ -17,9 +17,12 @@ fails (set from ``build-finished``, as ``Builder.app`` is deprecated).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
+import json
 import os
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,10 +36,11 @@ from ..console.check import check_document
 from ..console.model import Block, BlockResult, CopyButton, RuleContext
 from ..doctree.unreached import RecordUnreached, Unreached
 from ..table import TableError, project_table, table_path
-from . import blockcache
+from . import blockcache, resultcache
 from .base import SiteCheckBuilder, add_check_builder
 from .blockcache import cached_pages, cluster_lookup, collect_page, collection_key
-from .report import Finding, write_report
+from .report import Encoded, Finding, write_report
+from .resultcache import PageResults, result_cache
 
 logger = logging.getLogger(__name__)
 
@@ -223,69 +227,116 @@ def once_per_block(results: Sequence[BlockResult]) -> list[BlockResult]:
     return list(kept.values())
 
 
-class ConsoleCheckBuilder(SiteCheckBuilder):
-    """Checks every console block of the site; see the module docstring."""
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: the check makes many short-lived objects and
+    no cycles, so a collection then only walks the build's whole heap again (on the bench's
+    course, a third of the check's time inside the html build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
-    name = "consolecheck"
-    epilog = __(
-        "Checking of console blocks finished, look at the results in %(outdir)s/output.txt."
-    )
 
-    def init(self) -> None:
-        """Read the table once; start with no results."""
+class SiteConsoleCheck:
+    """One check of the site's console blocks: what the ``consolecheck`` builder runs, and
+    an html build with ``hpccourse_consolecheck`` on (:mod:`.inbuild`) over the same
+    environment. Each page's results are kept in the environment (:mod:`.resultcache`):
+    a page whose blocks, rules' view and checker are as they were is not checked again."""
+
+    def __init__(self, srcdir: Path, config: Config, env: Any) -> None:
+        """Read the table once (or take the view the reading build kept); no results yet."""
+        self.srcdir, self.config, self.env = srcdir, config, env
         self.results: list[BlockResult] = []
         self.unreached: list[Unreached] = []
-        self.failures = 0
-        srcdir = Path(self.srcdir)
-        disabled = frozenset(self.config.consolecheck_disabled_rules)
-        view = getattr(self.env, ENV_VIEW, None)
-        if isinstance(view, TableView) and view.stamp == table_stamp(srcdir, self.config):
-            self.context, self.names = view.context, view.names  # the table is not loaded
+        self.pages: list[PageResults] = []  # each page's results, as checked or kept
+        self.checked = self.kept = 0  # pages checked now, pages whose results were kept
+        disabled = frozenset(config.consolecheck_disabled_rules)
+        view = getattr(env, ENV_VIEW, None)
+        if isinstance(view, TableView) and view.stamp == table_stamp(srcdir, config):
+            context, self.names = view.context, view.names  # the table is not loaded
         else:
-            self.context, _lookup = load_context(srcdir, self.config, ())
-            self.names = cluster_lookup(srcdir, self.config)[0]
+            context, _lookup = load_context(srcdir, config, ())
+            self.names = cluster_lookup(srcdir, config)[0]
         self.context = dataclasses.replace(
-            self.context, disabled=disabled, copy_button=copy_button_settings(self.config)
+            context, disabled=disabled, copy_button=copy_button_settings(config)
         )
 
-    def write_documents(self, docnames: Set[str]) -> None:
+    def check(self, docnames: Iterable[str]) -> None:
         """Check each document's blocks, in a stable order: those collected when the page
         was read (:mod:`.blockcache`), or, when they were collected under another
-        configuration or table, those of its doctree."""
-        srcdir = Path(self.srcdir)
+        configuration or table, those of its doctree; results kept from an earlier check
+        of the same blocks are taken as they are."""
+        with cyclic_gc_paused():
+            self._check(docnames)
+
+    def _check(self, docnames: Iterable[str]) -> None:
         key = collection_key(self.config, self.names)
         pages = cached_pages(self.env)
+        done = result_cache(self.env, self.context)
         languages = frozenset(self.config.consolecheck_languages)
         lookup = None
         for docname in sorted(docnames):
             page = pages.get(docname)
             if page is None or page.key != key:
                 if lookup is None:
-                    lookup = cluster_lookup(srcdir, self.config)[1]
+                    lookup = cluster_lookup(self.srcdir, self.config)[1]
                 doctree = self.env.get_doctree(docname)
-                page = collect_page(doctree, docname, srcdir, self.config, lookup, key)
-            if page.blocks:
-                self.results.extend(check_document(page.blocks, self.context))
+                page = collect_page(doctree, docname, self.srcdir, self.config, lookup, key)
+            stored = done.pages.get(docname)
+            if isinstance(stored, PageResults) and stored.blocks == page:
+                self.kept += 1
+            else:
+                results = tuple(check_document(page.blocks, self.context)) if page.blocks else ()
+                stored = done.pages[docname] = PageResults(page, results)
+                self.checked += 1
+            self.pages.append(stored)
+            self.results.extend(stored.results)
             self.unreached.extend(
                 block for block in page.unreached if block.has_prompt or block.language in languages
             )
 
-    def finish(self) -> None:
-        """Write both files first, then raise the warnings (``-W`` may stop at one)."""
+    def entries(self) -> dict[int, str]:
+        """id(result) -> its ``report.json`` entry, for every page's results: kept from the
+        report that first had them, written now for the others (and kept)."""
+        found: dict[int, str] = {}
+        for page in self.pages:
+            if page.entries is None:
+                page.entries = tuple(json.dumps(report_entry(result)) for result in page.results)
+            found.update(zip(map(id, page.results), page.entries, strict=True))
+        return found
+
+    def report(self, outdir: str | Path) -> int:
+        """Write ``output.txt`` and ``report.json`` first, then raise the warnings (``-W``
+        may stop at one); the number of blocks that failed."""
+        with cyclic_gc_paused():
+            text, report, findings = self._report()
+        write_report(outdir, text, report, findings, logger=logger)
+        return sum(result.status == "failed" for result in self.results)
+
+    def _report(self) -> tuple[str, dict[str, Any], list[Finding]]:
+        """``output.txt``'s text, ``report.json``'s data and the warnings."""
+        written = self.entries()
         self.results = once_per_block(self.results)
-        self.failures = sum(result.status == "failed" for result in self.results)
         lines = [
             f"{result.block.source}:{problem_line(result.block, problem.offset)}: "
             f"{problem.code} {problem.message}{where(result.block)}"
             for result in self.results
             for problem in result.problems
         ]
-        srcdir = Path(self.srcdir)
+        srcdir = self.srcdir
         lines += [unreached_line(srcdir, block) for block in self.unreached]
         done = summary(self.results, len(self.unreached))
         text = "".join(f"{line}\n" for line in lines) + done
         report = {
-            "blocks": [report_entry(result) for result in self.results],
+            # A result once_per_block merged is a new one: its entry is written now.
+            "blocks": Encoded(
+                written.get(id(result)) or json.dumps(report_entry(result))
+                for result in self.results
+            ),
             "unreached": [
                 {
                     "source": _source(srcdir, block.source),
@@ -300,14 +351,36 @@ class ConsoleCheckBuilder(SiteCheckBuilder):
         findings = [
             Finding(
                 f"{problem.code} {problem.message}{where(result.block)}",
-                f"{self.srcdir / result.block.source}:{problem_line(result.block, problem.offset)}",
+                f"{srcdir / result.block.source}:{problem_line(result.block, problem.offset)}",
                 "consolecheck",
                 problem.code,
             )
             for result in self.results
             for problem in result.problems
         ]
-        write_report(self.outdir, text, report, findings, logger=logger)
+        return text, report, findings
+
+
+class ConsoleCheckBuilder(SiteCheckBuilder):
+    """Checks every console block of the site; see the module docstring."""
+
+    name = "consolecheck"
+    epilog = __(
+        "Checking of console blocks finished, look at the results in %(outdir)s/output.txt."
+    )
+
+    def init(self) -> None:
+        """Read the table once; start with no results."""
+        self.failures = 0
+        self.site = SiteConsoleCheck(Path(self.srcdir), self.config, self.env)
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        """Check each document's blocks (:meth:`SiteConsoleCheck.check`)."""
+        self.site.check(docnames)
+
+    def finish(self) -> None:
+        """Write the report, then raise the warnings."""
+        self.failures = self.site.report(self.outdir)
 
 
 def register(app: Sphinx) -> None:
@@ -316,6 +389,7 @@ def register(app: Sphinx) -> None:
     # At read time, for every builder: the doctree cache is shared.
     app.add_transform(RecordUnreached)
     blockcache.register(app)
+    resultcache.register(app)
     app.connect("env-updated", _keep_view)
 
 

@@ -18,6 +18,11 @@ OUTPUT = "output.txt"
 REPORT = "report.json"
 
 
+class Encoded(list):
+    """A top-level list of ``report.json`` whose items are already JSON text (one line
+    each, e.g. kept from an earlier run): :func:`json_text` writes them as they are."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One warning of a report: its message and where it points."""
@@ -62,7 +67,9 @@ def json_text(data: dict[str, Any]) -> str:
             lines.append(f"  {json.dumps(key)}: [")
             last = len(value) - 1
             lines += [
-                f"    {json.dumps(item)}{',' if j < last else ''}" for j, item in enumerate(value)
+                f"    {item if isinstance(value, Encoded) else json.dumps(item)}"
+                f"{',' if j < last else ''}"
+                for j, item in enumerate(value)
             ]
             lines.append(f"  ]{comma}")
         else:
