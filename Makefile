@@ -154,8 +154,8 @@ pytest: $(STAMP)
 # One sphinx-build: the html build runs consolecheck too (hpccourse_consolecheck), with the
 # same $(BUILDDIR)/consolecheck/output.txt, checking only the pages it read again.
 check: $(STAMP)
-	$(SPHINXBUILD) -b html -d $(DOCTREES) $(SPHINXOPTS) -D hpccourse_consolecheck=1 \
-		. $(BUILDDIR)/html
+	$(call gate,html+consolecheck) $(SPHINXBUILD) -b html -D hpccourse_consolecheck=1 \
+		-d $(DOCTREES) $(SPHINXOPTS) . $(BUILDDIR)/html
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(CHECK_DESELECT) $(CHECK_TESTS) $(PYTEST_ARGS)
 
 # The whole gate. The site is built afresh once (no page kept from an older extension):

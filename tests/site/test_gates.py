@@ -79,11 +79,14 @@ def test_make_test_runs_the_site_checks_once_and_pytest_on_every_core() -> None:
 
 
 def test_make_check_builds_checks_and_runs_the_fast_tests() -> None:
+    """One html build that also checks every console block (consolecheck inside the
+    build: tests/ext/test_consolecheck_inbuild.py), then the fast tests."""
     commands = dry_run("check").splitlines()
-    html = next(i for i, c in enumerate(commands) if "-b html" in c and "-W" in c)
-    consolecheck = next(i for i, c in enumerate(commands) if "-b consolecheck" in c)
+    html = next(i for i, c in enumerate(commands) if "-b html" in c)
+    assert "-D hpccourse_consolecheck=1" in commands[html]
+    assert "-W" in " ".join(commands[html : html + 2])
     tests = next(i for i, c in enumerate(commands) if "-m pytest" in c)
-    assert html < consolecheck < tests
+    assert html < tests
     named = [word for word in commands[tests].split() if word.startswith("tests/")]
     assert "tests/ext" in named
     for path in named:
@@ -140,7 +143,7 @@ def test_make_test_check_and_lint_print_one_line_per_gate() -> None:
         commands = [line for line in dry_run(target).splitlines() if not line.startswith("#")]
         gated = [c for c in commands if "tools/gate.py" in c]
         names = {c.split("tools/gate.py", 1)[1].split()[0] for c in gated}
-        assert names >= {"html"} if target == "check" else names >= {"spelling", "rstlint"}
+        assert names >= ({"html+consolecheck"} if target == "check" else {"spelling", "rstlint"})
         for command in commands:
             if "sphinx-build" in command or "tools/spellcheck.py" in command:
                 assert "tools/gate.py" in command, (target, command)
