@@ -13,12 +13,14 @@ import re
 import shutil
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hpccourse.lessonrun.boundary import probe
-from hpccourse.lessonrun.slurm import slurm_missing
+from hpccourse.lessonrun.lifecycle import Lifecycle
+from hpccourse.lessonrun.slurm import slurm_missing, start_slurm
 from sphinx.cmd.build import build_main
 from systools import in_ci
 
@@ -35,13 +37,30 @@ pytestmark = [
 ]
 
 
+#: A Unix socket's path holds at most 107 bytes. The run's TMPDIR makes munge's socket
+#: path (TMPDIR/lessonrun-alpha-XXXXXXXX/.slurm/munge/munge.socket.2) 106 bytes long:
+#: a batch script's step socket in slurmd's spool (NODE_JOB.4294967291, 4 bytes longer)
+#: would not fit there, so every batch job below launches only because the spool lies at a
+#: short path in Slurm's sandbox.
+MUNGE_SOCKET_LENGTH = 106
+_MUNGE_TAIL = len("/lessonrun-alpha-12345678/.slurm/munge/munge.socket.2")
+
+
+def deep_folder(base: Path, munge_socket_length: int) -> Path:
+    """A new folder under ``base`` that makes munge's socket path that long."""
+    deep = base / ("x" * (munge_socket_length - _MUNGE_TAIL - len(str(base)) - 1))
+    deep.mkdir()
+    assert len(str(deep)) + _MUNGE_TAIL == munge_socket_length
+    return deep
+
+
 @pytest.fixture(scope="module")
-def run(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def run(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("slurm")
     srcdir = tmp / "src"
     shutil.copytree(rootdir / "test-lessonrun-slurm", srcdir)
-    temp = tmp / "temp"
-    temp.mkdir()
+    base = Path(tempfile.mkdtemp(prefix="lr-"))  # tmp_path may be too deep already
+    temp = deep_folder(base, MUNGE_SOCKET_LENGTH)
     saved = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(temp)
     tempfile.tempdir = None
@@ -55,7 +74,8 @@ def run(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
         tempfile.tempdir = None
     report = json.loads((tmp / "out" / "report.json").read_text(encoding="utf-8"))
     output = (tmp / "out" / "output.txt").read_text(encoding="utf-8")
-    return {"status": status, "report": report, "output": output, "temp": temp, "srcdir": srcdir}
+    yield {"status": status, "report": report, "output": output, "temp": temp, "srcdir": srcdir}
+    shutil.rmtree(base)
 
 
 def exercise(run: dict[str, Any], number: int, key: str = "alpha") -> dict[str, Any]:
@@ -147,66 +167,23 @@ def test_slurm_stops_with_the_run_and_leaves_nothing(run):
     assert sorted(run["temp"].iterdir()) == []
 
 
-DEEP_PAGE = """Deep
-====
-
-Exercise 1: a batch job under a deep temporary folder
------------------------------------------------------
-
-.. tab-set::
-
-   .. tab-item:: Alpha
-
-      .. code-block:: console
-
-         $ sbatch --wrap 'echo deep enough'
-"""
-
-
-def run_deep(rootdir: Path, tmp_path: Path, munge_socket_length: int) -> dict[str, Any]:
-    """DEEP_PAGE's step, run with a TMPDIR that makes munge's socket path
-    (TMPDIR/lessonrun-alpha-XXXXXXXX/.slurm/munge/munge.socket.2) that long."""
-    srcdir = tmp_path / "src"
-    shutil.copytree(rootdir / "test-lessonrun-slurm", srcdir)
-    (srcdir / "index.rst").write_text(DEEP_PAGE, encoding="utf-8")
-    tail = len("/lessonrun-alpha-12345678/.slurm/munge/munge.socket.2")
-    base = Path(tempfile.mkdtemp(prefix="lr-"))  # tmp_path may be too deep already
-    deep = base / ("x" * (munge_socket_length - tail - len(str(base)) - 1))
-    deep.mkdir()
-    assert len(str(deep)) + tail == munge_socket_length
-    saved = os.environ.get("TMPDIR")
-    os.environ["TMPDIR"] = str(deep)
-    tempfile.tempdir = None
-    try:
-        build_main(["-b", "lessonrun", "-E", "-q", str(srcdir), str(tmp_path / "out")])
-    finally:
-        if saved is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = saved
-        tempfile.tempdir = None
-        shutil.rmtree(base)
-    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-    (alpha,) = [c for c in report["clusters"] if c["cluster"] == "alpha"]
-    (step,) = alpha["exercises"][0]["steps"]
-    return step
-
-
-def test_a_batch_job_launches_under_a_temporary_folder_near_the_socket_limit(
-    rootdir: Path, tmp_path: Path
-):
-    """A Unix socket's path holds at most 107 bytes. slurmd puts each job step's socket
-    in its spool (``NODE_JOB.4294967291`` for a batch script, 4 bytes longer than
-    munge's ``munge/munge.socket.2``): with a TMPDIR where munge's socket still fits, a
-    batch job launches all the same (the spool lies at a short path in Slurm's sandbox)."""
-    step = run_deep(rootdir, tmp_path, 106)
-    assert step["status"] == "passed", step
-    (job,) = step["jobs"]
+def test_every_batch_job_ran_under_a_temporary_folder_at_the_socket_limit(run):
+    (job,) = exercise(run, 1)["steps"][0]["jobs"]
     assert job["state"] == "COMPLETED", job
+    assert len(str(run["temp"])) + _MUNGE_TAIL == MUNGE_SOCKET_LENGTH
 
 
-def test_a_temporary_folder_too_deep_for_munge_s_socket_is_said(rootdir: Path, tmp_path: Path):
-    step = run_deep(rootdir, tmp_path, 108)
-    assert step["status"] != "passed"
-    said = " ".join(step["reasons"])
-    assert "too deep for munge's socket" in said and "108 bytes, at most 107" in said, step
+def test_a_temporary_folder_too_deep_for_munge_s_socket_is_said(tmp_path: Path):
+    """Checked before anything starts: the reason names the path and the limit."""
+    boundary = probe()
+    if isinstance(boundary, str) or boundary.mode != "root":
+        pytest.skip(f"no private Slurm here: {boundary}")
+    base = Path(tempfile.mkdtemp(prefix="lr-"))
+    try:
+        folder = deep_folder(base, 108) / "lessonrun-alpha-12345678" / ".slurm"
+        folder.parent.mkdir()
+        why = start_slurm(folder, "alpha", "batch", boundary, Lifecycle(), readable=[], writable=[])
+    finally:
+        shutil.rmtree(base)
+    assert isinstance(why, str)
+    assert "too deep for munge's socket" in why and "108 bytes, at most 107" in why, why
