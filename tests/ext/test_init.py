@@ -7,7 +7,6 @@ of pages planted in ``.venv`` to prove the course never reads it.
 
 from __future__ import annotations
 
-import html
 import http.client
 import json
 import os
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from builtpages import generated_tab_sets
 from hpccourse import cli, scaffold
 from hpccourse.scaffold import InitError, Options, destinations, init
 
@@ -66,16 +66,6 @@ def test_init_writes_every_file_of_a_course(course: Path) -> None:
     leftover = [line for p in course.rglob("*") if p.is_file() for line in
                 p.read_text(encoding="utf-8").splitlines() if "@@" in line]  # fmt: skip
     assert not leftover, leftover
-
-
-def generated_tab_sets(page: str) -> list[set[str]]:
-    """The cluster labels of each generated tab set of ``page``: its panels' ``data-tab``
-    (the buttons are made by tabchoice.js; print.css and tabchoice.css show the attribute)."""
-    sets = page.split('<div class="sphinx-tabs docutils container">')[1:]
-    found = [
-        re.findall(r'<div class="sphinx-tabs-panel[^"]*"[^>]* data-tab="([^"]*)"', s) for s in sets
-    ]
-    return [{html.unescape(label) for label in labels} for labels in found if labels]
 
 
 def test_the_new_course_passes_make_check(course: Path) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import configparser
 import email.parser
-import html
 import json
 import os
 import re
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import hpccourse
 import pytest
+from builtpages import generated_tab_sets
 from hpccourse.html.assets import STATIC_DIR
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -317,16 +317,6 @@ def test_the_venv_imports_the_installed_package(outside_venv: Path, tmp_path: Pa
     location = Path(done.stdout.strip())
     assert location.is_relative_to(outside_venv), location
     assert not location.is_relative_to(ROOT)
-
-
-def generated_tab_sets(page: str) -> list[set[str]]:
-    """The cluster labels of each generated tab set of ``page``: its panels' ``data-tab``
-    (the buttons are made by tabchoice.js; print.css and tabchoice.css show the attribute)."""
-    sets = page.split('<div class="sphinx-tabs docutils container">')[1:]
-    found = [
-        re.findall(r'<div class="sphinx-tabs-panel[^"]*"[^>]* data-tab="([^"]*)"', s) for s in sets
-    ]
-    return [{html.unescape(label) for label in labels} for labels in found if labels]
 
 
 def test_html_has_every_cluster_and_offline_diagrams(built_course: Path) -> None:
