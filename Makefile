@@ -16,11 +16,11 @@ BUILDDIR    := _build
 DOCTREES    := $(BUILDDIR)/doctrees
 PYTEST_ARGS ?=
 # pytest-xdist: `make test` and `make check` run pytest on every core (auto), each test
-# file on one worker (its module fixtures run once), and every test that runs lessons in
-# the sandbox on the same worker, one after the other (tests/conftest.py: xdist groups).
+# file on one worker (its module fixtures run once), the files that run lessons in the
+# sandbox first, in the order tests/conftest.py gives (not xdist's, by number of tests).
 # PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 # `make check`: the fast tests: the table's and the extension's (tests/ext), and the
 # teachers' pages' (their examples built); none that needs a system tool (the lessonrun
 # sandbox, a browser), the wheel or the benchmark: `make test` runs those.

@@ -41,26 +41,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-#: The xdist group of the tests that run lessons in the kernel sandbox (lessonrun, Lmod,
-#: a private Slurm): one worker runs them one after the other, so that two sandboxes
-#: never compete for the cores and their time limits hold.
-SANDBOX_GROUP = "lessonrun-sandbox"
+def runs_lessons(item: pytest.Item) -> bool:
+    """Whether the test runs lessons in the kernel sandbox (lessonrun, Lmod, a private
+    Slurm), itself or through its file's fixtures (a wheel's course, a grown copy of the
+    site: the file says so with ``RUNS_LESSONRUN = True``)."""
+    marker = item.get_closest_marker("needs_tools")
+    if marker is not None and marker.args[:1] == ("lessonrun",):
+        return True
+    return bool(getattr(getattr(item, "module", None), "RUNS_LESSONRUN", False))
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test``: ``--dist loadgroup``), each test file is one
-    group, run by one worker (its module fixtures run once), except the sandboxed tests,
-    which share one group (SANDBOX_GROUP)."""
+    """Under pytest-xdist (``make test``: ``--dist loadgroup --no-loadscope-reorder``),
+    each test file is one group, run by one worker, so that its module fixtures run once.
+    The files that run lessons come first: they take longest (a minute or more each,
+    mostly waiting on sandboxes and Slurm), and one started last would leave the other
+    cores idle at the end. Their order among themselves, and the others', is kept."""
+    lessons = {item.nodeid.split("::", 1)[0] for item in items if runs_lessons(item)}
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in lessons)
     for item in items:
-        marker = item.get_closest_marker("needs_tools")
-        sandboxed = marker is not None and marker.args[:1] == ("lessonrun",)
-        # A file whose fixtures run lessonrun themselves (a wheel's course, a grown copy
-        # of the site) says so: two lessonrun builds at once compete for the cores, and
-        # their private Slurms' jobs then outlive the tests' time limits.
-        sandboxed = sandboxed or getattr(getattr(item, "module", None), "RUNS_LESSONRUN", False)
-        group = SANDBOX_GROUP if sandboxed else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 CHROMIUM_ARGS = [

@@ -318,11 +318,25 @@ def test_without_a_sandbox_nothing_runs_and_the_warning_says_how_to_run_anyway(
         assert cluster["summary"]["passed"] == 0
 
 
-def test_sandboxed_tests_share_one_xdist_worker(request):
-    """Two sandboxed builds at once compete for the cores and their time limits: conftest
-    puts every sandboxed test in one xdist group, which xdist must see (``make test``
-    runs xdist; pytest 9.2 with xdist 3.8.0 dropped every group)."""
+def test_each_test_file_is_one_xdist_group_and_lesson_runs_start_first(request):
+    """``make test`` runs xdist with one group per file (module fixtures once), the files
+    that run lessons first (the longest: none left to start last). xdist must see the
+    group (pytest 9.2 with xdist 3.8.0 dropped every group: the node id lacked it)."""
+    path = request.node.nodeid.split("::", 1)[0]
     groups = [m.args[0] for m in request.node.iter_markers("xdist_group")]
-    assert groups == ["lessonrun-sandbox"]  # tests/conftest.py's SANDBOX_GROUP
+    assert groups == [path]
     if getattr(request.config.option, "loadgroup", False):  # xdist sets it in a worker
-        assert request.node.nodeid.endswith("@lessonrun-sandbox"), request.node.nodeid
+        assert request.node.nodeid.endswith(f"@{path}"), request.node.nodeid
+
+    # This file runs lessons; every file that does comes before any that does not.
+    def lessons(item: pytest.Item) -> bool:
+        marker = item.get_closest_marker("needs_tools")
+        ran = marker is not None and marker.args[:1] == ("lessonrun",)
+        return ran or getattr(item.module, "RUNS_LESSONRUN", False)
+
+    runs: dict[str, bool] = {}
+    for item in request.session.items:
+        name = item.nodeid.split("::", 1)[0]
+        runs[name] = runs.get(name, False) or lessons(item)
+    order = list(runs.values())
+    assert runs[path] and order == sorted(order, reverse=True), runs
