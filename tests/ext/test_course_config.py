@@ -287,6 +287,7 @@ def test_the_path_rules_compare_against_the_courses_project_roots(app):
 # -------------------------------------------------------------------- lessonrun
 
 
+@pytest.mark.needs_tools("lessonrun", "bubblewrap", "lmod")  # it runs the exercise
 @pytest.mark.sphinx("lessonrun", testroot="course-lunarc", srcdir="course-lunarc-run")
 def test_without_stand_ins_lessonrun_says_so_and_pip_install_fails_explained(app):
     app.build()
