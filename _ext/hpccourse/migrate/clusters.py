@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from ..table import Table
+from ..table.paths import PATH_FACT_SUFFIXES, folder, path_fact, under_roots
 from .group import TRAILING_COMMENT, Generalizer, typed_commands
 from .labels import cluster_of
 from .model import Block, Tab
@@ -59,12 +60,26 @@ def read_facts(template: str, shown: str) -> dict[str, str] | None:
 
 
 def _fill_in(table: Table, name: str) -> str:
+    """A stand-in the table's loader accepts: a storage root under the course's first
+    project root when it declares them (the loader checks that)."""
     values = [c.facts.get(name, "") for c in table.clusters]
     if all(v.startswith(("https://", "http://")) for v in values):
         return "https://example.invalid/FILL-IN"
+    if name == "storage_root" and table.course.project_roots:
+        return f"{table.course.project_roots[0].rstrip('/')}/FILL-IN"
     if all(v.startswith("/") for v in values):
         return "/FILL-IN"
     return "FILL-IN"
+
+
+def _unfit(table: Table, name: str, value: str) -> str | None:
+    """What the table's loader would reject in a path fact read from a page (``None``:
+    nothing): the teacher fills it in instead."""
+    if not name.endswith(PATH_FACT_SUFFIXES):
+        return None
+    if name == "storage_root":
+        return folder(value) or under_roots(value, table.course.project_roots)
+    return path_fact(value) if "{" not in value else None
 
 
 def add_clusters(
@@ -119,6 +134,9 @@ def add_clusters(
         return "", [], notes
     everywhere = set.intersection(*(set(c.facts) for c in table.clusters)) - pages_own
     for key, facts in new.items():
+        unfit = {n: v for n, v in facts.items() if isinstance(v, str) and _unfit(table, n, v)}
+        for name in unfit:
+            del facts[name]
         missing = sorted(
             name for name in everywhere | set(table.course.required_facts) if name not in facts
         )
@@ -140,6 +158,11 @@ def add_clusters(
             facts["managers"] = {name: "FILL-IN" for name in table.managers}
             missing += [f"managers.{name}" for name in table.managers]
         comments = []
+        if unfit:
+            comments.append(
+                "FILL IN (the page shows a path the table cannot take): "
+                + ", ".join(f"{n} ({v!r})" for n, v in unfit.items())
+            )
         if missing:
             comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")
         if shared:

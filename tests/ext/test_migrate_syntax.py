@@ -1,0 +1,125 @@
+"""Issue 20, item 5: ``hpccourse migrate`` reads the tab syntaxes and label styles courses
+write by hand (measured on pages nobody here had seen before): boxes around or before a
+tab set in MyST, ``code-tab`` tabs, labels with a preposition or a centre beside the
+cluster, lower-case labels, and new centres added in the table's own naming."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tomllib
+from pathlib import Path
+
+import pytest
+from hpccourse.migrate import Migrator, main
+from hpccourse.table import Table, load_table
+from testroots import composed_table
+
+
+@pytest.fixture
+def table_path(tmp_path: Path) -> Path:
+    return composed_table(tmp_path, "editloop-migrate")
+
+
+@pytest.fixture
+def table(table_path: Path) -> Table:
+    return load_table(table_path)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def backtick_tab_set(table: Table, command: str = "module load {}") -> str:
+    """A backtick tab-set (five backticks), one tab per cluster, each a console block."""
+    out = ["`````{tab-set}"]
+    for c in table.clusters:
+        out += [f"````{{tab-item}} {c.label}", "```console"]
+        out += [f"$ {command.format(' '.join(c.modules['python']))}", "```", "````"]
+    return "\n".join([*out, "`````", ""])
+
+
+def test_a_myst_box_before_a_tab_set_does_not_hide_it(table: Table, tmp_path: Path):
+    """A box's closing fence (```{note} ... ```) is no code block's opening fence."""
+    text = "# Page\n\n```{note}\nRead this first.\n```\n\n" + backtick_tab_set(table)
+    text += "\n```{admonition} Also\nMore.\n```\n\n" + backtick_tab_set(table, "ml {}")
+    proposal = Migrator(table, tmp_path / "p.md").run(text)
+    assert proposal.converted == 2, proposal.report
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    assert [s["commands"] for s in steps.values()] == [["ml {modules.python}"]]
+    assert "```{cluster-commands} load-python" in proposal.page  # the table's own step
+    assert "```{note}\nRead this first.\n```" in proposal.page
+
+
+def without(table_path: Path, *keys: str) -> None:
+    """The table at ``table_path`` without the clusters ``keys``."""
+    text = table_path.read_text()
+    for key in keys:
+        start = text.index(f"[clusters.{key}]")
+        end = text.index("\n[", text.index(f"[clusters.{key}.modules]") + 5) + 1
+        text = text[:start] + text[end:]
+    table_path.write_text(text)
+
+
+def rst_tab_set(labels_commands: list[tuple[str, str]]) -> str:
+    out = [".. tabs::", ""]
+    for label, command in labels_commands:
+        out += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        out += [f"         $ {command}", ""]
+    return "\n".join(out)
+
+
+def test_a_new_centre_in_a_course_with_project_roots_gets_a_storage_root_it_accepts(
+    table_path: Path, tmp_path: Path
+):
+    """The stand-in storage root of an added cluster lies under the course's first
+    project root, and a folder the page shows outside them is not taken: else the
+    table would not load and nothing would be written."""
+    text = table_path.read_text()
+    table_path.write_text(
+        text.replace("[course.", '[course]\nproject_roots = ["/proj", "/cfs"]\n\n[course.', 1)
+    )
+    without(table_path, "lunarc")
+    table = load_table(table_path)
+    rows = [(c.label, f"cd {c.facts['storage_root']}") for c in table.clusters]
+    rows.append(("LUNARC", "cd /home/me/course"))
+    page = tmp_path / "store.rst"
+    page.write_text("Storage\n=======\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert written.cluster("lunarc").facts["storage_root"] == "/proj/FILL-IN"
+    assert "'/home/me/course'" in table_path.read_text()  # said, for the teacher
+
+
+def job(cluster) -> list[str]:
+    return ["#!/bin/bash", f"#SBATCH -A {cluster.allocation}", "python job.py"]
+
+
+@pytest.mark.parametrize("syntax", ["rst", "myst"])
+def test_code_tabs_are_tabs_whose_body_is_their_block(table: Table, tmp_path: Path, syntax):
+    """sphinx-tabs' ``code-tab:: LANGUAGE LABEL``: the label after the language, the
+    body one code block (a script here, shared by every cluster)."""
+    if syntax == "rst":
+        rows = ["Save ``job.sh``:", "", ".. tabs::", ""]
+        for c in table.clusters:
+            rows += [f"   .. code-tab:: bash {c.label}", "", *(f"      {r}" for r in job(c)), ""]
+        rows += ["   .. code-tab:: python", "", "      print(1)", ""]
+        page = tmp_path / "jobs.rst"
+    else:
+        rows = ["Save `job.sh`:", "", "````{tabs}"]
+        for c in table.clusters:
+            rows += [f"```{{code-tab}} bash {c.label}", *job(c), "```"]
+        rows += ["```{code-tab} python", "print(1)", "```", "````", ""]
+        page = tmp_path / "jobs.md"
+    proposal = Migrator(table, page).run("\n".join(rows))
+    assert proposal.converted == 1, proposal.report
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["file"] == "job.sh"
+    assert step["content"].startswith("#!/bin/bash\n#SBATCH -A {allocation}\n")
+    assert "override" not in step
+    assert "tab 'python' is no cluster" in "\n".join(proposal.report)
+    assert "print(1)" in proposal.page
