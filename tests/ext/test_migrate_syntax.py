@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hpccourse.migrate import Migrator, main
+from hpccourse.migrate.tabletext import load_text
 from hpccourse.table import Table, load_table
 from testroots import composed_table
 
@@ -123,3 +124,30 @@ def test_code_tabs_are_tabs_whose_body_is_their_block(table: Table, tmp_path: Pa
     assert "override" not in step
     assert "tab 'python' is no cluster" in "\n".join(proposal.report)
     assert "print(1)" in proposal.page
+
+
+def test_flags_empty_on_some_clusters_share_one_command_list(table_path: Path, tmp_path):
+    """``pip_flags = ""`` shows as nothing on that cluster's tab: ``pip install X`` there
+    and ``pip install --user X`` elsewhere are one list, ``pip install {pip_flags} X``,
+    also when two facts are empty on different clusters in one block."""
+    text = table_path.read_text()
+    text = text.replace('pip_flags = ""', 'pip_flags = "--user"', 2)  # uppmax, hpc2n
+    text = text.replace('venv_flags = ""', 'venv_flags = "--clear"', 1)  # uppmax
+    table_path.write_text(text)
+    table = load_table(table_path)
+    rows = []
+    for c in table.clusters:
+        venv = f"python -m venv {c.facts['venv_flags']} env".replace("  ", " ")
+        pip = f"pip install {c.facts['pip_flags']} numpy".replace("  ", " ")
+        rows.append((c.label, f"{venv}\n         $ {pip}"))
+    proposal = Migrator(table, tmp_path / "env.rst").run(rst_tab_set(rows))
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == [
+        "python -m venv {venv_flags} env",
+        "pip install {pip_flags} numpy",
+    ]
+    assert "override" not in step
+    written = load_text(table_path.read_text() + "\n" + proposal.steps_toml, table_path)
+    for c, (_label, shown) in zip(written.clusters, rows, strict=True):
+        rendered = written.render(next(iter(tomllib.loads(proposal.steps_toml)["steps"])), c.key)
+        assert "\n".join(rendered.commands) == shown.replace("\n         $ ", "\n")

@@ -9,6 +9,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
+from difflib import SequenceMatcher
 
 from ..console.lines import classify, commands
 from ..console.model import LineKind
@@ -172,6 +173,84 @@ class Generalizer:
         return ANGLE.sub(angle, text)
 
 
+def without_empty(template: str, table: Table, cluster: Cluster) -> str:
+    """``template`` with each placeholder whose fact is empty on ``cluster`` taken out, as
+    the table renders it (the space before an empty value goes with it)."""
+
+    def empty(name: str) -> bool:
+        try:
+            return table.fact(cluster, name) == ""
+        except TableError:
+            return False
+
+    return re.sub(r" ?(?<!\{)\{([\w-]+)\}(?!\})", lambda m: "" if empty(m[1]) else m[0], template)
+
+
+def _merge_line(mine: str, theirs: str, empty_mine, empty_theirs) -> str | None:
+    """One line holding both ``mine`` and ``theirs``: words one lacks must be placeholders
+    whose facts are empty where it lacks them (None: no such line)."""
+    a, b = mine.split(" "), theirs.split(" ")
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "delete" and all(empty_theirs(w) for w in a[i1:i2])):
+            out += a[i1:i2]
+        elif tag == "insert" and all(empty_mine(w) for w in b[j1:j2]):
+            out += b[j1:j2]
+        else:
+            return None
+    return " ".join(out)
+
+
+def with_empty_facts(
+    templates: dict[str, str], table: Table, *, json_lists: bool
+) -> dict[str, str]:
+    """The clusters' templates, those that differ only by placeholders of facts empty
+    where they are missing (``pip_flags = ""`` shows as nothing on its page: ``pip
+    install X`` there is ``pip install {pip_flags} X`` elsewhere) made one, the most
+    common first. The table renders an empty fact with the space before it, so each
+    cluster is shown the text it showed."""
+
+    def placeholder_empty_on(keys: list[str]):
+        def empty(word: str) -> bool:
+            found = re.fullmatch(r"\{([\w-]+)\}", word)
+            if not found:
+                return False
+            try:
+                return all(table.fact(table.cluster(k), found[1]) == "" for k in keys)
+            except TableError:
+                return False
+
+        return empty
+
+    def rows(template: str) -> list[str]:
+        return json.loads(template) if json_lists else template.split("\n")
+
+    def text(rows_: list[str]) -> str:
+        return json.dumps(rows_) if json_lists else "\n".join(rows_)
+
+    ranked = [t for t, _n in Counter(templates.values()).most_common()]
+    merged_rows = rows(ranked[0])
+    members = [k for k, t in templates.items() if t == ranked[0]]
+    for other in ranked[1:]:
+        theirs = rows(other)
+        keys = [k for k, t in templates.items() if t == other]
+        if len(theirs) != len(merged_rows):
+            continue
+        lines = [
+            _merge_line(m, t, placeholder_empty_on(members), placeholder_empty_on(keys))
+            for m, t in zip(merged_rows, theirs, strict=True)
+        ]
+        if all(line is not None for line in lines):
+            merged_rows, members = [line for line in lines if line is not None], members + keys
+    merged = text(merged_rows)
+    out = dict(templates)
+    for key in members:  # as the table renders it there: the text the cluster showed
+        shown = [without_empty(row, table, table.cluster(key)) for row in merged_rows]
+        if text(shown) == templates[key]:
+            out[key] = merged
+    return out
+
+
 def group(
     blocks: dict[str, Block],
     table: Table,
@@ -211,6 +290,7 @@ def group(
             usage.update({found: 1000} if len(same) == 1 else dict.fromkeys(same, 1))
     for key, template in templates.items():
         templates[key] = generalize.prefer(table.cluster(key), template, usage)
+    templates = with_empty_facts(templates, table, json_lists=first.kind != "file")
     if first.kind == "file":
         variants = {k: t.split("\n") for k, t in templates.items()}
     else:
