@@ -151,3 +151,20 @@ def test_flags_empty_on_some_clusters_share_one_command_list(table_path: Path, t
     for c, (_label, shown) in zip(written.clusters, rows, strict=True):
         rendered = written.render(next(iter(tomllib.loads(proposal.steps_toml)["steps"])), c.key)
         assert "\n".join(rendered.commands) == shown.replace("\n         $ ", "\n")
+
+
+def test_an_angle_placeholder_other_than_the_user_stays_a_placeholder(table: Table, tmp_path):
+    """``<project>`` is the reader's own project: never the course's allocation, which
+    would show each cluster a different command than before; ``[project]`` in commands
+    as in prose."""
+    rows = [
+        (c.label, f"ls /proj/<project>/<user>\n         $ cd {c.allocation}")
+        for c in table.clusters
+    ]
+    page = rst_tab_set(rows).replace(
+        "\n\n      .. code-block::", "\n\n      In ``<project>``:\n\n      .. code-block::"
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(page)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["ls /proj/[project]/{user}", "cd {allocation}"]
+    assert "In ``[project]``:" in proposal.page and "<project>" not in proposal.page

@@ -20,7 +20,9 @@ from .lines import PROMPT
 from .model import Block
 
 ANGLE = re.compile(r"<([A-Za-z][\w .-]*)>")
-#: ``<...>`` placeholders with a meaning the table has.
+#: ``<...>`` placeholders with a meaning the table has: the reader's user name. A
+#: ``<project>`` is the reader's own project (not the course's allocation): written
+#: ``[project]`` in commands as in prose, so each cluster shows what it showed.
 KNOWN_ANGLES = {
     "user": "{user}",
     "username": "{user}",
@@ -28,11 +30,6 @@ KNOWN_ANGLES = {
     "your-username": "{user}",
     "your username": "{user}",
     "user-name": "{user}",
-    "project": "{allocation}",
-    "proj": "{allocation}",
-    "project-id": "{allocation}",
-    "project id": "{allocation}",
-    "account": "{allocation}",
 }
 #: Facts too short (or too common) to stand for themselves in a command.
 SHORTEST_FACT = 4
@@ -165,7 +162,7 @@ class Generalizer:
 
         def angle(match: re.Match[str]) -> str:
             known = KNOWN_ANGLES.get(match[1].strip().lower())
-            if known and (known == "{user}" or cluster.allocation):
+            if known:
                 return known
             self.say(line, f"<{match[1]}> is no fact of the table: written [{match[1]}]")
             return f"[{match[1]}]"
