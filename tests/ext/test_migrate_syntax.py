@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hpccourse.migrate import Migrator, main
+from hpccourse.migrate.labels import cluster_of
 from hpccourse.migrate.tabletext import load_text
 from hpccourse.table import Table, load_table
 from testroots import composed_table
@@ -168,3 +169,52 @@ def test_an_angle_placeholder_other_than_the_user_stays_a_placeholder(table: Tab
     (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
     assert step["commands"] == ["ls /proj/[project]/{user}", "cd {allocation}"]
     assert "In ``[project]``:" in proposal.page and "<project>" not in proposal.page
+
+
+@pytest.mark.parametrize(
+    ("form", "lower", "center", "cluster"),
+    [
+        ("At {center}", False, "LUNARC", "LUNARC"),
+        ("{cluster} ({center})", False, "LUNARC", "Cosmos"),
+        ("{cluster} @ {center}", False, "LUNARC", "Cosmos"),
+        ("{center}: {cluster}", False, "LUNARC", "Cosmos"),
+        ("{key}", True, "lunarc", "lunarc"),
+    ],
+)
+def test_label_styles_name_the_clusters_and_a_new_centre_in_the_tables_own_way(
+    table_path: Path, tmp_path: Path, form: str, lower: bool, center: str, cluster: str
+):
+    """Each tab set labels its clusters one way; the table's clusters are found under
+    it, and a centre the table lacks is added under the key and label the table's own
+    clusters have (key: the centre's name in lower case; label: the centre's)."""
+    full = load_table(table_path)
+    without(table_path, "lunarc")
+    rows = []
+    for c in full.clusters:
+        label = form.format(center=c.center, cluster=c.cluster, key=c.key)
+        rows.append(
+            (label.lower() if lower else label, f"module load {' '.join(c.modules['python'])}")
+        )
+    page = tmp_path / "mods.rst"
+    page.write_text("Modules\n=======\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert "tab set of uppmax, hpc2n, lunarc, nsc, pdc: converted" in err
+    added = load_table(table_path).cluster("lunarc")
+    assert (added.label, added.center, added.cluster) == (center, center, cluster)
+    assert added.modules["python"] == full.cluster("lunarc").modules["python"]
+
+
+def test_a_centre_added_under_its_name_only_is_found_by_a_label_naming_its_cluster_too(
+    table_path: Path, tmp_path: Path
+):
+    """A centre added from "At LUNARC" (cluster unknown, written as the centre) is the
+    one "Cosmos @ LUNARC" names; "UPPMAX: Bianca" still names no cluster (UPPMAX's is
+    known: Rackham)."""
+    text = table_path.read_text().replace('cluster = "Cosmos"', 'cluster = "LUNARC"')
+    table_path.write_text(text)
+    table = load_table(table_path)
+    assert cluster_of(table, "Cosmos @ LUNARC").key == "lunarc"
+    assert cluster_of(table, "At LUNARC").key == "lunarc"
+    assert cluster_of(table, "UPPMAX: Bianca") is None
+    assert cluster_of(table, "Rackham (UPPMAX)").key == "uppmax"

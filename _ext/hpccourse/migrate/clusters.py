@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..table import Table
+from ..table import Cluster, Table
 from ..table.paths import PATH_FACT_SUFFIXES, folder, path_fact, under_roots
 from .group import TRAILING_COMMENT, Generalizer, typed_commands
-from .labels import cluster_of
+from .labels import bare_label, cluster_of, label_names
 from .model import Block, Tab
 from .naming import slug
 from .readers import Reader, reader_for
@@ -82,6 +82,72 @@ def _unfit(table: Table, name: str, value: str) -> str | None:
     return path_fact(value) if "{" not in value else None
 
 
+def centre_like(label: str, lower: bool) -> bool:
+    """Whether a tab's label (filler words aside) can name a centre or a cluster: a name
+    (capitalised, or lower-case like the set's other cluster labels), not a file."""
+    return bool(re.fullmatch(r"\w[\w :()@/&-]{0,39}", label)) and (
+        label[0].isupper() or label[0].isdigit() or lower
+    )
+
+
+#: How tables write a cluster's title from its names (the table's own way is used).
+TITLES = (
+    "{cluster} ({center})",
+    "{center} ({cluster})",
+    "{cluster} @ {center}",
+    "{center}: {cluster}",
+    "{center} {cluster}",
+    "{cluster}, {center}",
+)
+
+
+def new_names(table: Table, known: list[tuple[Tab, Cluster | None]], label: str) -> dict[str, str]:
+    """A new cluster's key, label, centre and cluster name (and title) from its tab's
+    label, written as the table writes its own: which of a label's two names is the
+    cluster as the set's other labels say ("Tetralith @ NSC"), else the upper-case one
+    is the centre; one name is both (the teacher checks it)."""
+    names = label_names(label) or [label]
+    center, cluster = names[0], names[-1]
+    if len(names) == 2:
+        votes = [
+            [n.casefold() for n in label_names(t.label)].index(c.cluster.casefold())
+            for t, c in known
+            if c is not None
+            and len(label_names(t.label)) == 2
+            and c.cluster.casefold() in [n.casefold() for n in label_names(t.label)]
+        ]
+        first_is_cluster = (
+            votes.count(0) > votes.count(1)
+            if votes
+            else names[1].isupper() and not names[0].isupper()
+        )
+        if first_is_cluster:
+            center, cluster = names[1], names[0]
+    clusters = table.clusters
+    if all(c.key == slug(c.center) for c in clusters):
+        key = slug(center)
+    elif all(c.key == slug(c.cluster) for c in clusters):
+        key = slug(cluster)
+    else:
+        key = slug(label)
+    if all(c.label == c.center for c in clusters):
+        shown = center
+    elif all(c.label == c.cluster for c in clusters):
+        shown = cluster
+    else:
+        shown = label
+    out = {"key": key, "label": shown, "center": center, "cluster": cluster}
+    titles = [c.facts.get("title", "") for c in clusters]
+    for form in TITLES if len(names) == 2 else ():
+        if all(
+            t == form.format(center=c.center, cluster=c.cluster)
+            for t, c in zip(titles, clusters, strict=True)
+        ):
+            out["title"] = form.format(center=center, cluster=cluster)
+            break
+    return out
+
+
 def add_clusters(
     table: Table, page: Path, text: str, pages_own: frozenset[str] = frozenset()
 ) -> tuple[str, list[str], list[tuple[int, str]]]:
@@ -101,18 +167,18 @@ def add_clusters(
         models = [(t, c, b) for t, c, b in models if b]  # tabs with blocks to read against
         if not models:
             continue
+        lower = all(t.label == t.label.lower() for t, c in known if c is not None)
         for tab, cluster in known:
-            label = tab.label.strip()
-            if cluster is not None or not re.fullmatch(r"[A-Z][\w :()-]{1,30}", label):
+            label = bare_label(tab.label.strip())
+            if cluster is not None or not centre_like(label, lower):
                 continue
             blocks = blocks_of(reader, tab)
-            key = slug(label)
+            names = new_names(table, known, label)
+            key = names["key"]
             if not blocks or (key in taken and key not in new):
                 continue  # a tab of text only, a script's source: no centre of its own
-            words = re.findall(r"[\w-]+", label)
-            facts = new.setdefault(
-                key, {"label": label, "center": words[0], "cluster": words[-1], "modules": {}}
-            )
+            facts = new.setdefault(key, {**{n: v for n, v in names.items() if n != "key"}})
+            facts.setdefault("modules", {})
             first_line.setdefault(key, tab.line)
             modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
             for _tab, model, model_blocks in models:
@@ -165,6 +231,10 @@ def add_clusters(
             )
         if missing:
             comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")
+        if str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold():
+            comments.append(
+                "CHECK (its tabs give one name, written as centre and cluster): center, cluster"
+            )
         if shared:
             comments.append(f"CHECK (the same on every other cluster): {', '.join(shared)}")
         if comments:
