@@ -218,3 +218,35 @@ def test_a_centre_added_under_its_name_only_is_found_by_a_label_naming_its_clust
     assert cluster_of(table, "At LUNARC").key == "lunarc"
     assert cluster_of(table, "UPPMAX: Bianca") is None
     assert cluster_of(table, "Rackham (UPPMAX)").key == "uppmax"
+
+
+@pytest.mark.parametrize("syntax", ["rst", "myst"])
+def test_prose_counting_the_clusters_of_a_step_follows_the_table(
+    table_path: Path, tmp_path: Path, syntax: str
+):
+    """ "one of the four clusters below" on a page that now shows steps: the site checks
+    that count against the table (which --add-clusters grows), so a count that is a
+    step's clusters becomes that step's cluster-count (the same word); one that is
+    neither a step's nor the table's is said; a count in a code block is not prose."""
+    table = load_table(table_path)
+    shown = table.clusters[:4]
+    rows = [(c.label, f"ssh {c.cluster.lower()}.example.org") for c in shown]
+    code = "\n\n.. code-block:: text\n\n   four clusters\n\n"
+    intro = "Use one of the four\nclusters below; two clusters are GPU ones."
+    if syntax == "rst":
+        page, text = tmp_path / "login.rst", intro + code + rst_tab_set(rows)
+        role = ":cluster-count:`{}`"
+    else:
+        body = [f"::::{{tab-item}} {label}\n```console\n$ {cmd}\n```\n::::" for label, cmd in rows]
+        text = intro + "\n\n```text\nfour clusters\n```\n\n:::::{tab-set}\n" + "\n".join(body)
+        text += "\n:::::\n"
+        page, role = tmp_path / "login.md", "{{cluster-count}}`{}`"
+    proposal = Migrator(table, page).run(text)
+    assert proposal.converted == 1, proposal.report
+    (key,) = tomllib.loads(proposal.steps_toml)["steps"]
+    role = role.format(key)
+    assert f"Use one of the {role}\nclusters below" in proposal.page
+    assert "two clusters are GPU ones" in proposal.page  # 2: no step's, not the table's
+    assert "four clusters\n" in proposal.page  # literal text
+    report = "\n".join(proposal.report)
+    assert f"login.{page.suffix[1:]}:2: the prose counts 'two clusters', the table has 5" in report

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..table import Table, TableError
 from .align import align
+from .counts import rewrite_counts
 from .group import (
     Generalizer,
     KeepAsIs,
@@ -84,6 +85,12 @@ class Migrator(PageText):
             replacement = self.convert(lines, tab_set)
             out += lines[tab_set.start : tab_set.end] if replacement is None else replacement
         out += lines[last:]
+        if self.report.converted:  # the page now shows steps: its counts are checked
+            made = {
+                key: len(self.table.clusters) - len(fields.get("skip", {}))  # type: ignore[arg-type]
+                for key, fields in self.steps.items()
+            }
+            out = rewrite_counts(out, self.syntax, made, len(self.table.clusters), self.report.say)
         return Proposal(
             sections("steps", self.steps),
             "\n".join(out),
