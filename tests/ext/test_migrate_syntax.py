@@ -250,3 +250,27 @@ def test_prose_counting_the_clusters_of_a_step_follows_the_table(
     assert "four clusters\n" in proposal.page  # literal text
     report = "\n".join(proposal.report)
     assert f"login.{page.suffix[1:]}:2: the prose counts 'two clusters', the table has 5" in report
+
+
+def test_a_new_centre_whose_tab_shows_no_flags_learns_them_empty(table_path: Path, tmp_path):
+    """A centre --add-clusters adds has pip_flags only as a stand-in; where its tab
+    shows ``pip install numpy`` and another's ``pip install --user numpy``, its flags
+    are learned empty (marked) and every cluster shares ``pip install {pip_flags} numpy``."""
+    text = table_path.read_text().replace('pip_flags = ""', 'pip_flags = "--user"', 1)
+    table_path.write_text(text)
+    without(table_path, "lunarc")
+    table = load_table(table_path)
+    rows = [
+        (c.label, f"pip install {c.facts['pip_flags']} numpy".replace("  ", " "))
+        for c in table.clusters
+    ]
+    rows.append(("LUNARC", "pip install numpy"))
+    page = tmp_path / "pip.rst"
+    page.write_text("Pip\n===\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert written.cluster("lunarc").facts["pip_flags"] == ""
+    assert 'pip_flags = ""  # read from pip.rst:' in table_path.read_text()
+    (step,) = [s for k, s in written.steps.items() if k.startswith("pip-")]
+    assert step.commands == ("pip install {pip_flags} numpy",) and not step.overrides

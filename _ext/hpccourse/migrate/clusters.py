@@ -17,7 +17,7 @@ from ..table import Cluster, Table
 from ..table.paths import PATH_FACT_SUFFIXES, folder, path_fact, under_roots
 from .group import TRAILING_COMMENT, Generalizer, typed_commands
 from .labels import bare_label, cluster_of, label_names
-from .model import Block, Tab
+from .model import STAND_IN, Block, Tab
 from .naming import slug
 from .readers import Reader, reader_for
 from .tabletext import sections
@@ -64,12 +64,12 @@ def _fill_in(table: Table, name: str) -> str:
     project root when it declares them (the loader checks that)."""
     values = [c.facts.get(name, "") for c in table.clusters]
     if all(v.startswith(("https://", "http://")) for v in values):
-        return "https://example.invalid/FILL-IN"
+        return f"https://example.invalid/{STAND_IN}"
     if name == "storage_root" and table.course.project_roots:
-        return f"{table.course.project_roots[0].rstrip('/')}/FILL-IN"
+        return f"{table.course.project_roots[0].rstrip('/')}/{STAND_IN}"
     if all(v.startswith("/") for v in values):
-        return "/FILL-IN"
-    return "FILL-IN"
+        return f"/{STAND_IN}"
+    return STAND_IN
 
 
 def _unfit(table: Table, name: str, value: str) -> str | None:
@@ -218,10 +218,10 @@ def add_clusters(
         modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
         for name in sorted(set.intersection(*(set(c.modules) for c in table.clusters))):
             if name not in modules and f"modules.{name}" not in pages_own:
-                modules[name] = ["FILL-IN"]
+                modules[name] = [STAND_IN]
                 missing.append(f"modules.{name}")
         if table.managers:
-            facts["managers"] = {name: "FILL-IN" for name in table.managers}
+            facts["managers"] = dict.fromkeys(table.managers, STAND_IN)
             missing += [f"managers.{name}" for name in table.managers]
         comments = []
         if unfit:

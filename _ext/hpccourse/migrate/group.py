@@ -17,7 +17,7 @@ from ..table import Cluster, Table, TableError
 from .fold import Choice, choose
 from .learn import Learner, run_kind
 from .lines import PROMPT
-from .model import Block
+from .model import STAND_IN, Block
 
 ANGLE = re.compile(r"<([A-Za-z][\w .-]*)>")
 #: ``<...>`` placeholders with a meaning the table has: the reader's user name. A
@@ -170,13 +170,15 @@ class Generalizer:
         return ANGLE.sub(angle, text)
 
 
-def without_empty(template: str, table: Table, cluster: Cluster) -> str:
-    """``template`` with each placeholder whose fact is empty on ``cluster`` taken out, as
-    the table renders it (the space before an empty value goes with it)."""
+def without_empty(
+    template: str, table: Table, cluster: Cluster, assumed: frozenset[str] = frozenset()
+) -> str:
+    """``template`` with each placeholder whose fact is empty on ``cluster`` (or in
+    ``assumed``) taken out, as the table renders it (the space before goes with it)."""
 
     def empty(name: str) -> bool:
         try:
-            return table.fact(cluster, name) == ""
+            return name in assumed or table.fact(cluster, name) == ""
         except TableError:
             return False
 
@@ -199,13 +201,22 @@ def _merge_line(mine: str, theirs: str, empty_mine, empty_theirs) -> str | None:
 
 
 def with_empty_facts(
-    templates: dict[str, str], table: Table, *, json_lists: bool
+    templates: dict[str, str],
+    table: Table,
+    *,
+    json_lists: bool,
+    learner: Learner | None = None,
+    line: int = 0,
 ) -> dict[str, str]:
     """The clusters' templates, those that differ only by placeholders of facts empty
     where they are missing (``pip_flags = ""`` shows as nothing on its page: ``pip
     install X`` there is ``pip install {pip_flags} X`` elsewhere) made one, the most
     common first. The table renders an empty fact with the space before it, so each
-    cluster is shown the text it showed."""
+    cluster is shown the text it showed. With a ``learner`` that is on
+    (``--add-clusters``), a fact a new cluster has only as a stand-in (``FILL-IN``) is
+    empty where its tab shows nothing there: learned so, marked for the teacher."""
+    learning = learner is not None and learner.enabled
+    pending: set[tuple[str, str]] = set()
 
     def placeholder_empty_on(keys: list[str]):
         def empty(word: str) -> bool:
@@ -213,9 +224,13 @@ def with_empty_facts(
             if not found:
                 return False
             try:
-                return all(table.fact(table.cluster(k), found[1]) == "" for k in keys)
+                values = {k: table.fact(table.cluster(k), found[1]) for k in keys}
             except TableError:
                 return False
+            if not all(v == "" or (learning and v == STAND_IN) for v in values.values()):
+                return False
+            pending.update((k, found[1]) for k, v in values.items() if v == STAND_IN)
+            return True
 
         return empty
 
@@ -226,6 +241,7 @@ def with_empty_facts(
         return json.dumps(rows_) if json_lists else "\n".join(rows_)
 
     ranked = [t for t, _n in Counter(templates.values()).most_common()]
+    assumed: set[tuple[str, str]] = set()
     merged_rows = rows(ranked[0])
     members = [k for k, t in templates.items() if t == ranked[0]]
     for other in ranked[1:]:
@@ -237,14 +253,19 @@ def with_empty_facts(
             _merge_line(m, t, placeholder_empty_on(members), placeholder_empty_on(keys))
             for m, t in zip(merged_rows, theirs, strict=True)
         ]
-        if all(line is not None for line in lines):
-            merged_rows, members = [line for line in lines if line is not None], members + keys
+        if all(row is not None for row in lines):
+            merged_rows, members = [row for row in lines if row is not None], members + keys
+            assumed |= pending
+        pending.clear()
     merged = text(merged_rows)
     out = dict(templates)
     for key in members:  # as the table renders it there: the text the cluster showed
-        shown = [without_empty(row, table, table.cluster(key)) for row in merged_rows]
+        mine = frozenset(name for k, name in assumed if k == key)
+        shown = [without_empty(row, table, table.cluster(key), mine) for row in merged_rows]
         if text(shown) == templates[key]:
             out[key] = merged
+            for name in mine:
+                learner.learn_fact(name, key, "", line)  # type: ignore[union-attr]
     return out
 
 
@@ -287,7 +308,9 @@ def group(
             usage.update({found: 1000} if len(same) == 1 else dict.fromkeys(same, 1))
     for key, template in templates.items():
         templates[key] = generalize.prefer(table.cluster(key), template, usage)
-    templates = with_empty_facts(templates, table, json_lists=first.kind != "file")
+    templates = with_empty_facts(
+        templates, table, json_lists=first.kind != "file", learner=learner, line=first.line
+    )
     if first.kind == "file":
         variants = {k: t.split("\n") for k, t in templates.items()}
     else:

@@ -93,6 +93,11 @@ class Learner:
         self.enabled = enabled
         self.learned = Learned(page)
 
+    def learn_fact(self, name: str, key: str, value: str, line: int) -> None:
+        """A fact of cluster ``key`` read from the page at ``line`` (written marked)."""
+        self.learned.facts.setdefault(name, {})[key] = value
+        self.learned.lines.setdefault(name, line)
+
     # ------------------------------------------------------------ one block
 
     def unify(

@@ -8,10 +8,13 @@ import re
 
 from ..table import Table, TableError
 from .learn import Learned
+from .model import STAND_IN
 from .tabletext import toml_key, toml_value
 
 #: What marks a fact read from a page, until the teacher has checked it.
 MARK = "by hpccourse migrate: check it"
+#: A fact on one line, ``name = "value"`` (a comment after it): one migrate may rewrite.
+SIMPLE = re.compile(r'\s*[\w.-]+\s*=\s*"[^"\\]*"\s*(?:#.*)?$')
 NEW_KEY = re.compile(r"\s*(?:\[|[\w\"'.-]+\s*=)")
 
 
@@ -45,8 +48,14 @@ def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
         mark = "  # read from {} " + MARK
         for name, values in learned.facts.items():
             if cluster.key in values:
-                where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
                 line = learned.lines[name]
+                row = f"{toml_key(name)} = {toml_value(values[cluster.key])}"
+                stand_in = STAND_IN in cluster.facts.get(name, "")
+                where = cluster.lines.get(name, 0) if stand_in else 0
+                if 0 < where <= len(lines) and SIMPLE.match(lines[where - 1]):
+                    lines[where - 1] = row + mark.format(f"{page}:{line}")  # a stand-in
+                    continue
+                where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
                 inserts.setdefault(where, []).append(
                     f"{toml_key(name)} = {toml_value(values[cluster.key])}"
                     + mark.format(f"{page}:{line}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: What ``--add-clusters`` writes for a fact no tab showed, for the teacher to fill in.
+STAND_IN = "FILL-IN"
+
 
 @dataclass
 class Block:
