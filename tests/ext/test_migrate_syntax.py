@@ -274,3 +274,26 @@ def test_a_new_centre_whose_tab_shows_no_flags_learns_them_empty(table_path: Pat
     assert 'pip_flags = ""  # read from pip.rst:' in table_path.read_text()
     (step,) = [s for k, s in written.steps.items() if k.startswith("pip-")]
     assert step.commands == ("pip install {pip_flags} numpy",) and not step.overrides
+
+
+def test_a_centre_known_by_its_name_only_learns_its_clusters_name_from_a_label(
+    table_path: Path, tmp_path: Path
+):
+    """LUNARC added from tabs that named only the centre has "LUNARC" as its cluster's
+    name too; a later page's "Cosmos @ LUNARC" gives that name (written, marked), so a
+    tab labelled "Cosmos" alone is LUNARC's, not a new centre."""
+    text = table_path.read_text().replace('cluster = "Cosmos"', 'cluster = "LUNARC"')
+    table_path.write_text(text)
+    table = load_table(table_path)
+    rows = [
+        (f"{c.cluster} @ {c.center}".replace("LUNARC @", "Cosmos @"), "hostname")
+        for c in table.clusters
+    ]
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert written.cluster("lunarc").cluster == "Cosmos"
+    assert 'cluster = "Cosmos"  # read from host.rst:' in table_path.read_text()
+    assert cluster_of(written, "Cosmos").key == "lunarc"

@@ -248,3 +248,32 @@ def add_clusters(
             )
         )
     return sections("clusters", new), list(new), notes
+
+
+def cluster_names(table: Table, page: Path, text: str) -> list[tuple[str, dict[str, str], int]]:
+    """The names a page gives a cluster the table knows by its centre's name only (it
+    was added from tabs that named only the centre): "Cosmos @ LUNARC" names LUNARC's
+    cluster. Per such cluster: its key, the facts to write (``cluster``, and ``title``
+    when the table's way of writing titles makes one and it is a stand-in), the line."""
+    reader = reader_for(page)
+    found: list[tuple[str, dict[str, str], int]] = []
+    for tab_set in reader.tab_sets(text.split("\n")):
+        known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
+        for tab, cluster in known:
+            label = bare_label(tab.label.strip())
+            if cluster is None or len(label_names(label)) != 2:
+                continue
+            if cluster.cluster.casefold() != cluster.center.casefold():
+                continue  # its cluster has a name of its own
+            names = new_names(table, known, label)
+            if names["center"].casefold() != cluster.center.casefold():
+                continue
+            if table.cluster_for_label(names["cluster"]) is not None:
+                continue  # another cluster's name
+            if any(key == cluster.key for key, _facts, _line in found):
+                continue
+            facts = {"cluster": names["cluster"]}
+            if "title" in names and STAND_IN in cluster.facts.get("title", STAND_IN):
+                facts["title"] = names["title"]
+            found.append((cluster.key, facts, tab.line))
+    return found

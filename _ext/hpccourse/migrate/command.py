@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..table import TableError, load_table
-from .clusters import add_clusters
+from .clusters import add_clusters, cluster_names
 from .convert import Migrator
-from .learnedtext import describe, unchecked, with_learned
+from .learnedtext import describe, unchecked, with_learned, with_names
 from .model import Proposal
 from .tabletext import load_text, new_table_text, skip_new_clusters
 
@@ -34,10 +34,16 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     table = load_table(table_path)
     text = read_page(page)
     old = table_path.read_text(encoding="utf-8")
-    clusters_toml, added, notes = "", [], []
+    clusters_toml, added = "", []
+    notes: list[tuple[int, str]] = []
     if add:
+        named = cluster_names(table, page, text)
+        if named:
+            old, notes = with_names(old, table, named, page.name)
+            table = load_text(old, table_path)
         pages_own = frozenset(name for _key, name in unchecked(old, table))
-        clusters_toml, added, notes = add_clusters(table, page, text, pages_own)
+        clusters_toml, added, more = add_clusters(table, page, text, pages_own)
+        notes += more
         if clusters_toml:
             old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)

@@ -110,3 +110,24 @@ def describe(learned: Learned) -> list[str]:
         shown = ", ".join(f"{k}: {' '.join(v)}" for k, v in sets.items())
         out.append(f"{{modules.{name}}} ({shown})")
     return out
+
+
+def with_names(
+    text: str, table: Table, named: list[tuple[str, dict[str, str], int]], page: str
+) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` (the table ``table`` was loaded from) with the names a page gives
+    clusters written over their stand-ins (:func:`.clusters.cluster_names`), each line
+    marked for the teacher; and the report's remarks (line, text)."""
+    lines = text.split("\n")
+    said = []
+    for key, facts, line in named:
+        cluster = table.cluster(key)
+        for name, value in facts.items():
+            where = cluster.lines.get(name, 0)
+            if not (0 < where <= len(lines) and SIMPLE.match(lines[where - 1])):
+                continue
+            lines[where - 1] = (
+                f"{toml_key(name)} = {toml_value(value)}  # read from {page}:{line} {MARK}"
+            )
+            said.append((line, f"cluster {key!r}: its {name} {value!r} read from the tab's label"))
+    return "\n".join(lines), said
