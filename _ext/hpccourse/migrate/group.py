@@ -269,6 +269,22 @@ def with_empty_facts(
     return out
 
 
+def shared_output(outputs: dict[str, str], learner: Learner | None, line: int) -> list[str]:
+    """The one output a step shows (each cluster's as JSON lines in ``outputs``). Outputs
+    that differ only in values the table lacks ("Python 3.11.3" / "Python 3.12.3") are
+    one with placeholders when the learner is on (``--add-clusters``: each cluster's
+    value read from its tab); other differences: :class:`OutputDiffers`."""
+    variants = {k: json.loads(v) for k, v in outputs.items()}
+    if len(set(outputs.values())) <= 1:
+        return next(iter(variants.values()), [])
+    unified = learner.unify(variants, line, output=True) if learner is not None else None
+    if unified is None:
+        raise OutputDiffers(
+            f"the clusters' blocks at line {line} show different output (a step has one)"
+        )
+    return unified
+
+
 def group(
     blocks: dict[str, Block],
     table: Table,
@@ -294,10 +310,7 @@ def group(
             outputs[key] = json.dumps(
                 [generalize(cluster, o, block.line) for o in output_lines(block)]
             )
-    if len(set(outputs.values())) > 1:
-        raise OutputDiffers(
-            f"the clusters' blocks at line {first.line} show different output (a step has one)"
-        )
+    shown_output = shared_output(outputs, learner, first.line)
     # a placeholder that shares its value with others on a cluster: the name the clusters
     # whose values tell them apart use, else the name most clusters have at that place
     usage: Counter[str] = Counter()
@@ -324,7 +337,7 @@ def group(
     else:
         common = json.dumps(choice.lines)
         fields = {"commands": choice.lines}
-        output = json.loads(outputs[keys[0]])
+        output = shown_output
         if output:
             fields["output"] = output
         overrides = dict(choice.overrides)
