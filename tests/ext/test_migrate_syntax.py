@@ -318,3 +318,21 @@ def test_output_that_differs_in_one_word_is_one_output_with_add_clusters(table: 
     assert step["output"] == ["Python {ver-output}"]
     values = learning.learner.learned.facts["ver-output"]
     assert values == {c.key: f"3.{10 + i}.{i}" for i, c in enumerate(table.clusters)}
+
+
+def test_a_cluster_the_tab_set_leaves_out_is_skipped_for_the_reason_the_page_gives(
+    table: Table, tmp_path: Path
+):
+    """The nearest sentence outside tab sets that names the left-out cluster and says
+    no becomes its skip reason; a cluster the page says nothing about keeps the default;
+    a sentence naming a cluster without saying no is no reason."""
+    rows = [(c.label, "nproc") for c in table.clusters if c.key not in ("pdc", "nsc")]
+    text = (
+        "Cores\n=====\n\n.. note::\n\n   Dardel's login nodes are shared; do **not** count\n"
+        "   cores there.\n\nTetralith has many cores.\n\n" + rst_tab_set(rows)
+    )
+    proposal = Migrator(table, tmp_path / "cores.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["skip"]["pdc"] == "Dardel's login nodes are shared; do not count cores there."
+    assert step["skip"]["nsc"] == "This step is not shown for this cluster."
+    assert "skips PDC, as the page says" in "\n".join(proposal.report)

@@ -21,6 +21,7 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
   only one cluster shows stays in its text); :mod:`.pagetext`: that text, as written;
 - :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs;
 - :mod:`.tabletext`: the table text (TOML), loaded by the table's loader before writing;
+- :mod:`.reasons`: a cluster a step skips gets the page's own reason when it gives one;
 - :mod:`.counts`: prose that counts the clusters of a step made on the page written as
   that step's ``cluster-count`` (the same word, following the table);
 - :mod:`.report`: the per-page report (converted, shared, left by hand and where);

@@ -34,6 +34,7 @@ from .model import Block, Proposal, Segment, Tab, TabSet
 from .naming import Names, file_named_in, step_stem
 from .pagetext import PageText
 from .readers import reader_for
+from .reasons import skip_reason
 from .report import Report
 from .tabletext import sections
 
@@ -65,6 +66,8 @@ class Migrator(PageText):
         self.generalize = Generalizer(table, self.report.say, unchecked)
         #: with ``learn`` (``--add-clusters``): facts the table lacks, read from the page
         self.learner = Learner(table, self.names.page, learn)
+        #: the page's text before the tab set being converted (outside tab sets), and after
+        self.around_set: tuple[list[str], list[str]] = ([], [])
         self.singles: list[tuple[int, str]] = []  # the tab set's blocks of one cluster only
         self.used = 0  # the tab set's steps, new or reused
 
@@ -74,8 +77,11 @@ class Migrator(PageText):
         lines = text.split("\n")
         out: list[str] = []
         last = 0
+        outside: list[str] = []  # the page's lines so far outside tab sets
         for tab_set in self.reader.tab_sets(lines):
             out += lines[last : tab_set.start]
+            outside += lines[last : tab_set.start]
+            self.around_set = (list(outside), lines[tab_set.end : tab_set.end + 15])
             last = tab_set.end
             self.set_header = lines[tab_set.start]
             above = "\n".join(lines[max(0, tab_set.start - 12) : tab_set.start]).strip()
@@ -332,6 +338,7 @@ class Migrator(PageText):
                 f"{named_label(self.table, theirs)} (copied from its tab?): kept as shown, "
                 "as an override",
             )
+        self.give_reasons(key, fields, line)
         alike = len(blocks) - len(fields.get("override", {}))  # type: ignore[arg-type]
         self.report.steps += 1
         self.report.shared += shared
@@ -340,6 +347,19 @@ class Migrator(PageText):
         self.report.variants_shared += alike if alike >= 2 else 0
         made[key] = fields
         return key
+
+    def give_reasons(self, key: str, fields: dict[str, object], line: int) -> None:
+        """Each cluster the step skips: the page's own reason when it gives one nearby."""
+        skips: dict[str, str] = fields.get("skip", {})  # type: ignore[assignment]
+        for cluster_key in skips:
+            cluster = self.table.cluster(cluster_key)
+            names = (cluster.key, cluster.label, cluster.center, cluster.cluster)
+            reason = skip_reason(names, *self.around_set)
+            if reason:
+                skips[cluster_key] = reason
+                self.report.say(
+                    line, f"step {key}: skips {cluster.label}, as the page says: {reason!r}"
+                )
 
     def around(self, tab_set: TabSet) -> list[str]:
         """The text in the tab set's tabs, then just before it (for a script's name)."""
