@@ -336,3 +336,22 @@ def test_a_cluster_the_tab_set_leaves_out_is_skipped_for_the_reason_the_page_giv
     assert step["skip"]["pdc"] == "Dardel's login nodes are shared; do not count cores there."
     assert step["skip"]["nsc"] == "This step is not shown for this cluster."
     assert "skips PDC, as the page says" in "\n".join(proposal.report)
+
+
+@pytest.mark.parametrize("learn", [False, True])
+def test_a_tab_showing_another_value_than_the_tables_fact_is_reported(
+    table: Table, tmp_path: Path, learn: bool
+):
+    """Where the other tabs show the table's allocation and one tab another project
+    (a page older than the table), that tab keeps what it shows and the report says so."""
+    rows = []
+    for c in table.clusters:
+        allocation = "old2020-1-1" if c.key == "hpc2n" else c.allocation
+        rows.append((c.label, f"sbatch -A {allocation} job.sh"))
+    proposal = Migrator(table, tmp_path / "jobs.rst", learn=learn).run(rst_tab_set(rows))
+    report = "\n".join(proposal.report)
+    hpc2n = table.cluster("hpc2n")
+    assert (
+        "the HPC2N tab shows old2020-1-1 where the other tabs show the table's "
+        f"{{allocation}}, which is {hpc2n.allocation} on HPC2N: kept as shown" in report
+    )

@@ -269,6 +269,43 @@ def with_empty_facts(
     return out
 
 
+def drifted(
+    templates: dict[str, str], table: Table, *, json_lists: bool
+) -> list[tuple[str, str, str]]:
+    """(cluster, fact, value shown) where a cluster's line shows a value in the place the
+    most common line has a fact of the table (``-A {allocation}``) and the value is not
+    the table's for that cluster: a page older or newer than the table, which the
+    teacher should hear about (the cluster's line is kept as shown)."""
+    common = Counter(templates.values()).most_common(1)[0][0]
+
+    def rows(template: str) -> list[str]:
+        found = json.loads(template) if json_lists else template.split("\n")
+        return [b for b in (skeleton(r) for r in found) if b]
+
+    out = []
+    for key, mine in templates.items():
+        if mine == common or len(rows(mine)) != len(rows(common)):
+            continue
+        cluster = table.cluster(key)
+        for theirs, ours in zip(rows(common), rows(mine), strict=True):
+            a, b = theirs.split(), ours.split()
+            for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+                if tag != "replace" or i2 - i1 != j2 - j1:
+                    continue
+                for word, shown in zip(a[i1:i2], b[j1:j2], strict=True):
+                    slot = re.fullmatch(r"(.*?)(?<!\{)\{([\w-]+)\}(?!\})(.*)", word)
+                    if not slot or not shown.startswith(slot[1]) or not shown.endswith(slot[3]):
+                        continue
+                    value = shown[len(slot[1]) : len(shown) - len(slot[3])]
+                    try:
+                        fact = table.fact(cluster, slot[2])
+                    except TableError:
+                        continue
+                    if value and fact and value != fact and "{" not in value:
+                        out.append((key, slot[2], value))
+    return out
+
+
 def shared_output(outputs: dict[str, str], learner: Learner | None, line: int) -> list[str]:
     """The one output a step shows (each cluster's as JSON lines in ``outputs``). Outputs
     that differ only in values the table lacks ("Python 3.11.3" / "Python 3.12.3") are
@@ -324,6 +361,14 @@ def group(
     templates = with_empty_facts(
         templates, table, json_lists=first.kind != "file", learner=learner, line=first.line
     )
+    for key, name, value in drifted(templates, table, json_lists=first.kind != "file"):
+        cluster = table.cluster(key)
+        generalize.say(
+            first.line,
+            f"the {cluster.label} tab shows {value} where the other tabs show the table's "
+            f"{{{name}}}, which is {table.fact(cluster, name)} on {cluster.label}: kept as "
+            "shown; check which is right",
+        )
     if first.kind == "file":
         variants = {k: t.split("\n") for k, t in templates.items()}
     else:
