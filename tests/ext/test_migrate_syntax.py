@@ -355,3 +355,18 @@ def test_a_tab_showing_another_value_than_the_tables_fact_is_reported(
         "the HPC2N tab shows old2020-1-1 where the other tabs show the table's "
         f"{{allocation}}, which is {hpc2n.allocation} on HPC2N: kept as shown" in report
     )
+
+
+def test_a_quoted_path_is_not_read_as_a_new_centres_folder(table_path: Path, tmp_path: Path):
+    """``export D="$HOME/x/"`` beside ``export D={user_path}``: the quotes are the
+    shell's, so the new centre's user_path is not taken from it (marked to fill in)."""
+    without(table_path, "lunarc")
+    table = load_table(table_path)
+    rows = [(c.label, f"export D={table.fact(c, 'user_path')}") for c in table.clusters]
+    rows.append(("LUNARC", 'export D="$HOME/course/"'))
+    page = tmp_path / "env.rst"
+    page.write_text("Env\n===\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert load_table(table_path).cluster("lunarc").facts["user_path"] != '"$HOME/course/"'
+    assert "user_path ('\"$HOME/course/\"')" in table_path.read_text()

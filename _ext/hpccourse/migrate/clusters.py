@@ -77,6 +77,8 @@ def _unfit(table: Table, name: str, value: str) -> str | None:
     nothing): the teacher fills it in instead."""
     if not name.endswith(PATH_FACT_SUFFIXES):
         return None
+    if any(quote in value for quote in "\"'"):
+        return "is quoted (the shell's quotes, not the path)"
     if name == "storage_root":
         return folder(value) or under_roots(value, table.course.project_roots)
     return path_fact(value) if "{" not in value else None
