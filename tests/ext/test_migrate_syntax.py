@@ -370,3 +370,42 @@ def test_a_quoted_path_is_not_read_as_a_new_centres_folder(table_path: Path, tmp
     assert status == 0, err
     assert load_table(table_path).cluster("lunarc").facts["user_path"] != '"$HOME/course/"'
     assert "user_path ('\"$HOME/course/\"')" in table_path.read_text()
+
+
+def test_a_second_cluster_of_a_centre_the_table_has_is_added_under_its_whole_label(
+    table_path: Path, tmp_path: Path
+):
+    """ "UPPMAX: Bianca" beside "UPPMAX: Rackham": the table's way (key and label the
+    centre's) would give UPPMAX's own key and label, so it is added as ``uppmax-bianca``
+    labelled as the tab is, never left out as a tab of no cluster."""
+    table = load_table(table_path)
+    rows = [(f"{c.center}: {c.cluster}", "hostname") for c in table.clusters]
+    rows.append(("UPPMAX: Bianca", "hostname"))
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    bianca = load_table(table_path).cluster("uppmax-bianca")
+    assert (bianca.label, bianca.center, bianca.cluster) == ("UPPMAX: Bianca", "UPPMAX", "Bianca")
+    assert "is no cluster" not in err
+
+
+def test_a_tab_of_text_only_naming_a_cluster_at_a_known_centre_is_added_not_split_off(
+    table_path: Path, tmp_path: Path
+):
+    """ "UPPMAX: Bianca" whose tab holds only prose (its block inside a box) is a cluster
+    of a centre the table has: added (every fact to fill in), its text kept in its own
+    tab beside the steps, never split off as a tab of no cluster. A text-only tab naming
+    nothing the table knows ("Your laptop") stays a tab of its own."""
+    table = load_table(table_path)
+    rows = [(f"{c.center}: {c.cluster}", "hostname") for c in table.clusters]
+    text = rst_tab_set(rows) + "\n   .. tab:: UPPMAX: Bianca\n\n      Bianca has no internet.\n"
+    text += "\n   .. tab:: Your laptop\n\n      Nothing to do.\n"
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + text)
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert "uppmax-bianca" in load_table(table_path).cluster_keys
+    assert "tab 'UPPMAX: Bianca' is no cluster" not in err
+    assert "tab 'Your laptop' is no cluster" in err
+    assert "Bianca has no internet." in page.read_text()

@@ -92,6 +92,14 @@ def centre_like(label: str, lower: bool) -> bool:
     )
 
 
+def several(table: Table, label: str) -> bool:
+    """Whether a label names several clusters ("UPPMAX/LUNARC/NSC", "UPPMAX, HPC2N"):
+    more than a cluster and its centre, or two the table has."""
+    names = label_names(label)
+    known = [n for n in names if table.cluster_for_label(n) is not None]
+    return len(names) > 2 or (len(names) == 2 and len(known) == 2)
+
+
 #: How tables write a cluster's title from its names (the table's own way is used).
 TITLES = (
     "{cluster} ({center})",
@@ -138,6 +146,8 @@ def new_names(table: Table, known: list[tuple[Tab, Cluster | None]], label: str)
         shown = cluster
     else:
         shown = label
+    if key in table.cluster_keys or table.cluster_for_label(shown) is not None:
+        key, shown = slug(label), label  # another cluster of a centre the table has
     out = {"key": key, "label": shown, "center": center, "cluster": cluster}
     titles = [c.facts.get("title", "") for c in clusters]
     for form in TITLES if len(names) == 2 else ():
@@ -172,12 +182,15 @@ def add_clusters(
         lower = all(t.label == t.label.lower() for t, c in known if c is not None)
         for tab, cluster in known:
             label = bare_label(tab.label.strip())
-            if cluster is not None or not centre_like(label, lower):
+            if cluster is not None or not centre_like(label, lower) or several(table, label):
                 continue
             blocks = blocks_of(reader, tab)
             names = new_names(table, known, label)
             key = names["key"]
-            if not blocks or (key in taken and key not in new):
+            at_known_centre = any(
+                table.cluster_for_label(n) is not None for n in label_names(label)
+            )
+            if (not blocks and not at_known_centre) or (key in taken and key not in new):
                 continue  # a tab of text only, a script's source: no centre of its own
             facts = new.setdefault(key, {**{n: v for n, v in names.items() if n != "key"}})
             facts.setdefault("modules", {})
