@@ -68,6 +68,7 @@ class Migrator(PageText):
         self.learner = Learner(table, self.names.page, learn)
         #: the page's text before the tab set being converted (outside tab sets), and after
         self.around_set: tuple[list[str], list[str]] = ([], [])
+        self.reasons: dict[str, str] = {}  # the page's reasons a cluster is skipped so far
         self.singles: list[tuple[int, str]] = []  # the tab set's blocks of one cluster only
         self.used = 0  # the tab set's steps, new or reused
 
@@ -353,10 +354,12 @@ class Migrator(PageText):
         skips: dict[str, str] = fields.get("skip", {})  # type: ignore[assignment]
         for cluster_key in skips:
             cluster = self.table.cluster(cluster_key)
-            names = (cluster.key, cluster.label, cluster.center, cluster.cluster)
-            reason = skip_reason(names, *self.around_set)
+            names = [cluster.key, cluster.label, cluster.cluster]
+            if [c.center for c in self.table.clusters].count(cluster.center) == 1:
+                names.append(cluster.center)  # a centre of one cluster names it
+            reason = skip_reason(names, *self.around_set) or self.reasons.get(cluster_key)
             if reason:
-                skips[cluster_key] = reason
+                self.reasons[cluster_key] = skips[cluster_key] = reason
                 self.report.say(
                     line, f"step {key}: skips {cluster.label}, as the page says: {reason!r}"
                 )
