@@ -133,9 +133,9 @@ def write(page: Path, table_path: Path, proposal: Proposal) -> list[str]:
 def parser() -> argparse.ArgumentParser:
     found = argparse.ArgumentParser(
         prog="hpccourse migrate",
-        description="Turn a page's hand-written per-cluster tabs (RST tabs/tab or "
-        "tab-set/tab-item; MyST {tab-set}/{tab-item} or {tabs}/{tab}) into "
-        "cluster-commands steps of the data table.",
+        description="Turn a page's hand-written per-cluster tabs (RST tabs/tab, "
+        "tabs/code-tab or tab-set/tab-item; MyST {tab-set}/{tab-item} or {tabs}/{tab}) "
+        "into cluster-commands steps of the data table.",
     )
     found.add_argument("page", type=Path, help="the page to read: .rst (RST) or .md (MyST)")
     found.add_argument(
