@@ -11,8 +11,10 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
 - :mod:`.labels`: which cluster a tab's label names;
 - :mod:`.align`: tabs with different numbers of blocks lined up by their commands;
 - :mod:`.group`: the clusters' variants of a block written with the table's placeholders
-  and grouped into one step; :mod:`.fold` chooses its one command list (variants that
-  differ only in comments share it, comments folded); :mod:`.learn` (``--add-clusters``)
+  and grouped into one step (:mod:`.variants`: those that differ only by facts empty
+  where missing made one, values other than the table's found); :mod:`.fold` chooses
+  its one command list (variants that differ only in comments share it, comments
+  folded); :mod:`.learn` (``--add-clusters``)
   reads the facts the table lacks (modules, ``-A``/``#SBATCH`` values, folders, options
   some give; :mod:`.flags`) from variants that differ only there, so that they share it
   too, and :mod:`.learnedtext` writes them into the table, marked for the teacher;
