@@ -414,3 +414,22 @@ def test_a_tab_of_text_only_naming_a_cluster_at_a_known_centre_is_added_not_spli
     assert "tab 'UPPMAX: Bianca' is no cluster" not in err
     assert "tab 'Your laptop' is no cluster" in err
     assert "Bianca has no internet." in page.read_text()
+
+
+def test_a_caption_that_is_no_file_name_goes_above_the_step(table: Table, tmp_path: Path):
+    """``:caption: Load Python`` (a title, no script's name): the tab set converts, the
+    caption kept as a bold line above the step (once when every cluster's is the same);
+    before, the whole tab set was left by hand."""
+    rows = [".. tabs::", ""]
+    for c in table.clusters:
+        rows += [f"   .. tab:: {c.label}", "", "      .. code-block:: console"]
+        rows += [
+            "         :caption: Load Python",
+            "",
+            f"         $ module load {' '.join(c.modules['python'])}",
+            "",
+        ]
+    proposal = Migrator(table, tmp_path / "load.rst").run("\n".join(rows))
+    assert proposal.converted == 1, proposal.report
+    assert proposal.page.count("**Load Python**") == 1
+    assert proposal.page.index("**Load Python**") < proposal.page.index(".. cluster-commands::")

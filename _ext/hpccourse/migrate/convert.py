@@ -38,7 +38,8 @@ from .reasons import skip_reason
 from .report import Report
 from .tabletext import sections
 
-#: Block options a step carries (a file's name as caption); any other is left by hand.
+#: Block options a step carries (a file's name as caption, else the caption goes above
+#: the step as text); any other is left by hand.
 CARRIED = {"caption"}
 
 
@@ -236,10 +237,18 @@ class Migrator(PageText):
                     return found
                 continue
             extra = set(block.options) - CARRIED
-            if extra or (block.options.get("caption") and not block.file):
-                names = ", ".join(f":{o}:" for o in sorted(extra or {"caption"}))
+            if extra:
+                names = ", ".join(f":{o}:" for o in sorted(extra))
                 raise KeepAsIs(
                     f"the block at line {block.line} has {names}, which a step cannot carry"
+                )
+            caption = block.options.get("caption", "").strip()
+            if caption and not block.file:  # a title, no file name: it goes above the step
+                segment.before.extend(["", f"**{caption}**", ""])
+                self.report.say(
+                    block.line,
+                    f"the block's caption {caption!r} is no file name: kept as a line in bold "
+                    "above the step",
                 )
             if block.kind == "commands" and not typed_commands(block):
                 before += [*segment.before, "", *block.raw, ""]
