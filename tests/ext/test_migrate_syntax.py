@@ -234,6 +234,8 @@ def test_prose_counting_the_clusters_of_a_step_follows_the_table(
     code = "\n\n.. code-block:: text\n\n   four clusters\n\n"
     intro = "Use one of the four\nclusters below; two clusters are GPU ones."
     if syntax == "rst":
+        intro += "\n\n.. note::\n\n   All four clusters have Python."
+    if syntax == "rst":
         page, text = tmp_path / "login.rst", intro + code + rst_tab_set(rows)
         role = ":cluster-count:`{}`"
     else:
@@ -247,6 +249,8 @@ def test_prose_counting_the_clusters_of_a_step_follows_the_table(
     role = role.format(key)
     assert f"Use one of the {role}\nclusters below" in proposal.page
     assert "two clusters are GPU ones" in proposal.page  # 2: no step's, not the table's
+    if syntax == "rst":  # a box's text is prose too
+        assert f"All {role} clusters have Python." in proposal.page
     assert "four clusters\n" in proposal.page  # literal text
     report = "\n".join(proposal.report)
     assert f"login.{page.suffix[1:]}:2: the prose counts 'two clusters', the table has 5" in report

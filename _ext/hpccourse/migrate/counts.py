@@ -21,7 +21,9 @@ COUNTED = re.compile(
     r"(?:[A-Za-z-]+\s+)?clusters\b",
     re.IGNORECASE,
 )
-RST_LITERAL = re.compile(r"^(\s*)(?:\.\.\s+(?:code-block|code|sourcecode|raw|math)::|.*::\s*$)")
+RST_LITERAL = re.compile(
+    r"^(\s*)(?:\.\.\s+(?:code-block|code|sourcecode|raw|math)::|(?!\.\.\s).*::\s*$)"
+)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(\{[\w-]+\})?")
 
 
