@@ -437,3 +437,23 @@ def test_a_caption_that_is_no_file_name_goes_above_the_step(table: Table, tmp_pa
     assert proposal.converted == 1, proposal.report
     assert proposal.page.count("**Load Python**") == 1
     assert proposal.page.index("**Load Python**") < proposal.page.index(".. cluster-commands::")
+
+
+def test_literal_blocks_follow_the_pages_highlight_language(table: Table, tmp_path: Path):
+    """After ``.. highlight:: bash`` a ``::`` block (and a ``code-block`` naming no
+    language) is bash, as Sphinx highlights it: prompt-less commands there are commands
+    to share, not prose. Before the directive, or on a page without one, they are text."""
+
+    def tab_set(command: str) -> str:
+        rows = [".. tabs::", ""]
+        for c in table.clusters:
+            rows += [f"   .. tab:: {c.label}", "", "      Load it::", ""]
+            rows += [f"         {command} {' '.join(c.modules['python'])}", ""]
+        return "\n".join(rows)
+
+    text = tab_set("module add") + "\n.. highlight:: bash\n\n" + tab_set("module load")
+    proposal = Migrator(table, tmp_path / "hl.rst").run(text)
+    assert proposal.converted == 1, proposal.report
+    assert "tab set of prose only" in "\n".join(proposal.report)  # the first: text
+    assert ".. cluster-commands:: load-python" in proposal.page  # the table's own step
+    assert "Load it:\n" in proposal.page

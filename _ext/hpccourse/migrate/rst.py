@@ -27,22 +27,28 @@ def extent(lines: list[str], start: int, indent: int) -> int:
     return end
 
 
+HIGHLIGHT = re.compile(r"^\.\. highlight::\s*(?P<lang>\S+)\s*$")
+
+
 def tab_sets(lines: list[str]) -> list[TabSet]:
     """Every outermost tab set of the page, in order."""
     found: list[TabSet] = []
+    highlight = ""
     i = 0
     while i < len(lines):
         match = TAB_SET.match(lines[i])
         if not match:
+            language = HIGHLIGHT.match(lines[i])
+            highlight = language["lang"] if language else highlight
             i += 1
             continue
         end = extent(lines, i, len(match["indent"]))
-        found.append(_tab_set(lines, i, end, match["indent"]))
+        found.append(_tab_set(lines, i, end, match["indent"], highlight))
         i = end
     return found
 
 
-def _tab_set(lines: list[str], start: int, end: int, indent: str) -> TabSet:
+def _tab_set(lines: list[str], start: int, end: int, indent: str, highlight: str = "") -> TabSet:
     tabs: list[Tab] = []
     depth = None
     nested = 0
@@ -60,7 +66,7 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str) -> TabSet:
             label, body = match["label"].strip().strip('"'), dedent(body)
             if match["name"] == "code-tab":
                 label, body = code_tab(label, body, "rst")
-            tabs.append(Tab(label, body, first + 1, options))
+            tabs.append(Tab(label, body, first + 1, options, highlight))
         elif ANY_TAB_SET.match(lines[i]) and not nested:
             nested = i + 1
     return TabSet(start, end, indent, tabs, "rst", nested=nested)
@@ -105,7 +111,7 @@ def segments(tab: Tab) -> list[Segment]:
             options[option["name"]] = option["value"].strip()
             body = body[1:]
         text = strip_blank(dedent(body))
-        language = match["lang"] if match else ""
+        language = (match["lang"] if match else "") or tab.highlight
         if literal:  # "Load Python::" is prose "Load Python:" and a literal block
             if line.strip() != "::":
                 before.append(line.rstrip()[:-1])
