@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
 from ..table import Cluster, Table, TableError
@@ -40,7 +41,9 @@ def without_empty(
     return re.sub(r" ?(?<!\{)\{([\w-]+)\}(?!\})", lambda m: "" if empty(m[1]) else m[0], template)
 
 
-def _merge_line(mine: str, theirs: str, empty_mine, empty_theirs) -> str | None:
+def _merge_line(
+    mine: str, theirs: str, empty_mine: Callable[[str], bool], empty_theirs: Callable[[str], bool]
+) -> str | None:
     """One line holding both ``mine`` and ``theirs``: words one lacks must be placeholders
     whose facts are empty where it lacks them (None: no such line)."""
     a, b = mine.split(" "), theirs.split(" ")
@@ -73,7 +76,7 @@ def with_empty_facts(
     learning = learner is not None and learner.enabled
     pending: set[tuple[str, str]] = set()
 
-    def placeholder_empty_on(keys: list[str]):
+    def placeholder_empty_on(keys: list[str]) -> Callable[[str], bool]:
         def empty(word: str) -> bool:
             found = re.fullmatch(r"\{([\w-]+)\}", word)
             if not found:
