@@ -248,3 +248,12 @@ def test_the_runs_report_and_no_centre_tab_is_left_out(migrated: dict[str, Any],
     # every cluster a tab showed before is still shown its blocks (none left out)
     for docname in migrated["docnames"]:
         assert set(migrated["before"][docname]) <= set(migrated["after"][docname])
+    # and no tab naming a centre of the table is kept aside as a tab of no cluster
+    table = migrated["table"]
+    aside = [
+        (docname, found[1])
+        for docname in migrated["docnames"]
+        for found in re.finditer(r"tab '([^']*)' is no cluster", migrated["reports"][docname])
+        if any(table.cluster_for_label(w) for w in re.findall(r"[\w-]+", found[1]))
+    ]
+    assert not aside, aside

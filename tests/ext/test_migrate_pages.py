@@ -228,6 +228,7 @@ def test_help_names_both_markups() -> None:
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
         main(["--help"])
     assert "RST" in out.getvalue() and "MyST" in out.getvalue()
+    assert "code-tab" in out.getvalue()
 
 
 def test_options_of_tab_sets_and_tabs_that_are_not_carried_are_said(table: Table, tmp_path):

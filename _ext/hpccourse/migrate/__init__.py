@@ -11,8 +11,10 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
 - :mod:`.labels`: which cluster a tab's label names;
 - :mod:`.align`: tabs with different numbers of blocks lined up by their commands;
 - :mod:`.group`: the clusters' variants of a block written with the table's placeholders
-  and grouped into one step; :mod:`.fold` chooses its one command list (variants that
-  differ only in comments share it, comments folded); :mod:`.learn` (``--add-clusters``)
+  and grouped into one step (:mod:`.variants`: those that differ only by facts empty
+  where missing made one, values other than the table's found); :mod:`.fold` chooses
+  its one command list (variants that differ only in comments share it, comments
+  folded); :mod:`.learn` (``--add-clusters``)
   reads the facts the table lacks (modules, ``-A``/``#SBATCH`` values, folders, options
   some give; :mod:`.flags`) from variants that differ only there, so that they share it
   too, and :mod:`.learnedtext` writes them into the table, marked for the teacher;
@@ -21,6 +23,9 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
   only one cluster shows stays in its text); :mod:`.pagetext`: that text, as written;
 - :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs;
 - :mod:`.tabletext`: the table text (TOML), loaded by the table's loader before writing;
+- :mod:`.reasons`: a cluster a step skips gets the page's own reason when it gives one;
+- :mod:`.counts`: prose that counts the clusters of a step made on the page written as
+  that step's ``cluster-count`` (the same word, following the table);
 - :mod:`.report`: the per-page report (converted, shared, left by hand and where);
 - :mod:`.command`: the command line and the safe ``--write``.
 """

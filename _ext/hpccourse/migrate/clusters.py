@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..table import Table
+from ..table import Cluster, Table
+from ..table.paths import PATH_FACT_SUFFIXES, folder, path_fact, under_roots
 from .group import TRAILING_COMMENT, Generalizer, typed_commands
-from .labels import cluster_of
-from .model import Block, Tab
+from .labels import bare_label, cluster_of, label_names
+from .model import STAND_IN, Block, Tab
 from .naming import slug
 from .readers import Reader, reader_for
 from .tabletext import sections
@@ -59,12 +60,104 @@ def read_facts(template: str, shown: str) -> dict[str, str] | None:
 
 
 def _fill_in(table: Table, name: str) -> str:
+    """A stand-in the table's loader accepts: a storage root under the course's first
+    project root when it declares them (the loader checks that)."""
     values = [c.facts.get(name, "") for c in table.clusters]
     if all(v.startswith(("https://", "http://")) for v in values):
-        return "https://example.invalid/FILL-IN"
+        return f"https://example.invalid/{STAND_IN}"
+    if name == "storage_root" and table.course.project_roots:
+        return f"{table.course.project_roots[0].rstrip('/')}/{STAND_IN}"
     if all(v.startswith("/") for v in values):
-        return "/FILL-IN"
-    return "FILL-IN"
+        return f"/{STAND_IN}"
+    return STAND_IN
+
+
+def _unfit(table: Table, name: str, value: str) -> str | None:
+    """What the table's loader would reject in a path fact read from a page (``None``:
+    nothing): the teacher fills it in instead."""
+    if not name.endswith(PATH_FACT_SUFFIXES):
+        return None
+    if any(quote in value for quote in "\"'"):
+        return "is quoted (the shell's quotes, not the path)"
+    if name == "storage_root":
+        return folder(value) or under_roots(value, table.course.project_roots)
+    return path_fact(value) if "{" not in value else None
+
+
+def centre_like(label: str, lower: bool) -> bool:
+    """Whether a tab's label (filler words aside) can name a centre or a cluster: a name
+    (capitalised, or lower-case like the set's other cluster labels), not a file."""
+    return bool(re.fullmatch(r"\w[\w :()@/&-]{0,39}", label)) and (
+        label[0].isupper() or label[0].isdigit() or lower
+    )
+
+
+def several(table: Table, label: str) -> bool:
+    """Whether a label names several clusters ("UPPMAX/LUNARC/NSC", "UPPMAX, HPC2N"):
+    more than a cluster and its centre, or two the table has."""
+    names = label_names(label)
+    known = [n for n in names if table.cluster_for_label(n) is not None]
+    return len(names) > 2 or (len(names) == 2 and len(known) == 2)
+
+
+#: How tables write a cluster's title from its names (the table's own way is used).
+TITLES = (
+    "{cluster} ({center})",
+    "{center} ({cluster})",
+    "{cluster} @ {center}",
+    "{center}: {cluster}",
+    "{center} {cluster}",
+    "{cluster}, {center}",
+)
+
+
+def new_names(table: Table, known: list[tuple[Tab, Cluster | None]], label: str) -> dict[str, str]:
+    """A new cluster's key, label, centre and cluster name (and title) from its tab's
+    label, written as the table writes its own: which of a label's two names is the
+    cluster as the set's other labels say ("Tetralith @ NSC"), else the upper-case one
+    is the centre; one name is both (the teacher checks it)."""
+    names = label_names(label) or [label]
+    center, cluster = names[0], names[-1]
+    if len(names) == 2:
+        votes = [
+            [n.casefold() for n in label_names(t.label)].index(c.cluster.casefold())
+            for t, c in known
+            if c is not None
+            and len(label_names(t.label)) == 2
+            and c.cluster.casefold() in [n.casefold() for n in label_names(t.label)]
+        ]
+        first_is_cluster = (
+            votes.count(0) > votes.count(1)
+            if votes
+            else names[1].isupper() and not names[0].isupper()
+        )
+        if first_is_cluster:
+            center, cluster = names[1], names[0]
+    clusters = table.clusters
+    if all(c.key == slug(c.center) for c in clusters):
+        key = slug(center)
+    elif all(c.key == slug(c.cluster) for c in clusters):
+        key = slug(cluster)
+    else:
+        key = slug(label)
+    if all(c.label == c.center for c in clusters):
+        shown = center
+    elif all(c.label == c.cluster for c in clusters):
+        shown = cluster
+    else:
+        shown = label
+    if key in table.cluster_keys or table.cluster_for_label(shown) is not None:
+        key, shown = slug(label), label  # another cluster of a centre the table has
+    out = {"key": key, "label": shown, "center": center, "cluster": cluster}
+    titles = [c.facts.get("title", "") for c in clusters]
+    for form in TITLES if len(names) == 2 else ():
+        if all(
+            t == form.format(center=c.center, cluster=c.cluster)
+            for t, c in zip(titles, clusters, strict=True)
+        ):
+            out["title"] = form.format(center=center, cluster=cluster)
+            break
+    return out
 
 
 def add_clusters(
@@ -86,18 +179,21 @@ def add_clusters(
         models = [(t, c, b) for t, c, b in models if b]  # tabs with blocks to read against
         if not models:
             continue
+        lower = all(t.label == t.label.lower() for t, c in known if c is not None)
         for tab, cluster in known:
-            label = tab.label.strip()
-            if cluster is not None or not re.fullmatch(r"[A-Z][\w :()-]{1,30}", label):
+            label = bare_label(tab.label.strip())
+            if cluster is not None or not centre_like(label, lower) or several(table, label):
                 continue
             blocks = blocks_of(reader, tab)
-            key = slug(label)
-            if not blocks or (key in taken and key not in new):
-                continue  # a tab of text only, a script's source: no centre of its own
-            words = re.findall(r"[\w-]+", label)
-            facts = new.setdefault(
-                key, {"label": label, "center": words[0], "cluster": words[-1], "modules": {}}
+            names = new_names(table, known, label)
+            key = names["key"]
+            at_known_centre = any(
+                table.cluster_for_label(n) is not None for n in label_names(label)
             )
+            if (not blocks and not at_known_centre) or (key in taken and key not in new):
+                continue  # a tab of text only, a script's source: no centre of its own
+            facts = new.setdefault(key, {**{n: v for n, v in names.items() if n != "key"}})
+            facts.setdefault("modules", {})
             first_line.setdefault(key, tab.line)
             modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
             for _tab, model, model_blocks in models:
@@ -119,6 +215,9 @@ def add_clusters(
         return "", [], notes
     everywhere = set.intersection(*(set(c.facts) for c in table.clusters)) - pages_own
     for key, facts in new.items():
+        unfit = {n: v for n, v in facts.items() if isinstance(v, str) and _unfit(table, n, v)}
+        for name in unfit:
+            del facts[name]
         missing = sorted(
             name for name in everywhere | set(table.course.required_facts) if name not in facts
         )
@@ -134,14 +233,23 @@ def add_clusters(
         modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
         for name in sorted(set.intersection(*(set(c.modules) for c in table.clusters))):
             if name not in modules and f"modules.{name}" not in pages_own:
-                modules[name] = ["FILL-IN"]
+                modules[name] = [STAND_IN]
                 missing.append(f"modules.{name}")
         if table.managers:
-            facts["managers"] = {name: "FILL-IN" for name in table.managers}
+            facts["managers"] = dict.fromkeys(table.managers, STAND_IN)
             missing += [f"managers.{name}" for name in table.managers]
         comments = []
+        if unfit:
+            comments.append(
+                "FILL IN (the page shows a path the table cannot take): "
+                + ", ".join(f"{n} ({v!r})" for n, v in unfit.items())
+            )
         if missing:
             comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")
+        if str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold():
+            comments.append(
+                "CHECK (its tabs give one name, written as centre and cluster): center, cluster"
+            )
         if shared:
             comments.append(f"CHECK (the same on every other cluster): {', '.join(shared)}")
         if comments:
@@ -155,3 +263,32 @@ def add_clusters(
             )
         )
     return sections("clusters", new), list(new), notes
+
+
+def cluster_names(table: Table, page: Path, text: str) -> list[tuple[str, dict[str, str], int]]:
+    """The names a page gives a cluster the table knows by its centre's name only (it
+    was added from tabs that named only the centre): "Cosmos @ LUNARC" names LUNARC's
+    cluster. Per such cluster: its key, the facts to write (``cluster``, and ``title``
+    when the table's way of writing titles makes one and it is a stand-in), the line."""
+    reader = reader_for(page)
+    found: list[tuple[str, dict[str, str], int]] = []
+    for tab_set in reader.tab_sets(text.split("\n")):
+        known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
+        for tab, cluster in known:
+            label = bare_label(tab.label.strip())
+            if cluster is None or len(label_names(label)) != 2:
+                continue
+            if cluster.cluster.casefold() != cluster.center.casefold():
+                continue  # its cluster has a name of its own
+            names = new_names(table, known, label)
+            if names["center"].casefold() != cluster.center.casefold():
+                continue
+            if table.cluster_for_label(names["cluster"]) is not None:
+                continue  # another cluster's name
+            if any(key == cluster.key for key, _facts, _line in found):
+                continue
+            facts = {"cluster": names["cluster"]}
+            if "title" in names and STAND_IN in cluster.facts.get("title", STAND_IN):
+                facts["title"] = names["title"]
+            found.append((cluster.key, facts, tab.line))
+    return found

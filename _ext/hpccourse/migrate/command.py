@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..table import TableError, load_table
-from .clusters import add_clusters
+from .clusters import add_clusters, cluster_names
 from .convert import Migrator
-from .learnedtext import describe, unchecked, with_learned
+from .learnedtext import describe, unchecked, with_learned, with_names
 from .model import Proposal
 from .tabletext import load_text, new_table_text, skip_new_clusters
 
@@ -34,10 +34,16 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     table = load_table(table_path)
     text = read_page(page)
     old = table_path.read_text(encoding="utf-8")
-    clusters_toml, added, notes = "", [], []
+    clusters_toml, added = "", []
+    notes: list[tuple[int, str]] = []
     if add:
+        named = cluster_names(table, page, text)
+        if named:
+            old, notes = with_names(old, table, named, page.name)
+            table = load_text(old, table_path)
         pages_own = frozenset(name for _key, name in unchecked(old, table))
-        clusters_toml, added, notes = add_clusters(table, page, text, pages_own)
+        clusters_toml, added, more = add_clusters(table, page, text, pages_own)
+        notes += more
         if clusters_toml:
             old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)
@@ -127,9 +133,9 @@ def write(page: Path, table_path: Path, proposal: Proposal) -> list[str]:
 def parser() -> argparse.ArgumentParser:
     found = argparse.ArgumentParser(
         prog="hpccourse migrate",
-        description="Turn a page's hand-written per-cluster tabs (RST tabs/tab or "
-        "tab-set/tab-item; MyST {tab-set}/{tab-item} or {tabs}/{tab}) into "
-        "cluster-commands steps of the data table.",
+        description="Turn a page's hand-written per-cluster tabs (RST tabs/tab, "
+        "tabs/code-tab or tab-set/tab-item; MyST {tab-set}/{tab-item} or {tabs}/{tab}) "
+        "into cluster-commands steps of the data table.",
     )
     found.add_argument("page", type=Path, help="the page to read: .rst (RST) or .md (MyST)")
     found.add_argument(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..table import Table, TableError
 from .align import align
+from .counts import rewrite_counts
 from .group import (
     Generalizer,
     KeepAsIs,
@@ -33,10 +34,12 @@ from .model import Block, Proposal, Segment, Tab, TabSet
 from .naming import Names, file_named_in, step_stem
 from .pagetext import PageText
 from .readers import reader_for
+from .reasons import skip_reason
 from .report import Report
 from .tabletext import sections
 
-#: Block options a step carries (a file's name as caption); any other is left by hand.
+#: Block options a step carries (a file's name as caption, else the caption goes above
+#: the step as text); any other is left by hand.
 CARRIED = {"caption"}
 
 
@@ -64,6 +67,9 @@ class Migrator(PageText):
         self.generalize = Generalizer(table, self.report.say, unchecked)
         #: with ``learn`` (``--add-clusters``): facts the table lacks, read from the page
         self.learner = Learner(table, self.names.page, learn)
+        #: the page's text before the tab set being converted (outside tab sets), and after
+        self.around_set: tuple[list[str], list[str]] = ([], [])
+        self.reasons: dict[str, str] = {}  # the page's reasons a cluster is skipped so far
         self.singles: list[tuple[int, str]] = []  # the tab set's blocks of one cluster only
         self.used = 0  # the tab set's steps, new or reused
 
@@ -73,8 +79,11 @@ class Migrator(PageText):
         lines = text.split("\n")
         out: list[str] = []
         last = 0
+        outside: list[str] = []  # the page's lines so far outside tab sets
         for tab_set in self.reader.tab_sets(lines):
             out += lines[last : tab_set.start]
+            outside += lines[last : tab_set.start]
+            self.around_set = (list(outside), lines[tab_set.end : tab_set.end + 15])
             last = tab_set.end
             self.set_header = lines[tab_set.start]
             above = "\n".join(lines[max(0, tab_set.start - 12) : tab_set.start]).strip()
@@ -84,6 +93,12 @@ class Migrator(PageText):
             replacement = self.convert(lines, tab_set)
             out += lines[tab_set.start : tab_set.end] if replacement is None else replacement
         out += lines[last:]
+        if self.report.converted:  # the page now shows steps: its counts are checked
+            made = {
+                key: len(self.table.clusters) - len(fields.get("skip", {}))  # type: ignore[arg-type]
+                for key, fields in self.steps.items()
+            }
+            out = rewrite_counts(out, self.syntax, made, len(self.table.clusters), self.report.say)
         return Proposal(
             sections("steps", self.steps),
             "\n".join(out),
@@ -222,10 +237,18 @@ class Migrator(PageText):
                     return found
                 continue
             extra = set(block.options) - CARRIED
-            if extra or (block.options.get("caption") and not block.file):
-                names = ", ".join(f":{o}:" for o in sorted(extra or {"caption"}))
+            if extra:
+                names = ", ".join(f":{o}:" for o in sorted(extra))
                 raise KeepAsIs(
                     f"the block at line {block.line} has {names}, which a step cannot carry"
+                )
+            caption = block.options.get("caption", "").strip()
+            if caption and not block.file:  # a title, no file name: it goes above the step
+                segment.before.extend(["", f"**{caption}**", ""])
+                self.report.say(
+                    block.line,
+                    f"the block's caption {caption!r} is no file name: kept as a line in bold "
+                    "above the step",
                 )
             if block.kind == "commands" and not typed_commands(block):
                 before += [*segment.before, "", *block.raw, ""]
@@ -325,6 +348,7 @@ class Migrator(PageText):
                 f"{named_label(self.table, theirs)} (copied from its tab?): kept as shown, "
                 "as an override",
             )
+        self.give_reasons(key, fields, line)
         alike = len(blocks) - len(fields.get("override", {}))  # type: ignore[arg-type]
         self.report.steps += 1
         self.report.shared += shared
@@ -333,6 +357,21 @@ class Migrator(PageText):
         self.report.variants_shared += alike if alike >= 2 else 0
         made[key] = fields
         return key
+
+    def give_reasons(self, key: str, fields: dict[str, object], line: int) -> None:
+        """Each cluster the step skips: the page's own reason when it gives one nearby."""
+        skips: dict[str, str] = fields.get("skip", {})  # type: ignore[assignment]
+        for cluster_key in skips:
+            cluster = self.table.cluster(cluster_key)
+            names = [cluster.key, cluster.label, cluster.cluster]
+            if [c.center for c in self.table.clusters].count(cluster.center) == 1:
+                names.append(cluster.center)  # a centre of one cluster names it
+            reason = skip_reason(names, *self.around_set) or self.reasons.get(cluster_key)
+            if reason:
+                self.reasons[cluster_key] = skips[cluster_key] = reason
+                self.report.say(
+                    line, f"step {key}: skips {cluster.label}, as the page says: {reason!r}"
+                )
 
     def around(self, tab_set: TabSet) -> list[str]:
         """The text in the tab set's tabs, then just before it (for a script's name)."""

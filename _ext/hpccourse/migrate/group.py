@@ -17,9 +17,12 @@ from .fold import Choice, choose
 from .learn import Learner, run_kind
 from .lines import PROMPT
 from .model import Block
+from .variants import drifted, with_empty_facts
 
 ANGLE = re.compile(r"<([A-Za-z][\w .-]*)>")
-#: ``<...>`` placeholders with a meaning the table has.
+#: ``<...>`` placeholders with a meaning the table has: the reader's user name. A
+#: ``<project>`` is the reader's own project (not the course's allocation): written
+#: ``[project]`` in commands as in prose, so each cluster shows what it showed.
 KNOWN_ANGLES = {
     "user": "{user}",
     "username": "{user}",
@@ -27,11 +30,6 @@ KNOWN_ANGLES = {
     "your-username": "{user}",
     "your username": "{user}",
     "user-name": "{user}",
-    "project": "{allocation}",
-    "proj": "{allocation}",
-    "project-id": "{allocation}",
-    "project id": "{allocation}",
-    "account": "{allocation}",
 }
 #: Facts too short (or too common) to stand for themselves in a command.
 SHORTEST_FACT = 4
@@ -164,12 +162,28 @@ class Generalizer:
 
         def angle(match: re.Match[str]) -> str:
             known = KNOWN_ANGLES.get(match[1].strip().lower())
-            if known and (known == "{user}" or cluster.allocation):
+            if known:
                 return known
             self.say(line, f"<{match[1]}> is no fact of the table: written [{match[1]}]")
             return f"[{match[1]}]"
 
         return ANGLE.sub(angle, text)
+
+
+def shared_output(outputs: dict[str, str], learner: Learner | None, line: int) -> list[str]:
+    """The one output a step shows (each cluster's as JSON lines in ``outputs``). Outputs
+    that differ only in values the table lacks ("Python 3.11.3" / "Python 3.12.3") are
+    one with placeholders when the learner is on (``--add-clusters``: each cluster's
+    value read from its tab); other differences: :class:`OutputDiffers`."""
+    variants = {k: json.loads(v) for k, v in outputs.items()}
+    if len(set(outputs.values())) <= 1:
+        return next(iter(variants.values()), [])
+    unified = learner.unify(variants, line, output=True) if learner is not None else None
+    if unified is None:
+        raise OutputDiffers(
+            f"the clusters' blocks at line {line} show different output (a step has one)"
+        )
+    return unified
 
 
 def group(
@@ -197,10 +211,7 @@ def group(
             outputs[key] = json.dumps(
                 [generalize(cluster, o, block.line) for o in output_lines(block)]
             )
-    if len(set(outputs.values())) > 1:
-        raise OutputDiffers(
-            f"the clusters' blocks at line {first.line} show different output (a step has one)"
-        )
+    shown_output = shared_output(outputs, learner, first.line)
     # a placeholder that shares its value with others on a cluster: the name the clusters
     # whose values tell them apart use, else the name most clusters have at that place
     usage: Counter[str] = Counter()
@@ -211,6 +222,17 @@ def group(
             usage.update({found: 1000} if len(same) == 1 else dict.fromkeys(same, 1))
     for key, template in templates.items():
         templates[key] = generalize.prefer(table.cluster(key), template, usage)
+    templates = with_empty_facts(
+        templates, table, json_lists=first.kind != "file", learner=learner, line=first.line
+    )
+    for key, name, value in drifted(templates, table, json_lists=first.kind != "file"):
+        cluster = table.cluster(key)
+        generalize.say(
+            first.line,
+            f"the {cluster.label} tab shows {value} where the other tabs show the table's "
+            f"{{{name}}}, which is {table.fact(cluster, name)} on {cluster.label}: kept as "
+            "shown; check which is right",
+        )
     if first.kind == "file":
         variants = {k: t.split("\n") for k, t in templates.items()}
     else:
@@ -224,7 +246,7 @@ def group(
     else:
         common = json.dumps(choice.lines)
         fields = {"commands": choice.lines}
-        output = json.loads(outputs[keys[0]])
+        output = shown_output
         if output:
             fields["output"] = output
         overrides = dict(choice.overrides)

@@ -92,18 +92,32 @@ class Learner:
         self.table = table
         self.enabled = enabled
         self.learned = Learned(page)
+        self.output = False  # unifying what commands print (any word a value)
+
+    def learn_fact(self, name: str, key: str, value: str, line: int) -> None:
+        """A fact of cluster ``key`` read from the page at ``line`` (written marked)."""
+        self.learned.facts.setdefault(name, {})[key] = value
+        self.learned.lines.setdefault(name, line)
 
     # ------------------------------------------------------------ one block
 
     def unify(
-        self, variants: dict[str, list[str]], line: int, *, script: bool = False
+        self,
+        variants: dict[str, list[str]],
+        line: int,
+        *,
+        script: bool = False,
+        output: bool = False,
     ) -> list[str] | None:
         """One list of lines for every cluster (new placeholders where facts differ), or
         None when the variants differ in anything that is no fact (nothing learned).
 
         In a script, each run of ``#SBATCH`` lines and of module lines is one entry
         (lines joined): a run some clusters write in more lines than others is one fact
-        of each cluster (what the job asks of it, the modules it loads)."""
+        of each cluster (what the job asks of it, the modules it loads). ``output``: the
+        variants are what a command prints, where any one word that differs (a version, a
+        node's name) is a value of each cluster."""
+        self.output = output
         if script:
             variants = {k: join_runs(v) for k, v in variants.items()}
         if not self.enabled or len({len(v) for v in variants.values()}) != 1:
@@ -283,6 +297,8 @@ class Learner:
             elif all("/" in w for w in words):
                 kind = "folder"
                 prefix, suffix, values = _trim(values)
+            elif self.output:
+                kind, prefix, suffix = "output", "", ""
             else:
                 return None
             if any(re.search(r"\s|\n", v) for v in values.values()):

@@ -8,10 +8,13 @@ import re
 
 from ..table import Table, TableError
 from .learn import Learned
+from .model import STAND_IN
 from .tabletext import toml_key, toml_value
 
 #: What marks a fact read from a page, until the teacher has checked it.
 MARK = "by hpccourse migrate: check it"
+#: A fact on one line, ``name = "value"`` (a comment after it): one migrate may rewrite.
+SIMPLE = re.compile(r'\s*[\w.-]+\s*=\s*"[^"\\]*"\s*(?:#.*)?$')
 NEW_KEY = re.compile(r"\s*(?:\[|[\w\"'.-]+\s*=)")
 
 
@@ -45,8 +48,14 @@ def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
         mark = "  # read from {} " + MARK
         for name, values in learned.facts.items():
             if cluster.key in values:
-                where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
                 line = learned.lines[name]
+                row = f"{toml_key(name)} = {toml_value(values[cluster.key])}"
+                stand_in = STAND_IN in cluster.facts.get(name, "")
+                where = cluster.lines.get(name, 0) if stand_in else 0
+                if 0 < where <= len(lines) and SIMPLE.match(lines[where - 1]):
+                    lines[where - 1] = row + mark.format(f"{page}:{line}")  # a stand-in
+                    continue
+                where = _anchor(lines, cluster.lines.get("label", 0), "label", table, cluster.key)
                 inserts.setdefault(where, []).append(
                     f"{toml_key(name)} = {toml_value(values[cluster.key])}"
                     + mark.format(f"{page}:{line}")
@@ -101,3 +110,24 @@ def describe(learned: Learned) -> list[str]:
         shown = ", ".join(f"{k}: {' '.join(v)}" for k, v in sets.items())
         out.append(f"{{modules.{name}}} ({shown})")
     return out
+
+
+def with_names(
+    text: str, table: Table, named: list[tuple[str, dict[str, str], int]], page: str
+) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` (the table ``table`` was loaded from) with the names a page gives
+    clusters written over their stand-ins (:func:`.clusters.cluster_names`), each line
+    marked for the teacher; and the report's remarks (line, text)."""
+    lines = text.split("\n")
+    said = []
+    for key, facts, line in named:
+        cluster = table.cluster(key)
+        for name, value in facts.items():
+            where = cluster.lines.get(name, 0)
+            if not (0 < where <= len(lines) and SIMPLE.match(lines[where - 1])):
+                continue
+            lines[where - 1] = (
+                f"{toml_key(name)} = {toml_value(value)}  # read from {page}:{line} {MARK}"
+            )
+            said.append((line, f"cluster {key!r}: its {name} {value!r} read from the tab's label"))
+    return "\n".join(lines), said

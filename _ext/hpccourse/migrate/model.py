@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: What ``--add-clusters`` writes for a fact no tab showed, for the teacher to fill in.
+STAND_IN = "FILL-IN"
+
 
 @dataclass
 class Block:
@@ -30,6 +33,9 @@ class Tab:
     body: list[str]
     line: int
     options: list[str] = field(default_factory=list)  # ":sync: key", as written
+    #: the page's ``.. highlight::`` language where the tab is ("": none): the language of
+    #: its ``::`` blocks and of its ``code-block`` directives that name none
+    highlight: str = ""
 
 
 @dataclass

@@ -8,12 +8,13 @@ import re
 
 from .lines import block_kind, dedent, file_name, strip_blank
 from .model import Block, Segment, Tab, TabSet
+from .rst import code_tab
 
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>:{3,}|`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 DIRECTIVE = re.compile(r"\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
 OPTION = re.compile(r"^\s*:(?P<name>[\w-]+):\s*(?P<value>.*)$")
 SETS = {"tab-set", "tabs"}
-TABS = {"tab-item", "tab", "group-tab"}
+TABS = {"tab-item", "tab", "group-tab", "code-tab"}
 
 
 def closes(line: str, fence: str) -> bool:
@@ -62,11 +63,14 @@ def _opening(line: str) -> tuple[str, str, str, str] | None:
 def tab_sets(lines: list[str]) -> list[TabSet]:
     """Every outermost tab set of the page, in order (code fences skipped whole)."""
     found: list[TabSet] = []
+    closing: set[int] = set()  # the closing fences of boxes around (```{note} ... ```)
     i = 0
     while i < len(lines):
         opening = _opening(lines[i])
         fence = FENCE.match(lines[i])
-        if opening and opening[2] in SETS:
+        if i in closing:
+            i += 1  # a box's closing fence, never a code block's opening
+        elif opening and opening[2] in SETS:
             end = fence_end(lines, i)
             found.append(_tab_set(lines, i, end, opening[0], opening[1]))
             i = end + 1
@@ -77,6 +81,8 @@ def tab_sets(lines: list[str]) -> list[TabSet]:
         ):
             i = fence_end(lines, i) + 1  # a code block: nothing inside is a tab set
         else:
+            if opening:  # a box (admonition, note, dropdown): tab sets inside count
+                closing.add(fence_end(lines, i))
             i += 1
     return found
 
@@ -99,7 +105,10 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str, fence: str) ->
                 inner = _opening(lines[j])
                 if inner and inner[2] in SETS and not nested:
                     nested = j + 1
-            tabs.append(Tab(opening[3].strip().strip('"'), dedent(body), first + 1, options))
+            label, body = opening[3].strip().strip('"'), dedent(body)
+            if opening[2] == "code-tab":
+                label, body = code_tab(label, body, "myst")
+            tabs.append(Tab(label, body, first + 1, options))
             i = stop + 1
         else:
             i += 1

@@ -9,7 +9,9 @@ from .lines import block_kind, dedent, file_name, indent_of, strip_blank
 from .model import Block, Segment, Tab, TabSet
 
 TAB_SET = re.compile(r"^(?P<indent>\s*)\.\. (?:tabs|tab-set)::\s*$")
-TAB = re.compile(r"^(?P<indent>\s*)\.\. (?:tab|group-tab|tab-item|code-tab)::\s*(?P<label>.*)$")
+TAB = re.compile(
+    r"^(?P<indent>\s*)\.\. (?P<name>tab|group-tab|tab-item|code-tab)::\s*(?P<label>.*)$"
+)
 BLOCK = re.compile(r"^(?P<indent>\s*)\.\. (?:code-block|code|sourcecode)::\s*(?P<lang>\S*)\s*$")
 OPTION = re.compile(r"^\s*:(?P<name>[\w-]+):\s*(?P<value>.*)$")
 ANY_TAB_SET = re.compile(r"^\s*\.\. (?:tabs|tab-set)::|^\s*(?::{3,}|`{3,})\{(?:tabs|tab-set)\}")
@@ -25,22 +27,28 @@ def extent(lines: list[str], start: int, indent: int) -> int:
     return end
 
 
+HIGHLIGHT = re.compile(r"^\.\. highlight::\s*(?P<lang>\S+)\s*$")
+
+
 def tab_sets(lines: list[str]) -> list[TabSet]:
     """Every outermost tab set of the page, in order."""
     found: list[TabSet] = []
+    highlight = ""
     i = 0
     while i < len(lines):
         match = TAB_SET.match(lines[i])
         if not match:
+            language = HIGHLIGHT.match(lines[i])
+            highlight = language["lang"] if language else highlight
             i += 1
             continue
         end = extent(lines, i, len(match["indent"]))
-        found.append(_tab_set(lines, i, end, match["indent"]))
+        found.append(_tab_set(lines, i, end, match["indent"], highlight))
         i = end
     return found
 
 
-def _tab_set(lines: list[str], start: int, end: int, indent: str) -> TabSet:
+def _tab_set(lines: list[str], start: int, end: int, indent: str, highlight: str = "") -> TabSet:
     tabs: list[Tab] = []
     depth = None
     nested = 0
@@ -55,10 +63,26 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str) -> TabSet:
             while body and (not body[0].strip() or OPTION.match(body[0])):  # :sync: key
                 options += [body[0].strip()] if body[0].strip() else []
                 body, first = body[1:], first + 1
-            tabs.append(Tab(match["label"].strip().strip('"'), dedent(body), first + 1, options))
+            label, body = match["label"].strip().strip('"'), dedent(body)
+            if match["name"] == "code-tab":
+                label, body = code_tab(label, body, "rst")
+            tabs.append(Tab(label, body, first + 1, options, highlight))
         elif ANY_TAB_SET.match(lines[i]) and not nested:
             nested = i + 1
     return TabSet(start, end, indent, tabs, "rst", nested=nested)
+
+
+def code_tab(argument: str, body: list[str], syntax: str) -> tuple[str, list[str]]:
+    """A sphinx-tabs ``code-tab:: LANGUAGE [LABEL]``: its label (the language when it
+    gives none) and its body as the one code block it is, so it is cut like any tab."""
+    language, _, label = argument.partition(" ")
+    if syntax == "myst":
+        return label.strip() or language, [f"```{language}", *body, "```"]
+    return label.strip() or language, [
+        f".. code-block:: {language}",
+        "",
+        *(f"   {line}" if line.strip() else "" for line in body),
+    ]
 
 
 def segments(tab: Tab) -> list[Segment]:
@@ -87,7 +111,7 @@ def segments(tab: Tab) -> list[Segment]:
             options[option["name"]] = option["value"].strip()
             body = body[1:]
         text = strip_blank(dedent(body))
-        language = match["lang"] if match else ""
+        language = (match["lang"] if match else "") or tab.highlight
         if literal:  # "Load Python::" is prose "Load Python:" and a literal block
             if line.strip() != "::":
                 before.append(line.rstrip()[:-1])

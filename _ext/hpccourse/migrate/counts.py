@@ -1,0 +1,110 @@
+"""Prose that counts the clusters ("one of the four clusters below"), on a page migrate
+converts: once the page shows a step, the site checks such counts against the table
+(:mod:`hpccourse.directives.clusterprose`), and ``--add-clusters`` grows the table. A
+count that is the number of clusters of a step made on the page becomes the
+``cluster-count`` role of that step, which shows the same word and follows the table;
+another count that is not the table's is left for the teacher, said in the report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_WORDS = [
+    *("zero", "one", "two", "three", "four", "five", "six"),
+    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
+]
+#: A number before "clusters", as the site's check reads it ("both clusters", "four
+#: HPC clusters", "7 of the clusters"); across a line break too.
+COUNTED = re.compile(
+    r"\b(both|" + "|".join(_WORDS[2:]) + r"|\d+)\s+(?:of\s+(?:the|our|these|its)\s+)?"
+    r"(?:[A-Za-z-]+\s+)?clusters\b",
+    re.IGNORECASE,
+)
+RST_LITERAL = re.compile(
+    r"^(\s*)(?:\.\.\s+(?:code-block|code|sourcecode|raw|math)::|(?!\.\.\s).*::\s*$)"
+)
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(\{[\w-]+\})?")
+
+
+def number(word: str) -> int:
+    low = word.lower()
+    return 2 if low == "both" else _WORDS.index(low) if low in _WORDS else int(low)
+
+
+def prose(lines: list[str], syntax: str) -> list[bool]:
+    """Per line, whether it is prose (not inside a literal block or a code fence)."""
+    out = []
+    literal_indent: int | None = None
+    fence = ""
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if syntax == "myst":
+            match = FENCE.match(line)
+            if fence:
+                out.append(False)
+                if match and match[1][0] == fence[0] and len(match[1]) >= len(fence):
+                    fence = ""
+                continue
+            if match and (not match[2] or match[2] in ("{code-block}", "{code}")):
+                fence = match[1]
+                out.append(False)
+                continue
+            out.append(True)
+            continue
+        if literal_indent is not None and (not line.strip() or indent > literal_indent):
+            out.append(False)
+            continue
+        literal_indent = None
+        found = RST_LITERAL.match(line)
+        if found:
+            literal_indent = indent
+        out.append(True)
+    return out
+
+
+def rewrite_counts(
+    lines: list[str],
+    syntax: str,
+    step_counts: dict[str, int],
+    table_count: int,
+    say: Callable[[int, str], None],
+) -> list[str]:
+    """``lines`` with each prose count of clusters that is a step's made on the page
+    written as that step's ``cluster-count`` role; other wrong counts said."""
+    is_prose = prose(lines, syntax)
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        if not is_prose[i] or not lines[i].strip():
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and is_prose[end] and lines[end].strip():
+            end += 1
+        paragraph = "\n".join(lines[i:end])
+        first = i
+
+        def replace(match: re.Match[str], first: int = first, paragraph: str = paragraph) -> str:
+            count = number(match[1])
+            line = first + paragraph.count("\n", 0, match.start()) + 1
+            step = next((k for k, n in step_counts.items() if n == count), None)
+            if step is None:
+                if count != table_count:
+                    say(
+                        line,
+                        f"the prose counts {match[0]!r}, the table has {table_count}: "
+                        "write the cluster-count role (by hand)",
+                    )
+                return match[0]
+            role = f"{{cluster-count}}`{step}`" if syntax == "myst" else f":cluster-count:`{step}`"
+            say(
+                line,
+                f"the prose's {match[1]!r} clusters written {role} (the clusters of step "
+                f"{step}: the same word now, and it follows the table)",
+            )
+            return role + match[0][len(match[1]) :]
+
+        out[i:end] = COUNTED.sub(replace, paragraph).split("\n")
+        i = end
+    return out

@@ -1,0 +1,459 @@
+"""Issue 20, item 5: ``hpccourse migrate`` reads the tab syntaxes and label styles courses
+write by hand (measured on pages nobody here had seen before): boxes around or before a
+tab set in MyST, ``code-tab`` tabs, labels with a preposition or a centre beside the
+cluster, lower-case labels, and new centres added in the table's own naming."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tomllib
+from pathlib import Path
+
+import pytest
+from hpccourse.migrate import Migrator, main
+from hpccourse.migrate.labels import cluster_of
+from hpccourse.migrate.tabletext import load_text
+from hpccourse.table import Table, load_table
+from testroots import composed_table
+
+
+@pytest.fixture
+def table_path(tmp_path: Path) -> Path:
+    return composed_table(tmp_path, "editloop-migrate")
+
+
+@pytest.fixture
+def table(table_path: Path) -> Table:
+    return load_table(table_path)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def backtick_tab_set(table: Table, command: str = "module load {}") -> str:
+    """A backtick tab-set (five backticks), one tab per cluster, each a console block."""
+    out = ["`````{tab-set}"]
+    for c in table.clusters:
+        out += [f"````{{tab-item}} {c.label}", "```console"]
+        out += [f"$ {command.format(' '.join(c.modules['python']))}", "```", "````"]
+    return "\n".join([*out, "`````", ""])
+
+
+def test_a_myst_box_before_a_tab_set_does_not_hide_it(table: Table, tmp_path: Path):
+    """A box's closing fence (```{note} ... ```) is no code block's opening fence."""
+    text = "# Page\n\n```{note}\nRead this first.\n```\n\n" + backtick_tab_set(table)
+    text += "\n```{admonition} Also\nMore.\n```\n\n" + backtick_tab_set(table, "ml {}")
+    proposal = Migrator(table, tmp_path / "p.md").run(text)
+    assert proposal.converted == 2, proposal.report
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    assert [s["commands"] for s in steps.values()] == [["ml {modules.python}"]]
+    assert "```{cluster-commands} load-python" in proposal.page  # the table's own step
+    assert "```{note}\nRead this first.\n```" in proposal.page
+
+
+def without(table_path: Path, *keys: str) -> None:
+    """The table at ``table_path`` without the clusters ``keys``."""
+    text = table_path.read_text()
+    for key in keys:
+        start = text.index(f"[clusters.{key}]")
+        end = text.index("\n[", text.index(f"[clusters.{key}.modules]") + 5) + 1
+        text = text[:start] + text[end:]
+    table_path.write_text(text)
+
+
+def rst_tab_set(labels_commands: list[tuple[str, str]]) -> str:
+    out = [".. tabs::", ""]
+    for label, command in labels_commands:
+        out += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        out += [f"         $ {command}", ""]
+    return "\n".join(out)
+
+
+def test_a_new_centre_in_a_course_with_project_roots_gets_a_storage_root_it_accepts(
+    table_path: Path, tmp_path: Path
+):
+    """The stand-in storage root of an added cluster lies under the course's first
+    project root, and a folder the page shows outside them is not taken: else the
+    table would not load and nothing would be written."""
+    text = table_path.read_text()
+    table_path.write_text(
+        text.replace("[course.", '[course]\nproject_roots = ["/proj", "/cfs"]\n\n[course.', 1)
+    )
+    without(table_path, "lunarc")
+    table = load_table(table_path)
+    rows = [(c.label, f"cd {c.facts['storage_root']}") for c in table.clusters]
+    rows.append(("LUNARC", "cd /home/me/course"))
+    page = tmp_path / "store.rst"
+    page.write_text("Storage\n=======\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert written.cluster("lunarc").facts["storage_root"] == "/proj/FILL-IN"
+    assert "'/home/me/course'" in table_path.read_text()  # said, for the teacher
+
+
+def job(cluster) -> list[str]:
+    return ["#!/bin/bash", f"#SBATCH -A {cluster.allocation}", "python job.py"]
+
+
+@pytest.mark.parametrize("syntax", ["rst", "myst"])
+def test_code_tabs_are_tabs_whose_body_is_their_block(table: Table, tmp_path: Path, syntax):
+    """sphinx-tabs' ``code-tab:: LANGUAGE LABEL``: the label after the language, the
+    body one code block (a script here, shared by every cluster)."""
+    if syntax == "rst":
+        rows = ["Save ``job.sh``:", "", ".. tabs::", ""]
+        for c in table.clusters:
+            rows += [f"   .. code-tab:: bash {c.label}", "", *(f"      {r}" for r in job(c)), ""]
+        rows += ["   .. code-tab:: python", "", "      print(1)", ""]
+        page = tmp_path / "jobs.rst"
+    else:
+        rows = ["Save `job.sh`:", "", "````{tabs}"]
+        for c in table.clusters:
+            rows += [f"```{{code-tab}} bash {c.label}", *job(c), "```"]
+        rows += ["```{code-tab} python", "print(1)", "```", "````", ""]
+        page = tmp_path / "jobs.md"
+    proposal = Migrator(table, page).run("\n".join(rows))
+    assert proposal.converted == 1, proposal.report
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["file"] == "job.sh"
+    assert step["content"].startswith("#!/bin/bash\n#SBATCH -A {allocation}\n")
+    assert "override" not in step
+    assert "tab 'python' is no cluster" in "\n".join(proposal.report)
+    assert "print(1)" in proposal.page
+
+
+def test_flags_empty_on_some_clusters_share_one_command_list(table_path: Path, tmp_path):
+    """``pip_flags = ""`` shows as nothing on that cluster's tab: ``pip install X`` there
+    and ``pip install --user X`` elsewhere are one list, ``pip install {pip_flags} X``,
+    also when two facts are empty on different clusters in one block."""
+    text = table_path.read_text()
+    text = text.replace('pip_flags = ""', 'pip_flags = "--user"', 2)  # uppmax, hpc2n
+    text = text.replace('venv_flags = ""', 'venv_flags = "--clear"', 1)  # uppmax
+    table_path.write_text(text)
+    table = load_table(table_path)
+    rows = []
+    for c in table.clusters:
+        venv = f"python -m venv {c.facts['venv_flags']} env".replace("  ", " ")
+        pip = f"pip install {c.facts['pip_flags']} numpy".replace("  ", " ")
+        rows.append((c.label, f"{venv}\n         $ {pip}"))
+    proposal = Migrator(table, tmp_path / "env.rst").run(rst_tab_set(rows))
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == [
+        "python -m venv {venv_flags} env",
+        "pip install {pip_flags} numpy",
+    ]
+    assert "override" not in step
+    written = load_text(table_path.read_text() + "\n" + proposal.steps_toml, table_path)
+    for c, (_label, shown) in zip(written.clusters, rows, strict=True):
+        rendered = written.render(next(iter(tomllib.loads(proposal.steps_toml)["steps"])), c.key)
+        assert "\n".join(rendered.commands) == shown.replace("\n         $ ", "\n")
+
+
+def test_an_angle_placeholder_other_than_the_user_stays_a_placeholder(table: Table, tmp_path):
+    """``<project>`` is the reader's own project: never the course's allocation, which
+    would show each cluster a different command than before; ``[project]`` in commands
+    as in prose."""
+    rows = [
+        (c.label, f"ls /proj/<project>/<user>\n         $ cd {c.allocation}")
+        for c in table.clusters
+    ]
+    page = rst_tab_set(rows).replace(
+        "\n\n      .. code-block::", "\n\n      In ``<project>``:\n\n      .. code-block::"
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(page)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["ls /proj/[project]/{user}", "cd {allocation}"]
+    assert "In ``[project]``:" in proposal.page and "<project>" not in proposal.page
+
+
+@pytest.mark.parametrize(
+    ("form", "lower", "center", "cluster"),
+    [
+        ("At {center}", False, "LUNARC", "LUNARC"),
+        ("{cluster} ({center})", False, "LUNARC", "Cosmos"),
+        ("{cluster} @ {center}", False, "LUNARC", "Cosmos"),
+        ("{center}: {cluster}", False, "LUNARC", "Cosmos"),
+        ("{key}", True, "lunarc", "lunarc"),
+    ],
+)
+def test_label_styles_name_the_clusters_and_a_new_centre_in_the_tables_own_way(
+    table_path: Path, tmp_path: Path, form: str, lower: bool, center: str, cluster: str
+):
+    """Each tab set labels its clusters one way; the table's clusters are found under
+    it, and a centre the table lacks is added under the key and label the table's own
+    clusters have (key: the centre's name in lower case; label: the centre's)."""
+    full = load_table(table_path)
+    without(table_path, "lunarc")
+    rows = []
+    for c in full.clusters:
+        label = form.format(center=c.center, cluster=c.cluster, key=c.key)
+        rows.append(
+            (label.lower() if lower else label, f"module load {' '.join(c.modules['python'])}")
+        )
+    page = tmp_path / "mods.rst"
+    page.write_text("Modules\n=======\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert "tab set of uppmax, hpc2n, lunarc, nsc, pdc: converted" in err
+    added = load_table(table_path).cluster("lunarc")
+    assert (added.label, added.center, added.cluster) == (center, center, cluster)
+    assert added.modules["python"] == full.cluster("lunarc").modules["python"]
+
+
+def test_a_centre_added_under_its_name_only_is_found_by_a_label_naming_its_cluster_too(
+    table_path: Path, tmp_path: Path
+):
+    """A centre added from "At LUNARC" (cluster unknown, written as the centre) is the
+    one "Cosmos @ LUNARC" names; "UPPMAX: Bianca" still names no cluster (UPPMAX's is
+    known: Rackham)."""
+    text = table_path.read_text().replace('cluster = "Cosmos"', 'cluster = "LUNARC"')
+    table_path.write_text(text)
+    table = load_table(table_path)
+    assert cluster_of(table, "Cosmos @ LUNARC").key == "lunarc"
+    assert cluster_of(table, "At LUNARC").key == "lunarc"
+    assert cluster_of(table, "UPPMAX: Bianca") is None
+    assert cluster_of(table, "Rackham (UPPMAX)").key == "uppmax"
+
+
+@pytest.mark.parametrize("syntax", ["rst", "myst"])
+def test_prose_counting_the_clusters_of_a_step_follows_the_table(
+    table_path: Path, tmp_path: Path, syntax: str
+):
+    """ "one of the four clusters below" on a page that now shows steps: the site checks
+    that count against the table (which --add-clusters grows), so a count that is a
+    step's clusters becomes that step's cluster-count (the same word); one that is
+    neither a step's nor the table's is said; a count in a code block is not prose."""
+    table = load_table(table_path)
+    shown = table.clusters[:4]
+    rows = [(c.label, f"ssh {c.cluster.lower()}.example.org") for c in shown]
+    code = "\n\n.. code-block:: text\n\n   four clusters\n\n"
+    intro = "Use one of the four\nclusters below; two clusters are GPU ones."
+    if syntax == "rst":
+        intro += "\n\n.. note::\n\n   All four clusters have Python."
+    if syntax == "rst":
+        page, text = tmp_path / "login.rst", intro + code + rst_tab_set(rows)
+        role = ":cluster-count:`{}`"
+    else:
+        body = [f"::::{{tab-item}} {label}\n```console\n$ {cmd}\n```\n::::" for label, cmd in rows]
+        text = intro + "\n\n```text\nfour clusters\n```\n\n:::::{tab-set}\n" + "\n".join(body)
+        text += "\n:::::\n"
+        page, role = tmp_path / "login.md", "{{cluster-count}}`{}`"
+    proposal = Migrator(table, page).run(text)
+    assert proposal.converted == 1, proposal.report
+    (key,) = tomllib.loads(proposal.steps_toml)["steps"]
+    role = role.format(key)
+    assert f"Use one of the {role}\nclusters below" in proposal.page
+    assert "two clusters are GPU ones" in proposal.page  # 2: no step's, not the table's
+    if syntax == "rst":  # a box's text is prose too
+        assert f"All {role} clusters have Python." in proposal.page
+    assert "four clusters\n" in proposal.page  # literal text
+    report = "\n".join(proposal.report)
+    assert f"login.{page.suffix[1:]}:2: the prose counts 'two clusters', the table has 5" in report
+
+
+def test_a_new_centre_whose_tab_shows_no_flags_learns_them_empty(table_path: Path, tmp_path):
+    """A centre --add-clusters adds has pip_flags only as a stand-in; where its tab
+    shows ``pip install numpy`` and another's ``pip install --user numpy``, its flags
+    are learned empty (marked) and every cluster shares ``pip install {pip_flags} numpy``."""
+    text = table_path.read_text().replace('pip_flags = ""', 'pip_flags = "--user"', 1)
+    table_path.write_text(text)
+    without(table_path, "lunarc")
+    table = load_table(table_path)
+    rows = [
+        (c.label, f"pip install {c.facts['pip_flags']} numpy".replace("  ", " "))
+        for c in table.clusters
+    ]
+    rows.append(("LUNARC", "pip install numpy"))
+    page = tmp_path / "pip.rst"
+    page.write_text("Pip\n===\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert written.cluster("lunarc").facts["pip_flags"] == ""
+    assert 'pip_flags = ""  # read from pip.rst:' in table_path.read_text()
+    (step,) = [s for k, s in written.steps.items() if k.startswith("pip-")]
+    assert step.commands == ("pip install {pip_flags} numpy",) and not step.overrides
+
+
+def test_a_centre_known_by_its_name_only_learns_its_clusters_name_from_a_label(
+    table_path: Path, tmp_path: Path
+):
+    """LUNARC added from tabs that named only the centre has "LUNARC" as its cluster's
+    name too; a later page's "Cosmos @ LUNARC" gives that name (written, marked), so a
+    tab labelled "Cosmos" alone is LUNARC's, not a new centre."""
+    text = table_path.read_text().replace('cluster = "Cosmos"', 'cluster = "LUNARC"')
+    table_path.write_text(text)
+    table = load_table(table_path)
+    rows = [
+        (f"{c.cluster} @ {c.center}".replace("LUNARC @", "Cosmos @"), "hostname")
+        for c in table.clusters
+    ]
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert written.cluster("lunarc").cluster == "Cosmos"
+    assert 'cluster = "Cosmos"  # read from host.rst:' in table_path.read_text()
+    assert cluster_of(written, "Cosmos").key == "lunarc"
+
+
+def test_output_that_differs_in_one_word_is_one_output_with_add_clusters(table: Table, tmp_path):
+    """``Python 3.11.3`` on one cluster, ``Python 3.12.1`` on another: with the learner
+    on (``--add-clusters``) the step shows ``Python {page-output}``, each cluster's value
+    read from its tab; without it the blocks stay in each cluster's text."""
+    rows = [
+        (c.label, f"python --version\n         Python 3.{10 + i}.{i}")
+        for i, c in enumerate(table.clusters)
+    ]
+    text = rst_tab_set(rows)
+    plain = Migrator(table, tmp_path / "ver.rst").run(text)
+    assert plain.converted == 0
+    assert "show different output" in "\n".join(plain.report)
+    learning = Migrator(table, tmp_path / "ver.rst", learn=True)
+    proposal = learning.run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["python --version"]
+    assert step["output"] == ["Python {ver-output}"]
+    values = learning.learner.learned.facts["ver-output"]
+    assert values == {c.key: f"3.{10 + i}.{i}" for i, c in enumerate(table.clusters)}
+
+
+def test_a_cluster_the_tab_set_leaves_out_is_skipped_for_the_reason_the_page_gives(
+    table: Table, tmp_path: Path
+):
+    """The nearest sentence outside tab sets that names the left-out cluster and says
+    no becomes its skip reason; a cluster the page says nothing about keeps the default;
+    a sentence naming a cluster without saying no is no reason."""
+    rows = [(c.label, "nproc") for c in table.clusters if c.key not in ("pdc", "nsc")]
+    text = (
+        "Cores\n=====\n\n.. note::\n\n   Dardel's login nodes are shared; do **not** count\n"
+        "   cores there.\n\nTetralith has many cores.\n\n" + rst_tab_set(rows)
+    )
+    far = "\n\n- Dardel is not named in this item, which is too far.\n\nOne.\n\nTwo.\n\n"
+    later = [(c.label, "nproc --all") for c in table.clusters if c.key not in ("pdc", "nsc")]
+    text += far + rst_tab_set(later)
+    proposal = Migrator(table, tmp_path / "cores.rst").run(text)
+    first, second = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert first["skip"]["pdc"] == "Dardel's login nodes are shared; do not count cores there."
+    assert first["skip"]["nsc"] == "This step is not shown for this cluster."
+    assert "skips PDC, as the page says" in "\n".join(proposal.report)
+    # further down, nothing near says why: the page's reason for that cluster so far
+    assert second["skip"]["pdc"] == first["skip"]["pdc"]
+
+
+@pytest.mark.parametrize("learn", [False, True])
+def test_a_tab_showing_another_value_than_the_tables_fact_is_reported(
+    table: Table, tmp_path: Path, learn: bool
+):
+    """Where the other tabs show the table's allocation and one tab another project
+    (a page older than the table), that tab keeps what it shows and the report says so."""
+    rows = []
+    for c in table.clusters:
+        allocation = "old2020-1-1" if c.key == "hpc2n" else c.allocation
+        rows.append((c.label, f"sbatch -A {allocation} job.sh"))
+    proposal = Migrator(table, tmp_path / "jobs.rst", learn=learn).run(rst_tab_set(rows))
+    report = "\n".join(proposal.report)
+    hpc2n = table.cluster("hpc2n")
+    assert (
+        "the HPC2N tab shows old2020-1-1 where the other tabs show the table's "
+        f"{{allocation}}, which is {hpc2n.allocation} on HPC2N: kept as shown" in report
+    )
+
+
+def test_a_quoted_path_is_not_read_as_a_new_centres_folder(table_path: Path, tmp_path: Path):
+    """``export D="$HOME/x/"`` beside ``export D={user_path}``: the quotes are the
+    shell's, so the new centre's user_path is not taken from it (marked to fill in)."""
+    without(table_path, "lunarc")
+    table = load_table(table_path)
+    rows = [(c.label, f"export D={table.fact(c, 'user_path')}") for c in table.clusters]
+    rows.append(("LUNARC", 'export D="$HOME/course/"'))
+    page = tmp_path / "env.rst"
+    page.write_text("Env\n===\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert load_table(table_path).cluster("lunarc").facts["user_path"] != '"$HOME/course/"'
+    assert "user_path ('\"$HOME/course/\"')" in table_path.read_text()
+
+
+def test_a_second_cluster_of_a_centre_the_table_has_is_added_under_its_whole_label(
+    table_path: Path, tmp_path: Path
+):
+    """ "UPPMAX: Bianca" beside "UPPMAX: Rackham": the table's way (key and label the
+    centre's) would give UPPMAX's own key and label, so it is added as ``uppmax-bianca``
+    labelled as the tab is, never left out as a tab of no cluster."""
+    table = load_table(table_path)
+    rows = [(f"{c.center}: {c.cluster}", "hostname") for c in table.clusters]
+    rows.append(("UPPMAX: Bianca", "hostname"))
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    bianca = load_table(table_path).cluster("uppmax-bianca")
+    assert (bianca.label, bianca.center, bianca.cluster) == ("UPPMAX: Bianca", "UPPMAX", "Bianca")
+    assert "is no cluster" not in err
+
+
+def test_a_tab_of_text_only_naming_a_cluster_at_a_known_centre_is_added_not_split_off(
+    table_path: Path, tmp_path: Path
+):
+    """ "UPPMAX: Bianca" whose tab holds only prose (its block inside a box) is a cluster
+    of a centre the table has: added (every fact to fill in), its text kept in its own
+    tab beside the steps, never split off as a tab of no cluster. A text-only tab naming
+    nothing the table knows ("Your laptop") stays a tab of its own."""
+    table = load_table(table_path)
+    rows = [(f"{c.center}: {c.cluster}", "hostname") for c in table.clusters]
+    text = rst_tab_set(rows) + "\n   .. tab:: UPPMAX: Bianca\n\n      Bianca has no internet.\n"
+    text += "\n   .. tab:: Your laptop\n\n      Nothing to do.\n"
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + text)
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert "uppmax-bianca" in load_table(table_path).cluster_keys
+    assert "tab 'UPPMAX: Bianca' is no cluster" not in err
+    assert "tab 'Your laptop' is no cluster" in err
+    assert "Bianca has no internet." in page.read_text()
+
+
+def test_a_caption_that_is_no_file_name_goes_above_the_step(table: Table, tmp_path: Path):
+    """``:caption: Load Python`` (a title, no script's name): the tab set converts, the
+    caption kept as a bold line above the step (once when every cluster's is the same);
+    before, the whole tab set was left by hand."""
+    rows = [".. tabs::", ""]
+    for c in table.clusters:
+        rows += [f"   .. tab:: {c.label}", "", "      .. code-block:: console"]
+        rows += [
+            "         :caption: Load Python",
+            "",
+            f"         $ module load {' '.join(c.modules['python'])}",
+            "",
+        ]
+    proposal = Migrator(table, tmp_path / "load.rst").run("\n".join(rows))
+    assert proposal.converted == 1, proposal.report
+    assert proposal.page.count("**Load Python**") == 1
+    assert proposal.page.index("**Load Python**") < proposal.page.index(".. cluster-commands::")
+
+
+def test_literal_blocks_follow_the_pages_highlight_language(table: Table, tmp_path: Path):
+    """After ``.. highlight:: bash`` a ``::`` block (and a ``code-block`` naming no
+    language) is bash, as Sphinx highlights it: prompt-less commands there are commands
+    to share, not prose. Before the directive, or on a page without one, they are text."""
+
+    def tab_set(command: str) -> str:
+        rows = [".. tabs::", ""]
+        for c in table.clusters:
+            rows += [f"   .. tab:: {c.label}", "", "      Load it::", ""]
+            rows += [f"         {command} {' '.join(c.modules['python'])}", ""]
+        return "\n".join(rows)
+
+    text = tab_set("module add") + "\n.. highlight:: bash\n\n" + tab_set("module load")
+    proposal = Migrator(table, tmp_path / "hl.rst").run(text)
+    assert proposal.converted == 1, proposal.report
+    assert "tab set of prose only" in "\n".join(proposal.report)  # the first: text
+    assert ".. cluster-commands:: load-python" in proposal.page  # the table's own step
+    assert "Load it:\n" in proposal.page
