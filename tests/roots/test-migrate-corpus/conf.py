@@ -1,5 +1,5 @@
 """Builds pages of ../shared/corpus/hpc-python (copied in by the test) as written, then
-as hpccourse migrate rewrote them (tests/ext/test_migrate_corpus.py)."""
+as hpccourse migrate rewrote them (tests/ext/migrate/test_migrate_corpus.py)."""
 
 extensions = ["hpccourse", "myst_parser", "sphinx_design"]
 myst_enable_extensions = ["colon_fence"]

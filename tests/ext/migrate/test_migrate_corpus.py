@@ -37,8 +37,8 @@ from sphinx.testing.util import SphinxTestApp
 from systools import not_run_test
 from testroots import compose, toml_text
 
-ROOT = Path(__file__).resolve().parents[2]
-CHECK = "migrate on real pages (tests/ext/test_migrate_corpus.py)"
+ROOT = Path(__file__).resolve().parents[3]
+CHECK = "migrate on real pages (tests/ext/migrate/test_migrate_corpus.py)"
 #: Issue 20: one command list in at least this share of the steps migrate makes (%).
 GOAL = 60
 #: Warnings a migration must not add: the table's, and a directive's.

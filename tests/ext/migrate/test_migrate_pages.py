@@ -17,24 +17,7 @@ import pytest
 from hpccourse.migrate import Migrator, main
 from hpccourse.migrate.tabletext import load_text
 from hpccourse.table import Table, TableError, load_table
-from testroots import composed_table
-
-
-@pytest.fixture
-def table_path(tmp_path: Path) -> Path:
-    return composed_table(tmp_path, "editloop-migrate")
-
-
-@pytest.fixture
-def table(table_path: Path) -> Table:
-    return load_table(table_path)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
+from migratekit import run
 
 
 def script(cluster, comment: str, shebang: str = "#!/bin/bash") -> str:

@@ -8,33 +8,13 @@ showed: each test renders the written table's steps and compares.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import tomllib
 from pathlib import Path
 
-import pytest
-from hpccourse.migrate import Migrator, main
+from hpccourse.migrate import Migrator
 from hpccourse.table import Table, load_table
-from testroots import composed_table
-
-
-@pytest.fixture
-def table_path(tmp_path: Path) -> Path:
-    return composed_table(tmp_path, "editloop-migrate")
-
-
-@pytest.fixture
-def table(table_path: Path) -> Table:
-    return load_table(table_path)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
+from migratekit import run
 
 
 def tab_set(table: Table, body) -> str:

@@ -5,34 +5,15 @@ cluster, lower-case labels, and new centres added in the table's own naming."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import tomllib
 from pathlib import Path
 
 import pytest
-from hpccourse.migrate import Migrator, main
+from hpccourse.migrate import Migrator
 from hpccourse.migrate.labels import cluster_of
 from hpccourse.migrate.tabletext import load_text
 from hpccourse.table import Table, load_table
-from testroots import composed_table
-
-
-@pytest.fixture
-def table_path(tmp_path: Path) -> Path:
-    return composed_table(tmp_path, "editloop-migrate")
-
-
-@pytest.fixture
-def table(table_path: Path) -> Table:
-    return load_table(table_path)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
+from migratekit import run
 
 
 def backtick_tab_set(table: Table, command: str = "module load {}") -> str:

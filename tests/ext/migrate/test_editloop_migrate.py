@@ -23,7 +23,7 @@ from hpccourse.migrate import Migrator
 from hpccourse.table import load_table
 from sphinx.testing.util import SphinxTestApp
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def hpccourse(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
