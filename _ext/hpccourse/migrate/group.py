@@ -48,6 +48,10 @@ class OutputDiffers(KeepAsIs):
     """The clusters' blocks at one place show different output: a step shows one."""
 
 
+class OutputBetweenCommands(OutputDiffers):
+    """A block shows output between its commands: a step shows its output after them."""
+
+
 def session(block: Block) -> str:
     """A console block's text; a block whose prompts were left out gets them back."""
     if any(PROMPT.match(line) for line in block.lines if line.strip()):
@@ -66,6 +70,18 @@ def output_lines(block: Block) -> list[str]:
     """The lines of a console block that are output."""
     lines = classify(session(block))
     return [line.raw for line in lines if line.kind is LineKind.OUTPUT and line.raw.strip()]
+
+
+def output_between_commands(block: Block) -> bool:
+    """Whether a console block shows output before one of its commands (``sbatch``, its
+    job number, then ``squeue``)."""
+    seen_output = False
+    for line in classify(session(block)):
+        if line.kind is LineKind.OUTPUT and line.raw.strip():
+            seen_output = True
+        elif line.kind is LineKind.PROMPT and seen_output:
+            return True
+    return False
 
 
 def skeleton(text: str) -> str:
@@ -207,6 +223,11 @@ def group(
             typed = [generalize(cluster, c, block.line) for c in typed_commands(block)]
             if not typed:
                 raise KeepAsIs(f"a console block with no command (line {block.line})")
+            if output_between_commands(block):
+                raise OutputBetweenCommands(
+                    f"the {cluster.label} block at line {block.line} shows output between "
+                    "its commands (a step shows its output after them)"
+                )
             templates[key] = json.dumps(typed)
             outputs[key] = json.dumps(
                 [generalize(cluster, o, block.line) for o in output_lines(block)]

@@ -342,3 +342,28 @@ def test_a_tab_set_inside_a_tab_stays_whole_in_its_clusters_text(table: Table, t
     assert "a tab set inside a tab: kept as written in its cluster's text" in "\n".join(
         proposal.report
     )
+
+
+def test_a_block_with_output_between_its_commands_stays_in_each_clusters_text(
+    table: Table, tmp_path
+):
+    """A step shows its output after its commands: a block that answers ``sbatch`` with
+    its job number before ``squeue`` keeps its order, in each cluster's own text."""
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
+        "      .. code-block:: console\n\n"
+        f"         $ sbatch job.sh\n         Submitted batch job 1{i}\n         $ squeue --me\n"
+        for i, c in enumerate(table.clusters)
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert list(tomllib.loads(proposal.steps_toml)["steps"]) == ["p-hostname"]
+    for i, cluster in enumerate(table.clusters):
+        assert (
+            f"   .. group-tab:: {cluster.label}\n\n      .. code-block:: console\n\n"
+            f"         $ sbatch job.sh\n         Submitted batch job 1{i}\n         $ squeue --me\n"
+            in proposal.page
+        )
+    report = "\n".join(proposal.report)
+    assert "shows output between its commands (a step shows its output after them): kept as" in (
+        report
+    )
