@@ -179,7 +179,8 @@ def add_clusters(
         models = [(t, c, b) for t, c, b in models if b]  # tabs with blocks to read against
         if not models:
             continue
-        lower = all(t.label == t.label.lower() for t, c in known if c is not None)
+        # labels written from a small letter, like the set's others ("cosmos (lunarc)")
+        lower = all(t.label[:1].islower() for t, c in known if c is not None)
         for tab, cluster in known:
             label = bare_label(tab.label.strip())
             if cluster is not None or not centre_like(label, lower) or several(table, label):
@@ -266,11 +267,14 @@ def add_clusters(
 
 
 def cluster_names(table: Table, page: Path, text: str) -> list[tuple[str, dict[str, str], int]]:
-    """The names a page gives a cluster the table knows by its centre's name only (it
-    was added from tabs that named only the centre): "Cosmos @ LUNARC" names LUNARC's
-    cluster. Per such cluster: its key, the facts to write (``cluster``, and ``title``
-    when the table's way of writing titles makes one and it is a stand-in), the line."""
+    """The names a page gives a cluster the table knows by one name only (it was added
+    from tabs that gave one name: a centre's or a cluster's): "Cosmos @ LUNARC" names
+    LUNARC's cluster, "Alvis (C3SE)" names Alvis's centre (and its label, when the
+    table's labels are centres). Per such cluster: its key, the facts to write (and
+    ``title`` when the table's way of writing titles makes one and it is a stand-in),
+    the line."""
     reader = reader_for(page)
+    labels_are_centres = all(c.label == c.center for c in table.clusters)
     found: list[tuple[str, dict[str, str], int]] = []
     for tab_set in reader.tab_sets(text.split("\n")):
         known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
@@ -281,13 +285,20 @@ def cluster_names(table: Table, page: Path, text: str) -> list[tuple[str, dict[s
             if cluster.cluster.casefold() != cluster.center.casefold():
                 continue  # its cluster has a name of its own
             names = new_names(table, known, label)
-            if names["center"].casefold() != cluster.center.casefold():
+            if names["center"].casefold() == cluster.center.casefold():
+                learned = "cluster"
+            elif names["cluster"].casefold() == cluster.cluster.casefold():
+                learned = "center"
+            else:
                 continue
-            if table.cluster_for_label(names["cluster"]) is not None:
+            other = table.cluster_for_label(names[learned])
+            if other is not None and other.key != cluster.key:
                 continue  # another cluster's name
             if any(key == cluster.key for key, _facts, _line in found):
                 continue
-            facts = {"cluster": names["cluster"]}
+            facts = {learned: names[learned]}
+            if learned == "center" and labels_are_centres:
+                facts["label"] = names["center"]
             if "title" in names and STAND_IN in cluster.facts.get("title", STAND_IN):
                 facts["title"] = names["title"]
             found.append((cluster.key, facts, tab.line))

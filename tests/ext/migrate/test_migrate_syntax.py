@@ -438,3 +438,59 @@ def test_literal_blocks_follow_the_pages_highlight_language(table: Table, tmp_pa
     assert "tab set of prose only" in "\n".join(proposal.report)  # the first: text
     assert ".. cluster-commands:: load-python" in proposal.page  # the table's own step
     assert "Load it:\n" in proposal.page
+
+
+def test_a_cluster_known_by_its_name_only_learns_its_centre_from_a_label(
+    table_path: Path, tmp_path: Path
+):
+    """LUNARC added from tabs that named only its cluster ("Cosmos") has "Cosmos" as its
+    centre and label too; a later page's "Cosmos (LUNARC)" gives the centre, and the
+    label (the table's labels are centres), so a tab labelled "LUNARC" alone is that
+    cluster, not a second one of the same centre."""
+    text = table_path.read_text()
+    text = text.replace(
+        'label = "LUNARC"\ncenter = "LUNARC"', 'label = "Cosmos"\ncenter = "Cosmos"'
+    )
+    text = text.replace('cluster = "Cosmos"', 'cluster = "Cosmos"', 1)
+    table_path.write_text(text)
+    table = load_table(table_path)
+    assert table.cluster("lunarc").center == "Cosmos"
+    rows = [
+        (f"{c.cluster} ({c.center})".replace("(Cosmos)", "(LUNARC)"), "hostname")
+        for c in table.clusters
+    ]
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    lunarc = written.cluster("lunarc")
+    assert (lunarc.center, lunarc.label, lunarc.cluster) == ("LUNARC", "LUNARC", "Cosmos")
+    assert 'center = "LUNARC"  # read from host.rst:' in table_path.read_text()
+    assert cluster_of(written, "LUNARC").key == "lunarc"
+    later = tmp_path / "pwd.rst"
+    later.write_text("Pwd\n===\n\n" + rst_tab_set([(c.label, "pwd") for c in written.clusters]))
+    status, _out, err = run(str(later), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert load_table(table_path).cluster_keys == written.cluster_keys  # none added
+
+
+def test_a_new_centres_label_written_from_a_small_letter_like_the_others_is_added(
+    table_path: Path, tmp_path: Path
+):
+    """ "cosmos (lunarc)" among "pelle", "tetralith", "dardel (AMD GPUs)": labels written
+    from a small letter, so it names a centre to add, not a tab of no cluster."""
+    without(table_path, "lunarc")
+    table = load_table(table_path)
+    rows = [
+        (c.cluster.lower() + (" (AMD GPUs)" if i == 0 else ""), "hostname")
+        for i, c in enumerate(table.clusters)
+    ]
+    rows.append(("cosmos (lunarc)", "hostname"))
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert "is no cluster" not in err
+    added = [c for c in load_table(table_path).clusters if c.key not in table.cluster_keys]
+    assert [c.cluster.casefold() for c in added] == ["cosmos"]
