@@ -11,6 +11,7 @@ but no tab shows is written as ``FILL-IN`` and listed in a comment and in the re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..table import Cluster, Table
@@ -134,15 +135,21 @@ def new_names(table: Table, known: list[tuple[Tab, Cluster | None]], label: str)
         if first_is_cluster:
             center, cluster = names[1], names[0]
     clusters = table.clusters
-    if all(c.key == slug(c.center) for c in clusters):
+
+    def most(same: Callable[[Cluster], bool]) -> bool:
+        # the table's way: what most of its clusters do (one added under a name a later
+        # label corrected keeps its first key)
+        return sum(map(same, clusters)) * 2 > len(clusters)
+
+    if most(lambda c: c.key == slug(c.center)):
         key = slug(center)
-    elif all(c.key == slug(c.cluster) for c in clusters):
+    elif most(lambda c: c.key == slug(c.cluster)):
         key = slug(cluster)
     else:
         key = slug(label)
-    if all(c.label == c.center for c in clusters):
+    if most(lambda c: c.label == c.center):
         shown = center
-    elif all(c.label == c.cluster for c in clusters):
+    elif most(lambda c: c.label == c.cluster):
         shown = cluster
     else:
         shown = label

@@ -494,3 +494,30 @@ def test_a_new_centres_label_written_from_a_small_letter_like_the_others_is_adde
     assert "is no cluster" not in err
     added = [c for c in load_table(table_path).clusters if c.key not in table.cluster_keys]
     assert [c.cluster.casefold() for c in added] == ["cosmos"]
+
+
+def test_a_centre_added_after_one_was_renamed_is_keyed_the_tables_way(
+    table_path: Path, tmp_path: Path
+):
+    """A cluster added under its cluster's name keeps that key ("cosmos") once a label
+    gives its centre: the next centre added still gets the key and label most of the
+    table's clusters have (its centre's), not the whole label."""
+    text = table_path.read_text().replace("[clusters.lunarc", "[clusters.cosmos")
+    text = text.replace(
+        'label = "LUNARC"\ncenter = "LUNARC"', 'label = "Cosmos"\ncenter = "Cosmos"'
+    )
+    table_path.write_text(text)
+    table = load_table(table_path)
+    rows = [
+        (f"{c.cluster} ({c.center})".replace("(Cosmos)", "(LUNARC)"), "hostname")
+        for c in table.clusters
+    ]
+    rows.append(("Alvis (C3SE)", "hostname"))
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert written.cluster("cosmos").center == "LUNARC"
+    c3se = written.cluster("c3se")
+    assert (c3se.label, c3se.center, c3se.cluster) == ("C3SE", "C3SE", "Alvis")
