@@ -347,14 +347,59 @@ def test_an_extension_that_fails_to_set_up_here_is_left_out_and_named(tmp_path: 
     assert "docs/index.rst:6: CC105 " in done.stdout
 
 
-def test_a_conf_py_that_raises_is_one_line_without_traceback(tmp_path: Path) -> None:
+def test_a_conf_py_line_that_raises_is_skipped_and_named_in_one_line(tmp_path: Path) -> None:
+    # a version read from a file the sdist lacks, say: that line is skipped and said, the
+    # lines after it still count (the extension list, the course's own highlight default)
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "conf.py").write_text("open('version.txt').read()\nextensions = []\n", encoding="utf-8")
+    (docs / "conf.py").write_text(
+        "release = open('version.txt').read()\nextensions = []\nhighlight_language = 'console'\n",
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text("T\n=\n\n::\n\n   $ ls <dir>\n", encoding="utf-8")
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr and "FileNotFoundError" in done.stderr
-    assert "version.txt" in done.stderr and "conf.py" in done.stderr
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    note = next(line for line in done.stdout.splitlines() if "conf.py:1 " in line)
+    assert "FileNotFoundError" in note and "version.txt" in note and "skipped" in note, note
+    assert "docs/index.rst:6: CC105 " in done.stdout
+
+
+def test_conf_py_goes_on_past_what_trips_on_a_stand_in(tmp_path: Path) -> None:
+    # a local package that imports a module missing here and then fails on its stand-in;
+    # an assertion on a stand-in's path; a mapping built by a stand-in and then changed;
+    # a setting holding a stand-in (Sphinx could not pickle it): each is said, the check runs
+    docs = tmp_path / "docs"
+    (tmp_path / "mypkg").mkdir(parents=True)
+    (tmp_path / "mypkg" / "__init__.py").write_text(
+        "import not_here_either\nif not_here_either.level >= 3:\n    pass\n", encoding="utf-8"
+    )
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        "import os, sys\nsys.path.insert(0, os.path.abspath('..'))\nimport mypkg\n"
+        "import not_installed_tool.version\n"
+        "assert 'docs' in os.path.abspath(not_installed_tool.version.__file__)\n"
+        "intersphinx_mapping = not_installed_tool.mapping()\n"
+        "intersphinx_mapping['py'] = ('https://example.org', None)\n"
+        "html_context = {'version': not_installed_tool.__version__}\n"
+        "version = mypkg.__version__\n"
+        "extensions = ['sphinx.ext.intersphinx']\n",
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text(
+        "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n", encoding="utf-8"
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:6: CC105 " in done.stdout
+    notes = [line for line in done.stdout.splitlines() if line.startswith("note: ")]
+    assert any("imports mypkg, which fails to import here (TypeError" in n for n in notes), notes
+    assert any(n.startswith("note: conf.py:5 failed here (AssertionError") for n in notes)
+    assert any(n.startswith("note: conf.py:7 failed here (TypeError") for n in notes), notes
+    assert (
+        "note: conf.py set html_context, intersphinx_mapping, version from a stand-in: "
+        "Sphinx's default used instead" in notes
+    ), notes
 
 
 def test_a_stand_in_reads_markup_but_not_the_extensions_own_language(tmp_path: Path) -> None:
