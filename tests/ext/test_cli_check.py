@@ -419,3 +419,49 @@ def test_a_stand_in_reads_markup_but_not_the_extensions_own_language(tmp_path: P
     ]
     assert data["summary"]["sphinx_warnings"] == 0, data  # the Python was not read as RST
     assert any("uml::" in note and "jupyter-execute::" in note for note in data["notes"])
+
+
+def test_a_directive_that_raises_is_read_as_a_stand_in_and_named(tmp_path: Path) -> None:
+    # the course names sphinx-inline-tabs (not installed): its `tab::` name is sphinx-tabs'
+    # here, whose directive raises outside a `tabs::`; the course's own directive raises too
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "own_ext.py").write_text(
+        "from docutils.parsers.rst import Directive\n\n"
+        "class Broken(Directive):\n    has_content = True\n\n"
+        "    def run(self):\n        raise KeyError('made for another version')\n\n"
+        "def setup(app):\n    app.add_directive('broken', Broken)\n",
+        encoding="utf-8",
+    )
+    (docs / "conf.py").write_text(
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        'extensions = ["own_ext", "sphinx_inline_tabs"]\n',
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text(
+        "T\n=\n\n.. tab:: Linux\n\n   .. code-block:: console\n\n      $ ls <dir>\n\n"
+        ".. broken::\n\n   .. code-block:: console\n\n      $ cd <dir>\n",
+        encoding="utf-8",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:8: CC105 " in done.stdout and "docs/index.rst:14: CC105 " in done.stdout
+    notes = [line for line in done.stdout.splitlines() if line.startswith("note: directive ")]
+    assert len(notes) == 2 and "broken::" in notes[0] and "tab::" in notes[1], notes
+    assert "KeyError: 'made for another version'" in notes[0] and "index.rst:10" in notes[0]
+
+
+def test_no_intersphinx_inventory_is_fetched(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        'extensions = ["sphinx.ext.intersphinx"]\n'
+        'intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}\n',
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls\n")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
+    assert "Running Sphinx" in log and "intersphinx inventory" not in log, log
+    assert "1 blocks checked" in done.stdout or "1 block checked" in done.stdout, done.stdout

@@ -52,6 +52,7 @@ from .standins import (
     accept_unknown,
     guarded_setup,
     stand_in_modules,
+    tolerant_directives,
     tolerant_extensions,
 )
 
@@ -236,6 +237,7 @@ def _build(
             stack.enter_context(tolerant_extensions(record))
             if standins is not None:
                 stack.enter_context(accept_unknown(standins))
+            stack.enter_context(tolerant_directives(record))
             app = Sphinx(
                 confdir,
                 confdir,
@@ -295,6 +297,10 @@ def _notes(standins: Standins, markdown: bool) -> list[str]:
         )
     for name, why in standins.failed.items():
         notes.append(f"extension {name} failed to set up here ({why}); left out")
+    for name, where in sorted(standins.crashed.items()):
+        notes.append(
+            f"directive {name}:: raised here (first at {where}); its content was read as text"
+        )
     if standins.setup_error:
         notes.append(f"conf.py's setup() failed ({standins.setup_error}); went on without it")
     return notes
@@ -328,6 +334,8 @@ def run_check(
         "extensions": extensions,
         "consolecheck_disabled_rules": sorted({*own_disabled, *disabled}),
     }
+    if "sphinx.ext.intersphinx" in extensions:
+        overrides["intersphinx_mapping"] = {}  # no download: the check resolves no links
     if markdown:
         overrides["source_suffix"] = {".rst": "restructuredtext", ".md": "markdown"}
     if project_roots:
