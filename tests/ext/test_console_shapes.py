@@ -184,3 +184,40 @@ def test_prose_swallowed_by_a_script_block_is_named_as_prose() -> None:
     assert problem.code == codes.NOT_SHELL and "prose" in problem.message
     # a command bash cannot parse stays CC101
     assert codes_of(check('echo "unclosed', "bash")) == [codes.SHELL_SYNTAX]
+
+
+# ------------------------------------------------ CC001 on courses nobody here marked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "job.err  job.out  job.sh",  # what `ls` printed, alone in a console block
+        "- TestA %x=4 /8804be5d\n    ^Fixture %p=1 ~TestA_3 /f027ee75",  # a listing
+        "A.hook_b, B.hook_d, B.hook_c, A.hook_a",  # an order of calls
+        "[  PASSED  ] Ran 3/3 test case(s)",
+        "FAIL > XPASS > XFAIL > PASS",  # a hierarchy, not a redirection
+        "result|time|system\npass|2024-02-21T22:51:16|cluster",  # a pipe-separated log
+        "origin  https://example.org/me/tool.git (fetch)",  # `git remote -v` printed
+        "~/examples/howto\n├── lib\n│   └── simple.py",  # a folder tree under its root
+    ],
+)
+def test_a_console_block_of_output_alone_is_no_cc001(text: str) -> None:
+    # the author tagged it `console` to show what a terminal printed: that is what it is
+    assert codes_of(check(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "benchtool -n 'osu.*' -S num_tasks=16 -l",  # a program no list knows, with options
+        "./test_tool.py --config=settings.py tests/test_x.py -xs",
+        "./configure",
+    ],
+)
+def test_a_program_nobody_listed_run_with_options_is_still_cc001(text: str) -> None:
+    assert codes_of(check(text)) == [codes.NO_PROMPT]
+
+
+def test_a_windows_prompt_without_a_folder_is_a_prompt() -> None:
+    assert codes_of(check("C:> py -m pip download ^\n   --only-binary=:all: ^\n   x")) == []

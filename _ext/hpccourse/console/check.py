@@ -26,7 +26,13 @@ from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
 from .promptless import dropped_commands
 from .rules import RuleChecker, Sessions
-from .shape import command_rows, holds_output, indented_prompts, transcript_prompt
+from .shape import (
+    command_rows,
+    holds_output,
+    indented_prompts,
+    output_rows,
+    transcript_prompt,
+)
 from .syntax import check_command
 
 # Highlight languages whose blocks show a terminal session: a line without a prompt is output.
@@ -137,11 +143,14 @@ def _console_without_prompt(
     with CC001 reported when the copy button and the reader see no command, and whether
     they hold commands whose placeholders are still worth checking.
     """
-    if transcript_prompt(text) or holds_output(text, implicit=block.implicit):
+    if transcript_prompt(text):
         return None
     guess = guess_language(text)
-    if guess is None and command_rows(text) == 0 and looks_like_pseudo_code(text):
+    words_only = command_rows(text) == 0 and output_rows(text) == 0
+    if guess is None and words_only and looks_like_pseudo_code(text):
         guess = PSEUDO  # prose or pseudo-code in a console block
+    if holds_output(text, implicit=block.implicit) and (block.implicit or guess is None):
+        return None  # output, a log, markup; R, a notebook line or prose is not
     if not any(p.code == codes.GLUED_PROMPT for p in problems):
         problems.append(no_prompt(lines, guess, ctx.copy_button))
     if guess is not None and guess is not BATCH:

@@ -27,7 +27,7 @@ _HOST = (
 )
 _PROMPT = re.compile(rf"^{_ENV}{_HOST}\$(?: |$)")
 _ENV_IN_PROMPT = re.compile(r"^\((?P<env>[^()\s]+)\)")
-_WINDOWS = re.compile(r'^(?:PS )?[A-Za-z]:\\[^<>"|?*\n]*>[ \t]?')
+_WINDOWS = re.compile(r'^(?:PS )?[A-Za-z]:(?:\\[^<>"|?*\n]*)?>[ \t]?')  # `C:\x>`, `C:>`
 _ARITH = re.compile(r"\$?\(\((?:[^()]|\([^()]*\))*\)\)")
 _HEREDOC = re.compile(
     r"(?<!<)<<(?!<)(?P<dash>-?)[ \t]*"
