@@ -221,3 +221,18 @@ def test_a_program_nobody_listed_run_with_options_is_still_cc001(text: str) -> N
 
 def test_a_windows_prompt_without_a_folder_is_a_prompt() -> None:
     assert codes_of(check("C:> py -m pip download ^\n   --only-binary=:all: ^\n   x")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('$ curl -H "Authorization: token <token>" "http://h/users/<user>/server"', []),
+        ("$ echo '<name> is yours'", []),
+        ('$ curl -X POST "http://h/api/users/\\\n  <user>/server"', []),  # a string goes on
+        ('$ echo "done" > <file>', [codes.ANGLE_PLACEHOLDER]),  # after the quotes close
+        ('$ echo \\" <file>', [codes.ANGLE_PLACEHOLDER]),  # an escaped quote opens nothing
+        ("$ curl http://h/#top <user>", [codes.ANGLE_PLACEHOLDER]),  # `#` inside a word
+    ],
+)
+def test_a_placeholder_inside_quotes_is_no_redirection(text: str, expected: list[str]) -> None:
+    assert codes_of(check(text)) == expected

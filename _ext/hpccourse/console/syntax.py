@@ -309,13 +309,18 @@ def _mask_angle_placeholders(
     ``text`` with them masked, so that the parse reports only what remains."""
     rows = text.split("\n")
     masked_rows = []
+    quote = ""  # the quote open at the start of the row: `"` or `'` (a string goes on)
     for row, line in enumerate(rows):
+        opened = quote
+        quote = _quote_after(line, quote) if row not in body else quote
         if row in body or "<" not in line:
             masked_rows.append(line)
             continue
         matches = list(ANGLE_PLACEHOLDER.finditer(line))
         tree = None
         for match in matches:
+            if _quote_after(line[: match.start()], opened):
+                continue  # `"token <token>"`: inside quotes bash reads no redirection
             if "." in match.group(1):
                 tree = tree or parse(line)
                 if not tree.root_node.has_error:
@@ -330,6 +335,25 @@ def _mask_angle_placeholders(
             line = line.replace(match.group(0), "x" * len(match.group(0)))
         masked_rows.append(line)
     return "\n".join(masked_rows)
+
+
+def _quote_after(text: str, quote: str = "") -> str:
+    """The quote still open after ``text`` (``"``, ``'`` or none), starting inside
+    ``quote``: bash's rules, a backslash escaping outside single quotes."""
+    escaped, previous = False, " "
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and previous in " \t":
+            break  # a comment: what follows is not bash's to quote
+        previous = char
+    return quote
 
 
 def check_python(command: Command) -> list[Problem]:
