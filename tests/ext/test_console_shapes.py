@@ -236,3 +236,31 @@ def test_a_windows_prompt_without_a_folder_is_a_prompt() -> None:
 )
 def test_a_placeholder_inside_quotes_is_no_redirection(text: str, expected: list[str]) -> None:
     assert codes_of(check(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "server {\n    listen 80;\n    server_name hub.example.org;\n"
+        "    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}",  # nginx
+        "<VirtualHost *:80>\n  ServerName hub.example.org\n  RewriteEngine On\n"
+        "  RewriteRule /hub/(.*) http://127.0.0.1:8000/hub/$1 [P,L]\n</VirtualHost>",  # Apache
+        "Cmnd_Alias HUB_CMD = /usr/local/bin/spawner\nhub ALL=(%users) NOPASSWD:HUB_CMD",
+        "module my_policy 1.0;\n\nrequire {\n    type user_t;\n    class file { read };\n}",
+    ],
+)
+def test_a_configuration_file_in_a_bash_block_is_named_once(text: str) -> None:
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "configuration file" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "greet() {\n    echo hello;\n}\ngreet",  # a shell function
+        "cd build;\nmake all;",  # statements ended by `;`, no section
+        "if [ -d x ]; then\n    cd x\nfi",
+    ],
+)
+def test_a_shell_script_with_braces_or_semicolons_is_still_shell(text: str) -> None:
+    assert codes_of(check(text, "bash")) == []
