@@ -264,3 +264,21 @@ def test_a_configuration_file_in_a_bash_block_is_named_once(text: str) -> None:
 )
 def test_a_shell_script_with_braces_or_semicolons_is_still_shell(text: str) -> None:
     assert codes_of(check(text, "bash")) == []
+
+
+def test_a_command_that_goes_on_over_lines_without_a_ps2_prompt_says_so() -> None:
+    text = "$ hostlist -e\nnode1\n\n$ for n in $(hostlist -e); do\n      ping -c1 $n;\n  done"
+    [problem] = check(text).problems
+    assert problem.code == codes.DROPPED_COMMAND and problem.offset == 4
+    assert "`> `" in problem.message and "2 line(s)" in problem.message
+    assert codes_of(check("$ for n in a b; do\n>   ping -c1 $n\n> done")) == []
+    # output that does not complete the command leaves the syntax error as it was
+    assert codes_of(check("$ echo 'unclosed\nunclosed")) == [codes.SHELL_SYNTAX]
+
+
+def test_a_note_in_brackets_after_a_command_is_named_as_a_note() -> None:
+    [problem] = check("$ export LOG_LEVEL=DEBUG  (default value is INFO)").problems
+    assert problem.code == codes.SHELL_SYNTAX
+    assert (
+        "note to the reader" in problem.message and "`# default value is INFO`" in problem.message
+    )

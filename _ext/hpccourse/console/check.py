@@ -24,7 +24,7 @@ from .language import (
 )
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
-from .promptless import dropped_commands
+from .promptless import continued_without_prompt, dropped_commands
 from .rules import RuleChecker, Sessions
 from .shape import (
     command_rows,
@@ -196,12 +196,27 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
         placeholder = _placeholder(ctx, block.cluster)
         for command in found:
             checked = check_command(command, placeholder)
+            if has_prompt and any(p.code == codes.SHELL_SYNTAX for p in checked):
+                checked = _gone_on(command, lines, placeholder, checked)
             if placeholders_only:  # what may be output is not parsed: only `<x>` counts
                 checked = [p for p in checked if p.code == codes.ANGLE_PLACEHOLDER]
             problems.extend(checked)
     if has_prompt and language in CONSOLE_LANGUAGES:
         problems.extend(dropped_commands(lines))
     return _finish(block, ctx, rules, lines, found, problems)
+
+
+def _gone_on(
+    command: Command, lines: Sequence[Line], placeholder: str, checked: list[Problem]
+) -> list[Problem]:
+    """``checked``, with the syntax error replaced by CC004 when the command goes on over
+    prompt-less lines that complete it (its real cause)."""
+    gone_on = continued_without_prompt(
+        command, lines, lambda trial: check_command(trial, placeholder)
+    )
+    if gone_on is None:
+        return checked
+    return [p for p in checked if p.code != codes.SHELL_SYNTAX] + [gone_on]
 
 
 def _finish(

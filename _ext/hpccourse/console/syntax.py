@@ -190,6 +190,15 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
         if closer and (refined is None or "stops before it is complete" in refined[1]):
             message = f"bash expects `{closer}` here, but the command ends without it"
     rows = text.split("\n")
+    note = _NOTE.search(rows[row] if 0 <= row < len(rows) else text)
+    if note is not None:
+        return Problem(
+            codes.SHELL_SYNTAX,
+            f"`{note.group(1)}` after the command is a note to the reader, but bash reads "
+            f"it as part of the command and stops with a syntax error. Make it a comment "
+            f"(`# {note.group(2)}`) or move it to the text around the block.",
+            _offset(command, row),
+        )
     notation = _NOTATION.search(rows[row] if 0 <= row < len(rows) else text)
     if notation is not None:
         # `FILE(S)`, `NAME(s)`: a reader's notation for "one or more", not shell syntax
@@ -208,6 +217,9 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
     )
 
 
+#: A note in brackets after a command, as prose: `  (default value is INFO)`: words with
+#: blanks between them, after a blank, ending the line.
+_NOTE = re.compile(r"\s(\(([A-Za-z][\w'.,:/-]*(?: [\w'.,:/-]+)+)\))\s*$")
 #: A word with a parenthesised plural or option, as people write placeholders: `FILE(S)`.
 _NOTATION = re.compile(r"(?<![\w$=])([A-Za-z][\w-]*)\((?:s|S|es|ES)\)(?![\w(])")
 
