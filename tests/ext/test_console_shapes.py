@@ -282,3 +282,14 @@ def test_a_note_in_brackets_after_a_command_is_named_as_a_note() -> None:
     assert (
         "note to the reader" in problem.message and "`# default value is INFO`" in problem.message
     )
+
+
+def test_a_script_template_with_fields_is_no_syntax_error() -> None:
+    template = "#!/bin/bash -l\n{scheduler_preamble}\n{env_load_cmds}\ncd run\n{run_cmds}"
+    assert codes_of(check(template, "bash")) == []
+    assert codes_of(check("{preamble}\ncd run (\n", "bash")) == [codes.SHELL_SYNTAX]
+
+
+def test_a_value_shown_alone_in_a_bash_block_is_no_path_only() -> None:
+    assert codes_of(check("# the spec\n'now-1d:now/mean,mean(tasks):/'", "bash")) == []
+    assert codes_of(check("/proj/course/data/", "bash")) == [codes.PATH_ONLY]

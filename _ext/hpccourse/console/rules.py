@@ -312,6 +312,10 @@ _DATA_ROOTS = frozenset(
 )
 
 
+#: Characters a value or an expression has and folder names in a course hardly ever do.
+_NOT_IN_FOLDER_NAMES = re.compile(r"[(),:%]")
+
+
 def is_path_only(words: Sequence[str]) -> bool:
     """A simple command that is one path of a folder, not a program: it ends in ``/``, or
     it lies under a storage root (``/proj``, ``/home``...) with no ``bin`` folder and no
@@ -321,6 +325,9 @@ def is_path_only(words: Sequence[str]) -> bool:
     word = words[0]
     if "/" not in word or word.startswith(("./", "../")) or "=" in word:
         return False
+    if _NOT_IN_FOLDER_NAMES.search(word):
+        return False  # `'now-1d:now/mean,mean(x):/'`: a value shown, not a folder
+
     if word.endswith("/"):
         return word.startswith(("/", "~", "$")) or word.count("/") > 1
     parts = [p for p in word.split("/") if p]

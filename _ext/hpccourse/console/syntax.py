@@ -217,6 +217,9 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
     )
 
 
+#: A row that is only a template's field, `{job_preamble}`: a script shown as the
+#: template a tool fills in, no command; read as bash's no-op `:`.
+_TEMPLATE_FIELD = re.compile(r"(?m)^[ \t]*\{[A-Za-z_]\w*\}[ \t]*$")
 #: A note in brackets after a command, as prose: `  (default value is INFO)`: words with
 #: blanks between them, after a blank, ending the line.
 _NOTE = re.compile(r"\s(\(([A-Za-z][\w'.,:/-]*(?: [\w'.,:/-]+)+)\))\s*$")
@@ -287,6 +290,8 @@ def parse_and_check(command: Command, placeholder: str = "[username]") -> list[P
         text += "\n" + delimiter
     if "<" in text:
         text = _mask_angle_placeholders(command, text, body, placeholder, problems)
+    if "{" in text:
+        text = _TEMPLATE_FIELD.sub(lambda m: ":".ljust(len(m.group(0))), text)
     tree = parse(text)
     root = tree.root_node
     if root.has_error:
