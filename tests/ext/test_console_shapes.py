@@ -200,6 +200,7 @@ def test_prose_swallowed_by_a_script_block_is_named_as_prose() -> None:
         "result|time|system\npass|2024-02-21T22:51:16|cluster",  # a pipe-separated log
         "origin  https://example.org/me/tool.git (fetch)",  # `git remote -v` printed
         "~/examples/howto\n├── lib\n│   └── simple.py",  # a folder tree under its root
+        "Loading configuration\n[Environment]\n  TOOL_DIR=<not set>\n  TOOL_HOME=/opt/x",
     ],
 )
 def test_a_console_block_of_output_alone_is_no_cc001(text: str) -> None:
@@ -213,6 +214,7 @@ def test_a_console_block_of_output_alone_is_no_cc001(text: str) -> None:
         "benchtool -n 'osu.*' -S num_tasks=16 -l",  # a program no list knows, with options
         "./test_tool.py --config=settings.py tests/test_x.py -xs",
         "./configure",
+        'make latexpdf LATEXMKOPTS="-silent"',  # a word like `make`, then a setting
     ],
 )
 def test_a_program_nobody_listed_run_with_options_is_still_cc001(text: str) -> None:
@@ -285,7 +287,7 @@ def test_a_note_in_brackets_after_a_command_is_named_as_a_note() -> None:
 
 
 def test_a_script_template_with_fields_is_no_syntax_error() -> None:
-    template = "#!/bin/bash -l\n{scheduler_preamble}\n{env_load_cmds}\ncd run\n{run_cmds}"
+    template = "#!/bin/bash -l\n{preamble}\n{env_cmds}\ncd run\n{launcher} {exe} {exe_opts}"
     assert codes_of(check(template, "bash")) == []
     assert codes_of(check("{preamble}\ncd run (\n", "bash")) == [codes.SHELL_SYNTAX]
 

@@ -46,7 +46,9 @@ _PROGRAM_PATH = re.compile(r"^(?:\./|\.\./)[\w.-]+$|^\S+\.(?:sh|py|pl|R|jl|x|exe
 #: A `$ ` prompt, after an environment's name, that the checker's classifier left as output.
 _SHOWN_PROMPT = re.compile(r"^(?:\([^()\s]+\)\s+)?\$\s+\S")
 #: A program this list does not know, run with options: ``reframe -n x``, ``toil --help``.
-_OPTIONED_COMMAND = re.compile(r"^[a-z][\w.+-]*(?:\s+[\w.:/=-]+)*?\s+--?[A-Za-z]")
+_OPTIONED_COMMAND = re.compile(
+    r"^[a-z][\w.+-]*(?:\s+[\w.:/=-]+)*?\s+(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)"
+)
 _ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 
@@ -92,13 +94,14 @@ def is_command_row(row: str, *, unknown_programs: bool = False) -> bool:
     first, _, rest = stripped.partition(" ")
     if first in KNOWN_COMMANDS:
         following = rest.split()[0] if rest.split() else ""
-        if first in _WORDLIKE and following and not _ARGUMENT.match(following):
-            return False
-        return not _VERSION.match(following)
-    if _PATH_COMMAND.match(stripped):
+        if not (first in _WORDLIKE and following and not _ARGUMENT.match(following)):
+            return not _VERSION.match(following)
+        # `exit code 1` reads as a message; `make html SPHINXOPTS=-W` as a command
+    indented = row[:1] in (" ", "\t")  # a dump's `  VAR=value`, a listing's `  /path`
+    if _PATH_COMMAND.match(stripped) and not indented:
         return bool(rest.strip()) or _PROGRAM_PATH.match(stripped) is not None
     if _ASSIGN_COMMAND.match(stripped):
-        return True
+        return not indented
     return unknown_programs and _OPTIONED_COMMAND.match(stripped) is not None
 
 

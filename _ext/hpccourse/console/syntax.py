@@ -217,9 +217,9 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
     )
 
 
-#: A row that is only a template's field, `{job_preamble}`: a script shown as the
+#: A row that is only a template's fields, `{job_preamble}`: a script shown as the
 #: template a tool fills in, no command; read as bash's no-op `:`.
-_TEMPLATE_FIELD = re.compile(r"(?m)^[ \t]*\{[A-Za-z_]\w*\}[ \t]*$")
+_TEMPLATE_FIELD = re.compile(r"(?m)^[ \t]*\{[A-Za-z_]\w*\}(?:[ \t]+\{[A-Za-z_]\w*\})*[ \t]*$")
 #: A note in brackets after a command, as prose: `  (default value is INFO)`: words with
 #: blanks between them, after a blank, ending the line.
 _NOTE = re.compile(r"\s(\(([A-Za-z][\w'.,:/-]*(?: [\w'.,:/-]+)+)\))\s*$")
