@@ -295,3 +295,10 @@ def test_a_script_template_with_fields_is_no_syntax_error() -> None:
 def test_a_value_shown_alone_in_a_bash_block_is_no_path_only() -> None:
     assert codes_of(check("# the spec\n'now-1d:now/mean,mean(tasks):/'", "bash")) == []
     assert codes_of(check("/proj/course/data/", "bash")) == [codes.PATH_ONLY]
+
+
+def test_python_under_a_console_highlight_default_is_told_its_tag() -> None:
+    code = "from tools import retry\n\n@retry(errors=[\n    Condition(\n        code=500,\n"
+    code += "    )])\ndef fetch():\n    return get('https://example.org/')"
+    [problem] = check(code, implicit=True).problems
+    assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message

@@ -149,8 +149,10 @@ def _console_without_prompt(
     words_only = command_rows(text) == 0 and output_rows(text) == 0
     if guess is None and words_only and looks_like_pseudo_code(text):
         guess = PSEUDO  # prose or pseudo-code in a console block
-    if holds_output(text, implicit=block.implicit) and (block.implicit or guess is None):
-        return None  # output, a log, markup; R, a notebook line or prose is not
+    if holds_output(text, implicit=block.implicit) and (
+        guess is None or (block.implicit and guess is PSEUDO)
+    ):
+        return None  # output, a log, markup; code (R, Python...) or prose tagged console is not
     if not any(p.code == codes.GLUED_PROMPT for p in problems):
         problems.append(no_prompt(lines, guess, ctx.copy_button))
     if guess is not None and guess is not BATCH:
