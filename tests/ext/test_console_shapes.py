@@ -298,7 +298,14 @@ def test_a_value_shown_alone_in_a_bash_block_is_no_path_only() -> None:
 
 
 def test_python_under_a_console_highlight_default_is_told_its_tag() -> None:
-    code = "from tools import retry\n\n@retry(errors=[\n    Condition(\n        code=500,\n"
-    code += "    )])\ndef fetch():\n    return get('https://example.org/')"
+    code = "from tools import retry\nfrom web import get\n\n@retry(errors=[Timeout])\n"
+    code += "def fetch():\n    return get('https://example.org/')"
     [problem] = check(code, implicit=True).problems
     assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message
+
+
+def test_a_test_report_with_a_def_line_in_a_console_block_is_output() -> None:
+    report = "=========== FAILURES ===========\n____________ test ____________\n\n"
+    report += "    def test():\n>       assert fun() == 2\nE       assert 1 == 2\n\n"
+    report += "example.py:7: AssertionError\n=========== 1 failed in 0.03s ==========="
+    assert codes_of(check(report)) == []

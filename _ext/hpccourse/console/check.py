@@ -149,10 +149,12 @@ def _console_without_prompt(
     words_only = command_rows(text) == 0 and output_rows(text) == 0
     if guess is None and words_only and looks_like_pseudo_code(text):
         guess = PSEUDO  # prose or pseudo-code in a console block
+    # Output, a log, markup: quiet. Code that is surely R, Python... (most rows say so)
+    # is not, nor prose the author tagged console; a `def` in a test report is output.
     if holds_output(text, implicit=block.implicit) and (
-        guess is None or (block.implicit and guess is PSEUDO)
+        guess is None or (not guess.certain and (guess is not PSEUDO or block.implicit))
     ):
-        return None  # output, a log, markup; code (R, Python...) or prose tagged console is not
+        return None
     if not any(p.code == codes.GLUED_PROMPT for p in problems):
         problems.append(no_prompt(lines, guess, ctx.copy_button))
     if guess is not None and guess is not BATCH:
