@@ -309,3 +309,8 @@ def test_a_test_report_with_a_def_line_in_a_console_block_is_output() -> None:
     report += "    def test():\n>       assert fun() == 2\nE       assert 1 == 2\n\n"
     report += "example.py:7: AssertionError\n=========== 1 failed in 0.03s ==========="
     assert codes_of(check(report)) == []
+
+
+def test_notebook_lines_with_a_blank_after_the_bang_are_no_output() -> None:
+    [problem] = check("! pip install --user xarray\n! pip install --user dask").problems
+    assert problem.code == codes.NO_PROMPT and "`ipython`" in problem.message

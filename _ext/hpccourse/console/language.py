@@ -39,7 +39,7 @@ _R = re.compile(
     r"|(?:library|require|install\.packages|setwd|data\.frame|sessionInfo)\("
     r"|[A-Za-z][\w.]*::[A-Za-z.][\w.]*\()"
 )
-_NOTEBOOK = re.compile(r"^\s*[!%](?:pip|conda|mamba)\s")
+_NOTEBOOK = re.compile(r"^\s*[!%] ?(?:pip|conda|mamba)\s")  # `!pip`, `! pip`
 _PYTHON = re.compile(
     r"^\s*(?:import [\w.]+(?: as \w+)?\s*$|from [\w.]+ import \S|def \w+\(.*\):\s*$"
     r"|class \w+(?:\(.*\))?:\s*$|print\(|if __name__ ==)"
