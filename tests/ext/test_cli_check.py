@@ -465,3 +465,21 @@ def test_no_intersphinx_inventory_is_fetched(tmp_path: Path) -> None:
     log = (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
     assert "Running Sphinx" in log and "intersphinx inventory" not in log, log
     assert "1 blocks checked" in done.stdout or "1 block checked" in done.stdout, done.stdout
+
+
+def test_what_programs_conf_py_starts_print_goes_to_the_log(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        "import subprocess\n"
+        "subprocess.run(['sh', '-c', 'echo child says hello; echo child warns >&2'])\n"
+        "extensions = []\n",
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n")
+    done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
+    data = json.loads(done.stdout)  # stdout holds the report alone
+    assert [p["code"] for b in data["blocks"] for p in b["problems"]] == ["CC105"]
+    assert "child" not in done.stderr, done.stderr
+    log = (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
+    assert "child says hello" in log and "child warns" in log

@@ -33,6 +33,8 @@ import importlib
 import io
 import json
 import os
+import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,9 +147,25 @@ def extensions_for(listed: list[str]) -> tuple[list[str], dict[str, str]]:
 
 @contextlib.contextmanager
 def _quiet(log: io.StringIO) -> Iterator[None]:
-    """What the course's code prints goes to the log, not to the caller's stdout."""
-    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        yield
+    """What the course's code prints goes to the log, not to the caller's stdout: also
+    what programs it starts print (``git describe`` in ``conf.py``), which write to the
+    process's own file descriptors 1 and 2, past ``sys.stdout``."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as sink:
+        saved = os.dup(1), os.dup(2)
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+                yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            sink.seek(0)
+            log.write(sink.read().decode("utf-8", errors="replace"))
 
 
 def read_conf(confdir: Path, log: io.StringIO) -> ConfRun:
