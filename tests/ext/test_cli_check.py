@@ -448,7 +448,8 @@ def test_a_directive_that_raises_is_read_as_a_stand_in_and_named(tmp_path: Path)
     assert "docs/index.rst:8: CC105 " in done.stdout and "docs/index.rst:14: CC105 " in done.stdout
     notes = [line for line in done.stdout.splitlines() if line.startswith("note: directive ")]
     assert len(notes) == 2 and "broken::" in notes[0] and "tab::" in notes[1], notes
-    assert "KeyError: 'made for another version'" in notes[0] and "index.rst:10" in notes[0]
+    assert "KeyError: 'made for another version'" in notes[0]
+    assert "(first at docs/index.rst:10: " in notes[0], notes  # as findings name the page
 
 
 def test_no_intersphinx_inventory_is_fetched(tmp_path: Path) -> None:

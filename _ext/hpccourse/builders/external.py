@@ -316,6 +316,9 @@ def _notes(standins: Standins, markdown: bool) -> list[str]:
     for name, why in standins.failed.items():
         notes.append(f"extension {name} failed to set up here ({why}); left out")
     for name, where in sorted(standins.crashed.items()):
+        page, colon, rest = where.partition(":")
+        if os.path.isabs(page):  # the page as findings name it: from the current folder
+            where = f"{os.path.relpath(page)}{colon}{rest}"
         notes.append(
             f"directive {name}:: raised here (first at {where}); its content was read as text"
         )
