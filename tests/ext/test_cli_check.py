@@ -484,3 +484,21 @@ def test_what_programs_conf_py_starts_print_goes_to_the_log(tmp_path: Path) -> N
     assert "child" not in done.stderr, done.stderr
     log = (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
     assert "child says hello" in log and "child warns" in log
+
+
+def test_templates_and_excluded_folders_are_no_pages_not_read(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "_templates" / "autosummary").mkdir(parents=True)
+    (docs / "drafts").mkdir()
+    (docs / "_templates" / "autosummary" / "class.rst").write_text("{{ fullname }}\n")
+    (docs / "drafts" / "old.rst").write_text("Old\n===\n")
+    (docs / "conf.py").write_text(
+        'extensions = []\ntemplates_path = ["_templates"]\nexclude_patterns = ["drafts"]\n',
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls\n")
+    (docs / "orphan.md").write_text("# not read: no Markdown reader is named\n")
+    done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
+    data = json.loads(done.stdout)
+    assert data["summary"]["pages_read"] == 1
+    assert data["not_read"] == {}, data["not_read"]

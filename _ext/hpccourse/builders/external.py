@@ -212,7 +212,11 @@ def pages_not_read(app: Sphinx, suffixes: set[str], outdir: Path) -> dict[str, s
     """The course's pages (by the suffixes it reads) that this build did not read, and why."""
     srcdir = Path(app.srcdir)
     registered = set(app.config.source_suffix)
-    excluded = Matcher([*app.config.exclude_patterns, "**/.*", "**/_build"])
+    # what Sphinx leaves out when it looks for pages: exclude_patterns, the templates'
+    # and assets' folders (a pattern naming a folder leaves out all under it)
+    skipped = [*app.config.exclude_patterns, *app.config.templates_path]
+    skipped += app.builder.get_asset_paths()
+    excluded = Matcher([*skipped, *(f"{p.rstrip('/')}/**" for p in skipped), "**/.*", "**/_build"])
     read = set(app.env.found_docs)
     missing: dict[str, str] = {}
     for path in sorted(srcdir.rglob("*")):
