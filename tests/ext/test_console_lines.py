@@ -179,3 +179,10 @@ def test_output_lines_are_not_commands():
 )
 def test_apply_prompt_draws_sphinx_prompts_prompt(text, language, shown):
     assert apply_prompt(text, "(e) $", language) == shown
+
+
+def test_a_logs_banner_with_arrows_both_ways_is_output_not_a_repl_line() -> None:
+    text = "$ tool -vv\n>>> report [start] <<<\nload: 0.1s\n>>> report [ end ] <<<"
+    assert kinds(text) == [LineKind.PROMPT, LineKind.OUTPUT, LineKind.OUTPUT, LineKind.OUTPUT]
+    assert kinds(">>> x = 1 << 2") == [LineKind.REPL]  # Python's shift: still a statement
+    assert kinds(">>> print('<<<')") == [LineKind.REPL]

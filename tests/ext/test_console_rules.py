@@ -107,6 +107,12 @@ def test_a_prompt_less_block_is_not_parsed_as_shell():
         (["$ conda activate myenv\n(myenv) $ conda deactivate", "(base) $ ls"], []),
         (["$ source x/vpyenv/bin/activate\n(vpyenv) $ source y/b/bin/activate", "(b) $ ls"], []),
         (["$ cat > f <<EOF\nsource /x/a/bin/activate\nEOF", "(b) $ ls"], []),  # file content
+        # `exit` ends the shell that had the environment (an ssh session): the shell
+        # under it has its own, which the page never showed
+        (["(a) $ ssh node1", "(b) $ source /x/b/bin/activate", "(b) $ exit", "(a) $ ls"], []),
+        (["$ source /x/b/bin/activate", "(b) $ logout", "(a) $ ls"], []),
+        (["$ source /x/b/bin/activate", "(b) $ exit", "(b) $ ls"], []),
+        (["$ exit", "$ source /x/b/bin/activate", "(a) $ ls"], [codes.ENV_PROMPT]),
     ],
 )
 def test_the_prompt_env_must_be_the_active_one(texts, expected):
@@ -276,6 +282,10 @@ def test_the_placeholder_message_names_the_convention():
         # A displayed prompt is not typed (issue 11): its path is the teacher's, not advice.
         ("b-an01 [/proj/nobackup/r-py-jl-m/bbrydsoe]$ ls", []),
         ("$ module load Python/3.11.3", []),  # not an absolute path
+        # the names an example gives anything are no one's user name
+        ("$ sudo /home/foo/venv/bin/python3 x.py", []),
+        ("$ ls /home/jdoe/data", []),
+        ("$ ls /home/foody/data", [codes.REAL_USER]),  # a word that starts like one is not
     ],
 )
 def test_real_user_names_in_paths(text, expected):

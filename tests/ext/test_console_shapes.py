@@ -184,3 +184,133 @@ def test_prose_swallowed_by_a_script_block_is_named_as_prose() -> None:
     assert problem.code == codes.NOT_SHELL and "prose" in problem.message
     # a command bash cannot parse stays CC101
     assert codes_of(check('echo "unclosed', "bash")) == [codes.SHELL_SYNTAX]
+
+
+# ------------------------------------------------ CC001 on courses nobody here marked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "job.err  job.out  job.sh",  # what `ls` printed, alone in a console block
+        "- TestA %x=4 /8804be5d\n    ^Fixture %p=1 ~TestA_3 /f027ee75",  # a listing
+        "A.hook_b, B.hook_d, B.hook_c, A.hook_a",  # an order of calls
+        "[  PASSED  ] Ran 3/3 test case(s)",
+        "FAIL > XPASS > XFAIL > PASS",  # a hierarchy, not a redirection
+        "result|time|system\npass|2024-02-21T22:51:16|cluster",  # a pipe-separated log
+        "origin  https://example.org/me/tool.git (fetch)",  # `git remote -v` printed
+        "~/examples/howto\n├── lib\n│   └── simple.py",  # a folder tree under its root
+        "Loading configuration\n[Environment]\n  TOOL_DIR=<not set>\n  TOOL_HOME=/opt/x",
+    ],
+)
+def test_a_console_block_of_output_alone_is_no_cc001(text: str) -> None:
+    # the author tagged it `console` to show what a terminal printed: that is what it is
+    assert codes_of(check(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "benchtool -n 'osu.*' -S num_tasks=16 -l",  # a program no list knows, with options
+        "./test_tool.py --config=settings.py tests/test_x.py -xs",
+        "./configure",
+        'make latexpdf LATEXMKOPTS="-silent"',  # a word like `make`, then a setting
+    ],
+)
+def test_a_program_nobody_listed_run_with_options_is_still_cc001(text: str) -> None:
+    assert codes_of(check(text)) == [codes.NO_PROMPT]
+
+
+def test_a_windows_prompt_without_a_folder_is_a_prompt() -> None:
+    assert codes_of(check("C:> py -m pip download ^\n   --only-binary=:all: ^\n   x")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('$ curl -H "Authorization: token <token>" "http://h/users/<user>/server"', []),
+        ("$ echo '<name> is yours'", []),
+        ('$ curl -X POST "http://h/api/users/\\\n  <user>/server"', []),  # a string goes on
+        ('$ echo "done" > <file>', [codes.ANGLE_PLACEHOLDER]),  # after the quotes close
+        ('$ echo \\" <file>', [codes.ANGLE_PLACEHOLDER]),  # an escaped quote opens nothing
+        ("$ curl http://h/#top <user>", [codes.ANGLE_PLACEHOLDER]),  # `#` inside a word
+    ],
+)
+def test_a_placeholder_inside_quotes_is_no_redirection(text: str, expected: list[str]) -> None:
+    assert codes_of(check(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "server {\n    listen 80;\n    server_name hub.example.org;\n"
+        "    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}",  # nginx
+        "<VirtualHost *:80>\n  ServerName hub.example.org\n  RewriteEngine On\n"
+        "  RewriteRule /hub/(.*) http://127.0.0.1:8000/hub/$1 [P,L]\n</VirtualHost>",  # Apache
+        "Cmnd_Alias HUB_CMD = /usr/local/bin/spawner\nhub ALL=(%users) NOPASSWD:HUB_CMD",
+        "module my_policy 1.0;\n\nrequire {\n    type user_t;\n    class file { read };\n}",
+    ],
+)
+def test_a_configuration_file_in_a_bash_block_is_named_once(text: str) -> None:
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "configuration file" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "greet() {\n    echo hello;\n}\ngreet",  # a shell function
+        "cd build;\nmake all;",  # statements ended by `;`, no section
+        "if [ -d x ]; then\n    cd x\nfi",
+    ],
+)
+def test_a_shell_script_with_braces_or_semicolons_is_still_shell(text: str) -> None:
+    assert codes_of(check(text, "bash")) == []
+
+
+def test_a_command_that_goes_on_over_lines_without_a_ps2_prompt_says_so() -> None:
+    text = "$ hostlist -e\nnode1\n\n$ for n in $(hostlist -e); do\n      ping -c1 $n;\n  done"
+    [problem] = check(text).problems
+    assert problem.code == codes.DROPPED_COMMAND and problem.offset == 4
+    assert "`> `" in problem.message and "2 line(s)" in problem.message
+    assert codes_of(check("$ for n in a b; do\n>   ping -c1 $n\n> done")) == []
+    # output that does not complete the command leaves the syntax error as it was
+    assert codes_of(check("$ echo 'unclosed\nunclosed")) == [codes.SHELL_SYNTAX]
+
+
+def test_a_note_in_brackets_after_a_command_is_named_as_a_note() -> None:
+    [problem] = check("$ export LOG_LEVEL=DEBUG  (default value is INFO)").problems
+    assert problem.code == codes.SHELL_SYNTAX
+    assert (
+        "note to the reader" in problem.message and "`# default value is INFO`" in problem.message
+    )
+
+
+def test_a_script_template_with_fields_is_no_syntax_error() -> None:
+    template = "#!/bin/bash -l\n{preamble}\n{env_cmds}\ncd run\n{launcher} {exe} {exe_opts}"
+    assert codes_of(check(template, "bash")) == []
+    assert codes_of(check("{preamble}\ncd run (\n", "bash")) == [codes.SHELL_SYNTAX]
+
+
+def test_a_value_shown_alone_in_a_bash_block_is_no_path_only() -> None:
+    assert codes_of(check("# the spec\n'now-1d:now/mean,mean(tasks):/'", "bash")) == []
+    assert codes_of(check("/proj/course/data/", "bash")) == [codes.PATH_ONLY]
+
+
+def test_python_under_a_console_highlight_default_is_told_its_tag() -> None:
+    code = "from tools import retry\nfrom web import get\n\n@retry(errors=[Timeout])\n"
+    code += "def fetch():\n    return get('https://example.org/')"
+    [problem] = check(code, implicit=True).problems
+    assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message
+
+
+def test_a_test_report_with_a_def_line_in_a_console_block_is_output() -> None:
+    report = "=========== FAILURES ===========\n____________ test ____________\n\n"
+    report += "    def test():\n>       assert fun() == 2\nE       assert 1 == 2\n\n"
+    report += "example.py:7: AssertionError\n=========== 1 failed in 0.03s ==========="
+    assert codes_of(check(report)) == []
+
+
+def test_notebook_lines_with_a_blank_after_the_bang_are_no_output() -> None:
+    [problem] = check("! pip install --user xarray\n! pip install --user dask").problems
+    assert problem.code == codes.NO_PROMPT and "`ipython`" in problem.message

@@ -1,15 +1,17 @@
 """consolecheck over a Sphinx project that does not load hpccourse: ``hpccourse check``.
 
 The project is not edited, and it runs as it is: **its ``conf.py`` is executed**, as
-Sphinx executes it (it is code, and the check trusts it as a build would): once, plus once
-more, up to the failing line, for each module it imports that is missing here. What it
-prints goes to ``sphinx.log``, never to the report. The build then runs with that
+Sphinx executes it (it is code, and the check trusts it as a build would), one statement at
+a time (:mod:`.confexec`): once, plus once more for each module it imports that does not
+import here; a line that still fails is skipped and said. What it prints goes to
+``sphinx.log``, never to the report. The build then runs with that
 configuration and overrides: the extensions it lists that can be imported, plus
 ``hpccourse``; the rules switched off; the data table when one is named.
 
 What this machine lacks is stood in for (:mod:`.standins`) and said, one line each:
 
-- a module ``conf.py`` imports and cannot (``sphinx_lesson``, ``dateutil``): a stand-in;
+- a module ``conf.py`` imports and cannot (``sphinx_lesson``, ``dateutil``, a package that
+  breaks on such a stand-in): a stand-in; a setting holding one: Sphinx's default;
 - an extension that cannot be imported: left out; sphinx-lesson's directives hpccourse
   provides; for the others, every directive and role no loaded extension defines is
   accepted and its content read (the blocks inside are checked), and named;
@@ -31,6 +33,8 @@ import importlib
 import io
 import json
 import os
+import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,19 +42,19 @@ from typing import Any
 
 import sphinx.config
 from sphinx.application import Sphinx
-from sphinx.config import eval_config_file
-from sphinx.errors import ConfigError
 from sphinx.util.matching import Matcher
 from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
 from ..table import TableError, load_table
+from .confexec import ConfError, ConfRun, run_conf
 from .report import REPORT
 from .standins import (
     Standins,
     accept_unknown,
     guarded_setup,
     stand_in_modules,
+    tolerant_directives,
     tolerant_extensions,
 )
 
@@ -66,9 +70,6 @@ MARKDOWN_READERS = {
 
 #: The file marking a folder as this command's output (``-o``).
 STAMP = ".hpccourse-check"
-
-#: How many missing modules ``conf.py`` may import before the check gives up.
-_MAX_MOCKS = 32
 
 
 class CheckError(Exception):
@@ -146,43 +147,34 @@ def extensions_for(listed: list[str]) -> tuple[list[str], dict[str, str]]:
 
 @contextlib.contextmanager
 def _quiet(log: io.StringIO) -> Iterator[None]:
-    """What the course's code prints goes to the log, not to the caller's stdout."""
-    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        yield
-
-
-def _missing_module(error: ConfigError) -> str | None:
-    """The top-level module whose import failed in ``conf.py``, when that is the failure."""
-    cause = error.__cause__
-    if isinstance(cause, ModuleNotFoundError) and cause.name:
-        return cause.name.split(".")[0]
-    return None
-
-
-def read_conf(confdir: Path, log: io.StringIO) -> tuple[dict[str, Any], list[str]]:
-    """``conf.py``'s namespace, with a stand-in for each module it imports and this machine
-    lacks; and those modules. Each missing module costs one more run of ``conf.py`` up to
-    its import (the build itself reuses the namespace and does not run it again)."""
-    mocked: list[str] = []
-    while True:
+    """What the course's code prints goes to the log, not to the caller's stdout: also
+    what programs it starts print (``git describe`` in ``conf.py``), which write to the
+    process's own file descriptors 1 and 2, past ``sys.stdout``."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as sink:
+        saved = os.dup(1), os.dup(2)
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
         try:
-            with stand_in_modules(mocked), _quiet(log):
-                return eval_config_file(confdir / "conf.py", Tags()), mocked
-        except ConfigError as error:
-            missing = _missing_module(error)
-            if missing is None or missing in mocked or len(mocked) >= _MAX_MOCKS:
-                raise CheckError(f"{confdir / 'conf.py'}: {_without_traceback(error)}") from error
-            mocked.append(missing)
+            with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+                yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            sink.seek(0)
+            log.write(sink.read().decode("utf-8", errors="replace"))
 
 
-def _without_traceback(error: ConfigError) -> str:
-    """Sphinx's message for a failing ``conf.py``, its traceback cut to the error itself."""
-    text = str(error)
-    if "Traceback (most recent call last)" not in text:
-        return text
-    head = text.split("Traceback (most recent call last)")[0].strip().rstrip(":")
-    last = next((row.strip() for row in reversed(text.splitlines()) if row.strip()), "")
-    return f"{head}: {last}" if head else last
+def read_conf(confdir: Path, log: io.StringIO) -> ConfRun:
+    """``conf.py`` run as :func:`.confexec.run_conf` runs it, what it prints kept in the log."""
+    try:
+        with _quiet(log):
+            return run_conf(confdir / "conf.py")
+    except ConfError as error:
+        raise CheckError(str(error)) from error
 
 
 def prepare_outdir(outdir: Path) -> None:
@@ -220,7 +212,11 @@ def pages_not_read(app: Sphinx, suffixes: set[str], outdir: Path) -> dict[str, s
     """The course's pages (by the suffixes it reads) that this build did not read, and why."""
     srcdir = Path(app.srcdir)
     registered = set(app.config.source_suffix)
-    excluded = Matcher([*app.config.exclude_patterns, "**/.*", "**/_build"])
+    # what Sphinx leaves out when it looks for pages: exclude_patterns, the templates'
+    # and assets' folders (a pattern naming a folder leaves out all under it)
+    skipped = [*app.config.exclude_patterns, *app.config.templates_path]
+    skipped += app.builder.get_asset_paths()
+    excluded = Matcher([*skipped, *(f"{p.rstrip('/')}/**" for p in skipped), "**/.*", "**/_build"])
     read = set(app.env.found_docs)
     missing: dict[str, str] = {}
     for path in sorted(srcdir.rglob("*")):
@@ -263,6 +259,7 @@ def _build(
             stack.enter_context(tolerant_extensions(record))
             if standins is not None:
                 stack.enter_context(accept_unknown(standins))
+            stack.enter_context(tolerant_directives(record))
             app = Sphinx(
                 confdir,
                 confdir,
@@ -280,11 +277,37 @@ def _build(
         sphinx.config.eval_config_file = original
 
 
-def _notes(mocked: list[str], standins: Standins, markdown: bool) -> list[str]:
-    """One line per stand-in: what the check did instead of what the course asked."""
+#: How many skipped ``conf.py`` lines are named one by one.
+_SKIPPED_SAID = 5
+
+
+def _conf_notes(conf: ConfRun) -> list[str]:
+    """One line per module stood in, per ``conf.py`` line skipped, and for the settings
+    whose value was a stand-in."""
     notes = [
-        f"conf.py imports {name}, not installed here: it got a stand-in module" for name in mocked
+        f"conf.py imports {name}, which fails to import here ({conf.broken[name]}): "
+        "it got a stand-in module"
+        if name in conf.broken
+        else f"conf.py imports {name}, not installed here: it got a stand-in module"
+        for name in conf.mocked
     ]
+    notes += [
+        f"conf.py:{line} failed here ({why}); skipped, the rest of conf.py ran"
+        for line, why in conf.skipped[:_SKIPPED_SAID]
+    ]
+    if len(conf.skipped) > _SKIPPED_SAID:
+        more = len(conf.skipped) - _SKIPPED_SAID
+        notes.append(f"conf.py: {more} more lines failed here and were skipped")
+    if conf.dropped:
+        notes.append(
+            f"conf.py set {', '.join(conf.dropped)} from a stand-in: Sphinx's default used instead"
+        )
+    return notes
+
+
+def _notes(standins: Standins, markdown: bool) -> list[str]:
+    """One line per stand-in: what the check did instead of what the course asked."""
+    notes: list[str] = []
     if markdown:
         notes.append("myst-nb is not installed here: .md pages were read with myst-parser")
     if standins.directives or standins.roles:
@@ -296,6 +319,13 @@ def _notes(mocked: list[str], standins: Standins, markdown: bool) -> list[str]:
         )
     for name, why in standins.failed.items():
         notes.append(f"extension {name} failed to set up here ({why}); left out")
+    for name, where in sorted(standins.crashed.items()):
+        page, colon, rest = where.partition(":")
+        if os.path.isabs(page):  # the page as findings name it: from the current folder
+            where = f"{os.path.relpath(page)}{colon}{rest}"
+        notes.append(
+            f"directive {name}:: raised here (first at {where}); its content was read as text"
+        )
     if standins.setup_error:
         notes.append(f"conf.py's setup() failed ({standins.setup_error}); went on without it")
     return notes
@@ -314,7 +344,8 @@ def run_check(
     confdir = find_confdir(docs)
     prepare_outdir(outdir)
     log = io.StringIO()
-    namespace, mocked = read_conf(confdir, log)
+    conf = read_conf(confdir, log)
+    namespace, mocked = conf.config(), conf.mocked
     record = Standins(modules=mocked)
     if callable(namespace.get("setup")):
         namespace["setup"] = guarded_setup(namespace["setup"], record)
@@ -328,6 +359,8 @@ def run_check(
         "extensions": extensions,
         "consolecheck_disabled_rules": sorted({*own_disabled, *disabled}),
     }
+    if "sphinx.ext.intersphinx" in extensions:
+        overrides["intersphinx_mapping"] = {}  # no download: the check resolves no links
     if markdown:
         overrides["source_suffix"] = {".rst": "restructuredtext", ".md": "markdown"}
     if project_roots:
@@ -358,7 +391,7 @@ def run_check(
         outdir,
         dropped,
         warnings,
-        notes=_notes(mocked, record, markdown),
+        notes=[*_conf_notes(conf), *_notes(record, markdown)],
         pages_read=len(app.env.found_docs),
         not_read=pages_not_read(app, _suffixes(namespace, listed), outdir),
     )

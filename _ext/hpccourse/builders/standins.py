@@ -13,7 +13,10 @@ modules; on the machine that checks it some are missing. As Sphinx's
   role no loaded extension defines a stand-in that records its name, so the report can
   list them, and keeps its content when that is the page's markup (the console blocks
   inside are read and checked), not the extension's own language (a diagram, code);
-- ``conf.py``'s own ``setup()`` failing (on a mock, say) is reported, not fatal.
+- ``conf.py``'s own ``setup()`` failing (on a mock, say) is reported, not fatal;
+- a directive whose code raises (another extension's directive of the same name, one made
+  for another Sphinx): :func:`tolerant_directives` reads its content as a stand-in does,
+  and records it, instead of ending the build.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from types import ModuleType
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives, roles
+from docutils.parsers.rst import DirectiveError, directives, roles
+from docutils.utils import SystemMessage, SystemMessagePropagation
 from sphinx.ext.autodoc.mock import mock
 from sphinx.util.docutils import SphinxDirective
 
@@ -50,6 +54,7 @@ class Standins:
     roles: set[str] = field(default_factory=set)
     setup_error: str = ""
     failed: dict[str, str] = field(default_factory=dict)  # extension -> why its setup failed
+    crashed: dict[str, str] = field(default_factory=dict)  # directive -> first place, why
 
 
 class StandinDirective(SphinxDirective):
@@ -70,6 +75,15 @@ class StandinDirective(SphinxDirective):
         # else: the content is the extension's own language (a diagram, code to run):
         # read as text it would only give false paragraphs and warnings
         return [node]
+
+
+def _read_as_markup(directive: Any) -> list[nodes.Node]:
+    """A directive's content read as the page's own markup, when it is markup."""
+    node = nodes.container(classes=["hpc-standin"])
+    node.source, node.line = directive.state_machine.get_source_and_line(directive.lineno)
+    if any(_MARKUP.search(line) for line in directive.content):
+        directive.state.nested_parse(directive.content, directive.content_offset, node)
+    return [node]
 
 
 class _AnyOptions(dict):  # type: ignore[type-arg]
@@ -126,6 +140,53 @@ def accept_unknown(record: Standins) -> Iterator[None]:
         yield
     finally:
         directives.directive, roles.role = find_directive, find_role
+
+
+#: What a directive raises on purpose: docutils turns it into a located error.
+_DOCUTILS_ERRORS = (DirectiveError, SystemMessage, SystemMessagePropagation)
+
+
+def _guarded(found: type, name: str, record: Standins) -> type:
+    """``found``, whose ``run()`` failing reads its content as a stand-in does and records
+    where, instead of ending the build."""
+
+    def run(self: Any) -> list[nodes.Node]:
+        try:
+            return found.run(self)  # type: ignore[no-any-return]
+        except _DOCUTILS_ERRORS:
+            raise
+        except Exception as error:  # any failure of an extension's own code
+            source, line = self.state_machine.get_source_and_line(self.lineno)
+            why = f"{type(error).__name__}: {error}".splitlines()[0][:160]
+            record.crashed.setdefault(name, f"{source}:{line}: {why}")
+            return _read_as_markup(self)
+
+    try:
+        return type(found.__name__, (found,), {"run": run})
+    except Exception:  # a class that cannot be subclassed stays as it is
+        return found
+
+
+@contextlib.contextmanager
+def tolerant_directives(record: Standins) -> Iterator[None]:
+    """While active, a directive whose code raises is read as a stand-in and recorded."""
+    find_directive = directives.directive
+    made: dict[tuple[str, type], type] = {}
+
+    def directive(name: str, language: ModuleType, document: nodes.document) -> Any:
+        found, messages = find_directive(name, language, document)
+        if isinstance(found, type) and found is not StandinDirective:
+            key = (name.lower(), found)
+            if key not in made:
+                made[key] = _guarded(found, name.lower(), record)
+            return made[key], messages
+        return found, messages
+
+    directives.directive = directive  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        directives.directive = find_directive
 
 
 def _sphinx_lesson() -> dict[str, ModuleType]:

@@ -24,9 +24,15 @@ from .language import (
 )
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
-from .promptless import dropped_commands
+from .promptless import continued_without_prompt, dropped_commands
 from .rules import RuleChecker, Sessions
-from .shape import command_rows, holds_output, indented_prompts, transcript_prompt
+from .shape import (
+    command_rows,
+    holds_output,
+    indented_prompts,
+    output_rows,
+    transcript_prompt,
+)
 from .syntax import check_command
 
 # Highlight languages whose blocks show a terminal session: a line without a prompt is output.
@@ -137,11 +143,18 @@ def _console_without_prompt(
     with CC001 reported when the copy button and the reader see no command, and whether
     they hold commands whose placeholders are still worth checking.
     """
-    if transcript_prompt(text) or holds_output(text, implicit=block.implicit):
+    if transcript_prompt(text):
         return None
     guess = guess_language(text)
-    if guess is None and command_rows(text) == 0 and looks_like_pseudo_code(text):
+    words_only = command_rows(text) == 0 and output_rows(text) == 0
+    if guess is None and words_only and looks_like_pseudo_code(text):
         guess = PSEUDO  # prose or pseudo-code in a console block
+    # Output, a log, markup: quiet. Code that is surely R, Python... (most rows say so)
+    # is not, nor prose the author tagged console; a `def` in a test report is output.
+    if holds_output(text, implicit=block.implicit) and (
+        guess is None or (not guess.certain and (guess is not PSEUDO or block.implicit))
+    ):
+        return None
     if not any(p.code == codes.GLUED_PROMPT for p in problems):
         problems.append(no_prompt(lines, guess, ctx.copy_button))
     if guess is not None and guess is not BATCH:
@@ -187,12 +200,27 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
         placeholder = _placeholder(ctx, block.cluster)
         for command in found:
             checked = check_command(command, placeholder)
+            if has_prompt and any(p.code == codes.SHELL_SYNTAX for p in checked):
+                checked = _gone_on(command, lines, placeholder, checked)
             if placeholders_only:  # what may be output is not parsed: only `<x>` counts
                 checked = [p for p in checked if p.code == codes.ANGLE_PLACEHOLDER]
             problems.extend(checked)
     if has_prompt and language in CONSOLE_LANGUAGES:
         problems.extend(dropped_commands(lines))
     return _finish(block, ctx, rules, lines, found, problems)
+
+
+def _gone_on(
+    command: Command, lines: Sequence[Line], placeholder: str, checked: list[Problem]
+) -> list[Problem]:
+    """``checked``, with the syntax error replaced by CC004 when the command goes on over
+    prompt-less lines that complete it (its real cause)."""
+    gone_on = continued_without_prompt(
+        command, lines, lambda trial: check_command(trial, placeholder)
+    )
+    if gone_on is None:
+        return checked
+    return [p for p in checked if p.code != codes.SHELL_SYNTAX] + [gone_on]
 
 
 def _finish(

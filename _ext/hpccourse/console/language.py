@@ -31,6 +31,7 @@ PYTHON = Guess("Python", "python", False)
 BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
 OUTPUT = Guess("program output or a log", "text", False)
+CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
 _R = re.compile(
@@ -38,12 +39,26 @@ _R = re.compile(
     r"|(?:library|require|install\.packages|setwd|data\.frame|sessionInfo)\("
     r"|[A-Za-z][\w.]*::[A-Za-z.][\w.]*\()"
 )
-_NOTEBOOK = re.compile(r"^\s*[!%](?:pip|conda|mamba)\s")
+_NOTEBOOK = re.compile(r"^\s*[!%] ?(?:pip|conda|mamba)\s")  # `!pip`, `! pip`
 _PYTHON = re.compile(
     r"^\s*(?:import [\w.]+(?: as \w+)?\s*$|from [\w.]+ import \S|def \w+\(.*\):\s*$"
     r"|class \w+(?:\(.*\))?:\s*$|print\(|if __name__ ==)"
 )
 _BATCH = re.compile(r"^(?:#SBATCH\b|#PBS\b|#!/(?:usr/)?bin/(?:env )?(?:ba)?sh\b)")
+# A configuration file's rows: a section opened by `name args {` (not a shell function's
+# `name() {`), Apache's `<Tag ...>` and `CamelCase` directives, sudoers' aliases and
+# rules; once one is there, `}` and `key value;` statements (`listen 443 ssl;`) count too.
+_CONFIG_OPENER = re.compile(
+    r"^\s*(?!(?:if|for|while|until|case|function|select|then|do|else)\b)"
+    r"[\w.~/$*-]+(?:\s+[^\s{}()]+)*\s*\{\s*$"
+)
+_CONFIG_ROW = re.compile(
+    r"^\s*(?:</?[A-Z][A-Za-z]+(?:\s[^>]*)?>"  # `<VirtualHost *:80>`
+    r"|(?:[A-Z][a-z]+){2,}\s+\S"  # `ServerName x`, `RewriteRule ...`
+    r"|(?:Runas|Cmnd|User|Host)_Alias\s"  # sudoers
+    r"|\S+\s+ALL\s*=)"  # `hub ALL=(users) NOPASSWD: CMD`
+)
+_CONFIG_PART = re.compile(r"^\s*(?:\}\s*;?\s*$|[a-z_][\w-]*(?:\s+[^\s;]+)+;\s*$)")
 # Text with none of the shell's punctuation, for the pseudo-code test.
 _PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")
 # Shell grammar a pseudo-code row does not have: `for x in`, `done`, `fi`, `then`, `esac`.
@@ -65,6 +80,14 @@ def _rows(text: str) -> list[str]:
     return out
 
 
+def looks_like_configuration(rows: list[str]) -> bool:
+    """Whether most rows are a configuration file's (see ``_CONFIG_ROW``), not commands:
+    a section or directive first; then `}` and `key value;` rows count too."""
+    signals = sum(bool(_CONFIG_OPENER.match(r) or _CONFIG_ROW.match(r)) for r in rows)
+    parts = sum(bool(_CONFIG_PART.match(r)) for r in rows) if signals else 0
+    return signals > 0 and 2 * (signals + parts) > len(rows)
+
+
 def guess_language(text: str) -> Guess | None:
     """The language ``text`` looks like when a signal says so, else None (maybe shell).
 
@@ -75,6 +98,8 @@ def guess_language(text: str) -> Guess | None:
     rows = _rows(text)
     if not rows:
         return None
+    if looks_like_configuration(rows):
+        return CONFIG
     counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
     for line in rows:
         if _JULIA.match(line):

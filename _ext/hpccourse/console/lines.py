@@ -27,7 +27,9 @@ _HOST = (
 )
 _PROMPT = re.compile(rf"^{_ENV}{_HOST}\$(?: |$)")
 _ENV_IN_PROMPT = re.compile(r"^\((?P<env>[^()\s]+)\)")
-_WINDOWS = re.compile(r'^(?:PS )?[A-Za-z]:\\[^<>"|?*\n]*>[ \t]?')
+_WINDOWS = re.compile(r'^(?:PS )?[A-Za-z]:(?:\\[^<>"|?*\n]*)?>[ \t]?')  # `C:\x>`, `C:>`
+#: A log's banner, `>>> profiler report [start] <<<`: arrows both ways, no REPL line.
+_BANNER = re.compile(r"^>>> .*\S.* <<<\s*$")
 _ARITH = re.compile(r"\$?\(\((?:[^()]|\([^()]*\))*\)\)")
 _HEREDOC = re.compile(
     r"(?<!<)<<(?!<)(?P<dash>-?)[ \t]*"
@@ -189,7 +191,7 @@ def classify(text: str, extra_prompts: Iterable[str] = (), *, implicit: bool = F
             in_repl = False
             out.append(shell.line(offset, LineKind.PROMPT, raw, prompt, raw[len(prompt) :]))
             continue
-        if raw == ">>>" or raw.startswith(">>> "):
+        if raw == ">>>" or (raw.startswith(">>> ") and not _BANNER.match(raw)):
             in_repl = True
             out.append(_make_line(offset, LineKind.REPL, raw, raw[:4], raw[4:]))
             continue

@@ -10,14 +10,20 @@ Output often reads like commands too (``cat job.sh`` prints a script), so a line
 only when it reads as a command (:func:`.shape.is_command_row`), stands between prompted
 commands (or after the last one), and the command before it is not one that prints
 text (``cat``, ``echo``, ``git log``...).
+
+A prompted command that bash finds incomplete (``for ... do`` without its ``done``), whose
+following prompt-less lines complete it, goes on over them: they lack the ``> `` prompt
+(:func:`continued_without_prompt`), so the page shows them as output and the copy button
+leaves them out. That is the cause to report, not the quotes or brackets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 
 from . import codes
-from .model import Line, LineKind, Problem
+from .model import Command, Line, LineKind, Problem
 from .shape import is_command_row
 
 #: Commands whose output may well be command lines: a script's text, history, help.
@@ -91,3 +97,41 @@ def dropped_commands(lines: Sequence[Line]) -> list[Problem]:
             )
         )
     return problems
+
+
+#: How many prompt-less lines a command may go on over.
+_MAX_GONE_ON = 20
+_INCOMPLETE = frozenset({codes.SHELL_SYNTAX, codes.STRAY_KEYWORD, codes.UNTERMINATED_HEREDOC})
+
+
+def continued_without_prompt(
+    command: Command, lines: Sequence[Line], parse: Callable[[Command], list[Problem]]
+) -> Problem | None:
+    """CC004 when ``command`` (which bash finds incomplete) is completed by the
+    prompt-less lines right after it: the fewest such lines that ``parse`` accepts."""
+    following: list[Line] = []
+    for line in lines:
+        if line.offset <= command.last_offset:
+            continue
+        if line.kind is not LineKind.OUTPUT or len(following) == _MAX_GONE_ON:
+            break
+        following.append(line)
+    text, rows = command.text, command.lines
+    for index, line in enumerate(following):
+        text, rows = f"{text}\n{line.raw}", (*rows, line.offset)
+        if not line.raw.strip():
+            continue
+        trial = dataclasses.replace(command, text=text, lines=rows, last_offset=line.offset)
+        if any(problem.code in _INCOMPLETE for problem in parse(trial)):
+            continue
+        first = next(row for row in following if row.raw.strip())
+        count = sum(1 for row in following[: index + 1] if row.raw.strip())
+        return Problem(
+            codes.DROPPED_COMMAND,
+            f"The command goes on over the next {count} line(s) (`{first.raw.strip()[:40]}`"
+            f"...), which have no `> ` prompt: the page shows them as output and the copy "
+            f"button leaves them out, so the command a learner pastes is incomplete. "
+            f"Write `> ` before each of them, or the whole command on one line.",
+            first.offset,
+        )
+    return None

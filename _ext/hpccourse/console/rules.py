@@ -73,9 +73,11 @@ _SEG = r"(?:\[[^\]\s/]*\]|<[^>\s/]*>|\$?\{[^}\s/]*\}|[^\s\"'`;|&()\[\]<>{}/])+"
 _PATH = re.compile(rf"(?<![\w.~$}}\]>-])/(?:{_SEG})?(?:/(?:{_SEG})?)*")
 _PLAIN_NAME = re.compile(r"^[A-Za-z][\w.-]*$")
 _ENV_NAME = re.compile(r"^[\w][\w.+-]*$")
-# Words that stand for "your user name" in a path: placeholders, not a real user's name.
+# Words that stand for "your user name" in a path: placeholders, not a real user's name;
+# the names programmers give anything in an example (`/home/foo/venv`) are no one's.
 _USER_WORDS = re.compile(
-    rf"(?:{_USER_WORD}|(?:my|your)[-_]?(?:name|login|id)|login|me|you|name|someone|x+)",
+    rf"(?:{_USER_WORD}|(?:my|your)[-_]?(?:name|login|id)|login|me|you|name|someone|x+"
+    r"|foo|bar|baz|qux|quux|foobar|example|j(?:ohn|ane)?[-_.]?doe)",
     re.IGNORECASE,
 )
 # Folders between a project and its users' folders: `/proj/P/nobackup/[user]`.
@@ -169,8 +171,8 @@ def _proven(name: str) -> State:
 
 def env_change(words: Sequence[str]) -> tuple[bool, State]:
     """Whether a simple command activates or deactivates an environment, and the state it
-    leaves: a name, ``None`` (deactivated) or UNKNOWN (``source bin/activate``, or a name
-    that is a placeholder)."""
+    leaves: a name, ``None`` (deactivated) or UNKNOWN (``source bin/activate``, a name
+    that is a placeholder, ``exit`` from the shell that had it)."""
     changed, state = _env_change(words)
     if changed and isinstance(state, str):
         return True, _proven(state)
@@ -193,6 +195,9 @@ def _env_change(words: Sequence[str]) -> tuple[bool, State]:
         return False, None
     if name == "deactivate":
         return True, None
+    if name in ("exit", "logout"):
+        return True, UNKNOWN  # the shell (an ssh session, a job's) ends: the one under it
+        # has an environment of its own, which the page did not show
     if name in _CONDA and args:
         if args[0] == "deactivate":
             return True, None
@@ -307,6 +312,10 @@ _DATA_ROOTS = frozenset(
 )
 
 
+#: Characters a value or an expression has and folder names in a course hardly ever do.
+_NOT_IN_FOLDER_NAMES = re.compile(r"[(),:%]")
+
+
 def is_path_only(words: Sequence[str]) -> bool:
     """A simple command that is one path of a folder, not a program: it ends in ``/``, or
     it lies under a storage root (``/proj``, ``/home``...) with no ``bin`` folder and no
@@ -316,6 +325,9 @@ def is_path_only(words: Sequence[str]) -> bool:
     word = words[0]
     if "/" not in word or word.startswith(("./", "../")) or "=" in word:
         return False
+    if _NOT_IN_FOLDER_NAMES.search(word):
+        return False  # `'now-1d:now/mean,mean(x):/'`: a value shown, not a folder
+
     if word.endswith("/"):
         return word.startswith(("/", "~", "$")) or word.count("/") > 1
     parts = [p for p in word.split("/") if p]

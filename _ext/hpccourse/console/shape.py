@@ -8,7 +8,8 @@ transcript under the cluster's own prompt (``user@host:~>``) in such blocks, and
 helpers tell those apart from signals, line by line, without running anything:
 
 - :func:`command_rows` / :func:`output_rows`: rows that read as a command (a known
-  command word, a path to a program, ``VAR=value``), and rows that read as output or
+  command word, a path to a program, ``VAR=value``, ``(env) $ cmd``; in a block tagged
+  console, any program run with an option), and rows that read as output or
   markup (tree drawing, rulers, ``key: value``, ``[section]``, ``key = value``, commit
   hashes, numbers);
 - :func:`transcript_prompt`: a prompt Pygments does not know, opening a transcript;
@@ -39,6 +40,15 @@ KNOWN_COMMANDS = frozenset(
 )
 
 _PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/)[\w./-]+(?:\s|$)")
+#: A path alone on its row runs a program when it names one (``./configure``,
+#: ``~/bin/run.sh``); ``~/project/data`` alone is a folder tree's root or a listing.
+_PROGRAM_PATH = re.compile(r"^(?:\./|\.\./)[\w.-]+$|^\S+\.(?:sh|py|pl|R|jl|x|exe)$")
+#: A `$ ` prompt, after an environment's name, that the checker's classifier left as output.
+_SHOWN_PROMPT = re.compile(r"^(?:\([^()\s]+\)\s+)?\$\s+\S")
+#: A program this list does not know, run with options: ``reframe -n x``, ``toil --help``.
+_OPTIONED_COMMAND = re.compile(
+    r"^[a-z][\w.+-]*(?:\s+[\w.:/=-]+)*?\s+(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)"
+)
 _ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 
@@ -73,18 +83,26 @@ _WORDLIKE = frozenset(
 _ARGUMENT = re.compile(r"^(?:-|/|\.|~|\$|\w*[/=])")
 
 
-def is_command_row(row: str) -> bool:
-    """Whether a row reads as a command typed at a shell (comments are not)."""
+def is_command_row(row: str, *, unknown_programs: bool = False) -> bool:
+    """Whether a row reads as a command typed at a shell (comments are not); with
+    ``unknown_programs``, a program this list does not know run with an option too."""
     stripped = row.strip()
     if not stripped or stripped.startswith("#"):
         return False
+    if _SHOWN_PROMPT.match(stripped):
+        return True  # `(env) $ cmd` that Pygments takes for output: typed all the same
     first, _, rest = stripped.partition(" ")
     if first in KNOWN_COMMANDS:
         following = rest.split()[0] if rest.split() else ""
-        if first in _WORDLIKE and following and not _ARGUMENT.match(following):
-            return False
-        return not _VERSION.match(following)
-    return bool(_PATH_COMMAND.match(stripped) or _ASSIGN_COMMAND.match(stripped))
+        if not (first in _WORDLIKE and following and not _ARGUMENT.match(following)):
+            return not _VERSION.match(following)
+        # `exit code 1` reads as a message; `make html SPHINXOPTS=-W` as a command
+    indented = row[:1] in (" ", "\t")  # a dump's `  VAR=value`, a listing's `  /path`
+    if _PATH_COMMAND.match(stripped) and not indented:
+        return bool(rest.strip()) or _PROGRAM_PATH.match(stripped) is not None
+    if _ASSIGN_COMMAND.match(stripped):
+        return not indented
+    return unknown_programs and _OPTIONED_COMMAND.match(stripped) is not None
 
 
 def is_output_row(row: str) -> bool:
@@ -97,9 +115,9 @@ def is_output_row(row: str) -> bool:
     ) or bool(_MARKUP.match(row))
 
 
-def command_rows(text: str) -> int:
+def command_rows(text: str, *, unknown_programs: bool = False) -> int:
     """How many rows of ``text`` read as commands."""
-    return sum(is_command_row(row) for row in _rows(text))
+    return sum(is_command_row(row, unknown_programs=unknown_programs) for row in _rows(text))
 
 
 def output_rows(text: str) -> int:
@@ -111,14 +129,16 @@ def holds_output(text: str, *, implicit: bool = False) -> bool:
     """Whether a prompt-less console block shows output (or markup), not commands.
 
     A block whose console language the author chose holds output when no row reads as a
-    command and some row reads as output. A block that is console only by the page's
-    ``highlight`` default (``implicit``) must show commands to count as commands: at
-    least one command row, and no fewer command rows than output rows.
+    command (a known one, or any program run with an option): a console block may show
+    output alone (a listing, a log, a result). A block
+    that is console only by the page's ``highlight`` default (``implicit``) must show
+    commands to count as commands: at least one command row, and no fewer command rows
+    than output rows.
     """
-    commands, output = command_rows(text), output_rows(text)
+    commands = command_rows(text, unknown_programs=not implicit)
     if implicit:
-        return commands == 0 or commands < output
-    return commands == 0 and output > 0
+        return commands == 0 or commands < output_rows(text)
+    return commands == 0
 
 
 def transcript_prompt(text: str) -> bool:

@@ -190,6 +190,15 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
         if closer and (refined is None or "stops before it is complete" in refined[1]):
             message = f"bash expects `{closer}` here, but the command ends without it"
     rows = text.split("\n")
+    note = _NOTE.search(rows[row] if 0 <= row < len(rows) else text)
+    if note is not None:
+        return Problem(
+            codes.SHELL_SYNTAX,
+            f"`{note.group(1)}` after the command is a note to the reader, but bash reads "
+            f"it as part of the command and stops with a syntax error. Make it a comment "
+            f"(`# {note.group(2)}`) or move it to the text around the block.",
+            _offset(command, row),
+        )
     notation = _NOTATION.search(rows[row] if 0 <= row < len(rows) else text)
     if notation is not None:
         # `FILE(S)`, `NAME(s)`: a reader's notation for "one or more", not shell syntax
@@ -208,6 +217,12 @@ def _syntax_problem(command: Command, text: str, error: Node | None) -> Problem:
     )
 
 
+#: A row that is only a template's fields, `{job_preamble}`: a script shown as the
+#: template a tool fills in, no command; read as bash's no-op `:`.
+_TEMPLATE_FIELD = re.compile(r"(?m)^[ \t]*\{[A-Za-z_]\w*\}(?:[ \t]+\{[A-Za-z_]\w*\})*[ \t]*$")
+#: A note in brackets after a command, as prose: `  (default value is INFO)`: words with
+#: blanks between them, after a blank, ending the line.
+_NOTE = re.compile(r"\s(\(([A-Za-z][\w'.,:/-]*(?: [\w'.,:/-]+)+)\))\s*$")
 #: A word with a parenthesised plural or option, as people write placeholders: `FILE(S)`.
 _NOTATION = re.compile(r"(?<![\w$=])([A-Za-z][\w-]*)\((?:s|S|es|ES)\)(?![\w(])")
 
@@ -275,6 +290,8 @@ def parse_and_check(command: Command, placeholder: str = "[username]") -> list[P
         text += "\n" + delimiter
     if "<" in text:
         text = _mask_angle_placeholders(command, text, body, placeholder, problems)
+    if "{" in text:
+        text = _TEMPLATE_FIELD.sub(lambda m: ":".ljust(len(m.group(0))), text)
     tree = parse(text)
     root = tree.root_node
     if root.has_error:
@@ -309,13 +326,18 @@ def _mask_angle_placeholders(
     ``text`` with them masked, so that the parse reports only what remains."""
     rows = text.split("\n")
     masked_rows = []
+    quote = ""  # the quote open at the start of the row: `"` or `'` (a string goes on)
     for row, line in enumerate(rows):
+        opened = quote
+        quote = _quote_after(line, quote) if row not in body else quote
         if row in body or "<" not in line:
             masked_rows.append(line)
             continue
         matches = list(ANGLE_PLACEHOLDER.finditer(line))
         tree = None
         for match in matches:
+            if _quote_after(line[: match.start()], opened):
+                continue  # `"token <token>"`: inside quotes bash reads no redirection
             if "." in match.group(1):
                 tree = tree or parse(line)
                 if not tree.root_node.has_error:
@@ -330,6 +352,25 @@ def _mask_angle_placeholders(
             line = line.replace(match.group(0), "x" * len(match.group(0)))
         masked_rows.append(line)
     return "\n".join(masked_rows)
+
+
+def _quote_after(text: str, quote: str = "") -> str:
+    """The quote still open after ``text`` (``"``, ``'`` or none), starting inside
+    ``quote``: bash's rules, a backslash escaping outside single quotes."""
+    escaped, previous = False, " "
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and previous in " \t":
+            break  # a comment: what follows is not bash's to quote
+        previous = char
+    return quote
 
 
 def check_python(command: Command) -> list[Problem]:

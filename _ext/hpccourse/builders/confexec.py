@@ -1,0 +1,171 @@
+"""A course's ``conf.py`` run for ``hpccourse check``: one top-level statement at a time.
+
+Sphinx runs ``conf.py`` whole (:func:`sphinx.config.eval_config_file`), so one failing line
+stops everything. On the machine that checks a course, lines fail for reasons that say
+nothing about its pages: a module missing here (it gets a stand-in, :mod:`.standins`), a
+package that breaks on such a stand-in, an assertion on the path of an installed copy, a
+version read from git. So each top-level statement runs on its own, in one namespace, at
+its own line numbers:
+
+- a module that does not import here (missing, or failing on import): the run starts again
+  with a stand-in for it, as before;
+- any other failing statement is skipped and recorded (line and error), the rest goes on;
+- a value that is a stand-in (``version = pkg.__version__``) is left out, so Sphinx uses
+  its default instead of a mock.
+
+A syntax error is still the course's error: nothing can run.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from sphinx.ext.autodoc.mock import ismock
+from sphinx.util.tags import Tags
+
+from .standins import stand_in_modules
+
+#: How many modules ``conf.py`` may need stand-ins for before the check gives up.
+MAX_STANDINS = 32
+
+
+#: What a Sphinx setting's name looks like (``html_context``), as opposed to a helper's.
+_SETTING = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+def _holds_mock(value: Any, depth: int = 4) -> bool:
+    """Whether ``value`` is a stand-in or holds one (in a list, tuple, set or dict): Sphinx
+    could neither use nor pickle it."""
+    if ismock(value):
+        return True
+    if depth == 0 or isinstance(value, (str, bytes)):
+        return False
+    if isinstance(value, dict):
+        return any(_holds_mock(v, depth - 1) for item in value.items() for v in item)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_mock(v, depth - 1) for v in value)
+    return False
+
+
+class ConfError(Exception):
+    """``conf.py`` cannot run at all (a syntax error, too many missing modules)."""
+
+
+@dataclass
+class ConfRun:
+    """``conf.py``'s namespace, and what the check did instead of what it asked."""
+
+    namespace: dict[str, Any]
+    mocked: list[str] = field(default_factory=list)  # top-level modules stood in for
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, error)
+    imported: set[str] = field(default_factory=set)  # names bound by import statements
+    broken: dict[str, str] = field(default_factory=dict)  # stood in, but installed: why
+
+    def config(self) -> dict[str, Any]:
+        """The namespace as Sphinx reads it: values that are stand-ins left out (their
+        defaults apply). ``namespace`` itself stays whole: ``setup()`` reads its globals."""
+        return {name: value for name, value in self.namespace.items() if not _holds_mock(value)}
+
+    @property
+    def dropped(self) -> list[str]:
+        """The settings whose value was a stand-in (modules and classes not counted)."""
+        return sorted(
+            name
+            for name, value in self.namespace.items()
+            if _holds_mock(value)
+            and not isinstance(value, (ModuleType, type))
+            and name not in self.imported
+            and _SETTING.match(name)
+        )
+
+
+@contextmanager
+def _in_folder(folder: Path) -> Iterator[None]:
+    """``conf.py`` runs in its own folder, as Sphinx runs it."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:160]}" if text else type(error).__name__
+
+
+def _import_targets(statement: ast.stmt) -> list[str]:
+    """The top-level modules an ``import`` statement names (none for relative imports)."""
+    if isinstance(statement, ast.Import):
+        return [alias.name.split(".")[0] for alias in statement.names]
+    if isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+        return [statement.module.split(".")[0]]
+    return []
+
+
+def _needs_standin(
+    error: BaseException, statement: ast.stmt, mocked: list[str]
+) -> tuple[str, str] | None:
+    """The module to stand in for so that ``statement`` can run, and why ("" when it is
+    not installed): the one a ``ModuleNotFoundError`` names, or the one an ``import``
+    statement failed on."""
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        name = error.name.split(".")[0]
+        if name not in mocked:
+            return name, ""
+    name = next((name for name in _import_targets(statement) if name not in mocked), None)
+    return (name, _one_line(error)) if name else None
+
+
+def _run_once(
+    conf: Path, tree: ast.Module, mocked: list[str]
+) -> tuple[ConfRun, tuple[str, str] | None]:
+    """Each statement of ``tree`` in one namespace; stops at the first one that needs a new
+    stand-in, whose module (and why) it returns."""
+    namespace: dict[str, Any] = {"__file__": str(conf), "tags": Tags()}
+    run = ConfRun(namespace, list(mocked))
+    for statement in tree.body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            run.imported.update((a.asname or a.name).split(".")[0] for a in statement.names)
+        code = compile(ast.Module(body=[statement], type_ignores=[]), str(conf), "exec")
+        try:
+            exec(code, namespace)  # conf.py is code: run as Sphinx runs it
+        except (Exception, SystemExit) as error:  # any failure of the course's own code
+            wanted = _needs_standin(error, statement, mocked)
+            if wanted is not None and len(mocked) < MAX_STANDINS:
+                return run, wanted
+            run.skipped.append((statement.lineno, _one_line(error)))
+    return run, None
+
+
+def run_conf(conf: Path) -> ConfRun:
+    """``conf.py``'s namespace, with stand-ins for the modules that do not import here,
+    and the statements that still fail skipped."""
+    try:
+        tree = ast.parse(conf.read_bytes(), filename=str(conf))
+    except SyntaxError as error:
+        raise ConfError(
+            f"{conf}:{error.lineno}: there is a syntax error in your configuration file: "
+            f"{error.msg}"
+        ) from error
+    mocked: list[str] = []
+    broken: dict[str, str] = {}
+    while True:
+        with stand_in_modules(mocked), _in_folder(conf.parent):
+            run, wanted = _run_once(conf, tree, mocked)
+        if wanted is None:
+            break
+        mocked.append(wanted[0])
+        if wanted[1]:
+            broken[wanted[0]] = wanted[1]
+    run.broken = broken
+    return run
