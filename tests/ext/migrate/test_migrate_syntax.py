@@ -55,6 +55,18 @@ def rst_tab_set(labels_commands: list[tuple[str, str]]) -> str:
     return "\n".join(out)
 
 
+def with_new_centres(
+    table_path: Path, page: Path, rows: list[tuple[str, str]]
+) -> tuple[Table, str]:
+    """``rows`` as an RST tab set on ``page``, migrated with ``--add-clusters --write``:
+    the table written, and what migrate said."""
+    title = page.stem.capitalize()
+    page.write_text(f"{title}\n{'=' * len(title)}\n\n" + rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    return load_table(table_path), err
+
+
 def test_a_new_centre_in_a_course_with_project_roots_gets_a_storage_root_it_accepts(
     table_path: Path, tmp_path: Path
 ):
@@ -69,11 +81,7 @@ def test_a_new_centre_in_a_course_with_project_roots_gets_a_storage_root_it_acce
     table = load_table(table_path)
     rows = [(c.label, f"cd {c.facts['storage_root']}") for c in table.clusters]
     rows.append(("LUNARC", "cd /home/me/course"))
-    page = tmp_path / "store.rst"
-    page.write_text("Storage\n=======\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
-    written = load_table(table_path)
+    written, _said = with_new_centres(table_path, tmp_path / "store.rst", rows)
     assert written.cluster("lunarc").facts["storage_root"] == "/proj/FILL-IN"
     assert "'/home/me/course'" in table_path.read_text()  # said, for the teacher
 
@@ -176,10 +184,7 @@ def test_label_styles_name_the_clusters_and_a_new_centre_in_the_tables_own_way(
         rows.append(
             (label.lower() if lower else label, f"module load {' '.join(c.modules['python'])}")
         )
-    page = tmp_path / "mods.rst"
-    page.write_text("Modules\n=======\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
+    _table, err = with_new_centres(table_path, tmp_path / "mods.rst", rows)
     assert "tab set of uppmax, hpc2n, lunarc, nsc, pdc: converted" in err
     added = load_table(table_path).cluster("lunarc")
     assert (added.label, added.center, added.cluster) == (center, center, cluster)
@@ -250,11 +255,7 @@ def test_a_new_centre_whose_tab_shows_no_flags_learns_them_empty(table_path: Pat
         for c in table.clusters
     ]
     rows.append(("LUNARC", "pip install numpy"))
-    page = tmp_path / "pip.rst"
-    page.write_text("Pip\n===\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
-    written = load_table(table_path)
+    written, _said = with_new_centres(table_path, tmp_path / "pip.rst", rows)
     assert written.cluster("lunarc").facts["pip_flags"] == ""
     assert 'pip_flags = ""  # read from pip.rst:' in table_path.read_text()
     (step,) = [s for k, s in written.steps.items() if k.startswith("pip-")]
@@ -274,11 +275,7 @@ def test_a_centre_known_by_its_name_only_learns_its_clusters_name_from_a_label(
         (f"{c.cluster} @ {c.center}".replace("LUNARC @", "Cosmos @"), "hostname")
         for c in table.clusters
     ]
-    page = tmp_path / "host.rst"
-    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
-    written = load_table(table_path)
+    written, _said = with_new_centres(table_path, tmp_path / "host.rst", rows)
     assert written.cluster("lunarc").cluster == "Cosmos"
     assert 'cluster = "Cosmos"  # read from host.rst:' in table_path.read_text()
     assert cluster_of(written, "Cosmos").key == "lunarc"
@@ -354,10 +351,7 @@ def test_a_quoted_path_is_not_read_as_a_new_centres_folder(table_path: Path, tmp
     table = load_table(table_path)
     rows = [(c.label, f"export D={table.fact(c, 'user_path')}") for c in table.clusters]
     rows.append(("LUNARC", 'export D="$HOME/course/"'))
-    page = tmp_path / "env.rst"
-    page.write_text("Env\n===\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
+    _table, _said = with_new_centres(table_path, tmp_path / "env.rst", rows)
     assert load_table(table_path).cluster("lunarc").facts["user_path"] != '"$HOME/course/"'
     assert "user_path ('\"$HOME/course/\"')" in table_path.read_text()
 
@@ -371,10 +365,7 @@ def test_a_second_cluster_of_a_centre_the_table_has_is_added_under_its_whole_lab
     table = load_table(table_path)
     rows = [(f"{c.center}: {c.cluster}", "hostname") for c in table.clusters]
     rows.append(("UPPMAX: Bianca", "hostname"))
-    page = tmp_path / "host.rst"
-    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
+    _table, err = with_new_centres(table_path, tmp_path / "host.rst", rows)
     bianca = load_table(table_path).cluster("uppmax-bianca")
     assert (bianca.label, bianca.center, bianca.cluster) == ("UPPMAX: Bianca", "UPPMAX", "Bianca")
     assert "is no cluster" not in err
@@ -459,11 +450,7 @@ def test_a_cluster_known_by_its_name_only_learns_its_centre_from_a_label(
         (f"{c.cluster} ({c.center})".replace("(Cosmos)", "(LUNARC)"), "hostname")
         for c in table.clusters
     ]
-    page = tmp_path / "host.rst"
-    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
-    written = load_table(table_path)
+    written, err = with_new_centres(table_path, tmp_path / "host.rst", rows)
     lunarc = written.cluster("lunarc")
     assert (lunarc.center, lunarc.label, lunarc.cluster) == ("LUNARC", "LUNARC", "Cosmos")
     assert 'center = "LUNARC"  # read from host.rst:' in table_path.read_text()
@@ -487,10 +474,7 @@ def test_a_new_centres_label_written_from_a_small_letter_like_the_others_is_adde
         for i, c in enumerate(table.clusters)
     ]
     rows.append(("cosmos (lunarc)", "hostname"))
-    page = tmp_path / "host.rst"
-    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
+    _table, err = with_new_centres(table_path, tmp_path / "host.rst", rows)
     assert "is no cluster" not in err
     added = [c for c in load_table(table_path).clusters if c.key not in table.cluster_keys]
     assert [c.cluster.casefold() for c in added] == ["cosmos"]
@@ -513,11 +497,7 @@ def test_a_centre_added_after_one_was_renamed_is_keyed_the_tables_way(
         for c in table.clusters
     ]
     rows.append(("Alvis (C3SE)", "hostname"))
-    page = tmp_path / "host.rst"
-    page.write_text("Host\n====\n\n" + rst_tab_set(rows))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
-    written = load_table(table_path)
+    written, _said = with_new_centres(table_path, tmp_path / "host.rst", rows)
     assert written.cluster("cosmos").center == "LUNARC"
     c3se = written.cluster("c3se")
     assert (c3se.label, c3se.center, c3se.cluster) == ("C3SE", "C3SE", "Alvis")
