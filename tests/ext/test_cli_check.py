@@ -48,10 +48,17 @@ INDEX = """A course
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
     """A small sphinx-lesson course: a CC207 in an exercise, a CC001, an unknown directive."""
+    return write_docs(tmp_path, CONF, INDEX)
+
+
+def write_docs(tmp_path: Path, conf: str, index: str | None = None) -> Path:
+    """A course of another project, ``tmp_path/docs``: its ``conf.py`` and, if given, its
+    ``index.rst``."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "conf.py").write_text(CONF, encoding="utf-8")
-    (docs / "index.rst").write_text(INDEX, encoding="utf-8")
+    (docs / "conf.py").write_text(conf, encoding="utf-8")
+    if index is not None:
+        (docs / "index.rst").write_text(index, encoding="utf-8")
     return docs
 
 
@@ -192,10 +199,7 @@ $ echo five | grep six |
 def foreign(tmp_path: Path) -> Path:
     """A course naming sphinx-lesson, an extension nobody has, and modules its conf.py
     imports that are not installed; Markdown pages and a notebook."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(FOREIGN_CONF, encoding="utf-8")
-    (docs / "index.rst").write_text(FOREIGN_INDEX, encoding="utf-8")
+    docs = write_docs(tmp_path, FOREIGN_CONF, FOREIGN_INDEX)
     (docs / "page.md").write_text(FOREIGN_PAGE, encoding="utf-8")
     (docs / "notebook.ipynb").write_text("{}", encoding="utf-8")
     return docs
@@ -235,23 +239,19 @@ def test_json_stays_json_when_conf_py_prints(foreign: Path, tmp_path: Path) -> N
 
 
 def test_a_failing_conf_setup_is_said_and_the_check_goes_on(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(
+    write_docs(
+        tmp_path,
         "import missing_mod\nextensions = []\n\ndef setup(app):\n    missing_mod.go(app)\n"
         "    raise RuntimeError('nope')\n",
-        encoding="utf-8",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls\n",
     )
-    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls\n")
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "note: conf.py's setup() failed (RuntimeError: nope); went on without it" in done.stdout
 
 
 def test_a_conf_py_broken_otherwise_is_a_clear_error(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text("extensions = [\n", encoding="utf-8")
+    write_docs(tmp_path, "extensions = [\n")
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
     assert done.returncode == 2 and "syntax error" in done.stderr
     assert "Traceback" not in done.stderr
@@ -312,13 +312,11 @@ def test_an_included_file_is_reported_once_at_its_own_line(tmp_path: Path) -> No
 
 
 def test_no_finding_from_the_source_quoted_in_an_error_message(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text("extensions = []\nkeep_warnings = True\n", encoding="utf-8")
-    (docs / "index.rst").write_text(
+    write_docs(
+        tmp_path,
+        "extensions = []\nkeep_warnings = True\n",
         "Index\n=====\n\n.. highlight:: console\n\n.. code-block:: console\n   :bogus-option:\n"
         "\n   $ ls <dir>\n",
-        encoding="utf-8",
     )
     done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
     data = json.loads(done.stdout)
@@ -350,13 +348,11 @@ def test_an_extension_that_fails_to_set_up_here_is_left_out_and_named(tmp_path: 
 def test_a_conf_py_line_that_raises_is_skipped_and_named_in_one_line(tmp_path: Path) -> None:
     # a version read from a file the sdist lacks, say: that line is skipped and said, the
     # lines after it still count (the extension list, the course's own highlight default)
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(
+    write_docs(
+        tmp_path,
         "release = open('version.txt').read()\nextensions = []\nhighlight_language = 'console'\n",
-        encoding="utf-8",
+        "T\n=\n\n::\n\n   $ ls <dir>\n",
     )
-    (docs / "index.rst").write_text("T\n=\n\n::\n\n   $ ls <dir>\n", encoding="utf-8")
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -403,13 +399,11 @@ def test_conf_py_goes_on_past_what_trips_on_a_stand_in(tmp_path: Path) -> None:
 
 
 def test_a_stand_in_reads_markup_but_not_the_extensions_own_language(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text('extensions = ["not_installed_ext"]\n', encoding="utf-8")
-    (docs / "index.rst").write_text(
+    write_docs(
+        tmp_path,
+        'extensions = ["not_installed_ext"]\n',
         "T\n=\n\n.. highlight:: console\n\n.. uml::\n\n   Alice -> Bob: see this::\n\n"
         "      ls <dir>\n\n.. jupyter-execute::\n\n   y = a *b\n",
-        encoding="utf-8",
     )
     done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
     data = json.loads(done.stdout)
@@ -453,14 +447,12 @@ def test_a_directive_that_raises_is_read_as_a_stand_in_and_named(tmp_path: Path)
 
 
 def test_no_intersphinx_inventory_is_fetched(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(
+    write_docs(
+        tmp_path,
         'extensions = ["sphinx.ext.intersphinx"]\n'
         'intersphinx_mapping = {"python": ("https://docs.python.org/3", None)}\n',
-        encoding="utf-8",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls\n",
     )
-    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls\n")
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     log = (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
@@ -469,15 +461,13 @@ def test_no_intersphinx_inventory_is_fetched(tmp_path: Path) -> None:
 
 
 def test_what_programs_conf_py_starts_print_goes_to_the_log(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conf.py").write_text(
+    write_docs(
+        tmp_path,
         "import subprocess\n"
         "subprocess.run(['sh', '-c', 'echo child says hello; echo child warns >&2'])\n"
         "extensions = []\n",
-        encoding="utf-8",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n",
     )
-    (docs / "index.rst").write_text("T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n")
     done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
     data = json.loads(done.stdout)  # stdout holds the report alone
     assert [p["code"] for b in data["blocks"] for p in b["problems"]] == ["CC105"]
