@@ -4,10 +4,11 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
 
 - ``config``: every ``conf.py`` value, in one place (``lessonrun_standins`` names the
   course's stand-in list).
-- ``cli``: the ``hpccourse`` command (``python -m hpccourse``), a registry of subcommands:
-  ``check DOCS_DIR`` (consolecheck over any Sphinx course), ``migrate PAGE``, ``live``,
-  ``init DIR`` (:mod:`.scaffold`: a new course from the templates in ``coursetemplate/``,
-  package data).
+- ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``), a registry of
+  subcommands: ``check DOCS_DIR`` (consolecheck over any Sphinx course), ``migrate PAGE``
+  (:mod:`.migrate`), ``live`` (:mod:`.preview`, the live preview: sphinx-autobuild with a
+  warm builder), ``init DIR`` (:mod:`.scaffold`: a new course from the templates in
+  ``coursetemplate/``, package data).
 - ``table/``: the data table: records and expansion, loading and validation, the TOML
   line index, and :func:`~hpccourse.table.project_table` (no Sphinx). Its ``[course]``
   says what the course itself declares: required facts, ``cluster-facts`` kinds and
@@ -21,7 +22,8 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
 - ``doctree/``: the one walk that yields a page's console blocks, its exercises, and the
   blocks inside unknown directives (which no builder reaches).
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base;
-  consolecheck over a project that does not load the extension, and inside the html build
+  consolecheck over a project that does not load the extension (its ``conf.py`` run a
+  statement at a time, with stand-ins for what is missing here), and inside the html build
   (``-D hpccourse_consolecheck=1``, each page's results kept until the page changes).
 - ``diagnostics/``: every warning about a page (whoever raises it) kept and reported on
   every build until fixed; pages that are not UTF-8 as located warnings; no
@@ -42,9 +44,6 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   table's facts or comments shared (with ``--add-clusters``, facts the table lacks read
   from the page, marked for the teacher), the new table text loaded before it is
   written, and a per-page report.
-- ``cli``, ``__main__``: the ``hpccourse`` command (``python -m hpccourse``):
-  ``hpccourse migrate PAGE`` (:mod:`.migrate`) and ``hpccourse live`` (:mod:`.preview`, the
-  live preview, ``python -m hpccourse.preview``: sphinx-autobuild with a warm builder).
 
 ``extensions = ["hpccourse"]`` sets up everything but the optional extensions named above.
 """
