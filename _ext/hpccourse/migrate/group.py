@@ -5,13 +5,14 @@ kept); the others stay as per-cluster overrides."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
 from collections.abc import Callable
 
 from ..console.lines import classify, commands
-from ..console.model import LineKind
+from ..console.model import Line, LineKind
 from ..table import Cluster, Table, TableError
 from .fold import Choice, choose
 from .learn import Learner, run_kind
@@ -59,16 +60,23 @@ def session(block: Block) -> str:
     return "\n".join(f"$ {line}" if line.strip() else line for line in block.lines)
 
 
+@functools.lru_cache(maxsize=1024)
+def _lines(text: str) -> tuple[Line, ...]:
+    """A console block's lines as the console checker's line reader classifies them, once
+    per text: aligning, grouping and checking a tab set read each block several times."""
+    return tuple(classify(text))
+
+
 def typed_commands(block: Block) -> list[str]:
     """The commands of a console block as typed (prompts stripped, here-documents whole),
     read by the console checker's own line reader."""
-    found = commands(classify(session(block)))
+    found = commands(_lines(session(block)))
     return [c.text for c in found if c.language == "shell"]
 
 
 def output_lines(block: Block) -> list[str]:
     """The lines of a console block that are output."""
-    lines = classify(session(block))
+    lines = _lines(session(block))
     return [line.raw for line in lines if line.kind is LineKind.OUTPUT and line.raw.strip()]
 
 
@@ -76,7 +84,7 @@ def output_between_commands(block: Block) -> bool:
     """Whether a console block shows output before one of its commands (``sbatch``, its
     job number, then ``squeue``)."""
     seen_output = False
-    for line in classify(session(block)):
+    for line in _lines(session(block)):
         if line.kind is LineKind.OUTPUT and line.raw.strip():
             seen_output = True
         elif line.kind is LineKind.PROMPT and seen_output:
