@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from .learn import Learner, join_runs
 
@@ -53,6 +54,7 @@ class Choice:
     folded: list[str] = field(default_factory=list)
     learned: bool = False
     learnable: bool = False  # facts would be learned with --add-clusters
+    members: list[str] = field(default_factory=list)  # the clusters sharing ``lines``
 
 
 def choose(
@@ -84,19 +86,43 @@ def _choose(
     learned = False
     learnable = False
     if overrides and learner is not None and not learner.enabled:
-        learnable = learner.would_unify(bare, script=script)
+        members = _learnable_members(bare, learner, script=script)
+        learnable = len(members) > best and learner.would_unify(
+            {k: bare[k] for k in members}, script=script
+        )
     elif overrides and learner is not None:
-        unified = learner.unify(bare, line, script=script)
+        members = _learnable_members(bare, learner, script=script)
+        unified = learner.unify({k: bare[k] for k in members}, line, script=script)
         if unified is not None:
+            if base not in members:
+                base = max(members, key=lambda k: counts[tuple(bare[k])])
             plan = _plan(bare[base], unified) if script else list(unified)
-            shared, overrides, learned = refill(variants[base], plan, shebang), {}, True
+            shared, learned = refill(variants[base], plan, shebang), True
+            overrides = {k: v for k, v in variants.items() if k not in members}
     mine = comments(variants[base], shebang)
     folded = [
         k
         for k, v in variants.items()
         if k != base and k not in overrides and comments(v, shebang) != mine
     ]
-    return Choice(shared, base, overrides, folded, learned, learnable)
+    members = [k for k in variants if k not in overrides]
+    return Choice(shared, base, overrides, folded, learned, learnable, members)
+
+
+def _learnable_members(bare: dict[str, list[str]], learner: Learner, *, script: bool) -> list[str]:
+    """The most clusters whose variants one list with learned facts fits: all of them, or
+    else all but one, two... (at least two, and more than are left out), the first such
+    in the tabs' order; the others keep their own lines as overrides (another command, a
+    line more). Nothing is learned here (:meth:`.Learner.would_unify`)."""
+    keys = list(bare)
+    for dropped in range(len(keys) - 1):
+        size = len(keys) - dropped
+        if size < 2 or size <= dropped:
+            break
+        for members in combinations(keys, size):
+            if learner.would_unify({k: bare[k] for k in members}, script=script):
+                return list(members)
+    return keys
 
 
 #: In a plan: a run of lines that became one placeholder line (its comments dropped).

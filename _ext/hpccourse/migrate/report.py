@@ -47,9 +47,12 @@ class Report:
             )
         if choice.learned:
             self.learned += 1
+            whose = "the clusters'"
+            if choice.overrides:  # the others differ in more: their overrides are said
+                whose = f"the {', '.join(choice.members)}"
             self.say(
                 line,
-                f"step {key}: the clusters' {what}s differ only in facts the table lacked: "
+                f"step {key}: {whose} {what}s differ only in facts the table lacked: "
                 "one shared {what}, the facts read from the page added to the table "
                 "(marked 'check it')".replace("{what}", what),
             )

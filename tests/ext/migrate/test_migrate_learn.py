@@ -102,7 +102,9 @@ def test_without_add_clusters_nothing_is_learned(table_path: Path, tmp_path: Pat
     assert "differ only in facts the table lacks: with --add-clusters they are read" in err
 
 
-def test_a_difference_that_is_no_fact_keeps_each_clusters_commands(table_path, tmp_path):
+def test_a_cluster_that_differs_in_more_than_facts_alone_keeps_its_commands(table_path, tmp_path):
+    """One cluster runs another tool: it keeps its own commands (an override), while the
+    others, which differ only in facts, share one list with the facts learned."""
     table = load_table(table_path)
     odd = table.clusters[1].key
 
@@ -116,13 +118,42 @@ def test_a_difference_that_is_no_fact_keeps_each_clusters_commands(table_path, t
     assert status == 0, err
     new = load_table(table_path)
     (key,) = [k for k in new.steps if k not in table.steps]
-    assert set(new.steps[key].overrides) == {c.key for c in table.clusters[1:]}
-    assert "# read from" not in table_path.read_text(encoding="utf-8")
+    assert set(new.steps[key].overrides) == {odd}
+    assert new.steps[key].commands == (
+        "module load {modules.other}",
+        "python -m venv /scratch/{other-folder}/env",
+    )
+    sharing = [c.key for c in table.clusters if c.key != odd]
+    assert f"the {', '.join(sharing)} command lists differ only in facts the table lacked" in err
+    assert f"per-cluster overrides for {odd}" in err
+    assert "other" not in new.cluster(odd).modules  # nothing learned where nothing shares
     for i, cluster in enumerate(new.clusters):
         tool = "virtualenv" if cluster.key == odd else "python -m venv"
         assert new.render(key, cluster.key).commands == (
             f"module load tool/1.{i}",
             f"{tool} /scratch/area{i}/env",
+        )
+
+
+def test_when_no_two_clusters_share_beyond_facts_each_keeps_its_commands(table_path, tmp_path):
+    """Every cluster runs a tool of its own: nothing to share, nothing learned."""
+    table = load_table(table_path)
+
+    def body(i: int, c) -> list[str]:
+        return [f"module load tool/1.{i}", f"tool{i} --make /scratch/area{i}/env"]
+
+    page = tmp_path / "other.rst"
+    page.write_text(tab_set(table, body), encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert set(new.steps[key].overrides) == {c.key for c in table.clusters[1:]}
+    assert "# read from" not in table_path.read_text(encoding="utf-8")
+    for i, cluster in enumerate(new.clusters):
+        assert new.render(key, cluster.key).commands == (
+            f"module load tool/1.{i}",
+            f"tool{i} --make /scratch/area{i}/env",
         )
 
 
