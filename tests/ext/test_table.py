@@ -181,6 +181,32 @@ def test_override_skip_and_only_choose_per_cluster(two):
     assert elsewhere.commands == ()
 
 
+def test_output_per_cluster_shows_each_its_own_and_none_elsewhere(tmp_path, two):
+    """``output.KEY``: the clusters print different things after the same commands."""
+    table = load_table(two)
+    first, *rest = [c.key for c in table.clusters]
+    text = two.read_text() + (
+        f'\n[steps.zz-version]\ncommands = ["python -V"]\n'
+        f'output.{first} = ["Python 3.11.3 on {{cluster}}", "second line"]\n'
+    )
+    path = write(tmp_path, text)
+    table = load_table(path)
+    shown = table.render("zz-version", first)
+    assert shown.output == (f"Python 3.11.3 on {table.cluster(first).cluster}", "second line")
+    assert table.steps["zz-version"].line_of("output." + first + "[1]") == line_of(
+        path, f'output.{first} = ["Python 3.11.3 on {{cluster}}", "second line"]'
+    )
+    for key in rest:
+        assert table.render("zz-version", key).output == ()
+    wrong = write(tmp_path, text.replace(f"output.{first} =", "output.nowhere ="), "bad.toml")
+    with pytest.raises(TableError) as error:
+        load_table(wrong)
+    assert "unknown cluster 'nowhere' in output" in error.value.message
+    assert error.value.line == line_of(
+        wrong, 'output.nowhere = ["Python 3.11.3 on {cluster}", "second line"]'
+    )
+
+
 def test_a_cluster_fact_overrides_a_placeholder_entry(three):
     table = load_table(three)
     rendered = table.render("activate-venv", "cosmos", {"venv": "vpyenv"})

@@ -409,7 +409,7 @@ class _Builder:
         commands = self.strings(
             data.get("commands", []), f"steps.{key}.commands", *where, "commands"
         )
-        output = self.strings(data.get("output", []), f"steps.{key}.output", *where, "output")
+        output, outputs = self.outputs(key, data.get("output", []), clusters)
         only = self.strings(data.get("only", []), f"steps.{key}.only", *where, "only")
         for i, name in enumerate(only):
             if name not in clusters:
@@ -484,13 +484,14 @@ class _Builder:
         lines = {"": self.line(*where) or 0}
         for path, line in self.within.get(where, ()):
             head, *rest = path[2:]
-            if head in ("override", "skip", "note") and rest:
+            if (head in ("override", "skip", "note") or (head == "output" and outputs)) and rest:
                 head, *rest = (f"{head}.{rest[0]}", *rest[1:])
             lines[head + "".join(f"[{r}]" for r in rest)] = line
         return Step(
             key=key,
             commands=commands,
             output=output,
+            outputs=FrozenMap(outputs),
             in_env=in_env,
             only=only,
             elsewhere=elsewhere,
@@ -502,6 +503,25 @@ class _Builder:
             content=content,
             notes=FrozenMap(notes),
         )
+
+    def outputs(
+        self, key: str, value: Any, clusters: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+        """A step's ``output``: one list every cluster shows, or a table of lists, one
+        per cluster (``output.KEY``: what the commands print there; a cluster missing
+        from it shows none)."""
+        where = ("steps", key, "output")
+        if not isinstance(value, dict):
+            return self.strings(value, f"steps.{key}.output", *where), {}
+        per_cluster = {}
+        for name, lines in value.items():
+            if name not in clusters:
+                known = hint(name, clusters, "clusters")
+                self.fail(
+                    f"step {key!r}: unknown cluster {name!r} in output: {known}", *where, name
+                )
+            per_cluster[name] = self.strings(lines, f"steps.{key}.output.{name}", *where, name)
+        return (), per_cluster
 
     def file_fields(
         self, key: str, data: dict[str, Any], commands: tuple[str, ...]

@@ -207,6 +207,9 @@ class Step:
     key: str
     commands: tuple[str, ...]
     output: tuple[str, ...] = ()
+    #: Each cluster's own output (``output.KEY``), where the clusters print different
+    #: things; then ``output`` is empty and a cluster missing here shows none.
+    outputs: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenMap)
     in_env: bool = False
     only: tuple[str, ...] = ()  # empty: every cluster
     elsewhere: str | None = None
@@ -443,9 +446,10 @@ class Table:
             commands.append(command)
             if cluster.placeholder and cluster.placeholder in command:
                 examples.append(self.expand(cluster, template, variables, example=True, line=line))
+        shown = f"output.{cluster.key}" if step.outputs else "output"
         output = tuple(
-            self.expand(cluster, text, variables, line=step.line_of(f"output[{i}]"))
-            for i, text in enumerate(step.output)
+            self.expand(cluster, text, variables, line=step.line_of(f"{shown}[{i}]"))
+            for i, text in enumerate(step.outputs.get(cluster.key, step.output))
         )
         return Rendered(
             step=step.key,
