@@ -111,13 +111,13 @@ def _choose(
 
 def _learnable_members(bare: dict[str, list[str]], learner: Learner, *, script: bool) -> list[str]:
     """The most clusters whose variants one list with learned facts fits: all of them, or
-    else all but one, two... (at least two, and more than are left out), the first such
+    else all but one, two... (at least two, and at least half of them), the first such
     in the tabs' order; the others keep their own lines as overrides (another command, a
     line more). Nothing is learned here (:meth:`.Learner.would_unify`)."""
     keys = list(bare)
     for dropped in range(len(keys) - 1):
         size = len(keys) - dropped
-        if size < 2 or size <= dropped:
+        if size < 2 or size < dropped:
             break
         for members in combinations(keys, size):
             if learner.would_unify({k: bare[k] for k in members}, script=script):

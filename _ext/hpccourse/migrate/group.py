@@ -1,7 +1,8 @@
 """Grouping the clusters' variants of one block into one step: each variant written with
 the table's placeholders, then compared. Variants that are then the same, or differ only
 in comments, become one shared command list (comments folded: the report says whose were
-kept); the others stay as per-cluster overrides."""
+kept); the others stay as per-cluster overrides. Output the clusters print differently
+after commands most of them share is each cluster's own (``output.KEY``)."""
 
 from __future__ import annotations
 
@@ -240,7 +241,11 @@ def group(
             outputs[key] = json.dumps(
                 [generalize(cluster, o, block.line) for o in output_lines(block)]
             )
-    shown_output = shared_output(outputs, learner, first.line)
+    differs: OutputDiffers | None = None
+    try:
+        shown_output: object = shared_output(outputs, learner, first.line)
+    except OutputDiffers as why:  # each its own, if the commands are shared (below)
+        differs, shown_output = why, {k: json.loads(v) for k, v in outputs.items()}
     # a placeholder that shares its value with others on a cluster: the name the clusters
     # whose values tell them apart use, else the name most clusters have at that place
     usage: Counter[str] = Counter()
@@ -267,6 +272,16 @@ def group(
     else:
         variants = {k: json.loads(t) for k, t in templates.items()}
     choice = choose(variants, learner, first.line, script=first.kind == "file")
+    if differs is not None:
+        alike = len(variants) - len(choice.overrides)
+        if alike < 2 or 2 * alike < len(variants):
+            raise differs
+        shown_output = {k: v for k, v in shown_output.items() if v}  # type: ignore[attr-defined]
+        generalize.say(
+            first.line,
+            f"the clusters' blocks at line {first.line} show different output: the "
+            "commands shared, each cluster's output its own (output.KEY)",
+        )
     overrides: dict[str, object]
     if first.kind == "file":
         common = "\n".join(choice.lines)

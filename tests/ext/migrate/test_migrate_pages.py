@@ -271,23 +271,31 @@ def test_a_tab_set_with_no_block_two_clusters_show_stays_as_written(table: Table
     assert "1 with no block two clusters show kept" in report
 
 
-def test_blocks_with_different_output_stay_in_each_clusters_text(table: Table, tmp_path):
+def test_shared_commands_with_different_output_give_each_cluster_its_output(table: Table, tmp_path):
+    """The same commands print different things per cluster: one command list, each
+    cluster's output its own (``output.KEY``); where the commands differ too, nothing is
+    shared and the blocks stay in each cluster's text."""
     text = ".. tabs::\n\n" + "\n".join(
         f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
-        f"      .. code-block:: console\n\n         $ pwd\n         /home/{c.key}\n"
+        f"      .. code-block:: console\n\n         $ pwd\n         /home/{c.key}/a b\n\n"
+        f"      .. code-block:: console\n\n         $ cd {c.key}-only\n         in {c.key} x\n"
         for c in table.clusters
     )
     proposal = Migrator(table, tmp_path / "p.rst").run(text)
     assert proposal.converted == 1
-    assert list(tomllib.loads(proposal.steps_toml)["steps"]) == ["p-hostname"]
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    assert list(steps) == ["p-hostname", "p-pwd"]
+    assert steps["p-pwd"]["commands"] == ["pwd"] and "override" not in steps["p-pwd"]
+    assert steps["p-pwd"]["output"] == {c.key: [f"/home/{c.key}/a b"] for c in table.clusters}
     for cluster in table.clusters:
         assert (
             f"   .. group-tab:: {cluster.label}\n\n      .. code-block:: console\n\n"
-            f"         $ pwd\n         /home/{cluster.key}\n" in proposal.page
+            f"         $ cd {cluster.key}-only\n         in {cluster.key} x\n" in proposal.page
         )
     report = "\n".join(proposal.report)
+    assert "show different output: the commands shared, each cluster's output its own" in report
     assert "show different output (a step has one): kept as written in each cluster's" in report
-    assert "1 of 1 tab sets converted; 1 steps made" in report
+    assert "1 of 1 tab sets converted; 2 steps made" in report
 
 
 def test_hostile_paths_are_errors_never_a_wait_or_a_write_elsewhere(table_path: Path, tmp_path):

@@ -284,15 +284,18 @@ def test_a_centre_known_by_its_name_only_learns_its_clusters_name_from_a_label(
 def test_output_that_differs_in_one_word_is_one_output_with_add_clusters(table: Table, tmp_path):
     """``Python 3.11.3`` on one cluster, ``Python 3.12.1`` on another: with the learner
     on (``--add-clusters``) the step shows ``Python {page-output}``, each cluster's value
-    read from its tab; without it the blocks stay in each cluster's text."""
+    read from its tab; without it each cluster shows its own output (``output.KEY``)."""
     rows = [
         (c.label, f"python --version\n         Python 3.{10 + i}.{i}")
         for i, c in enumerate(table.clusters)
     ]
     text = rst_tab_set(rows)
     plain = Migrator(table, tmp_path / "ver.rst").run(text)
-    assert plain.converted == 0
-    assert "show different output" in "\n".join(plain.report)
+    (step,) = tomllib.loads(plain.steps_toml)["steps"].values()
+    assert step["output"] == {
+        c.key: [f"Python 3.{10 + i}.{i}"] for i, c in enumerate(table.clusters)
+    }
+    assert "show different output: the commands shared" in "\n".join(plain.report)
     learning = Migrator(table, tmp_path / "ver.rst", learn=True)
     proposal = learning.run(text)
     (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
