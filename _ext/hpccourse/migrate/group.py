@@ -54,30 +54,36 @@ class OutputBetweenCommands(OutputDiffers):
     """A block shows output between its commands: a step shows its output after them."""
 
 
-def session(block: Block) -> str:
-    """A console block's text; a block whose prompts were left out gets them back."""
-    if any(PROMPT.match(line) for line in block.lines if line.strip()):
-        return "\n".join(block.lines)
-    return "\n".join(f"$ {line}" if line.strip() else line for line in block.lines)
+def block_lines(block: Block) -> tuple[Line, ...]:
+    """A console block's lines as the console checker's line reader classifies them; a
+    block whose prompts were left out is read as commands typed without them (a line that
+    continues a command, a here-document's body, stays part of its command)."""
+    prompted = any(PROMPT.match(line) for line in block.lines if line.strip())
+    return _lines("\n".join(block.lines), not prompted)
 
 
 @functools.lru_cache(maxsize=1024)
-def _lines(text: str) -> tuple[Line, ...]:
-    """A console block's lines as the console checker's line reader classifies them, once
-    per text: aligning, grouping and checking a tab set read each block several times."""
-    return tuple(classify(text))
+def _lines(text: str, implicit: bool) -> tuple[Line, ...]:
+    """A block's lines classified once per text: aligning, grouping and checking a tab
+    set read each block several times."""
+    return tuple(classify(text, implicit=implicit))
 
 
 def typed_commands(block: Block) -> list[str]:
-    """The commands of a console block as typed (prompts stripped, here-documents whole),
-    read by the console checker's own line reader."""
-    found = commands(_lines(session(block)))
-    return [c.text for c in found if c.language == "shell"]
+    """The commands of a console block as typed (prompts stripped, here-documents whole,
+    a command continued with a backslash kept on its lines), read by the console
+    checker's own line reader."""
+    lines = block_lines(block)
+    return [
+        "\n".join(line.text for line in lines[c.offset : c.last_offset + 1])
+        for c in commands(lines)
+        if c.language == "shell"
+    ]
 
 
 def output_lines(block: Block) -> list[str]:
     """The lines of a console block that are output."""
-    lines = _lines(session(block))
+    lines = block_lines(block)
     return [line.raw for line in lines if line.kind is LineKind.OUTPUT and line.raw.strip()]
 
 
@@ -85,7 +91,7 @@ def output_between_commands(block: Block) -> bool:
     """Whether a console block shows output before one of its commands (``sbatch``, its
     job number, then ``squeue``)."""
     seen_output = False
-    for line in _lines(session(block)):
+    for line in block_lines(block):
         if line.kind is LineKind.OUTPUT and line.raw.strip():
             seen_output = True
         elif line.kind is LineKind.PROMPT and seen_output:

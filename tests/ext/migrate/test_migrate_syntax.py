@@ -504,3 +504,31 @@ def test_a_centre_added_after_one_was_renamed_is_keyed_the_tables_way(
     assert written.cluster("cosmos").center == "LUNARC"
     c3se = written.cluster("c3se")
     assert (c3se.label, c3se.center, c3se.cluster) == ("C3SE", "C3SE", "Alvis")
+
+
+def test_a_block_without_prompts_keeps_continued_lines_and_here_documents_whole(
+    table: Table, tmp_path: Path
+):
+    """A ``bash`` block of commands typed without prompts: a line continued with a
+    backslash and a here-document's body belong to their command (they once became
+    commands of their own, a ``$ `` in the middle of ``sbatch``'s options)."""
+    body = [
+        "sbatch -A {a} -t 00:20:00 \\",
+        '    --wrap "python train.py"',
+        "cat > notes.txt <<'end'",
+        "first line",
+        "end",
+        "ls",
+    ]
+    out = [".. tabs::", ""]
+    for c in table.clusters:
+        out += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
+        out += [f"         {line.format(a=c.facts['allocation'])}" for line in body] + [""]
+    proposal = Migrator(table, tmp_path / "cont.rst").run("\n".join(out))
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == [
+        'sbatch -A {allocation} -t 00:20:00 \\\n    --wrap "python train.py"',
+        "cat > notes.txt <<'end'\nfirst line\nend",
+        "ls",
+    ]
+    assert "override" not in step and "output" not in step
