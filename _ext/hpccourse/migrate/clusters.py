@@ -285,6 +285,14 @@ def cluster_names(table: Table, page: Path, text: str) -> list[tuple[str, dict[s
     found: list[tuple[str, dict[str, str], int]] = []
     for tab_set in reader.tab_sets(text.split("\n")):
         known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
+        for tab, cluster, role in other_names(table, known):
+            if any(key == cluster.key for key, _facts, _line in found):
+                continue
+            label = bare_label(tab.label.strip())
+            facts = {role: label}
+            if role == "center" and labels_are_centres:
+                facts["label"] = label
+            found.append((cluster.key, facts, tab.line))
         for tab, cluster in known:
             label = bare_label(tab.label.strip())
             if cluster is None or len(label_names(label)) != 2:
@@ -310,3 +318,38 @@ def cluster_names(table: Table, page: Path, text: str) -> list[tuple[str, dict[s
                 facts["title"] = names["title"]
             found.append((cluster.key, facts, tab.line))
     return found
+
+
+def other_names(
+    table: Table, known: list[tuple[Tab, Cluster | None]]
+) -> list[tuple[Tab, Cluster, str]]:
+    """Tabs whose one-name label the table lacks but which are a cluster it knows by one
+    name only (added from tabs that gave one name): the tab's ``:sync:`` key is that
+    cluster's, or the tab's text names it ("UPPMAX", whose script says "# on Pelle", is
+    the centre of a cluster added as "Pelle"). Per such tab: the cluster, and whether the
+    label is its ``center`` or its ``cluster`` (as the set's other labels are)."""
+    named = {c.key for _t, c in known if c is not None}
+    one_name = [
+        c
+        for c in table.clusters
+        if c.cluster.casefold() == c.center.casefold() and c.key not in named
+    ]
+    others = [(t, c) for t, c in known if c is not None]
+    centres = sum(bare_label(t.label).casefold() == c.center.casefold() for t, c in others)
+    role = "center" if centres * 2 >= len(others) else "cluster"
+    out = []
+    for tab, cluster in known:
+        label = bare_label(tab.label.strip())
+        if cluster is not None or len(label_names(label)) != 1 or not centre_like(label, False):
+            continue
+        synced = {o.split(":", 2)[2].strip() for o in tab.options if o.startswith(":sync:")}
+        text = "\n".join(tab.body)
+        hits = [
+            c
+            for c in one_name
+            if any(table.cluster_for_label(name) is c for name in synced)
+            or re.search(rf"(?<![\w.-]){re.escape(c.cluster)}(?![\w-])", text)
+        ]
+        if len(hits) == 1:
+            out.append((tab, hits[0], role))
+    return out

@@ -532,3 +532,51 @@ def test_a_block_without_prompts_keeps_continued_lines_and_here_documents_whole(
         "ls",
     ]
     assert "override" not in step and "output" not in step
+
+
+@pytest.mark.parametrize("evidence", ["text", "sync"])
+def test_a_cluster_known_by_one_name_is_found_under_its_other_name(
+    table_path: Path, tmp_path: Path, evidence: str
+):
+    """A cluster added from tabs that named only "Cosmos" (its key ``lunarc`` here) is
+    the centre "LU-HPC"'s when a later page's "LU-HPC" tab names Cosmos in its text, or
+    syncs with the Cosmos tabs (``:sync:``): its centre is learned, and no second cluster
+    is added for the same machine."""
+    text = table_path.read_text().replace(
+        'label = "LUNARC"\ncenter = "LUNARC"', 'label = "Cosmos"\ncenter = "Cosmos"'
+    )
+    table_path.write_text(text)
+    table = load_table(table_path)
+    assert table.cluster("lunarc").center == "Cosmos"
+    out = [".. tab-set::", ""]
+    for c in table.clusters:
+        label = "LU-HPC" if c.key == "lunarc" else c.center
+        comment = "  # on Cosmos" if c.key == "lunarc" and evidence == "text" else ""
+        sync = "cosmos" if c.key == "lunarc" and evidence == "sync" else c.key
+        out += [f"   .. tab-item:: {label}", f"      :sync: {sync}", ""]
+        out += ["      .. code-block:: console", "", f"         $ hostname{comment}", ""]
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + "\n".join(out))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert [c.key for c in written.clusters] == [c.key for c in table.clusters]
+    assert written.cluster("lunarc").center == "LU-HPC"
+    assert "cluster 'lunarc': its center 'LU-HPC' read from the tab's label" in err
+    assert cluster_of(written, "LU-HPC").key == "lunarc"
+
+
+def test_a_tab_naming_several_clusters_is_each_ones_tab(table: Table, tmp_path: Path):
+    """ "UPPMAX/HPC2N (on a login node)": the tab's blocks are what both clusters show, a
+    remark in small letters aside; a cluster with a tab of its own keeps that one."""
+    first, second, *rest = table.clusters
+    rows = [(f"{first.label}/{second.label} (on a login node)", "hostname")]
+    rows += [(c.label, "hostname") for c in rest]
+    rows += [(f"{first.label} / {rest[0].label}", "hostname")]  # both have tabs: no cluster
+    proposal = Migrator(table, tmp_path / "host.rst").run(rst_tab_set(rows))
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["hostname"]
+    assert "skip" not in step and "override" not in step
+    report = "\n".join(proposal.report)
+    assert f"tab set of {', '.join(c.key for c in table.clusters)}: converted" in report
+    assert f"tab '{first.label} / {rest[0].label}' is no cluster" in report
