@@ -27,7 +27,7 @@ from .group import (
     group,
     typed_commands,
 )
-from .labels import cluster_of, named_label
+from .labels import cluster_of, clusters_named, named_label
 from .learn import Learner
 from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
@@ -113,9 +113,16 @@ class Migrator(PageText):
         """The tabs that name a cluster (by key), and the others with their place."""
         named: dict[str, Tab] = {}
         others: list[tuple[int, Tab]] = []
+        shared: list[tuple[int, Tab, list[str]]] = []  # one tab for several clusters
         for place, tab in enumerate(tab_set.tabs):
-            cluster = cluster_of(self.table, tab.label)
-            if cluster is None:
+            several = clusters_named(self.table, tab.label)
+            cluster = self.table.cluster(several[0]) if len(several) == 1 else None
+            if not several:
+                cluster = cluster_of(self.table, tab.label)
+            several = several if len(several) > 1 else []
+            if several:
+                shared.append((place, tab, several))
+            elif cluster is None:
                 others.append((place, tab))
             elif cluster.key in named:
                 mine = cluster.cluster.casefold() in tab.label.casefold()
@@ -129,7 +136,15 @@ class Migrator(PageText):
                     others.append((place, tab))
             else:
                 named[cluster.key] = tab
-        return named, others
+        for place, tab, keys in shared:  # "UPPMAX/NSC": each of them its tab has not
+            mine = [key for key in keys if key not in named]
+            if not mine:
+                others.append((place, tab))
+            named.update(dict.fromkeys(mine, tab))
+        order = {key: i for i, key in enumerate(self.table.cluster_keys)}
+        places = {id(tab): i for i, tab in enumerate(tab_set.tabs)}
+        named = dict(sorted(named.items(), key=lambda kv: (places[id(kv[1])], order[kv[0]])))
+        return named, sorted(others, key=lambda pair: pair[0])
 
     def convert(self, lines: list[str], tab_set: TabSet) -> list[str] | None:
         """The lines that replace ``tab_set``, or None to keep it as written."""
@@ -170,7 +185,9 @@ class Migrator(PageText):
             shapes.discard(())  # a tab of text only: its text above, its steps skipped
             if len(shapes) != 1:
                 counts = ", ".join(
-                    f"{named[k].label} {sum(1 for s in v if s.block)}" for k, v in cut.items()
+                    dict.fromkeys(
+                        f"{named[k].label} {sum(1 for s in v if s.block)}" for k, v in cut.items()
+                    )
                 )
                 self.report.say(
                     line,

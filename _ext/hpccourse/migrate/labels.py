@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..table import Cluster, Table
 
@@ -52,3 +53,25 @@ def cluster_of(table: Table, label: str) -> Cluster | None:
     ):
         return next(iter(hits.values()))
     return None
+
+
+def clusters_named(table: Table, label: str) -> list[str]:
+    """The keys of the clusters a label's names name ("UPPMAX/NSC", "HPC2N, LUNARC (on a
+    compute node)", "HPC2N (and PDC without ssh)"): names in small letters are remarks;
+    a centre's name beside one of its clusters' names that one cluster ("UPPMAX:
+    Pelle"). [] when a capitalised name is none of the table's (a centre it lacks)."""
+    matches: list[tuple[str, Cluster]] = []
+    for name in label_names(label):
+        found = table.cluster_for_label(name)
+        if found is not None:
+            matches.append((name, found))
+        elif name[:1].isupper() or name[:1].isdigit():
+            return []
+    centres = Counter(c.center.casefold() for _name, c in matches)
+    keys: list[str] = []
+    for name, cluster in matches:
+        if centres[cluster.center.casefold()] > 1 and name.casefold() != cluster.cluster.casefold():
+            continue  # the centre's name beside its cluster's
+        if cluster.key not in keys:
+            keys.append(cluster.key)
+    return keys

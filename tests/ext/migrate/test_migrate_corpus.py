@@ -29,7 +29,7 @@ import pytest
 from hpccourse.doctree.collect import collect_blocks
 from hpccourse.migrate import main
 from hpccourse.migrate.group import ANGLE, angle_for_prose, skeleton
-from hpccourse.migrate.labels import cluster_of
+from hpccourse.migrate.labels import cluster_of, clusters_named
 from hpccourse.migrate.lines import PROMPT
 from hpccourse.migrate.readers import reader_for
 from hpccourse.table import load_table
@@ -101,10 +101,8 @@ def build(
             for block in collect_blocks(
                 app.env.get_doctree(docname), docname, srcdir, cluster_for_label=label
             ):
-                if block.cluster:
-                    per_cluster.setdefault(block.cluster, []).append(
-                        normal(block.text, placeholder)
-                    )
+                for key in block.cluster.split("|") if block.cluster else ():
+                    per_cluster.setdefault(key, []).append(normal(block.text, placeholder))
             shown[docname] = per_cluster
     finally:
         app.cleanup()
@@ -144,6 +142,11 @@ def migrated(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     table = load_table(table_path)  # with the clusters --add-clusters added
 
     def label(text: str) -> str | None:
+        """The cluster a tab shows its blocks to, as migrate reads labels: "UPPMAX/NSC"
+        shows them to both (keys joined by ``|``)."""
+        named = clusters_named(table, text)
+        if named:
+            return "|".join(named)
         found = cluster_of(table, text)
         return found.key if found else None
 
