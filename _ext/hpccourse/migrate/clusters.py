@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..table import Cluster, Table
-from ..table.paths import PATH_FACT_SUFFIXES, folder, path_fact, under_roots
 from .group import TRAILING_COMMENT, Generalizer, typed_commands
 from .labels import bare_label, cluster_of, label_names
+from .learn import unfit
 from .model import STAND_IN, Block, Tab
 from .naming import slug
 from .readers import Reader, reader_for
@@ -71,18 +71,6 @@ def _fill_in(table: Table, name: str) -> str:
     if all(v.startswith("/") for v in values):
         return f"/{STAND_IN}"
     return STAND_IN
-
-
-def _unfit(table: Table, name: str, value: str) -> str | None:
-    """What the table's loader would reject in a path fact read from a page (``None``:
-    nothing): the teacher fills it in instead."""
-    if not name.endswith(PATH_FACT_SUFFIXES):
-        return None
-    if any(quote in value for quote in "\"'"):
-        return "is quoted (the shell's quotes, not the path)"
-    if name == "storage_root":
-        return folder(value) or under_roots(value, table.course.project_roots)
-    return path_fact(value) if "{" not in value else None
 
 
 def centre_like(label: str, lower: bool) -> bool:
@@ -223,8 +211,8 @@ def add_clusters(
         return "", [], notes
     everywhere = set.intersection(*(set(c.facts) for c in table.clusters)) - pages_own
     for key, facts in new.items():
-        unfit = {n: v for n, v in facts.items() if isinstance(v, str) and _unfit(table, n, v)}
-        for name in unfit:
+        unfitting = {n: v for n, v in facts.items() if isinstance(v, str) and unfit(table, n, v)}
+        for name in unfitting:
             del facts[name]
         missing = sorted(
             name for name in everywhere | set(table.course.required_facts) if name not in facts
@@ -247,10 +235,10 @@ def add_clusters(
             facts["managers"] = dict.fromkeys(table.managers, STAND_IN)
             missing += [f"managers.{name}" for name in table.managers]
         comments = []
-        if unfit:
+        if unfitting:
             comments.append(
                 "FILL IN (the page shows a path the table cannot take): "
-                + ", ".join(f"{n} ({v!r})" for n, v in unfit.items())
+                + ", ".join(f"{n} ({v!r})" for n, v in unfitting.items())
             )
         if missing:
             comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")

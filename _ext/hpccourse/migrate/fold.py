@@ -24,6 +24,8 @@ TRAILING = r"\s+#(?!SBATCH)[^'\"]*$"
 def _bare(line: str, shebang: bool = False) -> str:
     """A line without its trailing comment ("" for a comment line or a blank one);
     ``shebang``: a ``#!`` line is no comment."""
+    if "\n" in line:  # a here-document or a continued command: its lines are no comments
+        return line.rstrip()
     stripped = line.strip()
     if shebang and stripped.startswith("#!"):
         return line.rstrip()

@@ -265,19 +265,22 @@ def group(
     templates = with_empty_facts(
         templates, table, json_lists=first.kind != "file", learner=learner, line=first.line
     )
-    for key, name, value in drifted(templates, table, json_lists=first.kind != "file"):
+    drifts = drifted(templates, table, json_lists=first.kind != "file")
+    if first.kind == "file":
+        variants = {k: t.split("\n") for k, t in templates.items()}
+    else:
+        variants = {k: json.loads(t) for k, t in templates.items()}
+    choice = choose(variants, learner, first.line, script=first.kind == "file")
+    for key, name, value in drifts:
         cluster = table.cluster(key)
+        if learner is not None and key in learner.learned.facts.get(name, {}):
+            continue  # a stand-in the tab's value filled in (the report lists it)
         generalize.say(
             first.line,
             f"the {cluster.label} tab shows {value} where the other tabs show the table's "
             f"{{{name}}}, which is {table.fact(cluster, name)} on {cluster.label}: kept as "
             "shown; check which is right",
         )
-    if first.kind == "file":
-        variants = {k: t.split("\n") for k, t in templates.items()}
-    else:
-        variants = {k: json.loads(t) for k, t in templates.items()}
-    choice = choose(variants, learner, first.line, script=first.kind == "file")
     if differs is not None:
         alike = len(variants) - len(choice.overrides)
         if alike < 2 or 2 * alike < len(variants):

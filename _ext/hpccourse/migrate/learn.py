@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 from ..table import Table
 from ..table.model import RESERVED
-from ..table.paths import module_name
+from ..table.paths import PATH_FACT_SUFFIXES, folder, module_name, path_fact, under_roots
 from .flags import FLAG, flag_slot
+from .model import STAND_IN
 
 #: A line that loads modules: the command, then the modules (one fact: a module set).
 MODULE_LINE = re.compile(
@@ -70,6 +71,18 @@ def join_runs(lines: list[str]) -> list[str]:
 
 
 PLACEHOLDER = re.compile(r"(?<!\{)\{([\w.-]+)\}(?!\})")
+
+
+def unfit(table: Table, name: str, value: str) -> str | None:
+    """What the table's loader would reject in a path fact read from a page (``None``:
+    nothing): the teacher fills it in instead."""
+    if not name.endswith(PATH_FACT_SUFFIXES):
+        return None
+    if any(quote in value for quote in "\"'"):
+        return "is quoted (the shell's quotes, not the path)"
+    if name == "storage_root":
+        return folder(value) or under_roots(value, table.course.project_roots)
+    return path_fact(value) if "{" not in value else None
 
 
 @dataclass
@@ -173,6 +186,18 @@ class Learner:
                 return "\n".join(parts)  # type: ignore[arg-type]
             facts.clear(), modules.clear()
             facts.update(kept[0]), modules.update(kept[1])
+        joined = {k: join_runs(v) for k, v in split.items()}
+        if len({len(v) for v in joined.values()}) == 1 and len(joined[next(iter(row))]) > 1:
+            # a here-document's script, runs of #SBATCH or module lines of other lengths
+            kept = dict(facts), dict(modules)
+            parts = [
+                self._row(dict(zip(row, entries, strict=True)), facts, modules)
+                for entries in zip(*joined.values(), strict=True)
+            ]
+            if all(p is not None for p in parts):
+                return "\n".join(parts)  # type: ignore[arg-type]
+            facts.clear(), modules.clear()
+            facts.update(kept[0]), modules.update(kept[1])
         if any("\n" in r for r in rows):  # runs of other lengths: each cluster's, a fact
             kinds = {run_kind(r.split("\n")[0]) for r in rows}
             kind = kinds.pop() if len(kinds) == 1 else ""
@@ -229,7 +254,7 @@ class Learner:
             if name.startswith("modules.") and name[8:] in modules:
                 value = " ".join(modules[name[8:]][key])
             else:
-                value = facts[name][key] if name in facts else match[0]
+                value = facts[name][key] if key in facts.get(name, {}) else match[0]
             if not value and out[-1].endswith(" "):
                 out[-1] = out[-1][:-1]  # an empty value swallows the space before it
             out.append(value)
@@ -291,6 +316,12 @@ class Learner:
             if index % 2:  # a separator: another spacing is another line
                 return None
             values = dict(zip(row, words, strict=True))
+            known = self._still_to_fill(values)
+            if known is not None:  # a fact of the table some clusters show as a value
+                name, shown = known
+                facts.setdefault(name, {}).update(shown)
+                out.append(f"{{{name}}}")
+                continue
             option = self._option_before(out, sbatch=out[:1] == ["#SBATCH"])
             if option:
                 kind, prefix, suffix = option, "", ""
@@ -309,6 +340,23 @@ class Learner:
             facts[name] = values
             out.append(f"{prefix}{{{name}}}{suffix}")
         return "".join(out)
+
+    def _still_to_fill(self, values: dict[str, str]) -> tuple[str, dict[str, str]] | None:
+        """Where some clusters show one of the table's placeholders (``{allocation}``) and
+        the others a value, and that fact is still a stand-in (``FILL-IN``) on each of
+        those others (a cluster ``--add-clusters`` added): the fact, and their values."""
+        placeholders = {w for w in values.values() if PLACEHOLDER.fullmatch(w)}
+        if len(placeholders) != 1:
+            return None
+        name = placeholders.pop()[1:-1]
+        shown = {k: w for k, w in values.items() if not PLACEHOLDER.fullmatch(w)}
+        for key, word in shown.items():
+            cluster = self.table.cluster(key)
+            if STAND_IN not in cluster.facts.get(name, "") or not word or "{" in word:
+                return None
+            if unfit(self.table, name, word):  # the table would refuse it: left to fill in
+                return None
+        return name, shown
 
     @staticmethod
     def _option_before(out: list[str], sbatch: bool) -> str:

@@ -20,6 +20,8 @@ from .model import STAND_IN
 
 def _bare(line: str) -> str:
     """A line without its comment ("" for a comment line): what it does."""
+    if "\n" in line:  # a here-document or a continued command: its lines are no comments
+        return line.rstrip()
     stripped = line.strip()
     if not stripped or (stripped.startswith("#") and not stripped.startswith("#SBATCH")):
         return ""

@@ -324,3 +324,75 @@ def test_a_cluster_added_later_is_not_asked_for_another_pages_facts(table_path, 
     added = next(line for line in err.splitlines() if "added from its tabs" in line)
     assert "modules.first" not in added  # the first page's steps skip the new cluster
     assert "first" not in load_table(table_path).cluster("newcentre").modules
+
+
+def test_a_here_document_whose_sbatch_lines_differ_in_number_is_one_command(
+    table_path: Path, tmp_path: Path
+):
+    """``cat > job.sh <<'EOF'`` typed at a prompt: one cluster's script has an
+    ``#SBATCH`` line more. The here-document is read as a script (each run of
+    ``#SBATCH`` lines one fact), so the clusters still share one command."""
+    table = load_table(table_path)
+    last = table.clusters[-1].key
+
+    out = [".. tabs::", ""]
+    for i, c in enumerate(table.clusters):
+        extra = ["> #SBATCH -p shared"] if c.key == last else []
+        body = [
+            "$ cat > job.sh <<'EOF'",
+            "> #!/bin/bash",
+            f"> #SBATCH -A {c.facts['allocation']}",
+            *extra,
+            f"> module load tool/1.{i}",
+            "> python job.py",
+            "> EOF",
+            "$ sbatch job.sh",
+        ]
+        out += [f"   .. tab:: {c.label}", "", "      .. code-block:: console", ""]
+        out += [f"         {line}" for line in body] + [""]
+    page = tmp_path / "heredoc.rst"
+    page.write_text("\n".join(out) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert not new.steps[key].overrides, err
+    for i, cluster in enumerate(table.clusters):
+        sbatch = ["#SBATCH -A " + cluster.facts["allocation"]]
+        sbatch += ["#SBATCH -p shared"] if cluster.key == last else []
+        script = ["#!/bin/bash", *sbatch, f"module load tool/1.{i}", "python job.py", "EOF"]
+        assert new.render(key, cluster.key).commands == (
+            "\n".join(["cat > job.sh <<'EOF'", *script]),
+            "sbatch job.sh",
+        )
+
+
+def test_a_fact_still_to_fill_in_is_read_from_the_tab_that_shows_it(
+    table_path: Path, tmp_path: Path
+):
+    """A cluster whose allocation is still ``FILL-IN`` (added by ``--add-clusters``) and
+    whose tab shows a value where the others show ``{allocation}``: the value is that
+    cluster's allocation (marked for the teacher), and the clusters share one list."""
+    table = load_table(table_path)
+    odd = table.clusters[-1]
+    text = table_path.read_text()
+    table_path.write_text(
+        text.replace(f'allocation = "{odd.facts["allocation"]}"', 'allocation = "FILL-IN"', 1)
+    )
+    assert load_table(table_path).cluster(odd.key).facts["allocation"] == "FILL-IN"
+    page = tmp_path / "alloc.rst"
+    page.write_text(
+        tab_set(table, lambda i, c: [f"salloc -A {c.facts['allocation']} -t 00:10:00"]),
+        encoding="utf-8",
+    )
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in table.steps]
+    assert new.steps[key].commands == ("salloc -A {allocation} -t 00:10:00",)
+    assert not new.steps[key].overrides
+    assert new.cluster(odd.key).facts["allocation"] == odd.facts["allocation"]
+    assert f'allocation = "{odd.facts["allocation"]}"  # read from alloc.rst:' in (
+        table_path.read_text()
+    )
+    assert "FILL-IN on" not in err  # not told to check a value it has read
