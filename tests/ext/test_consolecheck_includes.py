@@ -185,6 +185,17 @@ def test_other_selections_of_one_file_give_each_finding_once(make_app, tmp_path:
     assert len(warned) == 1
 
 
+def test_the_html_build_checking_reports_included_files_the_same(make_app, tmp_path: Path) -> None:
+    """consolecheck inside the html build (``hpccourse_consolecheck``): the same place, once."""
+    picked = [("lines", "1,4-5")]
+    srcdir = course(tmp_path / "docs", rst_include(picked), myst_include([("lines", "3-5")]))
+    app = make_app("html", srcdir=srcdir, confoverrides={"hpccourse_consolecheck": True})
+    app.build()
+    text = (Path(app.outdir).parent / "consolecheck" / "output.txt").read_text(encoding="utf-8")
+    found = [line for line in text.splitlines() if " CC105 " in line]
+    assert where(found) == [f"parts/session.txt:{BAD}"], text
+
+
 def test_pyobject_is_reported_at_the_function_line(make_app, tmp_path: Path) -> None:
     source = 'def first():\n    """$ cd /proj/<user-dir>"""\n\n\ndef second():\n    """Run:\n\n'
     source += '$ cd /proj/<user-dir>\n"""\n'
