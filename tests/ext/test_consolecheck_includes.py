@@ -213,13 +213,29 @@ def test_pyobject_is_reported_at_the_function_line(make_app, tmp_path: Path) -> 
 
 def test_hpccourse_check_reports_literalinclude_at_the_file_once(tmp_path: Path) -> None:
     picked = [("lines", "1,4-5")]
+    outside = [("start-at", "$ module")]  # a file beside the docs, as examples often are
     course(
         tmp_path / "docs",
         rst_include(picked) + "\n" + rst_include([("prepend", "$ ml git")]),
-        myst_include([("start-after", "marker")]),
+        myst_include([("start-after", "marker")])
+        + "\n"
+        + myst_include(outside, "../examples/session.txt"),
+        {"../examples/session.txt": SESSION},
     )
     (tmp_path / "docs" / "conf.py").write_text('extensions = ["myst_parser"]\n')
-    assert where(cli_findings(tmp_path, "docs")) == [f"docs/parts/session.txt:{BAD}"]
+    assert sorted(where(cli_findings(tmp_path, "docs"))) == [
+        f"docs/parts/session.txt:{BAD}",
+        f"examples/session.txt:{BAD}",
+    ]
+
+
+def test_docutils_literal_include_honours_start_after(make_app, tmp_path: Path) -> None:
+    """docutils' own ``include`` with ``:literal:`` gives its block the file, but the line
+    of ``:start-line:`` only, whatever ``:start-after:`` skipped."""
+    literal = ".. include:: parts/session.txt\n   :literal:\n   :start-after: marker\n"
+    srcdir = course(tmp_path / "docs", literal, "")
+    found, _ = builder_findings(make_app, srcdir)
+    assert where(found) == [f"parts/session.txt:{BAD}"], found
 
 
 # --- include of a page part: at the part's own line ------------------------------------------

@@ -21,6 +21,7 @@ counted inside the docstring. A teacher needs the file and line to edit, so:
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -180,6 +181,7 @@ def included(node: nodes.Element, text: str, files: SourceFiles) -> Location | N
     return _at_rows(path, found) if found else None
 
 
+@functools.lru_cache(maxsize=8)
 def project_root(srcdir: Path) -> Path:
     """The project's top folder: the nearest folder from the source folder up that holds
     a repository or a package's metadata; else the source folder's parent."""
