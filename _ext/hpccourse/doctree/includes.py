@@ -266,21 +266,14 @@ def directive_line(lines: Sequence[str], name: str) -> int | None:
 
 def _holder(node: nodes.Node) -> tuple[str, int]:
     """The file and line of the nearest container of ``node`` read from a page (or an
-    included RST file), not from a docstring."""
-    for parent in (node, *_ancestors(node)):
-        source = parent.source
+    included RST file), not from a docstring; ("", 0) when there is none."""
+    current: nodes.Node | None = node
+    while current is not None:
+        source = current.source
         if source and not DOCSTRING.match(source):
-            return source, parent.line or 0
+            return source, current.line or 0
+        current = current.parent
     return "", 0
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Node]:
-    found = []
-    parent = node.parent
-    while parent is not None:
-        found.append(parent)
-        parent = parent.parent
-    return found
 
 
 def docstring(node: nodes.Element, text: str, srcdir: Path, files: SourceFiles) -> Location | None:
@@ -300,8 +293,9 @@ def docstring(node: nodes.Element, text: str, srcdir: Path, files: SourceFiles) 
         if found:
             return _at_rows(path, found)
     page, fallback = _holder(node)
-    line = directive_line(files.lines(page), name) if page else None
-    at = line or fallback
+    if not page:
+        return None
+    at = directive_line(files.lines(page), name) or fallback
     return Location(page, at, (at,) * len(rows), f"the docstring of {name}")
 
 
