@@ -9,6 +9,7 @@ Each is checked with the ``consolecheck`` builder and with ``hpccourse check``.
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hpccourse.doctree.includeopts import directive_options, line_numbers, selected_lines
 from hpccourse.doctree.includes import directive_line, match_rows
 from sphinx.testing.util import SphinxTestApp
 
@@ -143,6 +145,34 @@ def test_rows_match_without_their_indentation_and_not_elsewhere() -> None:
     assert match_rows(["$ cd x", "$ ls"], [*file, *file], 3, 6) == (5, 6)  # inside it
 
 
+def test_options_are_read_back_from_rst_and_myst_pages() -> None:
+    rst = ["Text.", "", ".. literalinclude:: f.txt", "   :lines: 3,7-9", "   :dedent:", "", "x"]
+    assert directive_options(rst, 3, "literalinclude") == {"lines": "3,7-9", "dedent": ""}
+    myst = ["```{literalinclude} f.txt", ":start-after: marker", "```"]
+    assert directive_options(myst, 1, "literalinclude") == {"start-after": "marker"}
+    yaml = ["```{literalinclude} f.txt", "---", "lines: 5-6", "end-at: 'x'", "---", "```"]
+    assert directive_options(yaml, 1, "literalinclude") == {"lines": "5-6", "end-at": "x"}
+    assert directive_options(rst, 1, "literalinclude") is None  # not the directive's line
+
+
+def test_line_specs_read_as_sphinx_reads_them() -> None:
+    assert line_numbers("3,7-9", 20) == [2, 6, 7, 8]
+    assert line_numbers("-2,18-", 20) == [0, 1, 17, 18, 19]
+    assert line_numbers("9-3", 20) is None
+    assert line_numbers("a", 20) is None
+
+
+def test_options_select_lines_in_sphinx_order() -> None:
+    file = ["@decorated", "def f():", "    x", "marker", "a", "b", "end", "c"]
+    tree = ast.parse("\n".join(file).replace("marker", "#m").replace("end", "#e"))
+    assert selected_lines({"start-after": "marker", "end-before": "end"}, file) == [5, 6]
+    assert selected_lines({"start-at": "marker", "lines": "2,4"}, file) == [5, 7]
+    assert selected_lines({"prepend": "$ ml", "end-at": "b"}, file) == [None, 1, 2, 3, 4, 5, 6]
+    assert selected_lines({"pyobject": "f"}, file, tree) == [1, 2, 3]
+    assert selected_lines({"start-after": "nowhere"}, file) is None
+    assert selected_lines({"diff": "other.txt"}, file) is None
+
+
 def test_the_autodoc_directive_naming_the_docstring_or_its_module_is_found() -> None:
     page = [
         "T",
@@ -194,6 +224,30 @@ def test_the_html_build_checking_reports_included_files_the_same(make_app, tmp_p
     text = (Path(app.outdir).parent / "consolecheck" / "output.txt").read_text(encoding="utf-8")
     found = [line for line in text.splitlines() if " CC105 " in line]
     assert where(found) == [f"parts/session.txt:{BAD}"], text
+
+
+#: A session whose commands occur twice: the options say which place the page shows.
+TWICE = """First try
+$ cd /proj/<user-dir>
+$ ls
+Second try
+$ cd /proj/<user-dir>
+$ ls
+"""
+
+
+def test_the_options_tell_which_of_two_equal_runs_a_page_shows(make_app, tmp_path: Path) -> None:
+    second = TWICE.splitlines().index("Second try") + 2
+    yaml = "```{literalinclude} parts/twice.txt\n---\nlanguage: console\n"
+    yaml += f"lines: {second}-\n---\n```\n"
+    srcdir = course(
+        tmp_path / "docs",
+        rst_include([("start-after", "Second")], "parts/twice.txt"),
+        yaml,
+        {"parts/twice.txt": TWICE},
+    )
+    found, _ = builder_findings(make_app, srcdir)
+    assert where(found) == [f"parts/twice.txt:{second}"], found
 
 
 def test_pyobject_is_reported_at_the_function_line(make_app, tmp_path: Path) -> None:

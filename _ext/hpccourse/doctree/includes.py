@@ -9,8 +9,10 @@ counted inside the docstring. A teacher needs the file and line to edit, so:
   against the file (what ``:lines:``, ``:start-after:``, ``:start-at:``, ``:end-*:``,
   ``:pyobject:``, ``:dedent:`` kept); rows picked apart (``:lines: 3,7-9``) each at its
   own line; a ``:prepend:``ed row, which the file does not hold, at the first included
-  line (it stands right before it on the page), an ``:append:``ed one at the last. When
-  the same run of lines is in the file twice, the first is named;
+  line (it stands right before it on the page), an ``:append:``ed one at the last. The
+  options, read back from the page (:mod:`.includeopts`), say which place when the same
+  lines are in the file twice; without them (a page Sphinx did not read from a file),
+  the first place is named;
 - a docstring in the project's own tree (a course documenting its code): that file, the
   rows matched inside the docstring (napoleon and signature lines shift Sphinx's count);
 - a docstring elsewhere (an installed package nobody here edits): the page, or included
@@ -31,6 +33,7 @@ from pathlib import Path
 from docutils import nodes
 
 from ..console.lines import split_lines
+from .includeopts import directive_options, selected_lines
 
 #: Sphinx's source name for a docstring's lines.
 DOCSTRING = re.compile(r"^(?P<path>.+?):docstring of (?P<name>\S+)$")
@@ -169,16 +172,45 @@ def _at_rows(path: str, rows: tuple[int, ...]) -> Location:
 
 def included(node: nodes.Element, text: str, files: SourceFiles) -> Location | None:
     """Where the rows of a block read from another file (``literalinclude``, docutils'
-    ``include`` with ``:literal:``/``:code:``) are in that file; None for other blocks,
-    or when the rows are not found there."""
+    ``include`` with ``:literal:``/``:code:``) are in that file: by the directive's
+    options when the page's text says them and the rows are there (:mod:`.includeopts`),
+    else by matching the rows; None for other blocks, or when the rows are not found."""
     path = node.get("source")
     if not isinstance(path, str) or not path or DOCSTRING.match(path):
         return None
     rows = split_lines(text)
     if not rows:
         return None
-    found = match_rows(rows, files.lines(path))
+    lines = files.lines(path)
+    picked = _by_options(node, rows, lines, path, files)
+    found = picked or match_rows(rows, lines)
     return _at_rows(path, found) if found else None
+
+
+def _by_options(
+    node: nodes.Element, rows: list[str], lines: list[str], path: str, files: SourceFiles
+) -> tuple[int, ...] | None:
+    """Each row's line as the literalinclude's options select it, when every row the
+    file holds is at its line; a prepended row at the first line, an appended at the last."""
+    if not node.source or not node.line:
+        return None
+    options = directive_options(files.lines(node.source), node.line, "literalinclude")
+    if options is None:
+        return None
+    tree = files.tree(path) if "pyobject" in options else None
+    picked = selected_lines(options, lines, tree)
+    if picked is None or len(picked) != len(rows):
+        return None
+    for row, line in zip(rows, picked, strict=True):
+        if line is not None and row.strip() != lines[line - 1].strip():
+            return None
+    known = [line for line in picked if line is not None]
+    if not known:
+        return None
+    filled: list[int] = []
+    for line in picked:
+        filled.append(line if line is not None else (filled[-1] if filled else known[0]))
+    return tuple(filled)
 
 
 @functools.lru_cache(maxsize=8)
