@@ -400,3 +400,11 @@ def test_hpccourse_check_reports_docstrings_where_they_are_edited(
     ]
     assert sorted(where(found)) == sorted(expected), found
     assert sum(f.endswith("(in the docstring of extpkg.run)") for f in found) == 2
+
+
+def test_a_huge_file_of_equal_lines_is_not_matched_for_ever() -> None:
+    """A hostile include: rows against every line would take minutes; it keeps its page's
+    place instead (the budget), and a budget-sized match still finds its rows."""
+    rows = ["$ ls"] * 3000 + ["$ cd /proj/<user-dir>"]
+    assert match_rows(rows, ["$ ls"] * 100_000) is None
+    assert match_rows(rows, ["$ ls"] * 3000 + ["$ cd /proj/<user-dir>"]) == tuple(range(1, 3002))

@@ -45,6 +45,10 @@ AUTODOC = re.compile(r"^\s*(?:\.\.\s+auto\w+::|(?:`{3,}|~{3,}|:{3,})\s*\{auto\w+
 #: Folders whose files are installed, never the project's own.
 INSTALLED = frozenset({"site-packages", "dist-packages"})
 
+#: Rows times file lines beyond which rows are not matched (the block keeps its page's
+#: place): a hostile include of a huge file of equal lines must not hang the build.
+MATCH_BUDGET = 20_000_000
+
 #: Files that mark a project's top folder.
 PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 
@@ -83,7 +87,7 @@ class SourceFiles:
         if path not in self._trees:
             try:
                 self._trees[path] = ast.parse("\n".join(self.lines(path)))
-            except (SyntaxError, ValueError):
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._trees[path] = None
         return self._trees[path]
 
@@ -104,10 +108,12 @@ def match_rows(
     without surrounding whitespace; None when most rows are not there. Preferred: all rows
     as one run, then each row found in order, then a run without a first (prepended) or
     last (appended) row, then most rows found in order."""
+    hi = len(lines) if hi is None else hi
+    count = len(rows)
+    if count * max(0, hi - lo) > MATCH_BUDGET:
+        return None
     want = [row.strip() for row in rows]
     have = [line.strip() for line in lines]
-    hi = len(have) if hi is None else hi
-    count = len(want)
     return (
         _as_run(want, have, lo, hi, ((0, count),))
         or _picked_apart(want, have, lo, hi, share=1.0)
