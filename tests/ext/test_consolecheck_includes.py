@@ -408,3 +408,26 @@ def test_a_huge_file_of_equal_lines_is_not_matched_for_ever() -> None:
     rows = ["$ ls"] * 3000 + ["$ cd /proj/<user-dir>"]
     assert match_rows(rows, ["$ ls"] * 100_000) is None
     assert match_rows(rows, ["$ ls"] * 3000 + ["$ cd /proj/<user-dir>"]) == tuple(range(1, 3002))
+
+
+def test_blocks_another_collector_version_kept_are_collected_again(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A course's cached build keeps each page's blocks; after an upgrade that places them
+    elsewhere, consolecheck reads the doctrees again rather than report the old places."""
+    from hpccourse.builders import blockcache
+    from sphinx.environment import BuildEnvironment
+
+    srcdir = course(tmp_path / "docs", rst_include([]), myst_include([]))
+    make_app("html", srcdir=srcdir, freshenv=True).build()
+    loaded: list[str] = []
+    real = BuildEnvironment.get_doctree
+
+    def get_doctree(env: BuildEnvironment, docname: str):
+        loaded.append(docname)
+        return real(env, docname)
+
+    monkeypatch.setattr(BuildEnvironment, "get_doctree", get_doctree)
+    monkeypatch.setattr(blockcache, "collector_digest", lambda: "another", raising=False)
+    make_app("consolecheck", srcdir=srcdir).build()
+    assert sorted(set(loaded)) == ["index", "one", "two"]
