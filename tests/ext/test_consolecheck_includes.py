@@ -308,6 +308,27 @@ def test_an_included_part_stays_at_its_own_line(make_app, tmp_path: Path) -> Non
     assert sorted(where(found)) == ["parts/part.md:4", "parts/part.rst:5"], found
 
 
+#: A part whose block comes after a marker and some prose: an include may clip it there.
+CLIPPED = "Filler one.\n\nFiller two.\n\n.. marker\n\n.. code-block:: console\n\n"
+CLIPPED += "   $ cd /proj/<user-dir>\n"
+CLIPPED_MD = "Filler one.\n\nFiller two.\n\n% marker\n\n```console\n$ cd /proj/<other-dir>\n```\n"
+
+
+def test_a_part_included_from_a_start_is_reported_at_its_own_line(make_app, tmp_path: Path) -> None:
+    """docutils counts a clipped part's lines from the clipping (its own TODO says so)."""
+    srcdir = course(
+        tmp_path / "docs",
+        ".. include:: parts/part.rst\n   :start-after: marker\n\n"
+        "Again\n-----\n\n.. include:: parts/part.rst\n   :start-line: 2\n",
+        "```{include} parts/part.md\n:start-after: marker\n```\n",
+        {"parts/part.rst": CLIPPED, "parts/part.md": CLIPPED_MD},
+    )
+    rst = CLIPPED.splitlines().index("   $ cd /proj/<user-dir>") + 1
+    md = CLIPPED_MD.splitlines().index("$ cd /proj/<other-dir>") + 1
+    found, _ = builder_findings(make_app, srcdir)
+    assert sorted(where(found)) == [f"parts/part.md:{md}", f"parts/part.rst:{rst}"], found
+
+
 # --- autodoc: the project's own code at its file, an installed package at the directive ---
 
 PACKAGE = '''"""An installed package."""

@@ -214,13 +214,14 @@ class _Collector:
     languages: frozenset[str]
     cluster_for_label: ClusterLookup
     skip_targets: set[int]
+    page: str = ""  # the page's own file (doctree["source"])
     files: SourceFiles = dataclasses.field(default_factory=SourceFiles)
 
     def place(self, node: nodes.Element, text: str, line: int) -> Location:
         """Where the block is reported (its path relative to the source folder): where
         its page says, or for a block from another file (literalinclude, autodoc), where
         it is edited (:mod:`.includes`)."""
-        found = locate(node, text, self.srcdir, self.files)
+        found = locate(node, text, line, self.page, self.srcdir, self.files)
         if found is None:
             return Location(_relative(node.source, self.srcdir), line)
         return dataclasses.replace(found, path=_relative(found.path, self.srcdir))
@@ -319,7 +320,12 @@ def collect_blocks(
     ``cluster_for_label`` maps a tab label to a cluster key (or None).
     """
     collector = _Collector(
-        docname, Path(srcdir), frozenset(languages), cluster_for_label, skip_targets(doctree)
+        docname,
+        Path(srcdir),
+        frozenset(languages),
+        cluster_for_label,
+        skip_targets(doctree),
+        str(doctree.get("source") or ""),
     )
     blocks: list[Block] = []
     language = default_language

@@ -1,4 +1,4 @@
-"""Where a block pulled in from another file is edited: a literalinclude'd file, a docstring.
+"""Where a block from another file is edited: a literalinclude, a clipped include, a docstring.
 
 Sphinx gives a ``literalinclude`` block (RST or MyST) the including page's line and keeps
 the file only as the node's ``source`` attribute, not the options that chose its lines;
@@ -13,6 +13,8 @@ counted inside the docstring. A teacher needs the file and line to edit, so:
   options, read back from the page (:mod:`.includeopts`), say which place when the same
   lines are in the file twice; without them (a page Sphinx did not read from a file),
   the first place is named;
+- a block of a part included with ``:start-line:`` or ``:start-after:``: the part's
+  line, which docutils counts from the clipping's start;
 - a docstring in the project's own tree (a course documenting its code): that file, the
   rows matched inside the docstring (napoleon and signature lines shift Sphinx's count);
 - a docstring elsewhere (an installed package nobody here edits): the page, or included
@@ -337,6 +339,34 @@ def docstring(node: nodes.Element, text: str, srcdir: Path, files: SourceFiles) 
     return Location(page, at, (at,) * len(rows), f"the docstring of {name}")
 
 
-def locate(node: nodes.Element, text: str, srcdir: Path, files: SourceFiles) -> Location | None:
-    """Where a block from another file is edited; None when it is where the node says."""
-    return included(node, text, files) or docstring(node, text, srcdir, files)
+def clipped(
+    node: nodes.Element, text: str, line: int, page: str, files: SourceFiles
+) -> Location | None:
+    """Where a block of a part included with ``:start-line:`` or ``:start-after:`` is:
+    docutils counts the part's lines from where the clipping starts, not from the file's
+    top (a known gap: "if startline != 0, line numbers are wrong"), so when the line it
+    gives does not hold the block's first row, the rows are looked for from there on.
+    None for a block of the page itself, or one already at its line."""
+    source = node.source
+    if not source or source == page or line <= 0 or DOCSTRING.match(source):
+        return None
+    rows = split_lines(text)
+    lines = files.lines(source)
+    if not rows or not lines:
+        return None
+    if line <= len(lines) and lines[line - 1].strip() == rows[0].strip():
+        return None
+    found = match_rows(rows, lines, line - 1)
+    return _at_rows(source, found) if found else None
+
+
+def locate(
+    node: nodes.Element, text: str, line: int, page: str, srcdir: Path, files: SourceFiles
+) -> Location | None:
+    """Where a block from another file is edited; None when it is where the node says
+    (``line``: the block's first line as the node counts it; ``page``: the page's file)."""
+    return (
+        included(node, text, files)
+        or docstring(node, text, srcdir, files)
+        or clipped(node, text, line, page, files)
+    )
