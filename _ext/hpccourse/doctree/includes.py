@@ -346,9 +346,12 @@ def clipped(
     docutils counts the part's lines from where the clipping starts, not from the file's
     top (a known gap: "if startline != 0, line numbers are wrong"), so when the line it
     gives does not hold the block's first row, the rows are looked for from there on.
-    None for a block of the page itself, or one already at its line."""
+    None for a block of the page itself, one already at its line, or a ``prompt`` block
+    (its text shows prompts its lines do not hold)."""
     source = node.source
-    if not source or source == page or line <= 0 or DOCSTRING.match(source):
+    if not isinstance(node, nodes.literal_block) or not source or source == page:
+        return None
+    if line <= 0 or DOCSTRING.match(source):
         return None
     rows = split_lines(text)
     lines = files.lines(source)
