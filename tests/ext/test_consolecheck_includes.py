@@ -329,6 +329,23 @@ def test_a_part_included_from_a_start_is_reported_at_its_own_line(make_app, tmp_
     assert sorted(where(found)) == [f"parts/part.md:{md}", f"parts/part.rst:{rst}"], found
 
 
+def test_a_prompt_block_of_a_part_keeps_its_line(make_app, tmp_path: Path) -> None:
+    """A ``prompt`` block shows a prompt its line does not hold: it is not looked for
+    elsewhere (the same command with its prompt, further down, is another block)."""
+    part = ".. prompt:: bash $\n\n   cd /proj/<user-dir>\n\n"
+    part += ".. code-block:: console\n\n   $ cd /proj/<user-dir>\n"
+    srcdir = course(
+        tmp_path / "docs", ".. include:: parts/part.rst\n", "", {"parts/part.rst": part}
+    )
+    lines = part.splitlines()
+    expected = [
+        f"parts/part.rst:{lines.index('   cd /proj/<user-dir>') + 1}",
+        f"parts/part.rst:{lines.index('   $ cd /proj/<user-dir>') + 1}",
+    ]
+    found, _ = builder_findings(make_app, srcdir)
+    assert where(found) == expected, found
+
+
 # --- autodoc: the project's own code at its file, an installed package at the directive ---
 
 PACKAGE = '''"""An installed package."""
