@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hpccourse.doctree.docstrings import directive_line
 from hpccourse.doctree.includeopts import directive_options, line_numbers, selected_lines
-from hpccourse.doctree.includes import directive_line, match_rows
+from hpccourse.doctree.rows import match_rows
 from sphinx.testing.util import SphinxTestApp
 
 EXT = Path(__file__).resolve().parents[2] / "_ext"

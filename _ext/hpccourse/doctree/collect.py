@@ -31,7 +31,8 @@ from docutils import nodes
 
 from ..console.lines import apply_prompt
 from ..console.model import Block
-from .includes import Location, SourceFiles, locate
+from .includes import locate
+from .rows import Location, SourceFiles
 
 #: Highlight languages whose blocks are always console sessions or scripts.
 SHELL_LANGUAGES = frozenset({"console", "shell-session", "bash", "sh", "shell", "pycon"})
