@@ -19,7 +19,8 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   boxes (sphinx-lesson's names), ``prompt`` and ``code-block``
   keeping what a checker needs, on RST and MyST Markdown pages alike (the line of a
   block's first command in either, code fences included); per-page table dependencies.
-- ``doctree/``: the one walk that yields a page's console blocks, its exercises, and the
+- ``doctree/``: the one walk that yields a page's console blocks (a literalinclude'd
+  file's or a docstring's at the file and line a teacher edits), its exercises, and the
   blocks inside unknown directives (which no builder reaches).
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base;
   consolecheck over a project that does not load the extension (its ``conf.py`` run a

@@ -6,13 +6,16 @@ builder), so its console blocks are collected then (``doctree-read``) and kept p
 in the environment, purged and merged with it. consolecheck then loads no doctree.
 
 The blocks depend on the configuration (``consolecheck_languages``,
-``highlight_language``) and on the table's cluster names (tab labels -> clusters), which
-may change without the page being read again: each page's blocks carry the key they were
-collected under, and consolecheck walks the doctree as before when the key differs.
+``highlight_language``), on the table's cluster names (tab labels -> clusters) and on the
+collector's own code (an upgrade), which may change without the page being read again:
+each page's blocks carry the key they were collected under, and consolecheck walks the
+doctree as before when the key differs.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable, Set
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +65,21 @@ def cluster_lookup(srcdir: Path, config: Config) -> tuple[Key, ClusterLookup]:
     return names, lookup
 
 
+@functools.cache
+def collector_digest() -> str:
+    """A digest of the collector's source (``doctree/``): blocks another version of it
+    collected (their places, say) are collected again from the doctrees."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).resolve().parents[1] / "doctree").glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def collection_key(config: Config, names: Key) -> Key:
     """Everything but the doctree that the collected blocks depend on."""
-    return (tuple(sorted(config.consolecheck_languages)), config.highlight_language, names)
+    languages = tuple(sorted(config.consolecheck_languages))
+    return (languages, config.highlight_language, names, collector_digest())
 
 
 def collect_page(

@@ -154,12 +154,18 @@ def _source(srcdir: Path, source: str) -> str:
 
 def problem_line(block: Block, offset: int) -> int:
     """The ``.rst`` line of a problem: the offending line for a hand-written block;
-    the directive's line for a generated one (its lines are not in the ``.rst``)."""
+    the directive's line for a generated one (its lines are not in the ``.rst``); the
+    row's own line when the block names each row's (:mod:`hpccourse.doctree.includes`)."""
+    if block.rows:
+        return block.rows[min(offset, len(block.rows) - 1)]
     return block.line if block.data_source else block.line + offset
 
 
 def where(block: Block) -> str:
-    """What a generated block's problems add to their message: cluster, step, table line."""
+    """What a generated block's problems add to their message: cluster, step, table line;
+    what pulled the block in when it is reported there (a docstring, at its autodoc)."""
+    if block.within:
+        return f" (in {block.within})"
     if not block.data_source:
         return ""
     step = f", step {block.step}" if block.step else ""
@@ -210,7 +216,9 @@ def summary(results: Sequence[BlockResult], unreached: int = 0) -> str:
 def once_per_block(results: Sequence[BlockResult]) -> list[BlockResult]:
     """Each block once: a file included by several pages gives its blocks to each, and
     each finding is reported once, at the included file's line (the first page's result,
-    with the problems only a later page's session found added)."""
+    with the problems only a later page's session found added). A finding another block
+    gave already (the same file's line, included with other ``:lines:``) is dropped, and
+    with it a block left with none."""
     kept: dict[tuple[str, int, str | None, str], BlockResult] = {}
     for result in results:
         block = result.block
@@ -224,7 +232,21 @@ def once_per_block(results: Sequence[BlockResult]) -> list[BlockResult]:
         if extra:
             problems = sorted([*first.problems, *extra], key=lambda p: (p.offset, p.code))
             kept[key] = dataclasses.replace(first, problems=problems, status="failed")
-    return list(kept.values())
+    given: set[tuple[str, int, str, str]] = set()
+    once: list[BlockResult] = []
+    for result in kept.values():
+        block, fresh = result.block, []
+        for problem in result.problems:
+            finding = (block.source, problem_line(block, problem.offset), problem.code)
+            message = problem.message + where(block)
+            if (*finding, message) not in given:
+                given.add((*finding, message))
+                fresh.append(problem)
+        if len(fresh) == len(result.problems):
+            once.append(result)
+        elif fresh:
+            once.append(dataclasses.replace(result, problems=fresh))
+    return once
 
 
 @contextlib.contextmanager

@@ -73,6 +73,10 @@ class Block:
     cluster: str | None = None  # the cluster key, for generated or tabbed blocks
     data_source: str | None = None  # clusters.toml, for generated blocks
     data_line: int | None = None  # line in data_source of the step's commands
+    # The line in source of each row of text when they are not line, line + 1, ...: rows
+    # an included file's :lines: picked apart, or every row at the directive (see within).
+    rows: tuple[int, ...] = ()
+    within: str = ""  # what source's line pulled the block in: "the docstring of pkg.f"
     step: str | None = None  # the data table's step key, for generated blocks
     skip: bool = False  # the author asked for this block not to be checked
     file: str | None = None  # a file step's file name: the block is that file's text

@@ -12,8 +12,10 @@ A block inside a sphinx-tabs tab, or a sphinx-design ``tab-item``, whose label n
 cluster gets that cluster; inside a tab naming none, it gets the tab's label (a reader's
 path of its own). Each block also carries the section right under the page title that
 holds it, and what the prose since the previous block says about activating environments.
-A block is skipped when it (or a container around it) carries
-``:consolecheck: skip`` or follows a ``.. consolecheck: skip`` comment.
+A block read from another file (``literalinclude``, a docstring autodoc pulled in) is
+given the file and line a teacher edits (:mod:`.includes`). A block is skipped when it
+(or a container around it) carries ``:consolecheck: skip`` or follows a
+``.. consolecheck: skip`` comment.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from docutils import nodes
 
 from ..console.lines import apply_prompt
 from ..console.model import Block
+from .includes import locate
+from .rows import Location, SourceFiles
 
 #: Highlight languages whose blocks are always console sessions or scripts.
 SHELL_LANGUAGES = frozenset({"console", "shell-session", "bash", "sh", "shell", "pycon"})
@@ -211,6 +215,17 @@ class _Collector:
     languages: frozenset[str]
     cluster_for_label: ClusterLookup
     skip_targets: set[int]
+    page: str = ""  # the page's own file (doctree["source"])
+    files: SourceFiles = dataclasses.field(default_factory=SourceFiles)
+
+    def place(self, node: nodes.Element, text: str, line: int) -> Location:
+        """Where the block is reported (its path relative to the source folder): where
+        its page says, or for a block from another file (literalinclude, autodoc), where
+        it is edited (:mod:`.includes`)."""
+        found = locate(node, text, line, self.page, self.srcdir, self.files)
+        if found is None:
+            return Location(_relative(node.source, self.srcdir), line)
+        return dataclasses.replace(found, path=_relative(found.path, self.srcdir))
 
     def literal(self, node: nodes.literal_block, default_language: str) -> Block | None:
         """A Block for a literal block that is a console block, else None (also for the
@@ -225,10 +240,16 @@ class _Collector:
         data_source = node.get("hpc_data_source")
         data_line = node.get("hpc_data_line")
         cluster, tab = (generated, None) if generated else tab_of(node, self.cluster_for_label)
+        if generated:
+            at = Location(_relative(node.source, self.srcdir), node.line or 0)
+        else:
+            at = self.place(node, text, _literal_line(node))
         return Block(
             docname=self.docname,
-            source=_relative(node.source, self.srcdir),
-            line=(node.line or 0) if generated else _literal_line(node),
+            source=at.path,
+            line=at.line,
+            rows=at.rows,
+            within=at.within,
             language=language,
             text=text,
             cluster=cluster,
@@ -254,10 +275,13 @@ class _Collector:
         if prompts and "auto" not in node.get("hpc_prompt_modifiers", ()):
             text = apply_prompt(text, prompts[0], language)
         cluster, tab = tab_of(node, self.cluster_for_label)
+        at = self.place(node, text, int(node.get("hpc_content_line") or node.line or 0))
         return Block(
             docname=self.docname,
-            source=_relative(node.source, self.srcdir),
-            line=int(node.get("hpc_content_line") or node.line or 0),
+            source=at.path,
+            line=at.line,
+            rows=at.rows,
+            within=at.within,
             language=language,
             text=text,
             prompts=prompts,
@@ -297,7 +321,12 @@ def collect_blocks(
     ``cluster_for_label`` maps a tab label to a cluster key (or None).
     """
     collector = _Collector(
-        docname, Path(srcdir), frozenset(languages), cluster_for_label, skip_targets(doctree)
+        docname,
+        Path(srcdir),
+        frozenset(languages),
+        cluster_for_label,
+        skip_targets(doctree),
+        str(doctree.get("source") or ""),
     )
     blocks: list[Block] = []
     language = default_language
