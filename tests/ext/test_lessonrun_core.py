@@ -250,3 +250,17 @@ def test_resolve_mode_reports_a_pin_with_no_wheel_for_the_cluster_s_python(tmp_p
             }
         ]
     }
+
+
+def test_a_step_of_an_included_file_is_reported_at_that_files_own_line():
+    """lessonrun's report names the same line consolecheck does: a row of a file whose
+    ``:lines:`` were picked apart is at its own line, not the block's first line + offset;
+    a generated block at the directive; a hand-written one at its line."""
+    from hpccourse.lessonrun.model import Step, StepResult
+    from hpccourse.lessonrun.report import location
+
+    picked = Block("index", "job.sh", 3, "console", "$ a\n$ b", rows=(3, 9))
+    generated = Block("index", "index.rst", 12, "console", "$ a\n$ b", data_source="t.toml")
+    written = Block("index", "index.rst", 12, "console", "$ a\n$ b")
+    shown = [location(StepResult(Step(b, 1, "b"), "passed")) for b in (picked, generated, written)]
+    assert shown == ["job.sh:9", "index.rst:12", "index.rst:13"]

@@ -156,9 +156,7 @@ def problem_line(block: Block, offset: int) -> int:
     """The ``.rst`` line of a problem: the offending line for a hand-written block;
     the directive's line for a generated one (its lines are not in the ``.rst``); the
     row's own line when the block names each row's (:mod:`hpccourse.doctree.includes`)."""
-    if block.rows:
-        return block.rows[min(offset, len(block.rows) - 1)]
-    return block.line if block.data_source else block.line + offset
+    return block.line_at(offset)
 
 
 def where(block: Block) -> str:

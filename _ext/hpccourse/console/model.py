@@ -89,6 +89,14 @@ class Block:
     # The language is the page's ``highlight`` default (a ``::`` block), not the block's own.
     implicit: bool = False
 
+    def line_at(self, offset: int) -> int:
+        """The source line of the block's row ``offset``: the row's own line when the
+        block names each (an included file's picked lines); the directive's line for a
+        generated block (its lines are not in the source); else ``line + offset``."""
+        if self.rows:
+            return self.rows[min(offset, len(self.rows) - 1)]
+        return self.line if self.data_source else self.line + offset
+
 
 @dataclass(frozen=True)
 class CopyButton:

@@ -12,10 +12,10 @@ from .results import shown
 
 
 def location(result: StepResult) -> str:
-    """``isolated.rst:170`` (the directive's line for a generated block)."""
+    """``isolated.rst:170`` (the directive's line for a generated block, the file's own
+    line for a row of an included file)."""
     block = result.step.block
-    line = block.line if block.data_source else block.line + result.step.offset
-    return f"{block.source}:{line}"
+    return f"{block.source}:{block.line_at(result.step.offset)}"
 
 
 def where(result: StepResult) -> str:
