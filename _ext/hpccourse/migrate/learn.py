@@ -172,6 +172,7 @@ class Learner:
         modules: dict[str, dict[str, list[str]]],
     ) -> str | None:
         """One entry for the clusters' entries ``row`` (a line, or a run of lines)."""
+        row = self._stand_ins(row, facts)
         rows = list(row.values())
         if len(set(rows)) == 1:
             return rows[0]
@@ -340,6 +341,50 @@ class Learner:
             facts[name] = values
             out.append(f"{prefix}{{{name}}}{suffix}")
         return "".join(out)
+
+    def _stand_ins(self, row: dict[str, str], facts: dict[str, dict[str, str]]) -> dict[str, str]:
+        """``row`` with the entry of each cluster that shows values where the most common
+        entry with placeholders has them, those facts being still stand-ins (``FILL-IN``)
+        there, written as that entry; the values read go into ``facts``. (``salloc -A
+        {allocation} {batch_resources}`` elsewhere, ``salloc -A p123 -n 1`` on a cluster
+        ``--add-clusters`` added without them.)"""
+        templates = [r for r in row.values() if PLACEHOLDER.search(r)]
+        if not templates or len(set(row.values())) == 1:
+            return row
+        template = max(templates, key=templates.count)
+        out = dict(row)
+        for key, text in row.items():
+            values = self._read_stand_ins(key, template, text) if text != template else None
+            if values:
+                for name, value in values.items():
+                    facts[name] = {**facts.get(name, {}), key: value}
+                out[key] = template
+        return out
+
+    def _read_stand_ins(self, key: str, template: str, text: str) -> dict[str, str] | None:
+        """The values ``text`` gives the placeholders of ``template`` whose facts are
+        stand-ins on cluster ``key``; its other placeholders it must show as they are."""
+        cluster = self.table.cluster(key)
+        pattern: list[str] = []
+        names: list[str] = []
+        pos = 0
+        for match in PLACEHOLDER.finditer(template):
+            pattern.append(re.escape(template[pos : match.start()]))
+            pos = match.end()
+            name = match[1]
+            if STAND_IN in cluster.facts.get(name, "") and name not in names:
+                names.append(name)
+                pattern.append(r"(\S(?:.*?\S)?)")
+            else:
+                pattern.append(re.escape(match[0]))
+        pattern.append(re.escape(template[pos:]))
+        found = re.fullmatch("".join(pattern), text) if names else None
+        if found is None:
+            return None
+        values = dict(zip(names, found.groups(), strict=True))
+        if any("{" in v or "\n" in v or unfit(self.table, n, v) for n, v in values.items()):
+            return None
+        return values
 
     def _still_to_fill(self, values: dict[str, str]) -> tuple[str, dict[str, str]] | None:
         """Where some clusters show one of the table's placeholders (``{allocation}``) and

@@ -370,29 +370,41 @@ def test_a_here_document_whose_sbatch_lines_differ_in_number_is_one_command(
 def test_a_fact_still_to_fill_in_is_read_from_the_tab_that_shows_it(
     table_path: Path, tmp_path: Path
 ):
-    """A cluster whose allocation is still ``FILL-IN`` (added by ``--add-clusters``) and
-    whose tab shows a value where the others show ``{allocation}``: the value is that
-    cluster's allocation (marked for the teacher), and the clusters share one list."""
-    table = load_table(table_path)
-    odd = table.clusters[-1]
+    """A cluster whose allocation and venv flags are still ``FILL-IN`` (added by
+    ``--add-clusters``) and whose tab shows values where the others show ``{allocation}``
+    and ``{venv_flags}``: the values are that cluster's facts (marked for the teacher;
+    one of two words), and the clusters share one list."""
     text = table_path.read_text()
-    table_path.write_text(
-        text.replace(f'allocation = "{odd.facts["allocation"]}"', 'allocation = "FILL-IN"', 1)
-    )
-    assert load_table(table_path).cluster(odd.key).facts["allocation"] == "FILL-IN"
+    count = text.count('venv_flags = ""')
+    assert count == len(load_table(table_path).clusters)  # one per cluster, in order
+    text = text.replace('venv_flags = ""', 'venv_flags = "--system-site-packages"', count - 1)
+    text = text.replace('venv_flags = ""', 'venv_flags = "FILL-IN"')
+    odd = load_table(table_path).clusters[-1]
+    text = text.replace(f'allocation = "{odd.facts["allocation"]}"', 'allocation = "FILL-IN"')
+    table_path.write_text(text)
+    table = load_table(table_path)
+    assert table.cluster(odd.key).facts["venv_flags"] == "FILL-IN"
+    flags = "--system-site-packages --copies"
+
+    def body(i: int, c) -> list[str]:
+        mine = flags if c.key == odd.key else c.facts["venv_flags"]
+        account = odd.facts["allocation"] if c.key == odd.key else c.facts["allocation"]
+        return [f"salloc -A {account} -t 00:10:00", f"python -m venv {mine} env"]
+
     page = tmp_path / "alloc.rst"
-    page.write_text(
-        tab_set(table, lambda i, c: [f"salloc -A {c.facts['allocation']} -t 00:10:00"]),
-        encoding="utf-8",
-    )
+    page.write_text(tab_set(table, body), encoding="utf-8")
     status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
     assert status == 0, err
     new = load_table(table_path)
     (key,) = [k for k in new.steps if k not in table.steps]
-    assert new.steps[key].commands == ("salloc -A {allocation} -t 00:10:00",)
+    assert new.steps[key].commands == (
+        "salloc -A {allocation} -t 00:10:00",
+        "python -m venv {venv_flags} env",
+    )
     assert not new.steps[key].overrides
     assert new.cluster(odd.key).facts["allocation"] == odd.facts["allocation"]
-    assert f'allocation = "{odd.facts["allocation"]}"  # read from alloc.rst:' in (
-        table_path.read_text()
-    )
+    assert new.cluster(odd.key).facts["venv_flags"] == flags
+    written = table_path.read_text()
+    assert f'allocation = "{odd.facts["allocation"]}"  # read from alloc.rst:' in written
+    assert f'venv_flags = "{flags}"  # read from alloc.rst:' in written
     assert "FILL-IN on" not in err  # not told to check a value it has read
