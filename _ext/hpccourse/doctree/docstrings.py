@@ -19,7 +19,7 @@ from pathlib import Path
 from docutils import nodes
 
 from ..console.lines import split_lines
-from .rows import Location, SourceFiles, at_rows, match_rows
+from .rows import Location, SourceFiles, at_rows, definition, match_rows
 
 #: Sphinx's source name for a docstring's lines.
 DOCSTRING = re.compile(r"^(?P<path>.+?):docstring of (?P<name>\S+)$")
@@ -54,31 +54,12 @@ def is_own(path: str, srcdir: Path) -> bool:
     return resolved.is_relative_to(project_root(srcdir))
 
 
-def _definition(tree: ast.Module, qualname: Sequence[str]) -> ast.AST | None:
-    """The class or function ``qualname`` names in the module (nested by dots)."""
-    scope: ast.AST = tree
-    for name in qualname:
-        body = getattr(scope, "body", [])
-        scope = next(
-            (
-                item
-                for item in body
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                and item.name == name
-            ),
-            None,
-        )
-        if scope is None:
-            return None
-    return scope
-
-
 def docstring_span(tree: ast.Module, name: str) -> tuple[int, int] | None:
     """The 0-based [first, last) file lines of ``name``'s docstring (dotted: module part,
     then the qualified name); None when the file does not hold it."""
     parts = name.split(".")
     for start in range(1, len(parts) + 1):
-        found = _definition(tree, parts[start:]) if start < len(parts) else tree
+        found = definition(tree, parts[start:]) if start < len(parts) else tree
         body = getattr(found, "body", None)
         if not body:
             continue

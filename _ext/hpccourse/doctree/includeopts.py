@@ -15,6 +15,8 @@ import ast
 import re
 from collections.abc import Sequence
 
+from .rows import definition
+
 #: An option line under an RST directive or a MyST directive fence.
 OPTION = re.compile(r"^\s*:(?P<name>[\w-]+):(?:\s+(?P<value>.*?))?\s*$")
 #: A line of a MyST directive's ``---`` option block.
@@ -70,18 +72,7 @@ def line_numbers(spec: str, total: int) -> list[int] | None:
 def _object_span(tree: ast.Module | None, dotted: str) -> tuple[int, int] | None:
     """The 0-based [first, last) lines of the class or function ``dotted`` names, its
     decorators included (what ``:pyobject:`` takes)."""
-    scope: ast.AST | None = tree
-    for name in dotted.split("."):
-        body = getattr(scope, "body", [])
-        scope = next(
-            (
-                item
-                for item in body
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                and item.name == name
-            ),
-            None,
-        )
+    scope = definition(tree, dotted.split(".")) if tree is not None else None
     if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return None
     first = min([scope.lineno, *(d.lineno for d in scope.decorator_list)])

@@ -3,7 +3,8 @@
 Sphinx keeps no line for the rows of a block read from another file, or a line counted
 from elsewhere: the rows are looked for in the file, compared without surrounding
 whitespace (``:dedent:``, indented directive content). Used by :mod:`.includes` and
-:mod:`.docstrings`.
+:mod:`.docstrings`, which also find a class or function in a file's syntax tree here
+(:func:`definition`: ``:pyobject:``, a docstring's owner).
 """
 
 from __future__ import annotations
@@ -140,3 +141,22 @@ def _consecutive(rows: tuple[int, ...]) -> bool:
 def at_rows(path: str, rows: tuple[int, ...]) -> Location:
     """A block in ``path`` at ``rows``; the row lines kept only when not consecutive."""
     return Location(path, rows[0], () if _consecutive(rows) else rows)
+
+
+def definition(tree: ast.Module, qualname: Sequence[str]) -> ast.AST | None:
+    """The class or function ``qualname`` names in the module (nested by dots)."""
+    scope: ast.AST = tree
+    for name in qualname:
+        body = getattr(scope, "body", [])
+        scope = next(
+            (
+                item
+                for item in body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and item.name == name
+            ),
+            None,
+        )
+        if scope is None:
+            return None
+    return scope
