@@ -177,28 +177,12 @@ class Learner:
         if len(set(rows)) == 1:
             return rows[0]
         split = {k: v.split("\n") for k, v in row.items()}
-        if len({len(v) for v in split.values()}) == 1 and len(split[next(iter(row))]) > 1:
-            kept = dict(facts), dict(modules)  # line by line, else nothing of it learned
-            parts = [
-                self._row(dict(zip(row, lines, strict=True)), facts, modules)
-                for lines in zip(*split.values(), strict=True)
-            ]
-            if all(p is not None for p in parts):
-                return "\n".join(parts)  # type: ignore[arg-type]
-            facts.clear(), modules.clear()
-            facts.update(kept[0]), modules.update(kept[1])
-        joined = {k: join_runs(v) for k, v in split.items()}
-        if len({len(v) for v in joined.values()}) == 1 and len(joined[next(iter(row))]) > 1:
-            # a here-document's script, runs of #SBATCH or module lines of other lengths
-            kept = dict(facts), dict(modules)
-            parts = [
-                self._row(dict(zip(row, entries, strict=True)), facts, modules)
-                for entries in zip(*joined.values(), strict=True)
-            ]
-            if all(p is not None for p in parts):
-                return "\n".join(parts)  # type: ignore[arg-type]
-            facts.clear(), modules.clear()
-            facts.update(kept[0]), modules.update(kept[1])
+        # line by line; else (a here-document's script) each run of #SBATCH or module
+        # lines one entry, whatever its length on each cluster
+        for parts in (split, {k: join_runs(v) for k, v in split.items()}):
+            unified = self._parts(parts, facts, modules)
+            if unified is not None:
+                return unified
         if any("\n" in r for r in rows):  # runs of other lengths: each cluster's, a fact
             kinds = {run_kind(r.split("\n")[0]) for r in rows}
             kind = kinds.pop() if len(kinds) == 1 else ""
@@ -225,6 +209,28 @@ class Learner:
                 facts.clear()
                 facts.update(kept)
         return self._tokens(row, facts)
+
+    def _parts(
+        self,
+        parts: dict[str, list[str]],
+        facts: dict[str, dict[str, str]],
+        modules: dict[str, dict[str, list[str]]],
+    ) -> str | None:
+        """The clusters' entries cut into as many parts each, one entry of them part by
+        part (None when their numbers differ, or there is one part only); all or
+        nothing: what was learned on the way is forgotten when a part fails."""
+        if len({len(v) for v in parts.values()}) != 1 or len(next(iter(parts.values()))) < 2:
+            return None
+        kept = dict(facts), dict(modules)
+        unified = [
+            self._row(dict(zip(parts, entries, strict=True)), facts, modules)
+            for entries in zip(*parts.values(), strict=True)
+        ]
+        if all(u is not None for u in unified):
+            return "\n".join(unified)  # type: ignore[arg-type]
+        facts.clear(), modules.clear()
+        facts.update(kept[0]), modules.update(kept[1])
+        return None
 
     def _loads(self, row: dict[str, str], facts: dict[str, dict[str, str]]) -> str | None:
         """A module line whose modules are no module names (``[python/version]``): what
@@ -320,7 +326,7 @@ class Learner:
             known = self._still_to_fill(values)
             if known is not None:  # a fact of the table some clusters show as a value
                 name, shown = known
-                facts.setdefault(name, {}).update(shown)
+                facts[name] = {**facts.get(name, {}), **shown}  # a new dict: undone whole
                 out.append(f"{{{name}}}")
                 continue
             option = self._option_before(out, sbatch=out[:1] == ["#SBATCH"])

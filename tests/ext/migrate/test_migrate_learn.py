@@ -30,6 +30,18 @@ def commands_per_cluster(table: Table, step: str) -> dict[str, tuple[str, ...]]:
     return {c.key: table.render(step, c.key).commands for c in table.clusters}
 
 
+def migrated_step(table_path: Path, page: Path, text: str) -> tuple[Table, str, str]:
+    """``text`` on ``page``, migrated with ``--write --add-clusters``: the table written,
+    the key of the one step made, what was said."""
+    before = load_table(table_path)
+    page.write_text(text, encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (key,) = [k for k in new.steps if k not in before.steps]
+    return new, key, err
+
+
 def test_commands_that_differ_only_in_comments_share_one_list(table: Table, tmp_path: Path):
     text = tab_set(table, lambda i, c: [f"hostname  # on {c.cluster}", "pwd"])
     proposal = Migrator(table, tmp_path / "p.rst").run(text)
@@ -112,12 +124,7 @@ def test_a_cluster_that_differs_in_more_than_facts_alone_keeps_its_commands(tabl
         tool = "virtualenv" if c.key == odd else "python -m venv"
         return [f"module load tool/1.{i}", f"{tool} /scratch/area{i}/env"]
 
-    page = tmp_path / "other.rst"
-    page.write_text(tab_set(table, body), encoding="utf-8")
-    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
-    assert status == 0, err
-    new = load_table(table_path)
-    (key,) = [k for k in new.steps if k not in table.steps]
+    new, key, err = migrated_step(table_path, tmp_path / "other.rst", tab_set(table, body))
     assert set(new.steps[key].overrides) == {odd}
     assert new.steps[key].commands == (
         "module load {modules.other}",
@@ -142,12 +149,7 @@ def test_when_no_two_clusters_share_beyond_facts_each_keeps_its_commands(table_p
     def body(i: int, c) -> list[str]:
         return [f"module load tool/1.{i}", f"tool{i} --make /scratch/area{i}/env"]
 
-    page = tmp_path / "other.rst"
-    page.write_text(tab_set(table, body), encoding="utf-8")
-    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
-    assert status == 0, err
-    new = load_table(table_path)
-    (key,) = [k for k in new.steps if k not in table.steps]
+    new, key, _err = migrated_step(table_path, tmp_path / "other.rst", tab_set(table, body))
     assert set(new.steps[key].overrides) == {c.key for c in table.clusters[1:]}
     assert "# read from" not in table_path.read_text(encoding="utf-8")
     for i, cluster in enumerate(new.clusters):
@@ -246,12 +248,8 @@ def test_runs_of_sbatch_and_module_lines_of_other_lengths_are_one_fact(table_pat
         script = ["#!/bin/bash", f"#SBATCH -A {c.allocation}", *extra, *loads, "python run.py"]
         lines += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
         lines += [f"         {row}" for row in script] + [""]
-    page = tmp_path / "run.rst"
-    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
-    assert status == 0, err
-    new = load_table(table_path)
-    (key,) = [k for k in new.steps if k not in table.steps]
+    text = "\n".join(lines) + "\n"
+    new, key, _err = migrated_step(table_path, tmp_path / "run.rst", text)
     step = new.steps[key]
     assert not step.overrides
     assert step.content == "#!/bin/bash\n{run-sbatch}\n{run-loads}\npython run.py\n"
@@ -350,12 +348,8 @@ def test_a_here_document_whose_sbatch_lines_differ_in_number_is_one_command(
         ]
         out += [f"   .. tab:: {c.label}", "", "      .. code-block:: console", ""]
         out += [f"         {line}" for line in body] + [""]
-    page = tmp_path / "heredoc.rst"
-    page.write_text("\n".join(out) + "\n", encoding="utf-8")
-    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
-    assert status == 0, err
-    new = load_table(table_path)
-    (key,) = [k for k in new.steps if k not in table.steps]
+    text = "\n".join(out) + "\n"
+    new, key, err = migrated_step(table_path, tmp_path / "heredoc.rst", text)
     assert not new.steps[key].overrides, err
     for i, cluster in enumerate(table.clusters):
         sbatch = ["#SBATCH -A " + cluster.facts["allocation"]]
@@ -391,12 +385,7 @@ def test_a_fact_still_to_fill_in_is_read_from_the_tab_that_shows_it(
         account = odd.facts["allocation"] if c.key == odd.key else c.facts["allocation"]
         return [f"salloc -A {account} -t 00:10:00", f"python -m venv {mine} env"]
 
-    page = tmp_path / "alloc.rst"
-    page.write_text(tab_set(table, body), encoding="utf-8")
-    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
-    assert status == 0, err
-    new = load_table(table_path)
-    (key,) = [k for k in new.steps if k not in table.steps]
+    new, key, err = migrated_step(table_path, tmp_path / "alloc.rst", tab_set(table, body))
     assert new.steps[key].commands == (
         "salloc -A {allocation} -t 00:10:00",
         "python -m venv {venv_flags} env",
