@@ -8,7 +8,7 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
 
 - :mod:`.rst`, :mod:`.myst`: reading a page's tab sets and cutting each tab at its blocks
   (on :mod:`.lines`, into the records of :mod:`.model`); :mod:`.readers` picks one;
-- :mod:`.labels`: which cluster a tab's label names;
+- :mod:`.labels`: which cluster a tab's label names (or clusters: "UPPMAX/NSC");
 - :mod:`.align`: tabs with different numbers of blocks lined up by their commands;
 - :mod:`.group`: the clusters' variants of a block written with the table's placeholders
   and grouped into one step (:mod:`.variants`: those that differ only by facts empty
@@ -21,7 +21,8 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
 - :mod:`.naming`: step keys and script names from the page, unique per page;
 - :mod:`.convert`: the page rewritten, what is not a step kept where it was (a block
   only one cluster shows stays in its text); :mod:`.pagetext`: that text, as written;
-- :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs;
+- :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs (and
+  the other name of a cluster it knows by one name only);
 - :mod:`.tabletext`: the table text (TOML), loaded by the table's loader before writing;
 - :mod:`.reasons`: a cluster a step skips gets the page's own reason when it gives one;
 - :mod:`.counts`: prose that counts the clusters of a step made on the page written as
