@@ -112,6 +112,7 @@ def new_names(table: Table, known: list[tuple[Tab, Cluster | None]], label: str)
             [n.casefold() for n in label_names(t.label)].index(c.cluster.casefold())
             for t, c in known
             if c is not None
+            and c.cluster.casefold() != c.center.casefold()  # one name: no vote
             and len(label_names(t.label)) == 2
             and c.cluster.casefold() in [n.casefold() for n in label_names(t.label)]
         ]
@@ -339,5 +340,14 @@ def other_names(
             or re.search(rf"(?<![\w.-]){re.escape(c.cluster)}(?![\w-])", text)
         ]
         if len(hits) == 1:
-            out.append((tab, hits[0], role))
+            out.append((tab, hits[0], _role(label, hits[0].cluster, role)))
     return out
+
+
+def _role(label: str, known: str, usual: str) -> str:
+    """Whether ``label`` is a centre's name or a cluster's, beside the one name ``known``
+    the cluster has: the upper-case one is the centre ("C3SE", "Alvis"); else what the
+    tab set's other labels are (``usual``)."""
+    if label.isupper() != known.isupper():
+        return "center" if label.isupper() else "cluster"
+    return usual

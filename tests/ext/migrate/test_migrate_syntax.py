@@ -580,3 +580,43 @@ def test_a_tab_naming_several_clusters_is_each_ones_tab(table: Table, tmp_path: 
     report = "\n".join(proposal.report)
     assert f"tab set of {', '.join(c.key for c in table.clusters)}: converted" in report
     assert f"tab '{first.label} / {rest[0].label}' is no cluster" in report
+
+
+def one_name_lunarc(table_path: Path) -> Table:
+    """The table with LUNARC known by its centre's name only (as --add-clusters adds a
+    centre from a tab labelled "LUNARC")."""
+    table_path.write_text(
+        table_path.read_text().replace('cluster = "Cosmos"', 'cluster = "LUNARC"')
+    )
+    table = load_table(table_path)
+    assert table.cluster("lunarc").cluster == table.cluster("lunarc").center == "LUNARC"
+    return table
+
+
+@pytest.mark.parametrize(
+    ("label", "sync"), [("LUNARC (Cosmos)", "lunarc"), ("Cosmos", "lunarc"), ("Cosmos", "")]
+)
+def test_the_name_learned_for_a_one_name_cluster_is_its_clusters_when_the_label_says_so(
+    table_path: Path, tmp_path: Path, label: str, sync: str
+):
+    """Beside tabs labelled by one name each, "LUNARC (Cosmos)" or a "Cosmos" tab synced
+    with LUNARC's (or whose text names LUNARC) gives LUNARC's cluster its name: the
+    upper-case name is the centre's, and a one-name cluster's own label casts no vote."""
+    table = one_name_lunarc(table_path)
+    out = [".. tab-set::", ""]
+    for c in table.clusters:
+        mine = c.key == "lunarc"
+        out += [f"   .. tab-item:: {label if mine else c.label}"]
+        out += [f"      :sync: {sync or c.key}", ""] if (mine and sync) or not mine else [""]
+        said = "  # as LUNARC says" if mine and not sync else ""
+        out += ["      .. code-block:: console", "", f"         $ hostname{said}", ""]
+    page = tmp_path / "host.rst"
+    page.write_text("Host\n====\n\n" + "\n".join(out))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    assert [c.key for c in written.clusters] == [c.key for c in table.clusters]
+    assert (written.cluster("lunarc").center, written.cluster("lunarc").cluster) == (
+        "LUNARC",
+        "Cosmos",
+    )
