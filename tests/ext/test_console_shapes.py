@@ -99,6 +99,21 @@ def test_output_in_a_script_block_is_named_output_not_a_syntax_error(text: str) 
     assert problem.code == codes.NOT_SHELL and "output" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("text", "named", "tag"),
+    [
+        ("(gdb) break solve\n(gdb) run --steps 3\n(gdb) print $rip", "debugger session", "text"),
+        ("(Pdb) p counts\n{'a': 2}\n(Pdb) continue", "debugger session", "text"),
+        ("(work)$ pip install scipy\n(work)$ python fit.py", "terminal session", "console"),
+    ],
+)
+def test_a_session_in_a_script_block_is_named_as_a_session(text: str, named: str, tag: str):
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL
+    assert named in problem.message and f"tag it `{tag}`" in problem.message
+    assert "output" not in problem.message
+
+
 # ------------------------------------------------ CC004: a command that lost its prompt
 
 

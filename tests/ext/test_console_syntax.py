@@ -181,3 +181,48 @@ def test_code_points_that_crash_tree_sitter_bash_are_parsed_safely(char):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().isdigit()
+
+
+# ------------------------------------------ CC106: what the REPL takes, and why it fails
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ">>> # the total of two numbers\n>>> total = 2 + 3",  # a comment row: no statement
+        ">>> # first, the imports\n...\n>>> import os",  # the REPL's own `...` after it
+        ">>> # a note\n... # and another\n>>> n = 1",
+        ">>> # a note before a statement that goes on\n... n = (1 +\n...      2)",
+    ],
+)
+def test_a_comment_at_the_repl_prompt_is_no_error(text):
+    assert found(text) == []
+
+
+def _cc106(text: str) -> tuple[int, str]:
+    [problem] = check_text(text)
+    assert problem.code == codes.PYTHON_SYNTAX
+    return problem.offset, problem.message
+
+
+def test_a_statement_going_on_without_its_prompts_is_told_to_use_them():
+    offset, message = _cc106(">>> total = add(1,\n              2)\n>>> total")
+    assert offset == 0 and "with `... ` before each further line" in message
+    # a decorator whose function follows on a new `>>> ` row
+    offset, message = _cc106(">>> @cache\n>>> def area(r):\n...     return r * r")
+    assert offset == 0 and "with `... `" in message
+
+
+def test_an_unclosed_bracket_followed_by_output_is_incomplete_not_unprompted():
+    offset, message = _cc106(">>> squares = list(map(abs, [-1, 2])\n[1, 2]")
+    assert offset == 0 and "`... `" not in message and "incomplete as shown" in message
+
+
+def test_a_mismatched_bracket_is_fixed_in_place_not_with_more_prompts():
+    offset, message = _cc106(">>> point = dict(x=1, y=2}")
+    assert offset == 0 and "`... `" not in message and "Fix the statement" in message
+
+
+def test_a_second_statement_behind_continuation_prompts_needs_its_own_prompt():
+    offset, message = _cc106(">>> a = (1 +\n...      2)\n... b = a * 2")
+    assert offset == 2 and "write `>>> ` before it" in message

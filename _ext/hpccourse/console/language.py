@@ -32,6 +32,8 @@ BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
 OUTPUT = Guess("program output or a log", "text", False)
 CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
+DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
+SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
 _R = re.compile(
@@ -59,6 +61,11 @@ _CONFIG_ROW = re.compile(
     r"|\S+\s+ALL\s*=)"  # `hub ALL=(users) NOPASSWD: CMD`
 )
 _CONFIG_PART = re.compile(r"^\s*(?:\}\s*;?\s*$|[a-z_][\w-]*(?:\s+[^\s;]+)+;\s*$)")
+# A debugger's prompt: `(gdb) break main`, `(Pdb) p x`.
+_DEBUGGER = re.compile(r"^\s*\((?:gdb|cuda-gdb|lldb|[Pp]db\+*|ipdb)\)(?: |$)")
+# A shell prompt the session's reader does not take for one in a script block: glued to
+# an environment's name, `(venv)$ pip ...`, or after a host, `user@host:~$ ls`.
+_GLUED_PROMPT = re.compile(r"^(?:\([^()\s]+\)|[\w.-]+@[\w.-]+(?::\S*)?)[$%] \S")
 # Text with none of the shell's punctuation, for the pseudo-code test.
 _PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")
 # Shell grammar a pseudo-code row does not have: `for x in`, `done`, `fi`, `then`, `esac`.
@@ -149,3 +156,16 @@ def looks_like_prose(text: str) -> bool:
         if sum(bool(_WORD.match(word)) for word in words) >= 0.8 * len(words):
             return True
     return False
+
+
+def session_language(text: str) -> Guess | None:
+    """A debugger session or a terminal session (prompts the reader sees), when the
+    block's first row opens one: what a script block that bash cannot parse shows."""
+    rows = _rows(text)
+    if not rows:
+        return None
+    if _DEBUGGER.match(rows[0]):
+        return DEBUGGER
+    if _GLUED_PROMPT.match(rows[0]):
+        return SESSION
+    return None
