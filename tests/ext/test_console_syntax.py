@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from hpccourse.console import codes
+from hpccourse.console.bash import parse
 from hpccourse.console.check import check_text
 
 
@@ -226,3 +229,12 @@ def test_a_mismatched_bracket_is_fixed_in_place_not_with_more_prompts():
 def test_a_second_statement_behind_continuation_prompts_needs_its_own_prompt():
     offset, message = _cc106(">>> a = (1 +\n...      2)\n... b = a * 2")
     assert offset == 2 and "write `>>> ` before it" in message
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash decides what it accepts")
+def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it():
+    # A usage line naming the short and long command at once: tree-sitter-bash reads
+    # `run[ner]` as the start of an array assignment, bash as a word (a glob).
+    assert parse("run[ner] [--opts] job [--").root_node.has_error
+    assert found("$ run[ner] [--opts] job [--\n  more-opts]") == []
+    assert found("$ run[ner] [--opts] )") == [(codes.SHELL_SYNTAX, 0)]  # bash rejects this

@@ -154,6 +154,27 @@ def bash_message(text: str) -> tuple[int, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=512)
+def bash_accepts(text: str) -> bool | None:
+    """Whether ``bash -n`` parses ``text`` without a syntax error; None without bash.
+    tree-sitter-bash rejects a few lines bash reads (``cmd [--`` wrapped onto the next
+    row: ``[--`` is a plain word to bash); bash has the last word."""
+    if _BASH is None:
+        return None
+    try:
+        done = subprocess.run(
+            [_BASH, "--norc", "--noprofile", "-n"],
+            input=text.encode("utf-8", "replace"),
+            capture_output=True,
+            timeout=5,
+            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    return done.returncode == 0
+
+
 _KEYWORD = re.compile(r"(?<![\w$-])(if|fi|for|select|while|until|done|case|esac)(?![\w-])")
 _CLOSER = {"if": "fi", "for": "done", "select": "done", "while": "done", "until": "done"}
 _CLOSER["case"] = "esac"
@@ -295,7 +316,7 @@ def parse_and_check(command: Command, placeholder: str = "[username]") -> list[P
         text = _TEMPLATE_FIELD.sub(lambda m: ":".ljust(len(m.group(0))), text)
     tree = parse(text)
     root = tree.root_node
-    if root.has_error:
+    if root.has_error and not bash_accepts(text):
         problems.append(_syntax_problem(command, text, _first_error(root)))
     if _may_have_stray_keyword(text):
         found: list[Node] = []
