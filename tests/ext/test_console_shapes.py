@@ -53,6 +53,7 @@ def test_output_logs_markup_and_transcripts_are_no_cc001(text: str) -> None:
         "cd sven\nwget https://example.org/x.tar.gz",
         "export OMP_NUM_THREADS=2\nsrun -n 1 python dot.py",
         "salloc -A p -t 1:00:00\nsalloc: Granted job allocation 1",  # the command, prompt-less
+        'eval "$(jobtool completion bash)"',  # a shell setup line, no option to tell it by
     ],
 )
 def test_commands_without_a_prompt_are_cc001(text: str) -> None:

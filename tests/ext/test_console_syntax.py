@@ -28,6 +28,8 @@ def found(text: str, placeholder: str = "[username]") -> list[tuple[str, int]]:
         "$ python -m venv \\\n   /proj/x/[username]/python/vpyenv",
         "$ sort <in.txt >out.txt",
         "$ cat <in.txt>out.txt",
+        "$ sort <data/in.txt>data/out.txt",  # redirections both ways, paths with folders
+        "$ wc -l <logs/run.log",
         "$ echo done fi then",
         "$ { echo a; }",
         "$ pip freeze > requirements.txt",
@@ -118,6 +120,8 @@ def test_an_unterminated_here_document_names_its_delimiter():
         ("$ ls /proj/x/<user>/python", "<user>", "[username]"),
         ("$ cd <dir>/x", "<dir>", "[dir]"),  # valid bash, but clearly a placeholder
         ("$ cat <input.txt>", "<input.txt>", "[input.txt]"),
+        # a path placeholder with a file suffix after it: bash reads `<` and `>.c`
+        ("$ cc -c <path/to/source>.c", "<path/to/source>", "[path/to/source]"),
     ],
 )
 def test_angle_bracket_placeholders_are_reported_as_placeholders(text, token, instead):

@@ -35,7 +35,7 @@ KNOWN_COMMANDS = frozenset(
     salloc squeue scancel sinfo sacct scontrol seff sshare interactive projinfo hostname
     whoami pwd id groups date du df quota top htop ps kill nproc lscpu nvidia-smi
     rocm-smi apptainer singularity docker podman poetry uv pipx pixi code vim vi nano
-    emacs exit history man time nohup bash sh zsh
+    emacs exit history man time nohup bash sh zsh eval
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
 

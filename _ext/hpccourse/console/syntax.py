@@ -28,8 +28,10 @@ STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", 
 # Substrings one of which any stray keyword holds: a cheap test before _STRAY_HINT.
 _STRAY_WORDS = ("do", "fi", "then", "esac", "el", "}")
 _STRAY_HINT = re.compile(r"(?:^|[\s;&|(])(?:done|fi|then|esac|do|elif|else|\})(?=$|[\s;&|)])")
-# `<user>`, `<batch script>`, `Python/<version>`: a word in angle brackets, no space before `>`.
-ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*(?:[ \t][\w.-]+)*)>")
+# `<user>`, `<batch script>`, `Python/<version>`, `<path/to/file>.c`: a word in angle
+# brackets, no space before `>`; a `/` inside it, not at its end (`<path/>x` is left to
+# the rules that read it as a path).
+ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*)>")
 _BASH = shutil.which("bash")
 _BASH_LINE = re.compile(r"^(?:.*?: )?line (\d+): ")
 
