@@ -206,6 +206,14 @@ def test_a_comment_at_the_repl_prompt_is_no_error(text):
     assert found(text) == []
 
 
+def test_a_body_left_out_with_an_ellipsis_is_a_sketch_not_an_error():
+    assert found(">>> for row in table.rows():\n....") == []
+    assert found(">>> while busy():\n…\n>>> done = True") == []
+    # without the ellipsis the missing body is still reported, as is a real error
+    assert found(">>> for row in table.rows():") == [(codes.PYTHON_SYNTAX, 0)]
+    assert found(">>> x = (1))\n....") == [(codes.PYTHON_SYNTAX, 0)]
+
+
 def _cc106(text: str) -> tuple[int, str]:
     [problem] = check_text(text)
     assert problem.code == codes.PYTHON_SYNTAX

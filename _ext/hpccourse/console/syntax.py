@@ -454,6 +454,17 @@ def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
     return "Fix the statement so that it compiles as shown"
 
 
+#: A row that stands for rows left out: `....`, `…` (not the REPL's `... ` prompt).
+_ELISION = re.compile(r"^\s*(?:\.{4,}|…+)\s*$")
+
+
+def _elided(source: str, following: Sequence[str]) -> bool:
+    """Whether an incomplete statement's rest is left out on purpose: the next row is
+    an ellipsis (``>>> for x in xs:`` then ``....``), a sketch nobody pastes."""
+    rows = [row for row in following if row.strip()]
+    return bool(rows) and _ELISION.match(rows[0]) is not None and _compiles(source) is None
+
+
 def _first_statement_rows(rows: Sequence[str]) -> int:
     """How many rows the first complete statement of ``rows`` takes (where the next
     statement starts)."""
@@ -482,6 +493,8 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
             warnings.simplefilter("ignore")
             compile(source + "\n", "<console>", "single")
     except SyntaxError as error:
+        if _elided(source, following):
+            return []
         row = skipped + (error.lineno or 1) - 1
         if error.msg.startswith("multiple statements"):
             row = skipped + _first_statement_rows(rows[skipped:])
