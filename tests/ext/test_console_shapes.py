@@ -72,6 +72,21 @@ def test_the_pages_highlight_default_asks_for_commands_before_cc001() -> None:
     assert codes_of(check("Error: the job failed\nexit code 1")) == []  # output either way
 
 
+def test_python_code_that_compiles_whole_is_python_even_with_few_signal_rows() -> None:
+    # one `import` and one `def` among eight rows: under half say Python, but the block
+    # compiles as a module: code shown in a `::` block of a `highlight:: console` page
+    text = (
+        "import shop\n\n@cached(\n    size=10,\n    ttl=60,\n)\n"
+        "def total(items):\n    return sum(i.price for i in items)\n"
+    )
+    for implicit in (True, False):
+        [problem] = check(text, implicit=implicit).problems
+        assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message
+    # a test report quoting a `def` does not compile: output, quiet
+    report = "    def test_total():\n>       assert total([]) == 1\nE       assert 0 == 1\n"
+    assert codes_of(check(report, implicit=True)) == []
+
+
 def test_prose_in_a_console_block_is_named_as_prose() -> None:
     [problem] = check("You can also find the tarball in the folder of the course.").problems
     assert problem.code == codes.NO_PROMPT and "prose" in problem.message

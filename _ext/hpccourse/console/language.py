@@ -10,6 +10,8 @@ Here-document bodies are left out: a script may well write R or Python into a fi
 from __future__ import annotations
 
 import re
+import textwrap
+import warnings
 from dataclasses import dataclass
 
 from .syntax import heredoc_rows
@@ -125,9 +127,21 @@ def guess_language(text: str) -> Guess | None:
     best = max((R, PYTHON), key=lambda g: counts[g])
     if counts[best] == 0:
         return None
-    if 2 * counts[best] >= len(rows):
+    if 2 * counts[best] >= len(rows) or (best is PYTHON and _compiles_as_python(text)):
         return Guess(best.language, best.tag, True)
     return best
+
+
+def _compiles_as_python(text: str) -> bool:
+    """Whether the whole block is a Python module (a decorator over several rows, a
+    call spread over many): code, not a session; a test report or a log does not compile."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(textwrap.dedent(text), "<block>", "exec")
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def looks_like_pseudo_code(text: str) -> bool:
