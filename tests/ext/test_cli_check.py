@@ -516,3 +516,22 @@ def test_a_markdown_root_page_is_read_when_conf_py_settings_came_from_a_stand_in
         "here: .md pages were read with myst-parser" in done.stdout
     )
     assert "2 pages read." in done.stdout
+
+
+def test_autosummary_writes_no_stub_pages_into_the_course_and_its_import_errors_stop_nothing(
+    tmp_path: Path,
+) -> None:
+    # autosummary would import a module that is not here and write stub pages into the
+    # course's folder; the check edits nothing there and goes on.
+    docs = write_docs(
+        tmp_path,
+        'extensions = ["sphinx.ext.autosummary"]\nautosummary_generate = True\n',
+        "T\n=\n\n.. autosummary::\n   :toctree: api\n\n   nowhere_pkg.tool\n   json.dumps\n\n"
+        ".. code-block:: console\n\n   $ cat <name>\n",
+    )
+    before = snapshot(docs)
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:12: CC105 " in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr
+    assert snapshot(docs) == before  # no `api/` folder of stubs

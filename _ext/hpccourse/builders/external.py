@@ -384,6 +384,10 @@ def run_check(
     }
     if "sphinx.ext.intersphinx" in extensions:
         overrides["intersphinx_mapping"] = {}  # no download: the check resolves no links
+    if "sphinx.ext.autosummary" in extensions:
+        # autosummary writes its stub pages into the course's folder (the check edits
+        # nothing there), importing the course's modules to do so
+        overrides["autosummary_generate"] = False
     if markdown:
         overrides["source_suffix"] = {".rst": "restructuredtext", ".md": "markdown"}
     if project_roots:
@@ -397,7 +401,7 @@ def run_check(
         overrides["hpccourse_table"] = os.path.relpath(table_file, confdir.resolve())
     try:
         app = _build(confdir, outdir, namespace, overrides, mocked, standins, record, log)
-    except Exception as error:  # the course's code may raise anything: no traceback
+    except (Exception, BaseExceptionGroup) as error:  # the course's code may raise anything
         (outdir / "sphinx.log").write_text(log.getvalue(), encoding="utf-8")
         raise CheckError(f"{docs}: the build failed: {error}") from error
     text = log.getvalue()
