@@ -116,6 +116,19 @@ def test_output_in_a_script_block_is_named_output_not_a_syntax_error(text: str) 
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "jobctl '*' queue.drain()",  # a call's brackets typed at a shell
+        "jobctl node1 disk.stats /dev/sdb fields=(4,9,12)",
+    ],
+)
+def test_a_command_of_an_unknown_program_that_bash_rejects_is_cc101_not_output(text: str):
+    # no row reads as output (a key: value, a hash, numbers, a tree...): a command
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.SHELL_SYNTAX
+
+
+@pytest.mark.parametrize(
     ("text", "named", "tag"),
     [
         ("(gdb) break solve\n(gdb) run --steps 3\n(gdb) print $rip", "debugger session", "text"),

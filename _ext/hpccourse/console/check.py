@@ -131,7 +131,7 @@ def _check_script(
             guess = session_language(text)
         if guess is None and (looks_like_pseudo_code(text) or looks_like_prose(text)):
             guess = PSEUDO
-        elif guess is None and holds_output(text):
+        elif guess is None and holds_output(text) and output_rows(text) > 0:
             guess = OUTPUT  # a git log, a program's output: not a script
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))
