@@ -60,6 +60,15 @@ def test_commands_without_a_prompt_are_cc001(text: str) -> None:
     assert codes_of(check(text)) == [codes.NO_PROMPT]
 
 
+def test_a_root_prompt_transcript_has_a_prompt_as_pygments_draws_it() -> None:
+    # Pygments' console lexer takes a leading `#` for root's prompt: the block has one
+    transcript = "# cloudctl --list-images acct\nacct:\n    packing:\n        gzip\n    id: 7"
+    assert codes_of(check(transcript)) == []
+    # a comment over a command typed without a prompt is still CC001
+    assert codes_of(check("# Load the module\nmodule load x")) == [codes.NO_PROMPT]
+    assert codes_of(check("# cloudctl --list acct\nmodule load x")) == [codes.NO_PROMPT]
+
+
 def test_the_pages_highlight_default_asks_for_commands_before_cc001() -> None:
     # `.. highlight:: console` makes every `::` block console: an error message or a
     # table shown that way is what it is; commands still lack their prompt.

@@ -32,6 +32,7 @@ from .shape import (
     holds_output,
     indented_prompts,
     output_rows,
+    root_transcript,
     transcript_prompt,
 )
 from .syntax import check_command, check_python
@@ -150,7 +151,7 @@ def _console_without_prompt(
     with CC001 reported when the copy button and the reader see no command, and whether
     they hold commands whose placeholders are still worth checking.
     """
-    if transcript_prompt(text):
+    if transcript_prompt(text) or root_transcript(text):
         return None
     guess = guess_language(text)
     words_only = command_rows(text) == 0 and output_rows(text) == 0

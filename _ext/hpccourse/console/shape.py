@@ -147,6 +147,19 @@ def transcript_prompt(text: str) -> bool:
     return bool(rows) and _FOREIGN_PROMPT.match(rows[0]) is not None
 
 
+def root_transcript(text: str) -> bool:
+    """Whether the block is a root shell's transcript as Pygments draws it: its first row
+    is ``# `` and a command (``# dnf install x``: Pygments takes ``#`` for the prompt, so
+    the block has one), the other rows output, none a command typed without a prompt."""
+    rows = _rows(text)
+    if not rows or not rows[0].startswith("# "):
+        return False
+    if not is_command_row(rows[0][2:], unknown_programs=True):
+        return False  # `# Load the modules`: a comment over commands
+    # an indented row is output (a listing's `    gzip`), not a command typed bare
+    return not any(is_command_row(row) for row in rows[1:] if row[:1] not in "# \t")
+
+
 def indented_prompts(text: str) -> str | None:
     """``text`` with the blanks before each indented ``$ `` prompt removed, when it has
     such prompts (Pygments takes ``   $ cmd`` for a prompt and a command); else None."""
