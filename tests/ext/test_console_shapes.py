@@ -117,6 +117,7 @@ def test_indented_dollar_prompts_are_prompts_as_pygments_reads_them() -> None:
         "b135ec8 add features A, B (and C)\n6f0d49f fix it",  # a git log
         "Status `~/env/Project.toml`\n  [7876af07] Example v0.5.3 (pinned)",  # a package list
         "Step Temp E_pair (kJ)\n  0 1.44 -6.77\n 50 0.70 -5.67",  # a simulation's table
+        "project/\n|---src/\n|   |---main.c\n|   `---util.c\n`---Makefile",  # an ASCII tree
     ],
 )
 def test_output_in_a_script_block_is_named_output_not_a_syntax_error(text: str) -> None:

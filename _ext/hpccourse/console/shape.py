@@ -52,7 +52,7 @@ _OPTIONED_COMMAND = re.compile(
 _ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 
-_TREE = re.compile(r"[├└│┌┐┘┼─]")
+_TREE = re.compile(r"[├└│┌┐┘┼─]|^[\s|]*(?:\|-{2,}|`-{2,}|\+-{2,})")  # also `|---src/`
 _RULER = re.compile(r"^\s*(?:[-=*_+#~]\s*){5,}$")
 _KEY_COLON = re.compile(r"^\s*[\w. /()-]+:(?:\s|$)")  # `Description:`, `salloc: job 1 ...`
 _SECTION = re.compile(r"^\s*\[[\w. \"-]+\]\s*$")  # TOML/INI `[deps]`
