@@ -144,6 +144,13 @@ def test_a_command_of_an_unknown_program_that_bash_rejects_is_cc101_not_output(t
         ("(gdb) break solve\n(gdb) run --steps 3\n(gdb) print $rip", "debugger session", "text"),
         ("(Pdb) p counts\n{'a': 2}\n(Pdb) continue", "debugger session", "text"),
         ("(work)$ pip install scipy\n(work)$ python fit.py", "terminal session", "console"),
+        ("$> jobctl start --workers=4", "terminal session", "console"),  # bash would run `$`
+        (  # a `> ` prompt and the program's log after it
+            "> webapp serve\n\n[I 10:00 App] Serving files from: /home/u\n"
+            "    http://localhost:8000/?token=abc&x=1 (y)",
+            "terminal session",
+            "console",
+        ),
     ],
 )
 def test_a_session_in_a_script_block_is_named_as_a_session(text: str, named: str, tag: str):
@@ -151,6 +158,11 @@ def test_a_session_in_a_script_block_is_named_as_a_session(text: str, named: str
     assert problem.code == codes.NOT_SHELL
     assert named in problem.message and f"tag it `{tag}`" in problem.message
     assert "output" not in problem.message
+
+
+def test_a_redirection_alone_in_a_script_block_is_no_session() -> None:
+    assert codes_of(check("> empty.txt", "bash")) == []  # bash's way to empty a file
+    assert codes_of(check("$> jobctl start")) != [codes.NOT_SHELL]  # console: not CC107
 
 
 # ------------------------------------------------ CC004: a command that lost its prompt

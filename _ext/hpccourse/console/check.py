@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from . import codes
 from .copying import glued_prompts, hidden_characters, no_prompt
 from .language import (
+    ARROW_SESSION,
     BATCH,
     OUTPUT,
     PSEUDO,
@@ -119,6 +120,8 @@ def _check_script(
 ) -> tuple[list[Line], list[Command]]:
     """A prompt-less bash/sh block: parsed whole, or reported as another language."""
     guess = guess_language(text)
+    if guess is None and session_language(text) is ARROW_SESSION:
+        guess = ARROW_SESSION  # `$> cmd` parses (a command named `$`), but is a prompt
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
         return [], []

@@ -36,6 +36,7 @@ OUTPUT = Guess("program output or a log", "text", False)
 CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
 DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
 SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
+ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
 _R = re.compile(
@@ -67,7 +68,11 @@ _CONFIG_PART = re.compile(r"^\s*(?:\}\s*;?\s*$|[a-z_][\w-]*(?:\s+[^\s;]+)+;\s*$)
 _DEBUGGER = re.compile(r"^\s*\((?:gdb|cuda-gdb|lldb|[Pp]db\+*|ipdb)\)(?: |$)")
 # A shell prompt the session's reader does not take for one in a script block: glued to
 # an environment's name, `(venv)$ pip ...`, or after a host, `user@host:~$ ls`.
-_GLUED_PROMPT = re.compile(r"^(?:\([^()\s]+\)|[\w.-]+@[\w.-]+(?::\S*)?)[$%] \S")
+_GLUED_PROMPT = re.compile(
+    r"^(?:(?:\([^()\s]+\)|[\w.-]+@[\w.-]+(?::\S*)?)[$%]|\$?>) \S"
+)  # also `$> cmd` and `> cmd`, prompts some authors draw
+#: `$> cmd`: bash would run a command named `$`: a prompt, never a script's row.
+_ARROW_PROMPT = re.compile(r"^\$> \S")
 # Text with none of the shell's punctuation, for the pseudo-code test.
 _PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")
 # Shell grammar a pseudo-code row does not have: `for x in`, `done`, `fi`, `then`, `esac`.
@@ -180,6 +185,8 @@ def session_language(text: str) -> Guess | None:
         return None
     if _DEBUGGER.match(rows[0]):
         return DEBUGGER
+    if _ARROW_PROMPT.match(rows[0]):
+        return ARROW_SESSION
     if _GLUED_PROMPT.match(rows[0]):
         return SESSION
     return None
