@@ -492,3 +492,46 @@ def test_templates_and_excluded_folders_are_no_pages_not_read(tmp_path: Path) ->
     data = json.loads(done.stdout)
     assert data["summary"]["pages_read"] == 1
     assert data["not_read"] == {}, data["not_read"]
+
+
+def test_a_markdown_root_page_is_read_when_conf_py_settings_came_from_a_stand_in(
+    tmp_path: Path,
+) -> None:
+    # The whole configuration comes from a helper that is not installed here: no
+    # extensions, no source_suffix; the pages are Markdown. The build still reads them.
+    write_docs(
+        tmp_path,
+        "from not_installed_anywhere import settings\nglobals().update(settings())\n",
+    )
+    (tmp_path / "docs" / "index.md").write_text(
+        "# Start\n\n```{toctree}\nmore\n```\n\n```console\n$ ls )\n```\n", encoding="utf-8"
+    )
+    (tmp_path / "docs" / "more.md").write_text("# More\n\n```console\n$ cat <name>\n```\n")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.md:8: CC101 " in done.stdout, done.stdout
+    assert "docs/more.md:4: CC105 " in done.stdout, done.stdout
+    assert (
+        "note: the root page is index.md, but conf.py names no Markdown reader that loads "
+        "here: .md pages were read with myst-parser" in done.stdout
+    )
+    assert "2 pages read." in done.stdout
+
+
+def test_autosummary_writes_no_stub_pages_into_the_course_and_its_import_errors_stop_nothing(
+    tmp_path: Path,
+) -> None:
+    # autosummary would import a module that is not here and write stub pages into the
+    # course's folder; the check edits nothing there and goes on.
+    docs = write_docs(
+        tmp_path,
+        'extensions = ["sphinx.ext.autosummary"]\nautosummary_generate = True\n',
+        "T\n=\n\n.. autosummary::\n   :toctree: api\n\n   nowhere_pkg.tool\n   json.dumps\n\n"
+        ".. code-block:: console\n\n   $ cat <name>\n",
+    )
+    before = snapshot(docs)
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:12: CC105 " in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr
+    assert snapshot(docs) == before  # no `api/` folder of stubs

@@ -286,6 +286,11 @@ def test_the_placeholder_message_names_the_convention():
         ("$ sudo /home/foo/venv/bin/python3 x.py", []),
         ("$ ls /home/jdoe/data", []),
         ("$ ls /home/foody/data", [codes.REAL_USER]),  # a word that starts like one is not
+        # the account a service runs as, named after its program: the same in every install
+        ("$ queued --state /home/queued/var/state.db", []),
+        ("$ sudo /usr/bin/queued -s /home/queued/db", []),
+        ("$ queued --state /home/sven/state.db", [codes.REAL_USER]),  # another name still is
+        ("$ sudo -u sven ls /home/sven", [codes.REAL_USER]),  # `-u`'s value runs nothing
     ],
 )
 def test_real_user_names_in_paths(text, expected):

@@ -53,10 +53,20 @@ def test_output_logs_markup_and_transcripts_are_no_cc001(text: str) -> None:
         "cd sven\nwget https://example.org/x.tar.gz",
         "export OMP_NUM_THREADS=2\nsrun -n 1 python dot.py",
         "salloc -A p -t 1:00:00\nsalloc: Granted job allocation 1",  # the command, prompt-less
+        'eval "$(jobtool completion bash)"',  # a shell setup line, no option to tell it by
     ],
 )
 def test_commands_without_a_prompt_are_cc001(text: str) -> None:
     assert codes_of(check(text)) == [codes.NO_PROMPT]
+
+
+def test_a_root_prompt_transcript_has_a_prompt_as_pygments_draws_it() -> None:
+    # Pygments' console lexer takes a leading `#` for root's prompt: the block has one
+    transcript = "# cloudctl --list-images acct\nacct:\n    packing:\n        gzip\n    id: 7"
+    assert codes_of(check(transcript)) == []
+    # a comment over a command typed without a prompt is still CC001
+    assert codes_of(check("# Load the module\nmodule load x")) == [codes.NO_PROMPT]
+    assert codes_of(check("# cloudctl --list acct\nmodule load x")) == [codes.NO_PROMPT]
 
 
 def test_the_pages_highlight_default_asks_for_commands_before_cc001() -> None:
@@ -69,6 +79,21 @@ def test_the_pages_highlight_default_asks_for_commands_before_cc001() -> None:
     assert codes_of(check("projtool --list", implicit=True)) == []
     assert codes_of(check("projtool --list")) == [codes.NO_PROMPT]
     assert codes_of(check("Error: the job failed\nexit code 1")) == []  # output either way
+
+
+def test_python_code_that_compiles_whole_is_python_even_with_few_signal_rows() -> None:
+    # one `import` and one `def` among eight rows: under half say Python, but the block
+    # compiles as a module: code shown in a `::` block of a `highlight:: console` page
+    text = (
+        "import shop\n\n@cached(\n    size=10,\n    ttl=60,\n)\n"
+        "def total(items):\n    return sum(i.price for i in items)\n"
+    )
+    for implicit in (True, False):
+        [problem] = check(text, implicit=implicit).problems
+        assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message
+    # a test report quoting a `def` does not compile: output, quiet
+    report = "    def test_total():\n>       assert total([]) == 1\nE       assert 0 == 1\n"
+    assert codes_of(check(report, implicit=True)) == []
 
 
 def test_prose_in_a_console_block_is_named_as_prose() -> None:
@@ -92,11 +117,52 @@ def test_indented_dollar_prompts_are_prompts_as_pygments_reads_them() -> None:
         "b135ec8 add features A, B (and C)\n6f0d49f fix it",  # a git log
         "Status `~/env/Project.toml`\n  [7876af07] Example v0.5.3 (pinned)",  # a package list
         "Step Temp E_pair (kJ)\n  0 1.44 -6.77\n 50 0.70 -5.67",  # a simulation's table
+        "project/\n|---src/\n|   |---main.c\n|   `---util.c\n`---Makefile",  # an ASCII tree
     ],
 )
 def test_output_in_a_script_block_is_named_output_not_a_syntax_error(text: str) -> None:
     [problem] = check(text, "shell").problems
     assert problem.code == codes.NOT_SHELL and "output" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jobctl '*' queue.drain()",  # a call's brackets typed at a shell
+        "jobctl node1 disk.stats /dev/sdb fields=(4,9,12)",
+    ],
+)
+def test_a_command_of_an_unknown_program_that_bash_rejects_is_cc101_not_output(text: str):
+    # no row reads as output (a key: value, a hash, numbers, a tree...): a command
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.SHELL_SYNTAX
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "tag"),
+    [
+        ("(gdb) break solve\n(gdb) run --steps 3\n(gdb) print $rip", "debugger session", "text"),
+        ("(Pdb) p counts\n{'a': 2}\n(Pdb) continue", "debugger session", "text"),
+        ("(work)$ pip install scipy\n(work)$ python fit.py", "terminal session", "console"),
+        ("$> jobctl start --workers=4", "terminal session", "console"),  # bash would run `$`
+        (  # a `> ` prompt and the program's log after it
+            "> webapp serve\n\n[I 10:00 App] Serving files from: /home/u\n"
+            "    http://localhost:8000/?token=abc&x=1 (y)",
+            "terminal session",
+            "console",
+        ),
+    ],
+)
+def test_a_session_in_a_script_block_is_named_as_a_session(text: str, named: str, tag: str):
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL
+    assert named in problem.message and f"tag it `{tag}`" in problem.message
+    assert "output" not in problem.message
+
+
+def test_a_redirection_alone_in_a_script_block_is_no_session() -> None:
+    assert codes_of(check("> empty.txt", "bash")) == []  # bash's way to empty a file
+    assert codes_of(check("$> jobctl start")) != [codes.NOT_SHELL]  # console: not CC107
 
 
 # ------------------------------------------------ CC004: a command that lost its prompt

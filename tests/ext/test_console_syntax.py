@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from hpccourse.console import codes
+from hpccourse.console.bash import parse
 from hpccourse.console.check import check_text
 
 
@@ -25,6 +28,8 @@ def found(text: str, placeholder: str = "[username]") -> list[tuple[str, int]]:
         "$ python -m venv \\\n   /proj/x/[username]/python/vpyenv",
         "$ sort <in.txt >out.txt",
         "$ cat <in.txt>out.txt",
+        "$ sort <data/in.txt>data/out.txt",  # redirections both ways, paths with folders
+        "$ wc -l <logs/run.log",
         "$ echo done fi then",
         "$ { echo a; }",
         "$ pip freeze > requirements.txt",
@@ -115,6 +120,8 @@ def test_an_unterminated_here_document_names_its_delimiter():
         ("$ ls /proj/x/<user>/python", "<user>", "[username]"),
         ("$ cd <dir>/x", "<dir>", "[dir]"),  # valid bash, but clearly a placeholder
         ("$ cat <input.txt>", "<input.txt>", "[input.txt]"),
+        # a path placeholder with a file suffix after it: bash reads `<` and `>.c`
+        ("$ cc -c <path/to/source>.c", "<path/to/source>", "[path/to/source]"),
     ],
 )
 def test_angle_bracket_placeholders_are_reported_as_placeholders(text, token, instead):
@@ -181,3 +188,65 @@ def test_code_points_that_crash_tree_sitter_bash_are_parsed_safely(char):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().isdigit()
+
+
+# ------------------------------------------ CC106: what the REPL takes, and why it fails
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ">>> # the total of two numbers\n>>> total = 2 + 3",  # a comment row: no statement
+        ">>> # first, the imports\n...\n>>> import os",  # the REPL's own `...` after it
+        ">>> # a note\n... # and another\n>>> n = 1",
+        ">>> # a note before a statement that goes on\n... n = (1 +\n...      2)",
+    ],
+)
+def test_a_comment_at_the_repl_prompt_is_no_error(text):
+    assert found(text) == []
+
+
+def test_a_body_left_out_with_an_ellipsis_is_a_sketch_not_an_error():
+    assert found(">>> for row in table.rows():\n....") == []
+    assert found(">>> while busy():\n…\n>>> done = True") == []
+    # without the ellipsis the missing body is still reported, as is a real error
+    assert found(">>> for row in table.rows():") == [(codes.PYTHON_SYNTAX, 0)]
+    assert found(">>> x = (1))\n....") == [(codes.PYTHON_SYNTAX, 0)]
+
+
+def _cc106(text: str) -> tuple[int, str]:
+    [problem] = check_text(text)
+    assert problem.code == codes.PYTHON_SYNTAX
+    return problem.offset, problem.message
+
+
+def test_a_statement_going_on_without_its_prompts_is_told_to_use_them():
+    offset, message = _cc106(">>> total = add(1,\n              2)\n>>> total")
+    assert offset == 0 and "with `... ` before each further line" in message
+    # a decorator whose function follows on a new `>>> ` row
+    offset, message = _cc106(">>> @cache\n>>> def area(r):\n...     return r * r")
+    assert offset == 0 and "with `... `" in message
+
+
+def test_an_unclosed_bracket_followed_by_output_is_incomplete_not_unprompted():
+    offset, message = _cc106(">>> squares = list(map(abs, [-1, 2])\n[1, 2]")
+    assert offset == 0 and "`... `" not in message and "incomplete as shown" in message
+
+
+def test_a_mismatched_bracket_is_fixed_in_place_not_with_more_prompts():
+    offset, message = _cc106(">>> point = dict(x=1, y=2}")
+    assert offset == 0 and "`... `" not in message and "Fix the statement" in message
+
+
+def test_a_second_statement_behind_continuation_prompts_needs_its_own_prompt():
+    offset, message = _cc106(">>> a = (1 +\n...      2)\n... b = a * 2")
+    assert offset == 2 and "write `>>> ` before it" in message
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash decides what it accepts")
+def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it():
+    # A usage line naming the short and long command at once: tree-sitter-bash reads
+    # `run[ner]` as the start of an array assignment, bash as a word (a glob).
+    assert parse("run[ner] [--opts] job [--").root_node.has_error
+    assert found("$ run[ner] [--opts] job [--\n  more-opts]") == []
+    assert found("$ run[ner] [--opts] )") == [(codes.SHELL_SYNTAX, 0)]  # bash rejects this

@@ -331,6 +331,25 @@ def _notes(standins: Standins, markdown: bool) -> list[str]:
     return notes
 
 
+def _markdown_root(confdir: Path, namespace: dict[str, Any], extensions: list[str]) -> list[str]:
+    """A note when the course's root page is Markdown but nothing here reads Markdown
+    (``conf.py`` took its settings from a stand-in, ``globals().update(...)``): then
+    myst-parser reads ``.md`` pages, or the build stops on a root page it cannot find."""
+    if any(name in MARKDOWN_READERS for name in extensions) or not _importable("myst_parser"):
+        return []
+    root = str(namespace.get("root_doc") or namespace.get("master_doc") or "index")
+    declared = namespace.get("source_suffix", ".rst")
+    suffixes = [declared] if isinstance(declared, str) else list(declared)
+    if any((confdir / f"{root}{suffix}").is_file() for suffix in suffixes):
+        return []
+    if not (confdir / f"{root}.md").is_file():
+        return []
+    return [
+        f"the root page is {root}.md, but conf.py names no Markdown reader that loads "
+        "here: .md pages were read with myst-parser"
+    ]
+
+
 def run_check(
     docs: Path,
     outdir: Path,
@@ -353,6 +372,10 @@ def run_check(
     with _quiet(log):  # importing a course's extensions may print too
         extensions, dropped = extensions_for(listed)
     standins = record if any(name not in PROVIDED for name in dropped) else None
+    root_md = _markdown_root(confdir, namespace, extensions)
+    if root_md:
+        extensions.insert(0, "myst_parser")
+        listed = [*listed, "myst_parser"]  # its pages count among those to read
     markdown = "myst_parser" in extensions and "myst_parser" not in listed
     own_disabled = list(namespace.get("consolecheck_disabled_rules", []))
     overrides: dict[str, Any] = {
@@ -361,6 +384,10 @@ def run_check(
     }
     if "sphinx.ext.intersphinx" in extensions:
         overrides["intersphinx_mapping"] = {}  # no download: the check resolves no links
+    if "sphinx.ext.autosummary" in extensions:
+        # autosummary writes its stub pages into the course's folder (the check edits
+        # nothing there), importing the course's modules to do so
+        overrides["autosummary_generate"] = False
     if markdown:
         overrides["source_suffix"] = {".rst": "restructuredtext", ".md": "markdown"}
     if project_roots:
@@ -374,7 +401,7 @@ def run_check(
         overrides["hpccourse_table"] = os.path.relpath(table_file, confdir.resolve())
     try:
         app = _build(confdir, outdir, namespace, overrides, mocked, standins, record, log)
-    except Exception as error:  # the course's code may raise anything: no traceback
+    except (Exception, BaseExceptionGroup) as error:  # the course's code may raise anything
         (outdir / "sphinx.log").write_text(log.getvalue(), encoding="utf-8")
         raise CheckError(f"{docs}: the build failed: {error}") from error
     text = log.getvalue()
@@ -391,7 +418,7 @@ def run_check(
         outdir,
         dropped,
         warnings,
-        notes=[*_conf_notes(conf), *_notes(record, markdown)],
+        notes=[*_conf_notes(conf), *_notes(record, markdown), *root_md],
         pages_read=len(app.env.found_docs),
         not_read=pages_not_read(app, _suffixes(namespace, listed), outdir),
     )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from . import codes
 from .copying import glued_prompts, hidden_characters, no_prompt
 from .language import (
+    ARROW_SESSION,
     BATCH,
     OUTPUT,
     PSEUDO,
@@ -21,6 +22,7 @@ from .language import (
     guess_language,
     looks_like_prose,
     looks_like_pseudo_code,
+    session_language,
 )
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
@@ -31,9 +33,10 @@ from .shape import (
     holds_output,
     indented_prompts,
     output_rows,
+    root_transcript,
     transcript_prompt,
 )
-from .syntax import check_command
+from .syntax import check_command, check_python
 
 # Highlight languages whose blocks show a terminal session: a line without a prompt is output.
 CONSOLE_LANGUAGES = frozenset(
@@ -50,8 +53,12 @@ def check_text(
 ) -> list[Problem]:
     """Syntax problems of one block's text: classify, join, parse. No session rules."""
     problems: list[Problem] = []
-    for command in commands(classify(text, extra_prompts)):
-        problems.extend(check_command(command, placeholder))
+    lines = classify(text, extra_prompts)
+    for command in commands(lines):
+        checked = check_command(command, placeholder)
+        if checked and command.language == "python":
+            checked = check_python(command, _rows_after(command, lines))
+        problems.extend(checked)
     return problems
 
 
@@ -113,6 +120,8 @@ def _check_script(
 ) -> tuple[list[Line], list[Command]]:
     """A prompt-less bash/sh block: parsed whole, or reported as another language."""
     guess = guess_language(text)
+    if guess is None and session_language(text) is ARROW_SESSION:
+        guess = ARROW_SESSION  # `$> cmd` parses (a command named `$`), but is a prompt
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
         return [], []
@@ -122,9 +131,11 @@ def _check_script(
         return lines, []
     found = check_command(command, _placeholder(ctx, block.cluster))
     if any(p.code == codes.SHELL_SYNTAX for p in found):
+        if guess is None:
+            guess = session_language(text)
         if guess is None and (looks_like_pseudo_code(text) or looks_like_prose(text)):
             guess = PSEUDO
-        elif guess is None and holds_output(text):
+        elif guess is None and holds_output(text) and output_rows(text) > 0:
             guess = OUTPUT  # a git log, a program's output: not a script
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))
@@ -143,7 +154,7 @@ def _console_without_prompt(
     with CC001 reported when the copy button and the reader see no command, and whether
     they hold commands whose placeholders are still worth checking.
     """
-    if transcript_prompt(text):
+    if transcript_prompt(text) or root_transcript(text):
         return None
     guess = guess_language(text)
     words_only = command_rows(text) == 0 and output_rows(text) == 0
@@ -200,6 +211,8 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
         placeholder = _placeholder(ctx, block.cluster)
         for command in found:
             checked = check_command(command, placeholder)
+            if checked and command.language == "python":
+                checked = check_python(command, _rows_after(command, lines))
             if has_prompt and any(p.code == codes.SHELL_SYNTAX for p in checked):
                 checked = _gone_on(command, lines, placeholder, checked)
             if placeholders_only:  # what may be output is not parsed: only `<x>` counts
@@ -208,6 +221,22 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
     if has_prompt and language in CONSOLE_LANGUAGES:
         problems.extend(dropped_commands(lines))
     return _finish(block, ctx, rules, lines, found, problems)
+
+
+def _rows_after(command: Command, lines: Sequence[Line]) -> list[str]:
+    """The rows after a REPL statement, as the REPL would read them if they went on with
+    it: output rows as shown, REPL rows without their prompt; a shell prompt ends them."""
+    rows: list[str] = []
+    for line in lines:
+        if line.offset <= command.last_offset:
+            continue
+        if line.kind is LineKind.OUTPUT:
+            rows.append(line.raw)
+        elif line.kind in (LineKind.REPL, LineKind.REPL_CONTINUATION):
+            rows.append(line.text)
+        else:
+            break
+    return rows
 
 
 def _gone_on(

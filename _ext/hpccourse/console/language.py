@@ -10,6 +10,8 @@ Here-document bodies are left out: a script may well write R or Python into a fi
 from __future__ import annotations
 
 import re
+import textwrap
+import warnings
 from dataclasses import dataclass
 
 from .syntax import heredoc_rows
@@ -32,6 +34,9 @@ BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
 OUTPUT = Guess("program output or a log", "text", False)
 CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
+DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
+SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
+ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
 _R = re.compile(
@@ -59,6 +64,15 @@ _CONFIG_ROW = re.compile(
     r"|\S+\s+ALL\s*=)"  # `hub ALL=(users) NOPASSWD: CMD`
 )
 _CONFIG_PART = re.compile(r"^\s*(?:\}\s*;?\s*$|[a-z_][\w-]*(?:\s+[^\s;]+)+;\s*$)")
+# A debugger's prompt: `(gdb) break main`, `(Pdb) p x`.
+_DEBUGGER = re.compile(r"^\s*\((?:gdb|cuda-gdb|lldb|[Pp]db\+*|ipdb)\)(?: |$)")
+# A shell prompt the session's reader does not take for one in a script block: glued to
+# an environment's name, `(venv)$ pip ...`, or after a host, `user@host:~$ ls`.
+_GLUED_PROMPT = re.compile(
+    r"^(?:(?:\([^()\s]+\)|[\w.-]+@[\w.-]+(?::\S*)?)[$%]|\$?>) \S"
+)  # also `$> cmd` and `> cmd`, prompts some authors draw
+#: `$> cmd`: bash would run a command named `$`: a prompt, never a script's row.
+_ARROW_PROMPT = re.compile(r"^\$> \S")
 # Text with none of the shell's punctuation, for the pseudo-code test.
 _PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")
 # Shell grammar a pseudo-code row does not have: `for x in`, `done`, `fi`, `then`, `esac`.
@@ -118,9 +132,21 @@ def guess_language(text: str) -> Guess | None:
     best = max((R, PYTHON), key=lambda g: counts[g])
     if counts[best] == 0:
         return None
-    if 2 * counts[best] >= len(rows):
+    if 2 * counts[best] >= len(rows) or (best is PYTHON and _compiles_as_python(text)):
         return Guess(best.language, best.tag, True)
     return best
+
+
+def _compiles_as_python(text: str) -> bool:
+    """Whether the whole block is a Python module (a decorator over several rows, a
+    call spread over many): code, not a session; a test report or a log does not compile."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(textwrap.dedent(text), "<block>", "exec")
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def looks_like_pseudo_code(text: str) -> bool:
@@ -149,3 +175,18 @@ def looks_like_prose(text: str) -> bool:
         if sum(bool(_WORD.match(word)) for word in words) >= 0.8 * len(words):
             return True
     return False
+
+
+def session_language(text: str) -> Guess | None:
+    """A debugger session or a terminal session (prompts the reader sees), when the
+    block's first row opens one: what a script block that bash cannot parse shows."""
+    rows = _rows(text)
+    if not rows:
+        return None
+    if _DEBUGGER.match(rows[0]):
+        return DEBUGGER
+    if _ARROW_PROMPT.match(rows[0]):
+        return ARROW_SESSION
+    if _GLUED_PROMPT.match(rows[0]):
+        return SESSION
+    return None

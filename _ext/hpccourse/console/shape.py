@@ -35,7 +35,7 @@ KNOWN_COMMANDS = frozenset(
     salloc squeue scancel sinfo sacct scontrol seff sshare interactive projinfo hostname
     whoami pwd id groups date du df quota top htop ps kill nproc lscpu nvidia-smi
     rocm-smi apptainer singularity docker podman poetry uv pipx pixi code vim vi nano
-    emacs exit history man time nohup bash sh zsh
+    emacs exit history man time nohup bash sh zsh eval
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
 
@@ -52,7 +52,7 @@ _OPTIONED_COMMAND = re.compile(
 _ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 
-_TREE = re.compile(r"[├└│┌┐┘┼─]")
+_TREE = re.compile(r"[├└│┌┐┘┼─]|^[\s|]*(?:\|-{2,}|`-{2,}|\+-{2,})")  # also `|---src/`
 _RULER = re.compile(r"^\s*(?:[-=*_+#~]\s*){5,}$")
 _KEY_COLON = re.compile(r"^\s*[\w. /()-]+:(?:\s|$)")  # `Description:`, `salloc: job 1 ...`
 _SECTION = re.compile(r"^\s*\[[\w. \"-]+\]\s*$")  # TOML/INI `[deps]`
@@ -145,6 +145,19 @@ def transcript_prompt(text: str) -> bool:
     """Whether the block opens with a prompt Pygments does not know (a transcript)."""
     rows = _rows(text)
     return bool(rows) and _FOREIGN_PROMPT.match(rows[0]) is not None
+
+
+def root_transcript(text: str) -> bool:
+    """Whether the block is a root shell's transcript as Pygments draws it: its first row
+    is ``# `` and a command (``# dnf install x``: Pygments takes ``#`` for the prompt, so
+    the block has one), the other rows output, none a command typed without a prompt."""
+    rows = _rows(text)
+    if not rows or not rows[0].startswith("# "):
+        return False
+    if not is_command_row(rows[0][2:], unknown_programs=True):
+        return False  # `# Load the modules`: a comment over commands
+    # an indented row is output (a listing's `    gzip`), not a command typed bare
+    return not any(is_command_row(row) for row in rows[1:] if row[:1] not in "# \t")
 
 
 def indented_prompts(text: str) -> str | None:

@@ -9,12 +9,13 @@ only parses) is run solely to word the message of a command that has already fai
 
 from __future__ import annotations
 
+import codeop
 import functools
 import re
 import shutil
 import subprocess
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from tree_sitter import Node
 
@@ -27,8 +28,10 @@ STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", 
 # Substrings one of which any stray keyword holds: a cheap test before _STRAY_HINT.
 _STRAY_WORDS = ("do", "fi", "then", "esac", "el", "}")
 _STRAY_HINT = re.compile(r"(?:^|[\s;&|(])(?:done|fi|then|esac|do|elif|else|\})(?=$|[\s;&|)])")
-# `<user>`, `<batch script>`, `Python/<version>`: a word in angle brackets, no space before `>`.
-ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z][\w.-]*(?:[ \t][\w.-]+)*)>")
+# `<user>`, `<batch script>`, `Python/<version>`, `<path/to/file>.c`: a word in angle
+# brackets, no space before `>`; a `/` inside it, not at its end (`<path/>x` is left to
+# the rules that read it as a path).
+ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*)>")
 _BASH = shutil.which("bash")
 _BASH_LINE = re.compile(r"^(?:.*?: )?line (\d+): ")
 
@@ -151,6 +154,27 @@ def bash_message(text: str) -> tuple[int, str] | None:
         if match and "warning" not in line:
             return int(match.group(1)) - 1, plain_bash(line[match.end() :].strip())
     return None
+
+
+@functools.lru_cache(maxsize=512)
+def bash_accepts(text: str) -> bool | None:
+    """Whether ``bash -n`` parses ``text`` without a syntax error; None without bash.
+    tree-sitter-bash rejects a few lines bash reads (``cmd [--`` wrapped onto the next
+    row: ``[--`` is a plain word to bash); bash has the last word."""
+    if _BASH is None:
+        return None
+    try:
+        done = subprocess.run(
+            [_BASH, "--norc", "--noprofile", "-n"],
+            input=text.encode("utf-8", "replace"),
+            capture_output=True,
+            timeout=5,
+            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    return done.returncode == 0
 
 
 _KEYWORD = re.compile(r"(?<![\w$-])(if|fi|for|select|while|until|done|case|esac)(?![\w-])")
@@ -294,7 +318,7 @@ def parse_and_check(command: Command, placeholder: str = "[username]") -> list[P
         text = _TEMPLATE_FIELD.sub(lambda m: ":".ljust(len(m.group(0))), text)
     tree = parse(text)
     root = tree.root_node
-    if root.has_error:
+    if root.has_error and not bash_accepts(text):
         problems.append(_syntax_problem(command, text, _first_error(root)))
     if _may_have_stray_keyword(text):
         found: list[Node] = []
@@ -373,9 +397,95 @@ def _quote_after(text: str, quote: str = "") -> str:
     return quote
 
 
-def check_python(command: Command) -> list[Problem]:
-    """A Python REPL statement (``>>>`` with its ``...`` lines) that does not compile (CC106)."""
-    source = command.text
+#: A row the REPL takes as no statement at all: blank, or only a comment (the REPL
+#: answers `# note` with a `...` prompt, or a new `>>>`, never an error).
+_NO_STATEMENT = re.compile(r"^\s*(?:#.*)?$")
+#: How many rows after a statement may be tried as its missing continuation.
+_MAX_FOLLOWING = 20
+
+
+def _compiles(source: str) -> bool | None:
+    """True when ``source`` is a complete statement, None when the REPL would wait for
+    more, False when it is an error."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return codeop.compile_command(source, "<console>", "single") is not None or None
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+
+
+def _goes_on(source: str, following: Sequence[str]) -> bool:
+    """Whether the rows after an incomplete statement complete it: they are its rest,
+    shown without the `... ` prompt (or after a new `>>> `, as a `def` under its
+    decorator), not output."""
+    text = source
+    for row in following[:_MAX_FOLLOWING]:
+        if not row.strip():
+            continue
+        text = f"{text}\n{row}"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(text + "\n", "<console>", "single")
+        except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+            continue
+        return True
+    return False
+
+
+def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
+    """What to do about a statement that does not compile, from why it does not."""
+    if message.startswith("multiple statements"):
+        return (
+            "A new statement starts on a `... ` row: write `>>> ` before it (`... ` only "
+            "goes on with the statement above)"
+        )
+    if _compiles(source) is None:  # incomplete: the REPL would wait for more
+        if _goes_on(source, following):
+            return (
+                "It goes on over the next rows: show it as the REPL takes it, with `... ` "
+                "before each further line of the statement"
+            )
+        return (
+            "The statement is incomplete as shown: complete it (close what it opens, or "
+            "add its body)"
+        )
+    return "Fix the statement so that it compiles as shown"
+
+
+#: A row that stands for rows left out: `....`, `…` (not the REPL's `... ` prompt).
+_ELISION = re.compile(r"^\s*(?:\.{4,}|…+)\s*$")
+
+
+def _elided(source: str, following: Sequence[str]) -> bool:
+    """Whether an incomplete statement's rest is left out on purpose: the next row is
+    an ellipsis (``>>> for x in xs:`` then ``....``), a sketch nobody pastes."""
+    rows = [row for row in following if row.strip()]
+    return bool(rows) and _ELISION.match(rows[0]) is not None and _compiles(source) is None
+
+
+def _first_statement_rows(rows: Sequence[str]) -> int:
+    """How many rows the first complete statement of ``rows`` takes (where the next
+    statement starts)."""
+    for count in range(1, len(rows)):
+        if _compiles("\n".join(rows[:count]) + "\n"):
+            return count
+    return 0
+
+
+def check_python(command: Command, following: Sequence[str] = ()) -> list[Problem]:
+    """A Python REPL statement (``>>>`` with its ``...`` lines) that does not compile (CC106).
+
+    Leading rows that are blank or only a comment are no statement (the REPL takes them);
+    ``following`` are the block's rows after the statement, to tell a statement that
+    goes on without its ``... `` prompts from one that is incomplete as written.
+    """
+    rows = command.text.split("\n")
+    skipped = 0
+    while skipped < len(rows) and _NO_STATEMENT.match(rows[skipped]):
+        skipped += 1
+    source = "\n".join(rows[skipped:])
     if not source.strip():
         return []
     try:
@@ -383,12 +493,16 @@ def check_python(command: Command) -> list[Problem]:
             warnings.simplefilter("ignore")
             compile(source + "\n", "<console>", "single")
     except SyntaxError as error:
-        row = (error.lineno or 1) - 1
+        if _elided(source, following):
+            return []
+        row = skipped + (error.lineno or 1) - 1
+        if error.msg.startswith("multiple statements"):
+            row = skipped + _first_statement_rows(rows[skipped:])
+        remedy = _python_remedy(error.msg, source, following)
         return [
             Problem(
                 codes.PYTHON_SYNTAX,
-                f"Python cannot compile this statement: {error.msg}. Show it as the REPL "
-                f"takes it, with `... ` before each further line of a statement.",
+                f"Python cannot compile this statement: {error.msg}. {remedy}.",
                 _offset(command, row),
             )
         ]
