@@ -470,3 +470,16 @@ def test_blocks_another_collector_version_kept_are_collected_again(
     monkeypatch.setattr(blockcache, "collector_digest", lambda: "another", raising=False)
     make_app("consolecheck", srcdir=srcdir).build()
     assert sorted(set(loaded)) == ["index", "one", "two"]
+
+
+def test_hpccourse_check_names_an_included_part_outside_the_docs_from_the_current_folder(
+    tmp_path: Path,
+) -> None:
+    """``.. include:: ../../CONTRIBUTING.rst`` from ``proj/docs/source``: docutils names the
+    part from the current folder, so it must not be put under the docs folder again."""
+    part = "Contributing\n============\n\n.. code-block:: console\n\n   $ cd /proj/<user-dir>\n"
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "CONTRIBUTING.rst").write_text(part)
+    course(tmp_path / "proj" / "docs" / "source", ".. include:: ../../CONTRIBUTING.rst\n", "")
+    line = part.splitlines().index("   $ cd /proj/<user-dir>") + 1
+    assert where(cli_findings(tmp_path, "proj/docs/source")) == [f"proj/CONTRIBUTING.rst:{line}"]

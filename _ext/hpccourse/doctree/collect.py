@@ -189,13 +189,16 @@ def prose_note(paragraph: nodes.paragraph) -> tuple[str, bool] | None:
 
 @functools.lru_cache(maxsize=256)
 def _relative(path: str | None, srcdir: Path) -> str:
-    """``path`` relative to the source folder when inside it (posix), else as is."""
+    """``path`` relative to the source folder when inside it (posix), else the file's
+    whole path: docutils names a part ``.. include::`` takes from outside the folder from
+    the current folder, which the report's reader does not share."""
     if not path:
         return ""
+    resolved = Path(path).resolve()
     try:
-        return Path(path).resolve().relative_to(srcdir.resolve()).as_posix()
-    except ValueError:
-        return path
+        return resolved.relative_to(srcdir.resolve()).as_posix()
+    except ValueError:  # a file elsewhere; else a name such as "<string>", as it is
+        return resolved.as_posix() if resolved.is_file() else path
 
 
 def _literal_line(node: nodes.literal_block) -> int:
