@@ -18,7 +18,8 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   counts the clusters, and a located check of prose that counts them wrongly), lesson
   boxes (sphinx-lesson's names), ``prompt`` and ``code-block``
   keeping what a checker needs, on RST and MyST Markdown pages alike (the line of a
-  block's first command in either, code fences included); per-page table dependencies.
+  block's first command in either, code fences and other extensions' blocks such as
+  sphinx-tabs' ``code-tab`` included); per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks (a literalinclude'd
   file's or a docstring's at the file and line a teacher edits), its exercises, and the
   blocks inside unknown directives (which no builder reaches).

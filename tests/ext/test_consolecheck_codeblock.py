@@ -85,3 +85,44 @@ def test_rejects_an_unknown_consolecheck_value(make_app, rootdir: Path, tmp_path
     warnings = app.warning.getvalue()
     assert "index.rst:4:" in warnings
     assert 'invalid option value: (option: "consolecheck"' in warnings
+
+
+CODE_TABS = """Tabs
+====
+
+.. tabs::
+
+   .. code-tab:: console Linux
+
+      nox -s tests
+
+   .. code-tab:: console Windows
+      :linenos:
+
+      $ cd <user-dir>
+
+.. literalinclude:: session.txt
+   :language: console
+"""
+
+
+def test_another_extensions_directive_gets_its_first_content_line(
+    make_app, rootdir: Path, tmp_path
+) -> None:
+    """sphinx-tabs' ``code-tab`` gives its literal block the directive's line; the first
+    content row is found below it (options and blank lines skipped). A literalinclude,
+    whose rows are not on the page, keeps the directive's line."""
+    srcdir = tmp_path / "tabs"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('extensions = ["sphinx_tabs.tabs", "hpccourse"]\n')
+    (srcdir / "index.rst").write_text(CODE_TABS, encoding="utf-8")
+    (srcdir / "session.txt").write_text("$ ls\n", encoding="utf-8")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    literals = list(app.env.get_doctree("index").findall(nodes.literal_block))
+    rows = CODE_TABS.splitlines()
+    assert [n.get("hpc_content_line") for n in literals] == [
+        rows.index("      nox -s tests") + 1,
+        rows.index("      $ cd <user-dir>") + 1,
+        None,
+    ]

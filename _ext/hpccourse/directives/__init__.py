@@ -13,7 +13,9 @@
   what the console checker needs (``:consolecheck:``);
 - :mod:`.tabset`: sphinx-tabs' group-tab set, built as nodes (for ``cluster-commands``);
 - :mod:`.lines` and :mod:`.fences`: the line of a block's first command on RST and MyST
-  pages alike (myst-parser counts directive content and code fences differently).
+  pages alike (myst-parser counts directive content and code fences differently);
+  :mod:`.contentlines`: the same for other extensions' directives (sphinx-tabs'
+  ``code-tab``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,17 @@ from sphinx.application import Sphinx
 
 def setup_directives(app: Sphinx) -> None:
     """Register every directive (sphinx-tabs and sphinx-prompt set up before)."""
-    from . import clusterprose, codeblock, commands, facts, fences, lesson, prompt, tableerror
+    from . import (
+        clusterprose,
+        codeblock,
+        commands,
+        contentlines,
+        facts,
+        fences,
+        lesson,
+        prompt,
+        tableerror,
+    )
 
     commands.setup(app)
     facts.setup(app)
@@ -33,3 +45,4 @@ def setup_directives(app: Sphinx) -> None:
     codeblock.setup(app)
     tableerror.setup(app)
     fences.setup(app)
+    contentlines.setup(app)

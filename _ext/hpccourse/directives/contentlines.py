@@ -1,0 +1,69 @@
+"""Literal blocks other extensions' directives make carry the directive's line.
+
+sphinx-tabs' ``code-tab`` (and any directive that renders its content as a literal
+block the way Sphinx's ``code-block`` does) gives the block the line of ``.. code-tab::``,
+not of its first command, and the extension is not ours to subclass as :mod:`.codeblock`
+does Sphinx's own. This transform, run as each page is read, looks at the line an RST
+page's literal block names: when that line opens a directive, the directive's option
+lines and blank lines are skipped, and the next line is the block's first line, kept as
+``hpc_content_line`` only when it is the block's first row (so a block whose text comes
+from elsewhere, a ``literalinclude``, keeps the directive's line).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+
+#: An RST directive's first line: ``.. name::`` (a domain's ``.. py:function::`` too).
+DIRECTIVE = re.compile(r"^\s*\.\. [\w:.-]+::")
+#: An option line of a directive: ``:name:`` and its value.
+OPTION = re.compile(r"^\s+:[\w-]+:")
+#: How far below its directive a block's first row is looked for.
+MOST_OPTION_LINES = 40
+
+
+def first_content_line(lines: list[str], line: int, first_row: str) -> int | None:
+    """The 1-based line of the content of the directive at ``line`` when it is
+    ``first_row`` (options and blank lines skipped), else None."""
+    if not 0 < line <= len(lines) or not DIRECTIVE.match(lines[line - 1]):
+        return None
+    for index in range(line, min(len(lines), line + MOST_OPTION_LINES)):
+        text = lines[index]
+        if not text.strip() or OPTION.match(text):
+            continue
+        return index + 1 if text.strip() == first_row.strip() else None
+    return None
+
+
+class DirectiveContentLines(SphinxTransform):
+    """Record the first content line of literal blocks that name their directive's."""
+
+    default_priority = 100  # early: before anything moves or copies literal blocks
+
+    def apply(self, **kwargs: object) -> None:
+        files: dict[str, list[str]] = {}
+        for node in self.document.findall(nodes.literal_block):
+            source, line = node.source, node.line
+            if "hpc_content_line" in node or not source or not line:
+                continue
+            if not source.endswith(".rst") or not node.astext().strip():
+                continue
+            if source not in files:
+                try:
+                    files[source] = Path(source).read_text(encoding="utf-8").splitlines()
+                except (OSError, UnicodeDecodeError):
+                    files[source] = []
+            first_row = node.astext().lstrip("\n").split("\n", 1)[0]
+            found = first_content_line(files[source], line, first_row)
+            if found:
+                node["hpc_content_line"] = found
+
+
+def setup(app: Sphinx) -> None:
+    """Register the transform."""
+    app.add_transform(DirectiveContentLines)
