@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clikit import run
 from hpccourse import cli
-
-EXT = Path(__file__).resolve().parents[2] / "_ext"
 
 CONF = """project = "A course nobody here wrote"
 extensions = ["sphinx_lesson", "sphinx_copybutton"]
@@ -64,19 +61,6 @@ def write_docs(tmp_path: Path, conf: str, index: str | None = None) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m hpccourse ARGS`` in a fresh process, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "hpccourse", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(EXT), "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
 
 
 def test_check_reports_problems_at_their_lines_and_exits_1(course: Path, tmp_path: Path) -> None:

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import ast
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clikit import run
 from hpccourse.doctree.docstrings import directive_line
 from hpccourse.doctree.includeopts import directive_options, line_numbers, selected_lines
 from hpccourse.doctree.rows import match_rows
 from sphinx.testing.util import SphinxTestApp
-
-EXT = Path(__file__).resolve().parents[2] / "_ext"
 
 CONF = 'extensions = ["myst_parser", "hpccourse"]\nexclude_patterns = ["parts"]\n'
 
@@ -102,15 +100,7 @@ def builder_findings(make_app, srcdir: Path, code: str = "CC105") -> tuple[list[
 
 def cli_findings(cwd: Path, docs: str, code: str = "CC105") -> list[str]:
     """``hpccourse check DOCS`` in a fresh process, as a user runs it: its lines with ``code``."""
-    done = subprocess.run(
-        [sys.executable, "-m", "hpccourse", "check", docs, "-o", "out"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PYTHONPATH": str(EXT), "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
+    done = run("check", docs, "-o", "out", cwd=cwd)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     return [line for line in done.stdout.splitlines() if f" {code} " in line]
 

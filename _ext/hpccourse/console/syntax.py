@@ -134,8 +134,9 @@ def plain_bash(message: str) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def bash_message(text: str) -> tuple[int, str] | None:
-    """``bash -n``'s own wording for a command that already failed: (row, message)."""
+def _bash_n(text: str) -> tuple[int, str] | None:
+    """``bash -n`` (parse only, nothing runs) on ``text``: its exit status and its
+    error output; None without bash."""
     if _BASH is None:
         return None
     try:
@@ -149,32 +150,25 @@ def bash_message(text: str) -> tuple[int, str] | None:
         )
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
-    for line in done.stderr.decode("utf-8", "replace").splitlines():
+    return done.returncode, done.stderr.decode("utf-8", "replace")
+
+
+def bash_message(text: str) -> tuple[int, str] | None:
+    """``bash -n``'s own wording for a command that already failed: (row, message)."""
+    done = _bash_n(text)
+    for line in done[1].splitlines() if done else ():
         match = _BASH_LINE.match(line)
         if match and "warning" not in line:
             return int(match.group(1)) - 1, plain_bash(line[match.end() :].strip())
     return None
 
 
-@functools.lru_cache(maxsize=512)
 def bash_accepts(text: str) -> bool | None:
     """Whether ``bash -n`` parses ``text`` without a syntax error; None without bash.
     tree-sitter-bash rejects a few lines bash reads (``cmd [--`` wrapped onto the next
     row: ``[--`` is a plain word to bash); bash has the last word."""
-    if _BASH is None:
-        return None
-    try:
-        done = subprocess.run(
-            [_BASH, "--norc", "--noprofile", "-n"],
-            input=text.encode("utf-8", "replace"),
-            capture_output=True,
-            timeout=5,
-            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return None
-    return done.returncode == 0
+    done = _bash_n(text)
+    return None if done is None else done[0] == 0
 
 
 _KEYWORD = re.compile(r"(?<![\w$-])(if|fi|for|select|while|until|done|case|esac)(?![\w-])")

@@ -534,6 +534,22 @@ def test_a_block_without_prompts_keeps_continued_lines_and_here_documents_whole(
     assert "override" not in step and "output" not in step
 
 
+def hostname_tabs(
+    table_path: Path, page: Path, tabs: list[tuple[str, str, str]]
+) -> tuple[Table, str]:
+    """A sphinx-design tab set of ``hostname`` blocks, a tab per (label, ``:sync:`` key or
+    "" for none, a comment after the command), migrated with ``--add-clusters --write``:
+    the table written, and what migrate said."""
+    out = [".. tab-set::", ""]
+    for label, sync, comment in tabs:
+        out += [f"   .. tab-item:: {label}"] + ([f"      :sync: {sync}"] if sync else []) + [""]
+        out += ["      .. code-block:: console", "", f"         $ hostname{comment}", ""]
+    page.write_text("Host\n====\n\n" + "\n".join(out))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    return load_table(table_path), err
+
+
 @pytest.mark.parametrize("evidence", ["text", "sync"])
 def test_a_cluster_known_by_one_name_is_found_under_its_other_name(
     table_path: Path, tmp_path: Path, evidence: str
@@ -548,18 +564,15 @@ def test_a_cluster_known_by_one_name_is_found_under_its_other_name(
     table_path.write_text(text)
     table = load_table(table_path)
     assert table.cluster("lunarc").center == "Cosmos"
-    out = [".. tab-set::", ""]
-    for c in table.clusters:
-        label = "LU-HPC" if c.key == "lunarc" else c.center
-        comment = "  # on Cosmos" if c.key == "lunarc" and evidence == "text" else ""
-        sync = "cosmos" if c.key == "lunarc" and evidence == "sync" else c.key
-        out += [f"   .. tab-item:: {label}", f"      :sync: {sync}", ""]
-        out += ["      .. code-block:: console", "", f"         $ hostname{comment}", ""]
-    page = tmp_path / "host.rst"
-    page.write_text("Host\n====\n\n" + "\n".join(out))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
-    written = load_table(table_path)
+    tabs = [
+        (
+            "LU-HPC" if c.key == "lunarc" else c.center,
+            "cosmos" if c.key == "lunarc" and evidence == "sync" else c.key,
+            "  # on Cosmos" if c.key == "lunarc" and evidence == "text" else "",
+        )
+        for c in table.clusters
+    ]
+    written, err = hostname_tabs(table_path, tmp_path / "host.rst", tabs)
     assert [c.key for c in written.clusters] == [c.key for c in table.clusters]
     assert written.cluster("lunarc").center == "LU-HPC"
     assert "cluster 'lunarc': its center 'LU-HPC' read from the tab's label" in err
@@ -603,18 +616,13 @@ def test_the_name_learned_for_a_one_name_cluster_is_its_clusters_when_the_label_
     with LUNARC's (or whose text names LUNARC) gives LUNARC's cluster its name: the
     upper-case name is the centre's, and a one-name cluster's own label casts no vote."""
     table = one_name_lunarc(table_path)
-    out = [".. tab-set::", ""]
-    for c in table.clusters:
-        mine = c.key == "lunarc"
-        out += [f"   .. tab-item:: {label if mine else c.label}"]
-        out += [f"      :sync: {sync or c.key}", ""] if (mine and sync) or not mine else [""]
-        said = "  # as LUNARC says" if mine and not sync else ""
-        out += ["      .. code-block:: console", "", f"         $ hostname{said}", ""]
-    page = tmp_path / "host.rst"
-    page.write_text("Host\n====\n\n" + "\n".join(out))
-    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
-    assert status == 0, err
-    written = load_table(table_path)
+    tabs = [
+        (label, sync, "" if sync else "  # as LUNARC says")
+        if c.key == "lunarc"
+        else (c.label, c.key, "")
+        for c in table.clusters
+    ]
+    written, _err = hostname_tabs(table_path, tmp_path / "host.rst", tabs)
     assert [c.key for c in written.clusters] == [c.key for c in table.clusters]
     assert (written.cluster("lunarc").center, written.cluster("lunarc").cluster) == (
         "LUNARC",
