@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clikit import run as hpccourse
 from hpccourse.console.lines import classify, commands
 from hpccourse.doctree.collect import collect_blocks
 from hpccourse.migrate import Migrator
@@ -24,19 +23,6 @@ from hpccourse.table import load_table
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def hpccourse(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The command as installed: ``python -m hpccourse`` (the console script's module)."""
-    return subprocess.run(
-        [sys.executable, "-m", "hpccourse", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={"PYTHONPATH": str(ROOT / "_ext"), "PATH": "/usr/bin:/bin"},
-        check=False,
-        timeout=120,
-    )
 
 
 def shown_per_cluster(srcdir: Path) -> tuple[dict[str, list[tuple[str, ...]]], str]:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXT = Path(__file__).resolve().parents[2] / "_ext"
+EXT = Path(__file__).resolve().parents[1] / "_ext"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
