@@ -49,8 +49,8 @@ class DirectiveContentLines(SphinxTransform):
         files: dict[str, list[str]] = {}
         for node in self.document.findall(nodes.literal_block):
             source, line = node.source, node.line
-            if "hpc_content_line" in node or not source or not line:
-                continue
+            if "hpc_content_line" in node or "hpc_cluster" in node or not source or not line:
+                continue  # recorded already, or a step's block: its rows are the table's
             if not source.endswith(".rst") or not node.astext().strip():
                 continue
             if source not in files:
