@@ -519,3 +519,23 @@ def test_autosummary_writes_no_stub_pages_into_the_course_and_its_import_errors_
     assert "docs/index.rst:12: CC105 " in done.stdout, done.stdout
     assert "Traceback" not in done.stderr
     assert snapshot(docs) == before  # no `api/` folder of stubs
+
+
+def test_a_name_sphinx_no_longer_has_skips_the_line_and_never_stands_in_for_sphinx(
+    tmp_path: Path,
+) -> None:
+    """``from sphinx.ext.autosummary import get_documenter`` (gone in Sphinx 9) fails on a
+    module the check itself runs on: a stand-in for ``sphinx`` would break the build
+    ("returned an unsupported object" from every builder). The line is skipped and said;
+    the pages are read."""
+    write_docs(
+        tmp_path,
+        "from sphinx.ext.autosummary import Autosummary, no_such_name_here\nextensions = []\n",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:6: CC105 " in done.stdout
+    note = next(line for line in done.stdout.splitlines() if "conf.py:1 " in line)
+    assert "no_such_name_here" in note and "skipped" in note, note
+    assert "1 pages read" in done.stdout

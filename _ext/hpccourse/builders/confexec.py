@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -113,21 +114,23 @@ def _import_targets(statement: ast.stmt) -> list[str]:
 
 
 def _needs_standin(
-    error: BaseException, statement: ast.stmt, mocked: list[str]
+    error: BaseException, statement: ast.stmt, mocked: list[str], in_use: frozenset[str]
 ) -> tuple[str, str] | None:
     """The module to stand in for so that ``statement`` can run, and why ("" when it is
     not installed): the one a ``ModuleNotFoundError`` names, or the one an ``import``
-    statement failed on."""
+    statement failed on. Never one this process already runs on (``in_use``: Sphinx,
+    docutils...): ``from sphinx.ext.autosummary import get_documenter``, a name Sphinx 9
+    no longer has, would otherwise replace Sphinx itself; that line is skipped instead."""
     if isinstance(error, ModuleNotFoundError) and error.name:
         name = error.name.split(".")[0]
-        if name not in mocked:
+        if name not in mocked and name not in in_use:
             return name, ""
-    name = next((name for name in _import_targets(statement) if name not in mocked), None)
-    return (name, _one_line(error)) if name else None
+    targets = [n for n in _import_targets(statement) if n not in mocked and n not in in_use]
+    return (targets[0], _one_line(error)) if targets else None
 
 
 def _run_once(
-    conf: Path, tree: ast.Module, mocked: list[str]
+    conf: Path, tree: ast.Module, mocked: list[str], in_use: frozenset[str]
 ) -> tuple[ConfRun, tuple[str, str] | None]:
     """Each statement of ``tree`` in one namespace; stops at the first one that needs a new
     stand-in, whose module (and why) it returns."""
@@ -140,7 +143,7 @@ def _run_once(
         try:
             exec(code, namespace)  # conf.py is code: run as Sphinx runs it
         except (Exception, SystemExit) as error:  # any failure of the course's own code
-            wanted = _needs_standin(error, statement, mocked)
+            wanted = _needs_standin(error, statement, mocked, in_use)
             if wanted is not None and len(mocked) < MAX_STANDINS:
                 return run, wanted
             run.skipped.append((statement.lineno, _one_line(error)))
@@ -159,9 +162,10 @@ def run_conf(conf: Path) -> ConfRun:
         ) from error
     mocked: list[str] = []
     broken: dict[str, str] = {}
+    in_use = frozenset(name.split(".")[0] for name in list(sys.modules))
     while True:
         with stand_in_modules(mocked), _in_folder(conf.parent):
-            run, wanted = _run_once(conf, tree, mocked)
+            run, wanted = _run_once(conf, tree, mocked, in_use)
         if wanted is None:
             break
         mocked.append(wanted[0])
