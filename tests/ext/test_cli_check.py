@@ -539,3 +539,25 @@ def test_a_name_sphinx_no_longer_has_skips_the_line_and_never_stands_in_for_sphi
     note = next(line for line in done.stdout.splitlines() if "conf.py:1 " in line)
     assert "no_such_name_here" in note and "skipped" in note, note
     assert "1 pages read" in done.stdout
+
+
+def test_a_build_that_fails_says_what_conf_py_could_not_do_here(tmp_path: Path) -> None:
+    """A value read from a stand-in, used later by the course's own code during the build
+    (flask's docs parse ``release`` in a role): the one-line error names the stand-in and
+    the skipped line, the likely cause, not only the build's own message."""
+    write_docs(
+        tmp_path,
+        "from not_installed_xyz import get_version\n"
+        "release = get_version('x') + '.0'\n"
+        "def setup(app):\n"
+        "    def parse(app, docname, source):\n"
+        "        raise ValueError(f'Invalid version: {app.config.release!r}')\n"
+        "    app.connect('source-read', parse)\n",
+        "T\n=\n\nText.\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "the build failed" in line and "Invalid version" in line, line
+    assert "not_installed_xyz" in line and "conf.py:2 failed here" in line, line

@@ -403,7 +403,11 @@ def run_check(
         app = _build(confdir, outdir, namespace, overrides, mocked, standins, record, log)
     except (Exception, BaseExceptionGroup) as error:  # the course's code may raise anything
         (outdir / "sphinx.log").write_text(log.getvalue(), encoding="utf-8")
-        raise CheckError(f"{docs}: the build failed: {error}") from error
+        # what conf.py could not do here is the likeliest cause: said on the same line
+        said = "; ".join(_conf_notes(conf))
+        raise CheckError(
+            f"{docs}: the build failed: {error}" + (f" (before it: {said})" if said else "")
+        ) from error
     text = log.getvalue()
     (outdir / "sphinx.log").write_text(text, encoding="utf-8")
     report = json.loads((outdir / REPORT).read_text(encoding="utf-8"))
