@@ -561,3 +561,23 @@ def test_a_build_that_fails_says_what_conf_py_could_not_do_here(tmp_path: Path) 
     (line,) = done.stderr.strip().splitlines()
     assert "the build failed" in line and "Invalid version" in line, line
     assert "not_installed_xyz" in line and "conf.py:2 failed here" in line, line
+
+
+def test_autodoc_of_a_stand_in_modules_object_is_not_run_and_its_content_is_read(
+    tmp_path: Path,
+) -> None:
+    """autodoc on an object of a module that got a stand-in documents a mock: on a class
+    (nbgrader's docs) ``inspect.unwrap`` made a new mock class per step and the check ran
+    past 10 minutes. Such directives are not run; their content is read, and said."""
+    write_docs(
+        tmp_path,
+        "import not_installed_pkg\nextensions = ['sphinx.ext.autodoc']\n",
+        "T\n=\n\n.. autoclass:: not_installed_pkg.apps.Thing\n   :members:\n\n"
+        "   Use it::\n\n      $ thing <name>\n\n"
+        ".. currentmodule:: not_installed_pkg.apps\n\n.. autofunction:: helper\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:9: CC105 " in done.stdout, done.stdout
+    note = next(line for line in done.stdout.splitlines() if "autodoc not run" in line)
+    assert "2 objects" in note and "not_installed_pkg.apps.Thing" in note, note

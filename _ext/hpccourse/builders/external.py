@@ -328,6 +328,14 @@ def _notes(standins: Standins, markdown: bool) -> list[str]:
         )
     if standins.setup_error:
         notes.append(f"conf.py's setup() failed ({standins.setup_error}); went on without it")
+    if standins.autodoc:
+        shown = ", ".join(sorted(standins.autodoc)[:3]) + (
+            ", ..." if len(standins.autodoc) > 3 else ""
+        )
+        notes.append(
+            f"autodoc not run on {len(standins.autodoc)} objects of stand-in modules "
+            f"({shown}); their directives' content was read as text"
+        )
     return notes
 
 

@@ -55,6 +55,8 @@ class Standins:
     setup_error: str = ""
     failed: dict[str, str] = field(default_factory=dict)  # extension -> why its setup failed
     crashed: dict[str, str] = field(default_factory=dict)  # directive -> first place, why
+    #: objects of stand-in modules autodoc was asked to document (their content read)
+    autodoc: set[str] = field(default_factory=set)
 
 
 class StandinDirective(SphinxDirective):
@@ -151,6 +153,10 @@ def _guarded(found: type, name: str, record: Standins) -> type:
     where, instead of ending the build."""
 
     def run(self: Any) -> list[nodes.Node]:
+        target = _stand_in_object(self, name, record.modules)
+        if target:  # autodoc on a mock walks attributes that never end (wrapped mocks)
+            record.autodoc.add(target)
+            return _read_as_markup(self)
         try:
             return found.run(self)  # type: ignore[no-any-return]
         except _DOCUTILS_ERRORS:
@@ -165,6 +171,21 @@ def _guarded(found: type, name: str, record: Standins) -> type:
         return type(found.__name__, (found,), {"run": run})
     except Exception:  # a class that cannot be subclassed stays as it is
         return found
+
+
+def _stand_in_object(directive: Any, name: str, mocked: list[str]) -> str:
+    """The object an ``auto*`` directive documents when it lies in a stand-in module
+    (``nbgrader.apps.App``, or ``App`` under ``currentmodule:: nbgrader.apps``), else
+    "": autodoc would document a mock, and ``inspect.unwrap`` on it makes a new mock
+    class per step, a build that never ends."""
+    if not name.startswith("auto") or not directive.arguments or not mocked:
+        return ""
+    target = str(directive.arguments[0]).split("(")[0].strip()
+    module = directive.env.ref_context.get("py:module") or ""
+    for full in (target, f"{module}.{target}" if module else ""):
+        if full and full.split(".")[0] in mocked:
+            return full
+    return ""
 
 
 @contextlib.contextmanager
