@@ -367,7 +367,8 @@ def test_a_fact_still_to_fill_in_is_read_from_the_tab_that_shows_it(
     """A cluster whose allocation and venv flags are still ``FILL-IN`` (added by
     ``--add-clusters``) and whose tab shows values where the others show ``{allocation}``
     and ``{venv_flags}``: the values are that cluster's facts (marked for the teacher;
-    one of two words), and the clusters share one list."""
+    one of two words; on a line that also differs in another fact), and the clusters share
+    one list."""
     text = table_path.read_text()
     count = text.count('venv_flags = ""')
     assert count == len(load_table(table_path).clusters)  # one per cluster, in order
@@ -383,12 +384,17 @@ def test_a_fact_still_to_fill_in_is_read_from_the_tab_that_shows_it(
     def body(i: int, c) -> list[str]:
         mine = flags if c.key == odd.key else c.facts["venv_flags"]
         account = odd.facts["allocation"] if c.key == odd.key else c.facts["allocation"]
-        return [f"salloc -A {account} -t 00:10:00", f"python -m venv {mine} env"]
+        return [
+            f"salloc -A {account} -t 00:10:00",
+            f"python -m venv {mine} env",
+            f"sbatch -A {account} -p part{i} job.sh",
+        ]
 
     new, key, err = migrated_step(table_path, tmp_path / "alloc.rst", tab_set(table, body))
     assert new.steps[key].commands == (
         "salloc -A {allocation} -t 00:10:00",
         "python -m venv {venv_flags} env",
+        "sbatch -A {allocation} -p {alloc-partition} job.sh",
     )
     assert not new.steps[key].overrides
     assert new.cluster(odd.key).facts["allocation"] == odd.facts["allocation"]
