@@ -27,7 +27,7 @@ from .group import (
     group,
     typed_commands,
 )
-from .labels import cluster_of, clusters_named, named_label
+from .labels import named_label, tab_clusters
 from .learn import Learner
 from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
@@ -115,13 +115,10 @@ class Migrator(PageText):
         others: list[tuple[int, Tab]] = []
         shared: list[tuple[int, Tab, list[str]]] = []  # one tab for several clusters
         for place, tab in enumerate(tab_set.tabs):
-            several = clusters_named(self.table, tab.label)
-            cluster = self.table.cluster(several[0]) if len(several) == 1 else None
-            if not several:
-                cluster = cluster_of(self.table, tab.label)
-            several = several if len(several) > 1 else []
-            if several:
-                shared.append((place, tab, several))
+            keys = tab_clusters(self.table, tab.label)
+            cluster = self.table.cluster(keys[0]) if len(keys) == 1 else None
+            if len(keys) > 1:
+                shared.append((place, tab, keys))
             elif cluster is None:
                 others.append((place, tab))
             elif cluster.key in named:

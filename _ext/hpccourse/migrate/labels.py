@@ -75,3 +75,14 @@ def clusters_named(table: Table, label: str) -> list[str]:
         if cluster.key not in keys:
             keys.append(cluster.key)
     return keys
+
+
+def tab_clusters(table: Table, label: str) -> list[str]:
+    """The keys of the clusters a tab shows its blocks to: those its label names when it
+    names several (:func:`clusters_named`), else the one :func:`cluster_of` finds, else
+    none (a tab of no cluster)."""
+    several = clusters_named(table, label)
+    if several:
+        return several
+    found = cluster_of(table, label)
+    return [found.key] if found else []

@@ -29,7 +29,7 @@ import pytest
 from hpccourse.doctree.collect import collect_blocks
 from hpccourse.migrate import main
 from hpccourse.migrate.group import ANGLE, angle_for_prose, skeleton
-from hpccourse.migrate.labels import cluster_of, clusters_named
+from hpccourse.migrate.labels import tab_clusters
 from hpccourse.migrate.lines import PROMPT
 from hpccourse.migrate.readers import reader_for
 from hpccourse.table import load_table
@@ -144,11 +144,7 @@ def migrated(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     def label(text: str) -> str | None:
         """The cluster a tab shows its blocks to, as migrate reads labels: "UPPMAX/NSC"
         shows them to both (keys joined by ``|``)."""
-        named = clusters_named(table, text)
-        if named:
-            return "|".join(named)
-        found = cluster_of(table, text)
-        return found.key if found else None
+        return "|".join(tab_clusters(table, text)) or None
 
     placeholder = table.clusters[0].placeholder
     # the page as written: its .orig where migrate rewrote it
