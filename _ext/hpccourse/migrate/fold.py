@@ -21,7 +21,7 @@ from .learn import Learner, join_runs
 TRAILING = r"\s+#(?!SBATCH)[^'\"]*$"
 
 
-def _bare(line: str, shebang: bool = False) -> str:
+def without_comment(line: str, shebang: bool = False) -> str:
     """A line without its trailing comment ("" for a comment line or a blank one);
     ``shebang``: a ``#!`` line is no comment."""
     if "\n" in line:  # a here-document or a continued command: its lines are no comments
@@ -38,7 +38,7 @@ def comments(lines: list[str], shebang: bool = False) -> list[str]:
     """What ``lines`` say in comments: comment lines and trailing comments, in order."""
     out = []
     for line in lines:
-        bare = _bare(line, shebang)
+        bare = without_comment(line, shebang)
         rest = line[len(bare) :].strip() if bare else line.strip()
         if rest:
             out.append(rest)
@@ -79,7 +79,9 @@ def _choose(
     script: bool,
     shebang: bool,
 ) -> Choice:
-    bare = {k: [b for b in (_bare(x, shebang) for x in v) if b] for k, v in variants.items()}
+    bare = {
+        k: [b for b in (without_comment(x, shebang) for x in v) if b] for k, v in variants.items()
+    }
     counts = Counter(tuple(b) for b in bare.values())
     best = max(counts.values())
     base = next(k for k in variants if counts[tuple(bare[k])] == best)
@@ -149,7 +151,7 @@ def refill(lines: list[str], plan: list[str | None], shebang: bool = False) -> l
     rows = iter(plan)
     out = []
     for line in lines:
-        bare = _bare(line, shebang)
+        bare = without_comment(line, shebang)
         if not bare:
             out.append(line)
             continue

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ..console.lines import classify, commands
 from ..console.model import Line, LineKind
 from ..table import Cluster, Table, TableError
-from .fold import Choice, choose
+from .fold import Choice, choose, without_comment
 from .learn import Learner, run_kind
 from .lines import PROMPT
 from .model import Block
@@ -101,13 +101,7 @@ def output_between_commands(block: Block) -> bool:
 
 def skeleton(text: str) -> str:
     """``text`` without comments and blank lines: what a script does (``#SBATCH`` kept)."""
-    kept = []
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith("#SBATCH")):
-            continue
-        kept.append(TRAILING_COMMENT.sub("", line).rstrip())
-    return "\n".join(kept)
+    return "\n".join(b for b in (without_comment(line) for line in text.split("\n")) if b)
 
 
 def angle_for_prose(name: str, placeholder: str) -> str:

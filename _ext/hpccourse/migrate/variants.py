@@ -13,19 +13,9 @@ from collections.abc import Callable
 from difflib import SequenceMatcher
 
 from ..table import Cluster, Table, TableError
-from .fold import TRAILING
+from .fold import without_comment
 from .learn import Learner
 from .model import STAND_IN
-
-
-def _bare(line: str) -> str:
-    """A line without its comment ("" for a comment line): what it does."""
-    if "\n" in line:  # a here-document or a continued command: its lines are no comments
-        return line.rstrip()
-    stripped = line.strip()
-    if not stripped or (stripped.startswith("#") and not stripped.startswith("#SBATCH")):
-        return ""
-    return re.sub(TRAILING, "", line).rstrip()
 
 
 def without_empty(
@@ -140,7 +130,7 @@ def drifted(
 
     def rows(template: str) -> list[str]:
         found = json.loads(template) if json_lists else template.split("\n")
-        return [b for b in (_bare(r) for r in found) if b]
+        return [b for b in (without_comment(r) for r in found) if b]
 
     out = []
     for key, mine in templates.items():
