@@ -12,10 +12,10 @@
 - :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
   what the console checker needs (``:consolecheck:``);
 - :mod:`.tabset`: sphinx-tabs' group-tab set, built as nodes (for ``cluster-commands``);
-- :mod:`.lines` and :mod:`.fences`: the line of a block's first command on RST and MyST
-  pages alike (myst-parser counts directive content and code fences differently);
-  :mod:`.contentlines`: the same for other extensions' directives (sphinx-tabs'
-  ``code-tab``).
+- :mod:`.lines`, :mod:`.fences` and :mod:`.contentlines`: the line of a block's first
+  command on RST and MyST pages alike (myst-parser counts directive content and code
+  fences differently; other extensions' directives, sphinx-tabs' ``code-tab``, give
+  their own line).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ def setup_directives(app: Sphinx) -> None:
         commands,
         contentlines,
         facts,
-        fences,
         lesson,
         prompt,
         tableerror,
@@ -44,5 +43,4 @@ def setup_directives(app: Sphinx) -> None:
     prompt.setup(app)
     codeblock.setup(app)
     tableerror.setup(app)
-    fences.setup(app)
     contentlines.setup(app)

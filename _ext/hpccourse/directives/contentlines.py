@@ -1,4 +1,7 @@
-"""Literal blocks other extensions' directives make carry the directive's line.
+"""The line of a literal block's first row, where the doctree gives the line before it.
+
+MyST code fences carry their opening fence's line (:mod:`.fences` tells a fence). And
+literal blocks other extensions' directives make carry the directive's line.
 
 sphinx-tabs' ``code-tab`` (and any directive that renders its content as a literal
 block the way Sphinx's ``code-block`` does) gives the block the line of ``.. code-tab::``,
@@ -18,6 +21,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
+
+from .fences import is_fence_opening, markdown_suffixes
 
 #: An RST directive's first line: ``.. name::`` (a domain's ``.. py:function::`` too).
 DIRECTIVE = re.compile(r"^\s*\.\. [\w:.-]+::")
@@ -40,30 +45,39 @@ def first_content_line(lines: list[str], line: int, first_row: str) -> int | Non
     return None
 
 
-class DirectiveContentLines(SphinxTransform):
-    """Record the first content line of literal blocks that name their directive's."""
+class ContentLines(SphinxTransform):
+    """Record the first content line of literal blocks that carry the line before it: a
+    MyST code fence's opening line (:mod:`.fences`), an RST directive's line."""
 
     default_priority = 100  # early: before anything moves or copies literal blocks
 
     def apply(self, **kwargs: object) -> None:
+        markdown = markdown_suffixes(self.config.source_suffix)
         files: dict[str, list[str]] = {}
         for node in self.document.findall(nodes.literal_block):
             source, line = node.source, node.line
             if "hpc_content_line" in node or "hpc_cluster" in node or not source or not line:
                 continue  # recorded already, or a step's block: its rows are the table's
-            if not source.endswith(".rst") or not node.astext().strip():
+            fence = bool(markdown) and source.endswith(markdown)
+            if not fence and not (source.endswith(".rst") and node.astext().strip()):
                 continue
             if source not in files:
                 try:
                     files[source] = Path(source).read_text(encoding="utf-8").splitlines()
                 except (OSError, UnicodeDecodeError):
                     files[source] = []
-            first_row = node.astext().lstrip("\n").split("\n", 1)[0]
-            found = first_content_line(files[source], line, first_row)
+            lines = files[source]
+            if fence:
+                found = (
+                    line + 1 if line <= len(lines) and is_fence_opening(lines[line - 1]) else None
+                )
+            else:
+                first_row = node.astext().lstrip("\n").split("\n", 1)[0]
+                found = first_content_line(lines, line, first_row)
             if found:
                 node["hpc_content_line"] = found
 
 
 def setup(app: Sphinx) -> None:
-    """Register the transform."""
-    app.add_transform(DirectiveContentLines)
+    """Register the transform (one per page read, for both formats)."""
+    app.add_transform(ContentLines)

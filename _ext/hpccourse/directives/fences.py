@@ -2,22 +2,17 @@
 
 myst-parser gives the literal block of a code fence (```` ```console ````) the line of its
 opening fence, one line before its first command, and keeps nothing in the doctree that
-tells a fence from an indented code block (whose line is its first line already). This
-transform, run as each page is read, looks at the line a literal block from a Markdown
-file (whichever extension registered ``.md``: :func:`markdown_suffixes`) names: when it
-opens a fence, the block records the next line as ``hpc_content_line``, as the
-``code-block`` and ``prompt`` directives do (:mod:`.codeblock`), so the checkers report
-the offending command's own line.
+tells a fence from an indented code block (whose line is its first line already). The
+transform of :mod:`.contentlines` looks at the line a literal block from a Markdown file
+(whichever extension registered ``.md``: :func:`markdown_suffixes`) names: when it opens
+a fence (:func:`is_fence_opening`), the block records the next line as
+``hpc_content_line``, as the ``code-block`` and ``prompt`` directives do
+(:mod:`.codeblock`), so the checkers report the offending command's own line.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-from docutils import nodes
-from sphinx.application import Sphinx
-from sphinx.transforms import SphinxTransform
 
 #: A code fence's opening line: three or more backticks or tildes, after indentation or
 #: block-quote marks, with an info string that is not a directive (```` ```{name} ````).
@@ -38,34 +33,3 @@ def markdown_suffixes(source_suffix: dict[str, str]) -> tuple[str, ...]:
         for suffix, kind in source_suffix.items()
         if kind != "restructuredtext" and suffix != ".ipynb"
     )
-
-
-class FenceContentLines(SphinxTransform):
-    """Record the first content line of each code fence of a Markdown file."""
-
-    default_priority = 100  # early: before anything moves or copies literal blocks
-
-    def apply(self, **kwargs: object) -> None:
-        suffixes = markdown_suffixes(self.config.source_suffix)
-        if not suffixes:
-            return
-        files: dict[str, list[str]] = {}
-        for node in self.document.findall(nodes.literal_block):
-            source, line = node.source, node.line
-            if "hpc_content_line" in node or not source or not line:
-                continue
-            if not source.endswith(suffixes):
-                continue
-            if source not in files:
-                try:
-                    files[source] = Path(source).read_text(encoding="utf-8").splitlines()
-                except OSError:
-                    files[source] = []
-            lines = files[source]
-            if line <= len(lines) and is_fence_opening(lines[line - 1]):
-                node["hpc_content_line"] = line + 1
-
-
-def setup(app: Sphinx) -> None:
-    """Register the transform (it does nothing on a site without Markdown pages)."""
-    app.add_transform(FenceContentLines)
