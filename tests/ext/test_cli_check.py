@@ -579,3 +579,21 @@ def test_autodoc_of_a_stand_in_modules_object_is_not_run_and_its_content_is_read
     assert "docs/index.rst:9: CC105 " in done.stdout, done.stdout
     note = next(line for line in done.stdout.splitlines() if "autodoc not run" in line)
     assert "2 objects" in note and "not_installed_pkg.apps.Thing" in note, note
+
+
+def test_a_docutils_directive_named_auto_runs_beside_stand_ins(tmp_path: Path) -> None:
+    """The autodoc guard looks at directives named ``auto*``; a plain docutils directive
+    of that name (no Sphinx environment on it) still runs when the course has stand-ins."""
+    write_docs(
+        tmp_path,
+        "import not_installed_pkg\nfrom docutils import nodes\n"
+        "from docutils.parsers.rst import Directive\n\n"
+        "class Auto(Directive):\n    required_arguments = 1\n\n"
+        "    def run(self):\n        return [nodes.paragraph(text='made by autothing')]\n\n"
+        "def setup(app):\n    app.add_directive('autothing', Auto)\n",
+        "T\n=\n\n.. autothing:: local.thing\n\n.. code-block:: console\n\n   $ ls <dir>\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:8: CC105 " in done.stdout
+    assert "autothing" not in done.stdout, done.stdout  # ran: neither skipped nor crashed

@@ -181,7 +181,8 @@ def _stand_in_object(directive: Any, name: str, mocked: list[str]) -> str:
     if not name.startswith("auto") or not directive.arguments or not mocked:
         return ""
     target = str(directive.arguments[0]).split("(")[0].strip()
-    module = directive.env.ref_context.get("py:module") or ""
+    env = getattr(directive, "env", None)  # a docutils directive named auto* has none
+    module = (env.ref_context.get("py:module") if env is not None else None) or ""
     for full in (target, f"{module}.{target}" if module else ""):
         if full and full.split(".")[0] in mocked:
             return full
