@@ -369,25 +369,35 @@ class Learner:
 
     def _read_stand_ins(self, key: str, template: str, text: str) -> dict[str, str] | None:
         """The values ``text`` gives the placeholders of ``template`` whose facts are
-        stand-ins on cluster ``key``; its other placeholders it must show as they are."""
+        stand-ins on cluster ``key``; its other placeholders it must show as they are.
+        Read left to right, each value ending where the template's next text is found
+        (linear in the line: no backtracking on a long hostile line); a wrong split is
+        caught by :meth:`unify`'s check that every cluster is shown its own line."""
         cluster = self.table.cluster(key)
-        pattern: list[str] = []
-        names: list[str] = []
-        pos = 0
+        pieces: list[str] = []  # literal text, then a stand-in's name, and so on
+        literal, pos = "", 0
         for match in PLACEHOLDER.finditer(template):
-            pattern.append(re.escape(template[pos : match.start()]))
+            literal += template[pos : match.start()]
             pos = match.end()
-            name = match[1]
-            if STAND_IN in cluster.facts.get(name, "") and name not in names:
-                names.append(name)
-                pattern.append(r"(\S(?:.*?\S)?)")
+            if STAND_IN in cluster.facts.get(match[1], "") and match[1] not in pieces[1::2]:
+                pieces += [literal, match[1]]
+                literal = ""
             else:
-                pattern.append(re.escape(match[0]))
-        pattern.append(re.escape(template[pos:]))
-        found = re.fullmatch("".join(pattern), text) if names else None
-        if found is None:
+                literal += match[0]
+        pieces.append(literal + template[pos:])
+        if len(pieces) < 3 or not text.startswith(pieces[0]):
             return None
-        values = dict(zip(names, found.groups(), strict=True))
+        values: dict[str, str] = {}
+        at = len(pieces[0])
+        for name, after in zip(pieces[1::2], pieces[2::2], strict=True):
+            if not after and name != pieces[-2]:
+                return None  # two stand-ins side by side cannot be told apart
+            end = text.find(after, at + 1) if after else len(text)  # the last: to the end
+            if end < 0:
+                return None
+            values[name], at = text[at:end], end + len(after)
+        if at != len(text) or not all(v and v == v.strip() for v in values.values()):
+            return None
         if any("{" in v or "\n" in v or unfit(self.table, n, v) for n, v in values.items()):
             return None
         return values
