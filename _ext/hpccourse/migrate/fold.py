@@ -113,13 +113,19 @@ def _choose(
     return Choice(shared, base, overrides, folded, learned, learnable, members)
 
 
+#: The most clusters a shared list leaves to their own overrides.
+MOST_LEFT_OUT = 2
+
+
 def _learnable_members(bare: dict[str, list[str]], learner: Learner, *, script: bool) -> list[str]:
     """The most clusters whose variants one list with learned facts fits: all of them, or
-    else all but one, two... (at least two, and at least half of them), the first such
-    in the tabs' order; the others keep their own lines as overrides (another command, a
-    line more). Nothing is learned here (:meth:`.Learner.would_unify`)."""
+    else all but one or two (at least two, and at least half of them), the first such in
+    the tabs' order; the others keep their own lines as overrides (another command, a
+    line more). At most two are left out, so the tries grow with the square of the
+    clusters, not with all their subsets. Nothing is learned here
+    (:meth:`.Learner.would_unify`)."""
     keys = list(bare)
-    for dropped in range(len(keys) - 1):
+    for dropped in range(min(len(keys) - 1, MOST_LEFT_OUT + 1)):
         size = len(keys) - dropped
         if size < 2 or size < dropped:
             break
