@@ -38,26 +38,45 @@ def lines_of(block: Block) -> list[str]:
 
 def read_facts(template: str, shown: str) -> dict[str, str] | None:
     """The values a line ``shown`` gives the placeholders of ``template`` (None: no match);
-    comments aside."""
+    comments aside. Read left to right, each value ending where the template's next text
+    is first found: linear in the line, where a pattern of lazy groups could backtrack for
+    minutes on a long line of words. A fact is one word; a module list, words."""
     template = TRAILING_COMMENT.sub("", template).strip()
     shown = TRAILING_COMMENT.sub("", shown).strip()
-    names: list[str] = []
-    pattern = []
-    for part in PLACEHOLDER.split(template):
-        if part is None:
-            continue
-        if part in ("{{", "}}"):
-            pattern.append(re.escape(part[0]))
-        elif re.fullmatch(r"\{[A-Za-z_][\w-]*(?:\.[\w-]+)?\}", part):
-            name = part[1:-1]
-            names.append(name)
-            pattern.append(r"(\S+(?: \S+)*?)" if name.startswith("modules.") else r"(\S+?)")
+    pieces: list[str] = []  # literal text, then a placeholder's name, and so on
+    literal, pos = "", 0
+    for match in PLACEHOLDER.finditer(template):
+        literal += template[pos : match.start()]
+        pos = match.end()
+        if match[0] in ("{{", "}}"):
+            literal += match[0][0]
         else:
-            pattern.append(re.escape(part))
+            pieces += [literal, match[0][1:-1]]
+            literal = ""
+    pieces.append(literal + template[pos:])
+    names = pieces[1::2]
     if not names or len(set(names)) != len(names) or "user" in names:
         return None
-    found = re.fullmatch("".join(pattern), shown)
-    return dict(zip(names, found.groups(), strict=True)) if found else None
+    if not shown.startswith(pieces[0]):
+        return None
+    values: dict[str, str] = {}
+    at = len(pieces[0])
+    for name, after in zip(names, pieces[2::2], strict=True):
+        if not after and name != names[-1]:
+            return None  # two placeholders side by side cannot be told apart
+        end = shown.find(after, at + 1) if after else len(shown)
+        if end < 0 or not _one_value(name, shown[at:end]):
+            return None
+        values[name], at = shown[at:end], end + len(after)
+    return values if at == len(shown) else None
+
+
+def _one_value(name: str, value: str) -> bool:
+    """Whether ``value`` can be a fact (one word) or, for ``modules.*``, a module list
+    (words with one space between them)."""
+    if name.startswith("modules."):
+        return bool(value) and value.split(" ") == value.split()
+    return bool(value) and value.split() == [value]
 
 
 def _fill_in(table: Table, name: str) -> str:

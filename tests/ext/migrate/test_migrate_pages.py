@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from hpccourse.migrate import Migrator, main
+from hpccourse.migrate.clusters import read_facts
 from hpccourse.migrate.tabletext import load_text
 from hpccourse.table import Table, TableError, load_table
 from migratekit import run
@@ -375,3 +376,26 @@ def test_a_block_with_output_between_its_commands_stays_in_each_clusters_text(
     assert "shows output between its commands (a step shows its output after them): kept as" in (
         report
     )
+
+
+def test_facts_are_read_from_a_line_left_to_right_even_a_long_hostile_one() -> None:
+    """A tab's line gives the values of a known cluster's template: a fact is one word, a
+    module list words; read left to right, so a line of thousands of words that does not
+    fit ends at once (a pattern of lazy groups tried every split: minutes for 600 words)."""
+    template = "module load {modules.python} && srun -A {allocation} {{x}}"
+    assert read_facts(template, "module load A/1 B/2 && srun -A p12 {x}") == {
+        "modules.python": "A/1 B/2",
+        "allocation": "p12",
+    }
+    assert read_facts(template, "module load A/1 && srun -A p 12 {x}") is None  # two words
+    assert read_facts("cd {storage_root}/{user}", "cd /proj/a") is None  # the reader's own
+    assert read_facts("{allocation}{storage_root}", "p12/proj") is None  # no edge between
+    hostile = "module load " + "w " * 20_000 + "x"
+    four = "module load {modules.a} {modules.b} {modules.c} {modules.d} !"
+    assert read_facts(four, hostile) is None
+    assert read_facts(four, hostile.replace(" x", " !")) == {
+        "modules.a": "w",
+        "modules.b": "w",
+        "modules.c": "w",
+        "modules.d": " ".join(["w"] * 19_997),
+    }
