@@ -10,7 +10,9 @@ from .lines import block_kind, dedent, file_name, strip_blank
 from .model import Block, Segment, Tab, TabSet
 from .rst import code_tab
 
-FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>:{3,}|`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
+#: A fence line; its info string ends at its last non-space (a lazy ``.*?`` before ``\s*$``
+#: took time growing with the square of a long line of spaces).
+FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>:{3,}|`{3,}|~{3,})\s*(?P<info>(?:\S(?:.*\S)?)?)\s*$")
 DIRECTIVE = re.compile(r"\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)$")
 OPTION = re.compile(r"^\s*:(?P<name>[\w-]+):\s*(?P<value>.*)$")
 SETS = {"tab-set", "tabs"}
