@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..table import Cluster, Table
-from .group import TRAILING_COMMENT, Generalizer, typed_commands
+from .fold import cut_comment
+from .group import Generalizer, typed_commands
 from .labels import bare_label, cluster_of, label_names
 from .learn import unfit
 from .model import STAND_IN, Block, Tab
@@ -41,8 +42,8 @@ def read_facts(template: str, shown: str) -> dict[str, str] | None:
     comments aside. Read left to right, each value ending where the template's next text
     is first found: linear in the line, where a pattern of lazy groups could backtrack for
     minutes on a long line of words. A fact is one word; a module list, words."""
-    template = TRAILING_COMMENT.sub("", template).strip()
-    shown = TRAILING_COMMENT.sub("", shown).strip()
+    template = cut_comment(template).strip()
+    shown = cut_comment(shown).strip()
     pieces: list[str] = []  # literal text, then a placeholder's name, and so on
     literal, pos = "", 0
     for match in PLACEHOLDER.finditer(template):

@@ -21,9 +21,7 @@ COUNTED = re.compile(
     r"(?:[A-Za-z-]+\s+)?clusters\b",
     re.IGNORECASE,
 )
-RST_LITERAL = re.compile(
-    r"^(\s*)(?:\.\.\s+(?:code-block|code|sourcecode|raw|math)::|(?!\.\.\s).*::\s*$)"
-)
+RST_CODE = re.compile(r"\s*\.\.\s+(?:code-block|code|sourcecode|raw|math)::")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(\{[\w-]+\})?")
 
 
@@ -56,11 +54,20 @@ def prose(lines: list[str], syntax: str) -> list[bool]:
             out.append(False)
             continue
         literal_indent = None
-        found = RST_LITERAL.match(line)
-        if found:
+        if _opens_literal(line):
             literal_indent = indent
         out.append(True)
     return out
+
+
+def _opens_literal(line: str) -> bool:
+    """Whether an RST line opens a literal block: a code directive, or a line (not a
+    directive's) ending ``::``. Tested with string methods: a pattern ``.*::\\s*$`` took
+    time growing with the square of a long line."""
+    stripped = line.strip()
+    return bool(RST_CODE.match(line)) or (
+        stripped.endswith("::") and not re.match(r"\.\.\s", stripped)
+    )
 
 
 def rewrite_counts(

@@ -39,7 +39,6 @@ SHORTEST_FACT = 4
 NAMING_FACTS = ("label", "center", "cluster", "docs_url", "placeholder", "example_user")
 #: A line that loads modules (where a module set stands for its modules).
 MODULE_COMMAND = re.compile(r"^[^#]*\b(?:module|ml)\s+(?:load|add|\S+/)")
-TRAILING_COMMENT = re.compile(r"\s+#(?!SBATCH)[^'\"]*$")
 
 
 class KeepAsIs(Exception):

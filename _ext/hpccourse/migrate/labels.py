@@ -28,7 +28,8 @@ def bare_label(label: str) -> str:
 
 def label_names(label: str) -> list[str]:
     """The names a label gives, in order: "Alvis @ C3SE": Alvis, C3SE."""
-    return [part for part in SEPARATOR.split(bare_label(label)) if part.strip()]
+    bare = " ".join(bare_label(label).split())  # one space: the pattern's \s* cannot backtrack
+    return [part for part in SEPARATOR.split(bare) if part.strip()]
 
 
 def cluster_of(table: Table, label: str) -> Cluster | None:

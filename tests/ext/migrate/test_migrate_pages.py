@@ -399,3 +399,22 @@ def test_facts_are_read_from_a_line_left_to_right_even_a_long_hostile_one() -> N
         "modules.c": "w",
         "modules.d": " ".join(["w"] * 19_997),
     }
+
+
+def test_long_hostile_lines_end_at_once(table: Table, tmp_path: Path) -> None:
+    """Labels, prose, fences and commands with long runs of spaces are read in time
+    linear in the line: patterns that backtracked took minutes on such a page."""
+    spaces = " " * 100_000
+    text = (
+        f"Intro{spaces}text::\n\n   literal\n\n.. tabs::\n\n"
+        + "\n".join(
+            f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n"
+            f"         $ module load x{spaces}y{' #' * 50_000}'\n"
+            for c in table.clusters
+        )
+        + f"\n.. tabs::\n\n   .. tab:: A{spaces}B\n\n      text\n"
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    assert proposal.converted == 1
+    myst = f"```{{code-block}}{spaces}x\n$ ls\n```\n"
+    assert Migrator(table, tmp_path / "p.md").run(myst).converted == 0
