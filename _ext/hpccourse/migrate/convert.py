@@ -25,6 +25,7 @@ from .group import (
     KeepAsIs,
     OutputDiffers,
     group,
+    output_between_commands,
     typed_commands,
 )
 from .labels import named_label, tab_clusters
@@ -33,6 +34,7 @@ from .lines import strip_blank
 from .model import Block, Proposal, Segment, Tab, TabSet
 from .naming import Names, file_named_in, step_stem
 from .pagetext import PageText
+from .pieces import cut_at_output
 from .readers import reader_for
 from .reasons import skip_reason
 from .report import Report
@@ -295,29 +297,50 @@ class Migrator(PageText):
                 shown = strip_blank([*texts[key], "", *block.raw])
                 out += self.text_lines(tab_set, {key: shown}, named)
                 continue
-            try:
-                name = self.step(blocks, texts, tab_set, made)
-            except OutputDiffers as why:  # each cluster's block stays in its own text
+            pieces = [blocks]
+            between = [
+                k for k, b in blocks.items() if b.kind == "commands" and output_between_commands(b)
+            ]
+            if between and (split := cut_at_output(blocks)):  # a step shows output after
+                pieces = split  # its commands: a step per command some cluster shows it after
                 self.report.say(
-                    next(iter(blocks.values())).line,
-                    f"{why}: kept as written in each cluster's text",
+                    blocks[between[0]].line,
+                    f"the {named[between[0]].label} block at line {blocks[between[0]].line} "
+                    f"shows output between its commands: cut into {len(split)} steps, each "
+                    "command's output after it",
                 )
-                shown = {k: [*texts[k], "", *b.raw] for k, b in blocks.items()}
-                out += self.text_lines(
-                    tab_set, {k: strip_blank(t) for k, t in shown.items()}, named
-                )
-                continue
-            self.used += 1
-            out += self.text_lines(tab_set, texts, named)
-            if self.syntax == "myst":
-                out += [f"```{{cluster-commands}} {name}", "```", ""]
-            else:
-                out += [f".. cluster-commands:: {name}", ""]
+            for piece in pieces:
+                out += self.piece(tab_set, named, piece, texts, made)
+                texts = {}
         tails = {k: strip_blank(cut[k][-1].before) for k in named if len(cut[k]) > 1}
         out += self.text_lines(tab_set, tails, named)
         while out and not out[-1]:
             out.pop()
         return out, made
+
+    def piece(
+        self,
+        tab_set: TabSet,
+        named: dict[str, Tab],
+        blocks: dict[str, Block],
+        texts: dict[str, list[str]],
+        made: dict[str, dict[str, object]],
+    ) -> list[str]:
+        """The text before these blocks and the step they become, or (where the clusters'
+        outputs differ beyond sharing) each cluster's block as written in its text."""
+        try:
+            name = self.step(blocks, texts, tab_set, made)
+        except OutputDiffers as why:  # each cluster's block stays in its own text
+            self.report.say(
+                next(iter(blocks.values())).line, f"{why}: kept as written in each cluster's text"
+            )
+            shown = {k: [*texts.get(k, []), "", *b.raw] for k, b in blocks.items()}
+            return self.text_lines(tab_set, {k: strip_blank(t) for k, t in shown.items()}, named)
+        self.used += 1
+        out = self.text_lines(tab_set, texts, named)
+        if self.syntax == "myst":
+            return [*out, f"```{{cluster-commands}} {name}", "```", ""]
+        return [*out, f".. cluster-commands:: {name}", ""]
 
     def step(
         self,

@@ -8,8 +8,9 @@ allocations and folders each page shows beyond it migrate reads from the pages i
 marked for the teacher), and built again. Per page: no warning names the table, no
 directive warning that the page did not give as written, and each cluster is shown the
 same blocks as before, compared as text (prompts and comments aside: comment differences
-are folded, and the report says so). The run prints the converted / shared /
-left-by-hand counts and the share of steps with one command list.
+are folded, and the report says so; a block migrate cut into steps where it shows output
+between its commands counts as its pieces read one after the other). The run prints the
+converted / shared / left-by-hand counts and the share of steps with one command list.
 
 Without the corpus the tests skip with one line (fail under ``CI=true``), like a
 missing system tool. The pages are test input only: nothing of them enters the site.
@@ -195,12 +196,44 @@ def counts(report: str) -> dict[str, int]:
     return dict(zip(keys, map(int, summary.groups()), strict=True))
 
 
+def rejoined(was: list[tuple[str, ...]], now: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """``now`` (a cluster's blocks after migrating) with each run of consecutive blocks
+    that together are the block ``was`` shows at that place joined back into one: a
+    block cut into steps at its output. The first place they part, the rest as it is."""
+    out: list[tuple[str, ...]] = []
+    at = 0
+    for block in was:
+        joined: tuple[str, ...] = ()
+        end = at
+        while end < len(now) and block[: len(joined) + len(now[end])] == joined + now[end]:
+            joined += now[end]
+            end += 1
+            if joined == block:
+                break
+        if joined != block or end == at:
+            return out + now[at:]
+        out.append(joined)
+        at = end
+    return out + now[at:]
+
+
+def test_rejoined_joins_only_the_pieces_of_a_cut_block() -> None:
+    was = [("a",), ("b", "out", "c", "out2"), ("d",)]
+    assert rejoined(was, [("a",), ("b", "out"), ("c", "out2"), ("d",)]) == was
+    assert rejoined(was, [("a",), ("b", "out"), ("d",)]) != was  # a piece lost
+    assert rejoined(was, [("a",), ("c", "out2"), ("b", "out"), ("d",)]) != was  # reordered
+    assert rejoined([("a", "b")], [("a",), ("b",), ("c",)]) == [("a", "b"), ("c",)]
+
+
 def test_every_page_shows_each_cluster_what_it_showed(migrated: dict[str, Any]) -> None:
     wrong = []
     for docname in migrated["docnames"]:
         before, after = migrated["before"][docname], migrated["after"][docname]
         for cluster in sorted(set(before) | set(after)):
-            was, now = before.get(cluster, []), after.get(cluster, [])
+            was, now = (
+                before.get(cluster, []),
+                rejoined(before.get(cluster, []), after.get(cluster, [])),
+            )
             if was != now:
                 first = next(
                     (i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b),

@@ -353,15 +353,43 @@ def test_a_tab_set_inside_a_tab_stays_whole_in_its_clusters_text(table: Table, t
     )
 
 
-def test_a_block_with_output_between_its_commands_stays_in_each_clusters_text(
+def test_a_block_with_output_between_its_commands_is_cut_into_steps(table: Table, tmp_path):
+    """A step shows its output after its commands: a block that answers ``sbatch`` with
+    its job number before ``squeue`` becomes two steps, each output after its command
+    (each cluster's own job number as its output); the page says it was cut."""
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n"
+        f"         $ sbatch job.sh\n         Submitted batch job 1{i}\n\n"
+        "         $ squeue --me\n         JOBID NAME\n"
+        for i, c in enumerate(table.clusters)
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    steps = tomllib.loads(proposal.steps_toml)["steps"]
+    assert [s["commands"] for s in steps.values()] == [["sbatch job.sh"], ["squeue --me"]]
+    submit, queue = steps.values()
+    assert submit["output"] == {
+        c.key: [f"Submitted batch job 1{i}"] for i, c in enumerate(table.clusters)
+    }
+    assert queue["output"] == ["JOBID NAME"]
+    assert proposal.page.count(".. cluster-commands::") == 2
+    assert "Submitted batch job" not in proposal.page
+    report = "\n".join(proposal.report)
+    assert f"the {table.clusters[0].label} block at line 5 shows output between its commands: " in (
+        report
+    )
+    assert "cut into 2 steps, each command's output after it" in report
+
+
+def test_output_between_commands_typed_differently_stays_in_each_clusters_text(
     table: Table, tmp_path
 ):
-    """A step shows its output after its commands: a block that answers ``sbatch`` with
-    its job number before ``squeue`` keeps its order, in each cluster's own text."""
+    """Where the clusters' blocks type different numbers of commands, no cut lines them
+    up: each block keeps its order, in its cluster's own text."""
     text = ".. tabs::\n\n" + "\n".join(
         f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n         $ hostname\n\n"
         "      .. code-block:: console\n\n"
         f"         $ sbatch job.sh\n         Submitted batch job 1{i}\n         $ squeue --me\n"
+        + ("         $ sacct\n" if i == 0 else "")
         for i, c in enumerate(table.clusters)
     )
     proposal = Migrator(table, tmp_path / "p.rst").run(text)
