@@ -18,6 +18,8 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
   reads the facts the table lacks (modules, ``-A``/``#SBATCH`` values, folders, options
   some give; :mod:`.flags`) from variants that differ only there, so that they share it
   too, and :mod:`.learnedtext` writes them into the table, marked for the teacher;
+- :mod:`.pieces`: a block that shows output between its commands cut into consecutive
+  steps, each command's output after it;
 - :mod:`.naming`: step keys and script names from the page, unique per page;
 - :mod:`.convert`: the page rewritten, what is not a step kept where it was (a block
   only one cluster shows stays in its text); :mod:`.pagetext`: that text, as written;
