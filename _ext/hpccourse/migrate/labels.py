@@ -10,8 +10,9 @@ from ..table import Cluster, Table
 #: Words a label may start with that name nothing ("At UPPMAX", "On Dardel").
 FILLERS = frozenset({"at", "on", "for", "in", "with", "using", "via", "from", "the"})
 #: What separates a cluster's name from its centre's in a label: "Pelle (UPPMAX)",
-#: "Tetralith @ NSC", "UPPMAX: Pelle", "NSC / Tetralith".
-SEPARATOR = re.compile(r"\s*(?:[@():/|,]|\s[-\u2013]\s)\s*")
+#: "Tetralith @ NSC", "UPPMAX: Pelle", "NSC / Tetralith"; or two centres' names:
+#: "LUNARC and C3SE", "NSC & PDC".
+SEPARATOR = re.compile(r"\s*(?:[@():/|,]|\s[-\u2013&]\s|\sand\s)\s*")
 
 
 def named_label(table: Table, key: str) -> str:

@@ -579,11 +579,13 @@ def test_a_cluster_known_by_one_name_is_found_under_its_other_name(
     assert cluster_of(written, "LU-HPC").key == "lunarc"
 
 
-def test_a_tab_naming_several_clusters_is_each_ones_tab(table: Table, tmp_path: Path):
-    """ "UPPMAX/HPC2N (on a login node)": the tab's blocks are what both clusters show, a
-    remark in small letters aside; a cluster with a tab of its own keeps that one."""
+@pytest.mark.parametrize("joint", ["/", " and ", " & ", ", "])
+def test_a_tab_naming_several_clusters_is_each_ones_tab(table: Table, tmp_path: Path, joint: str):
+    """ "UPPMAX/HPC2N (on a login node)", "UPPMAX and HPC2N": the tab's blocks are what
+    both clusters show, a remark in small letters aside; a cluster with a tab of its own
+    keeps that one."""
     first, second, *rest = table.clusters
-    rows = [(f"{first.label}/{second.label} (on a login node)", "hostname")]
+    rows = [(f"{first.label}{joint}{second.label} (on a login node)", "hostname")]
     rows += [(c.label, "hostname") for c in rest]
     rows += [(f"{first.label} / {rest[0].label}", "hostname")]  # both have tabs: no cluster
     proposal = Migrator(table, tmp_path / "host.rst").run(rst_tab_set(rows))
