@@ -19,7 +19,7 @@ from .fold import Choice, choose, without_comment
 from .learn import Learner, run_kind
 from .lines import PROMPT
 from .model import Block
-from .variants import drifted, with_empty_facts
+from .variants import as_shown_where_alike, drifted, with_empty_facts
 
 ANGLE = re.compile(r"<([A-Za-z][\w .-]*)>")
 #: ``<...>`` placeholders with a meaning the table has: the reader's user name. A
@@ -258,6 +258,7 @@ def group(
     templates = with_empty_facts(
         templates, table, json_lists=first.kind != "file", learner=learner, line=first.line
     )
+    templates = as_shown_where_alike(templates, table, json_lists=first.kind != "file")
     drifts = drifted(templates, table, json_lists=first.kind != "file")
     if first.kind == "file":
         variants = {k: t.split("\n") for k, t in templates.items()}

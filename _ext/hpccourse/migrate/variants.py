@@ -154,3 +154,58 @@ def drifted(
                     if value and fact and value != fact and "{" not in value:
                         out.append((key, slot[2], value))
     return out
+
+
+def as_shown_where_alike(
+    templates: dict[str, str], table: Table, *, json_lists: bool
+) -> dict[str, str]:
+    """The clusters' templates, where one cluster's line holds a fact of the table in
+    the place another's shows that fact's value as written (``python -m venv
+    {venv_flags}`` on a cluster whose ``venv_flags`` is ``--system-site-packages``, the
+    flag as written where the table's ``venv_flags`` is empty), with the value as
+    written: every cluster showed it, and the fact would show the others another."""
+
+    def rows(template: str) -> list[str]:
+        return json.loads(template) if json_lists else template.split("\n")
+
+    def text(rows_: list[str]) -> str:
+        return json.dumps(rows_) if json_lists else "\n".join(rows_)
+
+    out = dict(templates)
+    for literal in dict.fromkeys(templates.values()):
+        for mine in dict.fromkeys(out.values()):
+            keys = [k for k, t in out.items() if t == mine]
+            if mine == literal or len(rows(mine)) != len(rows(literal)):
+                continue
+            written = [
+                _as_written(ours, theirs, [table.cluster(k) for k in keys], table)
+                for ours, theirs in zip(rows(mine), rows(literal), strict=True)
+            ]
+            if all(w is not None for w in written) and text(written) == literal:  # type: ignore[arg-type]
+                out.update(dict.fromkeys(keys, literal))
+    return out
+
+
+def _as_written(ours: str, theirs: str, clusters: list[Cluster], table: Table) -> str | None:
+    """``ours`` with each placeholder that stands where ``theirs`` shows a word written
+    as that word, when the fact's value is that word on each of ``clusters``."""
+    a, b = ours.split(" "), theirs.split(" ")
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += a[i1:i2]
+            continue
+        if tag != "replace" or i2 - i1 != 1:
+            return None
+        slot = re.fullmatch(r"(.*?)(?<!\{)\{([\w.-]+)\}(?!\})(.*)", a[i1])
+        shown = " ".join(b[j1:j2])
+        if not slot or not shown.startswith(slot[1]) or not shown.endswith(slot[3]):
+            return None
+        value = shown[len(slot[1]) : len(shown) - len(slot[3])]
+        try:
+            if any(table.fact(c, slot[2]) != value for c in clusters):
+                return None
+        except TableError:
+            return None
+        out.append(shown)
+    return " ".join(out)
