@@ -176,6 +176,69 @@ def new_names(table: Table, known: list[tuple[Tab, Cluster | None]], label: str)
     return out
 
 
+Model = tuple[Tab, Cluster, list[Block]]
+
+
+def read_tab(
+    generalize: Generalizer, models: list[Model], blocks: list[Block]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The facts and module sets a tab's ``blocks`` give, read by lining their lines up
+    with each model tab's lines written with the table's placeholders (the first value
+    found for a name is kept)."""
+    facts: dict[str, str] = {}
+    modules: dict[str, list[str]] = {}
+    for _tab, model, model_blocks in models:
+        for theirs in model_blocks:
+            shown = [line for b in blocks if b.kind == theirs.kind for line in lines_of(b)]
+            for row in lines_of(theirs):
+                template = generalize(model, row, theirs.line)
+                for candidate in shown:
+                    values = read_facts(template, candidate)
+                    if not values:
+                        continue
+                    for name, value in values.items():
+                        if name.startswith("modules."):
+                            modules.setdefault(name.split(".", 1)[1], value.split())
+                        else:
+                            facts.setdefault(name, value)
+                    break
+    return facts, modules
+
+
+def stand_ins_read(table: Table, page: Path, text: str) -> list[tuple[str, dict[str, str], int]]:
+    """Facts still ``FILL-IN`` on a cluster (one an earlier page added) that its tab on
+    this page shows: read as for a new cluster, against the tabs of clusters whose own
+    value is known. Per such cluster: its key, the facts, the line of its first tab."""
+    reader = reader_for(page)
+    generalize = Generalizer(table, lambda _line, _message: None)
+    found: dict[str, dict[str, str]] = {}
+    lines: dict[str, int] = {}
+    for tab_set in reader.tab_sets(text.split("\n")):
+        known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
+        for tab, cluster in known:
+            if cluster is None:
+                continue
+            waiting = {n for n, v in cluster.facts.items() if STAND_IN in v} - set(
+                found.get(cluster.key, {})
+            )
+            blocks = blocks_of(reader, tab) if waiting else []
+            models = [
+                (t, c, blocks_of(reader, t))
+                for t, c in known
+                if c is not None and c.key != cluster.key and not waiting & _stand_ins(c)
+            ]
+            read, _sets = read_tab(generalize, [m for m in models if m[2]], blocks)
+            got = {n: v for n, v in read.items() if n in waiting and not unfit(table, n, v)}
+            if got:
+                found.setdefault(cluster.key, {}).update(got)
+                lines.setdefault(cluster.key, tab.line)
+    return [(key, facts, lines[key]) for key, facts in found.items()]
+
+
+def _stand_ins(cluster: Cluster) -> set[str]:
+    return {name for name, value in cluster.facts.items() if STAND_IN in value}
+
+
 def add_clusters(
     table: Table, page: Path, text: str, pages_own: frozenset[str] = frozenset()
 ) -> tuple[str, list[str], list[tuple[int, str]]]:
@@ -213,21 +276,11 @@ def add_clusters(
             facts.setdefault("modules", {})
             first_line.setdefault(key, tab.line)
             modules: dict[str, list[str]] = facts["modules"]  # type: ignore[assignment]
-            for _tab, model, model_blocks in models:
-                for theirs in model_blocks:
-                    shown = [line for b in blocks if b.kind == theirs.kind for line in lines_of(b)]
-                    for row in lines_of(theirs):
-                        template = generalize(model, row, theirs.line)
-                        for candidate in shown:
-                            values = read_facts(template, candidate)
-                            if not values:
-                                continue
-                            for name, value in values.items():
-                                if name.startswith("modules."):
-                                    modules.setdefault(name.split(".", 1)[1], value.split())
-                                else:
-                                    facts.setdefault(name, value)
-                            break
+            read, sets = read_tab(generalize, models, blocks)
+            for name, value in read.items():
+                facts.setdefault(name, value)
+            for name, listed in sets.items():
+                modules.setdefault(name, listed)
     if not new:
         return "", [], notes
     everywhere = set.intersection(*(set(c.facts) for c in table.clusters)) - pages_own

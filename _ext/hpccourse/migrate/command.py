@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..table import TableError, load_table
-from .clusters import add_clusters, cluster_names
+from .clusters import add_clusters, cluster_names, stand_ins_read
 from .convert import Migrator
 from .learnedtext import describe, unchecked, with_learned, with_names
 from .model import Proposal
@@ -35,20 +35,28 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
     text = read_page(page)
     old = table_path.read_text(encoding="utf-8")
     clusters_toml, added = "", []
+    held: frozenset[tuple[str, str]] = frozenset()
     notes: list[tuple[int, str]] = []
     if add:
         named = cluster_names(table, page, text)
         if named:
             old, notes = with_names(old, table, named, page.name)
             table = load_text(old, table_path)
-        pages_own = frozenset(name for _key, name in unchecked(old, table))
+        held = unchecked(old, table)  # read on other pages: not this page's to use
+        filled = stand_ins_read(table, page, text)
+        if filled:
+            old, more = with_names(old, table, filled, page.name, "from its tab")
+            table = load_text(old, table_path)
+            notes += more
+        pages_own = frozenset(name for _key, name in held)
         clusters_toml, added, more = add_clusters(table, page, text, pages_own)
         notes += more
         if clusters_toml:
             old = skip_new_clusters(old, table, added)
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)
     current = new_table_text(old, page.name, clusters_toml, "")  # the table loaded
-    migrator = Migrator(table, page, learn=add, unchecked=unchecked(current, table))
+    held = unchecked(current, table) & held if add else unchecked(current, table)
+    migrator = Migrator(table, page, learn=add, unchecked=held)
     migrator.report.clusters_added = added
     for line, note in notes:
         migrator.report.say(line, note)

@@ -113,11 +113,16 @@ def describe(learned: Learned) -> list[str]:
 
 
 def with_names(
-    text: str, table: Table, named: list[tuple[str, dict[str, str], int]], page: str
+    text: str,
+    table: Table,
+    named: list[tuple[str, dict[str, str], int]],
+    page: str,
+    source: str = "from the tab's label",
 ) -> tuple[str, list[tuple[int, str]]]:
-    """``text`` (the table ``table`` was loaded from) with the names a page gives
-    clusters written over their stand-ins (:func:`.clusters.cluster_names`), each line
-    marked for the teacher; and the report's remarks (line, text)."""
+    """``text`` (the table ``table`` was loaded from) with the facts a page gives
+    clusters written over their stand-ins (names: :func:`.clusters.cluster_names`; other
+    facts a tab shows: :func:`.clusters.stand_ins_read`), each line marked for the
+    teacher; and the report's remarks (line, text)."""
     lines = text.split("\n")
     said = []
     for key, facts, line in named:
@@ -129,5 +134,5 @@ def with_names(
             lines[where - 1] = (
                 f"{toml_key(name)} = {toml_value(value)}  # read from {page}:{line} {MARK}"
             )
-            said.append((line, f"cluster {key!r}: its {name} {value!r} read from the tab's label"))
+            said.append((line, f"cluster {key!r}: its {name} {value!r} read {source}"))
     return "\n".join(lines), said

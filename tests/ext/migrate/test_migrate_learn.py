@@ -403,3 +403,58 @@ def test_a_fact_still_to_fill_in_is_read_from_the_tab_that_shows_it(
     assert f'allocation = "{odd.facts["allocation"]}"  # read from alloc.rst:' in written
     assert f'venv_flags = "{flags}"  # read from alloc.rst:' in written
     assert "FILL-IN on" not in err  # not told to check a value it has read
+
+
+def test_a_word_every_tab_shows_stays_as_written_where_the_fact_differs(table_path, tmp_path):
+    """Every tab shows ``--system-site-packages``, which is ``venv_flags`` on all clusters
+    but the first (empty there): the word stays as written in one shared list, where
+    ``{venv_flags}`` would have left the first cluster an override."""
+    text = table_path.read_text()
+    count = text.count('venv_flags = ""')
+    assert count == len(load_table(table_path).clusters)
+    text = text.replace('venv_flags = ""', "VENV", 1)
+    text = text.replace('venv_flags = ""', 'venv_flags = "--system-site-packages"')
+    table_path.write_text(text.replace("VENV", 'venv_flags = ""'))
+    table = load_table(table_path)
+    assert table.clusters[0].facts["venv_flags"] == ""
+
+    def body(i: int, c) -> list[str]:
+        return [f"python -m venv --system-site-packages {c.facts['storage_root']}/env"]
+
+    new, key, err = migrated_step(table_path, tmp_path / "venv.rst", tab_set(table, body))
+    assert not new.steps[key].overrides, err
+    assert new.steps[key].commands == ("python -m venv --system-site-packages {storage_root}/env",)
+    for cluster in table.clusters:
+        assert new.render(key, cluster.key).commands == tuple(body(0, cluster))
+
+
+def test_facts_an_earlier_page_left_to_fill_in_are_read_from_a_later_pages_tab(
+    table_path, tmp_path
+):
+    """A centre added by an earlier page with its allocation still ``FILL-IN``: a later
+    page's script tab shows it beside a run of ``#SBATCH`` lines of its own length; it
+    is read from that tab (marked, and said), and the centre shares the script."""
+    table = load_table(table_path)
+    first = tmp_path / "first.rst"
+    rows = [c.label for c in table.clusters] + ["Newcentre"]
+    lines = [".. tabs::", ""]
+    for label in rows:
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        lines += ["         $ hostname", ""]
+    first.write_text("\n".join(lines), encoding="utf-8")
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    added = load_table(table_path).cluster("newcentre")
+    assert added.facts["allocation"] == "FILL-IN"
+    accounts = [c.facts["allocation"] for c in table.clusters] + ["new2026-1"]
+    lines = [".. tabs::", ""]
+    for i, (label, account) in enumerate(zip(rows, accounts, strict=True)):
+        sbatch = [f"#SBATCH -A {account}", "#SBATCH -t 10:00"]
+        sbatch += ["#SBATCH -p gpu", "#SBATCH --gpus=1"] if label == "Newcentre" else []
+        script = ["#!/bin/bash", *sbatch, "", f"module load tool/1.{i}", "python job.py"]
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: bash", ""]
+        lines += [f"         {row}" if row else "" for row in script] + [""]
+    new, key, err = migrated_step(table_path, tmp_path / "job.rst", "\n".join(lines) + "\n")
+    assert "cluster 'newcentre': its allocation 'new2026-1' read from its tab" in err
+    assert new.cluster("newcentre").facts["allocation"] == "new2026-1"
+    assert 'allocation = "new2026-1"  # read from job.rst:' in table_path.read_text()
+    assert "newcentre" not in new.steps[key].overrides, err
