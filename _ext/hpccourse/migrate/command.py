@@ -123,7 +123,9 @@ def write(page: Path, table_path: Path, proposal: Proposal) -> list[str]:
     said = []
     new_table = proposal.table_text
     original = read_page(page)
-    if proposal.steps_toml or proposal.clusters_toml:
+    # steps, clusters, or facts a tab gave a cluster (a name, a stand-in filled in)
+    table_changed = new_table != table_path.read_text(encoding="utf-8")
+    if table_changed:
         table_backup = table_path.with_name(table_path.name + ".orig")
         if table_backup.exists() or table_backup.is_symlink():
             said.append(f"{table_backup} kept as it was (the table before an earlier migration)")
@@ -131,7 +133,7 @@ def write(page: Path, table_path: Path, proposal: Proposal) -> list[str]:
             _create(table_backup, table_path.read_text(encoding="utf-8"))
             said.append(f"original table kept as {table_backup}")
     _create(backup, original)
-    if proposal.steps_toml or proposal.clusters_toml:
+    if table_changed:
         _replace(table_path, new_table)
     _replace(page, proposal.page)
     said.append(f"wrote {page} (original: {backup.name})")
