@@ -19,7 +19,7 @@ from .fold import cut_comment
 from .group import Generalizer, typed_commands
 from .labels import bare_label, cluster_of, label_names
 from .learn import unfit
-from .model import STAND_IN, Block, Tab
+from .model import ONE_NAME, STAND_IN, Block, Tab
 from .naming import slug
 from .readers import Reader, reader_for
 from .tabletext import sections
@@ -317,9 +317,7 @@ def add_clusters(
         if missing:
             comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")
         if str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold():
-            comments.append(
-                "CHECK (its tabs give one name, written as centre and cluster): center, cluster"
-            )
+            comments.append(ONE_NAME)
         if shared:
             comments.append(f"CHECK (the same on every other cluster): {', '.join(shared)}")
         if comments:

@@ -8,7 +8,7 @@ import re
 
 from ..table import Table, TableError
 from .learn import Learned
-from .model import STAND_IN
+from .model import ONE_NAME, STAND_IN
 from .tabletext import toml_key, toml_value
 
 #: What marks a fact read from a page, until the teacher has checked it.
@@ -125,6 +125,8 @@ def with_names(
     teacher; and the report's remarks (line, text)."""
     lines = text.split("\n")
     said = []
+    gone: set[int] = set()
+    remark = f"# {ONE_NAME}"
     for key, facts, line in named:
         cluster = table.cluster(key)
         for name, value in facts.items():
@@ -135,4 +137,15 @@ def with_names(
                 f"{toml_key(name)} = {toml_value(value)}  # read from {page}:{line} {MARK}"
             )
             said.append((line, f"cluster {key!r}: its {name} {value!r} read {source}"))
-    return "\n".join(lines), said
+        if {"center", "cluster"} & set(facts):  # its two names now: none to check
+            end = _section_end(lines, cluster.line)
+            gone |= {n for n in range(cluster.line + 1, end) if lines[n - 1].strip() == remark}
+    return "\n".join(row for n, row in enumerate(lines, start=1) if n not in gone), said
+
+
+def _section_end(lines: list[str], start: int) -> int:
+    """The line number of the table header after the one at line ``start``."""
+    for number in range(start + 1, len(lines) + 1):
+        if lines[number - 1].lstrip().startswith("["):
+            return number
+    return len(lines) + 1

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 #: What ``--add-clusters`` writes for a fact no tab showed, for the teacher to fill in.
 STAND_IN = "FILL-IN"
+#: The remark on a cluster added from tabs that gave one name (taken away once a page
+#: gives the other).
+ONE_NAME = "CHECK (its tabs give one name, written as centre and cluster): center, cluster"
 
 
 @dataclass

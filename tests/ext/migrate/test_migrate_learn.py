@@ -458,3 +458,31 @@ def test_facts_an_earlier_page_left_to_fill_in_are_read_from_a_later_pages_tab(
     assert new.cluster("newcentre").facts["allocation"] == "new2026-1"
     assert 'allocation = "new2026-1"  # read from job.rst:' in table_path.read_text()
     assert "newcentre" not in new.steps[key].overrides, err
+
+
+def test_a_centre_added_with_one_name_loses_its_remark_when_a_page_gives_the_other(
+    table_path, tmp_path
+):
+    """A tab "NEWC" adds a cluster with one name, and the table says to check that;
+    a later tab "Bigiron (NEWC)" gives its cluster's name: written, marked, and the
+    remark about one name is gone (it would tell the teacher something no longer true)."""
+    table = load_table(table_path)
+
+    def page(name: str, label: str) -> Path:
+        lines = [".. tabs::", ""]
+        for each in [c.label for c in table.clusters] + [label]:
+            lines += [f"   .. tab:: {each}", "", "      .. code-block:: console", ""]
+            lines += ["         $ hostname", ""]
+        path = tmp_path / name
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return path
+
+    first = page("first.rst", "NEWC")
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    assert "CHECK (its tabs give one name" in table_path.read_text()
+    second = page("second.rst", "Bigiron (NEWC)")
+    status, _out, err = run(str(second), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    assert "cluster 'newc': its cluster 'Bigiron' read from the tab's label" in err
+    assert load_table(table_path).cluster("newc").cluster == "Bigiron"
+    assert "CHECK (its tabs give one name" not in table_path.read_text()
