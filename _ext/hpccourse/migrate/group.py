@@ -56,9 +56,17 @@ class OutputBetweenCommands(OutputDiffers):
 def block_lines(block: Block) -> tuple[Line, ...]:
     """A console block's lines as the console checker's line reader classifies them; a
     block whose prompts were left out is read as commands typed without them (a line that
-    continues a command, a here-document's body, stays part of its command)."""
+    continues a command, a here-document's body, stays part of its command). In a block
+    with prompts, ``#`` lines before the first command are a shell comment the reader
+    may type, not output (read as typed at a prompt)."""
     prompted = any(PROMPT.match(line) for line in block.lines if line.strip())
-    return _lines("\n".join(block.lines), not prompted)
+    rows = list(block.lines)
+    for number, row in enumerate(rows if prompted else ()):
+        if PROMPT.match(row) or (row.strip() and not row.lstrip().startswith("#")):
+            break
+        if row.strip():
+            rows[number] = "$ " + row.lstrip()
+    return _lines("\n".join(rows), not prompted)
 
 
 @functools.lru_cache(maxsize=1024)

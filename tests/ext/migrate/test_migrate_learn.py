@@ -486,3 +486,25 @@ def test_a_centre_added_with_one_name_loses_its_remark_when_a_page_gives_the_oth
     assert "cluster 'newc': its cluster 'Bigiron' read from the tab's label" in err
     assert load_table(table_path).cluster("newc").cluster == "Bigiron"
     assert "CHECK (its tabs give one name" not in table_path.read_text()
+
+
+def test_a_comment_line_above_one_clusters_first_command_is_a_comment(table: Table, tmp_path):
+    """One tab's block starts with ``# from the transfer node`` above its ``$ scp``: a
+    shell comment the reader may type, not output shown before the command (which
+    kept the whole tab set as written): the clusters share the list, the comment is
+    folded and the report says so."""
+
+    def block(i: int, c) -> str:
+        remark = "         # on this one, from the transfer node\n" if i == 1 else ""
+        return (
+            f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n{remark}"
+            f"         $ scp x:{c.facts['storage_root']}/a .\n"
+        )
+
+    text = ".. tabs::\n\n" + "\n".join(block(i, c) for i, c in enumerate(table.clusters))
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step == {"commands": ["scp x:{storage_root}/a ."]}
+    second = table.clusters[1].key
+    assert f"the command lists of {second} differ from" in "\n".join(proposal.report)
+    assert "only in comments" in "\n".join(proposal.report)
