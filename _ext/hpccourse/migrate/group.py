@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..console.lines import classify, commands
 from ..console.model import Line, LineKind
@@ -72,8 +73,14 @@ def block_lines(block: Block) -> tuple[Line, ...]:
 @functools.lru_cache(maxsize=1024)
 def _lines(text: str, implicit: bool) -> tuple[Line, ...]:
     """A block's lines classified once per text: aligning, grouping and checking a tab
-    set read each block several times."""
-    return tuple(classify(text, implicit=implicit))
+    set read each block several times. A prompt with nothing typed after it (the shell
+    back after ``exit``) is shown, not typed: output."""
+    return tuple(
+        replace(line, kind=LineKind.OUTPUT)
+        if line.kind is LineKind.PROMPT and not line.text.strip()
+        else line
+        for line in classify(text, implicit=implicit)
+    )
 
 
 def typed_commands(block: Block) -> list[str]:

@@ -446,3 +446,21 @@ def test_long_hostile_lines_end_at_once(table: Table, tmp_path: Path) -> None:
     assert proposal.converted == 1
     myst = f"```{{code-block}}{spaces}x\n$ ls\n```\n"
     assert Migrator(table, tmp_path / "p.md").run(myst).converted == 0
+
+
+def test_a_prompt_with_nothing_typed_is_output_not_a_command(table: Table, tmp_path):
+    """``$ exit``, its ``logout``, then the login node's prompt with nothing after it:
+    the shell is back, nothing is typed. One cluster shows that prompt, the others not:
+    the clusters still share ``exit``, that prompt part of its cluster's output."""
+    first = table.clusters[0]
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n"
+        "         [me@node1 ~]$ exit\n         logout\n"
+        + ("         [me@login1 ~]$\n" if c is first else "")
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["exit"]
+    assert step["output"][first.key] == ["logout", "[me@login1 ~]$"]
+    assert step["output"][table.clusters[1].key] == ["logout"]
