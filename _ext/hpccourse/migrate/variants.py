@@ -177,12 +177,12 @@ def as_shown_where_alike(
             keys = [k for k, t in out.items() if t == mine]
             if mine == literal or len(rows(mine)) != len(rows(literal)):
                 continue
-            written = [
-                _as_written(ours, theirs, [table.cluster(k) for k in keys], table)
+            clusters = [table.cluster(k) for k in keys]
+            written = [  # row by row: the cluster's own value is what it shows either way
+                theirs if _as_written(ours, theirs, clusters, table) == theirs else ours
                 for ours, theirs in zip(rows(mine), rows(literal), strict=True)
             ]
-            if all(w is not None for w in written) and text(written) == literal:  # type: ignore[arg-type]
-                out.update(dict.fromkeys(keys, literal))
+            out.update(dict.fromkeys(keys, text(written)))
     return out
 
 

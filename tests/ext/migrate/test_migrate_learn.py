@@ -419,13 +419,17 @@ def test_a_word_every_tab_shows_stays_as_written_where_the_fact_differs(table_pa
     assert table.clusters[0].facts["venv_flags"] == ""
 
     def body(i: int, c) -> list[str]:
-        return [f"python -m venv --system-site-packages {c.facts['storage_root']}/env"]
+        return [
+            f"module load tool/1.{i}",  # a module set the table lacks: read from the page
+            f"python -m venv --system-site-packages {c.facts['storage_root']}/env",
+        ]
 
     new, key, err = migrated_step(table_path, tmp_path / "venv.rst", tab_set(table, body))
     assert not new.steps[key].overrides, err
-    assert new.steps[key].commands == ("python -m venv --system-site-packages {storage_root}/env",)
-    for cluster in table.clusters:
-        assert new.render(key, cluster.key).commands == tuple(body(0, cluster))
+    assert new.steps[key].commands[1] == "python -m venv --system-site-packages {storage_root}/env"
+    assert re.fullmatch(r"module load \{modules\.[\w-]+\}", new.steps[key].commands[0])
+    for i, cluster in enumerate(table.clusters):
+        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
 
 
 def test_facts_an_earlier_page_left_to_fill_in_are_read_from_a_later_pages_tab(
