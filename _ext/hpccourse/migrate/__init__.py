@@ -23,8 +23,10 @@ Sphinx: the page is read as lines, so nothing outside the converted tab sets cha
 - :mod:`.naming`: step keys and script names from the page, unique per page;
 - :mod:`.convert`: the page rewritten, what is not a step kept where it was (a block
   only one cluster shows stays in its text); :mod:`.pagetext`: that text, as written;
-- :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs (and
-  the other name of a cluster it knows by one name only);
+- :mod:`.clusters`: ``--add-clusters``, a cluster the table lacks, from its tabs; its
+  names from the tab's label (:mod:`.clusternames`, which also gives the other name of
+  a cluster the table knows by one name only) and its facts from its lines
+  (:mod:`.tabfacts`, which also fills facts an earlier page left ``FILL-IN``);
 - :mod:`.tabletext`: the table text (TOML), loaded by the table's loader before writing;
 - :mod:`.reasons`: a cluster a step skips gets the page's own reason when it gives one;
 - :mod:`.counts`: prose that counts the clusters of a step made on the page written as

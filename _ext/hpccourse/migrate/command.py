@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..table import TableError, load_table
-from .clusters import add_clusters, cluster_names, stand_ins_read
+from .clusternames import cluster_names
+from .clusters import add_clusters
 from .convert import Migrator
 from .learnedtext import describe, unchecked, with_learned, with_names
 from .model import Proposal
+from .tabfacts import stand_ins_read
 from .tabletext import load_text, new_table_text, skip_new_clusters
 
 

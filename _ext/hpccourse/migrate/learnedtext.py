@@ -120,8 +120,8 @@ def with_names(
     source: str = "from the tab's label",
 ) -> tuple[str, list[tuple[int, str]]]:
     """``text`` (the table ``table`` was loaded from) with the facts a page gives
-    clusters written over their stand-ins (names: :func:`.clusters.cluster_names`; other
-    facts a tab shows: :func:`.clusters.stand_ins_read`), each line marked for the
+    clusters written over their stand-ins (names: :func:`.clusternames.cluster_names`; other
+    facts a tab shows: :func:`.tabfacts.stand_ins_read`), each line marked for the
     teacher; and the report's remarks (line, text)."""
     lines = text.split("\n")
     said = []

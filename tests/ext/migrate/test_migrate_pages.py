@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from hpccourse.migrate import Migrator, main
-from hpccourse.migrate.clusters import read_facts
+from hpccourse.migrate.tabfacts import read_facts
 from hpccourse.migrate.tabletext import load_text
 from hpccourse.table import Table, TableError, load_table
 from migratekit import run
