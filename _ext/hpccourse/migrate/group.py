@@ -201,9 +201,14 @@ class Generalizer:
 
         def angle(match: re.Match[str]) -> str:
             known = KNOWN_ANGLES.get(match[1].strip().lower())
-            if known:
+            if known and cluster.placeholder:
                 return known
-            self.say(line, f"<{match[1]}> is no fact of the table: written [{match[1]}]")
+            why = (  # {user} shows the cluster's placeholder: a table without one has none
+                f"the user's name, but cluster {cluster.key!r} has no placeholder fact"
+                if known
+                else "no fact of the table"
+            )
+            self.say(line, f"<{match[1]}> is {why}: written [{match[1]}]")
             return f"[{match[1]}]"
 
         return ANGLE.sub(angle, text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -464,3 +465,33 @@ def test_a_prompt_with_nothing_typed_is_output_not_a_command(table: Table, tmp_p
     assert step["commands"] == ["exit"]
     assert step["output"][first.key] == ["logout", "[me@login1 ~]$"]
     assert step["output"][table.clusters[1].key] == ["logout"]
+
+
+def test_user_in_angles_without_a_placeholder_fact_is_written_in_brackets(
+    table_path: Path, tmp_path: Path
+):
+    """A table whose clusters have no ``placeholder`` fact cannot show ``{user}`` (it
+    would not load): ``<user>`` is written ``[user]``, as any other ``<name>``, and the
+    report says why; the migration goes on."""
+    text = table_path.read_text()
+    text = re.sub(r"(?m)^placeholder = .*\n", "", text)
+    table_path.write_text(re.sub(r'(?m)^user_path = "\{storage_root\}/\{user\}"\n', "", text))
+    table = load_table(table_path)
+    assert not any(c.placeholder for c in table.clusters)
+    page = tmp_path / "p.rst"
+    page.write_text(
+        ".. tabs::\n\n"
+        + "\n".join(
+            f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n"
+            f"         $ ssh <user>@{c.key}.example.org\n"
+            for c in table.clusters
+        )
+    )
+    status, _out, err = run(str(page), "--table", str(table_path), "--write")
+    assert status == 0, err
+    assert (
+        f"<user> is the user's name, but cluster '{table.clusters[0].key}' has no placeholder"
+        in err
+    )
+    steps = load_table(table_path).steps
+    assert any("[user]@" in c for s in steps.values() for c in s.commands)
