@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-#: A console prompt at the start of a line: ``$``, ``[user@host dir]$``, ``(env) $``.
-PROMPT = re.compile(r"^(?:\([\w.-]+\)\s+)?(?:\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?)?\$ ?")
+#: A console prompt at the start of a line: ``$``, ``[user@host dir]$``, ``(env) $``,
+#: ``b-an01 [~]$`` (HPC2N's login node, as the console checker reads it too).
+PROMPT = re.compile(
+    r"^(?:\([\w.-]+\)\s+)?(?:\[[^\]\n]*\]|[\w.-]+[ \t]\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?)?\$ ?"
+)
 #: A script's file name, as prose or a caption gives it.
 FILE_NAME = re.compile(r"[\w.+-]+\.(?:sh|bash|slurm|sbatch|job|batch)\b")
 CONSOLE = {"console", "shell-session", "bash-session", "sh-session"}

@@ -495,3 +495,18 @@ def test_user_in_angles_without_a_placeholder_fact_is_written_in_brackets(
     )
     steps = load_table(table_path).steps
     assert any("[user]@" in c for s in steps.values() for c in s.commands)
+
+
+def test_a_block_prompted_as_on_hpc2n_keeps_its_output_as_output(table: Table, tmp_path):
+    """``b-an01 [~]$ srun -n 2 hostname`` and the nodes' names: HPC2N's login-node prompt
+    makes the block one typed with prompts, so the names are output, not commands (they
+    were read as commands typed without prompts)."""
+    text = ".. tabs::\n\n" + "\n".join(
+        f"   .. tab:: {c.label}\n\n      .. code-block:: console\n\n"
+        f"         b-an01 [~]$ srun -n 2 hostname\n         node-{c.key}\n"
+        for c in table.clusters
+    )
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["srun -n 2 hostname"]
+    assert step["output"] == {c.key: [f"node-{c.key}"] for c in table.clusters}
