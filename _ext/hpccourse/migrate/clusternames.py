@@ -152,8 +152,11 @@ def other_names(
     """Tabs whose one-name label the table lacks but which are a cluster it knows by one
     name only (added from tabs that gave one name): the tab's ``:sync:`` key is that
     cluster's, or the tab's text names it ("UPPMAX", whose script says "# on Pelle", is
-    the centre of a cluster added as "Pelle"). Per such tab: the cluster, and whether the
-    label is its ``center`` or its ``cluster`` (as the set's other labels are)."""
+    the centre of a cluster added as "Pelle"), or it is the set's only such label left
+    where one one-name cluster is left without a tab, and one of the two names is in
+    upper case and the other not ("LUNARC" where "Cosmos" has no tab). Per such tab: the
+    cluster, and whether the label is its ``center`` or its ``cluster`` (as the set's
+    other labels are)."""
     named = {c.key for _t, c in known if c is not None}
     one_name = [
         c
@@ -164,10 +167,15 @@ def other_names(
     centres = sum(bare_label(t.label).casefold() == c.center.casefold() for t, c in others)
     role = "center" if centres * 2 >= len(others) else "cluster"
     out = []
-    for tab, cluster in known:
-        label = bare_label(tab.label.strip())
-        if cluster is not None or len(label_names(label)) != 1 or not centre_like(label, False):
-            continue
+    unknown = [
+        tab
+        for tab, cluster in known
+        if cluster is None
+        and len(label_names(bare_label(tab.label.strip()))) == 1
+        and centre_like(bare_label(tab.label.strip()), False)
+    ]
+    found: dict[int, Cluster] = {}
+    for tab in unknown:
         synced = {o.split(":", 2)[2].strip() for o in tab.options if o.startswith(":sync:")}
         text = "\n".join(tab.body)
         hits = [
@@ -177,7 +185,20 @@ def other_names(
             or re.search(rf"(?<![\w.-]){re.escape(c.cluster)}(?![\w-])", text)
         ]
         if len(hits) == 1:
-            out.append((tab, hits[0], _role(label, hits[0].cluster, role)))
+            found[id(tab)] = hits[0]
+    # the set's one label the table lacks, where the one cluster the table knows by one
+    # name has no tab: that cluster, when one name is a centre's (upper case, "LUNARC")
+    # and the other not ("Cosmos")
+    left = [t for t in unknown if id(t) not in found]
+    untabbed = [c for c in one_name if c not in found.values()]
+    if len(left) == 1 and len(untabbed) == 1:
+        label = bare_label(left[0].label.strip())
+        if label.isupper() != untabbed[0].cluster.isupper():
+            found[id(left[0])] = untabbed[0]
+    for tab in unknown:
+        if id(tab) in found:
+            label = bare_label(tab.label.strip())
+            out.append((tab, found[id(tab)], _role(label, found[id(tab)].cluster, role)))
     return out
 
 

@@ -512,3 +512,35 @@ def test_a_comment_line_above_one_clusters_first_command_is_a_comment(table: Tab
     second = table.clusters[1].key
     assert f"the command lists of {second} differ from" in "\n".join(proposal.report)
     assert "only in comments" in "\n".join(proposal.report)
+
+
+def test_a_centres_name_is_its_one_name_clusters_when_it_is_the_only_one_left(table_path, tmp_path):
+    """A first page labels its tabs by cluster and adds "Bigiron" and "Tinybox" (one name
+    each); a later page labels them by centre: "TINC" says Tinybox in its text, "BIGC"
+    says nothing, but it is the set's one label left and Bigiron the one cluster left
+    without a tab, and one name is upper case, the other not. Both are the clusters the
+    table has, not two centres more."""
+    table = load_table(table_path)
+
+    def page(name: str, labels: list[str], texts: dict[str, str]) -> Path:
+        lines = [".. tabs::", ""]
+        for label in labels:
+            lines += [f"   .. tab:: {label}", "", f"      {texts.get(label, 'On it:')}", ""]
+            lines += ["      .. code-block:: console", "", "         $ hostname", ""]
+        path = tmp_path / name
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return path
+
+    clusters = [c.cluster for c in table.clusters]
+    first = page("first.rst", [*clusters, "Bigiron", "Tinybox"], {})
+    status, _out, err = run(str(first), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    keys = load_table(table_path).cluster_keys
+    labels = [c.label for c in table.clusters]
+    second = page("second.rst", [*labels, "BIGC", "TINC"], {"TINC": "On Tinybox:"})
+    status, _out, err = run(str(second), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    after = load_table(table_path)
+    assert after.cluster_keys == keys, err  # no cluster added twice
+    assert after.cluster("bigiron").center == "BIGC"
+    assert after.cluster("tinybox").center == "TINC"
