@@ -250,3 +250,38 @@ def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it()
     assert parse("run[ner] [--opts] job [--").root_node.has_error
     assert found("$ run[ner] [--opts] job [--\n  more-opts]") == []
     assert found("$ run[ner] [--opts] )") == [(codes.SHELL_SYNTAX, 0)]  # bash rejects this
+
+
+# ------------------------------------------ CC106: IPython's own input at a `>>> ` prompt
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ">>> %load_ext mytool.magics",  # a line magic
+        ">>> %run --help          ## options and arguments",
+        ">>> %timeit sum(range(10))\n1.2 µs ± 3 ns per loop",
+        ">>> !ls -l data/",  # a shell escape
+        ">>> names = !ls *.csv",  # its output assigned
+        ">>> found = %who_ls",
+        ">>> %%bash\n... echo $HOME\n... for f in *; do echo $f; done",  # a cell magic
+        ">>> len?",  # help
+        ">>> ?sorted",
+        ">>> for name in names:\n...     !wc -l {name}\n...",  # Python around a shell escape
+    ],
+)
+def test_ipython_input_at_a_repl_prompt_is_an_ipython_session_not_an_error(text):
+    assert found(text) == []
+
+
+def test_python_around_ipython_input_is_still_checked_and_never_told_to_fix_the_magic():
+    # a function whose body goes on without `... `, between two magics of one session
+    text = ">>> %reload_ext mytool\n\n>>> def task():\n        return 1\n\n>>> %mytool list"
+    [(offset, message)] = [(p.offset, p.message) for p in check_text(text)]
+    assert offset == 2 and "with `... `" in message
+    # a real error on the row after a shell escape names that row, and never the magic
+    [problem] = check_text(">>> for name in names:\n...     !wc -l {name}\n...     x = (")
+    assert problem.offset == 2 and "Fix the statement" not in problem.message
+    # a `!=` row or a `%` string are Python: checked as Python
+    assert found(">>> x = 1\n>>> != 2") == [(codes.PYTHON_SYNTAX, 1)]
+    assert found('>>> s = """\n... %s and %d"""\n>>> s % ("a", 1)') == []

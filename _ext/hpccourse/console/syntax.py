@@ -468,20 +468,64 @@ def _first_statement_rows(rows: Sequence[str]) -> int:
     return 0
 
 
+#: IPython input at a `>>> ` prompt (IPython takes the prompt too): a line magic
+#: (`%timeit x`), a shell escape (`!ls`, `files = !ls`, `x = %who_ls`), help (`?len`).
+_IPYTHON_ROW = re.compile(r"^\s*(?:%%?[A-Za-z]|!|\?|[A-Za-z_][\w.]*\s*=\s*(?:%[A-Za-z]|!))")
+#: Help asked after a name, `len?`, `np.sum??`: one row, never Python.
+_IPYTHON_HELP = re.compile(r"^\s*[A-Za-z_*][\w.*]*\?\??\s*$")
+
+
+def _ipython_rows(rows: list[str], first: int) -> list[str] | None:
+    """``rows`` with each IPython-only row as a ``pass`` of its indentation, so that the
+    Python around it is checked, not the magic; None for a cell magic (`%%bash`), whose
+    rows are the magic's, not Python."""
+    joined = "".join(rows)
+    if "%" not in joined and "!" not in joined and "?" not in joined:
+        return rows
+    if first < len(rows) and rows[first].lstrip().startswith("%%"):
+        return None
+    out = list(rows)
+    for index, row in enumerate(rows):
+        alone = index == first == len(rows) - 1
+        if row.lstrip().startswith("!="):
+            continue
+        if _IPYTHON_ROW.match(row) or (alone and _IPYTHON_HELP.match(row)):
+            out[index] = row[: len(row) - len(row.lstrip())] + "pass"
+    return out
+
+
+def _complete(source: str) -> bool:
+    """Whether ``source`` compiles as one whole REPL statement."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source + "\n", "<console>", "single")
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def check_python(command: Command, following: Sequence[str] = ()) -> list[Problem]:
     """A Python REPL statement (``>>>`` with its ``...`` lines) that does not compile (CC106).
 
     Leading rows that are blank or only a comment are no statement (the REPL takes them);
     ``following`` are the block's rows after the statement, to tell a statement that
-    goes on without its ``... `` prompts from one that is incomplete as written.
+    goes on without its ``... `` prompts from one that is incomplete as written. IPython's
+    own input (a magic, ``!cmd``, ``name?``) is valid where the page shows it (an IPython
+    session; IPython takes ``>>> `` prompts): quiet, and the Python around it checked.
     """
     rows = command.text.split("\n")
     skipped = 0
     while skipped < len(rows) and _NO_STATEMENT.match(rows[skipped]):
         skipped += 1
     source = "\n".join(rows[skipped:])
-    if not source.strip():
+    if not source.strip() or _complete(source):
         return []
+    masked = _ipython_rows(rows, skipped)
+    if masked is None:
+        return []
+    if masked != rows:  # the Python around IPython's rows: `pass` in their place
+        rows, source = masked, "\n".join(masked[skipped:])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
