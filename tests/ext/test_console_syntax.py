@@ -8,6 +8,8 @@ import pytest
 from hpccourse.console import codes
 from hpccourse.console.bash import parse
 from hpccourse.console.check import check_text
+from hpccourse.console.model import Command
+from hpccourse.console.syntax import check_shell
 
 
 def found(text: str, placeholder: str = "[username]") -> list[tuple[str, int]]:
@@ -285,3 +287,48 @@ def test_python_around_ipython_input_is_still_checked_and_never_told_to_fix_the_
     # a `!=` row or a `%` string are Python: checked as Python
     assert found(">>> x = 1\n>>> != 2") == [(codes.PYTHON_SYNTAX, 1)]
     assert found('>>> s = """\n... %s and %d"""\n>>> s % ("a", 1)') == []
+
+
+# ------------------------------------------ CC101: a word `export` refuses
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "advice"),
+    [
+        ("$ export BUILD_FLAGS=--enable-fast --quiet", 0, 'BUILD_FLAGS="--enable-fast --quiet"'),
+        ("$ export CFLAGS=-O2 -g -Wall && make", 0, 'CFLAGS="-O2 -g -Wall"'),
+        ("$ export PATH=$PATH:/opt/a /opt/b", 0, 'PATH="$PATH:/opt/a /opt/b"'),
+        ("$ export DEPTH = 3", 0, "export DEPTH=3"),
+        ("$ cd x && \\\n  export A=1 \\\n  -v", 0, 'A="1 -v"'),
+        ("#!/bin/bash\nexport X=1\nexport LEVEL=high -v", 2, 'LEVEL="high -v"'),
+    ],
+)
+def test_an_export_of_a_word_that_is_no_name_is_refused_by_bash(text, row, advice):
+    if text.startswith("$"):
+        [problem] = check_text(text)
+    else:  # a script, read whole
+        rows = tuple(range(text.count("\n") + 1))
+        [problem] = check_shell(Command(0, "shell", text, last_offset=rows[-1], lines=rows))
+    assert problem.code == codes.SHELL_SYNTAX and problem.offset == row
+    assert "not a valid identifier" in problem.message and advice in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$ export A=1 B=2",
+        "$ export -n X",
+        "$ export -f f",
+        "$ export -p",
+        "$ export -- A=1",
+        "$ export A+=more",
+        '$ export A="--a --b" C',
+        "$ export PATH=$HOME/bin:$PATH",
+        '$ export "$@"',  # decided by what it expands to
+        "$ export {A,B}",
+        "$ export X=1 > log.txt",
+        "$ echo export A=--a --b",  # a word, not the builtin
+    ],
+)
+def test_exports_bash_takes_are_quiet(text):
+    assert found(text) == []

@@ -277,8 +277,81 @@ def is_plain_command(text: str) -> bool:
 def check_shell(command: Command, placeholder: str = "[username]") -> list[Problem]:
     """Problems in one shell command (CC101-CC105)."""
     if is_plain_command(command.text):
-        return []
-    return parse_and_check(command, placeholder)
+        return export_words(command) if "export" in command.text else []
+    problems = parse_and_check(command, placeholder)
+    if "export" in command.text and not problems:  # one cause per command
+        problems.extend(export_words(command))
+    return problems
+
+
+#: A word ``export`` takes: a name, or a name given a value (``NAME=``, ``NAME+=``).
+_EXPORT_WORD = re.compile(r"[A-Za-z_]\w*(?:\+?=.*)?\Z", re.DOTALL)
+#: A word whose expansion decides what export gets (`$VARS`, `{A,B}`, a glob, quotes).
+_EXPANDED = re.compile(r"[$`{*?\[\\'\"]")
+
+
+def export_words(command: Command) -> list[Problem]:
+    """CC101 for a word after ``export NAME=value`` that is neither a name nor an
+    assignment: a value with a blank left unquoted, ``export FLAGS=--a --b``. bash parses
+    it, but stops there: "export: `--b': not a valid identifier", FLAGS holding ``--a``."""
+    problems: list[Problem] = []
+    stack = [parse(command.text).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type != "declaration_command":
+            stack.extend(node.children)
+            continue
+        words = node.children
+        if not words or node_text(words[0]) != "export":
+            continue
+        options = True
+        for index, word in enumerate(words[1:], 1):
+            text = node_text(word)
+            if options and word.type == "word" and text.startswith("-") and text != "-":
+                options = text != "--"  # `-n`, `-f`, `-p`; `--` ends the options
+                continue
+            options = False
+            if _valid_export_word(word):
+                continue
+            problems.append(
+                Problem(
+                    codes.SHELL_SYNTAX,
+                    f"`{text}` is neither a name nor `NAME=value`: bash's `export` refuses "
+                    f"it ('export: `{text}': not a valid identifier') and the command "
+                    f"fails. {_export_remedy(words, index)}.",
+                    _offset(command, word.start_point.row),
+                )
+            )
+            break
+    return problems
+
+
+def _valid_export_word(word: Node) -> bool:
+    """Whether ``export`` takes the word (a name, an assignment), or cannot be judged
+    before its expansion."""
+    if word.type not in ("word", "variable_name"):
+        return True
+    text = node_text(word)
+    return _EXPORT_WORD.match(text) is not None or _EXPANDED.search(text) is not None
+
+
+def _export_remedy(words: list[Node], index: int) -> str:
+    """How to write the export whose word ``index`` is no name: no blanks around its
+    `=`, or the value with a blank quoted."""
+    text, before = node_text(words[index]), node_text(words[index - 1])
+    if text.startswith("=") and words[index - 1].type == "variable_name":
+        after = node_text(words[index + 1]) if index + 1 < len(words) else ""
+        value = text[1:] or after
+        return f"bash takes no blanks around `=`: `export {before}={value}`"
+    if words[index - 1].type == "variable_assignment":
+        name, _, value = before.partition("=")
+        rest = [text]
+        for word in words[index + 1 :]:
+            if _valid_export_word(word):
+                break
+            rest.append(node_text(word))
+        return f'A value with a blank needs quotes: `export {name}="{value} {" ".join(rest)}"`'
+    return "Quote the value that holds a blank, or remove the word"
 
 
 def parse_and_check(command: Command, placeholder: str = "[username]") -> list[Problem]:
