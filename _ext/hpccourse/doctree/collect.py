@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -189,16 +190,28 @@ def prose_note(paragraph: nodes.paragraph) -> tuple[str, bool] | None:
 
 @functools.lru_cache(maxsize=256)
 def _relative(path: str | None, srcdir: Path) -> str:
-    """``path`` relative to the source folder when inside it (posix), else the file's
-    whole path: docutils names a part ``.. include::`` takes from outside the folder from
-    the current folder, which the report's reader does not share."""
+    """``path`` relative to the source folder (posix), as every block's ``source`` is
+    given: a file outside it (``.. include:: ../CONTRIBUTING.rst``) as ``../NAME``, never
+    as docutils names it, from the current folder, which the report's reader does not
+    share; the whole path only where no relative one exists (another drive)."""
     if not path:
         return ""
     resolved = Path(path).resolve()
+    folder = srcdir.resolve()
     try:
-        return resolved.relative_to(srcdir.resolve()).as_posix()
+        return resolved.relative_to(folder).as_posix()
     except ValueError:  # a file elsewhere; else a name such as "<string>", as it is
-        return resolved.as_posix() if resolved.is_file() else path
+        if not resolved.is_file():
+            return path
+    try:
+        return Path(os.path.relpath(resolved, folder)).as_posix()
+    except ValueError:  # on another drive (Windows)
+        return resolved.as_posix()
+
+
+def relative_source(path: str | None, srcdir: Path) -> str:
+    """A file as the report names it: relative to the source folder (see ``_relative``)."""
+    return _relative(path, srcdir)
 
 
 def _literal_line(node: nodes.literal_block) -> int:
