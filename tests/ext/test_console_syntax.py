@@ -235,6 +235,20 @@ def test_an_unclosed_bracket_followed_by_output_is_incomplete_not_unprompted():
     assert offset == 0 and "`... `" not in message and "incomplete as shown" in message
 
 
+def test_a_placeholder_in_a_python_statement_is_named_as_one():
+    offset, message = _cc106(">>> db = connect(host=<host name>, port=5432)")
+    assert offset == 0 and "`<host name>` looks like a placeholder" in message
+    assert "(`host_name`)" in message
+    offset, message = _cc106('>>> page = render("<title>", ]')  # in a string: no placeholder
+    assert "placeholder" not in message
+
+
+def test_a_continuation_prompt_without_its_blank_is_named():
+    offset, message = _cc106(">>> settings.update(\n...     debug=True,\n...)")
+    assert offset == 0 and "`...)`, lacks the blank after `...`" in message
+    assert found(">>> settings.update(\n...     debug=True,\n... )") == []
+
+
 def test_a_mismatched_bracket_is_fixed_in_place_not_with_more_prompts():
     offset, message = _cc106(">>> point = dict(x=1, y=2}")
     assert offset == 0 and "`... `" not in message and "Fix the statement" in message
@@ -269,6 +283,8 @@ def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it()
         ">>> %%bash\n... echo $HOME\n... for f in *; do echo $f; done",  # a cell magic
         ">>> len?",  # help
         ">>> ?sorted",
+        ">>> handlers = [print]\n>>> handlers[0]??",
+        ">>> words = ['a', 'b']\n... words[0].<tab>",  # a completion shown: Tab pressed
         ">>> for name in names:\n...     !wc -l {name}\n...",  # Python around a shell escape
     ],
 )

@@ -501,6 +501,10 @@ def _goes_on(source: str, following: Sequence[str]) -> bool:
     return False
 
 
+#: `...)`: the REPL's `... ` prompt without its blank, which Pygments shows as output.
+_GLUED_PS2 = re.compile(r"^\.\.\.[^\s.]")
+
+
 def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
     """What to do about a statement that does not compile, from why it does not."""
     if message.startswith("multiple statements"):
@@ -508,7 +512,21 @@ def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
             "A new statement starts on a `... ` row: write `>>> ` before it (`... ` only "
             "goes on with the statement above)"
         )
+    placeholder = ANGLE_PLACEHOLDER.search(source)
+    if placeholder is not None and not _quote_after(source[: placeholder.start()]):
+        name = placeholder.group(1).replace(" ", "_").replace("-", "_")
+        return (
+            f"`{placeholder.group(0)}` looks like a placeholder, but Python reads `<` as "
+            f"less-than: show a real value, or a name the page defines (`{name}`)"
+        )
     if _compiles(source) is None:  # incomplete: the REPL would wait for more
+        glued = next((row for row in following if row.strip()), "")
+        if _GLUED_PS2.match(glued):
+            return (
+                f"Its next row, `{glued.strip()[:30]}`, lacks the blank after `...`: the page "
+                f"shows it as output, not as the statement's next line. Write "
+                f"`... {glued.strip()[3:][:30]}`"
+            )
         if _goes_on(source, following):
             return (
                 "It goes on over the next rows: show it as the REPL takes it, with `... ` "
@@ -544,15 +562,20 @@ def _first_statement_rows(rows: Sequence[str]) -> int:
 #: IPython input at a `>>> ` prompt (IPython takes the prompt too): a line magic
 #: (`%timeit x`), a shell escape (`!ls`, `files = !ls`, `x = %who_ls`), help (`?len`).
 _IPYTHON_ROW = re.compile(r"^\s*(?:%%?[A-Za-z]|!|\?|[A-Za-z_][\w.]*\s*=\s*(?:%[A-Za-z]|!))")
-#: Help asked after a name, `len?`, `np.sum??`: one row, never Python.
-_IPYTHON_HELP = re.compile(r"^\s*[A-Za-z_*][\w.*]*\?\??\s*$")
+#: Help asked after an object, `len?`, `np.sum??`, `items[0]?`: a row of its own, never
+#: Python (a `?` ends no Python statement).
+_IPYTHON_HELP = re.compile(r"^\s*\S.*\?\??\s*$")
+#: The Tab key pressed at the end of a row, `data[0].<tab>`: a completion shown, not run.
+_TAB_KEY = re.compile(r"<tab>\s*$", re.IGNORECASE)
 
 
 def _ipython_rows(rows: list[str], first: int) -> list[str] | None:
     """``rows`` with each IPython-only row as a ``pass`` of its indentation, so that the
     Python around it is checked, not the magic; None for a cell magic (`%%bash`), whose
-    rows are the magic's, not Python."""
+    rows are the magic's, not Python, and for a completion shown (`<tab>` pressed)."""
     joined = "".join(rows)
+    if "<" in joined and any(_TAB_KEY.search(row) for row in rows):
+        return None
     if "%" not in joined and "!" not in joined and "?" not in joined:
         return rows
     if first < len(rows) and rows[first].lstrip().startswith("%%"):
