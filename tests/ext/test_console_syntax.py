@@ -285,6 +285,7 @@ def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it()
         ">>> ?sorted",
         ">>> handlers = [print]\n>>> handlers[0]??",
         ">>> words = ['a', 'b']\n... words[0].<tab>",  # a completion shown: Tab pressed
+        ">>> ^D\nnow exiting the shell",  # Ctrl-D pressed to leave the REPL
         ">>> for name in names:\n...     !wc -l {name}\n...",  # Python around a shell escape
     ],
 )

@@ -565,16 +565,17 @@ _IPYTHON_ROW = re.compile(r"^\s*(?:%%?[A-Za-z]|!|\?|[A-Za-z_][\w.]*\s*=\s*(?:%[A
 #: Help asked after an object, `len?`, `np.sum??`, `items[0]?`: a row of its own, never
 #: Python (a `?` ends no Python statement).
 _IPYTHON_HELP = re.compile(r"^\s*\S.*\?\??\s*$")
-#: The Tab key pressed at the end of a row, `data[0].<tab>`: a completion shown, not run.
-_TAB_KEY = re.compile(r"<tab>\s*$", re.IGNORECASE)
+#: A key pressed, not a statement typed: Tab at the end of a row (`data[0].<tab>`, a
+#: completion shown) or a control key alone (`^D` leaves the REPL, `^C` interrupts).
+_KEY_PRESS = re.compile(r"<tab>\s*$|^\s*\^[A-Z]\s*$", re.IGNORECASE)
 
 
 def _ipython_rows(rows: list[str], first: int) -> list[str] | None:
     """``rows`` with each IPython-only row as a ``pass`` of its indentation, so that the
     Python around it is checked, not the magic; None for a cell magic (`%%bash`), whose
-    rows are the magic's, not Python, and for a completion shown (`<tab>` pressed)."""
+    rows are the magic's, not Python, and for a key pressed (`<tab>`, `^D`)."""
     joined = "".join(rows)
-    if "<" in joined and any(_TAB_KEY.search(row) for row in rows):
+    if ("<" in joined or "^" in joined) and any(_KEY_PRESS.search(row) for row in rows):
         return None
     if "%" not in joined and "!" not in joined and "?" not in joined:
         return rows
