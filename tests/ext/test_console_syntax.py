@@ -235,6 +235,11 @@ def test_an_unclosed_bracket_followed_by_output_is_incomplete_not_unprompted():
     assert offset == 0 and "`... `" not in message and "incomplete as shown" in message
 
 
+def test_python_s_question_is_not_followed_by_a_full_stop():
+    _, message = _cc106(">>> print 'total'")
+    assert "Did you mean print(...)? Fix the statement" in message
+
+
 def test_a_placeholder_in_a_python_statement_is_named_as_one():
     offset, message = _cc106(">>> db = connect(host=<host name>, port=5432)")
     assert offset == 0 and "`<host name>` looks like a placeholder" in message

@@ -637,7 +637,8 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
         return [
             Problem(
                 codes.PYTHON_SYNTAX,
-                f"Python cannot compile this statement: {error.msg}. {remedy}.",
+                f"Python cannot compile this statement: {error.msg.rstrip('.')}"
+                f"{'' if error.msg.endswith('?') else '.'} {remedy}.",
                 _offset(command, row),
             )
         ]
