@@ -264,15 +264,6 @@ def test_a_second_statement_behind_continuation_prompts_needs_its_own_prompt():
     assert offset == 2 and "write `>>> ` before it" in message
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="bash decides what it accepts")
-def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it():
-    # A usage line naming the short and long command at once: tree-sitter-bash reads
-    # `run[ner]` as the start of an array assignment, bash as a word (a glob).
-    assert parse("run[ner] [--opts] job [--").root_node.has_error
-    assert found("$ run[ner] [--opts] job [--\n  more-opts]") == []
-    assert found("$ run[ner] [--opts] )") == [(codes.SHELL_SYNTAX, 0)]  # bash rejects this
-
-
 # ------------------------------------------ CC106: IPython's own input at a `>>> ` prompt
 
 
@@ -354,3 +345,12 @@ def test_an_export_of_a_word_that_is_no_name_is_refused_by_bash(text, row, advic
 )
 def test_exports_bash_takes_are_quiet(text):
     assert found(text) == []
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash decides what it accepts")
+def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it():
+    # A usage line naming the short and long command at once: tree-sitter-bash reads
+    # `run[ner]` as the start of an array assignment, bash as a word (a glob).
+    assert parse("run[ner] [--opts] job [--").root_node.has_error
+    assert found("$ run[ner] [--opts] job [--\n  more-opts]") == []
+    assert found("$ run[ner] [--opts] )") == [(codes.SHELL_SYNTAX, 0)]  # bash rejects this
