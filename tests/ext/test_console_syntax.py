@@ -230,6 +230,14 @@ def test_a_statement_going_on_without_its_prompts_is_told_to_use_them():
     assert offset == 0 and "with `... `" in message
 
 
+def test_rows_without_prompts_that_close_the_statement_are_named_despite_a_second_slip():
+    # the dict goes on without `... ` and a comma is missing after "small": both real, the
+    # rows without prompts are what the page shows wrong first
+    text = ">>> sizes = {'a': 'small',\n             'b': 'large'\n             'c': 'huge'}\n"
+    offset, message = _cc106(text)
+    assert offset == 0 and "with `... ` before each further line" in message
+
+
 def test_an_unclosed_bracket_followed_by_output_is_incomplete_not_unprompted():
     offset, message = _cc106(">>> squares = list(map(abs, [-1, 2])\n[1, 2]")
     assert offset == 0 and "`... `" not in message and "incomplete as shown" in message

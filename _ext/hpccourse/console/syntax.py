@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import codeop
 import functools
+import io
 import re
 import shutil
 import subprocess
+import tokenize
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -503,6 +505,43 @@ def _goes_on(source: str, following: Sequence[str]) -> bool:
 
 #: `...)`: the REPL's `... ` prompt without its blank, which Pygments shows as output.
 _GLUED_PS2 = re.compile(r"^\.\.\.[^\s.]")
+_OPENERS, _CLOSERS = frozenset("([{"), frozenset(")]}")
+
+
+def _open_brackets(text: str) -> int | None:
+    """How many brackets ``text`` leaves open, by Python's tokens (strings and comments
+    skipped); None when more close than open."""
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in _OPENERS:
+                depth += 1
+            elif token.type == tokenize.OP and token.string in _CLOSERS:
+                depth -= 1
+                if depth < 0:
+                    return None
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass  # the end of an open statement: what was read counts
+    return depth
+
+
+def _closed_later(source: str, following: Sequence[str]) -> bool:
+    """Whether the rows after a statement that leaves a bracket open close it: its rest
+    shown without `... ` prompts, though a second slip in them (a comma left out) keeps
+    the whole from compiling (:func:`_goes_on` then finds no complete statement)."""
+    if not _open_brackets(source):
+        return False
+    text = source
+    for row in following[:_MAX_FOLLOWING]:
+        if not row.strip():
+            continue
+        text = f"{text}\n{row}"
+        depth = _open_brackets(text)
+        if depth is None:
+            return False
+        if depth == 0:
+            return True
+    return False
 
 
 def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
@@ -527,7 +566,7 @@ def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
                 f"shows it as output, not as the statement's next line. Write "
                 f"`... {glued.strip()[3:][:30]}`"
             )
-        if _goes_on(source, following):
+        if _goes_on(source, following) or _closed_later(source, following):
             return (
                 "It goes on over the next rows: show it as the REPL takes it, with `... ` "
                 "before each further line of the statement"
