@@ -323,6 +323,37 @@ def test_a_configuration_file_in_a_bash_block_is_named_once(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("TOOL_SETTINGS = {\n    'timeout': 30,\n}", "console"),  # a dict: compiles
+        ("TOOL_SETTINGS = {\n    'timeout': <seconds>,\n    'retries': 2\n}", "console"),
+        ("settings = dict(\n    timeout=30,\n    retries=2,\n)", "console"),
+        ("TOOL_SETTINGS = {\n    'timeout': 30,\n}", "bash"),
+    ],
+)
+def test_a_python_dict_spread_over_rows_is_named_python_not_a_configuration_file(
+    text: str, language: str
+) -> None:
+    [problem] = check(text, language).problems
+    assert problem.code in (codes.NO_PROMPT, codes.NOT_SHELL)
+    assert "Python" in problem.message and "`python`" in problem.message
+    assert "configuration file" not in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'tags = {\n  Name = "web"\n  Owner = "course"\n}',  # HCL: no commas, no Python
+        "FILES=(\n  a.txt,\n  b.txt,\n)",  # a bash array: no blanks around `=`
+    ],
+)
+def test_a_block_shaped_like_a_python_assignment_but_not_python_is_not_named_python(
+    text: str,
+) -> None:
+    assert all("Python" not in p.message for p in check(text, "bash").problems)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "greet() {\n    echo hello;\n}\ngreet",  # a shell function

@@ -8,6 +8,8 @@ import pytest
 from hpccourse.console import codes
 from hpccourse.console.bash import parse
 from hpccourse.console.check import check_text
+from hpccourse.console.model import Command
+from hpccourse.console.syntax import check_shell
 
 
 def found(text: str, placeholder: str = "[username]") -> list[tuple[str, int]]:
@@ -228,9 +230,36 @@ def test_a_statement_going_on_without_its_prompts_is_told_to_use_them():
     assert offset == 0 and "with `... `" in message
 
 
+def test_rows_without_prompts_that_close_the_statement_are_named_despite_a_second_slip():
+    # the dict goes on without `... ` and a comma is missing after "small": both real, the
+    # rows without prompts are what the page shows wrong first
+    text = ">>> sizes = {'a': 'small',\n             'b': 'large'\n             'c': 'huge'}\n"
+    offset, message = _cc106(text)
+    assert offset == 0 and "with `... ` before each further line" in message
+
+
 def test_an_unclosed_bracket_followed_by_output_is_incomplete_not_unprompted():
     offset, message = _cc106(">>> squares = list(map(abs, [-1, 2])\n[1, 2]")
     assert offset == 0 and "`... `" not in message and "incomplete as shown" in message
+
+
+def test_python_s_question_is_not_followed_by_a_full_stop():
+    _, message = _cc106(">>> print 'total'")
+    assert "Did you mean print(...)? Fix the statement" in message
+
+
+def test_a_placeholder_in_a_python_statement_is_named_as_one():
+    offset, message = _cc106(">>> db = connect(host=<host name>, port=5432)")
+    assert offset == 0 and "`<host name>` looks like a placeholder" in message
+    assert "(`host_name`)" in message
+    offset, message = _cc106('>>> page = render("<title>", ]')  # in a string: no placeholder
+    assert "placeholder" not in message
+
+
+def test_a_continuation_prompt_without_its_blank_is_named():
+    offset, message = _cc106(">>> settings.update(\n...     debug=True,\n...)")
+    assert offset == 0 and "`...)`, lacks the blank after `...`" in message
+    assert found(">>> settings.update(\n...     debug=True,\n... )") == []
 
 
 def test_a_mismatched_bracket_is_fixed_in_place_not_with_more_prompts():
@@ -241,6 +270,89 @@ def test_a_mismatched_bracket_is_fixed_in_place_not_with_more_prompts():
 def test_a_second_statement_behind_continuation_prompts_needs_its_own_prompt():
     offset, message = _cc106(">>> a = (1 +\n...      2)\n... b = a * 2")
     assert offset == 2 and "write `>>> ` before it" in message
+
+
+# ------------------------------------------ CC106: IPython's own input at a `>>> ` prompt
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ">>> %load_ext mytool.magics",  # a line magic
+        ">>> %run --help          ## options and arguments",
+        ">>> %timeit sum(range(10))\n1.2 µs ± 3 ns per loop",
+        ">>> !ls -l data/",  # a shell escape
+        ">>> names = !ls *.csv",  # its output assigned
+        ">>> found = %who_ls",
+        ">>> %%bash\n... echo $HOME\n... for f in *; do echo $f; done",  # a cell magic
+        ">>> len?",  # help
+        ">>> ?sorted",
+        ">>> handlers = [print]\n>>> handlers[0]??",
+        ">>> words = ['a', 'b']\n... words[0].<tab>",  # a completion shown: Tab pressed
+        ">>> ^D\nnow exiting the shell",  # Ctrl-D pressed to leave the REPL
+        ">>> for name in names:\n...     !wc -l {name}\n...",  # Python around a shell escape
+    ],
+)
+def test_ipython_input_at_a_repl_prompt_is_an_ipython_session_not_an_error(text):
+    assert found(text) == []
+
+
+def test_python_around_ipython_input_is_still_checked_and_never_told_to_fix_the_magic():
+    # a function whose body goes on without `... `, between two magics of one session
+    text = ">>> %reload_ext mytool\n\n>>> def task():\n        return 1\n\n>>> %mytool list"
+    [(offset, message)] = [(p.offset, p.message) for p in check_text(text)]
+    assert offset == 2 and "with `... `" in message
+    # a real error on the row after a shell escape names that row, and never the magic
+    [problem] = check_text(">>> for name in names:\n...     !wc -l {name}\n...     x = (")
+    assert problem.offset == 2 and "Fix the statement" not in problem.message
+    # a `!=` row or a `%` string are Python: checked as Python
+    assert found(">>> x = 1\n>>> != 2") == [(codes.PYTHON_SYNTAX, 1)]
+    assert found('>>> s = """\n... %s and %d"""\n>>> s % ("a", 1)') == []
+
+
+# ------------------------------------------ CC101: a word `export` refuses
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "advice"),
+    [
+        ("$ export BUILD_FLAGS=--enable-fast --quiet", 0, 'BUILD_FLAGS="--enable-fast --quiet"'),
+        ("$ export CFLAGS=-O2 -g -Wall && make", 0, 'CFLAGS="-O2 -g -Wall"'),
+        ("$ export PATH=$PATH:/opt/a /opt/b", 0, 'PATH="$PATH:/opt/a /opt/b"'),
+        ("$ export DEPTH = 3", 0, "export DEPTH=3"),
+        ("$ cd x && \\\n  export A=1 \\\n  -v", 0, 'A="1 -v"'),
+        ("#!/bin/bash\nexport X=1\nexport LEVEL=high -v", 2, 'LEVEL="high -v"'),
+    ],
+)
+def test_an_export_of_a_word_that_is_no_name_is_refused_by_bash(text, row, advice):
+    if text.startswith("$"):
+        [problem] = check_text(text)
+    else:  # a script, read whole
+        rows = tuple(range(text.count("\n") + 1))
+        [problem] = check_shell(Command(0, "shell", text, last_offset=rows[-1], lines=rows))
+    assert problem.code == codes.SHELL_SYNTAX and problem.offset == row
+    assert "not a valid identifier" in problem.message and advice in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$ export A=1 B=2",
+        "$ export -n X",
+        "$ export -f f",
+        "$ export -p",
+        "$ export -- A=1",
+        "$ export A+=more",
+        '$ export A="--a --b" C',
+        "$ export PATH=$HOME/bin:$PATH",
+        '$ export "$@"',  # decided by what it expands to
+        "$ export {A,B}",
+        "$ export X=1 > log.txt",
+        "$ echo export A=--a --b",  # a word, not the builtin
+    ],
+)
+def test_exports_bash_takes_are_quiet(text):
+    assert found(text) == []
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash decides what it accepts")

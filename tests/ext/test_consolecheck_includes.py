@@ -10,6 +10,7 @@ Each is checked with the ``consolecheck`` builder and with ``hpccourse check``.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -473,3 +474,24 @@ def test_hpccourse_check_names_an_included_part_outside_the_docs_from_the_curren
     course(tmp_path / "proj" / "docs" / "source", ".. include:: ../../CONTRIBUTING.rst\n", "")
     line = part.splitlines().index("   $ cd /proj/<user-dir>") + 1
     assert where(cli_findings(tmp_path, "proj/docs/source")) == [f"proj/CONTRIBUTING.rst:{line}"]
+
+
+def test_a_part_outside_the_docs_is_named_from_the_docs_folder_in_every_report(
+    tmp_path: Path,
+) -> None:
+    """report.json names each block's ``source`` from the docs folder, a part included
+    from outside it too (``../../CONTRIBUTING.rst``, never a whole path), and the text and
+    the GitHub annotations, which name files from the current folder, agree with it."""
+    part = "Contributing\n============\n\n.. code-block:: console\n\n   $ cd /proj/<user-dir>\n"
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "CONTRIBUTING.rst").write_text(part)
+    course(tmp_path / "proj" / "docs" / "source", ".. include:: ../../CONTRIBUTING.rst\n", "")
+    line = part.splitlines().index("   $ cd /proj/<user-dir>") + 1
+    done = run("check", "proj/docs/source", "-o", "out", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    sources = {block["source"] for block in report["blocks"] if block["problems"]}
+    assert sources == {"../../CONTRIBUTING.rst"}
+    assert {b["source"] for b in json.loads(done.stdout)["blocks"] if b["problems"]} == sources
+    github = run("check", "proj/docs/source", "-o", "out", "--format", "github", cwd=tmp_path)
+    assert f"::error file=proj/CONTRIBUTING.rst,line={line}," in github.stdout

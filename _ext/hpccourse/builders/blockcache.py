@@ -98,6 +98,7 @@ def collect_page(
         languages=frozenset(config.consolecheck_languages),
         default_language=config.highlight_language,
         cluster_for_label=lookup,
+        repl_sessions=True,
     )
     return PageBlocks(key, tuple(blocks), tuple(unreached_blocks(doctree)))
 

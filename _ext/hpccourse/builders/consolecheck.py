@@ -34,6 +34,7 @@ from sphinx.util import logging
 
 from ..console.check import check_document
 from ..console.model import Block, BlockResult, CopyButton, RuleContext
+from ..doctree.collect import relative_source
 from ..doctree.unreached import RecordUnreached, Unreached
 from ..table import TableError, project_table, table_path
 from . import blockcache, resultcache
@@ -146,10 +147,8 @@ def unreached_line(srcdir: Path, block: Unreached) -> str:
 
 
 def _source(srcdir: Path, source: str) -> str:
-    try:
-        return Path(source).resolve().relative_to(srcdir.resolve()).as_posix()
-    except ValueError:
-        return source
+    """A file as ``report.json`` names it, as the blocks' ``source``."""
+    return relative_source(source, srcdir)
 
 
 def problem_line(block: Block, offset: int) -> int:
@@ -371,7 +370,8 @@ class SiteConsoleCheck:
         findings = [
             Finding(
                 f"{problem.code} {problem.message}{where(result.block)}",
-                f"{srcdir / result.block.source}:{problem_line(result.block, problem.offset)}",
+                f"{os.path.normpath(srcdir / result.block.source)}:"
+                f"{problem_line(result.block, problem.offset)}",
                 "consolecheck",
                 problem.code,
             )

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from . import codes
-from .copying import glued_prompts, hidden_characters, no_prompt
+from .copying import extra_chevrons, glued_prompts, hidden_characters, no_prompt
 from .language import (
     ARROW_SESSION,
     BATCH,
@@ -209,10 +209,15 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
     found = commands(lines)
     if syntax:
         placeholder = _placeholder(ctx, block.cluster)
+        failed = False  # the last Python statement did not compile
         for command in found:
             checked = check_command(command, placeholder)
             if checked and command.language == "python":
                 checked = check_python(command, _rows_after(command, lines))
+            if command.language == "python":
+                if checked and failed and command.text[:1] in " \t":
+                    checked = []  # `>>>     body`: the rest of the statement reported above
+                failed = bool(checked) or (failed and command.text[:1] in " \t")
             if has_prompt and any(p.code == codes.SHELL_SYNTAX for p in checked):
                 checked = _gone_on(command, lines, placeholder, checked)
             if placeholders_only:  # what may be output is not parsed: only `<x>` counts
@@ -220,6 +225,7 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
             problems.extend(checked)
     if has_prompt and language in CONSOLE_LANGUAGES:
         problems.extend(dropped_commands(lines))
+        problems.extend(extra_chevrons(lines))
     return _finish(block, ctx, rules, lines, found, problems)
 
 

@@ -5,6 +5,7 @@
   (:class:`~.model.CopyButton`), and the fix depends on what the lines are: a batch
   script, R or a notebook line needs another language tag, not ``$ ``.
 - CC002: ``$[alice@host ~] cmd``: the ``$`` glued to a ``[user@host dir]`` prompt.
+- CC004 of a REPL session: ``>>>> x``, a chevron too many, shows the statement as output.
 - CC003: invisible and direction-changing characters, and byte-order marks: the text
   copied is not the text shown ("Trojan Source", CVE-2021-42574).
 """
@@ -90,6 +91,28 @@ def glued_prompts(lines: Sequence[Line]) -> list[Problem]:
             )
         )
     return problems
+
+
+#: `>>>> x = 1`: the REPL prompt with a chevron too many (Git's markers have seven).
+_EXTRA_CHEVRON = re.compile(r"^>>>> (?=\S)")
+
+
+def extra_chevrons(lines: Sequence[Line]) -> list[Problem]:
+    """CC004 for each row of a REPL session that starts with ``>>>> ``: Pygments reads the
+    prompt only as ``>>> ``, so the statement shows as output and is not copied."""
+    if not any(line.kind is LineKind.REPL for line in lines):
+        return []
+    return [
+        Problem(
+            codes.DROPPED_COMMAND,
+            f"`{line.raw.strip()[:60]}` starts with `>>>>`, a chevron too many: the page "
+            f"shows the statement as output, not at the `>>> ` prompt, and the copy button "
+            f"leaves it out. Write `>>> ` before it.",
+            line.offset,
+        )
+        for line in lines
+        if line.kind is LineKind.OUTPUT and _EXTRA_CHEVRON.match(line.raw)
+    ]
 
 
 def _describe(char: str) -> str:

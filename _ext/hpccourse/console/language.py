@@ -94,6 +94,29 @@ def _rows(text: str) -> list[str]:
     return out
 
 
+#: A Python assignment opening a value over rows: `CONFIG = {`, `names = [`, `x = f(`
+#: (blanks around `=`: a bash array, `FILES=(`, has none).
+_PYTHON_OPENER = re.compile(r"^\s*[A-Za-z_][\w.]*\s+=\s+(?:[A-Za-z_][\w.]*)?[\[{(]\s*$")
+_PYTHON_CLOSER = re.compile(r"^\s*[\]})]+\s*,?\s*$")
+#: A Python value assigned over rows: Python for sure (a dict has a section's shape).
+PYTHON_VALUE = Guess("Python", "python", True)
+
+
+def python_value(rows: list[str], text: str) -> bool:
+    """Whether ``rows`` assign a Python dict, list or call spread over them and close it,
+    its items ending in commas (an HCL block, `tags = {`, holds none), or rows shaped
+    like a configuration file compile as Python (`SETTINGS = {` ... `}`)."""
+    inside = rows[1:-1]
+    if (
+        inside
+        and _PYTHON_OPENER.match(rows[0])
+        and _PYTHON_CLOSER.match(rows[-1])
+        and 2 * sum(row.rstrip().endswith(",") for row in inside) >= len(inside)
+    ):
+        return True
+    return looks_like_configuration(rows) and _compiles_as_python(text)
+
+
 def looks_like_configuration(rows: list[str]) -> bool:
     """Whether most rows are a configuration file's (see ``_CONFIG_ROW``), not commands:
     a section or directive first; then `}` and `key value;` rows count too."""
@@ -112,6 +135,8 @@ def guess_language(text: str) -> Guess | None:
     rows = _rows(text)
     if not rows:
         return None
+    if python_value(rows, text):
+        return PYTHON_VALUE
     if looks_like_configuration(rows):
         return CONFIG
     counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}

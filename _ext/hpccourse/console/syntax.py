@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import codeop
 import functools
+import io
 import re
 import shutil
 import subprocess
+import tokenize
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -277,8 +279,81 @@ def is_plain_command(text: str) -> bool:
 def check_shell(command: Command, placeholder: str = "[username]") -> list[Problem]:
     """Problems in one shell command (CC101-CC105)."""
     if is_plain_command(command.text):
-        return []
-    return parse_and_check(command, placeholder)
+        return export_words(command) if "export" in command.text else []
+    problems = parse_and_check(command, placeholder)
+    if "export" in command.text and not problems:  # one cause per command
+        problems.extend(export_words(command))
+    return problems
+
+
+#: A word ``export`` takes: a name, or a name given a value (``NAME=``, ``NAME+=``).
+_EXPORT_WORD = re.compile(r"[A-Za-z_]\w*(?:\+?=.*)?\Z", re.DOTALL)
+#: A word whose expansion decides what export gets (`$VARS`, `{A,B}`, a glob, quotes).
+_EXPANDED = re.compile(r"[$`{*?\[\\'\"]")
+
+
+def export_words(command: Command) -> list[Problem]:
+    """CC101 for a word after ``export NAME=value`` that is neither a name nor an
+    assignment: a value with a blank left unquoted, ``export FLAGS=--a --b``. bash parses
+    it, but stops there: "export: `--b': not a valid identifier", FLAGS holding ``--a``."""
+    problems: list[Problem] = []
+    stack = [parse(command.text).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type != "declaration_command":
+            stack.extend(node.children)
+            continue
+        words = node.children
+        if not words or node_text(words[0]) != "export":
+            continue
+        options = True
+        for index, word in enumerate(words[1:], 1):
+            text = node_text(word)
+            if options and word.type == "word" and text.startswith("-") and text != "-":
+                options = text != "--"  # `-n`, `-f`, `-p`; `--` ends the options
+                continue
+            options = False
+            if _valid_export_word(word):
+                continue
+            problems.append(
+                Problem(
+                    codes.SHELL_SYNTAX,
+                    f"`{text}` is neither a name nor `NAME=value`: bash's `export` refuses "
+                    f"it ('export: `{text}': not a valid identifier') and the command "
+                    f"fails. {_export_remedy(words, index)}.",
+                    _offset(command, word.start_point.row),
+                )
+            )
+            break
+    return problems
+
+
+def _valid_export_word(word: Node) -> bool:
+    """Whether ``export`` takes the word (a name, an assignment), or cannot be judged
+    before its expansion."""
+    if word.type not in ("word", "variable_name"):
+        return True
+    text = node_text(word)
+    return _EXPORT_WORD.match(text) is not None or _EXPANDED.search(text) is not None
+
+
+def _export_remedy(words: list[Node], index: int) -> str:
+    """How to write the export whose word ``index`` is no name: no blanks around its
+    `=`, or the value with a blank quoted."""
+    text, before = node_text(words[index]), node_text(words[index - 1])
+    if text.startswith("=") and words[index - 1].type == "variable_name":
+        after = node_text(words[index + 1]) if index + 1 < len(words) else ""
+        value = text[1:] or after
+        return f"bash takes no blanks around `=`: `export {before}={value}`"
+    if words[index - 1].type == "variable_assignment":
+        name, _, value = before.partition("=")
+        rest = [text]
+        for word in words[index + 1 :]:
+            if _valid_export_word(word):
+                break
+            rest.append(node_text(word))
+        return f'A value with a blank needs quotes: `export {name}="{value} {" ".join(rest)}"`'
+    return "Quote the value that holds a blank, or remove the word"
 
 
 def parse_and_check(command: Command, placeholder: str = "[username]") -> list[Problem]:
@@ -428,6 +503,47 @@ def _goes_on(source: str, following: Sequence[str]) -> bool:
     return False
 
 
+#: `...)`: the REPL's `... ` prompt without its blank, which Pygments shows as output.
+_GLUED_PS2 = re.compile(r"^\.\.\.[^\s.]")
+_OPENERS, _CLOSERS = frozenset("([{"), frozenset(")]}")
+
+
+def _open_brackets(text: str) -> int | None:
+    """How many brackets ``text`` leaves open, by Python's tokens (strings and comments
+    skipped); None when more close than open."""
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in _OPENERS:
+                depth += 1
+            elif token.type == tokenize.OP and token.string in _CLOSERS:
+                depth -= 1
+                if depth < 0:
+                    return None
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass  # the end of an open statement: what was read counts
+    return depth
+
+
+def _closed_later(source: str, following: Sequence[str]) -> bool:
+    """Whether the rows after a statement that leaves a bracket open close it: its rest
+    shown without `... ` prompts, though a second slip in them (a comma left out) keeps
+    the whole from compiling (:func:`_goes_on` then finds no complete statement)."""
+    if not _open_brackets(source):
+        return False
+    text = source
+    for row in following[:_MAX_FOLLOWING]:
+        if not row.strip():
+            continue
+        text = f"{text}\n{row}"
+        depth = _open_brackets(text)
+        if depth is None:
+            return False
+        if depth == 0:
+            return True
+    return False
+
+
 def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
     """What to do about a statement that does not compile, from why it does not."""
     if message.startswith("multiple statements"):
@@ -435,8 +551,22 @@ def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
             "A new statement starts on a `... ` row: write `>>> ` before it (`... ` only "
             "goes on with the statement above)"
         )
+    placeholder = ANGLE_PLACEHOLDER.search(source)
+    if placeholder is not None and not _quote_after(source[: placeholder.start()]):
+        name = placeholder.group(1).replace(" ", "_").replace("-", "_")
+        return (
+            f"`{placeholder.group(0)}` looks like a placeholder, but Python reads `<` as "
+            f"less-than: show a real value, or a name the page defines (`{name}`)"
+        )
     if _compiles(source) is None:  # incomplete: the REPL would wait for more
-        if _goes_on(source, following):
+        glued = next((row for row in following if row.strip()), "")
+        if _GLUED_PS2.match(glued):
+            return (
+                f"Its next row, `{glued.strip()[:30]}`, lacks the blank after `...`: the page "
+                f"shows it as output, not as the statement's next line. Write "
+                f"`... {glued.strip()[3:][:30]}`"
+            )
+        if _goes_on(source, following) or _closed_later(source, following):
             return (
                 "It goes on over the next rows: show it as the REPL takes it, with `... ` "
                 "before each further line of the statement"
@@ -468,20 +598,70 @@ def _first_statement_rows(rows: Sequence[str]) -> int:
     return 0
 
 
+#: IPython input at a `>>> ` prompt (IPython takes the prompt too): a line magic
+#: (`%timeit x`), a shell escape (`!ls`, `files = !ls`, `x = %who_ls`), help (`?len`).
+_IPYTHON_ROW = re.compile(r"^\s*(?:%%?[A-Za-z]|!|\?|[A-Za-z_][\w.]*\s*=\s*(?:%[A-Za-z]|!))")
+#: Help asked after an object, `len?`, `np.sum??`, `items[0]?`: a row of its own, never
+#: Python (a `?` ends no Python statement).
+_IPYTHON_HELP = re.compile(r"^\s*\S.*\?\??\s*$")
+#: A key pressed, not a statement typed: Tab at the end of a row (`data[0].<tab>`, a
+#: completion shown) or a control key alone (`^D` leaves the REPL, `^C` interrupts).
+_KEY_PRESS = re.compile(r"<tab>\s*$|^\s*\^[A-Z]\s*$", re.IGNORECASE)
+
+
+def _ipython_rows(rows: list[str], first: int) -> list[str] | None:
+    """``rows`` with each IPython-only row as a ``pass`` of its indentation, so that the
+    Python around it is checked, not the magic; None for a cell magic (`%%bash`), whose
+    rows are the magic's, not Python, and for a key pressed (`<tab>`, `^D`)."""
+    joined = "".join(rows)
+    if ("<" in joined or "^" in joined) and any(_KEY_PRESS.search(row) for row in rows):
+        return None
+    if "%" not in joined and "!" not in joined and "?" not in joined:
+        return rows
+    if first < len(rows) and rows[first].lstrip().startswith("%%"):
+        return None
+    out = list(rows)
+    for index, row in enumerate(rows):
+        alone = index == first == len(rows) - 1
+        if row.lstrip().startswith("!="):
+            continue
+        if _IPYTHON_ROW.match(row) or (alone and _IPYTHON_HELP.match(row)):
+            out[index] = row[: len(row) - len(row.lstrip())] + "pass"
+    return out
+
+
+def _complete(source: str) -> bool:
+    """Whether ``source`` compiles as one whole REPL statement."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source + "\n", "<console>", "single")
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def check_python(command: Command, following: Sequence[str] = ()) -> list[Problem]:
     """A Python REPL statement (``>>>`` with its ``...`` lines) that does not compile (CC106).
 
     Leading rows that are blank or only a comment are no statement (the REPL takes them);
     ``following`` are the block's rows after the statement, to tell a statement that
-    goes on without its ``... `` prompts from one that is incomplete as written.
+    goes on without its ``... `` prompts from one that is incomplete as written. IPython's
+    own input (a magic, ``!cmd``, ``name?``) is valid where the page shows it (an IPython
+    session; IPython takes ``>>> `` prompts): quiet, and the Python around it checked.
     """
     rows = command.text.split("\n")
     skipped = 0
     while skipped < len(rows) and _NO_STATEMENT.match(rows[skipped]):
         skipped += 1
     source = "\n".join(rows[skipped:])
-    if not source.strip():
+    if not source.strip() or _complete(source):
         return []
+    masked = _ipython_rows(rows, skipped)
+    if masked is None:
+        return []
+    if masked != rows:  # the Python around IPython's rows: `pass` in their place
+        rows, source = masked, "\n".join(masked[skipped:])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -496,7 +676,8 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
         return [
             Problem(
                 codes.PYTHON_SYNTAX,
-                f"Python cannot compile this statement: {error.msg}. {remedy}.",
+                f"Python cannot compile this statement: {error.msg.rstrip('.')}"
+                f"{'' if error.msg.endswith('?') else '.'} {remedy}.",
                 _offset(command, row),
             )
         ]

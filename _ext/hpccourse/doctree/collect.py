@@ -6,7 +6,10 @@ directives count) and hands over, in document order:
 - literal blocks (``code-block``, ``sourcecode``, ``code``, ``::``) in a shell
   language, or in any language when a line starts with a shell prompt;
 - ``prompt`` blocks, from the facts :mod:`hpccourse.directives.prompt` records on them;
-- every block the cluster directive generates (``hpc_cluster`` on the node).
+- every block the cluster directive generates (``hpc_cluster`` on the node);
+- with ``repl_sessions``, Python REPL sessions Sphinx shows as ``pycon`` though no tag
+  says so: doctest blocks, and literal blocks in a Python language (``::`` under the
+  default highlight, ``python``) whose text starts with ``>>>``.
 
 A block inside a sphinx-tabs tab, or a sphinx-design ``tab-item``, whose label names a
 cluster gets that cluster; inside a tab naming none, it gets the tab's label (a reader's
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -47,6 +51,11 @@ SHELL_PROMPT = re.compile(
     \$(?:[ \t]|$)""",
     re.VERBOSE | re.MULTILINE,
 )
+
+#: Languages Sphinx highlights as a REPL session (``pycon``) when the text starts with
+#: ``>>>`` (``sphinx.highlighting.PygmentsBridge.get_lexer``).
+PYTHON_LANGUAGES = frozenset({"py", "python", "py3", "python3", "default"})
+REPL_LANGUAGE = "pycon"
 
 #: The comment that skips the next block, tab set or generated block set.
 SKIP_COMMENT = re.compile(r"^\s*consolecheck\s*:\s*skip\s*$", re.IGNORECASE)
@@ -189,16 +198,28 @@ def prose_note(paragraph: nodes.paragraph) -> tuple[str, bool] | None:
 
 @functools.lru_cache(maxsize=256)
 def _relative(path: str | None, srcdir: Path) -> str:
-    """``path`` relative to the source folder when inside it (posix), else the file's
-    whole path: docutils names a part ``.. include::`` takes from outside the folder from
-    the current folder, which the report's reader does not share."""
+    """``path`` relative to the source folder (posix), as every block's ``source`` is
+    given: a file outside it (``.. include:: ../CONTRIBUTING.rst``) as ``../NAME``, never
+    as docutils names it, from the current folder, which the report's reader does not
+    share; the whole path only where no relative one exists (another drive)."""
     if not path:
         return ""
     resolved = Path(path).resolve()
+    folder = srcdir.resolve()
     try:
-        return resolved.relative_to(srcdir.resolve()).as_posix()
+        return resolved.relative_to(folder).as_posix()
     except ValueError:  # a file elsewhere; else a name such as "<string>", as it is
-        return resolved.as_posix() if resolved.is_file() else path
+        if not resolved.is_file():
+            return path
+    try:
+        return Path(os.path.relpath(resolved, folder)).as_posix()
+    except ValueError:  # on another drive (Windows)
+        return resolved.as_posix()
+
+
+def relative_source(path: str | None, srcdir: Path) -> str:
+    """A file as the report names it: relative to the source folder (see ``_relative``)."""
+    return _relative(path, srcdir)
 
 
 def _literal_line(node: nodes.literal_block) -> int:
@@ -220,6 +241,7 @@ class _Collector:
     skip_targets: set[int]
     page: str = ""  # the page's own file (doctree["source"])
     files: SourceFiles = dataclasses.field(default_factory=SourceFiles)
+    repl_sessions: bool = False  # also doctest blocks and `>>>` blocks of Python
 
     def place(self, node: nodes.Element, text: str, line: int) -> Location:
         """Where the block is reported (its path relative to the source folder): where
@@ -237,6 +259,8 @@ class _Collector:
             return None
         text = node.astext()
         language = str(node.get("language") or default_language)
+        if self.repl_sessions and language in PYTHON_LANGUAGES and text.startswith(">>>"):
+            language = REPL_LANGUAGE  # shown as a session, checked as one
         generated = node.get("hpc_cluster")
         if not generated and language not in self.languages and not has_shell_prompt(text):
             return None
@@ -294,6 +318,32 @@ class _Collector:
             scope=scope_of(node),
         )
 
+    def doctest(self, node: nodes.doctest_block) -> Block:
+        """A Block for a doctest block (a paragraph starting with ``>>>``): a Python REPL
+        session, which Sphinx shows as ``pycon``. docutils leaves the source off one
+        nested in a list or a directive: the nearest container's, else the page's."""
+        text = node.astext()
+        if node.source:
+            at = self.place(node, text, node.line or 0)
+        else:
+            source = next((a.source for a in _ancestors(node) if a.source), self.page)
+            at = Location(_relative(source, self.srcdir), node.line or 0)
+        cluster, tab = tab_of(node, self.cluster_for_label)
+        return Block(
+            docname=self.docname,
+            source=at.path,
+            line=at.line,
+            rows=at.rows,
+            within=at.within,
+            language=REPL_LANGUAGE,
+            text=text,
+            cluster=cluster,
+            skip=is_skipped(node, self.skip_targets),
+            tab=tab,
+            scope=scope_of(node),
+            implicit=True,
+        )
+
 
 def _is_prompt_block(node: nodes.Node) -> bool:
     # sphinx-prompt emits an html and a latex node per block: take one.
@@ -316,12 +366,14 @@ def collect_blocks(
     languages: Iterable[str] = SHELL_LANGUAGES,
     default_language: str = "default",
     cluster_for_label: ClusterLookup = _no_cluster,
+    repl_sessions: bool = False,
 ) -> list[Block]:
     """The console blocks of one document, in document order.
 
     ``default_language`` is the language of literal blocks no ``highlight``
     directive or option has set (Sphinx's ``highlight_language``).
     ``cluster_for_label`` maps a tab label to a cluster key (or None).
+    ``repl_sessions`` adds the Python REPL sessions no tag marks (see the module).
     """
     collector = _Collector(
         docname,
@@ -330,6 +382,7 @@ def collect_blocks(
         cluster_for_label,
         skip_targets(doctree),
         str(doctree.get("source") or ""),
+        repl_sessions=repl_sessions,
     )
     blocks: list[Block] = []
     language = default_language
@@ -342,6 +395,8 @@ def collect_blocks(
             block = collector.literal(node, language)
         elif _is_prompt_block(node):
             block = collector.prompt(node)  # type: ignore[arg-type]
+        elif repl_sessions and isinstance(node, nodes.doctest_block):
+            block = collector.doctest(node)
         elif isinstance(node, nodes.paragraph):
             note = prose_note(node)
             if note is not None:
