@@ -109,9 +109,16 @@ def cluster_names(table: Table, page: Path, text: str) -> list[tuple[str, dict[s
     reader = reader_for(page)
     labels_are_centres = all(c.label == c.center for c in table.clusters)
     found: list[tuple[str, dict[str, str], int]] = []
-    for tab_set in reader.tab_sets(text.split("\n")):
-        known = [(t, cluster_of(table, t.label)) for t in tab_set.tabs]
+    named: dict[str, Cluster] = {}  # a label found to be a one-name cluster's other name
+    tab_sets = reader.tab_sets(text.split("\n"))
+    # twice: what one tab set tells ("C3SE" is Alvis) leaves one label in another
+    for tab_set in [*tab_sets, *tab_sets]:
+        known = [
+            (t, cluster_of(table, t.label) or named.get(bare_label(t.label).casefold()))
+            for t in tab_set.tabs
+        ]
         for tab, cluster, role in other_names(table, known):
+            named[bare_label(tab.label).casefold()] = cluster
             if any(key == cluster.key for key, _facts, _line in found):
                 continue
             label = bare_label(tab.label.strip())

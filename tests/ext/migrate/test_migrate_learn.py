@@ -544,3 +544,41 @@ def test_a_centres_name_is_its_one_name_clusters_when_it_is_the_only_one_left(ta
     assert after.cluster_keys == keys, err  # no cluster added twice
     assert after.cluster("bigiron").center == "BIGC"
     assert after.cluster("tinybox").center == "TINC"
+
+
+def test_what_a_later_tab_set_tells_leaves_one_label_in_an_earlier_one(table_path, tmp_path):
+    """The later page's first tab set says nothing of either new centre ("BIGC",
+    "TINC"); its second says "TINC" is Tinybox. Read twice, the first set then has one
+    label left (BIGC) and one cluster left (Bigiron): no centre is added twice."""
+    table = load_table(table_path)
+
+    def tab_set(labels: list[str], texts: dict[str, str]) -> list[str]:
+        lines = [".. tabs::", ""]
+        for label in labels:
+            lines += [f"   .. tab:: {label}", "", f"      {texts.get(label, 'On it:')}", ""]
+            lines += ["      .. code-block:: console", "", "         $ hostname", ""]
+        return lines
+
+    first = tmp_path / "first.rst"
+    first.write_text(
+        "\n".join(tab_set([c.cluster for c in table.clusters] + ["Bigiron", "Tinybox"], {}))
+    )
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    keys = load_table(table_path).cluster_keys
+    labels = [c.label for c in table.clusters]
+    second = tmp_path / "second.rst"
+    second.write_text(
+        "\n".join(
+            [
+                *tab_set([*labels, "BIGC", "TINC"], {}),
+                "Then:",
+                "",
+                *tab_set([*labels, "TINC"], {"TINC": "On Tinybox:"}),
+            ]
+        )
+    )
+    status, _out, err = run(str(second), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    after = load_table(table_path)
+    assert after.cluster_keys == keys, err
+    assert after.cluster("bigiron").center == "BIGC"
