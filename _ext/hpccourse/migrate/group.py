@@ -19,7 +19,7 @@ from ..table import Cluster, Table, TableError
 from .fold import Choice, choose, without_comment
 from .learn import Learner, run_kind
 from .lines import PROMPT
-from .model import Block
+from .model import STAND_IN, Block
 from .variants import as_shown_where_alike, drifted, with_empty_facts
 
 ANGLE = re.compile(r"<([A-Za-z][\w .-]*)>")
@@ -289,11 +289,16 @@ def group(
         cluster = table.cluster(key)
         if learner is not None and key in learner.learned.facts.get(name, {}):
             continue  # a stand-in the tab's value filled in (the report lists it)
+        fact = table.fact(cluster, name)
+        if STAND_IN in fact:  # not read: a value the table refuses (a path outside its roots)
+            why = f"still {STAND_IN} on {cluster.label}, and the table would not take that value"
+            advice = "fill it in"
+        else:
+            why, advice = f"which is {fact} on {cluster.label}", "check which is right"
         generalize.say(
             first.line,
             f"the {cluster.label} tab shows {value} where the other tabs show the table's "
-            f"{{{name}}}, which is {table.fact(cluster, name)} on {cluster.label}: kept as "
-            "shown; check which is right",
+            f"{{{name}}}, {why}: kept as shown; {advice}",
         )
     if differs is not None:
         alike = len(variants) - len(choice.overrides)

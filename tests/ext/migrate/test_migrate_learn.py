@@ -582,3 +582,32 @@ def test_what_a_later_tab_set_tells_leaves_one_label_in_an_earlier_one(table_pat
     after = load_table(table_path)
     assert after.cluster_keys == keys, err
     assert after.cluster("bigiron").center == "BIGC"
+
+
+def test_a_stand_in_the_table_would_refuse_is_left_to_fill_in_and_said_so(table_path, tmp_path):
+    """A cluster's storage root is still ``FILL-IN`` and its tab shows a folder outside
+    the course's ``project_roots`` (the table would refuse it): the tab keeps what it
+    shows, and the report says to fill the fact in, not to "check which is right"
+    between that folder and the stand-in."""
+    table = load_table(table_path)
+    odd = table.clusters[-1]
+    text = (
+        '[course]\nproject_roots = ["/proj", "/lunarc", "/cfs"]\n\n'
+        + table_path.read_text().replace(
+            f'storage_root = "{odd.facts["storage_root"]}"', 'storage_root = "/proj/FILL-IN"'
+        )
+    )
+    table_path.write_text(text)
+    table = load_table(table_path)
+    assert table.cluster(odd.key).facts["storage_root"] == "/proj/FILL-IN"
+
+    def body(i: int, c) -> list[str]:
+        root = "/mimer/groups/x" if c.key == odd.key else c.facts["storage_root"]
+        return [f"cd {root}/data"]
+
+    _new, _key, err = migrated_step(table_path, tmp_path / "root.rst", tab_set(table, body))
+    assert (
+        f"the {odd.label} tab shows /mimer/groups/x where the other tabs show the table's "
+        f"{{storage_root}}, still FILL-IN on {odd.label}, and the table would not take that "
+        "value: kept as shown; fill it in"
+    ) in err
