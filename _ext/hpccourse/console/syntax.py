@@ -9,6 +9,7 @@ only parses) is run solely to word the message of a command that has already fai
 
 from __future__ import annotations
 
+import ast
 import codeop
 import functools
 import re
@@ -398,13 +399,27 @@ _NO_STATEMENT = re.compile(r"^\s*(?:#.*)?$")
 _MAX_FOLLOWING = 20
 
 
+#: Top-level ``await`` (and ``async for``/``async with``) at a ``>>>`` prompt: the asyncio
+#: REPL (``python -m asyncio``) and IPython run it, so a session showing it is no error.
+_REPL_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+def _repl_compile(source: str) -> None:
+    """Compile ``source`` as one REPL statement (raises as ``compile`` does)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(source, "<console>", "single", _REPL_FLAGS, dont_inherit=True)
+
+
 def _compiles(source: str) -> bool | None:
     """True when ``source`` is a complete statement, None when the REPL would wait for
     more, False when it is an error."""
+    compiler = codeop.CommandCompiler()  # a fresh one: it remembers `from __future__`
+    compiler.compiler.flags |= _REPL_FLAGS  # as `python -m asyncio` sets it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return codeop.compile_command(source, "<console>", "single") is not None or None
+            return compiler(source, "<console>", "single") is not None or None
     except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
         return False
 
@@ -419,9 +434,7 @@ def _goes_on(source: str, following: Sequence[str]) -> bool:
             continue
         text = f"{text}\n{row}"
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                compile(text + "\n", "<console>", "single")
+            _repl_compile(text + "\n")
         except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
             continue
         return True
@@ -483,9 +496,7 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
     if not source.strip():
         return []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source + "\n", "<console>", "single")
+        _repl_compile(source + "\n")
     except SyntaxError as error:
         if _elided(source, following):
             return []
