@@ -6,7 +6,7 @@ placeholder convention the course never declared. Block records in, results out.
 from __future__ import annotations
 
 import pytest
-from hpccourse.console import codes
+from hpccourse.console import codes, language
 from hpccourse.console.check import check_document
 from hpccourse.console.model import Block, BlockResult, CopyButton, RuleContext
 from hpccourse.console.shape import holds_output, indented_prompts, is_command_row
@@ -380,3 +380,70 @@ def test_a_test_report_with_a_def_line_in_a_console_block_is_output() -> None:
 def test_notebook_lines_with_a_blank_after_the_bang_are_no_output() -> None:
     [problem] = check("! pip install --user xarray\n! pip install --user dask").problems
     assert problem.code == codes.NO_PROMPT and "`ipython`" in problem.message
+
+
+def test_python_rows_a_program_printed_under_a_heading_are_output_no_cc001() -> None:
+    # a console block holding what a command printed: a count, then the imports it made
+    report = "4 helpers loaded for you:\n\n  from shop.models import Cart, Item\n"
+    report += "  from shop.views import show\n  from shop.tax import rate"
+    assert codes_of(check(report)) == []
+    # the same imports with no heading are code: still told their tag
+    [problem] = check("from shop.models import Cart, Item\nfrom shop.views import show").problems
+    assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message
+    # a Python `else:` over indented rows is no heading, even where the code is cut short
+    assert not language.printed_python("else:\n    from shop import tax\nfrom shop import (")
+    assert language.printed_python("Imported:\n    from shop import tax\nfrom shop import (")
+
+
+# ------------------------------------ a command and its output in a prompt-less script block
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a program's report: `key = value`, `key: <repr>`, a ruler
+        "$ENV/bin/showroutes site.ini /shop\n\nPath = /shop\n\n    target: <shop.Cart at 0x1f>\n"
+        "    Handler:\n    --------\n    shop.views.cart",
+        # a table whose cells hold `<unknown>` under a ruler
+        "$ENV/bin/listroutes site.ini\nName    Path      Handler\n----    ----      -------\n"
+        "home    /         <unknown>\nadmin   /admin    <route mismatch>",
+        # a log with time stamps, SQL and brackets in it
+        "$ENV/bin/makedb site.ini\n\n2024-03-02 10:11:12,001 INFO  [db][Main] SELECT CAST('a' AS"
+        " TEXT)\n2024-03-02 10:11:12,002 INFO  [db][Main] ()",
+        # paths under someone's home in the printed report, and a folder alone on its row
+        "$ENV/bin/pkgreport\nVersion: 2.0\nPackages:\n  shop 1.0\n    /home/alice/src/shop\n"
+        "/home/alice/src/lib",
+        # a warning after a command, naming a file under the author's home
+        "python -W default setup.py check\n# ...\nrunning check\n/home/alice/shop/views.py:3:\n"
+        "DeprecationWarning: old_view is deprecated\n----------\nRan 1 test in 0.01s",
+    ],
+)
+def test_a_command_then_its_output_in_a_bash_block_is_quiet(text: str) -> None:
+    # a reader follows it as a terminal: the command first, what it printed below. The
+    # output's `<x>`, paths and brackets are nobody's to type: no CC105/CC204/CC108/CC101.
+    assert codes_of(check(text, "bash")) == []
+
+
+def test_the_command_over_its_output_is_still_checked() -> None:
+    text = "$ENV/bin/showroutes <config file>\n\nPath = /shop\n    Handler:\n    --------"
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.ANGLE_PLACEHOLDER and problem.offset == 0
+    # a script, whose rows are commands, is still read whole
+    script = "for f in *.ini; do\n  showroutes $f\ndone\necho done: all"
+    assert codes_of(check(script, "bash")) == []
+    assert codes_of(check("cd /proj/x\ncat job.out\nstatus: ok )", "bash")) == [codes.SHELL_SYNTAX]
+
+
+def test_output_alone_in_a_bash_block_is_named_output_not_its_placeholders() -> None:
+    report = "=========== test session starts ===========\nplatform linux -- Python 3.12\n"
+    report += "rootdir: <checkout>/shop\ncollected 5 items\n\n..... [100%]"
+    [problem] = check(report, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+
+
+def test_a_test_report_with_a_sentence_in_a_shell_block_is_output_not_prose() -> None:
+    report = "Preparing the test database for alias 'main' now...\nF\n" + "=" * 30 + "\n"
+    report += "FAIL: test_total (shop.tests.CartTests)\n" + "-" * 30 + "\n"
+    report += "Traceback (most recent call last):\nAssertionError: 1 != 2\n\nFAILED (failures=1)"
+    [problem] = check(report, "shell").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message

@@ -22,6 +22,7 @@ from .language import (
     guess_language,
     looks_like_prose,
     looks_like_pseudo_code,
+    printed_python,
     session_language,
 )
 from .lines import apply_prompt, classify, commands, split_lines
@@ -32,6 +33,7 @@ from .shape import (
     command_rows,
     holds_output,
     indented_prompts,
+    output_after_command,
     output_rows,
     root_transcript,
     transcript_prompt,
@@ -125,23 +127,46 @@ def _check_script(
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
         return [], []
-    lines = classify(text, block.prompts, implicit=True)
-    command = script_command(lines)
+    split = output_after_command(text) if guess is None else None
+    if split is not None:
+        # A command, then what it printed: a convention of many projects' `bash` blocks
+        # that a reader follows as a terminal. Its command is checked, its output is not.
+        rows = split_lines(text)
+        lines = classify("\n".join(rows[:split]), block.prompts, implicit=True)
+        lines += [Line(offset, LineKind.OUTPUT, row) for offset, row in enumerate(rows)][split:]
+    else:
+        lines = classify(text, block.prompts, implicit=True)
+    command = script_command([line for line in lines if line.kind is not LineKind.OUTPUT])
     if command is None:
         return lines, []
     found = check_command(command, _placeholder(ctx, block.cluster))
-    if any(p.code == codes.SHELL_SYNTAX for p in found):
-        if guess is None:
-            guess = session_language(text)
-        if guess is None and (looks_like_pseudo_code(text) or looks_like_prose(text)):
-            guess = PSEUDO
-        elif guess is None and holds_output(text) and output_rows(text) > 0:
-            guess = OUTPUT  # a git log, a program's output: not a script
+    syntax = any(p.code == codes.SHELL_SYNTAX for p in found)
+    angle = any(p.code == codes.ANGLE_PLACEHOLDER for p in found)
+    if split is None and (syntax or (angle and guess is None)):
+        guess = guess or _unparsed_language(text, syntax)
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))
             return [], []
     problems.extend(found)
     return lines, [command]
+
+
+def _unparsed_language(text: str, syntax: bool) -> Guess | None:
+    """What a script block that bash cannot parse (``syntax``) or that holds ``<x>`` is
+    instead: a session, pseudo-code or prose, output; None when it reads as shell."""
+    output = holds_output(text) and output_rows(text) > 0
+    if not syntax:
+        return OUTPUT if output else None  # `<x>` in a log, a test report: not typed
+    guess = session_language(text)
+    if guess is None and looks_like_pseudo_code(text):
+        guess = PSEUDO
+    elif guess is None and output and output_rows(text) >= 2:
+        guess = OUTPUT  # a test report may hold a sentence; its rows say output
+    elif guess is None and looks_like_prose(text):
+        guess = PSEUDO
+    elif guess is None and output:
+        guess = OUTPUT  # a git log, a program's output: not a script
+    return guess
 
 
 def _console_without_prompt(
@@ -157,6 +182,8 @@ def _console_without_prompt(
     if transcript_prompt(text) or root_transcript(text):
         return None
     guess = guess_language(text)
+    if guess is not None and guess.tag == "python" and printed_python(text):
+        guess = None  # `3 names imported:` over the imports: what a program printed
     words_only = command_rows(text) == 0 and output_rows(text) == 0
     if guess is None and words_only and looks_like_pseudo_code(text):
         guess = PSEUDO  # prose or pseudo-code in a console block

@@ -9,6 +9,7 @@ Here-document bodies are left out: a script may well write R or Python into a fi
 
 from __future__ import annotations
 
+import keyword
 import re
 import textwrap
 import warnings
@@ -147,6 +148,22 @@ def _compiles_as_python(text: str) -> bool:
     except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
         return False
     return True
+
+
+#: A heading a program prints over a listing: words ending in `:`, at the left margin.
+_HEADING = re.compile(r"^[^\s#][^:]*:\s*$")
+
+
+def printed_python(text: str) -> bool:
+    """Whether Python rows in ``text`` are a program's report quoting code: the text does
+    not compile, and a heading that is no Python statement ("3 names imported:") stands
+    over the indented Python rows. Output, not code to tag ``python``."""
+    rows = [row for row in text.split("\n") if row.strip()]
+    for index, row in enumerate(rows[:-1]):
+        first = row.split()[0].rstrip(":")
+        if _HEADING.match(row) and not keyword.iskeyword(first) and rows[index + 1][:1] in " \t":
+            return not _compiles_as_python(text)
+    return False
 
 
 def looks_like_pseudo_code(text: str) -> bool:

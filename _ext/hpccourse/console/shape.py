@@ -39,10 +39,13 @@ KNOWN_COMMANDS = frozenset(
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
 
-_PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/)[\w./-]+(?:\s|$)")
+#: A path to a program: ``./run``, ``~/bin/x``, ``/usr/bin/x``, ``$VENV/bin/pserve``.
+_PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/|\$\{?[A-Za-z_]\w*\}?/)[\w./-]+(?:\s|$)")
 #: A path alone on its row runs a program when it names one (``./configure``,
 #: ``~/bin/run.sh``); ``~/project/data`` alone is a folder tree's root or a listing.
-_PROGRAM_PATH = re.compile(r"^(?:\./|\.\./)[\w.-]+$|^\S+\.(?:sh|py|pl|R|jl|x|exe)$")
+_PROGRAM_PATH = re.compile(
+    r"^(?:\./|\.\./)[\w.-]+$|^\S+\.(?:sh|py|pl|R|jl|x|exe)$|^\S*/bin/[\w.-]+$"
+)
 #: A `$ ` prompt, after an environment's name, that the checker's classifier left as output.
 _SHOWN_PROMPT = re.compile(r"^(?:\([^()\s]+\)\s+)?\$\s+\S")
 #: A program this list does not know, run with options: ``reframe -n x``, ``toil --help``.
@@ -59,6 +62,8 @@ _SECTION = re.compile(r"^\s*\[[\w. \"-]+\]\s*$")  # TOML/INI `[deps]`
 _KEY_EQUALS = re.compile(r"^\s*[\w.\"-]+\s+=\s+\S")  # TOML/INI `AMDGPU = "..."`
 _HASH = re.compile(r"^\s*(?:\*\s+)?(?:commit\s+)?[0-9a-f]{7,40}\b")  # git log lines
 _NUMBERS = re.compile(r"^[\s\d.,:%eE+/-]+$")  # tables of numbers, timings
+#: A log row's time stamp: `2024-04-16 13:01:33,055 INFO ...`, `[2024-04-16T13:01:33]`.
+_STAMP = re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}")
 _TAGGED = re.compile(r"^\s*\[[^\]\s][^\]]*\]\s+\S")  # `[INFO] ...`, `[7876af07] Pkg v1`
 _MARKUP = re.compile(r"^\s*(?:\.\. [\w:-]+::|:[\w-]+:|```|#{1,6} \w|<[a-z]+[ >]|</[a-z]+>)")
 
@@ -105,13 +110,17 @@ def is_command_row(row: str, *, unknown_programs: bool = False) -> bool:
     return unknown_programs and _OPTIONED_COMMAND.match(stripped) is not None
 
 
+_OUTPUT_SHAPES = (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS)
+_OUTPUT_SHAPES += (_TAGGED, _STAMP)
+
+
 def is_output_row(row: str) -> bool:
     """Whether a row reads as program output, a log or a file's markup."""
     if is_command_row(row):
         return False
     return any(
         pattern.search(row) if pattern is _TREE else pattern.match(row)
-        for pattern in (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS, _TAGGED)
+        for pattern in _OUTPUT_SHAPES
     ) or bool(_MARKUP.match(row))
 
 
@@ -139,6 +148,28 @@ def holds_output(text: str, *, implicit: bool = False) -> bool:
     if implicit:
         return commands == 0 or commands < output_rows(text)
     return commands == 0
+
+
+def output_after_command(text: str) -> int | None:
+    """The row where a command's output starts, in a prompt-less block that shows one
+    command, then what it printed (``pserve x.ini`` and its log in a ``bash`` block):
+    the rows after the command hold output (a ruler, ``key: value``, a log's time
+    stamps...) and fewer commands than that. None for a script, or a block that does
+    not open with a command (a here-document's body may be anything: None too)."""
+    if "<<" in text:
+        return None
+    rows = text.split("\n")
+    first = next((index for index, row in enumerate(rows) if row.strip()), None)
+    if first is None or rows[first][:1] in " \t":
+        return None
+    if not is_command_row(rows[first], unknown_programs=True):
+        return None
+    end = first
+    while end + 1 < len(rows) and rows[end].rstrip().endswith("\\"):
+        end += 1  # the command goes on over `\` rows
+    rest = "\n".join(row for row in rows[end + 1 :] if not row.lstrip().startswith("#"))
+    printed = output_rows(rest)
+    return end + 1 if printed and printed > command_rows(rest) else None
 
 
 def transcript_prompt(text: str) -> bool:
