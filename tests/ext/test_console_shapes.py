@@ -447,3 +447,21 @@ def test_a_test_report_with_a_sentence_in_a_shell_block_is_output_not_prose() ->
     report += "Traceback (most recent call last):\nAssertionError: 1 != 2\n\nFAILED (failures=1)"
     [problem] = check(report, "shell").problems
     assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+
+
+def test_an_xml_file_in_a_shell_block_is_named_as_a_file_not_as_output() -> None:
+    feed = '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet ...\n'
+    feed += '<catalog xmlns="http://example.org/ns"\n         xmlns:x="http://example.org/x">'
+    for implicit in (True, False):
+        [problem] = check(feed, "sh", implicit=implicit).problems
+        assert problem.code == codes.NOT_SHELL and "tag it `xml`" in problem.message
+        assert "a file's content" in problem.message and "output" not in problem.message
+    # markup a console block shows (a file printed) stays quiet; a placeholder is no tag
+    assert codes_of(check(feed)) == []
+    assert codes_of(check("ssh <user>@login.example.org", "bash")) == [codes.ANGLE_PLACEHOLDER]
+
+
+def test_html_in_a_bash_block_is_markup_not_placeholders() -> None:
+    page = "<html>\n  <body>\n    <p>Hello</p>\n  </body>\n</html>"
+    [problem] = check(page, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "tag it `xml`" in problem.message

@@ -16,6 +16,7 @@ from .copying import glued_prompts, hidden_characters, no_prompt
 from .language import (
     ARROW_SESSION,
     BATCH,
+    MARKUP,
     OUTPUT,
     PSEUDO,
     Guess,
@@ -142,7 +143,7 @@ def _check_script(
     found = check_command(command, _placeholder(ctx, block.cluster))
     syntax = any(p.code == codes.SHELL_SYNTAX for p in found)
     angle = any(p.code == codes.ANGLE_PLACEHOLDER for p in found)
-    if split is None and (syntax or (angle and guess is None)):
+    if split is None and (syntax or (angle and guess in (None, MARKUP))):
         guess = guess or _unparsed_language(text, syntax)
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))

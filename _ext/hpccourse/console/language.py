@@ -35,6 +35,7 @@ BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
 OUTPUT = Guess("program output or a log", "text", False)
 CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
+MARKUP = Guess("a file's content (XML or HTML markup)", "xml", False)
 DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
 SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
 ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
@@ -63,6 +64,13 @@ _CONFIG_ROW = re.compile(
     r"|(?:[A-Z][a-z]+){2,}\s+\S"  # `ServerName x`, `RewriteRule ...`
     r"|(?:Runas|Cmnd|User|Host)_Alias\s"  # sudoers
     r"|\S+\s+ALL\s*=)"  # `hub ALL=(users) NOPASSWD: CMD`
+)
+#: A markup file's first row: an XML declaration, a doctype, a comment.
+_MARKUP_START = re.compile(r"^\s*<(?:\?xml\b|!DOCTYPE\b|!--)", re.IGNORECASE)
+#: A markup row: an opening or closing tag, or an attribute row of a tag going on.
+_MARKUP_ROW = re.compile(
+    r"^\s*(?:</?[A-Za-z][\w:.-]*(?:\s+[\w:.-]+=(?:\"[^\"]*\"|'[^']*'))*\s*/?>?"
+    r"|[\w:.-]+=\"[^\"]*\"/?>?\s*$)"
 )
 _CONFIG_PART = re.compile(r"^\s*(?:\}\s*;?\s*$|[a-z_][\w-]*(?:\s+[^\s;]+)+;\s*$)")
 # A debugger's prompt: `(gdb) break main`, `(Pdb) p x`.
@@ -103,6 +111,16 @@ def looks_like_configuration(rows: list[str]) -> bool:
     return signals > 0 and 2 * (signals + parts) > len(rows)
 
 
+def looks_like_markup(rows: list[str]) -> bool:
+    """Whether the rows are an XML or HTML file's: it opens with a declaration, a doctype
+    or a comment, or most rows are tags and one closes a tag (``<user> x`` is a
+    placeholder, not markup)."""
+    if _MARKUP_START.match(rows[0]):
+        return True
+    tags = sum(bool(_MARKUP_ROW.match(row)) for row in rows)
+    return 2 * tags > len(rows) and any("</" in row for row in rows)
+
+
 def guess_language(text: str) -> Guess | None:
     """The language ``text`` looks like when a signal says so, else None (maybe shell).
 
@@ -115,6 +133,8 @@ def guess_language(text: str) -> Guess | None:
         return None
     if looks_like_configuration(rows):
         return CONFIG
+    if looks_like_markup(rows):
+        return MARKUP
     counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
     for line in rows:
         if _JULIA.match(line):
