@@ -47,7 +47,7 @@ from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
 from ..table import TableError, load_table
-from .confexec import ConfError, ConfRun, run_conf
+from .confexec import FALLBACK_VERSION, ConfError, ConfRun, run_conf
 from .report import REPORT
 from .standins import (
     Standins,
@@ -298,6 +298,11 @@ def _conf_notes(conf: ConfRun) -> list[str]:
     if len(conf.skipped) > _SKIPPED_SAID:
         more = len(conf.skipped) - _SKIPPED_SAID
         notes.append(f"conf.py: {more} more lines failed here and were skipped")
+    if conf.versions:
+        notes.append(
+            f"conf.py could not compute {', '.join(conf.versions)} here: set to "
+            f"{FALLBACK_VERSION!r}, a version that parses"
+        )
     if conf.dropped:
         notes.append(
             f"conf.py set {', '.join(conf.dropped)} from a stand-in: Sphinx's default used instead"
