@@ -271,3 +271,10 @@ def test_await_outside_the_top_level_is_still_an_error():
     text = ">>> def poll():\n...     await ticker.tick()\n..."
     assert found(text) == [(codes.PYTHON_SYNTAX, 1)]
     assert found(">>> await store.put('count', 1") == [(codes.PYTHON_SYNTAX, 0)]
+
+
+def test_an_ellipsis_in_angle_brackets_is_a_placeholder_for_arguments_left_out():
+    [problem] = check_text("$ LD_PRELOAD=/opt/lib/libfast.so runner start <...>")
+    assert problem.code == codes.ANGLE_PLACEHOLDER
+    assert "arguments left out" in problem.message and "Fix the quotes" not in problem.message
+    assert found("$ runner start <\u2026> --fast") == [(codes.ANGLE_PLACEHOLDER, 0)]

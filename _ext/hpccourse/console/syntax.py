@@ -32,7 +32,8 @@ _STRAY_HINT = re.compile(r"(?:^|[\s;&|(])(?:done|fi|then|esac|do|elif|else|\})(?
 # `<user>`, `<batch script>`, `Python/<version>`, `<path/to/file>.c`: a word in angle
 # brackets, no space before `>`; a `/` inside it, not at its end (`<path/>x` is left to
 # the rules that read it as a path).
-ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*)>")
+# `<...>` stands for arguments left out.
+ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*|\.\.\.|\u2026)>")
 _BASH = shutil.which("bash")
 _BASH_LINE = re.compile(r"^(?:.*?: )?line (\d+): ")
 
@@ -55,6 +56,12 @@ def _bracket_style(placeholder: str, word: str) -> str:
 def placeholder_message(found: str, word: str, placeholder: str) -> str:
     """The message for an angle-bracket placeholder, naming the project's convention when
     it declares one (``placeholder``); neutral otherwise."""
+    if word in ("...", "\u2026"):
+        return (
+            f"`{found}` stands for arguments left out, but bash reads `<` as a redirection: "
+            f"a learner who pastes it gets a syntax error. Write `...` alone, or name what "
+            f"goes there (`[options]`)."
+        )
     if not placeholder:
         name = word.replace(" ", "-")
         return (
