@@ -465,3 +465,21 @@ def test_html_in_a_bash_block_is_markup_not_placeholders() -> None:
     page = "<html>\n  <body>\n    <p>Hello</p>\n  </body>\n</html>"
     [problem] = check(page, "bash").problems
     assert problem.code == codes.NOT_SHELL and "tag it `xml`" in problem.message
+
+
+def test_powershell_in_a_shell_block_is_told_its_tag() -> None:
+    script = "$env:TOOL_COMPLETE = 'powershell_source'\ntool | Out-String | Invoke-Expression\n"
+    script += "Remove-Item Env:TOOL_COMPLETE"
+    for language in ("shell", "bash"):
+        [problem] = check(script, language).problems
+        assert problem.code == codes.NOT_SHELL and "tag it `powershell`" in problem.message
+    # a bash line with a hyphenated word is no cmdlet
+    assert codes_of(check("git add-on --help\nls -l | tee Out-file.txt", "bash")) == []
+
+
+def test_a_python_settings_line_in_a_shell_block_is_told_its_tag() -> None:
+    [problem] = check("TILE_LIBRARY_PATH = '/opt/tiles/lib/libtile.so'", "shell").problems
+    assert problem.code == codes.NOT_SHELL and "tag it `python`" in problem.message
+    # a bash assignment has no blanks around `=`; a command with `=` as an argument runs
+    assert codes_of(check("TILE_PATH=/opt/tiles\nexport TILE_PATH", "shell")) == []
+    assert codes_of(check("test $a = $b && echo same", "bash")) == []

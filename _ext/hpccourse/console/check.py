@@ -25,6 +25,7 @@ from .language import (
     looks_like_pseudo_code,
     printed_python,
     session_language,
+    settings_language,
 )
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
@@ -122,7 +123,7 @@ def _check_script(
     block: Block, text: str, lines: list[Line], ctx: RuleContext, problems: list[Problem]
 ) -> tuple[list[Line], list[Command]]:
     """A prompt-less bash/sh block: parsed whole, or reported as another language."""
-    guess = guess_language(text)
+    guess = guess_language(text) or settings_language(text)
     if guess is None and session_language(text) is ARROW_SESSION:
         guess = ARROW_SESSION  # `$> cmd` parses (a command named `$`), but is a prompt
     if guess is not None and guess.certain and guess is not BATCH:

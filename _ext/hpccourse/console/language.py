@@ -35,6 +35,8 @@ BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
 OUTPUT = Guess("program output or a log", "text", False)
 CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
+POWERSHELL = Guess("PowerShell (`$env:X = ...`, `Verb-Noun` cmdlets)", "powershell", True)
+SETTINGS = Guess("Python settings (`NAME = value`)", "python", True)
 MARKUP = Guess("a file's content (XML or HTML markup)", "xml", False)
 DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
 SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
@@ -65,6 +67,14 @@ _CONFIG_ROW = re.compile(
     r"|(?:Runas|Cmnd|User|Host)_Alias\s"  # sudoers
     r"|\S+\s+ALL\s*=)"  # `hub ALL=(users) NOPASSWD: CMD`
 )
+#: PowerShell: an environment variable set as `$env:NAME = ...`, or a cmdlet named
+#: `Verb-Noun` (`Remove-Item`, `Out-File`): no shell command is written so.
+_POWERSHELL = re.compile(
+    r"^\s*\$env:\w+\s*=|(?:^|[|;]\s*)(?:Get|Set|New|Remove|Out|Write|Invoke|Add|Copy|Move|"
+    r"Test|Import|Export|Start|Stop|Select|Where|ForEach|Join|Split|Clear|Rename)-[A-Z][a-z]\w*\b"
+)
+#: `NAME = value` with blanks around `=`: Python (a settings file); bash would run `NAME`.
+_SPACED_ASSIGN = re.compile(r"^[A-Za-z_][\w.]*\s+=\s+\S")
 #: A markup file's first row: an XML declaration, a doctype, a comment.
 _MARKUP_START = re.compile(r"^\s*<(?:\?xml\b|!DOCTYPE\b|!--)", re.IGNORECASE)
 #: A markup row: an opening or closing tag, or an attribute row of a tag going on.
@@ -137,6 +147,8 @@ def guess_language(text: str) -> Guess | None:
         return MARKUP
     counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
     for line in rows:
+        if ("-" in line or "$env:" in line) and _POWERSHELL.search(line):
+            return POWERSHELL
         if _JULIA.match(line):
             counts[JULIA] += 1
         elif _NOTEBOOK.match(line):
@@ -156,6 +168,15 @@ def guess_language(text: str) -> Guess | None:
     if 2 * counts[best] >= len(rows) or (best is PYTHON and _compiles_as_python(text)):
         return Guess(best.language, best.tag, True)
     return best
+
+
+def settings_language(text: str) -> Guess | None:
+    """SETTINGS when every row of ``text`` is ``NAME = value`` and the whole compiles as
+    Python (a settings file's line in a shell block); else None."""
+    rows = _rows(text)
+    if rows and all(_SPACED_ASSIGN.match(row) for row in rows) and _compiles_as_python(text):
+        return SETTINGS
+    return None
 
 
 def _compiles_as_python(text: str) -> bool:
