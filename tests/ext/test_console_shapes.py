@@ -470,8 +470,8 @@ def test_html_in_a_bash_block_is_markup_not_placeholders() -> None:
 def test_powershell_in_a_shell_block_is_told_its_tag() -> None:
     script = "$env:TOOL_COMPLETE = 'powershell_source'\ntool | Out-String | Invoke-Expression\n"
     script += "Remove-Item Env:TOOL_COMPLETE"
-    for language in ("shell", "bash"):
-        [problem] = check(script, language).problems
+    for tag in ("shell", "bash"):
+        [problem] = check(script, tag).problems
         assert problem.code == codes.NOT_SHELL and "tag it `powershell`" in problem.message
     # a bash line with a hyphenated word is no cmdlet
     assert codes_of(check("git add-on --help\nls -l | tee Out-file.txt", "bash")) == []
@@ -483,3 +483,27 @@ def test_a_python_settings_line_in_a_shell_block_is_told_its_tag() -> None:
     # a bash assignment has no blanks around `=`; a command with `=` as an argument runs
     assert codes_of(check("TILE_PATH=/opt/tiles\nexport TILE_PATH", "shell")) == []
     assert codes_of(check("test $a = $b && echo same", "bash")) == []
+
+
+def _document(*texts: str) -> list[BlockResult]:
+    blocks = [Block("page", "page.rst", 10 * i, "console", t) for i, t in enumerate(texts)]
+    return check_document(blocks, NO_TABLE)
+
+
+def test_a_program_the_page_runs_at_a_prompt_is_a_command_without_one() -> None:
+    # `sitectl` is in no list: the page prompts it once, so its bare rows are commands,
+    # with an option, a digit option, or none
+    usage, *bare = _document(
+        "$ sitectl <command> [options]",
+        "sitectl serve 10.0.0.1:8000",
+        "sitectl serve -6",
+        "sitectl flush",
+        "sitectl check --tag models",
+    )
+    assert codes_of(usage) == [codes.ANGLE_PLACEHOLDER]
+    assert [codes_of(result) for result in bare] == [[codes.NO_PROMPT]] * 4
+    # on a page that never runs it, `sitectl flush` may be anything: output, quiet
+    assert [codes_of(result) for result in _document("sitectl flush")] == [[]]
+    # output that names the program with a colon, or indented, is still output
+    results = _document("$ sitectl check", "sitectl: no issues found\n  sitectl 2.1")
+    assert [codes_of(result) for result in results] == [[], []]

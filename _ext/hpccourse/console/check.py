@@ -9,6 +9,7 @@ classified, joined into commands, syntax-checked, then run through the session r
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 
 from . import codes
@@ -30,8 +31,10 @@ from .language import (
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
 from .promptless import continued_without_prompt, dropped_commands
-from .rules import RuleChecker, Sessions
+from .rules import RuleChecker, Sessions, program_name
 from .shape import (
+    KNOWN_COMMANDS,
+    WORDLIKE,
     command_rows,
     holds_output,
     indented_prompts,
@@ -172,7 +175,12 @@ def _unparsed_language(text: str, syntax: bool) -> Guess | None:
 
 
 def _console_without_prompt(
-    block: Block, text: str, lines: list[Line], ctx: RuleContext, problems: list[Problem]
+    block: Block,
+    text: str,
+    lines: list[Line],
+    ctx: RuleContext,
+    problems: list[Problem],
+    programs: frozenset[str] = frozenset(),
 ) -> tuple[list[Line], bool] | None:
     """A console block with no prompt the checker knows: what its lines are.
 
@@ -191,7 +199,7 @@ def _console_without_prompt(
         guess = PSEUDO  # prose or pseudo-code in a console block
     # Output, a log, markup: quiet. Code that is surely R, Python... (most rows say so)
     # is not, nor prose the author tagged console; a `def` in a test report is output.
-    if holds_output(text, implicit=block.implicit) and (
+    if holds_output(text, implicit=block.implicit, programs=programs) and (
         guess is None or (not guess.certain and (guess is not PSEUDO or block.implicit))
     ):
         return None
@@ -210,7 +218,9 @@ def _classified(text: str, prompts: tuple[str, ...]) -> tuple[Line, ...]:
     return tuple(classify(text, prompts))
 
 
-def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockResult:
+def _check_block(
+    block: Block, ctx: RuleContext, rules: RuleChecker, programs: frozenset[str] = frozenset()
+) -> BlockResult:
     text = shown_text(block)
     lines = list(_classified(text, block.prompts))
     problems: list[Problem] = hidden_characters(text, lines)
@@ -230,7 +240,7 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
             lines, found = _check_script(block, text, lines, ctx, problems)
             return _finish(block, ctx, rules, lines, found, problems)
         if language in CONSOLE_LANGUAGES:
-            seen = _console_without_prompt(block, text, lines, ctx, problems)
+            seen = _console_without_prompt(block, text, lines, ctx, problems, programs)
             if seen is None:
                 return _finish(block, ctx, rules, [], [], problems)
             lines, placeholders_only = seen
@@ -307,4 +317,25 @@ def check_document(blocks: Sequence[Block], ctx: RuleContext) -> list[BlockResul
     reads and changes them all. A skipped block still changes them. Nothing is executed.
     """
     rules = RuleChecker(ctx, Sessions.for_document(blocks, ctx))
-    return [_check_block(block, ctx, rules) for block in blocks]
+    programs = page_programs(blocks)
+    return [_check_block(block, ctx, rules, programs) for block in blocks]
+
+
+#: A program's name as a prompt runs it: no path, no variable, no quote.
+_PROGRAM = re.compile(r"[A-Za-z][\w.+-]+\Z")
+
+
+def page_programs(blocks: Sequence[Block]) -> frozenset[str]:
+    """The programs a document runs at a prompt (``$ django-admin check``), which no
+    list knows: in a prompt-less console block of that page, a row starting with one is
+    a command too (``django-admin runserver``), not output."""
+    names: set[str] = set()
+    for block in blocks:
+        if "$" not in block.text and not block.prompts:
+            continue
+        for line in _classified(shown_text(block), block.prompts):
+            if line.kind is LineKind.PROMPT:
+                name = program_name(line.text)
+                if _PROGRAM.match(name) and name not in KNOWN_COMMANDS and name not in WORDLIKE:
+                    names.add(name)
+    return frozenset(names)

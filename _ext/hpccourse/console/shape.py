@@ -79,7 +79,7 @@ def _rows(text: str) -> list[str]:
 
 #: Command names that are also words a message or prose starts with ("exit code 1",
 #: "time limit reached"): they read as commands only before an argument's shape.
-_WORDLIKE = frozenset(
+WORDLIKE = frozenset(
     """
     exit time type set sort find cut code date id groups kill top more less head tail man
     help history env which touch make wait
@@ -88,18 +88,23 @@ _WORDLIKE = frozenset(
 _ARGUMENT = re.compile(r"^(?:-|/|\.|~|\$|\w*[/=])")
 
 
-def is_command_row(row: str, *, unknown_programs: bool = False) -> bool:
+def is_command_row(
+    row: str, *, unknown_programs: bool = False, programs: frozenset[str] = frozenset()
+) -> bool:
     """Whether a row reads as a command typed at a shell (comments are not); with
-    ``unknown_programs``, a program this list does not know run with an option too."""
+    ``unknown_programs``, a program this list does not know run with an option too; a
+    row that starts with one of ``programs`` (those the page runs at a prompt) too."""
     stripped = row.strip()
     if not stripped or stripped.startswith("#"):
         return False
     if _SHOWN_PROMPT.match(stripped):
         return True  # `(env) $ cmd` that Pygments takes for output: typed all the same
     first, _, rest = stripped.partition(" ")
+    if first in programs and row[:1] not in " \t":
+        return True  # `django-admin runserver` on a page that prompts `$ django-admin`
     if first in KNOWN_COMMANDS:
         following = rest.split()[0] if rest.split() else ""
-        if not (first in _WORDLIKE and following and not _ARGUMENT.match(following)):
+        if not (first in WORDLIKE and following and not _ARGUMENT.match(following)):
             return not _VERSION.match(following)
         # `exit code 1` reads as a message; `make html SPHINXOPTS=-W` as a command
     indented = row[:1] in (" ", "\t")  # a dump's `  VAR=value`, a listing's `  /path`
@@ -124,9 +129,14 @@ def is_output_row(row: str) -> bool:
     ) or bool(_MARKUP.match(row))
 
 
-def command_rows(text: str, *, unknown_programs: bool = False) -> int:
+def command_rows(
+    text: str, *, unknown_programs: bool = False, programs: frozenset[str] = frozenset()
+) -> int:
     """How many rows of ``text`` read as commands."""
-    return sum(is_command_row(row, unknown_programs=unknown_programs) for row in _rows(text))
+    return sum(
+        is_command_row(row, unknown_programs=unknown_programs, programs=programs)
+        for row in _rows(text)
+    )
 
 
 def output_rows(text: str) -> int:
@@ -134,17 +144,20 @@ def output_rows(text: str) -> int:
     return sum(is_output_row(row) for row in _rows(text))
 
 
-def holds_output(text: str, *, implicit: bool = False) -> bool:
+def holds_output(
+    text: str, *, implicit: bool = False, programs: frozenset[str] = frozenset()
+) -> bool:
     """Whether a prompt-less console block shows output (or markup), not commands.
 
     A block whose console language the author chose holds output when no row reads as a
     command (a known one, or any program run with an option): a console block may show
-    output alone (a listing, a log, a result). A block
+    output alone (a listing, a log, a result). A row starting with a program the page
+    runs at a prompt elsewhere (``programs``) is a command. A block
     that is console only by the page's ``highlight`` default (``implicit``) must show
     commands to count as commands: at least one command row, and no fewer command rows
     than output rows.
     """
-    commands = command_rows(text, unknown_programs=not implicit)
+    commands = command_rows(text, unknown_programs=not implicit, programs=programs)
     if implicit:
         return commands == 0 or commands < output_rows(text)
     return commands == 0
