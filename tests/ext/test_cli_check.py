@@ -627,3 +627,28 @@ def test_a_docutils_directive_named_auto_runs_beside_stand_ins(tmp_path: Path) -
     assert done.returncode == 1, done.stdout + done.stderr
     assert "docs/index.rst:8: CC105 " in done.stdout
     assert "autothing" not in done.stdout, done.stdout  # ran: neither skipped nor crashed
+
+
+def test_files_conf_py_writes_into_the_docs_folder_are_said(tmp_path: Path) -> None:
+    """A conf.py that generates pages into its own folder (from values a stand-in gave):
+    the check cannot stop the course's code, it says what it wrote, in one line."""
+    write_docs(
+        tmp_path,
+        "import os\nfrom not_installed_tool import apps\n"
+        "for name in ('build', 'serve'):\n"
+        "    with open(os.path.join('generated', f'{apps.name}-{name}.rst'), 'w') as f:\n"
+        "        f.write('X\\n=\\n')\n",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n",
+    )
+    (tmp_path / "docs" / "generated").mkdir()
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    [note] = [line for line in done.stdout.splitlines() if "wrote 2 files" in line]
+    assert note.startswith("note: the course's own code (conf.py, its extensions) wrote")
+    assert "generated/" in note and "into the docs folder" in note
+    # a course whose conf.py writes nothing gets no such note
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    write_docs(clean, "project = 'x'\n", "T\n=\n\nText.\n")
+    done = run("check", "docs", "-o", "out", cwd=clean)
+    assert "wrote" not in done.stdout, done.stdout
