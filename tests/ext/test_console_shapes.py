@@ -415,7 +415,8 @@ def test_python_rows_a_program_printed_under_a_heading_are_output_no_cc001() -> 
         "/home/alice/src/lib",
         # a warning after a command, naming a file under the author's home
         "python -W default setup.py check\n# ...\nrunning check\n/home/alice/shop/views.py:3:\n"
-        "DeprecationWarning: old_view is deprecated\n----------\nRan 1 test in 0.01s",
+        "DeprecationWarning: old_view is gone\n  from shop.views import old_view\n----------\n"
+        "Ran 1 test in 0.01s",
     ],
 )
 def test_a_command_then_its_output_in_a_bash_block_is_quiet(text: str) -> None:

@@ -132,7 +132,7 @@ def _check_script(
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
         return [], []
-    split = output_after_command(text) if guess is None else None
+    split = output_after_command(text) if guess is None or not guess.certain else None
     if split is not None:
         # A command, then what it printed: a convention of many projects' `bash` blocks
         # that a reader follows as a terminal. Its command is checked, its output is not.
