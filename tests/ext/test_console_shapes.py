@@ -508,3 +508,35 @@ def test_a_program_the_page_runs_at_a_prompt_is_a_command_without_one() -> None:
     # output that names the program with a colon, or indented, is still output
     results = _document("$ sitectl check", "sitectl: no issues found\n  sitectl 2.1")
     assert [codes_of(result) for result in results] == [[], []]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a test session's report, which bash happens to parse: output all the same
+        "========= test session starts =========\nplatform linux -- Python 3.12\n"
+        "rootdir: /work/shop\nplugins: cov-5.0\ncollected 4 items\n\n"
+        "tests/test_cart.py ....     [100%]\n" + "-" * 40 + "\nshop/cart.py    16    0   100%",
+        "9c1e2f0 fix the totals",  # one row of a git log
+    ],
+)
+def test_output_alone_in_a_bash_block_is_cc107_whether_or_not_bash_parses_it(text: str) -> None:
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+
+
+def test_a_settings_file_in_a_bash_block_is_named_a_files_content() -> None:
+    env = "name: shop\nchannels:\n  - conda-forge\ndependencies:\n  - numpy\n  - pandas"
+    [problem] = check(env, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "a file's content" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Serve the site\n# on port 8000\nsiteserve site.ini",  # comments, a bare program
+        "siteserve site.ini\nStarting server in PID 1234.\nserving on http://0.0.0.0:6543",
+    ],
+)
+def test_a_script_with_comments_or_a_bare_program_is_not_output_alone(text: str) -> None:
+    assert codes_of(check(text, "bash")) == []

@@ -20,6 +20,7 @@ from .language import (
     MARKUP,
     OUTPUT,
     PSEUDO,
+    SETTINGS_FILE,
     Guess,
     guess_language,
     looks_like_prose,
@@ -39,8 +40,10 @@ from .shape import (
     holds_output,
     indented_prompts,
     output_after_command,
+    output_alone,
     output_rows,
     root_transcript,
+    settings_rows,
     transcript_prompt,
 )
 from .syntax import check_command, check_python
@@ -131,6 +134,11 @@ def _check_script(
         guess = ARROW_SESSION  # `$> cmd` parses (a command named `$`), but is a prompt
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
+        return [], []
+    if guess is None and output_alone(text):
+        # Output alone (a test report, a listing), or a settings file: the tag is wrong
+        # whether or not bash happens to parse it.
+        problems.append(_not_shell(block, SETTINGS_FILE if settings_rows(text) else OUTPUT))
         return [], []
     split = output_after_command(text) if guess is None or not guess.certain else None
     if split is not None:

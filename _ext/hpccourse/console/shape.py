@@ -185,6 +185,29 @@ def output_after_command(text: str) -> int | None:
     return end + 1 if printed and printed > command_rows(rest) else None
 
 
+_LIST_ITEM = re.compile(r"^\s*- \S")  # YAML's `- numpy`
+
+
+def output_alone(text: str) -> bool:
+    """Whether a prompt-less block holds output alone: no row reads as a command (not
+    even a program run with an option), two rows or more read as output, or its one row
+    does (comments, which a script has and a heading pattern would take for markup, left
+    out)."""
+    rows = [row for row in _rows(text) if not row.lstrip().startswith("#")]
+    if any(is_command_row(row, unknown_programs=True) for row in rows):
+        return False
+    printed = sum(is_output_row(row) for row in rows)
+    return printed >= 2 or (printed == 1 and len(rows) == 1)
+
+
+def settings_rows(text: str) -> bool:
+    """Whether every row (comments left out) is a settings file's: ``key: value``,
+    ``key = value``, ``[section]``, a YAML list item."""
+    rows = [row for row in _rows(text) if not row.lstrip().startswith("#")]
+    shapes = (_KEY_COLON, _KEY_EQUALS, _SECTION, _LIST_ITEM)
+    return bool(rows) and all(any(p.match(row) for p in shapes) for row in rows)
+
+
 def transcript_prompt(text: str) -> bool:
     """Whether the block opens with a prompt Pygments does not know (a transcript)."""
     rows = _rows(text)
