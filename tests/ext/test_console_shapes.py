@@ -117,7 +117,6 @@ def test_indented_dollar_prompts_are_prompts_as_pygments_reads_them() -> None:
         "b135ec8 add features A, B (and C)\n6f0d49f fix it",  # a git log
         "Status `~/env/Project.toml`\n  [7876af07] Example v0.5.3 (pinned)",  # a package list
         "Step Temp E_pair (kJ)\n  0 1.44 -6.77\n 50 0.70 -5.67",  # a simulation's table
-        "project/\n|---src/\n|   |---main.c\n|   `---util.c\n`---Makefile",  # an ASCII tree
     ],
 )
 def test_output_in_a_script_block_is_named_output_not_a_syntax_error(text: str) -> None:
@@ -540,3 +539,16 @@ def test_a_settings_file_in_a_bash_block_is_named_a_files_content() -> None:
 )
 def test_a_script_with_comments_or_a_bare_program_is_not_output_alone(text: str) -> None:
     assert codes_of(check(text, "bash")) == []
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        ".\n├── shop\n│   ├── __init__.py\n│   └── cart.py\n└── pyproject.toml",
+        "project/\n|---src/\n|   |---main.c\n|   `---util.c\n`---Makefile",  # an ASCII tree
+    ],
+)
+def test_a_folder_tree_in_a_shell_block_is_named_a_folder_tree(tree: str) -> None:
+    for tag in ("bash", "shell"):
+        [problem] = check(tree, tag).problems
+        assert problem.code == codes.NOT_SHELL and "a folder tree" in problem.message

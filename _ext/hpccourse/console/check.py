@@ -21,6 +21,7 @@ from .language import (
     OUTPUT,
     PSEUDO,
     SETTINGS_FILE,
+    TREE,
     Guess,
     guess_language,
     looks_like_prose,
@@ -37,6 +38,7 @@ from .shape import (
     KNOWN_COMMANDS,
     WORDLIKE,
     command_rows,
+    folder_tree,
     holds_output,
     indented_prompts,
     output_after_command,
@@ -138,7 +140,8 @@ def _check_script(
     if guess is None and output_alone(text):
         # Output alone (a test report, a listing), or a settings file: the tag is wrong
         # whether or not bash happens to parse it.
-        problems.append(_not_shell(block, SETTINGS_FILE if settings_rows(text) else OUTPUT))
+        shown = SETTINGS_FILE if settings_rows(text) else TREE if folder_tree(text) else OUTPUT
+        problems.append(_not_shell(block, shown))
         return [], []
     split = output_after_command(text) if guess is None or not guess.certain else None
     if split is not None:

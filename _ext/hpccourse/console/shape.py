@@ -208,6 +208,12 @@ def settings_rows(text: str) -> bool:
     return bool(rows) and all(any(p.match(row) for p in shapes) for row in rows)
 
 
+def folder_tree(text: str) -> bool:
+    """Whether most rows draw a folder tree (``├──``, ``|---``)."""
+    rows = _rows(text)
+    return bool(rows) and 2 * sum(bool(_TREE.search(row)) for row in rows) >= len(rows)
+
+
 def transcript_prompt(text: str) -> bool:
     """Whether the block opens with a prompt Pygments does not know (a transcript)."""
     rows = _rows(text)
