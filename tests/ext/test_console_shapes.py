@@ -507,6 +507,9 @@ def test_a_program_the_page_runs_at_a_prompt_is_a_command_without_one() -> None:
     # output that names the program with a colon, or indented, is still output
     results = _document("$ sitectl check", "sitectl: no issues found\n  sitectl 2.1")
     assert [codes_of(result) for result in results] == [[], []]
+    # the program's own log, each row marked with its name: output
+    results = _document("$ sitectl", "sitectl > Running check\nsitectl > Check was successful.")
+    assert [codes_of(result) for result in results] == [[], []]
 
 
 @pytest.mark.parametrize(

@@ -85,6 +85,8 @@ WORDLIKE = frozenset(
     help history env which touch make wait
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
+#: What follows a program's name in its own log rows (``nox > Running...``), not a command's.
+_LOG_MARK = re.compile(r"^(?:>|\||:|=|-)(?:\s|$)")
 _ARGUMENT = re.compile(r"^(?:-|/|\.|~|\$|\w*[/=])")
 
 
@@ -100,7 +102,7 @@ def is_command_row(
     if _SHOWN_PROMPT.match(stripped):
         return True  # `(env) $ cmd` that Pygments takes for output: typed all the same
     first, _, rest = stripped.partition(" ")
-    if first in programs and row[:1] not in " \t":
+    if first in programs and row[:1] not in " \t" and not _LOG_MARK.match(rest):
         return True  # `django-admin runserver` on a page that prompts `$ django-admin`
     if first in KNOWN_COMMANDS:
         following = rest.split()[0] if rest.split() else ""
