@@ -555,3 +555,22 @@ def test_a_folder_tree_in_a_shell_block_is_named_a_folder_tree(tree: str) -> Non
     for tag in ("bash", "shell"):
         [problem] = check(tree, tag).problems
         assert problem.code == codes.NOT_SHELL and "a folder tree" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# shopctl key list\nWaiting keys:\nalpha\nbravo\nAccepted keys:",
+        "[root@master ~]# shopctl key list\nWaiting keys:\nalpha\nAccepted keys:\nbravo",
+        "# shopctl cart.show web1\nweb1:\n    ----------\n    items:\n        3",
+    ],
+)
+def test_a_root_prompted_command_and_its_output_in_a_bash_block_is_quiet(text: str) -> None:
+    # the same convention as a bare command and its output: a transcript, not output alone
+    assert codes_of(check(text, "bash")) == []
+
+
+def test_a_comment_over_output_alone_is_still_output() -> None:
+    text = "# What the job printed:\nJobID: 1234\nState: COMPLETED\nElapsed: 00:01:02"
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL

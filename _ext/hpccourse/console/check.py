@@ -137,13 +137,13 @@ def _check_script(
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
         return [], []
-    if guess is None and output_alone(text):
+    split = output_after_command(text) if guess is None or not guess.certain else None
+    if split is None and guess is None and output_alone(text):
         # Output alone (a test report, a listing), or a settings file: the tag is wrong
         # whether or not bash happens to parse it.
         shown = SETTINGS_FILE if settings_rows(text) else TREE if folder_tree(text) else OUTPUT
         problems.append(_not_shell(block, shown))
         return [], []
-    split = output_after_command(text) if guess is None or not guess.certain else None
     if split is not None:
         # A command, then what it printed: a convention of many projects' `bash` blocks
         # that a reader follows as a terminal. Its command is checked, its output is not.

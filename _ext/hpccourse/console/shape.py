@@ -165,18 +165,37 @@ def holds_output(
     return commands == 0
 
 
+#: A prompt a transcript's first row may carry in a script block, which bash reads
+#: otherwise (a comment, a test): root's `# `, `[root@host ~]# `, `user@host:~$ `.
+_ROW_PROMPT = re.compile(r"^(?:#|\[[^\]\n]+\][#$]|[\w.-]+@[\w.-]+:\S*[#$%>]) +(?=\S)")
+
+
+#: After such a prompt, a program and its arguments (a comment ends in `:` or `.`).
+_PROMPTED = re.compile(r"^[a-z][\w.-]*(?: +[^\s]+)+ *(?<![:.])$")
+
+
 def output_after_command(text: str) -> int | None:
     """The row where a command's output starts, in a prompt-less block that shows one
     command, then what it printed (``pserve x.ini`` and its log in a ``bash`` block):
     the rows after the command hold output (a ruler, ``key: value``, a log's time
-    stamps...) and fewer commands than that. None for a script, or a block that does
-    not open with a command (a here-document's body may be anything: None too)."""
+    stamps...) and fewer commands than that. When that command row carries a prompt
+    (root's ``# ``), the whole block is a transcript: its first row. None for a script, or
+    a block that does not open with a command (a here-document's body may be anything:
+    None too)."""
     if "<<" in text:
         return None
     rows = text.split("\n")
     first = next((index for index, row in enumerate(rows) if row.strip()), None)
     if first is None or rows[first][:1] in " \t":
         return None
+    prompt = _ROW_PROMPT.match(rows[first])
+    if prompt is not None:  # `# dnf install x`, `[root@host ~]# x`: a transcript's prompt
+        command = rows[first][prompt.end() :]
+        if not (is_command_row(command, unknown_programs=True) or _PROMPTED.match(command)):
+            return None
+        rest = "\n".join(rows[first + 1 :])
+        printed = output_rows(rest)
+        return first if printed and printed > command_rows(rest) else None
     if not is_command_row(rows[first], unknown_programs=True):
         return None
     end = first
