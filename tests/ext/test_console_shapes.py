@@ -436,7 +436,7 @@ def test_the_command_over_its_output_is_still_checked() -> None:
 
 def test_output_alone_in_a_bash_block_is_named_output_not_its_placeholders() -> None:
     report = "=========== test session starts ===========\nplatform linux -- Python 3.12\n"
-    report += "rootdir: <checkout>/shop\ncollected 5 items\n\n..... [100%]"
+    report += "rootdir: <checkout>/shop\nplugins: cov-5.0\ncollected 5 items\n\n..... [100%]"
     [problem] = check(report, "bash").problems
     assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
 
@@ -574,3 +574,28 @@ def test_a_comment_over_output_alone_is_still_output() -> None:
     text = "# What the job printed:\nJobID: 1234\nState: COMPLETED\nElapsed: 00:01:02"
     [problem] = check(text, "bash").problems
     assert problem.code == codes.NOT_SHELL
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a usage line wrapped over rows of `[option=N]`: a command with a placeholder
+        (
+            "shopctl '*' cart.set <cart> [fast=on|off] [size=N]\n    [retries=N] [timeout=N]",
+            [codes.ANGLE_PLACEHOLDER],
+        ),
+        # comments over commands of a program no list knows: still commands
+        (
+            "# On the web node\nshopctl cache.refresh\n\n# Or for one node\n"
+            "shopctl node.refresh node=<node-id>",
+            [codes.ANGLE_PLACEHOLDER],
+        ),
+        # a root prompt's command alone, with a placeholder
+        ("# ssh admin@<floating ip>", [codes.ANGLE_PLACEHOLDER]),
+        # csh's prompt, a folder's name before `$ `: transcripts, as `# cmd` is
+        ("% curl -sS localhost:8000/login\n\nreturn:\n- eauth: pam\n  start: 1.0", []),
+        ("src $ ls -R pkg\n__init__.py     core\n\npkg/core:\n__init__.py", []),
+    ],
+)
+def test_commands_with_comments_or_wrapped_usage_are_not_output(text, expected) -> None:
+    assert codes_of(check(text, "bash")) == expected

@@ -47,6 +47,7 @@ from .shape import (
     root_transcript,
     settings_rows,
     transcript_prompt,
+    without_comments,
 )
 from .syntax import check_command, check_python
 
@@ -158,8 +159,8 @@ def _check_script(
     found = check_command(command, _placeholder(ctx, block.cluster))
     syntax = any(p.code == codes.SHELL_SYNTAX for p in found)
     angle = any(p.code == codes.ANGLE_PLACEHOLDER for p in found)
-    if split is None and (syntax or (angle and guess in (None, MARKUP))):
-        guess = guess or _unparsed_language(text, syntax)
+    if split is None and (syntax or (angle and guess is MARKUP)):  # XML's tags are no `<x>`
+        guess = guess or _unparsed_language(text)
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))
             return [], []
@@ -167,16 +168,15 @@ def _check_script(
     return lines, [command]
 
 
-def _unparsed_language(text: str, syntax: bool) -> Guess | None:
-    """What a script block that bash cannot parse (``syntax``) or that holds ``<x>`` is
-    instead: a session, pseudo-code or prose, output; None when it reads as shell."""
-    output = holds_output(text) and output_rows(text) > 0
-    if not syntax:
-        return OUTPUT if output else None  # `<x>` in a log, a test report: not typed
+def _unparsed_language(text: str) -> Guess | None:
+    """What a script block that bash cannot parse is instead: a session, pseudo-code or
+    prose, output (its comment rows left out: no heading); None when it reads as shell."""
+    shown = without_comments(text)
+    output = holds_output(shown) and output_rows(shown) > 0
     guess = session_language(text)
     if guess is None and looks_like_pseudo_code(text):
         guess = PSEUDO
-    elif guess is None and output and output_rows(text) >= 2:
+    elif guess is None and output and output_rows(shown) >= 2:
         guess = OUTPUT  # a test report may hold a sentence; its rows say output
     elif guess is None and looks_like_prose(text):
         guess = PSEUDO

@@ -166,8 +166,10 @@ def holds_output(
 
 
 #: A prompt a transcript's first row may carry in a script block, which bash reads
-#: otherwise (a comment, a test): root's `# `, `[root@host ~]# `, `user@host:~$ `.
-_ROW_PROMPT = re.compile(r"^(?:#|\[[^\]\n]+\][#$]|[\w.-]+@[\w.-]+:\S*[#$%>]) +(?=\S)")
+#: otherwise (a comment, a test): root's `# `, `[root@host ~]# `, `user@host:~$ `,
+_ROW_PROMPT = re.compile(
+    r"^(?:[#%]|\[[^\]\n]+\][#$]|[\w.-]+@[\w.-]+:\S*[#$%>]|[\w.~/-]+ [#$]) +(?=\S)"
+)  # also csh's `% `, and a folder's name before `$ ` (`src $ ls`)
 
 
 #: After such a prompt, a program and its arguments (a comment ends in `:` or `.`).
@@ -209,6 +211,16 @@ def output_after_command(text: str) -> int | None:
 _LIST_ITEM = re.compile(r"^\s*- \S")  # YAML's `- numpy`
 
 
+#: A row shaped like a program and its arguments: a lowercase word, then more.
+_PROGRAM_AND_ARGUMENTS = re.compile(r"^[a-z][\w.-]*[ \t]+\S")
+
+
+def without_comments(text: str) -> str:
+    """``text`` without its comment rows (``# ...``), which a heading pattern would take
+    for markup: what a script block's rows show, for the output tests."""
+    return "\n".join(row for row in text.split("\n") if not row.lstrip().startswith("#"))
+
+
 def output_alone(text: str) -> bool:
     """Whether a prompt-less block holds output alone: no row reads as a command (not
     even a program run with an option), two rows or more read as output, or its one row
@@ -217,6 +229,8 @@ def output_alone(text: str) -> bool:
     rows = [row for row in _rows(text) if not row.lstrip().startswith("#")]
     if any(is_command_row(row, unknown_programs=True) for row in rows):
         return False
+    if rows and _PROGRAM_AND_ARGUMENTS.match(rows[0]) and not is_output_row(rows[0]):
+        return False  # `tool '*' mod.fn <name> [x=on|off]`: a usage line over its wrapping
     printed = sum(is_output_row(row) for row in rows)
     return printed >= 2 or (printed == 1 and len(rows) == 1)
 
