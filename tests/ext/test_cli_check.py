@@ -395,9 +395,11 @@ def test_conf_py_goes_on_past_what_trips_on_a_stand_in(tmp_path: Path) -> None:
     assert any(n.startswith("note: conf.py:5 failed here (AssertionError") for n in notes)
     assert any(n.startswith("note: conf.py:7 failed here (TypeError") for n in notes), notes
     assert (
-        "note: conf.py set html_context, intersphinx_mapping, version from a stand-in: "
+        "note: conf.py set html_context, intersphinx_mapping from a stand-in: "
         "Sphinx's default used instead" in notes
     ), notes
+    said = "note: conf.py could not compute version here: set to '0.0', a version that parses"
+    assert said in notes, notes
 
 
 def test_a_stand_in_reads_markup_but_not_the_extensions_own_language(tmp_path: Path) -> None:
@@ -561,6 +563,34 @@ def test_a_build_that_fails_says_what_conf_py_could_not_do_here(tmp_path: Path) 
     assert "not_installed_xyz" in line and "conf.py:2 failed here" in line, line
 
 
+def test_a_version_conf_py_cannot_compute_here_is_one_that_parses(tmp_path: Path) -> None:
+    """``release, version = get_version(...)`` from a module missing here fails (a stand-in
+    does not unpack); a role of the course parses ``release`` with packaging during the
+    build. The check runs with a version that parses, and says so."""
+    write_docs(
+        tmp_path,
+        "import packaging.version\n"
+        "from not_installed_theme import get_version\n"
+        "release, version = get_version('x')\n"
+        "html_title = f'Docs ({version})'\n"
+        "def tree_link(name, rawtext, text, lineno, inliner, options=None, content=None):\n"
+        "    from docutils import nodes\n"
+        "    release = inliner.document.settings.env.app.config.release\n"
+        "    branch = 'main' if packaging.version.parse(release).is_devrelease else release\n"
+        "    return [nodes.reference(rawtext, text, refuri=f'/tree/{branch}/{text}')], []\n"
+        "def setup(app):\n"
+        "    app.add_role('tree', tree_link)\n",
+        "T\n=\n\nSee :tree:`src`.\n\n.. code-block:: console\n\n   $ ls <dir>\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:8: CC105 " in done.stdout
+    notes = [line for line in done.stdout.splitlines() if line.startswith("note: ")]
+    said = "conf.py could not compute release, version here: set to '0.0', a version that parses"
+    assert f"note: {said}" in notes, notes
+    assert not any("conf.py:4 failed" in note for note in notes), notes  # version was set
+
+
 def test_autodoc_of_a_stand_in_modules_object_is_not_run_and_its_content_is_read(
     tmp_path: Path,
 ) -> None:
@@ -597,3 +627,28 @@ def test_a_docutils_directive_named_auto_runs_beside_stand_ins(tmp_path: Path) -
     assert done.returncode == 1, done.stdout + done.stderr
     assert "docs/index.rst:8: CC105 " in done.stdout
     assert "autothing" not in done.stdout, done.stdout  # ran: neither skipped nor crashed
+
+
+def test_files_conf_py_writes_into_the_docs_folder_are_said(tmp_path: Path) -> None:
+    """A conf.py that generates pages into its own folder (from values a stand-in gave):
+    the check cannot stop the course's code, it says what it wrote, in one line."""
+    write_docs(
+        tmp_path,
+        "import os\nfrom not_installed_tool import apps\n"
+        "for name in ('build', 'serve'):\n"
+        "    with open(os.path.join('generated', f'{apps.name}-{name}.rst'), 'w') as f:\n"
+        "        f.write('X\\n=\\n')\n",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n",
+    )
+    (tmp_path / "docs" / "generated").mkdir()
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    [note] = [line for line in done.stdout.splitlines() if "wrote 2 files" in line]
+    assert note.startswith("note: the course's own code (conf.py, its extensions) wrote")
+    assert "generated/" in note and "into the docs folder" in note
+    # a course whose conf.py writes nothing gets no such note
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    write_docs(clean, "project = 'x'\n", "T\n=\n\nText.\n")
+    done = run("check", "docs", "-o", "out", cwd=clean)
+    assert "wrote" not in done.stdout, done.stdout

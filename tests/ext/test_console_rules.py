@@ -291,6 +291,10 @@ def test_the_placeholder_message_names_the_convention():
         ("$ sudo /usr/bin/queued -s /home/queued/db", []),
         ("$ queued --state /home/sven/state.db", [codes.REAL_USER]),  # another name still is
         ("$ sudo -u sven ls /home/sven", [codes.REAL_USER]),  # `-u`'s value runs nothing
+        # an account the page creates, or runs a service as (user and group alike)
+        ("$ sudo useradd -m webapp\n$ ls /home/webapp", []),
+        ("$ sudo /home/webapp/env/bin/serve \\\n    --user webapp --group webapp", []),
+        ("$ serve --user sven --group staff /home/sven/site", [codes.REAL_USER]),
     ],
 )
 def test_real_user_names_in_paths(text, expected):

@@ -6,7 +6,7 @@ placeholder convention the course never declared. Block records in, results out.
 from __future__ import annotations
 
 import pytest
-from hpccourse.console import codes
+from hpccourse.console import codes, language
 from hpccourse.console.check import check_document
 from hpccourse.console.model import Block, BlockResult, CopyButton, RuleContext
 from hpccourse.console.shape import holds_output, indented_prompts, is_command_row
@@ -117,7 +117,6 @@ def test_indented_dollar_prompts_are_prompts_as_pygments_reads_them() -> None:
         "b135ec8 add features A, B (and C)\n6f0d49f fix it",  # a git log
         "Status `~/env/Project.toml`\n  [7876af07] Example v0.5.3 (pinned)",  # a package list
         "Step Temp E_pair (kJ)\n  0 1.44 -6.77\n 50 0.70 -5.67",  # a simulation's table
-        "project/\n|---src/\n|   |---main.c\n|   `---util.c\n`---Makefile",  # an ASCII tree
     ],
 )
 def test_output_in_a_script_block_is_named_output_not_a_syntax_error(text: str) -> None:
@@ -411,3 +410,223 @@ def test_a_test_report_with_a_def_line_in_a_console_block_is_output() -> None:
 def test_notebook_lines_with_a_blank_after_the_bang_are_no_output() -> None:
     [problem] = check("! pip install --user xarray\n! pip install --user dask").problems
     assert problem.code == codes.NO_PROMPT and "`ipython`" in problem.message
+
+
+def test_python_rows_a_program_printed_under_a_heading_are_output_no_cc001() -> None:
+    # a console block holding what a command printed: a count, then the imports it made
+    report = "4 helpers loaded for you:\n\n  from shop.models import Cart, Item\n"
+    report += "  from shop.views import show\n  from shop.tax import rate"
+    assert codes_of(check(report)) == []
+    # the same imports with no heading are code: still told their tag
+    [problem] = check("from shop.models import Cart, Item\nfrom shop.views import show").problems
+    assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message
+    # a Python `else:` over indented rows is no heading, even where the code is cut short
+    assert not language.printed_python("else:\n    from shop import tax\nfrom shop import (")
+    assert language.printed_python("Imported:\n    from shop import tax\nfrom shop import (")
+
+
+# ------------------------------------ a command and its output in a prompt-less script block
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a program's report: `key = value`, `key: <repr>`, a ruler
+        "$ENV/bin/showroutes site.ini /shop\n\nPath = /shop\n\n    target: <shop.Cart at 0x1f>\n"
+        "    Handler:\n    --------\n    shop.views.cart",
+        # a table whose cells hold `<unknown>` under a ruler
+        "$ENV/bin/listroutes site.ini\nName    Path      Handler\n----    ----      -------\n"
+        "home    /         <unknown>\nadmin   /admin    <route mismatch>",
+        # a log with time stamps, SQL and brackets in it
+        "$ENV/bin/makedb site.ini\n\n2024-03-02 10:11:12,001 INFO  [db][Main] SELECT CAST('a' AS"
+        " TEXT)\n2024-03-02 10:11:12,002 INFO  [db][Main] ()",
+        # paths under someone's home in the printed report, and a folder alone on its row
+        "$ENV/bin/pkgreport\nVersion: 2.0\nPackages:\n  shop 1.0\n    /home/alice/src/shop\n"
+        "/home/alice/src/lib",
+        # a warning after a command, naming a file under the author's home
+        "python -W default setup.py check\n# ...\nrunning check\n/home/alice/shop/views.py:3:\n"
+        "DeprecationWarning: old_view is gone\n  from shop.views import old_view\n----------\n"
+        "Ran 1 test in 0.01s",
+    ],
+)
+def test_a_command_then_its_output_in_a_bash_block_is_quiet(text: str) -> None:
+    # a reader follows it as a terminal: the command first, what it printed below. The
+    # output's `<x>`, paths and brackets are nobody's to type: no CC105/CC204/CC108/CC101.
+    assert codes_of(check(text, "bash")) == []
+
+
+def test_the_command_over_its_output_is_still_checked() -> None:
+    text = "$ENV/bin/showroutes <config file>\n\nPath = /shop\n    Handler:\n    --------"
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.ANGLE_PLACEHOLDER and problem.offset == 0
+    # a script, whose rows are commands, is still read whole
+    script = "for f in *.ini; do\n  showroutes $f\ndone\necho done: all"
+    assert codes_of(check(script, "bash")) == []
+    assert codes_of(check("cd /proj/x\ncat job.out\nstatus: ok )", "bash")) == [codes.SHELL_SYNTAX]
+
+
+def test_output_alone_in_a_bash_block_is_named_output_not_its_placeholders() -> None:
+    report = "=========== test session starts ===========\nplatform linux -- Python 3.12\n"
+    report += "rootdir: <checkout>/shop\nplugins: cov-5.0\ncollected 5 items\n\n..... [100%]"
+    [problem] = check(report, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+
+
+def test_a_test_report_with_a_sentence_in_a_shell_block_is_output_not_prose() -> None:
+    report = "Preparing the test database for alias 'main' now...\nF\n" + "=" * 30 + "\n"
+    report += "FAIL: test_total (shop.tests.CartTests)\n" + "-" * 30 + "\n"
+    report += "Traceback (most recent call last):\nAssertionError: 1 != 2\n\nFAILED (failures=1)"
+    [problem] = check(report, "shell").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+
+
+def test_an_xml_file_in_a_shell_block_is_named_as_a_file_not_as_output() -> None:
+    feed = '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet ...\n'
+    feed += '<catalog xmlns="http://example.org/ns"\n         xmlns:x="http://example.org/x">'
+    for implicit in (True, False):
+        [problem] = check(feed, "sh", implicit=implicit).problems
+        assert problem.code == codes.NOT_SHELL and "tag it `xml`" in problem.message
+        assert "a file's content" in problem.message and "output" not in problem.message
+    # markup a console block shows (a file printed) stays quiet; a placeholder is no tag
+    assert codes_of(check(feed)) == []
+    assert codes_of(check("ssh <user>@login.example.org", "bash")) == [codes.ANGLE_PLACEHOLDER]
+
+
+def test_html_in_a_bash_block_is_markup_not_placeholders() -> None:
+    page = "<html>\n  <body>\n    <p>Hello</p>\n  </body>\n</html>"
+    [problem] = check(page, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "tag it `xml`" in problem.message
+
+
+def test_powershell_in_a_shell_block_is_told_its_tag() -> None:
+    script = "$env:TOOL_COMPLETE = 'powershell_source'\ntool | Out-String | Invoke-Expression\n"
+    script += "Remove-Item Env:TOOL_COMPLETE"
+    for tag in ("shell", "bash"):
+        [problem] = check(script, tag).problems
+        assert problem.code == codes.NOT_SHELL and "tag it `powershell`" in problem.message
+    # a bash line with a hyphenated word is no cmdlet
+    assert codes_of(check("git add-on --help\nls -l | tee Out-file.txt", "bash")) == []
+
+
+def test_a_python_settings_line_in_a_shell_block_is_told_its_tag() -> None:
+    [problem] = check("TILE_LIBRARY_PATH = '/opt/tiles/lib/libtile.so'", "shell").problems
+    assert problem.code == codes.NOT_SHELL and "tag it `python`" in problem.message
+    # a bash assignment has no blanks around `=`; a command with `=` as an argument runs
+    assert codes_of(check("TILE_PATH=/opt/tiles\nexport TILE_PATH", "shell")) == []
+    assert codes_of(check("test $a = $b && echo same", "bash")) == []
+
+
+def _document(*texts: str) -> list[BlockResult]:
+    blocks = [Block("page", "page.rst", 10 * i, "console", t) for i, t in enumerate(texts)]
+    return check_document(blocks, NO_TABLE)
+
+
+def test_a_program_the_page_runs_at_a_prompt_is_a_command_without_one() -> None:
+    # `sitectl` is in no list: the page prompts it once, so its bare rows are commands,
+    # with an option, a digit option, or none
+    usage, *bare = _document(
+        "$ sitectl <command> [options]",
+        "sitectl serve 10.0.0.1:8000",
+        "sitectl serve -6",
+        "sitectl flush",
+        "sitectl check --tag models",
+    )
+    assert codes_of(usage) == [codes.ANGLE_PLACEHOLDER]
+    assert [codes_of(result) for result in bare] == [[codes.NO_PROMPT]] * 4
+    # on a page that never runs it, `sitectl flush` may be anything: output, quiet
+    assert [codes_of(result) for result in _document("sitectl flush")] == [[]]
+    # output that names the program with a colon, or indented, is still output
+    results = _document("$ sitectl check", "sitectl: no issues found\n  sitectl 2.1")
+    assert [codes_of(result) for result in results] == [[], []]
+    # the program's own log, each row marked with its name: output
+    results = _document("$ sitectl", "sitectl > Running check\nsitectl > Check was successful.")
+    assert [codes_of(result) for result in results] == [[], []]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a test session's report, which bash happens to parse: output all the same
+        "========= test session starts =========\nplatform linux -- Python 3.12\n"
+        "rootdir: /work/shop\nplugins: cov-5.0\ncollected 4 items\n\n"
+        "tests/test_cart.py ....     [100%]\n" + "-" * 40 + "\nshop/cart.py    16    0   100%",
+        "9c1e2f0 fix the totals",  # one row of a git log
+    ],
+)
+def test_output_alone_in_a_bash_block_is_cc107_whether_or_not_bash_parses_it(text: str) -> None:
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+
+
+def test_a_settings_file_in_a_bash_block_is_named_a_files_content() -> None:
+    env = "name: shop\nchannels:\n  - conda-forge\ndependencies:\n  - numpy\n  - pandas"
+    [problem] = check(env, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "a file's content" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Serve the site\n# on port 8000\nsiteserve site.ini",  # comments, a bare program
+        "siteserve site.ini\nStarting server in PID 1234.\nserving on http://0.0.0.0:6543",
+    ],
+)
+def test_a_script_with_comments_or_a_bare_program_is_not_output_alone(text: str) -> None:
+    assert codes_of(check(text, "bash")) == []
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        ".\n├── shop\n│   ├── __init__.py\n│   └── cart.py\n└── pyproject.toml",
+        "project/\n|---src/\n|   |---main.c\n|   `---util.c\n`---Makefile",  # an ASCII tree
+    ],
+)
+def test_a_folder_tree_in_a_shell_block_is_named_a_folder_tree(tree: str) -> None:
+    for tag in ("bash", "shell"):
+        [problem] = check(tree, tag).problems
+        assert problem.code == codes.NOT_SHELL and "a folder tree" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# shopctl key list\nWaiting keys:\nalpha\nbravo\nAccepted keys:",
+        "[root@master ~]# shopctl key list\nWaiting keys:\nalpha\nAccepted keys:\nbravo",
+        "# shopctl cart.show web1\nweb1:\n    ----------\n    items:\n        3",
+    ],
+)
+def test_a_root_prompted_command_and_its_output_in_a_bash_block_is_quiet(text: str) -> None:
+    # the same convention as a bare command and its output: a transcript, not output alone
+    assert codes_of(check(text, "bash")) == []
+
+
+def test_a_comment_over_output_alone_is_still_output() -> None:
+    text = "# What the job printed:\nJobID: 1234\nState: COMPLETED\nElapsed: 00:01:02"
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a usage line wrapped over rows of `[option=N]`: a command with a placeholder
+        (
+            "shopctl '*' cart.set <cart> [fast=on|off] [size=N]\n    [retries=N] [timeout=N]",
+            [codes.ANGLE_PLACEHOLDER],
+        ),
+        # comments over commands of a program no list knows: still commands
+        (
+            "# On the web node\nshopctl cache.refresh\n\n# Or for one node\n"
+            "shopctl node.refresh node=<node-id>",
+            [codes.ANGLE_PLACEHOLDER],
+        ),
+        # a root prompt's command alone, with a placeholder
+        ("# ssh admin@<floating ip>", [codes.ANGLE_PLACEHOLDER]),
+        # csh's prompt, a folder's name before `$ `: transcripts, as `# cmd` is
+        ("% curl -sS localhost:8000/login\n\nreturn:\n- eauth: pam\n  start: 1.0", []),
+        ("src $ ls -R pkg\n__init__.py     core\n\npkg/core:\n__init__.py", []),
+    ],
+)
+def test_commands_with_comments_or_wrapped_usage_are_not_output(text, expected) -> None:
+    assert codes_of(check(text, "bash")) == expected

@@ -362,3 +362,31 @@ def test_a_line_bash_reads_is_no_syntax_error_even_when_tree_sitter_rejects_it()
     assert parse("run[ner] [--opts] job [--").root_node.has_error
     assert found("$ run[ner] [--opts] job [--\n  more-opts]") == []
     assert found("$ run[ner] [--opts] )") == [(codes.SHELL_SYNTAX, 0)]  # bash rejects this
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ">>> reply = await client.fetch('/status')\n>>> reply.code\n200",
+        ">>> await store.put('count', 1)",
+        ">>> async with pool.lease() as conn:\n...     await conn.ping()",
+        ">>> async for row in query.stream():\n...     print(row)",
+    ],
+)
+def test_top_level_await_at_the_prompt_compiles_as_the_asyncio_repl_takes_it(text):
+    # `python -m asyncio` and IPython run `await` at the `>>>` prompt: no CC106.
+    assert found(text) == []
+
+
+def test_await_outside_the_top_level_is_still_an_error():
+    # inside a plain function `await` is an error in every REPL
+    text = ">>> def poll():\n...     await ticker.tick()\n..."
+    assert found(text) == [(codes.PYTHON_SYNTAX, 1)]
+    assert found(">>> await store.put('count', 1") == [(codes.PYTHON_SYNTAX, 0)]
+
+
+def test_an_ellipsis_in_angle_brackets_is_a_placeholder_for_arguments_left_out():
+    [problem] = check_text("$ LD_PRELOAD=/opt/lib/libfast.so runner start <...>")
+    assert problem.code == codes.ANGLE_PLACEHOLDER
+    assert "arguments left out" in problem.message and "Fix the quotes" not in problem.message
+    assert found("$ runner start <\u2026> --fast") == [(codes.ANGLE_PLACEHOLDER, 0)]

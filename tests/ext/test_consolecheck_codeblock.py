@@ -126,3 +126,57 @@ def test_another_extensions_directive_gets_its_first_content_line(
         rows.index("      $ cd <user-dir>") + 1,
         None,
     ]
+
+
+TXT_PAGE = """Usage
+=====
+
+.. shellsession::
+   :caption: Start it
+
+   $ serve <port> [options]
+   $ serve --help
+"""
+
+SHELLSESSION_EXT = '''
+from sphinx.directives.code import CodeBlock
+
+
+class ShellSession(CodeBlock):
+    """A code block of language console, as a project's own extension makes one."""
+
+    required_arguments = 0
+
+    def run(self):
+        self.arguments = ["console"]
+        return super().run()
+
+
+def setup(app):
+    app.add_directive("shellsession", ShellSession)
+'''
+
+
+def test_an_rst_page_of_another_suffix_gets_its_first_content_line(
+    make_app, rootdir: Path, tmp_path
+) -> None:
+    """A project whose RST pages are ``.txt`` (Django's) and whose own directive makes a
+    code block at the directive's line: the first row is found below it all the same."""
+    srcdir = tmp_path / "txtpages"
+    srcdir.mkdir()
+    (srcdir / "shellsession.py").write_text(SHELLSESSION_EXT, encoding="utf-8")
+    (srcdir / "conf.py").write_text(
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        'extensions = ["shellsession", "hpccourse"]\n'
+        'source_suffix = {".txt": "restructuredtext"}\nroot_doc = "index"\n',
+        encoding="utf-8",
+    )
+    (srcdir / "index.txt").write_text(TXT_PAGE, encoding="utf-8")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    [literal] = app.env.get_doctree("index").findall(nodes.literal_block)
+    assert literal.line == TXT_PAGE.splitlines().index(".. shellsession::") + 1
+    assert (
+        literal["hpc_content_line"]
+        == TXT_PAGE.splitlines().index("   $ serve <port> [options]") + 1
+    )

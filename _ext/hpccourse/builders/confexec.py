@@ -11,7 +11,8 @@ its own line numbers:
   with a stand-in for it, as before;
 - any other failing statement is skipped and recorded (line and error), the rest goes on;
 - a value that is a stand-in (``version = pkg.__version__``) is left out, so Sphinx uses
-  its default instead of a mock.
+  its default instead of a mock; ``release`` and ``version``, which a course's own code
+  may parse as a version, get ``0.0`` instead (Sphinx's default, "", parses as none).
 
 A syntax error is still the course's error: nothing can run.
 """
@@ -56,6 +57,32 @@ def _holds_mock(value: Any, depth: int = 4) -> bool:
     return False
 
 
+#: The settings a course computes that its own code may parse as a version (a role that
+#: asks ``packaging.version.parse(release)``): when conf.py cannot compute them here
+#: (a stand-in's value, a failing line), they get a version that parses, not "".
+VERSION_SETTINGS = ("release", "version")
+FALLBACK_VERSION = "0.0"
+
+
+def _assigned(statement: ast.stmt) -> set[str]:
+    """The top-level names a statement assigns (``release, version = ...`` too)."""
+    targets: list[ast.expr] = []
+    if isinstance(statement, ast.Assign):
+        targets = list(statement.targets)
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target]
+    names: set[str] = set()
+    while targets:
+        target = targets.pop()
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            targets.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
+    return names
+
+
 class ConfError(Exception):
     """``conf.py`` cannot run at all (a syntax error, too many missing modules)."""
 
@@ -69,6 +96,7 @@ class ConfRun:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, error)
     imported: set[str] = field(default_factory=set)  # names bound by import statements
     broken: dict[str, str] = field(default_factory=dict)  # stood in, but installed: why
+    versions: list[str] = field(default_factory=list)  # set to FALLBACK_VERSION here
 
     def config(self) -> dict[str, Any]:
         """The namespace as Sphinx reads it: values that are stand-ins left out (their
@@ -147,6 +175,10 @@ def _run_once(
             if wanted is not None and len(mocked) < MAX_STANDINS:
                 return run, wanted
             run.skipped.append((statement.lineno, _one_line(error)))
+        for name in sorted(_assigned(statement).intersection(VERSION_SETTINGS)):
+            if name not in namespace or _holds_mock(namespace[name]):
+                namespace[name] = FALLBACK_VERSION
+                run.versions.append(name)
     return run, None
 
 

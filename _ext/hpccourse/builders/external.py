@@ -47,7 +47,8 @@ from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
 from ..table import TableError, load_table
-from .confexec import ConfError, ConfRun, run_conf
+from . import confwrites
+from .confexec import FALLBACK_VERSION, ConfError, ConfRun, run_conf
 from .report import REPORT
 from .standins import (
     Standins,
@@ -298,6 +299,11 @@ def _conf_notes(conf: ConfRun) -> list[str]:
     if len(conf.skipped) > _SKIPPED_SAID:
         more = len(conf.skipped) - _SKIPPED_SAID
         notes.append(f"conf.py: {more} more lines failed here and were skipped")
+    if conf.versions:
+        notes.append(
+            f"conf.py could not compute {', '.join(conf.versions)} here: set to "
+            f"{FALLBACK_VERSION!r}, a version that parses"
+        )
     if conf.dropped:
         notes.append(
             f"conf.py set {', '.join(conf.dropped)} from a stand-in: Sphinx's default used instead"
@@ -371,6 +377,7 @@ def run_check(
     confdir = find_confdir(docs)
     prepare_outdir(outdir)
     log = io.StringIO()
+    before = confwrites.listing(confdir, outdir)
     conf = read_conf(confdir, log)
     namespace, mocked = conf.config(), conf.mocked
     record = Standins(modules=mocked)
@@ -412,10 +419,12 @@ def run_check(
     except (Exception, BaseExceptionGroup) as error:  # the course's code may raise anything
         (outdir / "sphinx.log").write_text(log.getvalue(), encoding="utf-8")
         # what conf.py could not do here is the likeliest cause: said on the same line
-        said = "; ".join(_conf_notes(conf))
+        wrote = confwrites.written(before, confwrites.listing(confdir, outdir))
+        said = "; ".join([*_conf_notes(conf), *confwrites.note(wrote)])
         raise CheckError(
             f"{docs}: the build failed: {error}" + (f" (before it: {said})" if said else "")
         ) from error
+    wrote_note = confwrites.note(confwrites.written(before, confwrites.listing(confdir, outdir)))
     text = log.getvalue()
     (outdir / "sphinx.log").write_text(text, encoding="utf-8")
     report = json.loads((outdir / REPORT).read_text(encoding="utf-8"))
@@ -430,7 +439,7 @@ def run_check(
         outdir,
         dropped,
         warnings,
-        notes=[*_conf_notes(conf), *_notes(record, markdown), *root_md],
+        notes=[*_conf_notes(conf), *_notes(record, markdown), *root_md, *wrote_note],
         pages_read=len(app.env.found_docs),
         not_read=pages_not_read(app, _suffixes(namespace, listed), outdir),
     )

@@ -9,6 +9,7 @@ classified, joined into commands, syntax-checked, then run through the session r
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 
 from . import codes
@@ -16,25 +17,37 @@ from .copying import extra_chevrons, glued_prompts, hidden_characters, no_prompt
 from .language import (
     ARROW_SESSION,
     BATCH,
+    MARKUP,
     OUTPUT,
     PSEUDO,
+    SETTINGS_FILE,
+    TREE,
     Guess,
     guess_language,
     looks_like_prose,
     looks_like_pseudo_code,
+    printed_python,
     session_language,
+    settings_language,
 )
 from .lines import apply_prompt, classify, commands, split_lines
 from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
 from .promptless import continued_without_prompt, dropped_commands
-from .rules import RuleChecker, Sessions
+from .rules import RuleChecker, Sessions, program_name
 from .shape import (
+    KNOWN_COMMANDS,
+    WORDLIKE,
     command_rows,
+    folder_tree,
     holds_output,
     indented_prompts,
+    output_after_command,
+    output_alone,
     output_rows,
     root_transcript,
+    settings_rows,
     transcript_prompt,
+    without_comments,
 )
 from .syntax import check_command, check_python
 
@@ -119,24 +132,35 @@ def _check_script(
     block: Block, text: str, lines: list[Line], ctx: RuleContext, problems: list[Problem]
 ) -> tuple[list[Line], list[Command]]:
     """A prompt-less bash/sh block: parsed whole, or reported as another language."""
-    guess = guess_language(text)
+    guess = guess_language(text) or settings_language(text)
     if guess is None and session_language(text) is ARROW_SESSION:
         guess = ARROW_SESSION  # `$> cmd` parses (a command named `$`), but is a prompt
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
         return [], []
-    lines = classify(text, block.prompts, implicit=True)
-    command = script_command(lines)
+    split = output_after_command(text) if guess is None or not guess.certain else None
+    if split is None and guess is None and output_alone(text):
+        # Output alone (a test report, a listing), or a settings file: the tag is wrong
+        # whether or not bash happens to parse it.
+        shown = SETTINGS_FILE if settings_rows(text) else TREE if folder_tree(text) else OUTPUT
+        problems.append(_not_shell(block, shown))
+        return [], []
+    if split is not None:
+        # A command, then what it printed: a convention of many projects' `bash` blocks
+        # that a reader follows as a terminal. Its command is checked, its output is not.
+        rows = split_lines(text)
+        lines = classify("\n".join(rows[:split]), block.prompts, implicit=True)
+        lines += [Line(offset, LineKind.OUTPUT, row) for offset, row in enumerate(rows)][split:]
+    else:
+        lines = classify(text, block.prompts, implicit=True)
+    command = script_command([line for line in lines if line.kind is not LineKind.OUTPUT])
     if command is None:
         return lines, []
     found = check_command(command, _placeholder(ctx, block.cluster))
-    if any(p.code == codes.SHELL_SYNTAX for p in found):
-        if guess is None:
-            guess = session_language(text)
-        if guess is None and (looks_like_pseudo_code(text) or looks_like_prose(text)):
-            guess = PSEUDO
-        elif guess is None and holds_output(text) and output_rows(text) > 0:
-            guess = OUTPUT  # a git log, a program's output: not a script
+    syntax = any(p.code == codes.SHELL_SYNTAX for p in found)
+    angle = any(p.code == codes.ANGLE_PLACEHOLDER for p in found)
+    if split is None and (syntax or (angle and guess is MARKUP)):  # XML's tags are no `<x>`
+        guess = guess or _unparsed_language(text)
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))
             return [], []
@@ -144,8 +168,30 @@ def _check_script(
     return lines, [command]
 
 
+def _unparsed_language(text: str) -> Guess | None:
+    """What a script block that bash cannot parse is instead: a session, pseudo-code or
+    prose, output (its comment rows left out: no heading); None when it reads as shell."""
+    shown = without_comments(text)
+    output = holds_output(shown) and output_rows(shown) > 0
+    guess = session_language(text)
+    if guess is None and looks_like_pseudo_code(text):
+        guess = PSEUDO
+    elif guess is None and output and output_rows(shown) >= 2:
+        guess = OUTPUT  # a test report may hold a sentence; its rows say output
+    elif guess is None and looks_like_prose(text):
+        guess = PSEUDO
+    elif guess is None and output:
+        guess = OUTPUT  # a git log, a program's output: not a script
+    return guess
+
+
 def _console_without_prompt(
-    block: Block, text: str, lines: list[Line], ctx: RuleContext, problems: list[Problem]
+    block: Block,
+    text: str,
+    lines: list[Line],
+    ctx: RuleContext,
+    problems: list[Problem],
+    programs: frozenset[str] = frozenset(),
 ) -> tuple[list[Line], bool] | None:
     """A console block with no prompt the checker knows: what its lines are.
 
@@ -157,12 +203,14 @@ def _console_without_prompt(
     if transcript_prompt(text) or root_transcript(text):
         return None
     guess = guess_language(text)
+    if guess is not None and guess.tag == "python" and printed_python(text):
+        guess = None  # `3 names imported:` over the imports: what a program printed
     words_only = command_rows(text) == 0 and output_rows(text) == 0
     if guess is None and words_only and looks_like_pseudo_code(text):
         guess = PSEUDO  # prose or pseudo-code in a console block
     # Output, a log, markup: quiet. Code that is surely R, Python... (most rows say so)
     # is not, nor prose the author tagged console; a `def` in a test report is output.
-    if holds_output(text, implicit=block.implicit) and (
+    if holds_output(text, implicit=block.implicit, programs=programs) and (
         guess is None or (not guess.certain and (guess is not PSEUDO or block.implicit))
     ):
         return None
@@ -181,7 +229,9 @@ def _classified(text: str, prompts: tuple[str, ...]) -> tuple[Line, ...]:
     return tuple(classify(text, prompts))
 
 
-def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockResult:
+def _check_block(
+    block: Block, ctx: RuleContext, rules: RuleChecker, programs: frozenset[str] = frozenset()
+) -> BlockResult:
     text = shown_text(block)
     lines = list(_classified(text, block.prompts))
     problems: list[Problem] = hidden_characters(text, lines)
@@ -201,7 +251,7 @@ def _check_block(block: Block, ctx: RuleContext, rules: RuleChecker) -> BlockRes
             lines, found = _check_script(block, text, lines, ctx, problems)
             return _finish(block, ctx, rules, lines, found, problems)
         if language in CONSOLE_LANGUAGES:
-            seen = _console_without_prompt(block, text, lines, ctx, problems)
+            seen = _console_without_prompt(block, text, lines, ctx, problems, programs)
             if seen is None:
                 return _finish(block, ctx, rules, [], [], problems)
             lines, placeholders_only = seen
@@ -284,4 +334,25 @@ def check_document(blocks: Sequence[Block], ctx: RuleContext) -> list[BlockResul
     reads and changes them all. A skipped block still changes them. Nothing is executed.
     """
     rules = RuleChecker(ctx, Sessions.for_document(blocks, ctx))
-    return [_check_block(block, ctx, rules) for block in blocks]
+    programs = page_programs(blocks)
+    return [_check_block(block, ctx, rules, programs) for block in blocks]
+
+
+#: A program's name as a prompt runs it: no path, no variable, no quote.
+_PROGRAM = re.compile(r"[A-Za-z][\w.+-]+\Z")
+
+
+def page_programs(blocks: Sequence[Block]) -> frozenset[str]:
+    """The programs a document runs at a prompt (``$ django-admin check``), which no
+    list knows: in a prompt-less console block of that page, a row starting with one is
+    a command too (``django-admin runserver``), not output."""
+    names: set[str] = set()
+    for block in blocks:
+        if "$" not in block.text and not block.prompts:
+            continue
+        for line in _classified(shown_text(block), block.prompts):
+            if line.kind is LineKind.PROMPT:
+                name = program_name(line.text)
+                if _PROGRAM.match(name) and name not in KNOWN_COMMANDS and name not in WORDLIKE:
+                    names.add(name)
+    return frozenset(names)

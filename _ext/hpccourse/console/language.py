@@ -9,6 +9,7 @@ Here-document bodies are left out: a script may well write R or Python into a fi
 
 from __future__ import annotations
 
+import keyword
 import re
 import textwrap
 import warnings
@@ -34,6 +35,11 @@ BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
 OUTPUT = Guess("program output or a log", "text", False)
 CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
+POWERSHELL = Guess("PowerShell (`$env:X = ...`, `Verb-Noun` cmdlets)", "powershell", True)
+SETTINGS = Guess("Python settings (`NAME = value`)", "python", True)
+TREE = Guess("a folder tree (as `tree` draws it)", "text", False)
+SETTINGS_FILE = Guess("a file's content (YAML, INI or TOML settings)", "text", False)
+MARKUP = Guess("a file's content (XML or HTML markup)", "xml", False)
 DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
 SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
 ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
@@ -62,6 +68,21 @@ _CONFIG_ROW = re.compile(
     r"|(?:[A-Z][a-z]+){2,}\s+\S"  # `ServerName x`, `RewriteRule ...`
     r"|(?:Runas|Cmnd|User|Host)_Alias\s"  # sudoers
     r"|\S+\s+ALL\s*=)"  # `hub ALL=(users) NOPASSWD: CMD`
+)
+#: PowerShell: an environment variable set as `$env:NAME = ...`, or a cmdlet named
+#: `Verb-Noun` (`Remove-Item`, `Out-File`): no shell command is written so.
+_POWERSHELL = re.compile(
+    r"^\s*\$env:\w+\s*=|(?:^|[|;]\s*)(?:Get|Set|New|Remove|Out|Write|Invoke|Add|Copy|Move|"
+    r"Test|Import|Export|Start|Stop|Select|Where|ForEach|Join|Split|Clear|Rename)-[A-Z][a-z]\w*\b"
+)
+#: `NAME = value` with blanks around `=`: Python (a settings file); bash would run `NAME`.
+_SPACED_ASSIGN = re.compile(r"^[A-Za-z_][\w.]*\s+=\s+\S")
+#: A markup file's first row: an XML declaration, a doctype, a comment.
+_MARKUP_START = re.compile(r"^\s*<(?:\?xml\b|!DOCTYPE\b|!--)", re.IGNORECASE)
+#: A markup row: an opening or closing tag, or an attribute row of a tag going on.
+_MARKUP_ROW = re.compile(
+    r"^\s*(?:</?[A-Za-z][\w:.-]*(?:\s+[\w:.-]+=(?:\"[^\"]*\"|'[^']*'))*\s*/?>?"
+    r"|[\w:.-]+=\"[^\"]*\"/?>?\s*$)"
 )
 _CONFIG_PART = re.compile(r"^\s*(?:\}\s*;?\s*$|[a-z_][\w-]*(?:\s+[^\s;]+)+;\s*$)")
 # A debugger's prompt: `(gdb) break main`, `(Pdb) p x`.
@@ -125,6 +146,16 @@ def looks_like_configuration(rows: list[str]) -> bool:
     return signals > 0 and 2 * (signals + parts) > len(rows)
 
 
+def looks_like_markup(rows: list[str]) -> bool:
+    """Whether the rows are an XML or HTML file's: it opens with a declaration, a doctype
+    or a comment, or most rows are tags and one closes a tag (``<user> x`` is a
+    placeholder, not markup)."""
+    if _MARKUP_START.match(rows[0]):
+        return True
+    tags = sum(bool(_MARKUP_ROW.match(row)) for row in rows)
+    return 2 * tags > len(rows) and any("</" in row for row in rows)
+
+
 def guess_language(text: str) -> Guess | None:
     """The language ``text`` looks like when a signal says so, else None (maybe shell).
 
@@ -139,8 +170,12 @@ def guess_language(text: str) -> Guess | None:
         return PYTHON_VALUE
     if looks_like_configuration(rows):
         return CONFIG
+    if looks_like_markup(rows):
+        return MARKUP
     counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
     for line in rows:
+        if ("-" in line or "$env:" in line) and _POWERSHELL.search(line):
+            return POWERSHELL
         if _JULIA.match(line):
             counts[JULIA] += 1
         elif _NOTEBOOK.match(line):
@@ -162,6 +197,15 @@ def guess_language(text: str) -> Guess | None:
     return best
 
 
+def settings_language(text: str) -> Guess | None:
+    """SETTINGS when every row of ``text`` is ``NAME = value`` and the whole compiles as
+    Python (a settings file's line in a shell block); else None."""
+    rows = _rows(text)
+    if rows and all(_SPACED_ASSIGN.match(row) for row in rows) and _compiles_as_python(text):
+        return SETTINGS
+    return None
+
+
 def _compiles_as_python(text: str) -> bool:
     """Whether the whole block is a Python module (a decorator over several rows, a
     call spread over many): code, not a session; a test report or a log does not compile."""
@@ -172,6 +216,22 @@ def _compiles_as_python(text: str) -> bool:
     except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
         return False
     return True
+
+
+#: A heading a program prints over a listing: words ending in `:`, at the left margin.
+_HEADING = re.compile(r"^[^\s#][^:]*:\s*$")
+
+
+def printed_python(text: str) -> bool:
+    """Whether Python rows in ``text`` are a program's report quoting code: the text does
+    not compile, and a heading that is no Python statement ("3 names imported:") stands
+    over the indented Python rows. Output, not code to tag ``python``."""
+    rows = [row for row in text.split("\n") if row.strip()]
+    for index, row in enumerate(rows[:-1]):
+        first = row.split()[0].rstrip(":")
+        if _HEADING.match(row) and not keyword.iskeyword(first) and rows[index + 1][:1] in " \t":
+            return not _compiles_as_python(text)
+    return False
 
 
 def looks_like_pseudo_code(text: str) -> bool:

@@ -115,6 +115,23 @@ def program_name(text: str) -> str:
     return ""
 
 
+#: An account a command creates (``useradd hello``), or names as both user and group, as a
+#: service is told to run (``--user www --group www``, ``-u www -g www``): a home under
+#: that name is the account's the page sets up, the same in every install, no learner's.
+_CREATED = re.compile(r"\b(?:useradd|adduser)\s+(?:-\S+\s+)*([a-z_][\w.-]*)")
+_AS_USER = re.compile(r"(?:--user[= ]|--uid[= ]|\s-u\s+)([a-z_][\w.-]*)")
+_AS_GROUP = re.compile(r"(?:--group[= ]|--gid[= ]|\s-g\s+)([a-z_][\w.-]*)")
+#: Substrings one of which any such command holds: a cheap test first.
+_MAY_NAME_ACCOUNT = ("useradd", "adduser", "-g")
+
+
+def accounts_named(texts: Iterable[str]) -> frozenset[str]:
+    """The accounts the commands of a block create or run a service as (see above)."""
+    text = "\n".join(texts)
+    users = set(_AS_USER.findall(text))
+    return frozenset(_CREATED.findall(text)) | users.intersection(_AS_GROUP.findall(text))
+
+
 def _is_placeholder(segments: Sequence[str]) -> bool:
     """Whether the path segment that follows is a placeholder: then the one before is a
     folder (``/proj/P/nobackup/[user]``), not a user."""
@@ -563,17 +580,22 @@ class RuleChecker:
         conventions = _conventions(self.ctx, block.cluster)
         # A tab naming no cluster of the table is another cluster's: its storage is not ours.
         storage = block.tab is None
+        typed = [line.text for line in lines if line.kind is not LineKind.OUTPUT]
+        text = block.text
+        accounts = accounts_named(typed) if any(w in text for w in _MAY_NAME_ACCOUNT) else None
         for line in lines:
             if line.kind in (LineKind.OUTPUT, LineKind.WINDOWS) or not line.text:
                 continue
-            # A line's findings depend on nothing else: a command that recurs (the same
-            # step on several pages) is looked at once per cluster.
-            key = (block.cluster, storage, line.text, line.offset in skip)
+            # A line's findings depend on nothing else but the accounts the block names:
+            # a command that recurs (the same step on several pages) is looked at once.
+            key = (block.cluster, storage, line.text, line.offset in skip, accounts)
             found = self._line_cache.get(key)
             if found is None:
                 found = tuple(
                     (p.code, p.message)
-                    for p in self._line_problems(block.cluster, line, conventions, storage, key[3])
+                    for p in self._line_problems(
+                        block.cluster, line, conventions, storage, key[3], accounts
+                    )
                 )
                 self._line_cache[key] = found
             problems.extend(Problem(code, message, line.offset) for code, message in found)
@@ -586,6 +608,7 @@ class RuleChecker:
         conventions: list[str],
         storage: bool,
         skip_angle: bool,
+        accounts: frozenset[str] | None = None,
     ) -> list[Problem]:
         problems: list[Problem] = []
         typed = uncommented(line.text)
@@ -595,7 +618,9 @@ class RuleChecker:
             problems.extend(self._placeholders(line, typed, conventions, skip_angle))
         if "/" in typed:
             for match in _PATH.finditer(typed):
-                problems.extend(self._path(cluster, match.group(0), line, conventions, storage))
+                problems.extend(
+                    self._path(cluster, match.group(0), line, conventions, storage, accounts)
+                )
         return problems
 
     def _placeholders(
@@ -625,6 +650,7 @@ class RuleChecker:
         line: Line,
         conventions: list[str],
         storage: bool = True,
+        accounts: frozenset[str] | None = None,
     ) -> list[Problem]:
         parts = _root_parts(path)
         problems = []
@@ -637,6 +663,7 @@ class RuleChecker:
                 and not _USER_WORDS.fullmatch(name)
                 and not _is_placeholder(parts[user_index + 1 : user_index + 2])
                 and name != program_name(line.text)
+                and name not in (accounts or ())
             ):
                 write = " or ".join(f"`{c}`" for c in conventions) or "the user placeholder"
                 problems.append(

@@ -39,10 +39,13 @@ KNOWN_COMMANDS = frozenset(
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
 
-_PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/)[\w./-]+(?:\s|$)")
+#: A path to a program: ``./run``, ``~/bin/x``, ``/usr/bin/x``, ``$VENV/bin/pserve``.
+_PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/|\$\{?[A-Za-z_]\w*\}?/)[\w./-]+(?:\s|$)")
 #: A path alone on its row runs a program when it names one (``./configure``,
 #: ``~/bin/run.sh``); ``~/project/data`` alone is a folder tree's root or a listing.
-_PROGRAM_PATH = re.compile(r"^(?:\./|\.\./)[\w.-]+$|^\S+\.(?:sh|py|pl|R|jl|x|exe)$")
+_PROGRAM_PATH = re.compile(
+    r"^(?:\./|\.\./)[\w.-]+$|^\S+\.(?:sh|py|pl|R|jl|x|exe)$|^\S*/bin/[\w.-]+$"
+)
 #: A `$ ` prompt, after an environment's name, that the checker's classifier left as output.
 _SHOWN_PROMPT = re.compile(r"^(?:\([^()\s]+\)\s+)?\$\s+\S")
 #: A program this list does not know, run with options: ``reframe -n x``, ``toil --help``.
@@ -59,6 +62,8 @@ _SECTION = re.compile(r"^\s*\[[\w. \"-]+\]\s*$")  # TOML/INI `[deps]`
 _KEY_EQUALS = re.compile(r"^\s*[\w.\"-]+\s+=\s+\S")  # TOML/INI `AMDGPU = "..."`
 _HASH = re.compile(r"^\s*(?:\*\s+)?(?:commit\s+)?[0-9a-f]{7,40}\b")  # git log lines
 _NUMBERS = re.compile(r"^[\s\d.,:%eE+/-]+$")  # tables of numbers, timings
+#: A log row's time stamp: `2024-04-16 13:01:33,055 INFO ...`, `[2024-04-16T13:01:33]`.
+_STAMP = re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}")
 _TAGGED = re.compile(r"^\s*\[[^\]\s][^\]]*\]\s+\S")  # `[INFO] ...`, `[7876af07] Pkg v1`
 _MARKUP = re.compile(r"^\s*(?:\.\. [\w:-]+::|:[\w-]+:|```|#{1,6} \w|<[a-z]+[ >]|</[a-z]+>)")
 
@@ -74,27 +79,34 @@ def _rows(text: str) -> list[str]:
 
 #: Command names that are also words a message or prose starts with ("exit code 1",
 #: "time limit reached"): they read as commands only before an argument's shape.
-_WORDLIKE = frozenset(
+WORDLIKE = frozenset(
     """
     exit time type set sort find cut code date id groups kill top more less head tail man
     help history env which touch make wait
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
+#: What follows a program's name in its own log rows (``nox > Running...``), not a command's.
+_LOG_MARK = re.compile(r"^(?:>|\||:|=|-)(?:\s|$)")
 _ARGUMENT = re.compile(r"^(?:-|/|\.|~|\$|\w*[/=])")
 
 
-def is_command_row(row: str, *, unknown_programs: bool = False) -> bool:
+def is_command_row(
+    row: str, *, unknown_programs: bool = False, programs: frozenset[str] = frozenset()
+) -> bool:
     """Whether a row reads as a command typed at a shell (comments are not); with
-    ``unknown_programs``, a program this list does not know run with an option too."""
+    ``unknown_programs``, a program this list does not know run with an option too; a
+    row that starts with one of ``programs`` (those the page runs at a prompt) too."""
     stripped = row.strip()
     if not stripped or stripped.startswith("#"):
         return False
     if _SHOWN_PROMPT.match(stripped):
         return True  # `(env) $ cmd` that Pygments takes for output: typed all the same
     first, _, rest = stripped.partition(" ")
+    if first in programs and row[:1] not in " \t" and not _LOG_MARK.match(rest):
+        return True  # `django-admin runserver` on a page that prompts `$ django-admin`
     if first in KNOWN_COMMANDS:
         following = rest.split()[0] if rest.split() else ""
-        if not (first in _WORDLIKE and following and not _ARGUMENT.match(following)):
+        if not (first in WORDLIKE and following and not _ARGUMENT.match(following)):
             return not _VERSION.match(following)
         # `exit code 1` reads as a message; `make html SPHINXOPTS=-W` as a command
     indented = row[:1] in (" ", "\t")  # a dump's `  VAR=value`, a listing's `  /path`
@@ -105,19 +117,28 @@ def is_command_row(row: str, *, unknown_programs: bool = False) -> bool:
     return unknown_programs and _OPTIONED_COMMAND.match(stripped) is not None
 
 
+_OUTPUT_SHAPES = (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS)
+_OUTPUT_SHAPES += (_TAGGED, _STAMP)
+
+
 def is_output_row(row: str) -> bool:
     """Whether a row reads as program output, a log or a file's markup."""
     if is_command_row(row):
         return False
     return any(
         pattern.search(row) if pattern is _TREE else pattern.match(row)
-        for pattern in (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS, _TAGGED)
+        for pattern in _OUTPUT_SHAPES
     ) or bool(_MARKUP.match(row))
 
 
-def command_rows(text: str, *, unknown_programs: bool = False) -> int:
+def command_rows(
+    text: str, *, unknown_programs: bool = False, programs: frozenset[str] = frozenset()
+) -> int:
     """How many rows of ``text`` read as commands."""
-    return sum(is_command_row(row, unknown_programs=unknown_programs) for row in _rows(text))
+    return sum(
+        is_command_row(row, unknown_programs=unknown_programs, programs=programs)
+        for row in _rows(text)
+    )
 
 
 def output_rows(text: str) -> int:
@@ -125,20 +146,107 @@ def output_rows(text: str) -> int:
     return sum(is_output_row(row) for row in _rows(text))
 
 
-def holds_output(text: str, *, implicit: bool = False) -> bool:
+def holds_output(
+    text: str, *, implicit: bool = False, programs: frozenset[str] = frozenset()
+) -> bool:
     """Whether a prompt-less console block shows output (or markup), not commands.
 
     A block whose console language the author chose holds output when no row reads as a
     command (a known one, or any program run with an option): a console block may show
-    output alone (a listing, a log, a result). A block
+    output alone (a listing, a log, a result). A row starting with a program the page
+    runs at a prompt elsewhere (``programs``) is a command. A block
     that is console only by the page's ``highlight`` default (``implicit``) must show
     commands to count as commands: at least one command row, and no fewer command rows
     than output rows.
     """
-    commands = command_rows(text, unknown_programs=not implicit)
+    commands = command_rows(text, unknown_programs=not implicit, programs=programs)
     if implicit:
         return commands == 0 or commands < output_rows(text)
     return commands == 0
+
+
+#: A prompt a transcript's first row may carry in a script block, which bash reads
+#: otherwise (a comment, a test): root's `# `, `[root@host ~]# `, `user@host:~$ `,
+_ROW_PROMPT = re.compile(
+    r"^(?:[#%]|\[[^\]\n]+\][#$]|[\w.-]+@[\w.-]+:\S*[#$%>]|[\w.~/-]+ [#$]) +(?=\S)"
+)  # also csh's `% `, and a folder's name before `$ ` (`src $ ls`)
+
+
+#: After such a prompt, a program and its arguments (a comment ends in `:` or `.`).
+_PROMPTED = re.compile(r"^[a-z][\w.-]*(?: +[^\s]+)+ *(?<![:.])$")
+
+
+def output_after_command(text: str) -> int | None:
+    """The row where a command's output starts, in a prompt-less block that shows one
+    command, then what it printed (``pserve x.ini`` and its log in a ``bash`` block):
+    the rows after the command hold output (a ruler, ``key: value``, a log's time
+    stamps...) and fewer commands than that. When that command row carries a prompt
+    (root's ``# ``), the whole block is a transcript: its first row. None for a script, or
+    a block that does not open with a command (a here-document's body may be anything:
+    None too)."""
+    if "<<" in text:
+        return None
+    rows = text.split("\n")
+    first = next((index for index, row in enumerate(rows) if row.strip()), None)
+    if first is None or rows[first][:1] in " \t":
+        return None
+    prompt = _ROW_PROMPT.match(rows[first])
+    if prompt is not None:  # `# dnf install x`, `[root@host ~]# x`: a transcript's prompt
+        command = rows[first][prompt.end() :]
+        if not (is_command_row(command, unknown_programs=True) or _PROMPTED.match(command)):
+            return None
+        rest = "\n".join(rows[first + 1 :])
+        printed = output_rows(rest)
+        return first if printed and printed > command_rows(rest) else None
+    if not is_command_row(rows[first], unknown_programs=True):
+        return None
+    end = first
+    while end + 1 < len(rows) and rows[end].rstrip().endswith("\\"):
+        end += 1  # the command goes on over `\` rows
+    rest = "\n".join(row for row in rows[end + 1 :] if not row.lstrip().startswith("#"))
+    printed = output_rows(rest)
+    return end + 1 if printed and printed > command_rows(rest) else None
+
+
+_LIST_ITEM = re.compile(r"^\s*- \S")  # YAML's `- numpy`
+
+
+#: A row shaped like a program and its arguments: a lowercase word, then more.
+_PROGRAM_AND_ARGUMENTS = re.compile(r"^[a-z][\w.-]*[ \t]+\S")
+
+
+def without_comments(text: str) -> str:
+    """``text`` without its comment rows (``# ...``), which a heading pattern would take
+    for markup: what a script block's rows show, for the output tests."""
+    return "\n".join(row for row in text.split("\n") if not row.lstrip().startswith("#"))
+
+
+def output_alone(text: str) -> bool:
+    """Whether a prompt-less block holds output alone: no row reads as a command (not
+    even a program run with an option), two rows or more read as output, or its one row
+    does (comments, which a script has and a heading pattern would take for markup, left
+    out)."""
+    rows = [row for row in _rows(text) if not row.lstrip().startswith("#")]
+    if any(is_command_row(row, unknown_programs=True) for row in rows):
+        return False
+    if rows and _PROGRAM_AND_ARGUMENTS.match(rows[0]) and not is_output_row(rows[0]):
+        return False  # `tool '*' mod.fn <name> [x=on|off]`: a usage line over its wrapping
+    printed = sum(is_output_row(row) for row in rows)
+    return printed >= 2 or (printed == 1 and len(rows) == 1)
+
+
+def settings_rows(text: str) -> bool:
+    """Whether every row (comments left out) is a settings file's: ``key: value``,
+    ``key = value``, ``[section]``, a YAML list item."""
+    rows = [row for row in _rows(text) if not row.lstrip().startswith("#")]
+    shapes = (_KEY_COLON, _KEY_EQUALS, _SECTION, _LIST_ITEM)
+    return bool(rows) and all(any(p.match(row) for p in shapes) for row in rows)
+
+
+def folder_tree(text: str) -> bool:
+    """Whether most rows draw a folder tree (``├──``, ``|---``)."""
+    rows = _rows(text)
+    return bool(rows) and 2 * sum(bool(_TREE.search(row)) for row in rows) >= len(rows)
 
 
 def transcript_prompt(text: str) -> bool:

@@ -9,6 +9,7 @@ only parses) is run solely to word the message of a command that has already fai
 
 from __future__ import annotations
 
+import ast
 import codeop
 import functools
 import io
@@ -33,7 +34,8 @@ _STRAY_HINT = re.compile(r"(?:^|[\s;&|(])(?:done|fi|then|esac|do|elif|else|\})(?
 # `<user>`, `<batch script>`, `Python/<version>`, `<path/to/file>.c`: a word in angle
 # brackets, no space before `>`; a `/` inside it, not at its end (`<path/>x` is left to
 # the rules that read it as a path).
-ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*)>")
+# `<...>` stands for arguments left out.
+ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*|\.\.\.|\u2026)>")
 _BASH = shutil.which("bash")
 _BASH_LINE = re.compile(r"^(?:.*?: )?line (\d+): ")
 
@@ -56,6 +58,12 @@ def _bracket_style(placeholder: str, word: str) -> str:
 def placeholder_message(found: str, word: str, placeholder: str) -> str:
     """The message for an angle-bracket placeholder, naming the project's convention when
     it declares one (``placeholder``); neutral otherwise."""
+    if word in ("...", "\u2026"):
+        return (
+            f"`{found}` stands for arguments left out, but bash reads `<` as a redirection: "
+            f"a learner who pastes it gets a syntax error. Write `...` alone, or name what "
+            f"goes there (`[options]`)."
+        )
     if not placeholder:
         name = word.replace(" ", "-")
         return (
@@ -473,13 +481,27 @@ _NO_STATEMENT = re.compile(r"^\s*(?:#.*)?$")
 _MAX_FOLLOWING = 20
 
 
+#: Top-level ``await`` (and ``async for``/``async with``) at a ``>>>`` prompt: the asyncio
+#: REPL (``python -m asyncio``) and IPython run it, so a session showing it is no error.
+_REPL_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+def _repl_compile(source: str) -> None:
+    """Compile ``source`` as one REPL statement (raises as ``compile`` does)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(source, "<console>", "single", _REPL_FLAGS, dont_inherit=True)
+
+
 def _compiles(source: str) -> bool | None:
     """True when ``source`` is a complete statement, None when the REPL would wait for
     more, False when it is an error."""
+    compiler = codeop.CommandCompiler()  # a fresh one: it remembers `from __future__`
+    compiler.compiler.flags |= _REPL_FLAGS  # as `python -m asyncio` sets it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return codeop.compile_command(source, "<console>", "single") is not None or None
+            return compiler(source, "<console>", "single") is not None or None
     except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
         return False
 
@@ -494,9 +516,7 @@ def _goes_on(source: str, following: Sequence[str]) -> bool:
             continue
         text = f"{text}\n{row}"
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                compile(text + "\n", "<console>", "single")
+            _repl_compile(text + "\n")
         except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
             continue
         return True
@@ -663,9 +683,7 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
     if masked != rows:  # the Python around IPython's rows: `pass` in their place
         rows, source = masked, "\n".join(masked[skipped:])
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source + "\n", "<console>", "single")
+        _repl_compile(source + "\n")
     except SyntaxError as error:
         if _elided(source, following):
             return []

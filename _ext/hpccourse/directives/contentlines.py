@@ -59,7 +59,9 @@ class ContentLines(SphinxTransform):
             if "hpc_content_line" in node or "hpc_cluster" in node or not source or not line:
                 continue  # recorded already, or a step's block: its rows are the table's
             fence = bool(markdown) and source.endswith(markdown)
-            if not fence and not (source.endswith(".rst") and node.astext().strip()):
+            # Any other page is RST, whatever its suffix (Django's are `.txt`): the
+            # directive and first-row test below decides.
+            if not fence and not node.astext().strip():
                 continue
             if source not in files:
                 try:
