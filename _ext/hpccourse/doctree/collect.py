@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 
@@ -252,6 +253,24 @@ class _Collector:
             return Location(_relative(node.source, self.srcdir), line)
         return dataclasses.replace(found, path=_relative(found.path, self.srcdir))
 
+    def block(
+        self, node: nodes.Element, at: Location, text: str, language: str, **more: Any
+    ) -> Block:
+        """A Block of ``node`` reported ``at`` (its page's, tab's and scope's fields)."""
+        cluster, tab = tab_of(node, self.cluster_for_label)
+        return Block(
+            docname=self.docname,
+            source=at.path,
+            line=at.line,
+            rows=at.rows,
+            within=at.within,
+            language=language,
+            text=text,
+            skip=is_skipped(node, self.skip_targets),
+            scope=scope_of(node),
+            **{"cluster": cluster, "tab": tab, **more},  # a generated block's own cluster
+        )
+
     def literal(self, node: nodes.literal_block, default_language: str) -> Block | None:
         """A Block for a literal block that is a console block, else None (also for the
         source quoted in a docutils error message: no page shows it as a block)."""
@@ -271,22 +290,17 @@ class _Collector:
             at = Location(_relative(node.source, self.srcdir), node.line or 0)
         else:
             at = self.place(node, text, _literal_line(node))
-        return Block(
-            docname=self.docname,
-            source=at.path,
-            line=at.line,
-            rows=at.rows,
-            within=at.within,
-            language=language,
-            text=text,
+        return self.block(
+            node,
+            at,
+            text,
+            language,
             cluster=cluster,
+            tab=tab,
             data_source=_relative(data_source, self.srcdir) if data_source else None,
             data_line=int(data_line) if data_line else None,
             step=node.get("hpc_step"),
-            skip=is_skipped(node, self.skip_targets),
             file=node.get("hpc_file"),
-            tab=tab,
-            scope=scope_of(node),
             implicit="language" not in node,
         )
 
@@ -301,22 +315,8 @@ class _Collector:
         text = str(node.get("hpc_prompt_text", node.rawsource))
         if prompts and "auto" not in node.get("hpc_prompt_modifiers", ()):
             text = apply_prompt(text, prompts[0], language)
-        cluster, tab = tab_of(node, self.cluster_for_label)
         at = self.place(node, text, int(node.get("hpc_content_line") or node.line or 0))
-        return Block(
-            docname=self.docname,
-            source=at.path,
-            line=at.line,
-            rows=at.rows,
-            within=at.within,
-            language=language,
-            text=text,
-            prompts=prompts,
-            cluster=cluster,
-            skip=is_skipped(node, self.skip_targets),
-            tab=tab,
-            scope=scope_of(node),
-        )
+        return self.block(node, at, text, language, prompts=prompts)
 
     def doctest(self, node: nodes.doctest_block) -> Block:
         """A Block for a doctest block (a paragraph starting with ``>>>``): a Python REPL
@@ -328,21 +328,7 @@ class _Collector:
         else:
             source = next((a.source for a in _ancestors(node) if a.source), self.page)
             at = Location(_relative(source, self.srcdir), node.line or 0)
-        cluster, tab = tab_of(node, self.cluster_for_label)
-        return Block(
-            docname=self.docname,
-            source=at.path,
-            line=at.line,
-            rows=at.rows,
-            within=at.within,
-            language=REPL_LANGUAGE,
-            text=text,
-            cluster=cluster,
-            skip=is_skipped(node, self.skip_targets),
-            tab=tab,
-            scope=scope_of(node),
-            implicit=True,
-        )
+        return self.block(node, at, text, REPL_LANGUAGE, implicit=True)
 
 
 def _is_prompt_block(node: nodes.Node) -> bool:
