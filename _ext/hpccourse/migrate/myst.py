@@ -126,8 +126,24 @@ def in_list(before: list[str]) -> bool:
     return bool(LIST_ITEM.match(last) or last[:1].isspace())
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _opens_indented_code(lines: list[str], i: int, before: list[str]) -> bool:
+    """Whether line ``i`` opens an indented code block (four spaces in, after a blank
+    line, not in a list item: CommonMark's rule; it cannot interrupt a paragraph)."""
+    return (
+        bool(lines[i].strip())
+        and _indent(lines[i]) >= 4
+        and (i == 0 or not lines[i - 1].strip())
+        and not in_list(before)
+    )
+
+
 def segments(tab: Tab) -> list[Segment]:
-    """The tab's body cut at its code fences (```console, ```{code-block} bash, ...)."""
+    """The tab's body cut at its code fences (```console, ```{code-block} bash, ...) and
+    its indented code blocks."""
     lines = tab.body
     found: list[Segment] = []
     before: list[str] = []
@@ -135,6 +151,19 @@ def segments(tab: Tab) -> list[Segment]:
     i = 0
     while i < len(lines):
         match = FENCE.match(lines[i])
+        if not match and _opens_indented_code(lines, i, before):
+            stop = i
+            while stop < len(lines) and (not lines[stop].strip() or _indent(lines[stop]) >= 4):
+                stop += 1
+            while not lines[stop - 1].strip():
+                stop -= 1
+            raw = lines[i:stop]
+            text = strip_blank(dedent(raw))
+            block = Block(block_kind("", text), "", text, raw, tab.line + i)
+            found.append(Segment(before, block))
+            before = []
+            i = stop
+            continue
         if not match:
             before.append(lines[i])
             i += 1

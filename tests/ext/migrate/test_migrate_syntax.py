@@ -630,3 +630,32 @@ def test_the_name_learned_for_a_one_name_cluster_is_its_clusters_when_the_label_
         "LUNARC",
         "Cosmos",
     )
+
+
+def test_myst_indented_code_blocks_in_tabs_are_blocks(table: Table, tmp_path: Path):
+    """MyST tabs whose commands are indented code blocks (four spaces, after a blank
+    line: CommonMark's rule) convert like fenced ones; an indented line that continues a
+    paragraph, or sits in a list item, is no block."""
+    tabs = []
+    for c in table.clusters:
+        tabs += [
+            f":::{{tab-item}} {c.label}",
+            "Make the environment:",
+            "",
+            f"    $ python -m venv {c.facts['storage_root']}/env",
+            "    $ source env/bin/activate  # then",
+            "",
+            "- a list item",
+            "",
+            "    still the item, no block",
+            ":::",
+        ]
+    page = tmp_path / "p.md"
+    proposal = Migrator(table, page).run("::::{tab-set}\n" + "\n".join(tabs) + "\n::::\n")
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == [
+        "python -m venv {storage_root}/env",
+        "source env/bin/activate  # then",
+    ]
+    assert "still the item, no block" in proposal.page
+    assert proposal.converted == 1
