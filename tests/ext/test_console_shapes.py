@@ -541,6 +541,9 @@ def test_a_program_the_page_runs_at_a_prompt_is_a_command_without_one() -> None:
     # the program's own log, each row marked with its name: output
     results = _document("$ sitectl", "sitectl > Running check\nsitectl > Check was successful.")
     assert [codes_of(result) for result in results] == [[], []]
+    # what `sitectl --version` printed: the name and a version, output
+    results = _document("$ sitectl --version", "sitectl 2.1.0")
+    assert [codes_of(result) for result in results] == [[], []]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,9 @@ What this machine lacks is stood in for (:mod:`.standins`) and said, one line ea
 - the course's Markdown reader (myst-nb, brought by sphinx-lesson too) missing: ``.md``
   pages are read with myst-parser (notebooks cannot be).
 
+Files the course's own code writes into its docs folder meanwhile (a ``conf.py`` that
+generates pages) are said in one note (:mod:`.confwrites`): the check cannot stop them.
+
 The summary counts the pages read and lists, with why, those that were not. The
 project's own table (``clusters.toml``, or its ``hpccourse_table``) is used when there
 is one; a table that does not load stops the check (exit 2) with its located error.

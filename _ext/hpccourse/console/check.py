@@ -138,10 +138,10 @@ def _check_script(
     if guess is not None and guess.certain and guess is not BATCH:
         problems.append(_not_shell(block, guess))
         return [], []
-    split = output_after_command(text) if guess is None or not guess.certain else None
+    split = output_after_command(text)  # (a guess here is an uncertain one, or none)
     if split is None and guess is None and output_alone(text):
-        # Output alone (a test report, a listing), or a settings file: the tag is wrong
-        # whether or not bash happens to parse it.
+        # Output alone (a test report, a listing), a settings file, a folder tree: the
+        # tag is wrong whether or not bash happens to parse it.
         shown = SETTINGS_FILE if settings_rows(text) else TREE if folder_tree(text) else OUTPUT
         problems.append(_not_shell(block, shown))
         return [], []
@@ -150,7 +150,7 @@ def _check_script(
         # that a reader follows as a terminal. Its command is checked, its output is not.
         rows = split_lines(text)
         lines = classify("\n".join(rows[:split]), block.prompts, implicit=True)
-        lines += [Line(offset, LineKind.OUTPUT, row) for offset, row in enumerate(rows)][split:]
+        lines += [Line(at, LineKind.OUTPUT, row) for at, row in enumerate(rows) if at >= split]
     else:
         lines = classify(text, block.prompts, implicit=True)
     command = script_command([line for line in lines if line.kind is not LineKind.OUTPUT])

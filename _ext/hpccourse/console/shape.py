@@ -103,7 +103,7 @@ def is_command_row(
         return True  # `(env) $ cmd` that Pygments takes for output: typed all the same
     first, _, rest = stripped.partition(" ")
     if first in programs and row[:1] not in " \t" and not _LOG_MARK.match(rest):
-        return True  # `django-admin runserver` on a page that prompts `$ django-admin`
+        return not _VERSION.match(rest)  # `django-admin runserver`, not `sitectl 2.1.0`
     if first in KNOWN_COMMANDS:
         following = rest.split()[0] if rest.split() else ""
         if not (first in WORDLIKE and following and not _ARGUMENT.match(following)):
