@@ -148,6 +148,26 @@ def test_a_placeholder_and_another_error_are_both_reported():
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$ # Usage: run.sh <time> <device>", []),  # a remark: bash reads no comment
+        ("$ run.sh 10 sda  # Run as run.sh <time> <device>", []),
+        ("$ run.sh <time>  # The <time> in seconds", [(codes.ANGLE_PLACEHOLDER, 0)]),
+        # a command left for the reader to uncomment: its placeholder will be pasted
+        ("$ # cd /proj/<mydir>", [(codes.ANGLE_PLACEHOLDER, 0)]),
+        ('$ echo "# <x>" <y>', [(codes.ANGLE_PLACEHOLDER, 0)]),  # a quoted # opens none
+        ("$ echo a#b <y>", [(codes.ANGLE_PLACEHOLDER, 0)]),  # nor one inside a word
+    ],
+)
+def test_a_placeholder_in_a_remark_is_none_a_reader_pastes(text, expected):
+    problems = check_text(text)
+    assert [(p.code, p.offset) for p in problems] == expected
+    assert all("<time>" not in p.message or "<device>" not in p.message for p in problems)
+    if expected and "<y>" in text:
+        assert "`<y>`" in problems[0].message
+
+
 def test_angle_brackets_in_a_here_document_body_are_file_content():
     assert found("$ cat > f <<EOF\n<user>\nEOF") == []
 

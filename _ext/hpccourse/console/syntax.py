@@ -436,7 +436,10 @@ def _mask_angle_placeholders(
             continue
         matches = list(ANGLE_PLACEHOLDER.finditer(line))
         tree = None
+        comment = _comment_start(line, opened)
         for match in matches:
+            if comment is not None and match.start() > comment and _prose(line[comment:]):
+                continue  # `# Usage: run.sh <time>`: a remark bash reads not, nor a reader
             if _quote_after(line[: match.start()], opened):
                 continue  # `"token <token>"`: inside quotes bash reads no redirection
             if "." in match.group(1):
@@ -453,6 +456,34 @@ def _mask_angle_placeholders(
             line = line.replace(match.group(0), "x" * len(match.group(0)))
         masked_rows.append(line)
     return "\n".join(masked_rows)
+
+
+def _comment_start(line: str, quote: str = "") -> int | None:
+    """Where a ``#`` comment starts in ``line`` (a ``#`` that begins a word outside
+    quotes, as bash reads it), starting inside ``quote``; None: no comment. One pass,
+    with :func:`_quote_after`'s rules."""
+    escaped, previous = False, " "
+    for index, char in enumerate(line):
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and previous in " \t;&|(":
+            return index
+        previous = char
+    return None
+
+
+def _prose(comment: str) -> bool:
+    """Whether a ``#`` comment is a remark (its first word capitalised or a label:
+    ``# Usage: run.sh <time>``), not a command left for the reader to uncomment
+    (``# cd /proj/<mydir>``, whose placeholder the reader will paste)."""
+    first = comment.lstrip("#").split(maxsplit=1)[:1]
+    return bool(first) and (first[0][:1].isupper() or first[0].endswith(":"))
 
 
 def _quote_after(text: str, quote: str = "") -> str:
