@@ -633,3 +633,18 @@ def test_a_comment_over_output_alone_is_still_output() -> None:
 )
 def test_commands_with_comments_or_wrapped_usage_are_not_output(text, expected) -> None:
     assert codes_of(check(text, "bash")) == expected
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "sudo apt update",
+        "sudo dnf install git gcc",
+        "apt-get install -y make",
+        "systemctl start nfs",
+    ],
+)
+def test_package_and_service_managers_are_commands(row: str) -> None:
+    # blind batch F: 60 console blocks of kolla-ansible typed such rows without `$ `,
+    # quiet beside 156 of the same shape that CC001 found
+    assert is_command_row(row)

@@ -35,7 +35,8 @@ KNOWN_COMMANDS = frozenset(
     salloc squeue scancel sinfo sacct scontrol seff sshare interactive projinfo hostname
     whoami pwd id groups date du df quota top htop ps kill nproc lscpu nvidia-smi
     rocm-smi apptainer singularity docker podman poetry uv pipx pixi code vim vi nano
-    emacs exit history man time nohup bash sh zsh eval
+    emacs exit history man time nohup bash sh zsh eval sudo apt apt-get dnf yum zypper
+    brew npm npx yarn cargo rustc kubectl helm systemctl journalctl ansible-playbook
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
 
