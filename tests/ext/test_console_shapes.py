@@ -648,3 +648,22 @@ def test_package_and_service_managers_are_commands(row: str) -> None:
     # blind batch F: 60 console blocks of kolla-ansible typed such rows without `$ `,
     # quiet beside 156 of the same shape that CC001 found
     assert is_command_row(row)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SET PASSWORD FOR 'root'@'%' = PASSWORD('new');",  # bash cannot parse it
+        "SELECT Host,User FROM mysql.user WHERE User='root';",  # bash runs `SELECT`
+        "CREATE DATABASE shop;\nGRANT ALL ON shop.* TO 'app'@'%';",
+    ],
+)
+def test_sql_in_a_shell_block_is_named_sql(text: str) -> None:
+    # blind batch F: SQL in kolla-ansible's bash blocks was told "fix the quotes", or quiet
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "SQL" in problem.message
+    assert "`sql`" in problem.message
+
+
+def test_sql_inside_a_command_stays_a_command() -> None:
+    assert codes_of(check('$ mysql -e "SELECT 1 FROM t;"', "console")) == []

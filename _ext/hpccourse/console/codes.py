@@ -16,7 +16,7 @@ CC104    A here-document (``<<EOF``) that is never closed by its delimiter line.
 CC105    An angle-bracket placeholder (``<user>``, ``<batch script>``): bash reads a redirection.
 CC106    A Python REPL statement (``>>>``/``...``) that does not compile.
 CC107    A shell-tagged block whose text is another language (R, Julia, Python, PowerShell,
-         XML, pseudo-code), or output alone, a settings file, a folder tree.
+         SQL, XML, pseudo-code), or output alone, a settings file, a folder tree.
 CC108    A command line that is only a path: nobody means to run a folder.
 CC201    The prompt shows ``(X)`` but the environment active here is another one, or none.
 CC202    ``pip install --user`` while an environment is active: it installs outside it.

@@ -42,6 +42,7 @@ SETTINGS_FILE = Guess("a file's content (YAML, INI or TOML settings)", "text", F
 MARKUP = Guess("a file's content (XML or HTML markup)", "xml", False)
 DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
 SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
+SQL = Guess("SQL (`SELECT ... FROM`, `SET PASSWORD ...;`)", "sql", True)
 ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
@@ -54,6 +55,12 @@ _NOTEBOOK = re.compile(r"^\s*[!%] ?(?:pip|conda|mamba)\s")  # `!pip`, `! pip`
 _PYTHON = re.compile(
     r"^\s*(?:import [\w.]+(?: as \w+)?\s*$|from [\w.]+ import \S|def \w+\(.*\):\s*$"
     r"|class \w+(?:\(.*\))?:\s*$|print\(|if __name__ ==)"
+)
+#: An SQL statement: a keyword in capitals no program is named, the statement's end.
+_SQL = re.compile(
+    r"^\s*(?:SELECT\s.+\sFROM\s|(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+(?:TABLE|DATABASE"
+    r"|USER|INDEX|VIEW)|DROP\s+(?:TABLE|DATABASE|USER)|ALTER\s+(?:TABLE|USER)|GRANT|REVOKE"
+    r"|SET\s+PASSWORD|SHOW\s+(?:TABLES|DATABASES|GRANTS)|FLUSH\s+PRIVILEGES)\b).*;\s*$"
 )
 _BATCH = re.compile(r"^(?:#SBATCH\b|#PBS\b|#!/(?:usr/)?bin/(?:env )?(?:ba)?sh\b)")
 # A configuration file's rows: a section opened by `name args {` (not a shell function's
@@ -172,6 +179,8 @@ def guess_language(text: str) -> Guess | None:
         return CONFIG
     if looks_like_markup(rows):
         return MARKUP
+    if 2 * sum(bool(_SQL.match(line)) for line in rows) >= len(rows):
+        return SQL
     counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
     for line in rows:
         if ("-" in line or "$env:" in line) and _POWERSHELL.search(line):
