@@ -340,7 +340,7 @@ def test_python_around_ipython_input_is_still_checked_and_never_told_to_fix_the_
         ("$ export CFLAGS=-O2 -g -Wall && make", 0, 'CFLAGS="-O2 -g -Wall"'),
         ("$ export PATH=$PATH:/opt/a /opt/b", 0, 'PATH="$PATH:/opt/a /opt/b"'),
         ("$ export DEPTH = 3", 0, "export DEPTH=3"),
-        ("$ cd x && \\\n  export A=1 \\\n  -v", 0, 'A="1 -v"'),
+        ("$ cd x && \\\n  export A=1 \\\n  -v", 2, 'A="1 -v"'),  # at the -v
         ("#!/bin/bash\nexport X=1\nexport LEVEL=high -v", 2, 'LEVEL="high -v"'),
     ],
 )
@@ -410,3 +410,10 @@ def test_an_ellipsis_in_angle_brackets_is_a_placeholder_for_arguments_left_out()
     assert problem.code == codes.ANGLE_PLACEHOLDER
     assert "arguments left out" in problem.message and "Fix the quotes" not in problem.message
     assert found("$ runner start <\u2026> --fast") == [(codes.ANGLE_PLACEHOLDER, 0)]
+
+
+def test_a_problem_in_a_continued_command_is_on_its_own_line():
+    # blind batch F: CC105 on a command's first row in console blocks, on the token's
+    # row in scripts; bash joins the lines, the reader reads them apart
+    text = "$ openstack token issue \\\n    --os-token <token> \\\n    --format <fmt>"
+    assert found(text) == [(codes.ANGLE_PLACEHOLDER, 1), (codes.ANGLE_PLACEHOLDER, 2)]

@@ -226,6 +226,7 @@ def commands(lines: Sequence[Line]) -> list[Command]:
     language = ""
     text = ""
     rows: list[int] = []
+    joins: list[tuple[int, int, int]] = []  # where a `\` line joins a row of the text
     last = 0
     continuation, ps2, heredoc = LineKind.CONTINUATION, LineKind.PS2, LineKind.HEREDOC
     repl_continuation = LineKind.REPL_CONTINUATION
@@ -234,7 +235,9 @@ def commands(lines: Sequence[Line]) -> list[Command]:
         if first is not None:
             if language == "shell" and (kind is continuation or kind is ps2 or kind is heredoc):
                 if kind is continuation and ends_with_continuation(text):
-                    text = text[:-1] + line.text
+                    text = text[:-1]
+                    joins.append((len(rows) - 1, len(text) - text.rfind("\n") - 1, line.offset))
+                    text += line.text
                 else:
                     text += "\n" + line.text
                     rows.append(line.offset)
@@ -245,17 +248,24 @@ def commands(lines: Sequence[Line]) -> list[Command]:
                 rows.append(line.offset)
                 last = line.offset
                 continue
-            out.append(_command(first, language, text, last, rows))
+            out.append(_command(first, language, text, last, rows, joins))
             first = None
         language = _LANGUAGE.get(kind, "")
         if language:
-            first, text, rows, last = line, line.text, [line.offset], line.offset
+            first, text, rows, last, joins = line, line.text, [line.offset], line.offset, []
     if first is not None:
-        out.append(_command(first, language, text, last, rows))
+        out.append(_command(first, language, text, last, rows, joins))
     return out
 
 
-def _command(first: Line, language: str, text: str, last: int, rows: list[int]) -> Command:
+def _command(
+    first: Line,
+    language: str,
+    text: str,
+    last: int,
+    rows: list[int],
+    joins: list[tuple[int, int, int]],
+) -> Command:
     return _record(
         Command,
         offset=first.offset,
@@ -265,6 +275,7 @@ def _command(first: Line, language: str, text: str, last: int, rows: list[int]) 
         env=first.env,
         last_offset=last,
         lines=tuple(rows),
+        joins=tuple(joins),
     )
 
 

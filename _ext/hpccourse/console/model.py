@@ -49,6 +49,8 @@ class Command:
     env: str | None = None
     last_offset: int = 0  # offset of its last line
     lines: tuple[int, ...] = ()  # the block offset of each line of ``text``
+    #: where a line continued with ``\`` joins a row of ``text``: (row, column, offset)
+    joins: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,14 @@ _BASH = shutil.which("bash")
 _BASH_LINE = re.compile(r"^(?:.*?: )?line (\d+): ")
 
 
-def _offset(command: Command, row: int) -> int:
-    """The block offset of a row of ``command.text``."""
-    if 0 <= row < len(command.lines):
-        return command.lines[row]
-    return command.last_offset
+def _offset(command: Command, row: int, column: int = 0) -> int:
+    """The block offset of a place in ``command.text`` (its row, and its column there:
+    a row joined from lines continued with ``\\`` is each of them in turn)."""
+    at = command.lines[row] if 0 <= row < len(command.lines) else command.last_offset
+    for joined_row, joined_column, offset in command.joins:
+        if joined_row == row and joined_column <= column:
+            at = offset
+    return at
 
 
 def _bracket_style(placeholder: str, word: str) -> str:
@@ -329,7 +332,7 @@ def export_words(command: Command) -> list[Problem]:
                     f"`{text}` is neither a name nor `NAME=value`: bash's `export` refuses "
                     f"it ('export: `{text}': not a valid identifier') and the command "
                     f"fails. {_export_remedy(words, index)}.",
-                    _offset(command, word.start_point.row),
+                    _offset(command, word.start_point.row, word.start_point.column),
                 )
             )
             break
@@ -408,7 +411,7 @@ def parse_and_check(command: Command, placeholder: str = "[username]") -> list[P
                     f"`{word}` starts a command but no compound command (`for`, `while`, "
                     f"`if`, `case`, `{{`) is open here, so bash reports a syntax error: "
                     f"write the whole compound command in the block, or remove `{word}`.",
-                    _offset(command, node.start_point.row),
+                    _offset(command, node.start_point.row, node.start_point.column),
                 )
             )
     return problems
@@ -450,7 +453,7 @@ def _mask_angle_placeholders(
                 Problem(
                     codes.ANGLE_PLACEHOLDER,
                     placeholder_message(match.group(0), match.group(1), placeholder),
-                    _offset(command, row),
+                    _offset(command, row, match.start()),
                 )
             )
             line = line.replace(match.group(0), "x" * len(match.group(0)))
