@@ -17,10 +17,12 @@ from .readers import reader_for
 
 
 def centre_like(label: str, lower: bool) -> bool:
-    """Whether a tab's label (filler words aside) can name a centre or a cluster: a name
-    (capitalised, or lower-case like the set's other cluster labels), not a file."""
+    """Whether a tab's label (filler words aside) can name a centre or a cluster: names
+    (each word capitalised, or lower-case like the set's other cluster labels), not a
+    file, nor a phrase ("Your own computer")."""
     return bool(re.fullmatch(r"\w[\w :()@/&-]{0,39}", label)) and (
-        label[0].isupper() or label[0].isdigit() or lower
+        lower
+        or all(word[0].isupper() or word[0].isdigit() for word in re.findall(r"[\w-]+", label))
     )
 
 

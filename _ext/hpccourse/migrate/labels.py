@@ -54,7 +54,19 @@ def cluster_of(table: Table, label: str) -> Cluster | None:
         table.cluster_for_label(w) is not None or not w[:1].isupper() for w in words
     ):
         return next(iter(hits.values()))
-    return None
+    return _with_remark(table, bare)
+
+
+def _with_remark(table: Table, bare: str) -> Cluster | None:
+    """The cluster of a label that names it and then remarks on it in brackets, in
+    words that name none of the table's clusters ("PDC (AMD GPUs)")."""
+    head, _, rest = bare.partition("(")
+    inner = rest.rstrip()
+    if not inner.endswith(")") or len(inner[:-1].split()) < 2:
+        return None
+    if any(table.cluster_for_label(w) for w in re.findall(r"[\w-]+", inner)):
+        return None
+    return table.cluster_for_label(head.strip())
 
 
 def clusters_named(table: Table, label: str) -> list[str]:

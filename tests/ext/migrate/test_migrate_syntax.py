@@ -659,3 +659,30 @@ def test_myst_indented_code_blocks_in_tabs_are_blocks(table: Table, tmp_path: Pa
     ]
     assert "still the item, no block" in proposal.page
     assert proposal.converted == 1
+
+
+@pytest.mark.parametrize("label", ["Your own computer", "Windows laptop"])
+def test_a_phrase_is_no_centre_to_add(table_path: Path, tmp_path: Path, label: str):
+    """A tab labelled with a phrase, not names ("Your own computer"), shows commands
+    beside the clusters' tabs: it stays a tab of no cluster, no centre is added for it
+    (blind set 7 added 'your-own-computer' to the table)."""
+    table = load_table(table_path)
+    rows = [(c.label, "hostname") for c in table.clusters] + [(label, "hostname")]
+    page = tmp_path / "p.rst"
+    page.write_text(rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    assert load_table(table_path).cluster_keys == table.cluster_keys
+    assert f"tab '{label}' is no cluster" in err
+
+
+def test_a_remark_in_brackets_after_a_known_centre_is_that_centres_tab(table: Table, tmp_path):
+    """ "PDC (AMD GPUs)": the centre the table knows, and a remark in words that name
+    none of its clusters: PDC's tab (blind set 7 added it as a centre 'pdc-amd-gpus')."""
+    *rest, last = table.clusters
+    rows = [(c.label, "hostname") for c in rest] + [(f"{last.label} (AMD GPUs)", "hostname")]
+    proposal = Migrator(table, tmp_path / "p.rst").run(rst_tab_set(rows))
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert "skip" not in step
+    assert cluster_of(table, f"{last.label} (AMD GPUs)") is last
+    assert cluster_of(table, f"{last.label} (and {rest[0].label})") is None
