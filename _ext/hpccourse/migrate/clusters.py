@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..table import Table
+from ..table import Cluster, Table
 from .clusternames import centre_like, new_names, several
 from .group import Generalizer
 from .labels import bare_label, cluster_of, label_names
 from .learn import unfit
-from .model import ONE_NAME, STAND_IN
+from .model import ONE_NAME, STAND_IN, Tab
 from .readers import reader_for
 from .tabfacts import blocks_of, read_tab
 from .tabletext import sections
@@ -34,6 +34,39 @@ def _fill_in(table: Table, name: str) -> str:
     if all(v.startswith("/") for v in values):
         return f"/{STAND_IN}"
     return STAND_IN
+
+
+def _other_name(
+    table: Table,
+    known: list[tuple[Tab, Cluster | None]],
+    new: dict[str, dict[str, object]],
+    lower: bool,
+) -> tuple[Tab | None, str, str]:
+    """In a tab set, the one label the table lacks that is the other name of a centre an
+    earlier tab set of the page added by one name ("C3SE" after "Alvis"): that centre
+    has no tab here, it is the only one such, and one name is upper case and the other
+    not. The tab, the centre's key and the label giving both names ("Alvis (C3SE)")."""
+    unknown = [
+        tab
+        for tab, cluster in known
+        if cluster is None
+        and centre_like(bare_label(tab.label.strip()), lower)
+        and len(label_names(bare_label(tab.label.strip()))) == 1
+    ]
+    labels = {bare_label(t.label.strip()).casefold() for t, _c in known}
+    one_name = [
+        key
+        for key, facts in new.items()
+        if str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold()
+        and str(facts.get("center", "")).casefold() not in labels
+    ]
+    if len(unknown) != 1 or len(one_name) != 1:
+        return None, "", ""
+    label, name = bare_label(unknown[0].label.strip()), str(new[one_name[0]]["cluster"])
+    if label.isupper() == name.isupper():
+        return None, "", ""
+    center, cluster = (label, name) if label.isupper() else (name, label)
+    return unknown[0], one_name[0], f"{cluster} ({center})"
 
 
 def add_clusters(
@@ -57,12 +90,16 @@ def add_clusters(
             continue
         # labels written from a small letter, like the set's others ("cosmos (lunarc)")
         lower = all(t.label[:1].islower() for t, c in known if c is not None)
+        other = _other_name(table, known, new, lower)
         for tab, cluster in known:
             label = bare_label(tab.label.strip())
             if cluster is not None or not centre_like(label, lower) or several(table, label):
                 continue
             blocks = blocks_of(reader, tab)
             names = new_names(table, known, label)
+            if tab is other[0]:  # the other name of a centre this page added by one name
+                names = {**new_names(table, known, other[2]), "key": other[1]}
+                new[other[1]].update({n: v for n, v in names.items() if n != "key"})
             key = names["key"]
             at_known_centre = any(
                 table.cluster_for_label(n) is not None for n in label_names(label)

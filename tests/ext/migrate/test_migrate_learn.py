@@ -611,3 +611,29 @@ def test_a_stand_in_the_table_would_refuse_is_left_to_fill_in_and_said_so(table_
         f"{{storage_root}}, still FILL-IN on {odd.label}, and the table would not take that "
         "value: kept as shown; fill it in"
     ) in err
+
+
+def test_a_centre_added_by_one_name_is_not_added_again_by_its_other_on_the_same_page(
+    table_path, tmp_path
+):
+    """One page: its first tab set labels a new centre "Bigiron", its second "BIGC",
+    the only label the table lacks there, where Bigiron has no tab. One cluster is
+    added, with both names (blind set 7 added C3SE twice, as 'alvis' and 'c3se')."""
+    table = load_table(table_path)
+
+    def tab_set(extra: str) -> list[str]:
+        lines = [".. tabs::", ""]
+        for label in [c.label for c in table.clusters] + [extra]:
+            lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+            lines += ["         $ hostname", ""]
+        return lines
+
+    page = tmp_path / "p.rst"
+    page.write_text("\n".join([*tab_set("Bigiron"), "Then:", "", *tab_set("BIGC")]))
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    after = load_table(table_path)
+    assert [k for k in after.cluster_keys if k not in table.cluster_keys] == ["bigiron"], err
+    added = after.cluster("bigiron")
+    assert (added.center, added.cluster) == ("BIGC", "Bigiron")
+    assert "CHECK (its tabs give one name" not in table_path.read_text()
