@@ -417,3 +417,20 @@ def test_a_problem_in_a_continued_command_is_on_its_own_line():
     # row in scripts; bash joins the lines, the reader reads them apart
     text = "$ openstack token issue \\\n    --os-token <token> \\\n    --format <fmt>"
     assert found(text) == [(codes.ANGLE_PLACEHOLDER, 1), (codes.ANGLE_PLACEHOLDER, 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a completion transcript shows the key pressed: nothing typed, nothing redirected
+        ("$ repo <TAB><TAB>", []),
+        ("$ repo clone -<Tab><Tab>", []),
+        # a placeholder may start with a digit, when a letter follows (swift's runbook)
+        ("$ OBJNO=<3 Length Object No.>", [(codes.ANGLE_PLACEHOLDER, 0)]),
+        ("$ cat <3>", [(codes.SHELL_SYNTAX, 0)]),  # no word: no placeholder
+    ],
+)
+def test_keys_pressed_and_placeholders_that_start_with_a_digit(text, expected):
+    # blind batch G: four false CC105 on click's <TAB><TAB>; three CC101 told to fix
+    # the quotes for swift's VAR=<3 Length ...>
+    assert found(text) == expected

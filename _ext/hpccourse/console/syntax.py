@@ -35,7 +35,13 @@ _STRAY_HINT = re.compile(r"(?:^|[\s;&|(])(?:done|fi|then|esac|do|elif|else|\})(?
 # brackets, no space before `>`; a `/` inside it, not at its end (`<path/>x` is left to
 # the rules that read it as a path).
 # `<...>` stands for arguments left out.
-ANGLE_PLACEHOLDER = re.compile(r"<([A-Za-z](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*|\.\.\.|\u2026)>")
+ANGLE_PLACEHOLDER = re.compile(
+    r"<((?=[^>]*[A-Za-z])[A-Za-z0-9](?:[\w./-]*[\w.-])?(?:[ \t][\w.-]+)*|\.\.\.|\u2026)>"
+)
+#: Keys a transcript shows pressed at the prompt (`$ repo <TAB><TAB>`): no placeholder.
+KEYS = frozenset(
+    "TAB ENTER RETURN ESC ESCAPE SPACE BACKSPACE UP DOWN LEFT RIGHT CTRL-C CTRL-D C-C C-D".split()  # noqa: SIM905 -- a word list reads best as words
+)
 _BASH = shutil.which("bash")
 _BASH_LINE = re.compile(r"^(?:.*?: )?line (\d+): ")
 
@@ -441,6 +447,9 @@ def _mask_angle_placeholders(
         tree = None
         comment = _comment_start(line, opened)
         for match in matches:
+            if match.group(1).upper() in KEYS:  # `<TAB><TAB>`: a key pressed, not typed
+                line = line.replace(match.group(0), " " * len(match.group(0)))
+                continue
             if comment is not None and match.start() > comment and _prose(line[comment:]):
                 continue  # `# Usage: run.sh <time>`: a remark bash reads not, nor a reader
             if _quote_after(line[: match.start()], opened):
