@@ -667,3 +667,10 @@ def test_sql_in_a_shell_block_is_named_sql(text: str) -> None:
 
 def test_sql_inside_a_command_stays_a_command() -> None:
     assert codes_of(check('$ mysql -e "SELECT 1 FROM t;"', "console")) == []
+
+
+def test_a_root_prompted_command_continued_over_lines_is_a_transcript() -> None:
+    # blind batch G: swift's `# swift-ring-builder x \` blocks got CC001 ("no prompt")
+    # while its one-line `# cmd` blocks stayed quiet
+    text = "# ring-builder account.builder \\\n  add --region 1 --zone 1 \\\n  --weight 100"
+    assert codes_of(check(text, "console")) == []

@@ -260,7 +260,12 @@ def root_transcript(text: str) -> bool:
     """Whether the block is a root shell's transcript as Pygments draws it: its first row
     is ``# `` and a command (``# dnf install x``: Pygments takes ``#`` for the prompt, so
     the block has one), the other rows output, none a command typed without a prompt."""
-    rows = _rows(text)
+    rows: list[str] = []
+    for row in _rows(text):  # a command continued with `\` is one row, as bash reads it
+        if rows and rows[-1].endswith("\\"):
+            rows[-1] = rows[-1][:-1] + " " + row.strip()
+        else:
+            rows.append(row)
     if not rows or not rows[0].startswith("# "):
         return False
     if not is_command_row(rows[0][2:], unknown_programs=True):
