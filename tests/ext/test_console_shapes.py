@@ -184,6 +184,9 @@ def test_a_command_without_prompt_among_prompted_ones_is_cc004() -> None:
         "$ salloc -n 1\nsalloc: Granted job allocation 1\n$ srun hostname",
         "$ conda list\npython 3.11.5\n$ deactivate",
         "$ module load x \\\n  y\n$ ls",  # a continuation, not output
+        # what a pipe into grep printed (keystone's federation page, blind batch G)
+        "$ curl -s https://idp.example/meta | grep -o 'entityID=\".*\"'\n"
+        'entityID="https://idp.example/meta"\n$ ls',
     ],
 )
 def test_output_between_prompts_is_not_cc004(text: str) -> None:
@@ -673,4 +676,14 @@ def test_a_root_prompted_command_continued_over_lines_is_a_transcript() -> None:
     # blind batch G: swift's `# swift-ring-builder x \` blocks got CC001 ("no prompt")
     # while its one-line `# cmd` blocks stayed quiet
     text = "# ring-builder account.builder \\\n  add --region 1 --zone 1 \\\n  --weight 100"
+    assert codes_of(check(text, "console")) == []
+
+
+def test_a_programs_option_listing_is_output() -> None:
+    # blind batch G: keystone's console block of `--help` rows was told to write `$ `
+    text = (
+        "-h, --help            show this help message and exit\n"
+        "--config-dir DIR      Path to a config directory to pull files from.\n"
+        "                      This file set is sorted."
+    )
     assert codes_of(check(text, "console")) == []

@@ -20,6 +20,7 @@ leaves them out. That is the cause to report, not the quotes or brackets.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 
 from . import codes
@@ -53,6 +54,9 @@ def _prints_text(line: Line) -> bool:
     if not words:
         return False  # an empty prompt line types nothing, so prints nothing
     if "<<" in line.text:
+        return True
+    last = re.split(r"(?<!\|)\|(?!\|)", line.text)[-1].split()  # what a pipe ends in prints
+    if last and last[0] in _PRINTS_TEXT:
         return True
     if words[0] in _PRINTING_SUBCOMMANDS:
         return len(words) < 2 or words[1] in _PRINTING_SUBCOMMANDS[words[0]]

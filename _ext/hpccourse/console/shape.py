@@ -118,7 +118,9 @@ def is_command_row(
     return unknown_programs and _OPTIONED_COMMAND.match(stripped) is not None
 
 
-_OUTPUT_SHAPES = (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS)
+#: A row of a program's ``--help``: its options, then two blanks and what they do.
+_OPTION_HELP = re.compile(r"^\s*(?:-\w,\s+)?--?\w[\w-]*(?:[ =][\w<>\[\].|-]+)?\s{2,}[A-Za-z(]")
+_OUTPUT_SHAPES = (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS, _OPTION_HELP)
 _OUTPUT_SHAPES += (_TAGGED, _STAMP)
 
 
