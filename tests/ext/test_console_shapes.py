@@ -684,6 +684,8 @@ def test_a_programs_option_listing_is_output() -> None:
     text = (
         "-h, --help            show this help message and exit\n"
         "--config-dir DIR      Path to a config directory to pull files from.\n"
-        "                      This file set is sorted."
+        "                      This file set is sorted, and read after\n"
+        "                      previous --config-file options.\n"
+        "--config-file PATH    Path to a config file to use."
     )
     assert codes_of(check(text, "console")) == []

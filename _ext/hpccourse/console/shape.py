@@ -115,7 +115,9 @@ def is_command_row(
         return bool(rest.strip()) or _PROGRAM_PATH.match(stripped) is not None
     if _ASSIGN_COMMAND.match(stripped):
         return not indented
-    return unknown_programs and _OPTIONED_COMMAND.match(stripped) is not None
+    # an unknown program with options, not indented (`   specified via --config-file` in
+    # a --help text's wrapped description is no command)
+    return unknown_programs and not indented and _OPTIONED_COMMAND.match(stripped) is not None
 
 
 #: A row of a program's ``--help``: its options, then two blanks and what they do.
