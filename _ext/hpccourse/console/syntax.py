@@ -470,10 +470,10 @@ def _mask_angle_placeholders(
     return "\n".join(masked_rows)
 
 
-def _comment_start(line: str, quote: str = "") -> int | None:
-    """Where a ``#`` comment starts in ``line`` (a ``#`` that begins a word outside
-    quotes, as bash reads it), starting inside ``quote``; None: no comment. One pass,
-    with :func:`_quote_after`'s rules."""
+def _scan(line: str, quote: str = "") -> tuple[str, int | None]:
+    """Bash's reading of ``line`` from inside ``quote``: the quote still open at its end
+    (``"``, ``'`` or none) and where a ``#`` comment starts (a ``#`` that begins a word
+    outside quotes; None: no comment). A backslash escapes outside single quotes."""
     escaped, previous = False, " "
     for index, char in enumerate(line):
         if escaped:
@@ -485,9 +485,14 @@ def _comment_start(line: str, quote: str = "") -> int | None:
         elif char in "\"'":
             quote = char
         elif char == "#" and previous in " \t;&|(":
-            return index
+            return quote, index  # a comment: what follows is not bash's to quote
         previous = char
-    return None
+    return quote, None
+
+
+def _comment_start(line: str, quote: str = "") -> int | None:
+    """Where a ``#`` comment starts in ``line``, starting inside ``quote``."""
+    return _scan(line, quote)[1]
 
 
 def _prose(comment: str) -> bool:
@@ -499,22 +504,8 @@ def _prose(comment: str) -> bool:
 
 
 def _quote_after(text: str, quote: str = "") -> str:
-    """The quote still open after ``text`` (``"``, ``'`` or none), starting inside
-    ``quote``: bash's rules, a backslash escaping outside single quotes."""
-    escaped, previous = False, " "
-    for char in text:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#" and previous in " \t":
-            break  # a comment: what follows is not bash's to quote
-        previous = char
-    return quote
+    """The quote still open after ``text``, starting inside ``quote``."""
+    return _scan(text, quote)[0]
 
 
 #: A row the REPL takes as no statement at all: blank, or only a comment (the REPL
