@@ -20,8 +20,9 @@ def named_label(table: Table, key: str) -> str:
 
 
 def bare_label(label: str) -> str:
-    """``label`` without the words in front that name nothing ("At C3SE": "C3SE")."""
-    words = label.strip().split()
+    """``label`` without the words in front that name nothing ("At C3SE": "C3SE") and
+    without remarks in square brackets ("Alvis (C3SE) [GPU node needed]")."""
+    words = re.sub(r"\[[^\]]*\]", " ", label).strip().split()
     while len(words) > 1 and words[0].casefold() in FILLERS:
         words = words[1:]
     return " ".join(words)

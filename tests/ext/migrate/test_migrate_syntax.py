@@ -686,3 +686,21 @@ def test_a_remark_in_brackets_after_a_known_centre_is_that_centres_tab(table: Ta
     assert "skip" not in step
     assert cluster_of(table, f"{last.label} (AMD GPUs)") is last
     assert cluster_of(table, f"{last.label} (and {rest[0].label})") is None
+
+
+def test_a_remark_in_square_brackets_leaves_the_label_its_names(table_path: Path, tmp_path):
+    """ "NEWC (Bigiron) [GPU node needed]": the remark in square brackets names nothing;
+    the tab adds the centre its names give (blind set 8 kept such a tab as no cluster's),
+    and a known centre's label with such a remark is its tab."""
+    table = load_table(table_path)
+    first = table.clusters[0]
+    assert cluster_of(table, f"{first.label} [login node]") is first
+    rows = [(c.label, "hostname") for c in table.clusters]
+    rows += [("Bigiron (NEWC) [GPU node needed]", "hostname")]
+    page = tmp_path / "p.rst"
+    page.write_text(rst_tab_set(rows))
+    status, _out, err = run(str(page), "--table", str(table_path), "--add-clusters", "--write")
+    assert status == 0, err
+    added = [k for k in load_table(table_path).cluster_keys if k not in table.cluster_keys]
+    assert len(added) == 1 and "is no cluster" not in err
+    assert load_table(table_path).cluster(added[0]).cluster == "Bigiron"
