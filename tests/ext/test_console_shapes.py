@@ -187,6 +187,10 @@ def test_a_command_without_prompt_among_prompted_ones_is_cc004() -> None:
         # what a pipe into grep printed (keystone's federation page, blind batch G)
         "$ curl -s https://idp.example/meta | grep -o 'entityID=\".*\"'\n"
         'entityID="https://idp.example/meta"\n$ ls',
+        # what an older `systemctl enable` printed (twisted's page, blind batch H)
+        "$ sudo systemctl enable web.socket\n"
+        "ln -s '/etc/systemd/system/web.socket' '/etc/systemd/system/sockets.target.wants'\n"
+        "$ sudo systemctl start web.socket",
     ],
 )
 def test_output_between_prompts_is_not_cc004(text: str) -> None:

@@ -434,3 +434,9 @@ def test_keys_pressed_and_placeholders_that_start_with_a_digit(text, expected):
     # blind batch G: four false CC105 on click's <TAB><TAB>; three CC101 told to fix
     # the quotes for swift's VAR=<3 Length ...>
     assert found(text) == expected
+
+
+def test_here_document_marks_inside_quotes_open_none():
+    # blind batch H: nova's `sed "s/<<server>>/..."` was told to end a here-document
+    assert found('$ sed -i "s/<<server>>/$HOST/" keepalived.conf\n$ ls') == []
+    assert found("$ cat <<EOF > f\nx") == [(codes.UNTERMINATED_HEREDOC, 0)]

@@ -55,11 +55,29 @@ def heredoc_starts(command_line: str) -> list[tuple[str, bool]]:
     scan = _ARITH.sub("", command_line)
     found = []
     for match in _HEREDOC.finditer(scan):
+        if _quoted(scan[: match.start()]):
+            continue  # `"<<server>>"`: inside quotes, no here-document
         delimiter = match["sq"] if match["sq"] is not None else match["dq"]
         if delimiter is None:
             delimiter = match["word"]
         found.append((delimiter, bool(match["dash"])))
     return found
+
+
+def _quoted(text: str) -> bool:
+    """Whether a quote is still open at the end of ``text`` (bash's rules: a backslash
+    escapes outside single quotes)."""
+    quote, escaped = "", False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+    return bool(quote)
 
 
 def ends_with_continuation(text: str) -> bool:

@@ -33,7 +33,7 @@ _PRINTS_TEXT = frozenset(
     ls ll find tree du df cat less more head tail echo printf type which history man
     help grep sed awk diff
     git alias env set declare sbatch squeue sacct scontrol jobinfo python
-    python3
+    python3 systemctl
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
 _TYPED = frozenset({LineKind.PROMPT, LineKind.CONTINUATION, LineKind.PS2, LineKind.HEREDOC})
@@ -48,14 +48,23 @@ _PRINTING_SUBCOMMANDS = {
 }
 
 
+def _program(words: list[str]) -> list[str]:
+    """``words`` from the program run (``sudo -u x systemctl ...``: ``systemctl ...``)."""
+    while words and words[0] in ("sudo", "time", "nohup", "env"):
+        words = words[1:]
+        while words and words[0].startswith("-"):
+            words = words[2:] if words[0] in ("-u", "-g") else words[1:]
+    return words
+
+
 def _prints_text(line: Line) -> bool:
     """Whether the command on ``line`` is one whose output may read as commands."""
-    words = line.text.split()
+    words = _program(line.text.split())
     if not words:
         return False  # an empty prompt line types nothing, so prints nothing
     if "<<" in line.text:
         return True
-    last = re.split(r"(?<!\|)\|(?!\|)", line.text)[-1].split()  # what a pipe ends in prints
+    last = _program(re.split(r"(?<!\|)\|(?!\|)", line.text)[-1].split())  # a pipe's end
     if last and last[0] in _PRINTS_TEXT:
         return True
     if words[0] in _PRINTING_SUBCOMMANDS:
