@@ -693,3 +693,11 @@ def test_a_programs_option_listing_is_output() -> None:
         "--config-file PATH    Path to a config file to use."
     )
     assert codes_of(check(text, "console")) == []
+
+
+def test_a_table_is_output_not_a_folder_tree() -> None:
+    # blind batch H: nova's `openstack ... list` table in a bash block was named a tree
+    text = "+------+--------+\n| ID   | Status |\n+------+--------+\n| 1    | ACTIVE |\n+------+--------+"
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "folder tree" not in problem.message
+    assert "output" in problem.message

@@ -248,9 +248,15 @@ def settings_rows(text: str) -> bool:
     return bool(rows) and all(any(p.match(row) for p in shapes) for row in rows)
 
 
+#: A row of a table drawn in ASCII or box characters: `+----+----+`, `| a  | b  |`.
+_TABLE_ROW = re.compile(r"^\s*(?:[+|┌├└╞][-=+─┬┼┴═╪|+┐┤┘\s]*[+|┐┤┘╡]|[|│].*[|│])\s*$")
+
+
 def folder_tree(text: str) -> bool:
-    """Whether most rows draw a folder tree (``├──``, ``|---``)."""
+    """Whether most rows draw a folder tree (``├──``, ``|---``), not a table."""
     rows = _rows(text)
+    if rows and 2 * sum(bool(_TABLE_ROW.match(row)) for row in rows) >= len(rows):
+        return False  # a table (a MariaDB session's, `openstack ... list`'s): output
     return bool(rows) and 2 * sum(bool(_TREE.search(row)) for row in rows) >= len(rows)
 
 
