@@ -697,7 +697,8 @@ def test_a_programs_option_listing_is_output() -> None:
 
 def test_a_table_is_output_not_a_folder_tree() -> None:
     # blind batch H: nova's `openstack ... list` table in a bash block was named a tree
-    text = "+------+--------+\n| ID   | Status |\n+------+--------+\n| 1    | ACTIVE |\n+------+--------+"
+    rule = "+------+--------+"
+    text = f"{rule}\n| ID   | Status |\n{rule}\n| 1    | ACTIVE |\n{rule}"
     [problem] = check(text, "bash").problems
     assert problem.code == codes.NOT_SHELL and "folder tree" not in problem.message
     assert "output" in problem.message
