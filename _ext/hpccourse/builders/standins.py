@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -53,6 +55,9 @@ class Standins:
     directives: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     setup_error: str = ""
+    #: the course's own event handlers (connected in conf.py's setup) that failed or ran
+    #: past their time here: "event handler: why", each once
+    handlers: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # extension -> why its setup failed
     crashed: dict[str, str] = field(default_factory=dict)  # directive -> first place, why
     #: objects of stand-in modules autodoc was asked to document (their content read)
@@ -246,15 +251,73 @@ def stand_in_modules(names: list[str]) -> Iterator[None]:
                 sys.modules[name] = module
 
 
+#: How long one of the course's own event handlers may run here: a handler that fetches
+#: a list from the network (tempest's plugin registry) waits for ever on a machine
+#: without one. Past that it is stopped, said, and the check goes on.
+HANDLER_SECONDS = 60
+
+
+class HandlerTimeout(Exception):
+    """A course's event handler ran past :data:`HANDLER_SECONDS`."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`HandlerTimeout` in the block after ``seconds`` (a SIGALRM timer; only
+    in the main thread, where signals arrive: elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise HandlerTimeout(f"ran past {seconds:g} s (waiting on the network?)")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _guarded_handler(
+    event: str, callback: Callable[..., Any], record: Standins
+) -> Callable[..., Any]:
+    """The course's handler of ``event``, stopped past its time and its failure said (the
+    event's default answer, None, given instead)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with time_limit(HANDLER_SECONDS):
+                return callback(*args, **kwargs)
+        except Exception as error:  # any failure of the course's own code
+            name = getattr(callback, "__name__", repr(callback))
+            why = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+            record.handlers.setdefault(f"{event} handler {name}", why)
+            return None
+
+    return call
+
+
 def guarded_setup(setup: Callable[[Any], Any], record: Standins) -> Callable[[Any], Any]:
-    """``conf.py``'s ``setup(app)``, reporting a failure instead of stopping the check."""
+    """``conf.py``'s ``setup(app)``, reporting a failure instead of stopping the check;
+    the handlers it connects are guarded too (:func:`_guarded_handler`)."""
 
     def run(app: Any) -> Any:
+        connect = app.connect
+
+        def guarded_connect(event: str, callback: Callable[..., Any], priority: int = 500) -> Any:
+            return connect(event, _guarded_handler(event, callback, record), priority)
+
+        app.connect = guarded_connect
         try:
             return setup(app)
         except Exception as error:  # any failure of the course's own code
             record.setup_error = f"{type(error).__name__}: {error}"
             return None
+        finally:
+            del app.connect  # the class's own method again
 
     return run
 
