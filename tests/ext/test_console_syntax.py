@@ -440,3 +440,8 @@ def test_here_document_marks_inside_quotes_open_none():
     # blind batch H: nova's `sed "s/<<server>>/..."` was told to end a here-document
     assert found('$ sed -i "s/<<server>>/$HOST/" keepalived.conf\n$ ls') == []
     assert found("$ cat <<EOF > f\nx") == [(codes.UNTERMINATED_HEREDOC, 0)]
+
+
+def test_a_here_document_mark_in_a_comment_opens_none():
+    # quotes and comments read by one scan (lines.scan_quotes) for both rules
+    assert found("$ echo hi  # then cat <<EOF\n$ ls") == []

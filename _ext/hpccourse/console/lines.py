@@ -55,8 +55,9 @@ def heredoc_starts(command_line: str) -> list[tuple[str, bool]]:
     scan = _ARITH.sub("", command_line)
     found = []
     for match in _HEREDOC.finditer(scan):
-        if _quoted(scan[: match.start()]):
-            continue  # `"<<server>>"`: inside quotes, no here-document
+        quote, comment = scan_quotes(scan[: match.start()])
+        if quote or comment is not None:
+            continue  # `"<<server>>"`, `# cat <<EOF`: in quotes or a comment, none
         delimiter = match["sq"] if match["sq"] is not None else match["dq"]
         if delimiter is None:
             delimiter = match["word"]
@@ -64,11 +65,12 @@ def heredoc_starts(command_line: str) -> list[tuple[str, bool]]:
     return found
 
 
-def _quoted(text: str) -> bool:
-    """Whether a quote is still open at the end of ``text`` (bash's rules: a backslash
-    escapes outside single quotes)."""
-    quote, escaped = "", False
-    for char in text:
+def scan_quotes(line: str, quote: str = "") -> tuple[str, int | None]:
+    """Bash's reading of ``line`` from inside ``quote``: the quote still open at its end
+    (``"``, ``'`` or none) and where a ``#`` comment starts (a ``#`` that begins a word
+    outside quotes; None: no comment). A backslash escapes outside single quotes."""
+    escaped, previous = False, " "
+    for index, char in enumerate(line):
         if escaped:
             escaped = False
         elif char == "\\" and quote != "'":
@@ -77,7 +79,10 @@ def _quoted(text: str) -> bool:
             quote = "" if char == quote else quote
         elif char in "\"'":
             quote = char
-    return bool(quote)
+        elif char == "#" and previous in " \t;&|(":
+            return quote, index  # a comment: what follows is not bash's to quote
+        previous = char
+    return quote, None
 
 
 def ends_with_continuation(text: str) -> bool:

@@ -24,7 +24,7 @@ from tree_sitter import Node
 
 from . import codes
 from .bash import node_text, parse
-from .lines import ends_with_continuation, heredoc_starts
+from .lines import ends_with_continuation, heredoc_starts, scan_quotes
 from .model import Command, Problem
 
 STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", "}"})
@@ -470,29 +470,9 @@ def _mask_angle_placeholders(
     return "\n".join(masked_rows)
 
 
-def _scan(line: str, quote: str = "") -> tuple[str, int | None]:
-    """Bash's reading of ``line`` from inside ``quote``: the quote still open at its end
-    (``"``, ``'`` or none) and where a ``#`` comment starts (a ``#`` that begins a word
-    outside quotes; None: no comment). A backslash escapes outside single quotes."""
-    escaped, previous = False, " "
-    for index, char in enumerate(line):
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#" and previous in " \t;&|(":
-            return quote, index  # a comment: what follows is not bash's to quote
-        previous = char
-    return quote, None
-
-
 def _comment_start(line: str, quote: str = "") -> int | None:
     """Where a ``#`` comment starts in ``line``, starting inside ``quote``."""
-    return _scan(line, quote)[1]
+    return scan_quotes(line, quote)[1]
 
 
 def _prose(comment: str) -> bool:
@@ -505,7 +485,7 @@ def _prose(comment: str) -> bool:
 
 def _quote_after(text: str, quote: str = "") -> str:
     """The quote still open after ``text``, starting inside ``quote``."""
-    return _scan(text, quote)[0]
+    return scan_quotes(text, quote)[0]
 
 
 #: A row the REPL takes as no statement at all: blank, or only a comment (the REPL
