@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from . import codes
 from .model import Command, Line, LineKind, Problem
 from .shape import is_command_row
+from .words import program_words
 
 #: Commands whose output may well be command lines: a script's text, history, help.
 _PRINTS_TEXT = frozenset(
@@ -48,23 +49,14 @@ _PRINTING_SUBCOMMANDS = {
 }
 
 
-def _program(words: list[str]) -> list[str]:
-    """``words`` from the program run (``sudo -u x systemctl ...``: ``systemctl ...``)."""
-    while words and words[0] in ("sudo", "time", "nohup", "env"):
-        words = words[1:]
-        while words and words[0].startswith("-"):
-            words = words[2:] if words[0] in ("-u", "-g") else words[1:]
-    return words
-
-
 def _prints_text(line: Line) -> bool:
     """Whether the command on ``line`` is one whose output may read as commands."""
-    words = _program(line.text.split())
+    words = program_words(line.text)
     if not words:
         return False  # an empty prompt line types nothing, so prints nothing
     if "<<" in line.text:
         return True
-    last = _program(re.split(r"(?<!\|)\|(?!\|)", line.text)[-1].split())  # a pipe's end
+    last = program_words(re.split(r"(?<!\|)\|(?!\|)", line.text)[-1])  # a pipe's end
     if last and last[0] in _PRINTS_TEXT:
         return True
     if words[0] in _PRINTING_SUBCOMMANDS:

@@ -35,7 +35,7 @@ from typing import Any, Final
 
 from . import codes
 from .model import Block, Command, Line, LineKind, Problem, RuleContext
-from .words import simple_commands
+from .words import program_words, simple_commands
 
 
 class _Unknown:
@@ -98,21 +98,12 @@ def uncommented(text: str) -> str:
     return text
 
 
-#: Words that run the command after them: the program is the next word.
-_RUNNERS = frozenset({"sudo", "env", "exec", "nohup", "time", "nice"})
-
-
 def program_name(text: str) -> str:
     """The name of the program a command line runs (``sudo`` and the like passed over,
     its folder left out): ``/home/celeryd/...`` under ``celeryd run ...`` is the home
     of the account a service runs as, the same in every install, no learner's name."""
-    previous = ""
-    for word in text.split():
-        if "=" in word or word.startswith("-") or word in _RUNNERS or previous in ("-u", "-g"):
-            previous = word
-            continue
-        return word.rstrip("/").rsplit("/", 1)[-1]
-    return ""
+    words = program_words(text)
+    return words[0].rstrip("/").rsplit("/", 1)[-1] if words else ""
 
 
 #: An account a command creates (``useradd hello``), or names as both user and group, as a

@@ -23,6 +23,24 @@ _WRAPPERS = frozenset({"command", "builtin", "time", "exec", "nohup", "srun"})
 _PLAIN_WORDS = re.compile(r"[\w \t./~=:,+@%^*?!\[\]{}<>$-]*\Z", re.ASCII)
 
 
+#: Words that run the command after them: the program is the next word.
+_RUNNERS = frozenset({"sudo", "env", "exec", "nohup", "time", "nice"})
+
+
+def program_words(text: str) -> list[str]:
+    """A command line's words from the program it runs on (``sudo -u x systemctl
+    enable y``: ``systemctl enable y``): runners, their options and ``NAME=value``
+    assignments passed over."""
+    split = text.split()
+    previous = ""
+    for at, word in enumerate(split):
+        if "=" in word or word.startswith("-") or word in _RUNNERS or previous in ("-u", "-g"):
+            previous = word
+            continue
+        return split[at:]
+    return []
+
+
 def words(segment: str) -> list[str]:
     """``segment``'s words as bash splits them (quotes removed; operators are words)."""
     if _PLAIN_WORDS.match(segment):
