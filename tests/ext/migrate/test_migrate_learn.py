@@ -591,23 +591,23 @@ def test_a_stand_in_the_table_would_refuse_is_left_to_fill_in_and_said_so(table_
     between that folder and the stand-in."""
     table = load_table(table_path)
     odd = table.clusters[-1]
-    text = (
-        '[course]\nproject_roots = ["/proj", "/lunarc", "/cfs"]\n\n'
-        + table_path.read_text().replace(
-            f'storage_root = "{odd.facts["storage_root"]}"', 'storage_root = "/proj/FILL-IN"'
-        )
+    # every cluster's storage under a root (whatever clusters the table holds), and /proj
+    tops = {"/" + c.facts["storage_root"].strip("/").split("/")[0] for c in table.clusters}
+    roots = ", ".join(f'"{top}"' for top in sorted(tops | {"/proj"}))
+    text = f"[course]\nproject_roots = [{roots}]\n\n" + table_path.read_text().replace(
+        f'storage_root = "{odd.facts["storage_root"]}"', 'storage_root = "/proj/FILL-IN"'
     )
     table_path.write_text(text)
     table = load_table(table_path)
     assert table.cluster(odd.key).facts["storage_root"] == "/proj/FILL-IN"
 
     def body(i: int, c) -> list[str]:
-        root = "/mimer/groups/x" if c.key == odd.key else c.facts["storage_root"]
+        root = "/outside-every-root/x" if c.key == odd.key else c.facts["storage_root"]
         return [f"cd {root}/data"]
 
     _new, _key, err = migrated_step(table_path, tmp_path / "root.rst", tab_set(table, body))
     assert (
-        f"the {odd.label} tab shows /mimer/groups/x where the other tabs show the table's "
+        f"the {odd.label} tab shows /outside-every-root/x where the other tabs show the table's "
         f"{{storage_root}}, still FILL-IN on {odd.label}, and the table would not take that "
         "value: kept as shown; fill it in"
     ) in err
