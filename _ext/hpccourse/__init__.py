@@ -25,7 +25,8 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   blocks inside unknown directives (which no builder reaches).
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base;
   consolecheck over a project that does not load the extension (its ``conf.py`` run a
-  statement at a time, with stand-ins for what is missing here), and inside the html build
+  statement at a time, with stand-ins for what is missing here, what its code leaves
+  running ended), and inside the html build
   (``-D hpccourse_consolecheck=1``, each page's results kept until the page changes).
 - ``diagnostics/``: every warning about a page (whoever raises it) kept and reported on
   every build until fixed; pages that are not UTF-8 as located warnings; no

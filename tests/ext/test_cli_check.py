@@ -3,8 +3,11 @@ extension, left unedited; its output formats, rule selection, exit status and re
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -678,3 +681,37 @@ def test_a_course_event_handler_that_fails_here_is_said_and_the_check_goes_on(
         in done.stdout
     ), done.stdout
     assert "docs/index.rst:6: CC105 " in done.stdout
+
+
+def test_a_process_the_courses_code_leaves_running_is_ended_with_the_check(
+    tmp_path: Path,
+) -> None:
+    """A handler starts a program in the background and returns (Tempest's plugin listing
+    outlived its stopped handler): the check ends it when it ends, and names it."""
+    pidfile = tmp_path / "started.pid"
+    write_docs(
+        tmp_path,
+        "import subprocess\n\n"
+        "def start_indexer(app):\n"
+        "    subprocess.run(['sh', '-c', 'sleep 300 >/dev/null 2>&1 & echo $! > \"$0\"',"
+        f" {str(pidfile)!r}], check=True)\n\n"
+        "def setup(app):\n    app.connect('builder-inited', start_indexer)\n",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    pid = int(pidfile.read_text(encoding="utf-8"))
+    try:
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "the course's code left 1 process running (sleep); ended when the check ended" in (
+            done.stdout
+        ), done.stdout
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # ended and reaped, not handed to init
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    # a check whose course leaves nothing running says nothing of it
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    write_docs(clean, "project = 'x'\n", "T\n=\n\nText.\n")
+    assert "left" not in run("check", "docs", "-o", "out", cwd=clean).stdout

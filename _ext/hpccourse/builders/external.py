@@ -20,6 +20,8 @@ What this machine lacks is stood in for (:mod:`.standins`) and said, one line ea
 
 Files the course's own code writes into its docs folder meanwhile (a ``conf.py`` that
 generates pages) are said in one note (:mod:`.confwrites`): the check cannot stop them.
+Processes it started and left running are ended when the check ends, and named
+(:mod:`.strays`).
 
 The summary counts the pages read and lists, with why, those that were not. The
 project's own table (``clusters.toml``, or its ``hpccourse_table``) is used when there
@@ -50,7 +52,7 @@ from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
 from ..table import TableError, load_table
-from . import confwrites
+from . import confwrites, strays
 from .confexec import FALLBACK_VERSION, ConfError, ConfRun, run_conf
 from .report import REPORT
 from .standins import (
@@ -377,7 +379,23 @@ def run_check(
     table: Path | None = None,
     project_roots: Sequence[str] = (),
 ) -> CheckRun:
-    """Build ``docs`` with the consolecheck builder into ``outdir``; its report."""
+    """Build ``docs`` with the consolecheck builder into ``outdir``; its report. What
+    the course's own code left running is ended when the check ends (:mod:`.strays`)."""
+    ended: list[str] = []
+    with strays.ended_after(ended):
+        run = _run_check(docs, outdir, disabled=disabled, table=table, project_roots=project_roots)
+    run.notes.extend(strays.note(ended))
+    return run
+
+
+def _run_check(
+    docs: Path,
+    outdir: Path,
+    *,
+    disabled: Sequence[str],
+    table: Path | None,
+    project_roots: Sequence[str],
+) -> CheckRun:
     docs, outdir = docs.resolve(), outdir.resolve()  # conf.py runs in its own folder
     confdir = find_confdir(docs)
     prepare_outdir(outdir)
