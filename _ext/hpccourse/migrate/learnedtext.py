@@ -81,11 +81,48 @@ def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
                 f"{key} = {toml_value(sets[cluster.key])}"
                 + mark.format(f"{page}:{learned.lines[f'modules.{name}']}")
             )
+        _tree_entries(lines, inserts, table, cluster.key, learned, page, mark)
     out: list[str] = []
     for number, line in enumerate(lines, start=1):
         out += inserts.get(number, [])
         out.append(line)
-    return "\n".join(out)
+    return "\n".join([*out, *inserts.get(len(lines) + 1, [])])
+
+
+def _tree_entries(
+    lines: list[str],
+    inserts: dict[int, list[str]],
+    table: Table,
+    key: str,
+    learned: Learned,
+    page: str,
+    mark: str,
+) -> None:
+    """A cluster that declares its ``[module_tree]`` names every module of its sets
+    there: each learned module it lacks is written in as visible at once (``{}``), marked
+    for the teacher, who knows where Lmod really shows it."""
+    cluster = table.cluster(key)
+    if not cluster.module_tree.declared:
+        return
+    new: dict[str, str] = {}
+    for name, sets in learned.modules.items():
+        for module in sets.get(key, ()):
+            if cluster.module_tree.get(module) is None:
+                new.setdefault(module, learned.lines[f"modules.{name}"])
+    if not new:
+        return
+    header = re.compile(rf"\s*\[\s*clusters\.{re.escape(key)}\.module_tree\s*\]\s*(?:#.*)?$")
+    where = next((n for n, row in enumerate(lines, start=1) if header.match(row)), 0)
+    if not where:
+        raise TableError(
+            f"cannot write the modules learned from {page} into the module tree of cluster "
+            f"{key!r}: give it a [clusters.{key}.module_tree] table",
+            table.source,
+            cluster.line,
+        )
+    inserts.setdefault(where + 1, []).extend(
+        f"{toml_key(module)} = {{}}" + mark.format(f"{page}:{line}") for module, line in new.items()
+    )
 
 
 def _anchor(lines: list[str], where: int, name: str, table: Table, key: str) -> int:

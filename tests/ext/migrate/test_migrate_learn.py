@@ -637,3 +637,36 @@ def test_a_centre_added_by_one_name_is_not_added_again_by_its_other_on_the_same_
     added = after.cluster("bigiron")
     assert (added.center, added.cluster) == ("BIGC", "Bigiron")
     assert "CHECK (its tabs give one name" not in table_path.read_text()
+
+
+def test_modules_learned_for_a_cluster_with_a_module_tree_are_added_to_its_tree(
+    table_path: Path, tmp_path
+):
+    """A cluster whose table says how its Lmod shows modules (``[module_tree]``) must
+    name there every module of its sets: a learned module is written into the tree too,
+    marked, or the table migrate writes would not load (held-out set 9: three pages
+    exited 2 on a JupyterLab module)."""
+    before = load_table(table_path)
+    first = before.clusters[0]
+    modules = sorted({m for names in first.modules.values() for m in names})
+    tree = "\n".join(f'"{m}" = {{}}' for m in modules)
+    text = table_path.read_text(encoding="utf-8")
+    table_path.write_text(
+        f"{text.rstrip()}\n\n[clusters.{first.key}.module_tree]\n{tree}\n", encoding="utf-8"
+    )
+    assert load_table(table_path).cluster(first.key).module_tree.declared
+    table, key, _err = migrated_step(table_path, tmp_path / "learn.rst", made_up_page(before))
+    assert table.cluster(first.key).modules["learn"] == ("tool/1.0", "extra/2.0")
+    tree_entries = {e.name: e for e in table.cluster(first.key).module_tree.modules}
+    assert {"tool/1.0", "extra/2.0"} <= set(tree_entries)
+    assert all(tree_entries[m].after == "" for m in ("tool/1.0", "extra/2.0"))
+    written = table_path.read_text(encoding="utf-8")
+    for module in ("tool/1.0", "extra/2.0"):
+        assert re.search(
+            rf'"{re.escape(module)}" = \{{\}}  # read from learn\.rst:\d+ by hpccourse '
+            "migrate: check it",
+            written,
+        ), written
+    # clusters without a declared tree get none
+    assert not table.clusters[1].module_tree.declared
+    assert commands_per_cluster(table, key)[first.key][0] == "module load tool/1.0 extra/2.0"
