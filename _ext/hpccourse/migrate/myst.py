@@ -107,7 +107,9 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str, fence: str) ->
                 inner = _opening(lines[j])
                 if inner and inner[2] in SETS and not nested:
                     nested = j + 1
-            label, body = opening[3].strip().strip('"'), dedent(body)
+            # not dedented: Markdown reads a directive's body as written (four spaces in
+            # is code, and a tab that is only an indented block stays one)
+            label = opening[3].strip().strip('"')
             if opening[2] == "code-tab":
                 label, body = code_tab(label, body, "myst")
             tabs.append(Tab(label, body, first + 1, options))

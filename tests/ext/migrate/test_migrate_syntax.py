@@ -704,3 +704,21 @@ def test_a_remark_in_square_brackets_leaves_the_label_its_names(table_path: Path
     added = [k for k in load_table(table_path).cluster_keys if k not in table.cluster_keys]
     assert len(added) == 1 and "is no cluster" not in err
     assert load_table(table_path).cluster(added[0]).cluster == "Bigiron"
+
+
+def test_a_myst_tab_that_is_only_an_indented_code_block_keeps_it_a_block(
+    table: Table, tmp_path: Path
+):
+    """A ``{tab}`` whose body is nothing but an indented code block: Markdown reads the
+    body as written, so it is code, as in a tab with prose above its block (held-out set
+    9: such tabs lost their indent and became prose, and their clusters' commands)."""
+    tabs = []
+    for i, c in enumerate(table.clusters):
+        tabs += [f"```{{tab}} {c.label}"]
+        tabs += ["Prose above the block:", ""] if i % 2 else []
+        tabs += [f"    $ cd {c.facts['storage_root']}", "    $ ls", "```"]
+    proposal = Migrator(table, tmp_path / "p.md").run("````{tabs}\n" + "\n".join(tabs) + "\n````\n")
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["cd {storage_root}", "ls"]
+    assert "skip" not in step and "override" not in step, step
+    assert proposal.converted == 1
