@@ -18,7 +18,7 @@ from ..console.model import Line, LineKind
 from ..table import Cluster, Table, TableError
 from .fold import Choice, choose, without_comment
 from .learn import Learner, run_kind
-from .lines import PROMPT
+from .lines import PROMPT, as_dollar_prompt
 from .model import STAND_IN, Block
 from .variants import as_shown_where_alike, drifted, with_empty_facts
 
@@ -61,7 +61,7 @@ def block_lines(block: Block) -> tuple[Line, ...]:
     with prompts, ``#`` lines before the first command are a shell comment the reader
     may type, not output (read as typed at a prompt)."""
     prompted = any(PROMPT.match(line) for line in block.lines if line.strip())
-    rows = list(block.lines)
+    rows = [as_dollar_prompt(row) for row in block.lines]
     for number, row in enumerate(rows if prompted else ()):
         if PROMPT.match(row) or (row.strip() and not row.lstrip().startswith("#")):
             break

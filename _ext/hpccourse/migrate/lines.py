@@ -5,10 +5,23 @@ from __future__ import annotations
 import re
 
 #: A console prompt at the start of a line: ``$``, ``[user@host dir]$``, ``(env) $``,
-#: ``b-an01 [~]$`` (HPC2N's login node, as the console checker reads it too).
+#: ``b-an01 [~]$`` (HPC2N's login node, as the console checker reads it too), and the
+#: ``user@host:dir>`` of login nodes whose shell ends its prompt in ``>`` (Dardel, LUMI).
 PROMPT = re.compile(
-    r"^(?:\([\w.-]+\)\s+)?(?:\[[^\]\n]*\]|[\w.-]+[ \t]\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?)?\$ ?"
+    r"^(?:\([\w.-]+\)\s+)?(?:(?:\[[^\]\n]*\]|[\w.-]+[ \t]\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?)?\$"
+    r"|[\w.-]+@[\w.-]+:[^\s>]*>) ?"
 )
+#: The ``user@host:dir>`` prompt alone, which the console checker's reader does not take
+#: for a prompt (it is quiet on such transcripts): read here as the ``$`` it stands for.
+ANGLE_PROMPT = re.compile(r"^(?P<env>\([\w.-]+\)\s+)?[\w.-]+@[\w.-]+:[^\s>]*>(?: |$)")
+
+
+def as_dollar_prompt(row: str) -> str:
+    """``row`` with a ``user@host:dir>`` prompt written ``$ `` (an env before it kept)."""
+    match = ANGLE_PROMPT.match(row)
+    return f"{match['env'] or ''}$ {row[match.end() :]}" if match else row
+
+
 #: A script's file name, as prose or a caption gives it.
 FILE_NAME = re.compile(r"[\w.+-]+\.(?:sh|bash|slurm|sbatch|job|batch)\b")
 CONSOLE = {"console", "shell-session", "bash-session", "sh-session"}

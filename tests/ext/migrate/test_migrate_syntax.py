@@ -722,3 +722,19 @@ def test_a_myst_tab_that_is_only_an_indented_code_block_keeps_it_a_block(
     assert step["commands"] == ["cd {storage_root}", "ls"]
     assert "skip" not in step and "override" not in step, step
     assert proposal.converted == 1
+
+
+def test_a_login_nodes_prompt_ending_in_an_angle_is_a_prompt(table: Table, tmp_path: Path):
+    """Dardel's and LUMI's login nodes end their prompt in ``>`` (``user@uan01:~>``): the
+    commands after it are its cluster's, as after a ``$`` (held-out set 9: such tabs were
+    kept apart as text and left out of the steps)."""
+    out = [".. tabs::", ""]
+    for i, c in enumerate(table.clusters):
+        prompt = f"sven@login{i}:~> " if i % 2 else f"[sven@{c.key}1 ~]$ "
+        out += [f"   .. tab:: {c.label}", "", "      .. code-block:: console", ""]
+        out += [f"         {prompt}cd {c.facts['storage_root']}", f"         {prompt}ls", ""]
+    proposal = Migrator(table, tmp_path / "p.rst").run("\n".join(out) + "\n")
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["cd {storage_root}", "ls"]
+    assert "skip" not in step and "override" not in step, step
+    assert ".. tabs::" not in proposal.page  # no tab kept apart
