@@ -301,6 +301,17 @@ def test_real_user_names_in_paths(text, expected):
     assert codes_of(last(block(text, H))) == expected
 
 
+def test_an_account_an_earlier_block_of_the_page_creates_is_no_real_user():
+    """A deployment page creates its service account in one block and uses its home in
+    the next ones (blind batch J, falcon's nginx-uwsgi page: 8 false CC204)."""
+    created = block("$ sudo useradd --home-dir /home/myproject myproject", H)
+    later = block("$ sudo -u myproject ls /home/myproject/venv", H)
+    assert codes_of(last(created, later)) == []
+    assert codes_of(last(later)) == [codes.REAL_USER]  # on a page that creates nothing
+    other = block("$ ls /home/sven/venv", H)
+    assert codes_of(last(created, other)) == [codes.REAL_USER]  # only the created name
+
+
 def test_the_real_user_message_names_the_name_and_the_placeholder():
     [problem] = last(block("$ cd /proj/nobackup/r-py-jl-m/bbrydsoe/python", H)).problems
     assert "`bbrydsoe`" in problem.message and "`[username]`" in problem.message

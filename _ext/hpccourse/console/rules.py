@@ -106,10 +106,13 @@ def program_name(text: str) -> str:
     return words[0].rstrip("/").rsplit("/", 1)[-1] if words else ""
 
 
-#: An account a command creates (``useradd hello``), or names as both user and group, as a
-#: service is told to run (``--user www --group www``, ``-u www -g www``): a home under
-#: that name is the account's the page sets up, the same in every install, no learner's.
-_CREATED = re.compile(r"\b(?:useradd|adduser)\s+(?:-\S+\s+)*([a-z_][\w.-]*)")
+#: An account a command creates (``useradd [options] hello``: its last word), or names as
+#: both user and group, as a service is told to run (``--user www --group www``, ``-u www
+#: -g www``): a home under that name is the account's the page sets up, the same in every
+#: install, no learner's; on the rest of the page too.
+_CREATED = re.compile(
+    r"\b(?:useradd|adduser)\s[^\n;&|]*?(?<=\s)([a-z_][\w.-]*)[ \t]*(?:$|[;&|])", re.M
+)
 _AS_USER = re.compile(r"(?:--user[= ]|--uid[= ]|\s-u\s+)([a-z_][\w.-]*)")
 _AS_GROUP = re.compile(r"(?:--group[= ]|--gid[= ]|\s-g\s+)([a-z_][\w.-]*)")
 #: Substrings one of which any such command holds: a cheap test first.
@@ -383,6 +386,7 @@ class RuleChecker:
     _scope: str | None = field(init=False, default=None)
     _venvs: set[str] = field(init=False, default_factory=set)  # made with python -m venv
     _condas: set[str] = field(init=False, default_factory=set)  # made with conda create
+    _accounts: set[str] = field(init=False, default_factory=set)  # useradd, --user X
     _line_cache: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = field(
         init=False, default_factory=dict
     )
@@ -573,7 +577,10 @@ class RuleChecker:
         storage = block.tab is None
         typed = [line.text for line in lines if line.kind is not LineKind.OUTPUT]
         text = block.text
-        accounts = accounts_named(typed) if any(w in text for w in _MAY_NAME_ACCOUNT) else None
+        if any(w in text for w in _MAY_NAME_ACCOUNT):
+            self._accounts |= accounts_named(typed)
+        # an account an earlier block of the page created is still that account's
+        accounts = frozenset(self._accounts) or None
         for line in lines:
             if line.kind in (LineKind.OUTPUT, LineKind.WINDOWS) or not line.text:
                 continue
