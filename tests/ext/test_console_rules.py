@@ -308,6 +308,8 @@ def test_an_account_an_earlier_block_of_the_page_creates_is_no_real_user():
     later = block("$ sudo -u myproject ls /home/myproject/venv", H)
     assert codes_of(last(created, later)) == []
     assert codes_of(last(later)) == [codes.REAL_USER]  # on a page that creates nothing
+    named_first = block("$ useradd myproject --create-home", H)  # falcon's order
+    assert codes_of(last(named_first, later)) == []
     other = block("$ ls /home/sven/venv", H)
     assert codes_of(last(created, other)) == [codes.REAL_USER]  # only the created name
 

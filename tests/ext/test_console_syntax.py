@@ -309,6 +309,7 @@ def test_a_second_statement_behind_continuation_prompts_needs_its_own_prompt():
         ">>> ?sorted",
         ">>> handlers = [print]\n>>> handlers[0]??",
         ">>> words = ['a', 'b']\n... words[0].<tab>",  # a completion shown: Tab pressed
+        ">>> path.split().in<TAB>    # doctest: +SKIP\n..dex   ..sert",  # a remark after it
         ">>> ^D\nnow exiting the shell",  # Ctrl-D pressed to leave the REPL
         ">>> for name in names:\n...     !wc -l {name}\n...",  # Python around a shell escape
     ],

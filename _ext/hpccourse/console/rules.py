@@ -106,13 +106,12 @@ def program_name(text: str) -> str:
     return words[0].rstrip("/").rsplit("/", 1)[-1] if words else ""
 
 
-#: An account a command creates (``useradd [options] hello``: its last word), or names as
-#: both user and group, as a service is told to run (``--user www --group www``, ``-u www
-#: -g www``): a home under that name is the account's the page sets up, the same in every
-#: install, no learner's; on the rest of the page too.
-_CREATED = re.compile(
-    r"\b(?:useradd|adduser)\s[^\n;&|]*?(?<=\s)([a-z_][\w.-]*)[ \t]*(?:$|[;&|])", re.M
-)
+#: An account a command creates (``useradd [options] hello``: each plain word it is given,
+#: an option's value or not), or names as both user and group, as a service is told to run
+#: (``--user www --group www``, ``-u www -g www``): a home under that name is the account's
+#: the page sets up, the same in every install, no learner's; on the rest of the page too.
+_CREATES = re.compile(r"\b(?:useradd|adduser)[ \t]+([^\n;&|]*)")
+_ACCOUNT = re.compile(r"[a-z_][\w.-]*\Z")
 _AS_USER = re.compile(r"(?:--user[= ]|--uid[= ]|\s-u\s+)([a-z_][\w.-]*)")
 _AS_GROUP = re.compile(r"(?:--group[= ]|--gid[= ]|\s-g\s+)([a-z_][\w.-]*)")
 #: Substrings one of which any such command holds: a cheap test first.
@@ -123,7 +122,10 @@ def accounts_named(texts: Iterable[str]) -> frozenset[str]:
     """The accounts the commands of a block create or run a service as (see above)."""
     text = "\n".join(texts)
     users = set(_AS_USER.findall(text))
-    return frozenset(_CREATED.findall(text)) | users.intersection(_AS_GROUP.findall(text))
+    created = {
+        word for words in _CREATES.findall(text) for word in words.split() if _ACCOUNT.match(word)
+    }
+    return frozenset(created) | users.intersection(_AS_GROUP.findall(text))
 
 
 def _is_placeholder(segments: Sequence[str]) -> bool:

@@ -639,8 +639,9 @@ _IPYTHON_ROW = re.compile(r"^\s*(?:%%?[A-Za-z]|!|\?|[A-Za-z_][\w.]*\s*=\s*(?:%[A
 #: Python (a `?` ends no Python statement).
 _IPYTHON_HELP = re.compile(r"^\s*\S.*\?\??\s*$")
 #: A key pressed, not a statement typed: Tab at the end of a row (`data[0].<tab>`, a
-#: completion shown) or a control key alone (`^D` leaves the REPL, `^C` interrupts).
-_KEY_PRESS = re.compile(r"<tab>\s*$|^\s*\^[A-Z]\s*$", re.IGNORECASE)
+#: completion shown, a remark after it or not) or a control key alone (`^D` leaves the
+#: REPL, `^C` interrupts).
+_KEY_PRESS = re.compile(r"<tab>\s*(?:#.*)?$|^\s*\^[A-Z]\s*$", re.IGNORECASE)
 
 
 def _ipython_rows(rows: list[str], first: int) -> list[str] | None:
