@@ -571,7 +571,29 @@ def test_output_alone_in_a_bash_block_is_cc107_whether_or_not_bash_parses_it(tex
 def test_a_settings_file_in_a_bash_block_is_named_a_files_content() -> None:
     env = "name: shop\nchannels:\n  - conda-forge\ndependencies:\n  - numpy\n  - pandas"
     [problem] = check(env, "bash").problems
-    assert problem.code == codes.NOT_SHELL and "a file's content" in problem.message
+    assert problem.code == codes.NOT_SHELL and "a settings file's content" in problem.message
+    # headers a program printed have the same shape, and the message allows for them
+    [problem] = check("content-type: application/json\nallow: GET, OPTIONS", "bash").problems
+    assert "headers a program printed" in problem.message
+
+
+def test_a_compilers_error_message_in_a_bash_block_is_named_output() -> None:
+    """`clang: error: ...` has the shape of a `key: value` row, but it is what a program
+    printed (blind batch J, falcon: it was named a settings file)."""
+    text = "clang: error: unknown argument: '-mno-fused-madd'\nerror: command 'cc' failed"
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text", ["In [3]: help(app.__call__)", "In [1]: import app\n\nIn [2]: app.Request?"]
+)
+def test_an_ipython_session_in_a_bash_block_is_named_one(text: str) -> None:
+    """IPython's `In [N]:` prompts in a `bash` block: another language, named as such
+    (blind batch J, falcon: told to fix quotes, or nothing said when bash parsed it)."""
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "an IPython session" in problem.message
+    assert "`ipython`" in problem.message
 
 
 @pytest.mark.parametrize(

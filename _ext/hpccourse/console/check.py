@@ -44,6 +44,7 @@ from .shape import (
     output_after_command,
     output_alone,
     output_rows,
+    program_message,
     root_transcript,
     settings_rows,
     transcript_prompt,
@@ -142,7 +143,13 @@ def _check_script(
     if split is None and guess is None and output_alone(text):
         # Output alone (a test report, a listing), a settings file, a folder tree: the
         # tag is wrong whether or not bash happens to parse it.
-        shown = SETTINGS_FILE if settings_rows(text) else TREE if folder_tree(text) else OUTPUT
+        shown = (
+            SETTINGS_FILE
+            if settings_rows(text) and not program_message(text)
+            else TREE
+            if folder_tree(text)
+            else OUTPUT
+        )
         problems.append(_not_shell(block, shown))
         return [], []
     if split is not None:

@@ -30,6 +30,7 @@ class Guess:
 JULIA = Guess("a Julia REPL session", "julia-repl", True)
 R = Guess("R", "r", True)
 NOTEBOOK = Guess("a notebook cell (`!pip`, `%pip`)", "ipython", True)
+IPYTHON = Guess("an IPython session (`In [1]:` prompts)", "ipython", True)
 PYTHON = Guess("Python", "python", False)
 BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
@@ -38,7 +39,9 @@ CONFIG = Guess("a configuration file (nginx, Apache, sudoers...)", "text", True)
 POWERSHELL = Guess("PowerShell (`$env:X = ...`, `Verb-Noun` cmdlets)", "powershell", True)
 SETTINGS = Guess("Python settings (`NAME = value`)", "python", True)
 TREE = Guess("a folder tree (as `tree` draws it)", "text", False)
-SETTINGS_FILE = Guess("a file's content (YAML, INI or TOML settings)", "text", False)
+SETTINGS_FILE = Guess(
+    "`key: value` rows (a settings file's content, or headers a program printed)", "text", False
+)
 MARKUP = Guess("a file's content (XML or HTML markup)", "xml", False)
 DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
 SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
@@ -52,6 +55,7 @@ _R = re.compile(
     r"|[A-Za-z][\w.]*::[A-Za-z.][\w.]*\()"
 )
 _NOTEBOOK = re.compile(r"^\s*[!%] ?(?:pip|conda|mamba)\s")  # `!pip`, `! pip`
+_IPYTHON = re.compile(r"^\s*(?:In|Out)\s?\[\d+\]:")  # IPython's numbered prompts
 _PYTHON = re.compile(
     r"^\s*(?:import [\w.]+(?: as \w+)?\s*$|from [\w.]+ import \S|def \w+\(.*\):\s*$"
     r"|class \w+(?:\(.*\))?:\s*$|print\(|if __name__ ==)"
@@ -166,9 +170,10 @@ def looks_like_markup(rows: list[str]) -> bool:
 def guess_language(text: str) -> Guess | None:
     """The language ``text`` looks like when a signal says so, else None (maybe shell).
 
-    Julia prompts, notebook lines and batch-script headers decide alone; R and Python
-    need their signal on at least half the rows or a shell parse that failed (the caller
-    knows that: see :func:`looks_like_pseudo_code` for text with no signal at all).
+    Julia and IPython prompts, notebook lines and batch-script headers decide alone; R
+    and Python need their signal on at least half the rows or a shell parse that failed
+    (the caller knows that: see :func:`looks_like_pseudo_code` for text with no signal
+    at all).
     """
     rows = _rows(text)
     if not rows:
@@ -181,12 +186,14 @@ def guess_language(text: str) -> Guess | None:
         return MARKUP
     if 2 * sum(bool(_SQL.match(line)) for line in rows) >= len(rows):
         return SQL
-    counts = {JULIA: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
+    counts = {JULIA: 0, IPYTHON: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
     for line in rows:
         if ("-" in line or "$env:" in line) and _POWERSHELL.search(line):
             return POWERSHELL
         if _JULIA.match(line):
             counts[JULIA] += 1
+        elif _IPYTHON.match(line):
+            counts[IPYTHON] += 1
         elif _NOTEBOOK.match(line):
             counts[NOTEBOOK] += 1
         elif _BATCH.match(line):
@@ -195,7 +202,7 @@ def guess_language(text: str) -> Guess | None:
             counts[R] += 1
         elif _PYTHON.match(line):
             counts[PYTHON] += 1
-    for guess in (JULIA, NOTEBOOK, BATCH):
+    for guess in (JULIA, IPYTHON, NOTEBOOK, BATCH):
         if counts[guess]:
             return guess
     best = max((R, PYTHON), key=lambda g: counts[g])

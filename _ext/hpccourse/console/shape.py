@@ -240,6 +240,16 @@ def output_alone(text: str) -> bool:
     return printed >= 2 or (printed == 1 and len(rows) == 1)
 
 
+#: A message a program prints about its work: `clang: error: ...`, `gcc: fatal error:`,
+#: `x.c:3:5: warning: ...`.
+_MESSAGE = re.compile(r"^\s*[\w.+/-]+:(?:\d+:)*\s*(?:fatal )?(?:error|warning|note):", re.I)
+
+
+def program_message(text: str) -> bool:
+    """Whether a row of ``text`` is a compiler's or a tool's error or warning message."""
+    return any(_MESSAGE.match(row) for row in _rows(text))
+
+
 def settings_rows(text: str) -> bool:
     """Whether every row (comments left out) is a settings file's: ``key: value``,
     ``key = value``, ``[section]``, a YAML list item."""
