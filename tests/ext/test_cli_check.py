@@ -715,3 +715,23 @@ def test_a_process_the_courses_code_leaves_running_is_ended_with_the_check(
     clean.mkdir()
     write_docs(clean, "project = 'x'\n", "T\n=\n\nText.\n")
     assert "left" not in run("check", "docs", "-o", "out", cwd=clean).stdout
+
+
+def test_objects_autodoc_could_not_import_are_said_in_one_note(tmp_path: Path) -> None:
+    """The course documents its own package, not installed here: autodoc warns in
+    sphinx.log only, and the docstrings go unchecked; the summary says so (blind batch J:
+    werkzeug's 115 objects went unsaid)."""
+    write_docs(
+        tmp_path,
+        "extensions = ['sphinx.ext.autodoc']\n",
+        "T\n=\n\n.. autoclass:: shopkeeper.cart.Cart\n\n"
+        ".. autofunction:: shopkeeper.pricing.total\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [note] = [line for line in done.stdout.splitlines() if "autodoc could not import" in line]
+    assert "2 objects (of shopkeeper)" in note and "were not checked" in note
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    write_docs(clean, "extensions = ['sphinx.ext.autodoc']\n", "T\n=\n\nText.\n")
+    assert "autodoc could not" not in run("check", "docs", "-o", "out", cwd=clean).stdout

@@ -52,7 +52,7 @@ from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
 from ..table import TableError, load_table
-from . import confwrites, strays
+from . import autodocnote, confwrites, strays
 from .confexec import FALLBACK_VERSION, ConfError, ConfRun, run_conf
 from .report import REPORT
 from .standins import (
@@ -462,7 +462,13 @@ def _run_check(
         outdir,
         dropped,
         warnings,
-        notes=[*_conf_notes(conf), *_notes(record, markdown), *root_md, *wrote_note],
+        notes=[
+            *_conf_notes(conf),
+            *_notes(record, markdown),
+            *root_md,
+            *wrote_note,
+            *autodocnote.not_imported(text),
+        ],
         pages_read=len(app.env.found_docs),
         not_read=pages_not_read(app, _suffixes(namespace, listed), outdir),
     )
