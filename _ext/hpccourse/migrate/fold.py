@@ -31,11 +31,66 @@ def cut_comment(line: str) -> str:
     return line[: found.start()] if found else line
 
 
+#: A here-document's opening, and the file a command writes (``cat > start.sh <<EOF``).
+_HEREDOC = re.compile(r"<<-?[ \t]*(['\"]?)[\w.-]+\1")
+_WRITES = re.compile(r">[ \t]*(?P<path>[^\s;&|<>]+)")
+#: Files whose ``#`` rows are comments: scripts, requirements, settings; a Markdown
+#: file's ``#`` is a heading, and a file of unknown kind is left alone.
+_HASH_COMMENTS = re.compile(
+    r"(?:\.(?:sh|bash|zsh|py|txt|ya?ml|toml|cfg|conf|ini|r|jl|pl|rb|def|sbatch|slurm|job"
+    r"|env)|rc)$",
+    re.IGNORECASE,
+)
+
+
+def heredoc_comments(command: str) -> tuple[str, list[str]]:
+    """A here-document writing a file whose ``#`` rows are comments: the command without
+    its body's comment rows (``#!`` and ``#SBATCH`` are none), and those rows; any other
+    command as it is, and none."""
+    first, _, rest = command.partition("\n")
+    target = _WRITES.search(first)
+    if not rest or target is None or not _HEREDOC.search(first):
+        return command, []
+    if not _HASH_COMMENTS.search(target["path"]):
+        return command, []
+    rows = rest.split("\n")
+    kept, removed = [first], []
+    for number, row in enumerate(rows):
+        bare = row.strip()
+        last = number == len(rows) - 1  # the closing word
+        if not last and bare.startswith("#") and not bare.startswith(("#!", "#SBATCH")):
+            removed.append(bare)
+        else:
+            kept.append(row)
+    return "\n".join(kept), removed
+
+
+def with_comment_rows(shown: str, new: str) -> str:
+    """``new`` (a here-document as :func:`heredoc_comments` left it, its words changed)
+    with the comment rows ``shown`` had put back in their places; ``new`` as it is when
+    its rows no longer match."""
+    bare, removed = heredoc_comments(shown)
+    if not removed or new.count("\n") != bare.count("\n"):
+        return new
+    rows = iter(new.split("\n"))
+    out = []
+    for row in shown.split("\n"):
+        stripped = row.strip()
+        if removed and stripped == removed[0]:
+            out.append(row)
+            removed.pop(0)
+        else:
+            out.append(next(rows))
+    return "\n".join(out)
+
+
 def without_comment(line: str, shebang: bool = False) -> str:
     """A line without its trailing comment ("" for a comment line or a blank one);
-    ``shebang``: a ``#!`` line is no comment."""
-    if "\n" in line:  # a here-document or a continued command: its lines are no comments
-        return line.rstrip()
+    ``shebang``: a ``#!`` line is no comment. A here-document or a continued command
+    keeps its rows, but for the comment rows of a file that has them (a script, a
+    requirements file: :func:`heredoc_comments`)."""
+    if "\n" in line:
+        return heredoc_comments(line)[0].rstrip()
     stripped = line.strip()
     if shebang and stripped.startswith("#!"):
         return line.rstrip()
@@ -48,6 +103,9 @@ def comments(lines: list[str], shebang: bool = False) -> list[str]:
     """What ``lines`` say in comments: comment lines and trailing comments, in order."""
     out = []
     for line in lines:
+        if "\n" in line:
+            out += heredoc_comments(line)[1]
+            continue
         bare = without_comment(line, shebang)
         rest = line[len(bare) :].strip() if bare else line.strip()
         if rest:
@@ -174,5 +232,10 @@ def refill(lines: list[str], plan: list[str | None], shebang: bool = False) -> l
         new = next(rows)
         if new is None:
             continue
-        out.append(new[1:] if new.startswith(WHOLE) else new + line[len(bare) :])
+        if new.startswith(WHOLE):
+            out.append(new[1:])
+        elif "\n" in line:  # a here-document: its comment rows where they were
+            out.append(with_comment_rows(line, new))
+        else:
+            out.append(new + line[len(bare) :])
     return out

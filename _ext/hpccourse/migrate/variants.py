@@ -175,15 +175,25 @@ def as_shown_where_alike(
     for literal in dict.fromkeys(templates.values()):
         for mine in dict.fromkeys(out.values()):
             keys = [k for k, t in out.items() if t == mine]
-            if mine == literal or len(rows(mine)) != len(rows(literal)):
+            # row by row, a comment row one of them has aside (it is folded later)
+            written = rows(mine)
+            places = [i for i, row in enumerate(written) if not _comment_row(row)]
+            theirs = [row for row in rows(literal) if not _comment_row(row)]
+            if mine == literal or len(places) != len(theirs):
                 continue
             clusters = [table.cluster(k) for k in keys]
-            written = [  # row by row: the cluster's own value is what it shows either way
-                theirs if _as_written(ours, theirs, clusters, table) == theirs else ours
-                for ours, theirs in zip(rows(mine), rows(literal), strict=True)
-            ]
+            for place, shown in zip(places, theirs, strict=True):
+                # the cluster's own value is what it shows either way
+                if _as_written(written[place], shown, clusters, table) == shown:
+                    written[place] = shown
             out.update(dict.fromkeys(keys, text(written)))
     return out
+
+
+def _comment_row(row: str) -> bool:
+    """A row that is a comment alone (``#!`` and ``#SBATCH`` rows are none)."""
+    bare = row.strip()
+    return bare.startswith("#") and not bare.startswith(("#!", "#SBATCH"))
 
 
 def _as_written(ours: str, theirs: str, clusters: list[Cluster], table: Table) -> str | None:

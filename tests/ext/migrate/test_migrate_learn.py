@@ -670,3 +670,55 @@ def test_modules_learned_for_a_cluster_with_a_module_tree_are_added_to_its_tree(
     # clusters without a declared tree get none
     assert not table.clusters[1].module_tree.declared
     assert commands_per_cluster(table, key)[first.key][0] == "module load tool/1.0 extra/2.0"
+
+
+def heredoc_tab_set(table: Table, body) -> str:
+    """An RST tab set whose console blocks each write a file with a here-document:
+    ``body(index, cluster)`` is the file's rows."""
+    out = [".. tabs::", ""]
+    for i, cluster in enumerate(table.clusters):
+        out += [f"   .. tab:: {cluster.label}", "", "      .. code-block:: console", ""]
+        out += ["         $ cat > NAME <<'EOF'", *(f"         {row}" for row in body(i, cluster))]
+        out += ["         EOF", "         $ wc -l NAME", ""]
+    return "\n".join(out) + "\n"
+
+
+def test_a_comment_row_in_one_clusters_requirements_file_is_folded(table: Table, tmp_path):
+    """A here-document writing a file whose `#` rows are comments (a requirements file, a
+    script): a comment row one cluster adds is folded, and said (held-out set 9, venv.rst:
+    PDC's remark on cray-python made its own command list)."""
+    text = heredoc_tab_set(
+        table,
+        lambda i, c: [*(["# numpy comes with the module here"] if i == 1 else []), "pandas==2.2"],
+    ).replace("NAME", "requirements.txt")
+    proposal = Migrator(table, tmp_path / "p.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert "override" not in step, step
+    assert step["commands"][0] == "cat > requirements.txt <<'EOF'\npandas==2.2\nEOF"
+    said = "\n".join(proposal.report)
+    assert f"command lists of {table.clusters[1].key} differ" in said and "only in comments" in said
+    # a Markdown file's `#` row is a heading: that cluster keeps its own file
+    text = heredoc_tab_set(
+        table, lambda i, c: [*(["# Results"] if i == 1 else []), "Numbers below."]
+    ).replace("NAME", "notes.md")
+    proposal = Migrator(table, tmp_path / "q.rst").run(text)
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert list(step.get("override", {})) == [table.clusters[1].key]
+
+
+def test_a_value_every_tab_shows_stays_as_written_beside_one_clusters_comment_row(table):
+    """Row by row, a comment row one cluster has aside: its fact written as the word every
+    tab shows, so that its list is the others' but for the comment (held-out set 9,
+    kernels.rst: PDC's `#!/bin/bash` became its shell fact, and its own script)."""
+    from hpccourse.migrate.variants import as_shown_where_alike
+
+    first, last = table.clusters[0], table.clusters[-1]
+    root = last.facts["storage_root"]
+    assert first.facts["storage_root"] != root
+    templates = {
+        first.key: f"cd {root}\nls",
+        last.key: "cd {storage_root}\n# a remark\nls",
+    }
+    out = as_shown_where_alike(templates, table, json_lists=False)
+    assert out[last.key] == f"cd {root}\n# a remark\nls"
+    assert out[first.key] == f"cd {root}\nls"
