@@ -735,3 +735,22 @@ def test_objects_autodoc_could_not_import_are_said_in_one_note(tmp_path: Path) -
     clean.mkdir()
     write_docs(clean, "extensions = ['sphinx.ext.autodoc']\n", "T\n=\n\nText.\n")
     assert "autodoc could not" not in run("check", "docs", "-o", "out", cwd=clean).stdout
+
+
+@pytest.mark.parametrize(
+    "conf",
+    [
+        "extensions = ['sphinx.ext.linkcode']\n",  # the resolver in a missing extension
+        "from not_installed_style import linkcode_resolve\nextensions = ['sphinx.ext.linkcode']\n",
+    ],
+)
+def test_linkcode_without_its_resolver_here_is_left_out_and_said(tmp_path: Path, conf: str):
+    """Blind batch I: anndata's linkcode_resolve comes from scanpydoc, gwpy's from a module
+    that got a stand-in; Sphinx stopped the check (exit 2) on both."""
+    write_docs(tmp_path, conf, "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "extension sphinx.ext.linkcode left out (conf.py's linkcode_resolve is missing" in (
+        done.stdout
+    )
+    assert "docs/index.rst:6: CC105 " in done.stdout
