@@ -52,7 +52,7 @@ from sphinx.util.tags import Tags
 
 from ..console.codes import RULES
 from ..table import TableError, load_table
-from . import autodocnote, confwrites, strays
+from . import autodocnote, confwrites, importmemo, strays
 from .confexec import FALLBACK_VERSION, ConfError, ConfRun, run_conf
 from .report import REPORT
 from .standins import (
@@ -270,6 +270,7 @@ def _build(
             if standins is not None:
                 stack.enter_context(accept_unknown(standins))
             stack.enter_context(tolerant_directives(record))
+            stack.enter_context(importmemo.failures_remembered())
             app = Sphinx(
                 confdir,
                 confdir,
