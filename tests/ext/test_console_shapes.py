@@ -724,3 +724,14 @@ def test_a_table_is_output_not_a_folder_tree() -> None:
     [problem] = check(text, "bash").problems
     assert problem.code == codes.NOT_SHELL and "folder tree" not in problem.message
     assert "output" in problem.message
+
+
+@pytest.mark.parametrize("prompt", ["((xarray) $ ", "((xarray) bash-3.2$ ", "(venv) host$ "])
+def test_a_session_under_an_environments_prompt_in_a_shell_block_is_named_a_session(prompt):
+    """A command after a prompt, then its test report, tagged `shell` (blind batch I,
+    xarray's contributing guide: named output, when it is a terminal session)."""
+    text = f"{prompt}pytest test_feature.py -v\n" + "=" * 20 + " test session starts " + "=" * 20
+    text += "\ncollected 11 items\n\ntest_feature.py::test_a PASSED    [  9%]"
+    [problem] = check(text, "shell").problems
+    assert problem.code == codes.NOT_SHELL and "a terminal session" in problem.message
+    assert "tag it `console`" in problem.message

@@ -102,7 +102,8 @@ _DEBUGGER = re.compile(r"^\s*\((?:gdb|cuda-gdb|lldb|[Pp]db\+*|ipdb)\)(?: |$)")
 # an environment's name, `(venv)$ pip ...`, or after a host, `user@host:~$ ls`.
 _GLUED_PROMPT = re.compile(
     r"^(?:(?:\([^()\s]+\)|[\w.-]+@[\w.-]+(?::\S*)?)[$%]|\$?>) \S"
-)  # also `$> cmd` and `> cmd`, prompts some authors draw
+    r"|^\(*\([^()\s]+\)[ \t]*[\w.-]*[$%] \S"
+)  # also `$> cmd` and `> cmd`, prompts some authors draw, and `(env) bash-3.2$ cmd`
 #: `$> cmd`: bash would run a command named `$`: a prompt, never a script's row.
 _ARROW_PROMPT = re.compile(r"^\$> \S")
 # Text with none of the shell's punctuation, for the pseudo-code test.
