@@ -79,6 +79,11 @@ def test_the_pages_highlight_default_asks_for_commands_before_cc001() -> None:
     assert codes_of(check("projtool --list", implicit=True)) == []
     assert codes_of(check("projtool --list")) == [codes.NO_PROMPT]
     assert codes_of(check("Error: the job failed\nexit code 1")) == []  # output either way
+    # a make target, then a variable set (blind batch J, python-ldap): a command too
+    assert codes_of(check("make valgrind PYTHON_SUPP=/x/py.supp", implicit=True)) == [
+        codes.NO_PROMPT
+    ]
+    assert codes_of(check("make sure the job failed", implicit=True)) == []  # prose
 
 
 def test_python_code_that_compiles_whole_is_python_even_with_few_signal_rows() -> None:

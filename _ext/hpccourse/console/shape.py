@@ -89,6 +89,8 @@ WORDLIKE = frozenset(
 #: What follows a program's name in its own log rows (``nox > Running...``), not a command's.
 _LOG_MARK = re.compile(r"^(?:>|\||:|=|-)(?:\s|$)")
 _ARGUMENT = re.compile(r"^(?:-|/|\.|~|\$|\w*[/=])")
+#: A variable set on a command line, as ``make`` and ``env`` take it: ``PYTHON_SUPP=/x``.
+_MAKE_VARIABLE = re.compile(r"^[A-Z_][A-Z0-9_]*=")
 
 
 def is_command_row(
@@ -106,9 +108,12 @@ def is_command_row(
     if first in programs and row[:1] not in " \t" and not _LOG_MARK.match(rest):
         return not _VERSION.match(rest)  # `django-admin runserver`, not `sitectl 2.1.0`
     if first in KNOWN_COMMANDS:
-        following = rest.split()[0] if rest.split() else ""
+        words = rest.split()
+        following = words[0] if words else ""
         if not (first in WORDLIKE and following and not _ARGUMENT.match(following)):
             return not _VERSION.match(following)
+        if any(_MAKE_VARIABLE.match(word) for word in words[1:]):
+            return True  # `make valgrind PYTHON_SUPP=/x`: a target, then a variable set
         # `exit code 1` reads as a message; `make html SPHINXOPTS=-W` as a command
     indented = row[:1] in (" ", "\t")  # a dump's `  VAR=value`, a listing's `  /path`
     if _PATH_COMMAND.match(stripped) and not indented:
