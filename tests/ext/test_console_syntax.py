@@ -276,6 +276,13 @@ def test_a_placeholder_in_a_python_statement_is_named_as_one():
     assert "placeholder" not in message
 
 
+def test_output_elided_in_words_on_a_continuation_row_is_no_statement():
+    """Blind batch L, passlib: `... very large ascii-art qrcode here...` after a print is
+    output left out, said in words; a real second statement there is still named."""
+    assert found(">>> print(make_code(uri))\n... very large ascii-art qrcode here...") == []
+    assert found(">>> print(make_code(uri))\n... show(uri)") == [(codes.PYTHON_SYNTAX, 1)]
+
+
 def test_a_continuation_prompt_without_its_blank_is_named():
     offset, message = _cc106(">>> settings.update(\n...     debug=True,\n...)")
     assert offset == 0 and "`...)`, lacks the blank after `...`" in message

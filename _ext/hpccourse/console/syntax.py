@@ -623,6 +623,21 @@ def _elided(source: str, following: Sequence[str]) -> bool:
     return bool(rows) and _ELISION.match(rows[0]) is not None and _compiles(source) is None
 
 
+#: Words that end in an ellipsis, on a `... ` row after a statement: output left out and
+#: said so (`... very large ascii-art qrcode here...`), no statement.
+_PROSE_ELISION = re.compile(r"^\s*[A-Za-z][\w,'()/-]*(?:\s+[\w,'()/-]+)+\s*(?:\.{3}|…)\s*$")
+
+
+def _elided_output(rows: Sequence[str]) -> bool:
+    """Whether the statement's last row stands for output left out, and the rows above
+    it compile: a print's long output elided in words."""
+    return (
+        len(rows) > 1
+        and _PROSE_ELISION.match(rows[-1]) is not None
+        and _complete("\n".join(rows[:-1]))
+    )
+
+
 def _first_statement_rows(rows: Sequence[str]) -> int:
     """How many rows the first complete statement of ``rows`` takes (where the next
     statement starts)."""
@@ -691,6 +706,8 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
         skipped += 1
     source = "\n".join(rows[skipped:])
     if not source.strip() or _complete(source):
+        return []
+    if _elided_output(rows[skipped:]):
         return []
     masked = _ipython_rows(rows, skipped)
     if masked is None:
