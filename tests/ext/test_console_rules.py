@@ -295,6 +295,10 @@ def test_the_placeholder_message_names_the_convention():
         ("$ sudo useradd -m webapp\n$ ls /home/webapp", []),
         ("$ sudo /home/webapp/env/bin/serve \\\n    --user webapp --group webapp", []),
         ("$ serve --user sven --group staff /home/sven/site", [codes.REAL_USER]),
+        # a system's own account, and the user a server is started with (blind batch L)
+        ("$ ftpd --anonymous-home /home/nobody", []),
+        ("$ ftpd --username=bob --password=x\n$ ftpd --directory=/home/bob", []),
+        ("$ ftpd --username=bob\n$ ftpd --directory=/home/sven", [codes.REAL_USER]),
     ],
 )
 def test_real_user_names_in_paths(text, expected):

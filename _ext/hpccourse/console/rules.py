@@ -109,13 +109,20 @@ def program_name(text: str) -> str:
 #: An account a command creates (``useradd [options] hello``: each plain word it is given,
 #: an option's value or not), or names as both user and group, as a service is told to run
 #: (``--user www --group www``, ``-u www -g www``): a home under that name is the account's
-#: the page sets up, the same in every install, no learner's; on the rest of the page too.
+#: the page sets up, the same in every install, no learner's; on the rest of the page too
+#: (and a server's ``--username=bob``).
 _CREATES = re.compile(r"\b(?:useradd|adduser)[ \t]+([^\n;&|]*)")
+#: A user a server is given on its command line (``--username=bob``): the page's own.
+_USERNAME = re.compile(r"--username[= ]([a-z_][\w.-]*)")
+#: Accounts a system has, not a person: their homes are the same in every install.
+SYSTEM_ACCOUNTS = frozenset(
+    {"nobody", "root", "daemon", "www-data", "nginx", "apache", "postgres", "mysql", "redis"}
+)
 _ACCOUNT = re.compile(r"[a-z_][\w.-]*\Z")
 _AS_USER = re.compile(r"(?:--user[= ]|--uid[= ]|\s-u\s+)([a-z_][\w.-]*)")
 _AS_GROUP = re.compile(r"(?:--group[= ]|--gid[= ]|\s-g\s+)([a-z_][\w.-]*)")
 #: Substrings one of which any such command holds: a cheap test first.
-_MAY_NAME_ACCOUNT = ("useradd", "adduser", "-g")
+_MAY_NAME_ACCOUNT = ("useradd", "adduser", "-g", "--username")
 
 
 def accounts_named(texts: Iterable[str]) -> frozenset[str]:
@@ -125,6 +132,7 @@ def accounts_named(texts: Iterable[str]) -> frozenset[str]:
     created = {
         word for words in _CREATES.findall(text) for word in words.split() if _ACCOUNT.match(word)
     }
+    created.update(_USERNAME.findall(text))
     return frozenset(created) | users.intersection(_AS_GROUP.findall(text))
 
 
@@ -664,6 +672,7 @@ class RuleChecker:
                 and not _is_placeholder(parts[user_index + 1 : user_index + 2])
                 and name != program_name(line.text)
                 and name not in (accounts or ())
+                and name not in SYSTEM_ACCOUNTS
             ):
                 write = " or ".join(f"`{c}`" for c in conventions) or "the user placeholder"
                 problems.append(
