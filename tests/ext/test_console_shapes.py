@@ -740,3 +740,15 @@ def test_a_session_under_an_environments_prompt_in_a_shell_block_is_named_a_sess
     [problem] = check(text, "shell").problems
     assert problem.code == codes.NOT_SHELL and "a terminal session" in problem.message
     assert "tag it `console`" in problem.message
+
+
+def test_a_fish_function_in_a_shell_block_is_named_fish() -> None:
+    """Blind batch L, pygments' terminal tips: fish functions under `highlight:: shell`
+    were told to fix their quotes; they are fish, and named so (tag `fish`)."""
+    text = 'function cath\n        # an alias\n        alias cath="pygmentize"\nend'
+    [problem] = check(text, "shell").problems
+    assert problem.code == codes.NOT_SHELL and "fish shell code" in problem.message
+    assert "tag it `fish`" in problem.message
+    # bash's own function, and a word `end` in a bash block, are bash
+    assert codes_of(check('function cath {\n  pygmentize "$@"\n}', "shell")) == []
+    assert codes_of(check("echo end\nend=1", "shell")) == []

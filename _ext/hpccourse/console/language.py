@@ -31,6 +31,7 @@ JULIA = Guess("a Julia REPL session", "julia-repl", True)
 R = Guess("R", "r", True)
 NOTEBOOK = Guess("a notebook cell (`!pip`, `%pip`)", "ipython", True)
 IPYTHON = Guess("an IPython session (`In [1]:` prompts)", "ipython", True)
+FISH = Guess("fish shell code (`function NAME` ... `end`)", "fish", True)
 PYTHON = Guess("Python", "python", False)
 BATCH = Guess("a batch script", "bash", True)
 PSEUDO = Guess("pseudo-code or prose", "text", False)
@@ -55,6 +56,8 @@ _R = re.compile(
     r"|[A-Za-z][\w.]*::[A-Za-z.][\w.]*\()"
 )
 _NOTEBOOK = re.compile(r"^\s*[!%] ?(?:pip|conda|mamba)\s")  # `!pip`, `! pip`
+#: fish's function: `function NAME` (no `{` or `()`, as bash has), closed by `end`.
+_FISH_FUNCTION = re.compile(r"^\s*function\s+[\w.-]+(?:\s+--?[\w-]+.*)?\s*$")
 _IPYTHON = re.compile(r"^\s*(?:In|Out)\s?\[\d+\]:")  # IPython's numbered prompts
 _PYTHON = re.compile(
     r"^\s*(?:import [\w.]+(?: as \w+)?\s*$|from [\w.]+ import \S|def \w+\(.*\):\s*$"
@@ -181,6 +184,8 @@ def guess_language(text: str) -> Guess | None:
         return None
     if python_value(rows, text):
         return PYTHON_VALUE
+    if any(_FISH_FUNCTION.match(r) for r in rows) and any(r.strip() == "end" for r in rows):
+        return FISH
     if looks_like_configuration(rows):
         return CONFIG
     if looks_like_markup(rows):
