@@ -780,3 +780,24 @@ def test_the_courses_package_that_fails_to_import_is_not_run_again_for_each_obje
     assert done.returncode == 0, done.stdout + done.stderr
     assert runs.read_text(encoding="utf-8").count("ran") == 2  # once, and once more
     assert "autodoc could not import 12 objects (of shopkeeper)" in done.stdout
+
+
+def test_the_courses_handlers_run_in_its_docs_folder(tmp_path: Path) -> None:
+    """Read the Docs and `make` in the docs folder run the build there: a handler that
+    reads `../CHANGES` finds the project's (blind batch L, pygments: it failed when the
+    check ran from another folder)."""
+    (tmp_path / "CHANGES").write_text("Version 2.0\n", encoding="utf-8")
+    write_docs(
+        tmp_path,
+        "def add_changes(app, docname, source):\n"
+        "    with open('../CHANGES', encoding='utf-8') as f:\n"
+        "        word = f.read().split()[0]\n"
+        "    source[0] += '\\n\\n.. code-block:: console\\n\\n   $ ls <' + word + '>\\n'\n\n"
+        "def setup(app):\n    app.connect('source-read', add_changes)\n",
+        "T\n=\n\nText.\n",
+    )
+    elsewhere = tmp_path / "elsewhere" / "deeper"  # its ../CHANGES is no file
+    elsewhere.mkdir(parents=True)
+    done = run("check", str(tmp_path / "docs"), "-o", str(tmp_path / "out"), cwd=elsewhere)
+    assert "stopped" not in done.stdout, done.stdout
+    assert "CC105 `<Version>`" in done.stdout

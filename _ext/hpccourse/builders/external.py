@@ -264,6 +264,9 @@ def _build(
     sphinx.config.eval_config_file = evaluated
     try:
         with contextlib.ExitStack() as stack:
+            # the course's handlers run where Read the Docs and `make` in the docs folder
+            # run them: `open("../CHANGES")` is the project's, not the caller's
+            stack.enter_context(contextlib.chdir(confdir))
             stack.enter_context(stand_in_modules(mocked))
             stack.enter_context(_quiet(log))
             stack.enter_context(tolerant_extensions(record))
