@@ -9,11 +9,13 @@ import re
 #: ``user@host:dir>`` of login nodes whose shell ends its prompt in ``>`` (Dardel, LUMI).
 PROMPT = re.compile(
     r"^(?:\([\w.-]+\)\s+)?(?:(?:\[[^\]\n]*\]|[\w.-]+[ \t]\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?)?\$"
-    r"|[\w.-]+@[\w.-]+:[^\s>]*>) ?"
+    r"|[\w.-]+@[\w.-]+:(?:[^\s<>]|<[^\s<>]*>)*>) ?"
 )
 #: The ``user@host:dir>`` prompt alone, which the console checker's reader does not take
 #: for a prompt (it is quiet on such transcripts): read here as the ``$`` it stands for.
-ANGLE_PROMPT = re.compile(r"^(?P<env>\([\w.-]+\)\s+)?[\w.-]+@[\w.-]+:[^\s>]*>(?: |$)")
+ANGLE_PROMPT = re.compile(
+    r"^(?P<env>\([\w.-]+\)\s+)?[\w.-]+@[\w.-]+:(?:[^\s<>]|<[^\s<>]*>)*>(?: |$)"
+)
 
 
 def as_dollar_prompt(row: str) -> str:

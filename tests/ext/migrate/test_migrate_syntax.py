@@ -738,3 +738,9 @@ def test_a_login_nodes_prompt_ending_in_an_angle_is_a_prompt(table: Table, tmp_p
     assert step["commands"] == ["cd {storage_root}", "ls"]
     assert "skip" not in step and "override" not in step, step
     assert ".. tabs::" not in proposal.page  # no tab kept apart
+    # a folder with a placeholder in the prompt (held-out set 11, LUMI's tab)
+    from hpccourse.migrate.lines import PROMPT, as_dollar_prompt
+
+    row = "sven@uan01:/project/<project>> mkdir $USER"
+    assert as_dollar_prompt(row) == "$ mkdir $USER"
+    assert PROMPT.sub("", row, count=1) == "mkdir $USER"
