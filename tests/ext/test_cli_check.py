@@ -801,3 +801,24 @@ def test_the_courses_handlers_run_in_its_docs_folder(tmp_path: Path) -> None:
     done = run("check", str(tmp_path / "docs"), "-o", str(tmp_path / "out"), cwd=elsewhere)
     assert "stopped" not in done.stdout, done.stdout
     assert "CC105 `<Version>`" in done.stdout
+
+
+@pytest.mark.parametrize("suffix", ["'.rst'", "{'.rst': 'restructuredtext', '.md': 'markdown'}"])
+def test_a_course_read_by_recommonmark_has_its_markdown_pages_read(tmp_path: Path, suffix):
+    """Blind batch K: cooler (`.md` mapped to `markdown`) stopped with exit 2, miniwdl read
+    6 of 15 pages and named none of the others, both for a missing recommonmark."""
+    write_docs(
+        tmp_path,
+        f"extensions = ['recommonmark']\nsource_suffix = {suffix}\n",
+        "T\n=\n\n.. toctree::\n\n   guide\n",
+    )
+    (tmp_path / "docs" / "guide.md").write_text(
+        "# Guide\n\n```console\n$ ls <dir>\n```\n", encoding="utf-8"
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/guide.md:4: CC105 " in done.stdout
+    assert "note: recommonmark is not installed here: .md pages were read with myst-parser" in (
+        done.stdout
+    )
+    assert "2 pages read." in done.stdout

@@ -72,6 +72,8 @@ MARKDOWN_READERS = {
     "myst_nb": (".md", ".ipynb"),
     "sphinx_lesson": (".md", ".ipynb"),  # sets up myst_nb
     "myst_parser": (".md",),
+    "recommonmark": (".md",),
+    "m2r2": (".md",),
 }
 
 #: The file marking a folder as this command's output (``-o``).
@@ -324,11 +326,12 @@ def _conf_notes(conf: ConfRun) -> list[str]:
     return notes
 
 
-def _notes(standins: Standins, markdown: bool) -> list[str]:
-    """One line per stand-in: what the check did instead of what the course asked."""
+def _notes(standins: Standins, markdown: str) -> list[str]:
+    """One line per stand-in: what the check did instead of what the course asked
+    (``markdown``: the course's Markdown reader that myst-parser stood in for)."""
     notes: list[str] = []
     if markdown:
-        notes.append("myst-nb is not installed here: .md pages were read with myst-parser")
+        notes.append(f"{markdown} is not installed here: .md pages were read with myst-parser")
     if standins.directives or standins.roles:
         names = [*(f"{d}::" for d in sorted(standins.directives))]
         names += [f":{r}:" for r in sorted(standins.roles)]
@@ -427,7 +430,12 @@ def _run_check(
     if root_md:
         extensions.insert(0, "myst_parser")
         listed = [*listed, "myst_parser"]  # its pages count among those to read
-    markdown = "myst_parser" in extensions and "myst_parser" not in listed
+    markdown = ""
+    if "myst_parser" in extensions and "myst_parser" not in listed:
+        readers = [name for name in listed if name in MARKDOWN_READERS]
+        markdown = (
+            "myst-nb" if not readers or readers[0] in ("myst_nb", "sphinx_lesson") else readers[0]
+        )
     own_disabled = list(namespace.get("consolecheck_disabled_rules", []))
     overrides: dict[str, Any] = {
         "extensions": extensions,
