@@ -822,3 +822,22 @@ def test_a_course_read_by_recommonmark_has_its_markdown_pages_read(tmp_path: Pat
         done.stdout
     )
     assert "2 pages read." in done.stdout
+
+
+def test_a_conf_py_whose_settings_fetch_fails_still_has_its_doctests_and_boxes_read(
+    tmp_path: Path,
+) -> None:
+    """Blind batch K, loopy: conf.py takes its extension list from a file fetched over the
+    network; that line fails here, and 66 `.. doctest::` blocks were dropped as unknown
+    directives while the summary said none was missed."""
+    write_docs(
+        tmp_path,
+        "exec(open('/nonexistent/shared-sphinxconfig.py').read())\n",
+        "T\n=\n\n.. doctest::\n\n   >>> total = sum([1, 2)\n\n"
+        ".. shared-box::\n\n   .. code-block:: console\n\n      $ ls <dir>\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:6: CC106 " in done.stdout, done.stdout
+    assert "docs/index.rst:12: CC105 " in done.stdout, done.stdout
+    assert "conf.py:1 failed here" in done.stdout

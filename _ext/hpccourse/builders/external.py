@@ -135,6 +135,8 @@ def _importable(name: str) -> bool:
     return True
 
 
+#: Sphinx's own doctest extension: its directives hold Python sessions.
+DOCTEST = "sphinx.ext.doctest"
 #: Sphinx's extension that needs a ``linkcode_resolve`` of the course's.
 LINKCODE = "sphinx.ext.linkcode"
 
@@ -420,7 +422,12 @@ def _run_check(
     listed = [str(name) for name in namespace.get("extensions", [])]
     with _quiet(log):  # importing a course's extensions may print too
         extensions, dropped = extensions_for(listed)
-    standins = record if any(name not in PROVIDED for name in dropped) else None
+    # markup of an extension left out, or of one a conf.py line that failed here would
+    # have named (its extension list fetched over the network): stand-ins read it
+    lost = conf.skipped or conf.dropped
+    standins = record if lost or any(name not in PROVIDED for name in dropped) else None
+    if lost and DOCTEST not in extensions:
+        extensions.insert(0, DOCTEST)  # its `.. doctest::` sessions are blocks to check
     if LINKCODE in extensions and not callable(namespace.get("linkcode_resolve")):
         # its resolver came from what is missing here (scanpydoc, a stand-in); the
         # extension only links objects to their source, and stops the build without one
