@@ -297,6 +297,9 @@ def test_the_placeholder_message_names_the_convention():
         ("$ serve --user sven --group staff /home/sven/site", [codes.REAL_USER]),
         # a system's own account, and the user a server is started with (blind batch L)
         ("$ ftpd --anonymous-home /home/nobody", []),
+        # a file right under /home is no user's home (blind batch K, neurodocker)
+        ("$ fit -a /home/func.nii.gz -o /home/func_avg.nii.gz", []),
+        ("$ ls /home/john.doe.sven", [codes.REAL_USER]),  # a dotted name still is
         ("$ ftpd --username=bob --password=x\n$ ftpd --directory=/home/bob", []),
         ("$ ftpd --username=bob\n$ ftpd --directory=/home/sven", [codes.REAL_USER]),
     ],

@@ -156,6 +156,9 @@ def test_a_placeholder_and_another_error_are_both_reported():
         ("$ run.sh <time>  # The <time> in seconds", [(codes.ANGLE_PLACEHOLDER, 0)]),
         # a command left for the reader to uncomment: its placeholder will be pasted
         ("$ # cd /proj/<mydir>", [(codes.ANGLE_PLACEHOLDER, 0)]),
+        ("$ # myprog --input <file>", [(codes.ANGLE_PLACEHOLDER, 0)]),
+        # a sentence in lower case, starting with no command (blind batch K, neurodocker)
+        ("$ docker build .  # building it here (use --file <name> if it is other)", []),
         ('$ echo "# <x>" <y>', [(codes.ANGLE_PLACEHOLDER, 0)]),  # a quoted # opens none
         ("$ echo a#b <y>", [(codes.ANGLE_PLACEHOLDER, 0)]),  # nor one inside a word
     ],

@@ -114,6 +114,11 @@ def program_name(text: str) -> str:
 _CREATES = re.compile(r"\b(?:useradd|adduser)[ \t]+([^\n;&|]*)")
 #: A user a server is given on its command line (``--username=bob``): the page's own.
 _USERNAME = re.compile(r"--username[= ]([a-z_][\w.-]*)")
+#: A file's name (a data file, a script): last in a path, no user (``/home/func.nii.gz``).
+_DATA_FILE = re.compile(
+    r"\.(?:gz|bz2|xz|zip|tar|tgz|nii|txt|csv|tsv|json|ya?ml|toml|py|sh|log|out|dat|h5|hdf5"
+    r"|nc|npy|npz|pkl|sif|img|png|jpe?g|pdf|md|rst|ipynb|[Rr]|jl|c|f90|cpp)$"
+)
 #: Accounts a system has, not a person: their homes are the same in every install.
 SYSTEM_ACCOUNTS = frozenset(
     {"nobody", "root", "daemon", "www-data", "nginx", "apache", "postgres", "mysql", "redis"}
@@ -673,6 +678,7 @@ class RuleChecker:
                 and name != program_name(line.text)
                 and name not in (accounts or ())
                 and name not in SYSTEM_ACCOUNTS
+                and not (user_index == len(parts) - 1 and _DATA_FILE.search(name))
             ):
                 write = " or ".join(f"`{c}`" for c in conventions) or "the user placeholder"
                 problems.append(

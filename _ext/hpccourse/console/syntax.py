@@ -26,6 +26,7 @@ from . import codes
 from .bash import node_text, parse
 from .lines import ends_with_continuation, heredoc_starts, scan_quotes
 from .model import Command, Problem
+from .shape import KNOWN_COMMANDS
 
 STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", "}"})
 # Substrings one of which any stray keyword holds: a cheap test before _STRAY_HINT.
@@ -477,10 +478,22 @@ def _comment_start(line: str, quote: str = "") -> int | None:
 
 def _prose(comment: str) -> bool:
     """Whether a ``#`` comment is a remark (its first word capitalised or a label:
-    ``# Usage: run.sh <time>``), not a command left for the reader to uncomment
-    (``# cd /proj/<mydir>``, whose placeholder the reader will paste)."""
-    first = comment.lstrip("#").split(maxsplit=1)[:1]
-    return bool(first) and (first[0][:1].isupper() or first[0].endswith(":"))
+    ``# Usage: run.sh <time>``; or a sentence of plain words that starts with no command:
+    ``# building the image (use --file <name> if ...)``), not a command left for the
+    reader to uncomment (``# cd /proj/<mydir>``, whose placeholder the reader will paste)."""
+    words = comment.lstrip("#").split()
+    if not words:
+        return False
+    first = words[0]
+    if first[:1].isupper() or first.endswith(":"):
+        return True
+    if first in KNOWN_COMMANDS or not first.isalpha():
+        return False
+    return len(words) >= _SENTENCE and sum(w.isalpha() for w in words) >= _SENTENCE - 1
+
+
+#: How many words a comment that starts in lower case has, at least, to be a sentence.
+_SENTENCE = 5
 
 
 def _quote_after(text: str, quote: str = "") -> str:
