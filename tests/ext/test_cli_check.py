@@ -841,3 +841,25 @@ def test_a_conf_py_whose_settings_fetch_fails_still_has_its_doctests_and_boxes_r
     assert "docs/index.rst:6: CC106 " in done.stdout, done.stdout
     assert "docs/index.rst:12: CC105 " in done.stdout, done.stdout
     assert "conf.py:1 failed here" in done.stdout
+
+
+def test_notebook_pages_nbsphinx_would_read_are_named_and_a_notebook_root_is_an_error(
+    tmp_path: Path,
+) -> None:
+    """Blind batch M: a course naming nbsphinx (not installed here) had its notebooks
+    neither read nor named; nbval's, whose root page is a notebook, stopped with Sphinx's
+    'unable to load the master document' and nothing more."""
+    write_docs(tmp_path, "extensions = ['nbsphinx']\n", "T\n=\n\n.. toctree::\n\n   demo\n")
+    (tmp_path / "docs" / "demo.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "docs/demo.ipynb: not read: a notebook: nbsphinx reads notebooks and is not installed"
+        in done.stdout
+    ), done.stdout
+    (tmp_path / "docs" / "index.rst").unlink()
+    (tmp_path / "docs" / "index.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    done = run("check", "docs", "-o", "out2", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "index.ipynb: the root page is a notebook, and nbsphinx" in done.stderr
+    assert "Traceback" not in done.stderr

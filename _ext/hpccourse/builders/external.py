@@ -75,6 +75,8 @@ MARKDOWN_READERS = {
     "recommonmark": (".md",),
     "m2r2": (".md",),
 }
+#: Extensions that read notebooks as pages, and nothing else (none stands in for them).
+NOTEBOOK_READERS = {"nbsphinx": (".ipynb",)}
 
 #: The file marking a folder as this command's output (``-o``).
 STAMP = ".hpccourse-check"
@@ -135,6 +137,7 @@ def _importable(name: str) -> bool:
     return True
 
 
+NBSPHINX = "nbsphinx"
 #: Sphinx's own doctest extension: its directives hold Python sessions.
 DOCTEST = "sphinx.ext.doctest"
 #: Sphinx's extension that needs a ``linkcode_resolve`` of the course's.
@@ -219,11 +222,15 @@ def _suffixes(namespace: dict[str, Any], listed: list[str]) -> set[str]:
     found = {declared} if isinstance(declared, str) else set(declared)
     for name in listed:
         found.update(MARKDOWN_READERS.get(name, ()))
+        found.update(NOTEBOOK_READERS.get(name, ()))
     return found or {".rst"}
 
 
-def pages_not_read(app: Sphinx, suffixes: set[str], outdir: Path) -> dict[str, str]:
-    """The course's pages (by the suffixes it reads) that this build did not read, and why."""
+def pages_not_read(
+    app: Sphinx, suffixes: set[str], outdir: Path, notebooks: str = "myst-nb"
+) -> dict[str, str]:
+    """The course's pages (by the suffixes it reads) that this build did not read, and why
+    (``notebooks``: the extension the course reads notebooks with)."""
     srcdir = Path(app.srcdir)
     registered = set(app.config.source_suffix)
     # what Sphinx leaves out when it looks for pages: exclude_patterns, the templates'
@@ -240,7 +247,7 @@ def pages_not_read(app: Sphinx, suffixes: set[str], outdir: Path) -> dict[str, s
         if excluded(relative) or app.env.path2doc(str(path)) in read:
             continue
         if path.suffix == ".ipynb":
-            why = "a notebook: myst-nb reads notebooks and is not installed here"
+            why = f"a notebook: {notebooks} reads notebooks and is not installed here"
         elif path.suffix not in registered:
             why = f"no reader for {path.suffix} pages here"
         else:
@@ -384,6 +391,21 @@ def _markdown_root(confdir: Path, namespace: dict[str, Any], extensions: list[st
     ]
 
 
+def _notebook_root(confdir: Path, namespace: dict[str, Any], dropped: dict[str, str]) -> None:
+    """Stop with a clear error when the root page is a notebook nothing here reads: the
+    build could read no page (nbval's course is one notebook, for nbsphinx)."""
+    root = str(namespace.get("root_doc") or namespace.get("master_doc") or "index")
+    declared = namespace.get("source_suffix", ".rst")
+    suffixes = [declared] if isinstance(declared, str) else list(declared)
+    if any((confdir / f"{root}{suffix}").is_file() for suffix in [*suffixes, ".md"]):
+        return
+    if (confdir / f"{root}.ipynb").is_file() and NBSPHINX in dropped:
+        raise CheckError(
+            f"{confdir / root}.ipynb: the root page is a notebook, and nbsphinx, which reads "
+            "notebooks, is not installed here: no page can be read (install nbsphinx)"
+        )
+
+
 def run_check(
     docs: Path,
     outdir: Path,
@@ -433,6 +455,7 @@ def _run_check(
         # extension only links objects to their source, and stops the build without one
         extensions.remove(LINKCODE)
         dropped[LINKCODE] = "conf.py's linkcode_resolve is missing here; it only links to source"
+    _notebook_root(confdir, namespace, dropped)
     root_md = _markdown_root(confdir, namespace, extensions)
     if root_md:
         extensions.insert(0, "myst_parser")
@@ -498,5 +521,10 @@ def _run_check(
             *autodocnote.not_imported(text),
         ],
         pages_read=len(app.env.found_docs),
-        not_read=pages_not_read(app, _suffixes(namespace, listed), outdir),
+        not_read=pages_not_read(
+            app,
+            _suffixes(namespace, listed),
+            outdir,
+            "nbsphinx" if NBSPHINX in dropped else "myst-nb",
+        ),
     )
