@@ -32,11 +32,15 @@ def lines_of(block: Block) -> list[str]:
     return typed_commands(block) if block.kind == "commands" else block.lines
 
 
-def read_facts(template: str, shown: str) -> dict[str, str] | None:
+def read_facts(
+    template: str, shown: str, phrases: frozenset[str] = frozenset()
+) -> dict[str, str] | None:
     """The values a line ``shown`` gives the placeholders of ``template`` (None: no match);
     comments aside. Read left to right, each value ending where the template's next text
     is first found: linear in the line, where a pattern of lazy groups could backtrack for
-    minutes on a long line of words. A fact is one word; a module list, words."""
+    minutes on a long line of words. A fact is one word; a module list, and a fact in
+    ``phrases`` (one the model cluster gives in several words: ``-p gpu --gpus=1``),
+    words."""
     template = cut_comment(template).strip()
     shown = cut_comment(shown).strip()
     pieces: list[str] = []  # literal text, then a placeholder's name, and so on
@@ -61,16 +65,16 @@ def read_facts(template: str, shown: str) -> dict[str, str] | None:
         if not after and name != names[-1]:
             return None  # two placeholders side by side cannot be told apart
         end = shown.find(after, at + 1) if after else len(shown)
-        if end < 0 or not _one_value(name, shown[at:end]):
+        if end < 0 or not _one_value(name, shown[at:end], name in phrases):
             return None
         values[name], at = shown[at:end], end + len(after)
     return values if at == len(shown) else None
 
 
-def _one_value(name: str, value: str) -> bool:
-    """Whether ``value`` can be a fact (one word) or, for ``modules.*``, a module list
-    (words with one space between them)."""
-    if name.startswith("modules."):
+def _one_value(name: str, value: str, phrase: bool = False) -> bool:
+    """Whether ``value`` can be a fact (one word) or, for ``modules.*`` and a ``phrase``,
+    words with one space between them."""
+    if name.startswith("modules.") or phrase:
         return bool(value) and value.split(" ") == value.split()
     return bool(value) and value.split() == [value]
 
@@ -89,10 +93,12 @@ def read_tab(
     for _tab, model, model_blocks in models:
         for theirs in model_blocks:
             shown = [line for b in blocks if b.kind == theirs.kind for line in lines_of(b)]
+            phrases = frozenset(n for n, v in model.facts.items() if " " in v.strip())
             for row in lines_of(theirs):
                 template = generalize(model, row, theirs.line)
+                several = phrases if anchored(template) else frozenset()
                 for candidate in shown:
-                    values = read_facts(template, candidate)
+                    values = read_facts(template, candidate, several)
                     if not values:
                         continue
                     for name, value in values.items():
@@ -102,6 +108,17 @@ def read_tab(
                             facts.setdefault(name, value)
                     break
     return facts, modules
+
+
+#: How many words of its own a line needs for a fact there to be read as several words.
+_ANCHOR_WORDS = 3
+
+
+def anchored(template: str) -> bool:
+    """Whether a line holds its placeholders in place with words of its own, so that a
+    fact there may be read as several words (``salloc -A {allocation} -t 1:00
+    {gpu_request}``); ``{batch_shell}`` alone, or after ``#SBATCH``, would take any line."""
+    return len(PLACEHOLDER.sub(" ", template).split()) >= _ANCHOR_WORDS
 
 
 def stand_ins_read(table: Table, page: Path, text: str) -> list[tuple[str, dict[str, str], int]]:

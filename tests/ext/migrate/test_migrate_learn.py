@@ -722,3 +722,66 @@ def test_a_value_every_tab_shows_stays_as_written_beside_one_clusters_comment_ro
     out = as_shown_where_alike(templates, table, json_lists=False)
     assert out[last.key] == f"cd {root}\n# a remark\nls"
     assert out[first.key] == f"cd {root}\nls"
+
+
+def test_a_fact_of_several_words_left_to_fill_in_is_read_whole_from_a_later_tab(
+    table_path, tmp_path
+):
+    """Held-out set 12: a centre added on an earlier page shows its GPU request
+    `-n 1 -c 32 --gpus-per-task=1` where the others' is `-p gpu --gpus=1`; read as one
+    word it became an override. A fact the others give in several words is read whole
+    where the line's own words hold it in place."""
+    from hpccourse.migrate.tabfacts import anchored, read_facts
+
+    text = table_path.read_text(encoding="utf-8")
+    table = load_table(table_path)
+    for i, cluster in enumerate(table.clusters):
+        header = f"[clusters.{cluster.key}]\n"
+        text = text.replace(header, f'{header}gpu_request = "-p gpu{i} --gpus=1"\n', 1)
+    table_path.write_text(text, encoding="utf-8")
+    rows = [c.label for c in table.clusters] + ["Newcentre"]
+    first = tmp_path / "first.rst"
+    lines = [".. tabs::", ""]
+    for label in rows:
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        lines += ["         $ hostname", ""]
+    first.write_text("\n".join(lines), encoding="utf-8")
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    assert load_table(table_path).cluster("newcentre").facts["gpu_request"] == "FILL-IN"
+    requests = [f"-p gpu{i} --gpus=1" for i in range(len(table.clusters))]
+    requests.append("-n 1 -c 32 --gpus-per-task=1")
+    lines = [".. tabs::", ""]
+    for label, request in zip(rows, requests, strict=True):
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        lines += [f"         $ salloc -t 1:00:00 {request}", ""]
+    # then the same request in a script, one option per #SBATCH line, whose last line
+    # alone would give the new centre a request of one word
+    lines += ["", ".. tabs::", ""]
+    for label, request in zip(rows, requests, strict=True):
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: bash", ""]
+        sbatch = [f"#SBATCH {option}" for option in re.findall(r"-\S+(?: [^-]\S*)?", request)]
+        lines += [f"         {row}" for row in ["#!/bin/bash", *sbatch, "python train.py"]]
+        lines += [""]
+    before = load_table(table_path)
+    page = tmp_path / "gpu.rst"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    assert new.cluster("newcentre").facts["gpu_request"] == "-n 1 -c 32 --gpus-per-task=1"
+    made = [k for k in new.steps if k not in before.steps]
+    assert all("newcentre" not in new.steps[k].overrides for k in made), err
+    # the reading itself (on held-out set 12 the new centre had first been given the one
+    # word `--gpus-per-task=1` from a `#SBATCH` line, then kept its own salloc line): a
+    # fact the model gives in several words is read whole where the line's own words
+    # hold it in place, and only there
+    template = "salloc -A {allocation} -t 1:00 {gpu_request}"
+    shown = "salloc -A new2026-1 -t 1:00 -n 1 -c 32 --gpus-per-task=1"
+    assert anchored(template) and read_facts(template, shown) is None
+    assert read_facts(template, shown, frozenset({"gpu_request"})) == {
+        "allocation": "new2026-1",
+        "gpu_request": "-n 1 -c 32 --gpus-per-task=1",
+    }
+    assert not anchored("{batch_shell}") and not anchored("#SBATCH {batch_resources}")
+    assert read_facts("#SBATCH {x}", "#SBATCH -A y", frozenset({"x"})) == {"x": "-A y"}
+    assert read_facts("#SBATCH {x}", "#SBATCH -A y") is None
