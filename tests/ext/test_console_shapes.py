@@ -386,6 +386,18 @@ def test_a_command_that_goes_on_over_lines_without_a_ps2_prompt_says_so() -> Non
     assert codes_of(check("$ echo 'unclosed\nunclosed")) == [codes.SHELL_SYNTAX]
 
 
+def test_a_command_going_on_over_lines_in_a_plain_block_without_copy_buttons_is_whole() -> None:
+    """Blind batch O, fipy: a `$ for ... do ... done` loop in a `::` block of a course with
+    default highlighting and no copy button: nothing shows its rows as output or leaves
+    them out of a copy, so the loop reads whole as shown."""
+    text = "$ for s in a b\n  do\n    run $s\n  done"
+    no_button = RuleContext()
+    assert codes_of(check(text, "default", ctx=no_button)) == []
+    assert codes_of(check(text, "default")) == [codes.DROPPED_COMMAND]  # a copy button
+    # a console block draws those rows as output
+    assert codes_of(check(text, ctx=no_button)) == [codes.DROPPED_COMMAND]
+
+
 def test_a_note_in_brackets_after_a_command_is_named_as_a_note() -> None:
     [problem] = check("$ export LOG_LEVEL=DEBUG  (default value is INFO)").problems
     assert problem.code == codes.SHELL_SYNTAX

@@ -279,6 +279,14 @@ def test_a_placeholder_in_a_python_statement_is_named_as_one():
     assert "placeholder" not in message
 
 
+def test_a_sentence_a_traced_program_prints_after_its_arrows_is_no_statement():
+    """Blind batch N, trio: `>>> about to run one step of task: <init>` is a line the
+    traced program prints; a statement of Python words is still checked."""
+    assert found(">>> about to run one step of task: <init>\n### new task spawned") == []
+    assert found(">>> for x in range(3) print(x)") == [(codes.PYTHON_SYNTAX, 0)]
+    assert found(">>> import os as x y") == [(codes.PYTHON_SYNTAX, 0)]
+
+
 def test_output_elided_in_words_on_a_continuation_row_is_no_statement():
     """Blind batch L, passlib: `... very large ascii-art qrcode here...` after a print is
     output left out, said in words; a real second statement there is still named."""
@@ -322,6 +330,8 @@ def test_a_second_statement_behind_continuation_prompts_needs_its_own_prompt():
         ">>> path.split().in<TAB>    # doctest: +SKIP\n..dex   ..sert",  # a remark after it
         ">>> ^D\nnow exiting the shell",  # Ctrl-D pressed to leave the REPL
         ">>> for name in names:\n...     !wc -l {name}\n...",  # Python around a shell escape
+        ">>> run examples/diffusion/mesh1D.py",  # a magic without its `%` (blind batch O)
+        ">>> cd data/",
     ],
 )
 def test_ipython_input_at_a_repl_prompt_is_an_ipython_session_not_an_error(text):

@@ -277,6 +277,10 @@ def _check_block(
                 failed = bool(checked) or (failed and command.text[:1] in " \t")
             if has_prompt and any(p.code == codes.SHELL_SYNTAX for p in checked):
                 checked = _gone_on(command, lines, placeholder, checked)
+                if ctx.copy_button is None and language not in CONSOLE_LANGUAGES:
+                    # no console highlighting shows its rows as output, and no copy
+                    # button leaves them out: the command reads whole as shown
+                    checked = [p for p in checked if p.code != codes.DROPPED_COMMAND]
             if placeholders_only:  # what may be output is not parsed: only `<x>` counts
                 checked = [p for p in checked if p.code == codes.ANGLE_PLACEHOLDER]
             problems.extend(checked)

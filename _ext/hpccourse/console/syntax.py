@@ -13,6 +13,7 @@ import ast
 import codeop
 import functools
 import io
+import keyword
 import re
 import shutil
 import subprocess
@@ -636,6 +637,13 @@ def _elided(source: str, following: Sequence[str]) -> bool:
     return bool(rows) and _ELISION.match(rows[0]) is not None and _compiles(source) is None
 
 
+#: A sentence after `>>> `, four words or more that no Python statement strings together
+#: (`>>> about to run one step of task: <init>`): a program's trace printed, no input.
+_PRINTED_SENTENCE = re.compile(
+    r"^\s*(?!(?:"
+    + "|".join(keyword.kwlist)
+    + r")\b)[A-Za-z]+(?:[ \t]+[a-z]+){3}\b(?![ \t]*[=(.\[])"
+)
 #: Words that end in an ellipsis, on a `... ` row after a statement: output left out and
 #: said so (`... very large ascii-art qrcode here...`), no statement.
 _PROSE_ELISION = re.compile(r"^\s*[A-Za-z][\w,'()/-]*(?:\s+[\w,'()/-]+)+\s*(?:\.{3}|…)\s*$")
@@ -663,6 +671,12 @@ def _first_statement_rows(rows: Sequence[str]) -> int:
 #: IPython input at a `>>> ` prompt (IPython takes the prompt too): a line magic
 #: (`%timeit x`), a shell escape (`!ls`, `files = !ls`, `x = %who_ls`), help (`?len`).
 _IPYTHON_ROW = re.compile(r"^\s*(?:%%?[A-Za-z]|!|\?|[A-Za-z_][\w.]*\s*=\s*(?:%[A-Za-z]|!))")
+#: A magic without its `%` (IPython's automagic): `run script.py`, `cd data/`.
+_AUTOMAGIC = re.compile(
+    r"^\s*(?:run|cd|ls|pwd|timeit|time|load_ext|reload_ext|pip|conda|who|whos|history|env"
+    r"|alias|reset|debug|pdb|prun|pylab|matplotlib|paste|cpaste|edit|load|save)"
+    r"[ \t]+[^\s=(.,\[][^=]*$"
+)
 #: Help asked after an object, `len?`, `np.sum??`, `items[0]?`: a row of its own, never
 #: Python (a `?` ends no Python statement).
 _IPYTHON_HELP = re.compile(r"^\s*\S.*\?\??\s*$")
@@ -679,7 +693,8 @@ def _ipython_rows(rows: list[str], first: int) -> list[str] | None:
     joined = "".join(rows)
     if ("<" in joined or "^" in joined) and any(_KEY_PRESS.search(row) for row in rows):
         return None
-    if "%" not in joined and "!" not in joined and "?" not in joined:
+    automagic = [bool(_AUTOMAGIC.match(row)) for row in rows]
+    if "%" not in joined and "!" not in joined and "?" not in joined and not any(automagic):
         return rows
     if first < len(rows) and rows[first].lstrip().startswith("%%"):
         return None
@@ -688,7 +703,7 @@ def _ipython_rows(rows: list[str], first: int) -> list[str] | None:
         alone = index == first == len(rows) - 1
         if row.lstrip().startswith("!="):
             continue
-        if _IPYTHON_ROW.match(row) or (alone and _IPYTHON_HELP.match(row)):
+        if _IPYTHON_ROW.match(row) or automagic[index] or (alone and _IPYTHON_HELP.match(row)):
             out[index] = row[: len(row) - len(row.lstrip())] + "pass"
     return out
 
@@ -720,7 +735,7 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
     source = "\n".join(rows[skipped:])
     if not source.strip() or _complete(source):
         return []
-    if _elided_output(rows[skipped:]):
+    if _elided_output(rows[skipped:]) or _PRINTED_SENTENCE.match(rows[skipped]):
         return []
     masked = _ipython_rows(rows, skipped)
     if masked is None:
