@@ -432,6 +432,21 @@ def test_a_word_every_tab_shows_stays_as_written_where_the_fact_differs(table_pa
         assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
 
 
+def add_newcentre(table_path: Path, tmp_path: Path, table: Table) -> list[str]:
+    """A first page whose tabs, one per cluster and one for ``Newcentre``, show only
+    ``hostname``: migrated, it adds that centre with its facts left to fill in. The
+    tabs' labels, the new centre's last."""
+    rows = [c.label for c in table.clusters] + ["Newcentre"]
+    lines = [".. tabs::", ""]
+    for label in rows:
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        lines += ["         $ hostname", ""]
+    first = tmp_path / "first.rst"
+    first.write_text("\n".join(lines), encoding="utf-8")
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    return rows
+
+
 def test_facts_an_earlier_page_left_to_fill_in_are_read_from_a_later_pages_tab(
     table_path, tmp_path
 ):
@@ -439,14 +454,7 @@ def test_facts_an_earlier_page_left_to_fill_in_are_read_from_a_later_pages_tab(
     page's script tab shows it beside a run of ``#SBATCH`` lines of its own length; it
     is read from that tab (marked, and said), and the centre shares the script."""
     table = load_table(table_path)
-    first = tmp_path / "first.rst"
-    rows = [c.label for c in table.clusters] + ["Newcentre"]
-    lines = [".. tabs::", ""]
-    for label in rows:
-        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
-        lines += ["         $ hostname", ""]
-    first.write_text("\n".join(lines), encoding="utf-8")
-    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    rows = add_newcentre(table_path, tmp_path, table)
     added = load_table(table_path).cluster("newcentre")
     assert added.facts["allocation"] == "FILL-IN"
     accounts = [c.facts["allocation"] for c in table.clusters] + ["new2026-1"]
@@ -739,14 +747,7 @@ def test_a_fact_of_several_words_left_to_fill_in_is_read_whole_from_a_later_tab(
         header = f"[clusters.{cluster.key}]\n"
         text = text.replace(header, f'{header}gpu_request = "-p gpu{i} --gpus=1"\n', 1)
     table_path.write_text(text, encoding="utf-8")
-    rows = [c.label for c in table.clusters] + ["Newcentre"]
-    first = tmp_path / "first.rst"
-    lines = [".. tabs::", ""]
-    for label in rows:
-        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
-        lines += ["         $ hostname", ""]
-    first.write_text("\n".join(lines), encoding="utf-8")
-    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    rows = add_newcentre(table_path, tmp_path, table)
     assert load_table(table_path).cluster("newcentre").facts["gpu_request"] == "FILL-IN"
     requests = [f"-p gpu{i} --gpus=1" for i in range(len(table.clusters))]
     requests.append("-n 1 -c 32 --gpus-per-task=1")
