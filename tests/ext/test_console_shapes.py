@@ -764,3 +764,12 @@ def test_a_fish_function_in_a_shell_block_is_named_fish() -> None:
     # bash's own function, and a word `end` in a bash block, are bash
     assert codes_of(check('function cath {\n  pygmentize "$@"\n}', "shell")) == []
     assert codes_of(check("echo end\nend=1", "shell")) == []
+
+
+def test_a_timing_printed_in_a_shell_block_is_named_output() -> None:
+    """Blind batch O, astroplan: `%timeit`'s report tagged `shell` was told to fix its
+    quotes (CC101); it is output."""
+    text = "290 ms ± 4.6 ms per loop (mean ± std. dev. of 7 runs, 1 loop each)"
+    [problem] = check(text, "shell").problems
+    assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
+    assert codes_of(check("2>&1 echo done", "shell")) == []  # a redirection is no number

@@ -62,6 +62,9 @@ _KEY_COLON = re.compile(r"^\s*[\w. /()-]+:(?:\s|$)")  # `Description:`, `salloc:
 _SECTION = re.compile(r"^\s*\[[\w. \"-]+\]\s*$")  # TOML/INI `[deps]`
 _KEY_EQUALS = re.compile(r"^\s*[\w.\"-]+\s+=\s+\S")  # TOML/INI `AMDGPU = "..."`
 _HASH = re.compile(r"^\s*(?:\*\s+)?(?:commit\s+)?[0-9a-f]{7,40}\b")  # git log lines
+#: A measurement a program prints: a number and its unit first (`290 ms ± 4.6 ms per
+#: loop`, `12.5 GiB used`), which no command starts with.
+_MEASUREMENT = re.compile(r"^\s*\d[\d.,]*\s?(?:[nµum]?s|min|h|%|[KMGT]i?B|B)\s")
 _NUMBERS = re.compile(r"^[\s\d.,:%eE+/-]+$")  # tables of numbers, timings
 #: A log row's time stamp: `2024-04-16 13:01:33,055 INFO ...`, `[2024-04-16T13:01:33]`.
 _STAMP = re.compile(r"^\s*\[?\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}")
@@ -128,7 +131,7 @@ def is_command_row(
 #: A row of a program's ``--help``: its options, then two blanks and what they do.
 _OPTION_HELP = re.compile(r"^\s*(?:-\w,\s+)?--?\w[\w-]*(?:[ =][\w<>\[\].|-]+)?\s{2,}[A-Za-z(]")
 _OUTPUT_SHAPES = (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS, _OPTION_HELP)
-_OUTPUT_SHAPES += (_TAGGED, _STAMP)
+_OUTPUT_SHAPES += (_TAGGED, _STAMP, _MEASUREMENT)
 
 
 def is_output_row(row: str) -> bool:
