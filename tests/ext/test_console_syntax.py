@@ -287,6 +287,18 @@ def test_a_sentence_a_traced_program_prints_after_its_arrows_is_no_statement():
     assert found(">>> import os as x y") == [(codes.PYTHON_SYNTAX, 0)]
 
 
+def test_a_shell_command_at_a_python_prompt_is_named_one():
+    """Blind batch O, spectral-cube: `>>> TMPDIR=... python ...` was told only "invalid
+    syntax"; it is a shell command shown at the wrong prompt."""
+    for text in (">>> TMPDIR=/scratch/me python run.py", ">>> python -m venv env"):
+        [problem] = check_text(text)
+        assert problem.code == codes.PYTHON_SYNTAX and "a shell command at a Python" in (
+            problem.message
+        )
+    [problem] = check_text(">>> x = 1 +")  # Python gone wrong is not
+    assert "shell command" not in problem.message
+
+
 def test_output_elided_in_words_on_a_continuation_row_is_no_statement():
     """Blind batch L, passlib: `... very large ascii-art qrcode here...` after a print is
     output left out, said in words; a real second statement there is still named."""

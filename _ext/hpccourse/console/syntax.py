@@ -599,6 +599,11 @@ def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
             "A new statement starts on a `... ` row: write `>>> ` before it (`... ` only "
             "goes on with the statement above)"
         )
+    if _SHELL_AT_REPL.match(source) and source.split()[0].split("=")[0] not in _PY_NAMES:
+        return (
+            "It reads as a shell command at a Python prompt: show it after `$ ` in a "
+            "terminal block (or with `!` before it in IPython)"
+        )
     placeholder = ANGLE_PLACEHOLDER.search(source)
     if placeholder is not None and not _quote_after(source[: placeholder.start()]):
         name = placeholder.group(1).replace(" ", "_").replace("-", "_")
@@ -637,6 +642,15 @@ def _elided(source: str, following: Sequence[str]) -> bool:
     return bool(rows) and _ELISION.match(rows[0]) is not None and _compiles(source) is None
 
 
+#: A shell command typed at `>>> `: a variable set for it (`TMPDIR=/x python run.py`),
+#: or a program the shell runs with a word after it (`pip install x`, `cd data`).
+_SHELL_AT_REPL = re.compile(
+    r"^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+\S|(?:"
+    + "|".join(sorted(KNOWN_COMMANDS, key=len, reverse=True))
+    + r")\s+[-./~$\w])"
+)
+#: Names Python itself has: a statement starting with one is Python gone wrong.
+_PY_NAMES = frozenset({*keyword.kwlist, "print", "exec", "type", "id", "set", "help"})
 #: A sentence after `>>> `, four words or more that no Python statement strings together
 #: (`>>> about to run one step of task: <init>`): a program's trace printed, no input.
 _PRINTED_SENTENCE = re.compile(
