@@ -10,6 +10,7 @@ its own line numbers:
 - a module that does not import here (missing, or failing on import): the run starts again
   with a stand-in for it, as before;
 - any other failing statement is skipped and recorded (line and error), the rest goes on;
+  one that runs past a minute fails so (an import then gets a stand-in);
 - a value that is a stand-in (``version = pkg.__version__``) is left out, so Sphinx uses
   its default instead of a mock; ``release`` and ``version``, which a course's own code
   may parse as a version, get ``0.0`` instead (Sphinx's default, "", parses as none).
@@ -33,8 +34,12 @@ from typing import Any
 from sphinx.ext.autodoc.mock import ismock
 from sphinx.util.tags import Tags
 
-from .standins import stand_in_modules
+from .standins import stand_in_modules, time_limit
 
+#: How long one top-level statement of ``conf.py`` may run, in seconds: eli5's imports its
+#: package, which loops for ever on a stand-in module (blind batch P); past it the line
+#: fails, and an import that did gets a stand-in as any other that fails.
+STATEMENT_SECONDS = 60.0
 #: How many modules ``conf.py`` may need stand-ins for before the check gives up.
 MAX_STANDINS = 32
 
@@ -169,7 +174,8 @@ def _run_once(
             run.imported.update((a.asname or a.name).split(".")[0] for a in statement.names)
         code = compile(ast.Module(body=[statement], type_ignores=[]), str(conf), "exec")
         try:
-            exec(code, namespace)  # conf.py is code: run as Sphinx runs it
+            with time_limit(STATEMENT_SECONDS):  # a loop that never ends fails the line
+                exec(code, namespace)  # conf.py is code: run as Sphinx runs it
         except (Exception, SystemExit) as error:  # any failure of the course's own code
             wanted = _needs_standin(error, statement, mocked, in_use)
             if wanted is not None and len(mocked) < MAX_STANDINS:
