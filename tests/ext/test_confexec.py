@@ -31,3 +31,24 @@ def test_an_import_that_never_ends_gets_a_stand_in_and_the_rest_runs(
     assert run.mocked == ["spinning_course_pkg"]
     assert "ran past 0.5 s" in run.broken["spinning_course_pkg"]
     assert run.namespace["project"] == "Spins"  # the lines after it ran
+
+
+def test_a_course_module_that_never_ends_importing_fails_its_import(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The same package imported by autodoc during the build: its import fails, the
+    build goes on."""
+    import importlib
+
+    import pytest
+    from hpccourse.builders import importmemo
+    from hpccourse.builders.standins import HandlerTimeout
+
+    monkeypatch.setattr(importmemo, "MODULE_SECONDS", 0.5)
+    (tmp_path / "spinning_course_mod.py").write_text("while True:\n    pass\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        with importmemo.failures_remembered(), pytest.raises(HandlerTimeout):
+            importlib.import_module("spinning_course_mod")
+    finally:
+        sys.modules.pop("spinning_course_mod", None)

@@ -40,3 +40,15 @@ def test_a_handler_past_its_time_is_stopped_and_said(monkeypatch) -> None:
         "(waiting on the network?)"
     }
     assert app.connect.__func__ is App.connect  # the guard is gone after setup()
+
+
+def test_a_limit_inside_another_leaves_the_outer_one_running() -> None:
+    """A handler (limited) that imports the course's module (limited too): the inner
+    limit's end must not switch the outer one off."""
+    with pytest.raises(HandlerTimeout), time_limit(0.5):
+        with time_limit(5):
+            threading.Event().wait(0.1)
+        threading.Event().wait(3)  # the outer limit ends this wait
+    # the sooner end holds inside
+    with pytest.raises(HandlerTimeout), time_limit(0.3), time_limit(5):
+        threading.Event().wait(3)

@@ -8,7 +8,8 @@ dask's docs took 148 s of that (blind batch I). During the build a finder first 
 ``sys.meta_path`` counts the failed runs of each module of the course's own code (found
 outside this environment's ``sys.prefix``): one that failed is run once more (a
 circular import may succeed then), and after that fails at once, saying so. Modules of
-the environment (installed, or the standard library) are left to Python.
+the environment (installed, or the standard library) are left to Python. A module of the
+course's that takes over a minute to import fails (it loops for ever on a stand-in).
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
+from .standins import time_limit
+
+#: How long a module of the course's own code may take to import, in seconds: past it
+#: the import fails (a package that loops for ever on a stand-in module).
+MODULE_SECONDS = 60.0
 #: How many times a failed import is run again before it fails at once: a package that
 #: fails on a circular import the first time may import the second.
 RETRIES = 1
@@ -67,7 +73,8 @@ class OnceFailed(MetaPathFinder):
 
         def exec_module(module: ModuleType) -> None:
             try:
-                run(module)
+                with time_limit(MODULE_SECONDS):  # one that never ends fails its import
+                    run(module)
             except BaseException:
                 self.failed[fullname] = self.failed.get(fullname, 0) + 1
                 raise

@@ -26,6 +26,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -264,21 +265,29 @@ class HandlerTimeout(Exception):
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`HandlerTimeout` in the block after ``seconds`` (a SIGALRM timer; only
-    in the main thread, where signals arrive: elsewhere no limit)."""
+    in the main thread, where signals arrive: elsewhere no limit). Inside another limit
+    (a handler importing the course's module) the sooner end holds, and the outer
+    limit's timer goes on after the block."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]
+    started = time.monotonic()
+    limit = min(seconds, outer) if outer else seconds
 
     def stop(_signum: int, _frame: Any) -> None:
-        raise HandlerTimeout(f"ran past {seconds:g} s (waiting on the network?)")
+        raise HandlerTimeout(f"ran past {limit:g} s (waiting on the network?)")
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:  # the outer limit's time left, at least a moment: it ends soon after
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 def _guarded_handler(
