@@ -34,7 +34,7 @@ from typing import Any
 from sphinx.ext.autodoc.mock import ismock
 from sphinx.util.tags import Tags
 
-from .standins import stand_in_modules, time_limit
+from .standins import LOOPING, stand_in_modules, time_limit
 
 #: How long one top-level statement of ``conf.py`` may run, in seconds: eli5's imports its
 #: package, which loops for ever on a stand-in module (blind batch P); past it the line
@@ -174,7 +174,7 @@ def _run_once(
             run.imported.update((a.asname or a.name).split(".")[0] for a in statement.names)
         code = compile(ast.Module(body=[statement], type_ignores=[]), str(conf), "exec")
         try:
-            with time_limit(STATEMENT_SECONDS):  # a loop that never ends fails the line
+            with time_limit(STATEMENT_SECONDS, LOOPING):  # a loop for ever fails the line
                 exec(code, namespace)  # conf.py is code: run as Sphinx runs it
         except (Exception, SystemExit) as error:  # any failure of the course's own code
             wanted = _needs_standin(error, statement, mocked, in_use)

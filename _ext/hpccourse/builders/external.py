@@ -75,8 +75,9 @@ MARKDOWN_READERS = {
     "recommonmark": (".md",),
     "m2r2": (".md",),
 }
-#: Extensions that read notebooks as pages, and nothing else (none stands in for them).
-NOTEBOOK_READERS = {"nbsphinx": (".ipynb",)}
+#: The extension that reads notebooks as pages, and nothing else (none stands in for it).
+NBSPHINX = "nbsphinx"
+NOTEBOOK_READERS = {NBSPHINX: (".ipynb",)}
 
 #: The file marking a folder as this command's output (``-o``).
 STAMP = ".hpccourse-check"
@@ -137,7 +138,6 @@ def _importable(name: str) -> bool:
     return True
 
 
-NBSPHINX = "nbsphinx"
 #: Sphinx's own doctest extension: its directives hold Python sessions.
 DOCTEST = "sphinx.ext.doctest"
 #: Sphinx's extension that needs a ``linkcode_resolve`` of the course's.
@@ -218,8 +218,7 @@ def _table_path(confdir: Path, namespace: dict[str, Any], table: Path | None) ->
 
 def _suffixes(namespace: dict[str, Any], listed: list[str]) -> set[str]:
     """The page suffixes the course reads: its ``source_suffix`` and its readers'."""
-    declared = namespace.get("source_suffix", ".rst")
-    found = {declared} if isinstance(declared, str) else set(declared)
+    found = set(_root_page(namespace)[1])
     for name in listed:
         found.update(MARKDOWN_READERS.get(name, ()))
         found.update(NOTEBOOK_READERS.get(name, ()))
@@ -372,15 +371,20 @@ def _notes(standins: Standins, markdown: str) -> list[str]:
     return notes
 
 
+def _root_page(namespace: dict[str, Any]) -> tuple[str, list[str]]:
+    """The course's root page's name and the page suffixes its ``conf.py`` declares."""
+    root = str(namespace.get("root_doc") or namespace.get("master_doc") or "index")
+    declared = namespace.get("source_suffix", ".rst")
+    return root, [declared] if isinstance(declared, str) else list(declared)
+
+
 def _markdown_root(confdir: Path, namespace: dict[str, Any], extensions: list[str]) -> list[str]:
     """A note when the course's root page is Markdown but nothing here reads Markdown
     (``conf.py`` took its settings from a stand-in, ``globals().update(...)``): then
     myst-parser reads ``.md`` pages, or the build stops on a root page it cannot find."""
     if any(name in MARKDOWN_READERS for name in extensions) or not _importable("myst_parser"):
         return []
-    root = str(namespace.get("root_doc") or namespace.get("master_doc") or "index")
-    declared = namespace.get("source_suffix", ".rst")
-    suffixes = [declared] if isinstance(declared, str) else list(declared)
+    root, suffixes = _root_page(namespace)
     if any((confdir / f"{root}{suffix}").is_file() for suffix in suffixes):
         return []
     if not (confdir / f"{root}.md").is_file():
@@ -394,9 +398,7 @@ def _markdown_root(confdir: Path, namespace: dict[str, Any], extensions: list[st
 def _notebook_root(confdir: Path, namespace: dict[str, Any], dropped: dict[str, str]) -> None:
     """Stop with a clear error when the root page is a notebook nothing here reads: the
     build could read no page (nbval's course is one notebook, for nbsphinx)."""
-    root = str(namespace.get("root_doc") or namespace.get("master_doc") or "index")
-    declared = namespace.get("source_suffix", ".rst")
-    suffixes = [declared] if isinstance(declared, str) else list(declared)
+    root, suffixes = _root_page(namespace)
     if any((confdir / f"{root}{suffix}").is_file() for suffix in [*suffixes, ".md"]):
         return
     if (confdir / f"{root}.ipynb").is_file() and NBSPHINX in dropped:

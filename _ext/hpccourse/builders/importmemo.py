@@ -14,6 +14,7 @@ course's that takes over a minute to import fails (it loops for ever on a stand-
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
-from .standins import time_limit
+from .standins import LOOPING, time_limit
 
 #: How long a module of the course's own code may take to import, in seconds: past it
 #: the import fails (a package that loops for ever on a stand-in module).
@@ -32,13 +33,16 @@ MODULE_SECONDS = 60.0
 RETRIES = 1
 
 
+@functools.cache
+def _environment() -> tuple[Path, ...]:
+    """The folders of this environment: its own, and the Python it was made from."""
+    return tuple({Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+
+
 def _installed(origin: str) -> bool:
     """Whether a module's file is the environment's (installed or standard library)."""
     where = Path(origin).resolve()
-    return any(
-        where.is_relative_to(Path(prefix).resolve())
-        for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix}
-    )
+    return any(where.is_relative_to(prefix) for prefix in _environment())
 
 
 class OnceFailed(MetaPathFinder):
@@ -73,7 +77,7 @@ class OnceFailed(MetaPathFinder):
 
         def exec_module(module: ModuleType) -> None:
             try:
-                with time_limit(MODULE_SECONDS):  # one that never ends fails its import
+                with time_limit(MODULE_SECONDS, LOOPING):  # one for ever fails its import
                     run(module)
             except BaseException:
                 self.failed[fullname] = self.failed.get(fullname, 0) + 1

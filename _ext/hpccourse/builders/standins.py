@@ -252,6 +252,8 @@ def stand_in_modules(names: list[str]) -> Iterator[None]:
                 sys.modules[name] = module
 
 
+#: What a course's module or ``conf.py`` line that never ends likely does.
+LOOPING = "a loop on a stand-in module?"
 #: How long one of the course's own event handlers may run here: a handler that fetches
 #: a list from the network (tempest's plugin registry) waits for ever on a machine
 #: without one. Past that it is stopped, said, and the check goes on.
@@ -259,15 +261,17 @@ HANDLER_SECONDS = 60
 
 
 class HandlerTimeout(Exception):
-    """A course's event handler ran past :data:`HANDLER_SECONDS`."""
+    """The course's own code ran past its time limit here: an event handler
+    (:data:`HANDLER_SECONDS`), a line of ``conf.py``, an import of its package."""
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
+def time_limit(seconds: float, hint: str = "waiting on the network?") -> Iterator[None]:
     """Raise :class:`HandlerTimeout` in the block after ``seconds`` (a SIGALRM timer; only
-    in the main thread, where signals arrive: elsewhere no limit). Inside another limit
-    (a handler importing the course's module) the sooner end holds, and the outer
-    limit's timer goes on after the block."""
+    in the main thread, where signals arrive: elsewhere no limit), its message ending
+    with ``hint``, the likely cause. Inside another limit (a handler importing the
+    course's module) the sooner end holds, and the outer limit's timer goes on after
+    the block."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -276,7 +280,7 @@ def time_limit(seconds: float) -> Iterator[None]:
     limit = min(seconds, outer) if outer else seconds
 
     def stop(_signum: int, _frame: Any) -> None:
-        raise HandlerTimeout(f"ran past {limit:g} s (waiting on the network?)")
+        raise HandlerTimeout(f"ran past {limit:g} s ({hint})")
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, limit)

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from ..console.lines import heredoc_starts
 from .learn import Learner, join_runs
 
 #: Where a trailing comment may start: a run of spaces begun after a non-space, then ``#``.
@@ -31,8 +32,7 @@ def cut_comment(line: str) -> str:
     return line[: found.start()] if found else line
 
 
-#: A here-document's opening, and the file a command writes (``cat > start.sh <<EOF``).
-_HEREDOC = re.compile(r"<<-?[ \t]*(['\"]?)[\w.-]+\1")
+#: The file a command writes (``cat > start.sh <<EOF``).
 _WRITES = re.compile(r">[ \t]*(?P<path>[^\s;&|<>]+)")
 #: Files whose ``#`` rows are comments: scripts, requirements, settings; a Markdown
 #: file's ``#`` is a heading, and a file of unknown kind is left alone.
@@ -49,16 +49,14 @@ def heredoc_comments(command: str) -> tuple[str, list[str]]:
     command as it is, and none."""
     first, _, rest = command.partition("\n")
     target = _WRITES.search(first)
-    if not rest or target is None or not _HEREDOC.search(first):
+    opened = heredoc_starts(first) if rest and target is not None else []
+    if not opened or not _HASH_COMMENTS.search(target["path"]):
         return command, []
-    if not _HASH_COMMENTS.search(target["path"]):
-        return command, []
-    rows = rest.split("\n")
+    delimiter = opened[0][0]
     kept, removed = [first], []
-    for number, row in enumerate(rows):
+    for row in rest.split("\n"):
         bare = row.strip()
-        last = number == len(rows) - 1  # the closing word
-        if not last and bare.startswith("#") and not bare.startswith(("#!", "#SBATCH")):
+        if bare != delimiter and bare.startswith("#") and not bare.startswith(("#!", "#SBATCH")):
             removed.append(bare)
         else:
             kept.append(row)
