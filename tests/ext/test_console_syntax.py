@@ -280,9 +280,9 @@ def test_a_placeholder_in_a_python_statement_is_named_as_one():
 
 
 def test_a_sentence_a_traced_program_prints_after_its_arrows_is_no_statement():
-    """Blind batch N, trio: `>>> about to run one step of task: <init>` is a line the
+    """Blind batch N, trio: a `>>> `-prefixed sentence naming a task is a line the
     traced program prints; a statement of Python words is still checked."""
-    assert found(">>> about to run one step of task: <init>\n### new task spawned") == []
+    assert found(">>> now starting the next queued job: <main>\n### job queued") == []
     assert found(">>> for x in range(3) print(x)") == [(codes.PYTHON_SYNTAX, 0)]
     assert found(">>> import os as x y") == [(codes.PYTHON_SYNTAX, 0)]
 
@@ -300,9 +300,9 @@ def test_a_shell_command_at_a_python_prompt_is_named_one():
 
 
 def test_output_elided_in_words_on_a_continuation_row_is_no_statement():
-    """Blind batch L, passlib: `... very large ascii-art qrcode here...` after a print is
+    """Blind batch L, passlib: a `... ` row of words ending in `...` after a print is
     output left out, said in words; a real second statement there is still named."""
-    assert found(">>> print(make_code(uri))\n... very large ascii-art qrcode here...") == []
+    assert found(">>> print(make_code(uri))\n... a long picture of the code goes here...") == []
     assert found(">>> print(make_code(uri))\n... show(uri)") == [(codes.PYTHON_SYNTAX, 1)]
 
 

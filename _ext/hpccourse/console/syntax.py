@@ -652,14 +652,14 @@ _SHELL_AT_REPL = re.compile(
 #: Names Python itself has: a statement starting with one is Python gone wrong.
 _PY_NAMES = frozenset({*keyword.kwlist, "print", "exec", "type", "id", "set", "help"})
 #: A sentence after `>>> `, four words or more that no Python statement strings together
-#: (`>>> about to run one step of task: <init>`): a program's trace printed, no input.
+#: (`>>> now starting the next queued job: <main>`): a program's trace printed, no input.
 _PRINTED_SENTENCE = re.compile(
     r"^\s*(?!(?:"
     + "|".join(keyword.kwlist)
     + r")\b)[A-Za-z]+(?:[ \t]+[a-z]+){3}\b(?![ \t]*[=(.\[])"
 )
 #: Words that end in an ellipsis, on a `... ` row after a statement: output left out and
-#: said so (`... very large ascii-art qrcode here...`), no statement.
+#: said so (`... a long picture of the code goes here...`), no statement.
 _PROSE_ELISION = re.compile(r"^\s*[A-Za-z][\w,'()/-]*(?:\s+[\w,'()/-]+)+\s*(?:\.{3}|…)\s*$")
 
 
