@@ -22,7 +22,7 @@ from ..table import TableError, load_table
 from .clusternames import cluster_names
 from .clusters import add_clusters
 from .convert import Migrator
-from .learnedtext import describe, unchecked, with_learned, with_names
+from .learnedtext import describe, migrates_own, unchecked, with_learned, with_names
 from .model import Proposal
 from .tabfacts import stand_ins_read
 from .tabletext import load_text, new_table_text, skip_new_clusters
@@ -58,6 +58,7 @@ def migrate(page: Path, table_path: Path, *, add: bool = False) -> Proposal:
             table = load_text(new_table_text(old, page.name, clusters_toml, ""), table_path)
     current = new_table_text(old, page.name, clusters_toml, "")  # the table loaded
     held = unchecked(current, table) & held if add else unchecked(current, table)
+    held = migrates_own(held, table)
     migrator = Migrator(table, page, learn=add, unchecked=held)
     migrator.report.clusters_added = added
     for line, note in notes:

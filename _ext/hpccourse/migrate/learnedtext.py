@@ -37,6 +37,21 @@ def unchecked(text: str, table: Table) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+def migrates_own(held: frozenset[tuple[str, str]], table: Table) -> frozenset[tuple[str, str]]:
+    """Of the unchecked facts ``held``, those whose name only migrate gave (a step's
+    output, a module set it named): each stays the page's own that read it. A fact the
+    teacher gives some cluster unmarked (a login host, ``venv_flags``), read from an
+    added cluster's tab, is that cluster's fact on every page; where a page shows
+    another value, that cluster's block there does not fit the shared list."""
+    teachers = {
+        name
+        for c in table.clusters
+        for name in [*c.facts, *(f"modules.{m}" for m in c.modules)]
+        if (c.key, name) not in held
+    }
+    return frozenset((key, name) for key, name in held if name not in teachers)
+
+
 def with_learned(text: str, table: Table, learned: Learned, page: str) -> str:
     """``text`` (the table ``table`` was loaded from) with the learned facts written into
     their clusters' sections, each line marked for the teacher."""
@@ -163,21 +178,37 @@ def with_names(
     lines = text.split("\n")
     said = []
     gone: set[int] = set()
+    added: dict[int, list[str]] = {}  # line number -> facts the cluster lacked, after it
     remark = f"# {ONE_NAME}"
     for key, facts, line in named:
         cluster = table.cluster(key)
         for name, value in facts.items():
+            row = f"{toml_key(name)} = {toml_value(value)}  # read from {page}:{line} {MARK}"
             where = cluster.lines.get(name, 0)
-            if not (0 < where <= len(lines) and SIMPLE.match(lines[where - 1])):
+            if name not in cluster.facts and "." not in name and 0 < cluster.line <= len(lines):
+                added.setdefault(_after_heading(lines, cluster.line), []).append(row)
+            elif 0 < where <= len(lines) and SIMPLE.match(lines[where - 1]):
+                lines[where - 1] = row
+            else:
                 continue
-            lines[where - 1] = (
-                f"{toml_key(name)} = {toml_value(value)}  # read from {page}:{line} {MARK}"
-            )
             said.append((line, f"cluster {key!r}: its {name} {value!r} read {source}"))
         if {"center", "cluster"} & set(facts):  # its two names now: none to check
             end = _section_end(lines, cluster.line)
             gone |= {n for n in range(cluster.line + 1, end) if lines[n - 1].strip() == remark}
-    return "\n".join(row for n, row in enumerate(lines, start=1) if n not in gone), said
+    rows = []
+    for number, row in enumerate(lines, start=1):
+        rows += [] if number in gone else [row]
+        rows += added.get(number, [])
+    return "\n".join(rows), said
+
+
+def _after_heading(lines: list[str], start: int) -> int:
+    """The line number of a section's heading at ``start``, or of the comments right
+    below it: where a fact the section lacked is written."""
+    number = start
+    while number < len(lines) and lines[number].lstrip().startswith("#"):
+        number += 1
+    return number
 
 
 def _section_end(lines: list[str], start: int) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..table import Cluster, Table
 from .fold import cut_comment
-from .group import Generalizer, typed_commands
+from .group import ANGLE, Generalizer, typed_commands
 from .labels import cluster_of
 from .learn import unfit
 from .model import STAND_IN, Block, Tab
@@ -98,7 +98,9 @@ def read_tab(
                 template = generalize(model, row, theirs.line)
                 several = phrases if anchored(template) else frozenset()
                 for candidate in shown:
-                    values = read_facts(template, candidate, several)
+                    values = read_facts(template, candidate, several) or read_facts(
+                        template, ANGLE.sub(r"[\1]", candidate), several
+                    )  # the template writes an angle placeholder ``<node>`` as ``[node]``
                     if not values:
                         continue
                     for name, value in values.items():
@@ -122,8 +124,8 @@ def anchored(template: str) -> bool:
 
 
 def stand_ins_read(table: Table, page: Path, text: str) -> list[tuple[str, dict[str, str], int]]:
-    """Facts still ``FILL-IN`` on a cluster (one an earlier page added) that its tab on
-    this page shows: read as for a new cluster, against the tabs of clusters whose own
+    """Facts a cluster an earlier page added still waits for (:func:`_waiting`) that its
+    tab on this page shows: read as for a new cluster, against the tabs of clusters whose own
     value is known. Per such cluster: its key, the facts, the line of its first tab."""
     reader = reader_for(page)
     generalize = Generalizer(table, lambda _line, _message: None)
@@ -134,9 +136,7 @@ def stand_ins_read(table: Table, page: Path, text: str) -> list[tuple[str, dict[
         for tab, cluster in known:
             if cluster is None:
                 continue
-            waiting = {n for n, v in cluster.facts.items() if STAND_IN in v} - set(
-                found.get(cluster.key, {})
-            )
+            waiting = _waiting(table, cluster) - set(found.get(cluster.key, {}))
             blocks = blocks_of(reader, tab) if waiting else []
             models = [
                 (t, c, blocks_of(reader, t))
@@ -149,6 +149,17 @@ def stand_ins_read(table: Table, page: Path, text: str) -> list[tuple[str, dict[
                 found.setdefault(cluster.key, {}).update(got)
                 lines.setdefault(cluster.key, tab.line)
     return [(key, facts, lines[key]) for key, facts in found.items()]
+
+
+def _waiting(table: Table, cluster: Cluster) -> set[str]:
+    """The facts a cluster migrate added still waits for: those it holds as ``FILL-IN``,
+    and, while it holds any, those other clusters give and it lacks (a fact not every
+    cluster has, such as a login host, is not written ``FILL-IN`` when it is added)."""
+    waiting = _stand_ins(cluster)
+    if not waiting:
+        return waiting
+    others = {n for c in table.clusters if c.key != cluster.key for n in c.facts}
+    return waiting | {n for n in others - set(cluster.facts) if "." not in n}
 
 
 def _stand_ins(cluster: Cluster) -> set[str]:

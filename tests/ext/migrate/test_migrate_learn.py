@@ -786,3 +786,47 @@ def test_a_fact_of_several_words_left_to_fill_in_is_read_whole_from_a_later_tab(
     assert not anchored("{batch_shell}") and not anchored("#SBATCH {batch_resources}")
     assert read_facts("#SBATCH {x}", "#SBATCH -A y", frozenset({"x"})) == {"x": "-A y"}
     assert read_facts("#SBATCH {x}", "#SBATCH -A y") is None
+
+
+def test_a_fact_some_clusters_give_is_read_for_an_added_centre_and_kept_for_later_pages(
+    table_path, tmp_path
+):
+    """Held-out set 14: the table gives a login host to all clusters but one, so a
+    centre added on an earlier page gets no ``FILL-IN`` for it. A later page's tunnel
+    line ``ssh -N -L 8888:<node>:8888 HOST`` shows that centre's host: it is read (its
+    ``<node>`` written ``[node]`` on both sides), written into the centre's section,
+    marked and said; and a page after that uses it, as any cluster's fact."""
+    text = table_path.read_text(encoding="utf-8")
+    table = load_table(table_path)
+    given = table.clusters[:-1]  # the last cluster gives no login host
+    for cluster in given:
+        header = f"[clusters.{cluster.key}]\n"
+        host = f'login_host = "login.{cluster.key}.example.org"\n'
+        text = text.replace(header, header + host, 1)
+    table_path.write_text(text, encoding="utf-8")
+    rows = add_newcentre(table_path, tmp_path, table)
+    assert "login_host" not in load_table(table_path).cluster("newcentre").facts
+    hosts = {c.label: f"login.{c.key}.example.org" for c in table.clusters}
+    hosts["Newcentre"] = "gate.newcentre.example.net"
+
+    def page(command: str) -> str:
+        lines = [".. tabs::", ""]
+        for label in rows:
+            lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+            lines += [f"         $ {command} {hosts[label]}", ""]
+        return "\n".join(lines) + "\n"
+
+    new, key, err = migrated_step(table_path, tmp_path / "tunnel.rst", page("ssh -N -L 8:<node>:8"))
+    said = "cluster 'newcentre': its login_host 'gate.newcentre.example.net' read from its tab"
+    assert said in err
+    assert new.cluster("newcentre").facts["login_host"] == "gate.newcentre.example.net"
+    written = table_path.read_text(encoding="utf-8")
+    assert 'login_host = "gate.newcentre.example.net"  # read from tunnel.rst:' in written
+    assert "newcentre" not in new.steps[key].overrides, err
+    assert new.steps[key].commands == ("ssh -N -L 8:[node]:8 {login_host}",)
+    # the next page: the host read on the tunnel page is the centre's, as the teacher's are
+    new, key, err = migrated_step(table_path, tmp_path / "login.rst", page("ssh -X"))
+    assert "newcentre" not in new.steps[key].overrides, err
+    for cluster in new.clusters:
+        shown = f"ssh -X {hosts.get(cluster.label, '')}"
+        assert new.render(key, cluster.key).commands == (shown,), cluster.key
