@@ -10,6 +10,8 @@ but no tab shows is written as ``FILL-IN`` and listed in a comment and in the re
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from ..table import Cluster, Table
@@ -36,16 +38,20 @@ def _fill_in(table: Table, name: str) -> str:
     return STAND_IN
 
 
-def _other_name(
+def _other_names(
     table: Table,
     known: list[tuple[Tab, Cluster | None]],
     new: dict[str, dict[str, object]],
     lower: bool,
-) -> tuple[Tab | None, str, str]:
-    """In a tab set, the one label the table lacks that is the other name of a centre an
-    earlier tab set of the page added by one name ("C3SE" after "Alvis"): that centre
-    has no tab here, it is the only one such, and one name is upper case and the other
-    not. The tab, the centre's key and the label giving both names ("Alvis (C3SE)")."""
+    read: Callable[[Tab], dict[str, str]],
+) -> dict[int, tuple[str, str]]:
+    """In a tab set, the labels the table lacks that are the other names of centres an
+    earlier tab set of the page added by one name ("Cosmos" after "LUNARC"): id(tab) ->
+    the centre's key and the label giving both names ("Cosmos (LUNARC)"). The centre has
+    no tab here, and one name is upper case and the other not. One such label and one
+    such centre are each other's; of several, a label pairs with the one centre whose
+    own value of a fact its tab shows (``read``: the facts a tab gives), an allocation
+    none of the others has, say, and the last label left with the last centre."""
     unknown = [
         tab
         for tab, cluster in known
@@ -60,13 +66,42 @@ def _other_name(
         if str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold()
         and str(facts.get("center", "")).casefold() not in labels
     ]
-    if len(unknown) != 1 or len(one_name) != 1:
-        return None, "", ""
-    label, name = bare_label(unknown[0].label.strip()), str(new[one_name[0]]["cluster"])
-    if label.isupper() == name.isupper():
-        return None, "", ""
-    center, cluster = (label, name) if label.isupper() else (name, label)
-    return unknown[0], one_name[0], f"{cluster} ({center})"
+    pairs: dict[int, str] = {}
+    if len(unknown) > 1 and one_name:
+        for tab in unknown:
+            shown = read(tab)
+            alike = [k for k in one_name if _own_value(shown, k, new, one_name)]
+            if len(alike) == 1:
+                pairs[id(tab)] = alike[0]
+        taken = Counter(pairs.values())
+        pairs = {tab: key for tab, key in pairs.items() if taken[key] == 1}
+    left = [t for t in unknown if id(t) not in pairs]
+    centres = [k for k in one_name if k not in pairs.values()]
+    if len(left) == 1 and len(centres) == 1:
+        pairs[id(left[0])] = centres[0]
+    found = {}
+    for tab in unknown:
+        if id(tab) not in pairs:
+            continue
+        key = pairs[id(tab)]
+        label, name = bare_label(tab.label.strip()), str(new[key]["cluster"])
+        if label.isupper() == name.isupper():
+            continue
+        center, cluster = (label, name) if label.isupper() else (name, label)
+        found[id(tab)] = (key, f"{cluster} ({center})")
+    return found
+
+
+def _own_value(
+    shown: dict[str, str], key: str, new: dict[str, dict[str, object]], keys: list[str]
+) -> bool:
+    """Whether a tab shows a fact with the value centre ``key`` has and no other of
+    ``keys`` has."""
+    mine = new[key]
+    return any(
+        mine.get(name) == value and all(new[k].get(name) != value for k in keys if k != key)
+        for name, value in shown.items()
+    )
 
 
 def add_clusters(
@@ -90,16 +125,23 @@ def add_clusters(
             continue
         # labels written from a small letter, like the set's others ("cosmos (lunarc)")
         lower = all(t.label[:1].islower() for t, c in known if c is not None)
-        other = _other_name(table, known, new, lower)
+        others = _other_names(
+            table,
+            known,
+            new,
+            lower,
+            lambda tab, models=models: read_tab(generalize, models, blocks_of(reader, tab))[0],
+        )
         for tab, cluster in known:
             label = bare_label(tab.label.strip())
             if cluster is not None or not centre_like(label, lower) or several(table, label):
                 continue
             blocks = blocks_of(reader, tab)
             names = new_names(table, known, label)
-            if tab is other[0]:  # the other name of a centre this page added by one name
-                names = {**new_names(table, known, other[2]), "key": other[1]}
-                new[other[1]].update({n: v for n, v in names.items() if n != "key"})
+            if id(tab) in others:  # the other name of a centre this page added by one name
+                other, both = others[id(tab)]
+                names = {**new_names(table, known, both), "key": other}
+                new[other].update({n: v for n, v in names.items() if n != "key"})
             key = names["key"]
             at_known_centre = any(
                 table.cluster_for_label(n) is not None for n in label_names(label)

@@ -19,10 +19,16 @@ def named_label(table: Table, key: str) -> str:
     return table.cluster(key).label
 
 
+#: A remark in round brackets: lower-case words, more than one ("PDC (partition needed)").
+ROUND_REMARK = re.compile(r"\s*\((?:[a-z][a-z0-9'-]*)(?: [a-z0-9'-]+)+\)")
+
+
 def bare_label(label: str) -> str:
     """``label`` without the words in front that name nothing ("At C3SE": "C3SE") and
-    without remarks in square brackets ("Alvis (C3SE) [GPU node needed]")."""
-    words = re.sub(r"\[[^\]]*\]", " ", label).strip().split()
+    without remarks: in square brackets ("Alvis (C3SE) [GPU node needed]"), or lower-case
+    words in round ones ("PDC (partition needed)"; one word may be a name: "cosmos
+    (lunarc)")."""
+    words = ROUND_REMARK.sub(" ", re.sub(r"\[[^\]]*\]", " ", label)).strip().split()
     while len(words) > 1 and words[0].casefold() in FILLERS:
         words = words[1:]
     return " ".join(words)

@@ -830,3 +830,34 @@ def test_a_fact_some_clusters_give_is_read_for_an_added_centre_and_kept_for_late
     for cluster in new.clusters:
         shown = f"ssh -X {hosts.get(cluster.label, '')}"
         assert new.render(key, cluster.key).commands == (shown,), cluster.key
+
+
+def test_two_centres_added_by_one_name_take_their_other_names_from_the_facts_tabs_show(
+    table_path, tmp_path
+):
+    """Held-out set 13: the first tab set of a page names two new centres ("NEWA",
+    "NEWB (partition needed)": a remark, not a name); the next labels every tab by
+    cluster, two names the table lacks among them. Each is the centre whose allocation
+    its tab shows, not a centre more; the names cannot be paired in the order of the
+    tabs, as the new clusters' tabs come in the other order."""
+    table = load_table(table_path)
+    accounts = {c.key: c.facts["allocation"] for c in table.clusters}
+    lines = [".. tabs::", ""]
+    first = [(c.label, accounts[c.key]) for c in table.clusters]
+    first += [("NEWA", "newa2026-1"), ("NEWB (partition needed)", "newb2026-2")]
+    second = [(c.cluster, accounts[c.key]) for c in table.clusters]
+    second += [("Bigiron", "newb2026-2"), ("Tinybox", "newa2026-1")]
+    for tab_set in (first, second):
+        lines += [".. tabs::", ""]
+        for label, account in tab_set:
+            lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+            lines += [f"         $ salloc -A {account} -t 1:00:00", ""]
+    page = tmp_path / "two.rst"
+    page.write_text("\n".join(lines[2:]) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    after = load_table(table_path)
+    assert after.cluster_keys == (*table.cluster_keys, "newa", "newb"), err
+    assert after.cluster("newa").cluster == "Tinybox"
+    assert after.cluster("newb").cluster == "Bigiron"
+    assert after.cluster("newb").facts["allocation"] == "newb2026-2"
