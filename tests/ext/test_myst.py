@@ -60,6 +60,12 @@ BLOCKS = {
         ("parts/part.md", 7, "$ echo from markdown"),
         ("mixed-rst.rst", 13, "$ echo after"),
     ],
+    # sphinx-tabs' directives hand myst-parser their content less the title's line
+    "tabs-md": [
+        ("tabs-md.md", 9, "$ echo first"),
+        ("tabs-md.md", 18, "$ echo second"),
+        ("tabs-md.md", 26, "$ echo third"),
+    ],
 }
 
 
@@ -142,7 +148,7 @@ def registered_as(srcdir: Path, kind: str) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["markdown", "myst-nb"])
-@pytest.mark.parametrize("page", ["md", "mixed-md", "mixed-rst"])
+@pytest.mark.parametrize("page", ["md", "mixed-md", "mixed-rst", "tabs-md"])
 def test_markdown_lines_are_exact_whoever_registers_md(
     make_app, rootdir: Path, tmp_path: Path, kind: str, page: str
 ) -> None:
@@ -175,7 +181,8 @@ def test_consolecheck_passes_every_block_of_both_formats(app):
 def test_fence_openings_are_told_from_directive_fences() -> None:
     for line in ["```console", "```", "~~~~ sh", "   ```console", "> ```console", "````"]:
         assert is_fence_opening(line), line
-    for line in ["```{code-block} console", ":::{note}", "``inline``", "$ ```", "text"]:
+    directives = ["```{code-block} console", "````{group-tab} A", "~~~~ {note}", ":::{note}"]
+    for line in [*directives, "``inline``", "$ ```", "text"]:
         assert not is_fence_opening(line), line
 
 
@@ -185,7 +192,7 @@ def test_every_markdown_block_of_the_mixed_pages_is_a_literal_of_its_file(
     """A fence's recorded line is the line after its opening fence, in the file it is in."""
     app = make_app("html", srcdir=copy_root(rootdir, tmp_path))
     app.build()
-    for docname in ("md", "mixed-md", "mixed-rst"):
+    for docname in ("md", "mixed-md", "mixed-rst", "tabs-md"):
         for node in app.env.get_doctree(docname).findall(nodes.literal_block):
             if "hpc_cluster" in node or not str(node.source).endswith(".md"):
                 continue

@@ -45,6 +45,28 @@ def first_content_line(lines: list[str], line: int, first_row: str) -> int | Non
     return None
 
 
+#: How far above its opening fence myst-parser may place a fence nested in a directive of
+#: sphinx-tabs (``{tab}``, ``{group-tab}``): the directive hands it its content less the
+#: first line (the tab's title) at that first line's offset, and myst-parser counts from
+#: the offset where docutils counts from the lines themselves.
+MOST_NESTED_SHIFT = 3
+
+
+def fence_content_line(lines: list[str], line: int, first_row: str) -> int | None:
+    """The 1-based line of a MyST fence's first row: the line after ``line`` when it is
+    the opening fence; else the line after the next opening fence a few lines below,
+    when that line is ``first_row``; else None."""
+    if not 0 < line <= len(lines):
+        return None
+    if is_fence_opening(lines[line - 1]):
+        return line + 1
+    for opening in range(line + 1, min(len(lines), line + MOST_NESTED_SHIFT) + 1):
+        if is_fence_opening(lines[opening - 1]):
+            below = lines[opening] if opening < len(lines) else ""
+            return opening + 1 if below.strip() == first_row.strip() else None
+    return None
+
+
 class ContentLines(SphinxTransform):
     """Record the first content line of literal blocks that carry the line before it: a
     MyST code fence's opening line (:mod:`.fences`), an RST directive's line."""
@@ -69,12 +91,10 @@ class ContentLines(SphinxTransform):
                 except (OSError, UnicodeDecodeError):
                     files[source] = []
             lines = files[source]
+            first_row = node.astext().lstrip("\n").split("\n", 1)[0]
             if fence:
-                found = (
-                    line + 1 if line <= len(lines) and is_fence_opening(lines[line - 1]) else None
-                )
+                found = fence_content_line(lines, line, first_row)
             else:
-                first_row = node.astext().lstrip("\n").split("\n", 1)[0]
                 found = first_content_line(lines, line, first_row)
             if found:
                 node["hpc_content_line"] = found

@@ -16,7 +16,7 @@ import re
 
 #: A code fence's opening line: three or more backticks or tildes, after indentation or
 #: block-quote marks, with an info string that is not a directive (```` ```{name} ````).
-FENCE_OPENING = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*(?!\{)")
+FENCE_OPENING = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})(?![`~])(?![ \t]*\{)")
 
 
 def is_fence_opening(line: str) -> bool:
