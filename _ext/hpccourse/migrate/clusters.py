@@ -92,16 +92,43 @@ def _other_names(
     return found
 
 
+def _added(new: dict[str, dict[str, object]], label: str) -> str:
+    """The key of the centre this page added that ``label`` names by its label, its
+    centre's or its cluster's name ("Dardel", once "Dardel (PDC)" is known); else ""."""
+    wanted = {name.casefold() for name in label_names(label)}
+    for key, facts in new.items():
+        names = {str(facts.get(n, "")).casefold() for n in ("label", "center", "cluster")}
+        if wanted and wanted <= names:
+            return key
+    return ""
+
+
 def _own_value(
     shown: dict[str, str], key: str, new: dict[str, dict[str, object]], keys: list[str]
 ) -> bool:
-    """Whether a tab shows a fact with the value centre ``key`` has and no other of
-    ``keys`` has."""
-    mine = new[key]
+    """Whether a tab shows a fact or a module set (``modules.NAME``) with the value
+    centre ``key`` has and no other of ``keys`` has."""
+    mine = _flat(new[key])
+    others = [_flat(new[k]) for k in keys if k != key]
     return any(
-        mine.get(name) == value and all(new[k].get(name) != value for k in keys if k != key)
+        mine.get(name) == value and all(other.get(name) != value for other in others)
         for name, value in shown.items()
     )
+
+
+def _flat(facts: dict[str, object]) -> dict[str, str]:
+    """A new centre's facts and module sets (``modules.NAME``: the modules, space-separated)."""
+    found = {name: value for name, value in facts.items() if isinstance(value, str)}
+    sets = facts.get("modules")
+    if isinstance(sets, dict):
+        found.update({f"modules.{name}": " ".join(listed) for name, listed in sets.items()})
+    return found
+
+
+def _shown(read: tuple[dict[str, str], dict[str, list[str]]]) -> dict[str, str]:
+    """What :func:`.tabfacts.read_tab` read, flat as :func:`_flat` gives a centre's."""
+    facts, sets = read
+    return {**facts, **{f"modules.{name}": " ".join(listed) for name, listed in sets.items()}}
 
 
 def add_clusters(
@@ -130,7 +157,7 @@ def add_clusters(
             known,
             new,
             lower,
-            lambda tab, models=models: read_tab(generalize, models, blocks_of(reader, tab))[0],
+            lambda tab, models=models: _shown(read_tab(generalize, models, blocks_of(reader, tab))),
         )
         for tab, cluster in known:
             label = bare_label(tab.label.strip())
@@ -142,6 +169,8 @@ def add_clusters(
                 other, both = others[id(tab)]
                 names = {**new_names(table, known, both), "key": other}
                 new[other].update({n: v for n, v in names.items() if n != "key"})
+            elif _added(new, label):  # a centre an earlier tab set added, by one of its names
+                names = {"key": _added(new, label)}
             key = names["key"]
             at_known_centre = any(
                 table.cluster_for_label(n) is not None for n in label_names(label)

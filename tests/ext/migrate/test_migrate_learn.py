@@ -861,3 +861,41 @@ def test_two_centres_added_by_one_name_take_their_other_names_from_the_facts_tab
     assert after.cluster("newa").cluster == "Tinybox"
     assert after.cluster("newb").cluster == "Bigiron"
     assert after.cluster("newb").facts["allocation"] == "newb2026-2"
+
+
+def test_new_centres_pair_with_their_other_names_by_the_modules_their_tabs_load(
+    table_path, tmp_path
+):
+    """Held-out set 15: "NEWA" and "NEWB" share an allocation, so only the modules
+    their tabs load tell which of the next set's new labels is which; and a third tab
+    set that names "Bigiron" again names that centre, not a centre more (the table
+    would have refused a key that is another cluster's label)."""
+    table = load_table(table_path)
+    (name, *_) = sorted(set.intersection(*(set(c.modules) for c in table.clusters)))
+    loads = {c.key: " ".join(c.modules[name]) for c in table.clusters}
+
+    def tab_set(tabs: list[tuple[str, str, str]]) -> list[str]:
+        lines = [".. tabs::", ""]
+        for label, account, modules in tabs:
+            lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+            lines += [f"         $ module load {modules}", f"         $ salloc -A {account}", ""]
+        return lines
+
+    ours = [(c.label, c.facts["allocation"], loads[c.key]) for c in table.clusters]
+    names = [(c.cluster, c.facts["allocation"], loads[c.key]) for c in table.clusters]
+    first = [*ours, ("NEWA", "shared2026-1", "tool/1.0"), ("NEWB", "shared2026-1", "tool/2.0")]
+    second = [
+        *names,
+        ("Bigiron", "shared2026-1", "tool/2.0"),
+        ("Tinybox", "shared2026-1", "tool/1.0"),
+    ]
+    third = [*names, ("Bigiron", "shared2026-1", "tool/2.0")]
+    page = tmp_path / "pairs.rst"
+    text = "\n".join(tab_set(first) + tab_set(second) + tab_set(third)) + "\n"
+    page.write_text(text, encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    after = load_table(table_path)
+    assert after.cluster_keys == (*table.cluster_keys, "newa", "newb"), err
+    assert after.cluster("newa").cluster == "Tinybox"
+    assert after.cluster("newb").cluster == "Bigiron"
