@@ -149,6 +149,13 @@ def test_a_command_of_an_unknown_program_that_bash_rejects_is_cc101_not_output(t
         ("(Pdb) p counts\n{'a': 2}\n(Pdb) continue", "debugger session", "text"),
         ("(work)$ pip install scipy\n(work)$ python fit.py", "terminal session", "console"),
         ("$> jobctl start --workers=4", "terminal session", "console"),  # bash would run `$`
+        # blind batch R: the environment named in words, not told to fix its brackets
+        ("(your env's name)$ pip install tool[extra] pytest", "terminal session", "console"),
+        (  # blind batch V: a user's name glued to the prompt, then the tool's report
+            "kim$ linter -E lib/tasks.py\nE:297,36: Instance of 'Job' has no 'x' (no-member)",
+            "terminal session",
+            "console",
+        ),
         (  # a `> ` prompt and the program's log after it
             "> webapp serve\n\n[I 10:00 App] Serving files from: /home/u\n"
             "    http://localhost:8000/?token=abc&x=1 (y)",
@@ -406,6 +413,44 @@ def test_a_note_in_brackets_after_a_command_is_named_as_a_note() -> None:
     )
 
 
+def test_a_list_of_names_in_a_console_block_is_no_command() -> None:
+    """Blind batch V: the packages to install, one a row with a remark after some, in a
+    prompt-less console block got CC001 "write `$ `"; commands one word a row still do."""
+    names = "python\nlibfoo-py   #  Windows\nbarmaker    #  macOS\npatchtool   #  Linux\n# or X"
+    assert codes_of(check(names)) == []
+    assert codes_of(check("hostname\nwhoami\nnproc")) == [codes.NO_PROMPT]
+
+
+def test_the_output_after_a_prompt_less_command_is_not_checked_as_commands() -> None:
+    """Blind batch V: `tool --help` and the options it printed, in a console block: CC001
+    for the command, and no CC105 for a `<search>=<replace>` the help text shows."""
+    text = "tool build --help\nOptions for 'build' command:\n  --out (-o)     folder\n"
+    text += "  --replace      paths to replace, in the form <search>=<replace>\n  --path  list"
+    assert codes_of(check(text)) == [codes.NO_PROMPT]
+    # a placeholder in the command itself is still named
+    assert codes.ANGLE_PLACEHOLDER in codes_of(check("tool build --out <folder>\nls"))
+
+
+def test_the_paths_a_command_printed_are_output_not_typed() -> None:
+    """Blind batch V: a checker run over a glob (`tool **/*.py -c -v`), a blank row, then
+    its report naming the author's files under `/home/NAME`: output, no CC204."""
+    text = "tool **/*.py -c -v\n\nSUCCESS: /home/kim/src/app/plugin.py Everything Looks Good!"
+    text += "\nERROR: /home/kim/src/app/core.py Imports are incorrectly sorted."
+    assert codes_of(check(text, "bash")) == []
+
+
+def test_a_usage_synopsis_is_no_syntax_error() -> None:
+    """Blind batch R: a manual page's synopsis, ``[options]`` and alternatives grouped in
+    brackets, shown with a prompt in a ``text`` block, got CC101 "fix the brackets"."""
+    synopsis = "$ python -m tool query [options] host port (-q NAME and/or -r FILE)"
+    assert codes_of(check(synopsis, "text")) == []
+    assert codes_of(check("$ tool query [OPTIONS]... (-q NAME | -r FILE)")) == []
+    # without its `[options]`, the same brackets are the command's own: still CC101
+    assert codes_of(check("$ python -m tool query host port (-q NAME and/or -r FILE)")) == [
+        codes.SHELL_SYNTAX
+    ]
+
+
 def test_a_script_template_with_fields_is_no_syntax_error() -> None:
     template = "#!/bin/bash -l\n{preamble}\n{env_cmds}\ncd run\n{launcher} {exe} {exe_opts}"
     assert codes_of(check(template, "bash")) == []
@@ -530,6 +575,10 @@ def test_powershell_in_a_shell_block_is_told_its_tag() -> None:
         assert problem.code == codes.NOT_SHELL and "tag it `powershell`" in problem.message
     # a bash line with a hyphenated word is no cmdlet
     assert codes_of(check("git add-on --help\nls -l | tee Out-file.txt", "bash")) == []
+    # blind batch R: each system's way side by side, PowerShell's the third of three
+    ways = "# Linux\nrm -rf ~/.cache/tool\n\n# macOS\nrm -rf ~/Library/Caches/tool\n\n"
+    ways += '# Windows (PowerShell)\nRemove-Item -Recurse -Force "$env:LOCALAPPDATA\\tool"'
+    assert codes_of(check(ways, "bash")) == []
 
 
 def test_a_python_settings_line_in_a_shell_block_is_told_its_tag() -> None:

@@ -287,10 +287,21 @@ def test_a_sentence_a_traced_program_prints_after_its_arrows_is_no_statement():
     assert found(">>> import os as x y") == [(codes.PYTHON_SYNTAX, 0)]
 
 
+def test_a_newer_pythons_syntax_is_no_error_of_the_page():
+    """Blind batch V, mypy: `>>> class Stack[T]: ...` is Python 3.12's syntax (type
+    parameters); the checker's own Python may be older, the reader's is not."""
+    session = ">>> class Box[T]: ...\n>>> def first[T](xs: list[T]) -> T: ...\n"
+    session += ">>> type Pair[T] = tuple[T, T]\n>>> Box[int]\n__main__.Box[int]"
+    assert found(session) == []
+    assert found(">>> class Box(: ...") == [(codes.PYTHON_SYNTAX, 0)]
+
+
 def test_a_shell_command_at_a_python_prompt_is_named_one():
     """Blind batch O, spectral-cube: `>>> TMPDIR=... python ...` was told only "invalid
     syntax"; it is a shell command shown at the wrong prompt."""
-    for text in (">>> TMPDIR=/scratch/me python run.py", ">>> python -m venv env"):
+    # blind batch R: `>>> pip install x`, IPython's automagic in no session but IPython's
+    shell = [">>> pip install tool", ">>> conda install -c forge tool"]
+    for text in (">>> TMPDIR=/scratch/me python run.py", ">>> python -m venv env", *shell):
         [problem] = check_text(text)
         assert problem.code == codes.PYTHON_SYNTAX and "a shell command at a Python" in (
             problem.message

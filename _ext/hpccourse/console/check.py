@@ -41,6 +41,7 @@ from .shape import (
     folder_tree,
     holds_output,
     indented_prompts,
+    name_list,
     output_after_command,
     output_alone,
     output_rows,
@@ -207,7 +208,7 @@ def _console_without_prompt(
     with CC001 reported when the copy button and the reader see no command, and whether
     they hold commands whose placeholders are still worth checking.
     """
-    if transcript_prompt(text) or root_transcript(text):
+    if transcript_prompt(text) or root_transcript(text) or name_list(text):
         return None
     guess = guess_language(text)
     if guess is not None and guess.tag == "python" and printed_python(text):
@@ -225,7 +226,14 @@ def _console_without_prompt(
         problems.append(no_prompt(lines, guess, ctx.copy_button))
     if guess is not None and guess is not BATCH:
         return [], False
-    # Follow what the lines would do, without parsing what may be output.
+    # Follow what the lines would do, without parsing what may be output; a command,
+    # then what it printed (`tool --help` and its options): only the command's rows.
+    split = output_after_command(text)
+    if split is not None:
+        rows = split_lines(text)
+        lines = classify("\n".join(rows[:split]), block.prompts, implicit=True)
+        lines += [Line(at, LineKind.OUTPUT, row) for at, row in enumerate(rows) if at >= split]
+        return lines, guess is None
     return classify(text, block.prompts, implicit=True), guess is None
 
 

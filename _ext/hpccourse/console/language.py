@@ -104,9 +104,10 @@ _DEBUGGER = re.compile(r"^\s*\((?:gdb|cuda-gdb|lldb|[Pp]db\+*|ipdb)\)(?: |$)")
 # A shell prompt the session's reader does not take for one in a script block: glued to
 # an environment's name, `(venv)$ pip ...`, or after a host, `user@host:~$ ls`.
 _GLUED_PROMPT = re.compile(
-    r"^(?:(?:\([^()\s]+\)|[\w.-]+@[\w.-]+(?::\S*)?)[$%]|\$?>) \S"
+    r"^(?:(?:\([^()\n]{1,40}\)|[\w.-]+@[\w.-]+(?::\S*)?)[$%]|\$?>|[A-Za-z][\w.-]*\$) \S"
     r"|^\(*\([^()\s]+\)[ \t]*[\w.-]*[$%] \S"
-)  # also `$> cmd` and `> cmd`, prompts some authors draw, and `(env) bash-3.2$ cmd`
+)  # also `$> cmd` and `> cmd`, prompts some authors draw, `(env) bash-3.2$ cmd`, and an
+# environment named in words, `(your env's name)$ cmd`, and a user's name, `kim$ cmd`
 #: `$> cmd`: bash would run a command named `$`: a prompt, never a script's row.
 _ARROW_PROMPT = re.compile(r"^\$> \S")
 # Text with none of the shell's punctuation, for the pseudo-code test.
@@ -192,10 +193,15 @@ def guess_language(text: str) -> Guess | None:
         return MARKUP
     if 2 * sum(bool(_SQL.match(line)) for line in rows) >= len(rows):
         return SQL
+    # PowerShell rows among shell ones are each system's way, side by side ("# Windows
+    # (PowerShell)" over one of three): the block is PowerShell when they are half of it
+    powershell = sum(
+        bool(("-" in line or "$env:" in line) and _POWERSHELL.search(line)) for line in rows
+    )
+    if powershell and 2 * powershell >= len(rows):
+        return POWERSHELL
     counts = {JULIA: 0, IPYTHON: 0, R: 0, NOTEBOOK: 0, PYTHON: 0, BATCH: 0}
     for line in rows:
-        if ("-" in line or "$env:" in line) and _POWERSHELL.search(line):
-            return POWERSHELL
         if _JULIA.match(line):
             counts[JULIA] += 1
         elif _IPYTHON.match(line):

@@ -51,7 +51,7 @@ _PROGRAM_PATH = re.compile(
 _SHOWN_PROMPT = re.compile(r"^(?:\([^()\s]+\)\s+)?\$\s+\S")
 #: A program this list does not know, run with options: ``reframe -n x``, ``toil --help``.
 _OPTIONED_COMMAND = re.compile(
-    r"^[a-z][\w.+-]*(?:\s+[\w.:/=-]+)*?\s+(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)"
+    r"^[a-z][\w.+-]*(?:\s+[\w.:/=*?~,@%+-]+)*?\s+(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)"
 )
 _ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
@@ -222,6 +222,20 @@ def output_after_command(text: str) -> int | None:
 
 
 _LIST_ITEM = re.compile(r"^\s*- \S")  # YAML's `- numpy`
+
+#: A row that is one name, with a remark after it or not: `py-lief   # Windows`.
+_NAME_ROW = re.compile(r"^\s*[A-Za-z][\w.+-]*(?:\s+#.*)?$")
+
+
+def name_list(text: str) -> bool:
+    """Whether a prompt-less block lists names, one a row (the packages to install, a
+    remark after some), not commands: two rows or more, each one word, most of the
+    words no command the checker knows."""
+    rows = [row for row in text.split("\n") if row.strip() and not row.lstrip().startswith("#")]
+    if len(rows) < 2 or not all(_NAME_ROW.match(row) for row in rows):
+        return False
+    words = [row.split()[0] for row in rows]
+    return 2 * sum(word not in KNOWN_COMMANDS for word in words) > len(words)
 
 
 #: A row shaped like a program and its arguments: a lowercase word, then more.

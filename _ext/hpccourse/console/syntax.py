@@ -17,6 +17,7 @@ import keyword
 import re
 import shutil
 import subprocess
+import sys
 import tokenize
 import warnings
 from collections.abc import Callable, Sequence
@@ -262,6 +263,9 @@ _TEMPLATE_FIELD = re.compile(r"(?m)^[ \t]*\{[A-Za-z_]\w*\}(?:[ \t]+\{[A-Za-z_]\w
 #: A note in brackets after a command, as prose: `  (default value is INFO)`: words with
 #: blanks between them, after a blank, ending the line.
 _NOTE = re.compile(r"\s(\(([A-Za-z][\w'.,:/-]*(?: [\w'.,:/-]+)+)\))\s*$")
+#: A usage synopsis, as manual pages write one: ``prog [options] FILE (-k KEY | -f FILE)``,
+#: whose brackets group alternatives, not shell syntax; what it needs is its own words.
+_SYNOPSIS = re.compile(r"(?<!\S)\[(?:options?|OPTIONS?|opts|args|ARGS)\](?:\.\.\.)?(?!\S)")
 #: A word with a parenthesised plural or option, as people write placeholders: `FILE(S)`.
 _NOTATION = re.compile(r"(?<![\w$=])([A-Za-z][\w-]*)\((?:s|S|es|ES)\)(?![\w(])")
 
@@ -406,7 +410,7 @@ def parse_and_check(command: Command, placeholder: str = "[username]") -> list[P
         text = _TEMPLATE_FIELD.sub(lambda m: ":".ljust(len(m.group(0))), text)
     tree = parse(text)
     root = tree.root_node
-    if root.has_error and not bash_accepts(text):
+    if root.has_error and not bash_accepts(text) and not _SYNOPSIS.search(text):
         problems.append(_syntax_problem(command, text, _first_error(root)))
     if _may_have_stray_keyword(text):
         found: list[Node] = []
@@ -685,9 +689,11 @@ def _first_statement_rows(rows: Sequence[str]) -> int:
 #: IPython input at a `>>> ` prompt (IPython takes the prompt too): a line magic
 #: (`%timeit x`), a shell escape (`!ls`, `files = !ls`, `x = %who_ls`), help (`?len`).
 _IPYTHON_ROW = re.compile(r"^\s*(?:%%?[A-Za-z]|!|\?|[A-Za-z_][\w.]*\s*=\s*(?:%[A-Za-z]|!))")
-#: A magic without its `%` (IPython's automagic): `run script.py`, `cd data/`.
+#: A magic without its `%` (IPython's automagic): `run script.py`, `cd data/`. Not `pip`
+#: or `conda`: `>>> pip install x` is far more often a terminal's command at the wrong
+#: prompt, which fails in Python, than IPython's `%pip`.
 _AUTOMAGIC = re.compile(
-    r"^\s*(?:run|cd|ls|pwd|timeit|time|load_ext|reload_ext|pip|conda|who|whos|history|env"
+    r"^\s*(?:run|cd|ls|pwd|timeit|time|load_ext|reload_ext|who|whos|history|env"
     r"|alias|reset|debug|pdb|prun|pylab|matplotlib|paste|cpaste|edit|load|save)"
     r"[ \t]+[^\s=(.,\[][^=]*$"
 )
@@ -733,6 +739,19 @@ def _complete(source: str) -> bool:
     return True
 
 
+#: Syntax of a Python newer than 3.11, which the checker may run on: type parameters
+#: (`class Stack[T]:`, `def first[T](xs)`) and `type` aliases, from 3.12 (PEP 695).
+_NEWER_SYNTAX = re.compile(
+    r"^\s*(?:(?:async\s+)?def|class)\s+\w+\[|^\s*type\s+\w+\s*(?:\[[^\]]*\]\s*)?=", re.M
+)
+
+
+def _newer_python(source: str) -> bool:
+    """Whether a statement this Python cannot compile is written in a newer Python's
+    syntax (a page may say "Python 3.12 syntax"): the reader's Python may take it."""
+    return sys.version_info < (3, 12) and _NEWER_SYNTAX.search(source) is not None
+
+
 def check_python(command: Command, following: Sequence[str] = ()) -> list[Problem]:
     """A Python REPL statement (``>>>`` with its ``...`` lines) that does not compile (CC106).
 
@@ -759,7 +778,7 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
     try:
         _repl_compile(source + "\n")
     except SyntaxError as error:
-        if _elided(source, following):
+        if _elided(source, following) or _newer_python(source):
             return []
         row = skipped + (error.lineno or 1) - 1
         if error.msg.startswith("multiple statements"):
