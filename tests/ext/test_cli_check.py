@@ -824,6 +824,29 @@ def test_a_course_read_by_recommonmark_has_its_markdown_pages_read(tmp_path: Pat
     assert "2 pages read." in done.stdout
 
 
+@pytest.mark.parametrize("reader", ["sphinx_mdinclude", "m2r2"])
+def test_a_markdown_file_an_rst_page_mdincludes_is_read_and_located(tmp_path: Path, reader):
+    """Blind batch V, fixit: with sphinx-mdinclude missing, its `.md` page was not read and
+    not named, and `.. mdinclude:: ../CONTRIBUTING.md` read nothing, so the file's console
+    blocks went unchecked. The file is read with myst-parser, its blocks at its lines."""
+    write_docs(
+        tmp_path,
+        f"extensions = [{reader!r}]\n",
+        "T\n=\n\n.. toctree::\n\n   guide\n   contributing\n",
+    )
+    (tmp_path / "docs" / "guide.md").write_text("# Guide\n\nText.\n", encoding="utf-8")
+    (tmp_path / "docs" / "contributing.rst").write_text(
+        "Contributing\n============\n\n.. mdinclude:: ../NOTES.md\n", encoding="utf-8"
+    )
+    (tmp_path / "NOTES.md").write_text(
+        "## Set up\n\nFirst:\n\n```console\n$ make venv\n$ ls <dir>\n```\n", encoding="utf-8"
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "NOTES.md:7: CC105 `<dir>`" in done.stdout, done.stdout
+    assert "3 pages read." in done.stdout
+
+
 def test_a_conf_py_whose_settings_fetch_fails_still_has_its_doctests_and_boxes_read(
     tmp_path: Path,
 ) -> None:

@@ -74,6 +74,8 @@ MARKDOWN_READERS = {
     "myst_parser": (".md",),
     "recommonmark": (".md",),
     "m2r2": (".md",),
+    "m2r": (".md",),
+    "sphinx_mdinclude": (".md",),
 }
 #: The extension that reads notebooks as pages, and nothing else (none stands in for it).
 NBSPHINX = "nbsphinx"

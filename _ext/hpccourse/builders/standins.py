@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import DirectiveError, directives, roles
+from docutils.parsers.rst.directives.misc import Include
 from docutils.utils import SystemMessage, SystemMessagePropagation
 from sphinx.ext.autodoc.mock import mock
 from sphinx.util.docutils import SphinxDirective
@@ -123,6 +124,27 @@ def standin_role(
     return [nodes.literal(rawtext, text)], []
 
 
+class MarkdownInclude(Include):
+    """``mdinclude`` (m2r, m2r2, sphinx-mdinclude) when none of them loads here: the
+    Markdown file is included and read with myst-parser, as docutils' ``include`` does
+    with a ``:parser:``, so its blocks are checked at their own lines."""
+
+    name = "mdinclude"
+
+    def run(self) -> list[nodes.Node]:
+        self.options["parser"] = _myst_parser()
+        return super().run()
+
+
+def _myst_parser() -> type | None:
+    """myst-parser's Sphinx parser, None when it is not installed."""
+    try:
+        from myst_parser.parsers.sphinx_ import MystParser
+    except ImportError:
+        return None
+    return MystParser
+
+
 @contextlib.contextmanager
 def accept_unknown(record: Standins) -> Iterator[None]:
     """While active, a directive or role docutils and Sphinx do not know is a stand-in
@@ -131,6 +153,8 @@ def accept_unknown(record: Standins) -> Iterator[None]:
 
     def directive(name: str, language: ModuleType, document: nodes.document) -> Any:
         found, messages = find_directive(name, language, document)
+        if found is None and name.lower() == MarkdownInclude.name and _myst_parser():
+            return MarkdownInclude, []
         if found is None:
             record.directives.add(name.lower())
             return StandinDirective, []
