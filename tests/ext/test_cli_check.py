@@ -211,8 +211,9 @@ def test_a_course_runs_unedited_with_stand_ins_said_one_line_each(
     assert any("sphinx_lesson" in n and "stand-in module" in n for n in notes), notes
     assert "note: myst-nb is not installed here: .md pages were read with myst-parser" in notes
     assert any("stand-ins accepted" in n and "uml::" in n and ":emoji:" in n for n in notes)
-    assert "docs/notebook.ipynb: not read: a notebook" in out
-    assert "2 pages read, 1 not read" in out
+    # the notebook myst-nb would read: read by the check itself (it has no cells)
+    assert "note: myst-nb is not installed here: notebooks were read by the check" in out
+    assert "3 pages read." in out
     assert "conf.py says hello" not in out
     assert "conf.py says hello" in (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
 
@@ -220,8 +221,8 @@ def test_a_course_runs_unedited_with_stand_ins_said_one_line_each(
 def test_json_stays_json_when_conf_py_prints(foreign: Path, tmp_path: Path) -> None:
     done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
     data = json.loads(done.stdout)
-    assert data["summary"]["pages_read"] == 2
-    assert data["not_read"] == {"notebook.ipynb": data["not_read"]["notebook.ipynb"]}
+    assert data["summary"]["pages_read"] == 3
+    assert data["not_read"] == {}
     assert any("not_installed_anywhere" in note for note in data["notes"])
 
 
@@ -866,23 +867,56 @@ def test_a_conf_py_whose_settings_fetch_fails_still_has_its_doctests_and_boxes_r
     assert "conf.py:1 failed here" in done.stdout
 
 
-def test_notebook_pages_nbsphinx_would_read_are_named_and_a_notebook_root_is_an_error(
+def notebook(*cells: tuple[str, list[str]]) -> str:
+    """A notebook as nbformat writes it (one source line a file line), of (type, lines)."""
+    return json.dumps(
+        {
+            "cells": [
+                {"cell_type": kind, "metadata": {}, "source": rows, "outputs": []}
+                for kind, rows in cells
+            ],
+            "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        indent=1,
+    )
+
+
+def test_notebooks_nbsphinx_would_read_are_read_by_the_check_at_their_lines(
     tmp_path: Path,
 ) -> None:
-    """Blind batch M: a course naming nbsphinx (not installed here) had its notebooks
-    neither read nor named; nbval's, whose root page is a notebook, stopped with Sphinx's
-    'unable to load the master document' and nothing more."""
+    """Blind batches M, P, R, T, W: a course naming nbsphinx (not installed here) had its
+    notebooks named as not read (iminuit: 10 of 36 pages read); nbval's, whose root page
+    is a notebook, could not be checked at all. The check reads the notebooks' cells
+    itself: a console fence in a Markdown cell and a `%%bash` cell are checked, each
+    finding at its line of the .ipynb file."""
     write_docs(tmp_path, "extensions = ['nbsphinx']\n", "T\n=\n\n.. toctree::\n\n   demo\n")
-    (tmp_path / "docs" / "demo.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    text = notebook(
+        ("markdown", ["# Demo\n", "\n", "```console\n", "$ ls <dir>\n", "```"]),
+        ("code", ["import os\n", "print(os.getcwd())"]),
+        ("code", ["%%bash\n", "echo start\n", "cat <file>"]),
+    )
+    (tmp_path / "docs" / "demo.ipynb").write_text(text, encoding="utf-8")
+    rows = text.split("\n")
+    fence = 1 + next(i for i, row in enumerate(rows) if "ls <dir>" in row)
+    cell = 1 + next(i for i, row in enumerate(rows) if "cat <file>" in row)
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert (
-        "docs/demo.ipynb: not read: a notebook: nbsphinx reads notebooks and is not installed"
-        in done.stdout
-    ), done.stdout
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"docs/demo.ipynb:{fence}: CC105 `<dir>`" in done.stdout, done.stdout
+    assert f"docs/demo.ipynb:{cell}: CC105 `<file>`" in done.stdout, done.stdout
+    assert "nbsphinx is not installed here: notebooks were read by the check" in done.stdout
+    assert "2 pages read." in done.stdout
+    # a course whose root page is a notebook is read too
     (tmp_path / "docs" / "index.rst").unlink()
-    (tmp_path / "docs" / "index.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    (tmp_path / "docs" / "demo.ipynb").rename(tmp_path / "docs" / "index.ipynb")
     done = run("check", "docs", "-o", "out2", cwd=tmp_path)
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "index.ipynb: the root page is a notebook, and nbsphinx" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"docs/index.ipynb:{cell}: CC105 `<file>`" in done.stdout, done.stdout
+    # a file that is no notebook: said at its file, no traceback, the others still read
+    (tmp_path / "docs" / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    done = run("check", "docs", "-o", "out3", cwd=tmp_path)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert f"docs/index.ipynb:{cell}: CC105 `<file>`" in done.stdout, done.stdout
+    log = (tmp_path / "out3" / "sphinx.log").read_text(encoding="utf-8")
+    assert "broken.ipynb" in log and "not a notebook: line 1" in log

@@ -16,7 +16,8 @@ What this machine lacks is stood in for (:mod:`.standins`) and said, one line ea
   provides; for the others, every directive and role no loaded extension defines is
   accepted and its content read (the blocks inside are checked), and named;
 - the course's Markdown reader (myst-nb, brought by sphinx-lesson too) missing: ``.md``
-  pages are read with myst-parser (notebooks cannot be).
+  pages are read with myst-parser; its notebook reader (nbsphinx, myst-nb) missing: the
+  check reads the notebooks' cells itself (:mod:`.notebooks`).
 
 Files the course's own code writes into its docs folder meanwhile (a ``conf.py`` that
 generates pages) are said in one note (:mod:`.confwrites`): the check cannot stop them.
@@ -397,6 +398,27 @@ def _markdown_root(confdir: Path, namespace: dict[str, Any], extensions: list[st
     ]
 
 
+#: The check's own reader of notebooks (:mod:`.notebooks`), when the course's is missing.
+NOTEBOOKS = "hpccourse.builders.notebooks"
+
+
+def _notebook_reader(listed: list[str], extensions: list[str]) -> str:
+    """The course's notebook reader (nbsphinx, myst-nb) when none it names loads here and
+    myst-parser does (the check then reads the notebooks itself); else ""."""
+    readers = [
+        name
+        for name in listed
+        if ".ipynb" in (*MARKDOWN_READERS.get(name, ()), *NOTEBOOK_READERS.get(name, ()))
+    ]
+    if not readers or any(name in extensions for name in readers if name != "sphinx_lesson"):
+        return ""
+    if "sphinx_lesson" in readers and _importable("myst_nb"):
+        return ""
+    if not _importable("myst_parser"):
+        return ""
+    return "myst-nb" if readers[0] in ("myst_nb", "sphinx_lesson") else readers[0]
+
+
 def _notebook_root(confdir: Path, namespace: dict[str, Any], dropped: dict[str, str]) -> None:
     """Stop with a clear error when the root page is a notebook nothing here reads: the
     build could read no page (nbval's course is one notebook, for nbsphinx)."""
@@ -459,7 +481,11 @@ def _run_check(
         # extension only links objects to their source, and stops the build without one
         extensions.remove(LINKCODE)
         dropped[LINKCODE] = "conf.py's linkcode_resolve is missing here; it only links to source"
-    _notebook_root(confdir, namespace, dropped)
+    notebooks = _notebook_reader(listed, extensions)
+    if notebooks:
+        extensions.append(NOTEBOOKS)
+    else:
+        _notebook_root(confdir, namespace, dropped)
     root_md = _markdown_root(confdir, namespace, extensions)
     if root_md:
         extensions.insert(0, "myst_parser")
@@ -520,6 +546,14 @@ def _run_check(
         notes=[
             *_conf_notes(conf),
             *_notes(record, markdown),
+            *(
+                [
+                    f"{notebooks} is not installed here: notebooks were read by the check "
+                    "(their Markdown and code cells; outputs left out, nothing run)"
+                ]
+                if notebooks
+                else []
+            ),
             *root_md,
             *wrote_note,
             *autodocnote.not_imported(text),
