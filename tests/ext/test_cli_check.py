@@ -637,23 +637,34 @@ def test_a_docutils_directive_named_auto_runs_beside_stand_ins(tmp_path: Path) -
     assert "autothing" not in done.stdout, done.stdout  # ran: neither skipped nor crashed
 
 
-def test_files_conf_py_writes_into_the_docs_folder_are_said(tmp_path: Path) -> None:
+def test_files_conf_py_writes_into_the_docs_folder_are_said_and_put_back(tmp_path: Path) -> None:
     """A conf.py that generates pages into its own folder (from values a stand-in gave):
-    the check cannot stop the course's code, it says what it wrote, in one line."""
+    the check cannot stop the course's code; it says what it wrote, in one line, and
+    puts the folder back as it was. Blind batch W, tespy: two of the project's pages
+    were rewritten as stubs from a stand-in package, and stayed so."""
     write_docs(
         tmp_path,
         "import os\nfrom not_installed_tool import apps\n"
-        "for name in ('build', 'serve'):\n"
+        "for name in ('build', 'serve', 'overview'):\n"
         "    with open(os.path.join('generated', f'{apps.name}-{name}.rst'), 'w') as f:\n"
-        "        f.write('X\\n=\\n')\n",
+        "        f.write('X\\n=\\n')\n"
+        "with open('overview.rst', 'w') as f:\n    f.write('stub')\n"
+        "os.remove('gone.txt')\n",
         "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n",
     )
-    (tmp_path / "docs" / "generated").mkdir()
+    docs = tmp_path / "docs"
+    (docs / "generated").mkdir()
+    (docs / "overview.rst").write_text("Overview\n========\n\nThe whole page.\n")
+    (docs / "gone.txt").write_text("data\n")
+    before = {p.relative_to(docs): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
-    [note] = [line for line in done.stdout.splitlines() if "wrote 2 files" in line]
+    [note] = [line for line in done.stdout.splitlines() if "wrote 5 files" in line]
     assert note.startswith("note: the course's own code (conf.py, its extensions) wrote")
     assert "generated/" in note and "into the docs folder" in note
+    assert note.endswith("each was put back as it was (a file it made removed)")
+    after = {p.relative_to(docs): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+    assert after == before
     # a course whose conf.py writes nothing gets no such note
     clean = tmp_path / "clean"
     clean.mkdir()

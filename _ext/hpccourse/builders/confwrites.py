@@ -1,15 +1,22 @@
-"""The files a course's own code wrote into its docs folder while ``hpccourse check`` ran.
+"""The files a course's own code writes into its docs folder while ``hpccourse check``
+runs, put back as they were.
 
 The check writes only into its output folder, but it runs ``conf.py``, and some courses'
 ``conf.py`` generates pages into the docs folder (nbgrader's writes its command-line
-pages there, named from values a stand-in gave here). The check cannot stop code it
-runs; it says what that code wrote, so the teacher knows what to remove. Found by the
-folder's listing and modification times before and after, nothing else read.
+pages there, named from values a stand-in gave here; tespy's rewrote two overview pages
+as stubs, from a stand-in package). The check cannot stop code it runs. Before the build
+it keeps a copy of the docs folder in its output folder; after it, each file the course's
+code changed or removed is put back and each it made is removed, and one note says
+which. Changes are found by the folder's listing and modification times before and
+after. A folder too large to keep (``MOST_FILES``, ``MOST_BYTES``) is only listed: the
+note then says what was written and that it was not put back.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Folders not looked into: version control, builds, caches, environments.
@@ -48,12 +55,92 @@ def written(before: dict[str, int] | None, after: dict[str, int] | None) -> list
     return sorted(path for path, stamp in after.items() if before.get(path) != stamp)
 
 
-def note(paths: list[str]) -> list[str]:
-    """One line saying what the course's code wrote, or none."""
+#: How many bytes of a docs folder are kept aside at most (images and data included).
+MOST_BYTES = 512 * 2**20
+#: The folder, in the output folder, holding the docs folder as the check found it.
+KEPT = ".docs-as-found"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A docs folder as the check found it: its listing, and its copy (None: too large)."""
+
+    folder: Path
+    before: dict[str, int] | None
+    copy: Path | None
+
+
+def keep(folder: Path, outdir: Path) -> Kept:
+    """List ``folder`` and copy its files into ``outdir`` (symbolic links as links)."""
+    before = listing(folder, outdir)
+    copy = outdir / KEPT
+    shutil.rmtree(copy, ignore_errors=True)
+    if before is None:
+        return Kept(folder, before, None)
+    sizes = 0
+    for relative in before:
+        try:
+            sizes += os.lstat(folder / relative).st_size
+        except OSError:
+            continue
+    if sizes > MOST_BYTES:
+        return Kept(folder, before, None)
+    for relative in before:
+        target = copy / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copy2(folder / relative, target, follow_symlinks=False)
+        except OSError:
+            continue
+    return Kept(folder, before, copy)
+
+
+def put_back(kept: Kept, outdir: Path) -> tuple[list[str], bool]:
+    """The files the course's code changed, made or removed in the docs folder, sorted,
+    and whether each was put back as found (a file it made removed)."""
+    after = listing(kept.folder, outdir)
+    if kept.before is None or after is None:
+        return [], False
+    touched = sorted({*written(kept.before, after), *(set(kept.before) - set(after))})
+    if kept.copy is None:
+        return touched, False
+    root = os.path.realpath(kept.folder)
+    done = all(_put_back(kept, relative, root) for relative in touched)
+    shutil.rmtree(kept.copy, ignore_errors=True)
+    return touched, done
+
+
+def _put_back(kept: Kept, relative: str, root: str) -> bool:
+    """One file as found (removed when it was not there): never through a link the
+    course's code may have put on the way (a folder made a link elsewhere)."""
+    assert kept.copy is not None
+    target = kept.folder / relative
+    if os.path.commonpath([root, os.path.realpath(target.parent)]) != root:
+        return False
+    try:
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        elif target.exists():
+            return False  # a folder where a file was: left as it is
+        if relative in (kept.before or {}):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(kept.copy / relative, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def note(paths: list[str], put_back: bool = False) -> list[str]:
+    """One line saying what the course's code wrote, and whether it was put back; or none."""
     if not paths:
         return []
     shown = ", ".join(paths[:NAMED]) + (", ..." if len(paths) > NAMED else "")
+    after = (
+        "each was put back as it was (a file it made removed)"
+        if put_back
+        else "they were not put back"
+    )
     return [
         f"the course's own code (conf.py, its extensions) wrote {len(paths)} files into "
-        f"the docs folder during the check: {shown}"
+        f"the docs folder during the check: {shown}; {after}"
     ]

@@ -461,7 +461,25 @@ def _run_check(
     confdir = find_confdir(docs)
     prepare_outdir(outdir)
     log = io.StringIO()
-    before = confwrites.listing(confdir, outdir)
+    kept = confwrites.keep(confdir, outdir)
+    try:
+        return _check_kept(docs, outdir, confdir, log, kept, disabled, table, project_roots)
+    except CheckError:
+        confwrites.put_back(kept, outdir)  # (a failed build has done so and said it)
+        raise
+
+
+def _check_kept(
+    docs: Path,
+    outdir: Path,
+    confdir: Path,
+    log: io.StringIO,
+    kept: confwrites.Kept,
+    disabled: Sequence[str],
+    table: Path | None,
+    project_roots: Sequence[str],
+) -> CheckRun:
+    """:func:`_run_check` once the docs folder is kept aside (:mod:`.confwrites`)."""
     conf = read_conf(confdir, log)
     namespace, mocked = conf.config(), conf.mocked
     record = Standins(modules=mocked)
@@ -523,12 +541,11 @@ def _run_check(
     except (Exception, BaseExceptionGroup) as error:  # the course's code may raise anything
         (outdir / "sphinx.log").write_text(log.getvalue(), encoding="utf-8")
         # what conf.py could not do here is the likeliest cause: said on the same line
-        wrote = confwrites.written(before, confwrites.listing(confdir, outdir))
-        said = "; ".join([*_conf_notes(conf), *confwrites.note(wrote)])
+        said = "; ".join([*_conf_notes(conf), *confwrites.note(*confwrites.put_back(kept, outdir))])
         raise CheckError(
             f"{docs}: the build failed: {error}" + (f" (before it: {said})" if said else "")
         ) from error
-    wrote_note = confwrites.note(confwrites.written(before, confwrites.listing(confdir, outdir)))
+    wrote_note = confwrites.note(*confwrites.put_back(kept, outdir))
     text = log.getvalue()
     (outdir / "sphinx.log").write_text(text, encoding="utf-8")
     report = json.loads((outdir / REPORT).read_text(encoding="utf-8"))
