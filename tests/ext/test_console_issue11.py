@@ -235,6 +235,19 @@ def test_a_prompt_glued_to_a_bracket_is_cc002_not_cc001() -> None:
     assert "`[alice@pelle2 ~]$ salloc -A p`" in result.problems[0].message
 
 
+def test_a_second_prompt_after_the_first_is_cc002_not_a_syntax_error() -> None:
+    """Blind batch W: `$ (env) [user@box /]$ echo "x" >> f` was told to fix its quotes
+    and brackets; it is a container's prompt written after the page's own."""
+    text = '$ (tools) [me@c0ffee /]$ echo "from the box" >> /tmp/notes.txt\n$ me@box:~$ exit'
+    [result] = results(block(text))
+    assert found(result) == [(codes.GLUED_PROMPT, 0), (codes.GLUED_PROMPT, 1)]
+    assert '`(tools) [me@c0ffee /]$ echo "from the box" >> /tmp/notes.txt`' in (
+        result.problems[0].message
+    )
+    # a glob in brackets is no prompt
+    assert found(results(block("$ ls [ab]* /tmp"))[0]) == []
+
+
 @pytest.mark.parametrize(
     ("words", "expected"),
     [

@@ -302,6 +302,11 @@ def test_the_placeholder_message_names_the_convention():
         ("$ ls /home/john.doe.sven", [codes.REAL_USER]),  # a dotted name still is
         ("$ ftpd --username=bob --password=x\n$ ftpd --directory=/home/bob", []),
         ("$ ftpd --username=bob\n$ ftpd --directory=/home/sven", [codes.REAL_USER]),
+        # a folder a container sees under /home, mounted there (blind batch W, wradlib)
+        ("$ docker run -v /srv/x:/home/notes img --dir=/home/notes", []),
+        ("$ apptainer exec -B $PWD:/home/data img.sif ls /home/data", []),
+        ("$ docker run --mount type=bind,src=/x,target=/home/work img", []),
+        ("$ docker run -v /home/sven/x:/data img", [codes.REAL_USER]),  # the host's side is
     ],
 )
 def test_real_user_names_in_paths(text, expected):
@@ -319,6 +324,10 @@ def test_an_account_an_earlier_block_of_the_page_creates_is_no_real_user():
     assert codes_of(last(named_first, later)) == []
     other = block("$ ls /home/sven/venv", H)
     assert codes_of(last(created, other)) == [codes.REAL_USER]  # only the created name
+    # a folder an earlier block mounts into a container, used inside it later
+    mounted = block("$ docker run -ti -v /srv/test:/home/docker-test img /bin/bash", H)
+    inside = block("(env) [me@c0ffee /]$ cat /home/docker-test/greets.txt", H)
+    assert codes_of(last(mounted, inside)) == []
 
 
 def test_the_real_user_message_names_the_name_and_the_placeholder():

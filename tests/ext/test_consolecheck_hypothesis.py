@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sphinx.cmd.build import build_main
 
@@ -76,6 +76,14 @@ def fragment(draw: st.DrawFn) -> str:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(pieces=st.lists(fragment(), max_size=6))
+# found by this test: a `tab` that literal-block markup left outside its `tabs` crashed
+# sphinx-tabs (KeyError 'tabs_stack'), now a located error
+@example(
+    pieces=[
+        "Text::\n\n\n",
+        ".. tabs::\n\n   .. tab:: UPPMAX\n\n      .. code-block:: console\n\n         $ ls\n",
+    ]
+)
 def test_builder_reports_any_rst_without_crashing(
     pieces: list[str], tmp_path: Path, rootdir: Path
 ) -> None:

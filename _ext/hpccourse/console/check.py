@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from . import codes
-from .copying import extra_chevrons, glued_prompts, hidden_characters, no_prompt
+from .copying import doubled_prompt, extra_chevrons, glued_prompts, hidden_characters, no_prompt
 from .language import (
     ARROW_SESSION,
     BATCH,
@@ -276,6 +276,12 @@ def _check_block(
         placeholder = _placeholder(ctx, block.cluster)
         failed = False  # the last Python statement did not compile
         for command in found:
+            doubled = (
+                doubled_prompt(command) if has_prompt and command.language != "python" else None
+            )
+            if doubled is not None:
+                problems.append(doubled)  # its own syntax is the second prompt's
+                continue
             checked = check_command(command, placeholder)
             if checked and command.language == "python":
                 checked = check_python(command, _rows_after(command, lines))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from . import codes
 from .language import BATCH, NOTEBOOK, Guess
-from .model import CopyButton, Line, LineKind, Problem
+from .model import Command, CopyButton, Line, LineKind, Problem
 
 # Pygments' console lexer marks a line without a prompt as Generic.Output, class `go`.
 _OUTPUT_CLASS = ".go"
@@ -91,6 +91,28 @@ def glued_prompts(lines: Sequence[Line]) -> list[Problem]:
             )
         )
     return problems
+
+
+#: A second prompt after `$ `: `$ (env) [user@host /]$ cmd`, `$ user@host:~$ cmd`.
+_DOUBLED = re.compile(
+    r"^(?P<prompt>(?:\([^()\s]+\)\s+)?(?:\[[^\]\n]+\]|[\w.-]+@[\w.-]+:\S*)[$#%])\s+(?=\S)"
+)
+
+
+def doubled_prompt(command: Command) -> Problem | None:
+    """CC002 for a command that starts with a prompt of its own: the copy button leaves
+    out the first prompt only, so the second is copied as part of the command."""
+    match = _DOUBLED.match(command.text)
+    if match is None:
+        return None
+    prompt, rest = match["prompt"], command.text[match.end() :].split("\n", 1)[0]
+    return Problem(
+        codes.GLUED_PROMPT,
+        f"The command starts with a second prompt, `{prompt}`: the copy button leaves out "
+        f"`$ ` only, so `{prompt}` is copied and run as part of the command. Write one "
+        f"prompt: `{prompt} {rest}`, or `$ {rest}`.",
+        command.offset,
+    )
 
 
 #: `>>>> x = 1`: the REPL prompt with a chevron too many (Git's markers have seven).

@@ -126,18 +126,26 @@ SYSTEM_ACCOUNTS = frozenset(
 _ACCOUNT = re.compile(r"[a-z_][\w.-]*\Z")
 _AS_USER = re.compile(r"(?:--user[= ]|--uid[= ]|\s-u\s+)([a-z_][\w.-]*)")
 _AS_GROUP = re.compile(r"(?:--group[= ]|--gid[= ]|\s-g\s+)([a-z_][\w.-]*)")
+#: A folder under /home a container sees, mounted there by the command (`docker run -v
+#: /x:/home/data`, apptainer's `-B`, `--mount target=/home/data`): no user's home.
+_MOUNTED_HOME = re.compile(
+    r"(?:(?:^|\s)(?:-v|--volume|-B|--bind)[= ]+[^\s:]+:|\b(?:target|dst|destination)=)"
+    r"/home/([\w.-]+)"
+)
 #: Substrings one of which any such command holds: a cheap test first.
-_MAY_NAME_ACCOUNT = ("useradd", "adduser", "-g", "--username")
+_MAY_NAME_ACCOUNT = ("useradd", "adduser", "-g", "--username", ":/home/", "=/home/")
 
 
 def accounts_named(texts: Iterable[str]) -> frozenset[str]:
-    """The accounts the commands of a block create or run a service as (see above)."""
+    """The accounts the commands of a block create or run a service as (see above), and
+    the folders under /home they mount into a container."""
     text = "\n".join(texts)
     users = set(_AS_USER.findall(text))
     created = {
         word for words in _CREATES.findall(text) for word in words.split() if _ACCOUNT.match(word)
     }
     created.update(_USERNAME.findall(text))
+    created.update(_MOUNTED_HOME.findall(text))
     return frozenset(created) | users.intersection(_AS_GROUP.findall(text))
 
 

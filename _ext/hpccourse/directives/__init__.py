@@ -12,6 +12,7 @@
 - :mod:`.prompt` and :mod:`.codeblock`: ``prompt``, ``code-block`` and ``code`` keeping
   what the console checker needs (``:consolecheck:``);
 - :mod:`.tabset`: sphinx-tabs' group-tab set, built as nodes (for ``cluster-commands``);
+- :mod:`.straytab`: a sphinx-tabs tab outside ``.. tabs::``, a located error, no crash;
 - :mod:`.lines`, :mod:`.fences` and :mod:`.contentlines`: the line of a block's first
   command on RST and MyST pages alike (myst-parser counts directive content and code
   fences differently; other extensions' directives, sphinx-tabs' ``code-tab``, give
@@ -33,6 +34,7 @@ def setup_directives(app: Sphinx) -> None:
         facts,
         lesson,
         prompt,
+        straytab,
         tableerror,
     )
 
@@ -44,3 +46,4 @@ def setup_directives(app: Sphinx) -> None:
     codeblock.setup(app)
     tableerror.setup(app)
     contentlines.setup(app)
+    straytab.setup(app)
