@@ -356,9 +356,8 @@ def _notes(standins: Standins, markdown: str) -> list[str]:
         page, colon, rest = where.partition(":")
         if os.path.isabs(page):  # the page as findings name it: from the current folder
             where = f"{os.path.relpath(page)}{colon}{rest}"
-        notes.append(
-            f"directive {name}:: raised here (first at {where}); its content was read as text"
-        )
+        what = f"role {name}" if name.startswith(":") else f"directive {name}::"
+        notes.append(f"{what} raised here (first at {where}); its content was read as text")
     if standins.setup_error:
         notes.append(f"conf.py's setup() failed ({standins.setup_error}); went on without it")
     for handler, why in standins.handlers.items():

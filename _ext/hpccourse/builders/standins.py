@@ -219,11 +219,39 @@ def _stand_in_object(directive: Any, name: str, mocked: list[str]) -> str:
     return ""
 
 
+def _guarded_role(found: Any, name: str, record: Standins) -> Any:
+    """``found``, a role function, whose failure gives its text as literal text (as a
+    stand-in role does) and is recorded where, instead of ending the build (sphinx's
+    extlinks given a caption without ``%s`` by an older ``conf.py``)."""
+
+    def role(
+        role_name: str,
+        rawtext: str,
+        text: str,
+        lineno: int,
+        inliner: Any,
+        options: dict[str, Any] | None = None,
+        content: list[str] | None = None,
+    ) -> Any:
+        try:
+            return found(role_name, rawtext, text, lineno, inliner, options or {}, content or [])
+        except _DOCUTILS_ERRORS:
+            raise
+        except Exception as error:  # any failure of an extension's own code
+            source, line = inliner.reporter.get_source_and_line(lineno)
+            why = f"{type(error).__name__}: {error}".splitlines()[0][:160]
+            record.crashed.setdefault(f":{name}:", f"{source}:{line}: {why}")
+            return standin_role(role_name, rawtext, text, lineno, inliner)
+
+    return role
+
+
 @contextlib.contextmanager
 def tolerant_directives(record: Standins) -> Iterator[None]:
-    """While active, a directive whose code raises is read as a stand-in and recorded."""
-    find_directive = directives.directive
-    made: dict[tuple[str, type], type] = {}
+    """While active, a directive or role whose code raises is read as a stand-in and
+    recorded."""
+    find_directive, find_role = directives.directive, roles.role
+    made: dict[tuple[str, Any], Any] = {}
 
     def directive(name: str, language: ModuleType, document: nodes.document) -> Any:
         found, messages = find_directive(name, language, document)
@@ -234,11 +262,20 @@ def tolerant_directives(record: Standins) -> Iterator[None]:
             return made[key], messages
         return found, messages
 
-    directives.directive = directive  # type: ignore[assignment]
+    def role(name: str, language: ModuleType, lineno: int, reporter: Any) -> Any:
+        found, messages = find_role(name, language, lineno, reporter)
+        if callable(found) and found is not standin_role:
+            key = (f":{name.lower()}:", found)
+            if key not in made:
+                made[key] = _guarded_role(found, name.lower(), record)
+            return made[key], messages
+        return found, messages
+
+    directives.directive, roles.role = directive, role  # type: ignore[assignment]
     try:
         yield
     finally:
-        directives.directive = find_directive
+        directives.directive, roles.role = find_directive, find_role
 
 
 def _sphinx_lesson() -> dict[str, ModuleType]:

@@ -1,10 +1,11 @@
-"""A sphinx-tabs tab outside a ``tabs`` directive: a located error, not a crash.
+"""A sphinx-tabs tab outside a ``tabs`` directive: a located warning, not a crash.
 
 sphinx-tabs' ``tab``, ``group-tab`` and ``code-tab`` read the enclosing set from
 ``env.temp_data["tabs_stack"]``; one written outside ``.. tabs::`` (misindented, or
 after a literal block that swallowed its ``tabs``) raises ``KeyError`` or ``IndexError``
-and stops the whole build with a traceback. Here each checks first and reports the
-directive at its line.
+and stops the whole build with a traceback. Here each checks first: outside a set it
+warns at its line and shows its content as is (a page for sphinx-inline-tabs, whose
+``tab`` stands alone, is read whole by ``hpccourse check``).
 """
 
 from __future__ import annotations
@@ -13,33 +14,51 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.directives.code import CodeBlock
+from sphinx.locale import __
+from sphinx.util import logging
 from sphinx_tabs.tabs import CodeTabDirective, GroupTabDirective, TabDirective
 
+logger = logging.getLogger(__name__)
 
-def _in_a_set(directive: Any) -> None:
-    """Raise the directive's located error when no ``tabs`` directive encloses it."""
-    if not directive.env.temp_data.get("tabs_stack"):
-        raise directive.error(
-            f'"{directive.name}" directive outside a "tabs" directive: indent it inside ".. tabs::"'
-        )
+
+def _in_a_set(directive: Any) -> bool:
+    """Whether a ``tabs`` directive encloses the directive; when not, warn at its line."""
+    if directive.env.temp_data.get("tabs_stack"):
+        return True
+    logger.warning(
+        __(
+            '"%s" directive outside a "tabs" directive: its content is shown as is; '
+            'indent it inside ".. tabs::"'
+        ),
+        directive.name,
+        location=directive.get_location(),
+        type="hpccourse",
+        subtype="tabs",
+    )
+    return False
+
+
+def _as_is(directive: Any) -> list[nodes.Node]:
+    """A tab's content (its first line is the tab's label), parsed in a container."""
+    node = nodes.container()
+    directive.state.nested_parse(directive.content[1:], directive.content_offset, node)
+    return [node]
 
 
 class Tab(TabDirective):
     def run(self) -> list[nodes.Node]:
-        _in_a_set(self)
-        return super().run()
+        return super().run() if _in_a_set(self) else _as_is(self)
 
 
 class GroupTab(GroupTabDirective):
     def run(self) -> list[nodes.Node]:
-        _in_a_set(self)
-        return super().run()
+        return super().run() if _in_a_set(self) else _as_is(self)
 
 
 class CodeTab(CodeTabDirective):
     def run(self) -> list[nodes.Node]:
-        _in_a_set(self)
-        return super().run()
+        return super().run() if _in_a_set(self) else CodeBlock.run(self)
 
 
 def setup(app: Sphinx) -> None:
