@@ -852,15 +852,22 @@ def test_two_centres_added_by_one_name_take_their_other_names_from_the_facts_tab
         for label, account in tab_set:
             lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
             lines += [f"         $ salloc -A {account} -t 1:00:00", ""]
-    page = tmp_path / "two.rst"
-    page.write_text("\n".join(lines[2:]) + "\n", encoding="utf-8")
+    after = two_new_centres_named(table_path, tmp_path / "two.rst", "\n".join(lines[2:]))
+    assert after.cluster("newb").facts["allocation"] == "newb2026-2"
+
+
+def two_new_centres_named(table_path: Path, page: Path, text: str) -> Table:
+    """``text`` on ``page``, migrated with ``--write --add-clusters``: the table written,
+    which has two centres more, "NEWA" named Tinybox and "NEWB" named Bigiron."""
+    before = load_table(table_path).cluster_keys
+    page.write_text(text + "\n", encoding="utf-8")
     status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
     assert status == 0, err
     after = load_table(table_path)
-    assert after.cluster_keys == (*table.cluster_keys, "newa", "newb"), err
+    assert after.cluster_keys == (*before, "newa", "newb"), err
     assert after.cluster("newa").cluster == "Tinybox"
     assert after.cluster("newb").cluster == "Bigiron"
-    assert after.cluster("newb").facts["allocation"] == "newb2026-2"
+    return after
 
 
 def test_new_centres_pair_with_their_other_names_by_the_modules_their_tabs_load(
@@ -890,12 +897,5 @@ def test_new_centres_pair_with_their_other_names_by_the_modules_their_tabs_load(
         ("Tinybox", "shared2026-1", "tool/1.0"),
     ]
     third = [*names, ("Bigiron", "shared2026-1", "tool/2.0")]
-    page = tmp_path / "pairs.rst"
-    text = "\n".join(tab_set(first) + tab_set(second) + tab_set(third)) + "\n"
-    page.write_text(text, encoding="utf-8")
-    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
-    assert status == 0, err
-    after = load_table(table_path)
-    assert after.cluster_keys == (*table.cluster_keys, "newa", "newb"), err
-    assert after.cluster("newa").cluster == "Tinybox"
-    assert after.cluster("newb").cluster == "Bigiron"
+    text = "\n".join(tab_set(first) + tab_set(second) + tab_set(third))
+    two_new_centres_named(table_path, tmp_path / "pairs.rst", text)
