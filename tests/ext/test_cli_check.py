@@ -844,9 +844,10 @@ def test_a_markdown_file_an_rst_page_mdincludes_is_read_and_located(tmp_path: Pa
     """Blind batch V, fixit: with sphinx-mdinclude missing, its `.md` page was not read and
     not named, and `.. mdinclude:: ../CONTRIBUTING.md` read nothing, so the file's console
     blocks went unchecked. The file is read with myst-parser, its blocks at its lines."""
-    write_docs(
+    write_docs(  # autosectionlabel walks each section of the included file up to its page
         tmp_path,
-        f"extensions = [{reader!r}]\n",
+        f"extensions = [{reader!r}, 'sphinx.ext.autosectionlabel']\n"
+        "autosectionlabel_maxdepth = 2\n",
         "T\n=\n\n.. toctree::\n\n   guide\n   contributing\n",
     )
     (tmp_path / "docs" / "guide.md").write_text("# Guide\n\nText.\n", encoding="utf-8")
@@ -860,6 +861,33 @@ def test_a_markdown_file_an_rst_page_mdincludes_is_read_and_located(tmp_path: Pa
     assert done.returncode == 1, done.stdout + done.stderr
     assert "NOTES.md:7: CC105 `<dir>`" in done.stdout, done.stdout
     assert "3 pages read." in done.stdout
+    assert "stopped" not in done.stdout, done.stdout  # the included sections are the page's
+
+
+def test_an_extensions_handler_that_fails_here_is_said_and_the_check_goes_on(
+    tmp_path: Path,
+) -> None:
+    """Blind batch W, xclim: an extension's doctree-read handler failed on a page read
+    with stand-ins, and the whole check stopped with exit 2. The handler is skipped for
+    that page, named once, and every page is read and checked."""
+    docs = write_docs(
+        tmp_path,
+        "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        "extensions = ['fragile_ext']\n",
+        "T\n=\n\n.. code-block:: console\n\n   $ ls <dir>\n",
+    )
+    (docs / "fragile_ext.py").write_text(
+        "def walk(app, doctree):\n    raise AttributeError('no parent here')\n\n"
+        "def setup(app):\n    app.connect('doctree-read', walk)\n",
+        encoding="utf-8",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:6: CC105 `<dir>`" in done.stdout
+    assert (
+        "note: fragile_ext's doctree-read handler walk stopped (AttributeError: no parent "
+        "here); went on without it"
+    ) in done.stdout
 
 
 def test_a_role_whose_code_fails_here_is_said_and_the_check_goes_on(tmp_path: Path) -> None:

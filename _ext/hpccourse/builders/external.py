@@ -361,7 +361,7 @@ def _notes(standins: Standins, markdown: str) -> list[str]:
     if standins.setup_error:
         notes.append(f"conf.py's setup() failed ({standins.setup_error}); went on without it")
     for handler, why in standins.handlers.items():
-        notes.append(f"conf.py's {handler} stopped ({why}); went on without it")
+        notes.append(f"{handler} stopped ({why}); went on without it")
     if standins.autodoc:
         shown = ", ".join(sorted(standins.autodoc)[:3]) + (
             ", ..." if len(standins.autodoc) > 3 else ""

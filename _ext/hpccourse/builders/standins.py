@@ -133,7 +133,13 @@ class MarkdownInclude(Include):
 
     def run(self) -> list[nodes.Node]:
         self.options["parser"] = _myst_parser()
-        return super().run()
+        found = super().run()
+        # docutils parses the file into a document of its own: its nodes belong to this
+        # page's now (a handler walking a section up to its document would fall off)
+        for node in found:
+            for each in node.findall(nodes.Node):
+                each.document = self.state.document
+        return found
 
 
 def _myst_parser() -> type | None:
@@ -356,10 +362,10 @@ def time_limit(seconds: float, hint: str = "waiting on the network?") -> Iterato
 
 
 def _guarded_handler(
-    event: str, callback: Callable[..., Any], record: Standins
+    event: str, callback: Callable[..., Any], record: Standins, owner: str = "conf.py"
 ) -> Callable[..., Any]:
-    """The course's handler of ``event``, stopped past its time and its failure said (the
-    event's default answer, None, given instead)."""
+    """The course's handler of ``event`` (``owner``: conf.py, or an extension), stopped
+    past its time and its failure said (the event's default answer, None, given instead)."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -368,7 +374,7 @@ def _guarded_handler(
         except Exception as error:  # any failure of the course's own code
             name = getattr(callback, "__name__", repr(callback))
             why = f"{type(error).__name__}: {error}".splitlines()[0][:200]
-            record.handlers.setdefault(f"{event} handler {name}", why)
+            record.handlers.setdefault(f"{owner}'s {event} handler {name}", why)
             return None
 
     return call
@@ -399,19 +405,30 @@ def guarded_setup(setup: Callable[[Any], Any], record: Standins) -> Callable[[An
 @contextlib.contextmanager
 def tolerant_extensions(record: Standins, keep: tuple[str, ...] = ("hpccourse",)) -> Iterator[None]:
     """While active, an extension whose ``setup()`` fails here (an installed version made
-    for another Sphinx, say) is left out and recorded instead of stopping the check; the
-    extensions in ``keep`` still fail loudly."""
+    for another Sphinx, say) is left out and recorded instead of stopping the check, and
+    an event handler it connects that fails (on a page read with stand-ins) is said and
+    skipped; the extensions in ``keep`` still fail loudly."""
     from sphinx.registry import SphinxComponentRegistry
 
     load = SphinxComponentRegistry.load_extension
 
     def tolerant(self: SphinxComponentRegistry, app: Any, extname: str) -> None:
+        ours = extname.split(".")[0] in keep
+        connect = app.connect
+
+        def guarded_connect(event: str, callback: Callable[..., Any], priority: int = 500) -> Any:
+            return connect(event, _guarded_handler(event, callback, record, extname), priority)
+
+        if not ours:  # its handlers may fail on what stands in here (a stand-in's pages)
+            app.connect = guarded_connect
         try:
             load(self, app, extname)
         except Exception as error:  # any failure of an extension's own code
-            if extname.split(".")[0] in keep:
+            if ours:
                 raise
             record.failed[extname] = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        finally:
+            app.connect = connect
 
     SphinxComponentRegistry.load_extension = tolerant  # type: ignore[method-assign]
     try:
