@@ -36,7 +36,7 @@ def test_a_handler_past_its_time_is_stopped_and_said(monkeypatch) -> None:
     guarded_setup(setup, record)(app)
     assert connected["builder-inited"](app) is None  # stopped: the event's default
     assert record.handlers == {
-        "builder-inited handler wait_for_plugins": "HandlerTimeout: ran past 0.2 s "
+        "conf.py's builder-inited handler wait_for_plugins": "HandlerTimeout: ran past 0.2 s "
         "(waiting on the network?)"
     }
     assert app.connect.__func__ is App.connect  # the guard is gone after setup()
