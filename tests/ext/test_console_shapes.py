@@ -151,6 +151,8 @@ def test_a_command_of_an_unknown_program_that_bash_rejects_is_cc101_not_output(t
         ("$> jobctl start --workers=4", "terminal session", "console"),  # bash would run `$`
         # blind batch R: the environment named in words, not told to fix its brackets
         ("(your env's name)$ pip install tool[extra] pytest", "terminal session", "console"),
+        # blind batch Y: a site's own `>> ` prompt, then the output
+        (">> pip install tool\nCollecting tool\nInstalled tool-1.0", "terminal session", "console"),
         (  # blind batch V: a user's name glued to the prompt, then the tool's report
             "kim$ linter -E lib/tasks.py\nE:297,36: Instance of 'Job' has no 'x' (no-member)",
             "terminal session",

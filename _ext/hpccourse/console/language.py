@@ -108,8 +108,9 @@ _GLUED_PROMPT = re.compile(
     r"|^\(*\([^()\s]+\)[ \t]*[\w.-]*[$%] \S"
 )  # also `$> cmd` and `> cmd`, prompts some authors draw, `(env) bash-3.2$ cmd`, and an
 # environment named in words, `(your env's name)$ cmd`, and a user's name, `kim$ cmd`
-#: `$> cmd`: bash would run a command named `$`: a prompt, never a script's row.
-_ARROW_PROMPT = re.compile(r"^\$> \S")
+#: `$> cmd`: bash would run a command named `$`; `>> tool arg`: bash would append nothing
+#: to a file `tool`: a prompt (a site's own), never a script's row.
+_ARROW_PROMPT = re.compile(r"^(?:\$>|>>(?= [a-z][\w.-]* \S)) \S")
 # Text with none of the shell's punctuation, for the pseudo-code test.
 _PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")
 # Shell grammar a pseudo-code row does not have: `for x in`, `done`, `fi`, `then`, `esac`.
