@@ -171,6 +171,15 @@ def test_a_session_in_a_script_block_is_named_as_a_session(text: str, named: str
     assert problem.code == codes.NOT_SHELL
     assert named in problem.message and f"tag it `{tag}`" in problem.message
     assert "output" not in problem.message
+    assert f"(`.. code-block:: {tag}`)" in problem.message
+
+
+def test_the_tag_advice_on_a_markdown_page_is_a_fence() -> None:
+    """Blind batch X: on a MyST page CC107 gave the RST form of the tag."""
+    on_md = Block("page", "guide/page.md", 10, "bash", "(gdb) break solve\n(gdb) run")
+    [problem] = check_document([on_md], NO_TABLE)[-1].problems
+    assert "(open its fence with ```text)" in problem.message
+    assert "code-block" not in problem.message
 
 
 def test_a_redirection_alone_in_a_script_block_is_no_session() -> None:

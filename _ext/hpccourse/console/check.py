@@ -119,12 +119,24 @@ def script_command(lines: Sequence[Line]) -> Command | None:
     )
 
 
+#: Pages whose blocks are Markdown code fences (MyST pages, a notebook's cells).
+_MARKDOWN_PAGES = (".md", ".markdown", ".ipynb")
+
+
+def tag_form(block: Block, tag: str) -> str:
+    """How the block's page writes a block tagged ``tag``: a code fence on a Markdown
+    page, a ``code-block`` directive on an RST one."""
+    if block.source.endswith(_MARKDOWN_PAGES):
+        return f"open its fence with ```{tag}"
+    return f"`.. code-block:: {tag}`"
+
+
 def _not_shell(block: Block, guess: Guess) -> Problem:
     """CC107: the block's language tag says shell, its text says otherwise."""
     return Problem(
         codes.NOT_SHELL,
         f"This block is tagged `{block.language}`, but its text looks like {guess.language}, "
-        f"not shell commands: tag it `{guess.tag}` (`.. code-block:: {guess.tag}`), so that "
+        f"not shell commands: tag it `{guess.tag}` ({tag_form(block, guess.tag)}), so that "
         f"it is highlighted as what it is and copied as such.",
         0,
     )
