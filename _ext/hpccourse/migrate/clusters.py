@@ -92,6 +92,11 @@ def _other_names(
     return found
 
 
+def _one_name(facts: dict[str, object]) -> bool:
+    """Whether a centre's names are one: its centre's the same as its cluster's."""
+    return str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold()
+
+
 def _added(new: dict[str, dict[str, object]], label: str) -> str:
     """The key of the centre this page added that ``label`` names by its label, its
     centre's or its cluster's name ("Dardel", once "Dardel (PDC)" is known); else ""."""
@@ -172,6 +177,10 @@ def add_clusters(
             elif _added(new, label):  # a centre an earlier tab set added, by one of its names
                 names = {"key": _added(new, label)}
             key = names["key"]
+            earlier = new.get(key)
+            if earlier is not None and _one_name(earlier) and not _one_name(names):
+                # "Cosmos (LUNARC)" after "LUNARC": the centre added by one name gets both
+                earlier.update({n: v for n, v in names.items() if n != "key"})
             at_known_centre = any(
                 table.cluster_for_label(n) is not None for n in label_names(label)
             )

@@ -57,7 +57,9 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str, highlight: str
         if match and (depth is None or len(match["indent"]) == depth):
             depth = len(match["indent"])
             stop = extent(lines, i, depth)
-            body = lines[i + 1 : stop]
+            # docutils reads each line with its tabs expanded (every 8 columns): what
+            # the page shows (`du`'s tab in a row of output, say)
+            body = [row.expandtabs(8) for row in lines[i + 1 : stop]]
             first = i + 1
             options = []
             while body and (not body[0].strip() or OPTION.match(body[0])):  # :sync: key

@@ -899,3 +899,47 @@ def test_new_centres_pair_with_their_other_names_by_the_modules_their_tabs_load(
     third = [*names, ("Bigiron", "shared2026-1", "tool/2.0")]
     text = "\n".join(tab_set(first) + tab_set(second) + tab_set(third))
     two_new_centres_named(table_path, tmp_path / "pairs.rst", text)
+
+
+def test_a_centre_added_by_one_name_takes_both_from_a_later_label_of_the_same_page(
+    table_path, tmp_path
+):
+    """Held-out set 17: "NEWA" adds a centre by one name; the page's next tab set labels
+    it "Bigiron (NEWA)". That set gives the centre its cluster's name, so a later page
+    labelling its tab "Bigiron" names it too, not a centre more."""
+    table = load_table(table_path)
+
+    def tab_set(labels: list[str]) -> list[str]:
+        lines = [".. tabs::", ""]
+        for label in labels:
+            lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+            lines += ["         $ hostname", ""]
+        return lines
+
+    first = tab_set([*(c.label for c in table.clusters), "NEWA"])
+    second = tab_set([*(f"{c.cluster} ({c.label})" for c in table.clusters), "Bigiron (NEWA)"])
+    page = tmp_path / "one.rst"
+    page.write_text("\n".join(first + second) + "\n", encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    assert load_table(table_path).cluster("newa").cluster == "Bigiron"
+    later = tmp_path / "later.rst"
+    later.write_text("\n".join(tab_set([*(c.cluster for c in table.clusters), "Bigiron"])))
+    status, _out, err = run(str(later), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    assert load_table(table_path).cluster_keys == (*table.cluster_keys, "newa"), err
+
+
+def test_a_tab_in_a_row_of_an_rst_block_is_what_docutils_shows(table: Table, tmp_path: Path):
+    """Held-out set 17: `du -sh`'s output, a tab between size and name, on an RST page.
+    docutils shows the tab expanded to the next 8th column; the step's output shows the
+    same, not a tab character (the page looked different after migration)."""
+    body = ["$ du -sh frames", "2.1M\tframes"]
+    lines = [".. tabs::", ""]
+    for cluster in table.clusters:
+        lines += [f"   .. tab:: {cluster.label}", "", "      .. code-block:: console", ""]
+        lines += [f"         {row}" for row in body] + [""]
+    proposal = Migrator(table, tmp_path / "p.rst").run("\n".join(lines) + "\n")
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["du -sh frames"]
+    assert step["output"] == ["         2.1M\tframes".expandtabs(8).strip()]
