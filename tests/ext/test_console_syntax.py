@@ -250,7 +250,7 @@ def test_a_statement_going_on_without_its_prompts_is_told_to_use_them():
     assert offset == 0 and "with `... ` before each further line" in message
     # a decorator whose function follows on a new `>>> ` row
     offset, message = _cc106(">>> @cache\n>>> def area(r):\n...     return r * r")
-    assert offset == 0 and "with `... `" in message
+    assert offset == 0 and "which starts with `>>> ` where the REPL shows `... `" in message
 
 
 def test_rows_without_prompts_that_close_the_statement_are_named_despite_a_second_slip():
@@ -285,6 +285,25 @@ def test_a_sentence_a_traced_program_prints_after_its_arrows_is_no_statement():
     assert found(">>> now starting the next queued job: <main>\n### job queued") == []
     assert found(">>> for x in range(3) print(x)") == [(codes.PYTHON_SYNTAX, 0)]
     assert found(">>> import os as x y") == [(codes.PYTHON_SYNTAX, 0)]
+
+
+def test_a_statement_going_on_over_rows_prompted_with_chevrons_is_one_alarm():
+    """Blind batch AC (pygithub, mwclient): a triple-quoted string or a loop's body whose
+    rows start with `>>> ` where the REPL shows `... ` gave an alarm on every row, each
+    naming another error ("add its body" where the body is there). One alarm, at the
+    statement's first row, naming the cause."""
+    text = '>>> body = """\n>>> SUMMARY\n>>>\n>>>   - [x] done\n>>> """\n>>> len(body)\n27'
+    [problem] = check_text(text)
+    assert problem.code == codes.PYTHON_SYNTAX and problem.offset == 0
+    assert "the next 4 rows, which start with `>>> `" in problem.message
+    [problem] = check_text(">>> for page in pages:\n>>>     print(page)\nMain Page")
+    assert "the next row, which starts with `>>> `" in problem.message
+    # a statement nothing after it completes keeps its own error, and the rows after it
+    # are checked as they are
+    assert found(">>> x = (1,\n>>> y = 2\n>>> z = (") == [
+        (codes.PYTHON_SYNTAX, 0),
+        (codes.PYTHON_SYNTAX, 2),
+    ]
 
 
 def test_a_newer_pythons_syntax_is_no_error_of_the_page():

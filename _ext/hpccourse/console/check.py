@@ -51,7 +51,7 @@ from .shape import (
     transcript_prompt,
     without_comments,
 )
-from .syntax import check_command, check_python
+from .syntax import MOST_GOING_ON, check_command, check_python, goes_on_over
 
 # Highlight languages whose blocks show a terminal session: a line without a prompt is output.
 CONSOLE_LANGUAGES = frozenset(
@@ -69,10 +69,17 @@ def check_text(
     """Syntax problems of one block's text: classify, join, parse. No session rules."""
     problems: list[Problem] = []
     lines = classify(text, extra_prompts)
-    for command in commands(lines):
+    found = commands(lines)
+    going_on = 0  # statements still to come that go on with one reported above
+    for index, command in enumerate(found):
+        if going_on:
+            going_on -= 1
+            continue
         checked = check_command(command, placeholder)
         if checked and command.language == "python":
             checked = check_python(command, _rows_after(command, lines))
+            if checked and (going_on := _going_on(found, index)):
+                checked = [_prompted_on(command, going_on)]
         problems.extend(checked)
     return problems
 
@@ -287,7 +294,11 @@ def _check_block(
     if syntax:
         placeholder = _placeholder(ctx, block.cluster)
         failed = False  # the last Python statement did not compile
-        for command in found:
+        going_on = 0  # statements still to come that go on with one reported above
+        for index, command in enumerate(found):
+            if going_on:
+                going_on -= 1
+                continue  # `>>> ` rows of a statement reported at its first row
             doubled = (
                 doubled_prompt(command) if has_prompt and command.language != "python" else None
             )
@@ -301,6 +312,8 @@ def _check_block(
                 if checked and failed and command.text[:1] in " \t":
                     checked = []  # `>>>     body`: the rest of the statement reported above
                 failed = bool(checked) or (failed and command.text[:1] in " \t")
+                if checked and (going_on := _going_on(found, index)):
+                    checked = [_prompted_on(command, going_on)]
             if has_prompt and any(p.code == codes.SHELL_SYNTAX for p in checked):
                 checked = _gone_on(command, lines, placeholder, checked)
                 if ctx.copy_button is None and language not in CONSOLE_LANGUAGES:
@@ -314,6 +327,32 @@ def _check_block(
         problems.extend(dropped_commands(lines))
         problems.extend(extra_chevrons(lines))
     return _finish(block, ctx, rules, lines, found, problems)
+
+
+def _going_on(found: Sequence[Command], index: int) -> int:
+    """How many statements after ``found[index]`` (which does not compile) go on with it
+    (:func:`~.syntax.goes_on_over`); 0 when none do."""
+    following = []
+    for command in found[index : index + MOST_GOING_ON]:
+        if command.language != "python":
+            break
+        following.append(command.text)
+    return max(goes_on_over(following) - 1, 0)
+
+
+def _prompted_on(command: Command, rows: int) -> Problem:
+    """CC106 for a statement that goes on over ``rows`` more rows prompted ``>>> ``."""
+    return Problem(
+        codes.PYTHON_SYNTAX,
+        f"Python cannot compile this statement as shown: it goes on over {_rows(rows)} "
+        f"with `>>> ` where the REPL shows `... `: write `... ` there, so that the session "
+        f"reads as one statement.",
+        command.offset,
+    )
+
+
+def _rows(count: int) -> str:
+    return f"the next {count} rows, which start" if count > 1 else "the next row, which starts"
 
 
 def _rows_after(command: Command, lines: Sequence[Line]) -> list[str]:

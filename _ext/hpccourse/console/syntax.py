@@ -739,6 +739,21 @@ def _complete(source: str) -> bool:
     return True
 
 
+#: How many statements after a failed one are read to see whether it goes on over them.
+MOST_GOING_ON = 40
+
+
+def goes_on_over(sources: Sequence[str]) -> int:
+    """How many of ``sources`` (a statement that does not compile, then the statements
+    after it, each as typed after its own ``>>> ``) make one complete statement read
+    together: rows the page prompts with ``>>> `` where the REPL shows ``... `` (a
+    triple-quoted string, a loop's body). 0 when no run of them does."""
+    for count in range(2, min(len(sources), MOST_GOING_ON) + 1):
+        if _complete("\n".join(sources[:count])):
+            return count
+    return 0
+
+
 #: Syntax of a Python newer than 3.11, which the checker may run on: type parameters
 #: (`class Stack[T]:`, `def first[T](xs)`) and `type` aliases, from 3.12 (PEP 695).
 _NEWER_SYNTAX = re.compile(
