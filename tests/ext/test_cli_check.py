@@ -648,6 +648,7 @@ def test_files_conf_py_writes_into_the_docs_folder_are_said_and_put_back(tmp_pat
     write_docs(
         tmp_path,
         "import os\nfrom not_installed_tool import apps\n"
+        "os.makedirs('made/deeper')\n"
         "for name in ('build', 'serve', 'overview'):\n"
         "    with open(os.path.join('generated', f'{apps.name}-{name}.rst'), 'w') as f:\n"
         "        f.write('X\\n=\\n')\n"
@@ -668,6 +669,8 @@ def test_files_conf_py_writes_into_the_docs_folder_are_said_and_put_back(tmp_pat
     assert note.endswith("each was put back as it was (a file it made removed)")
     after = {p.relative_to(docs): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
     assert after == before
+    assert not (docs / "made").exists()  # a folder it made, empty again, goes too
+    assert (docs / "generated").is_dir()  # one that was there stays
     # a course whose conf.py writes nothing gets no such note
     clean = tmp_path / "clean"
     clean.mkdir()

@@ -14,6 +14,7 @@ note then says what was written and that it was not put back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -63,11 +64,27 @@ KEPT = ".docs-as-found"
 
 @dataclass(frozen=True)
 class Kept:
-    """A docs folder as the check found it: its listing, and its copy (None: too large)."""
+    """A docs folder as the check found it: its listing, its copy (None: too large) and
+    its folders."""
 
     folder: Path
     before: dict[str, int] | None
     copy: Path | None
+    folders: frozenset[str] = frozenset()
+
+
+def _folders(folder: Path, outdir: Path) -> frozenset[str]:
+    """The folders under ``folder`` (as ``listing`` walks it), relative."""
+    found = set()
+    skip = os.path.realpath(outdir)
+    for root, dirs, _files in os.walk(folder):
+        dirs[:] = [
+            d for d in dirs if d not in _SKIPPED and os.path.realpath(os.path.join(root, d)) != skip
+        ]
+        found.update(os.path.relpath(os.path.join(root, d), folder) for d in dirs)
+        if len(found) > MOST_FILES:
+            break
+    return frozenset(found)
 
 
 def keep(folder: Path, outdir: Path) -> Kept:
@@ -75,8 +92,9 @@ def keep(folder: Path, outdir: Path) -> Kept:
     before = listing(folder, outdir)
     copy = outdir / KEPT
     shutil.rmtree(copy, ignore_errors=True)
+    folders = _folders(folder, outdir)
     if before is None:
-        return Kept(folder, before, None)
+        return Kept(folder, before, None, folders)
     sizes = 0
     for relative in before:
         try:
@@ -84,7 +102,7 @@ def keep(folder: Path, outdir: Path) -> Kept:
         except OSError:
             continue
     if sizes > MOST_BYTES:
-        return Kept(folder, before, None)
+        return Kept(folder, before, None, folders)
     for relative in before:
         target = copy / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +110,7 @@ def keep(folder: Path, outdir: Path) -> Kept:
             shutil.copy2(folder / relative, target, follow_symlinks=False)
         except OSError:
             continue
-    return Kept(folder, before, copy)
+    return Kept(folder, before, copy, folders)
 
 
 def put_back(kept: Kept, outdir: Path) -> tuple[list[str], bool]:
@@ -106,8 +124,20 @@ def put_back(kept: Kept, outdir: Path) -> tuple[list[str], bool]:
         return touched, False
     root = os.path.realpath(kept.folder)
     done = all(_put_back(kept, relative, root) for relative in touched)
+    _remove_new_folders(kept, outdir)
     shutil.rmtree(kept.copy, ignore_errors=True)
     return touched, done
+
+
+def _remove_new_folders(kept: Kept, outdir: Path) -> None:
+    """The folders the course's code made that are empty now (their files removed),
+    deepest first; a link is never followed."""
+    for relative in sorted(_folders(kept.folder, outdir) - kept.folders, reverse=True):
+        path = kept.folder / relative
+        if path.is_symlink():
+            continue
+        with contextlib.suppress(OSError):
+            path.rmdir()  # only an empty folder goes
 
 
 def _put_back(kept: Kept, relative: str, root: str) -> bool:
