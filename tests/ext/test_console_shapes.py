@@ -153,6 +153,8 @@ def test_a_command_of_an_unknown_program_that_bash_rejects_is_cc101_not_output(t
         ("(your env's name)$ pip install tool[extra] pytest", "terminal session", "console"),
         # blind batch Y: a site's own `>> ` prompt, then the output
         (">> pip install tool\nCollecting tool\nInstalled tool-1.0", "terminal session", "console"),
+        # blind batch AA: `> ` drawn as the prompt before a program bash knows, one row
+        ("> pip install tool", "terminal session", "console"),
         (  # blind batch V: a user's name glued to the prompt, then the tool's report
             "kim$ linter -E lib/tasks.py\nE:297,36: Instance of 'Job' has no 'x' (no-member)",
             "terminal session",
@@ -184,6 +186,7 @@ def test_the_tag_advice_on_a_markdown_page_is_a_fence() -> None:
 
 def test_a_redirection_alone_in_a_script_block_is_no_session() -> None:
     assert codes_of(check("> empty.txt", "bash")) == []  # bash's way to empty a file
+    assert codes_of(check("> out.txt\necho done >> out.txt", "bash")) == []
     assert codes_of(check("$> jobctl start")) != [codes.NOT_SHELL]  # console: not CC107
 
 

@@ -15,6 +15,7 @@ import textwrap
 import warnings
 from dataclasses import dataclass
 
+from .shape import KNOWN_COMMANDS
 from .syntax import heredoc_rows
 
 
@@ -108,9 +109,14 @@ _GLUED_PROMPT = re.compile(
     r"|^\(*\([^()\s]+\)[ \t]*[\w.-]*[$%] \S"
 )  # also `$> cmd` and `> cmd`, prompts some authors draw, `(env) bash-3.2$ cmd`, and an
 # environment named in words, `(your env's name)$ cmd`, and a user's name, `kim$ cmd`
-#: `$> cmd`: bash would run a command named `$`; `>> tool arg`: bash would append nothing
-#: to a file `tool`: a prompt (a site's own), never a script's row.
-_ARROW_PROMPT = re.compile(r"^(?:\$>|>>(?= [a-z][\w.-]* \S)) \S")
+#: `$> cmd`: bash would run a command named `$`; `>> tool arg`, `> pip install x`: bash
+#: would write into a file named after the program: a prompt (a site's own), never a
+#: script's row.
+_ARROW_PROMPT = re.compile(
+    r"^(?:\$>|>>(?= [a-z][\w.-]* \S)|>>?(?= (?:"
+    + "|".join(sorted(map(re.escape, KNOWN_COMMANDS), key=len, reverse=True))
+    + r")(?:\s|$))) \S"
+)
 # Text with none of the shell's punctuation, for the pseudo-code test.
 _PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")
 # Shell grammar a pseudo-code row does not have: `for x in`, `done`, `fi`, `then`, `esac`.
