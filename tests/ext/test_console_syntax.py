@@ -122,6 +122,8 @@ def test_an_unterminated_here_document_names_its_delimiter():
         ("$ ls /proj/x/<user>/python", "<user>", "[username]"),
         ("$ cd <dir>/x", "<dir>", "[dir]"),  # valid bash, but clearly a placeholder
         ("$ cat <input.txt>", "<input.txt>", "[input.txt]"),
+        # blind batch V (pkginfo): bash would write git's output into a file `v1.0`
+        ("$ git tag -s -F <notes-body.txt> v1.0", "<notes-body.txt>", "[notes-body.txt]"),
         # a path placeholder with a file suffix after it: bash reads `<` and `>.c`
         ("$ cc -c <path/to/source>.c", "<path/to/source>", "[path/to/source]"),
     ],

@@ -460,10 +460,12 @@ def _mask_angle_placeholders(
                 continue  # `# Usage: run.sh <time>`: a remark bash reads not, nor a reader
             if _quote_after(line[: match.start()], opened):
                 continue  # `"token <token>"`: inside quotes bash reads no redirection
-            if "." in match.group(1):
+            glued = line[match.end() : match.end() + 1] not in ("", " ", "\t")
+            if "." in match.group(1) and glued:
                 tree = tree or parse(line)
                 if not tree.root_node.has_error:
                     continue  # `cmd <in.txt>out.txt` is bash, not a placeholder
+                # (`-F <notes.txt> v1.0` is one: bash would write into a file `v1.0`)
             problems.append(
                 Problem(
                     codes.ANGLE_PLACEHOLDER,
