@@ -453,6 +453,14 @@ def test_the_paths_a_command_printed_are_output_not_typed() -> None:
     assert codes_of(check(text, "bash")) == []
 
 
+def test_a_quote_closed_on_the_next_prompted_row_is_one_command() -> None:
+    """Blind batch AD, clize: `$ prog 'spam` then `$ ham'`: the copy button leaves out
+    both prompts and gives one valid command (a word over two lines); no CC101 on either
+    row. A quote nothing after it closes is still reported."""
+    assert codes_of(check("$ prog --prefix x: 'spam\n$ ham'\nx:spam\nx:ham")) == []
+    assert codes_of(check("$ echo 'open\n$ ls")) == [codes.SHELL_SYNTAX]
+
+
 def test_a_usage_synopsis_is_no_syntax_error() -> None:
     """Blind batch R: a manual page's synopsis, ``[options]`` and alternatives grouped in
     brackets, shown with a prompt in a ``text`` block, got CC101 "fix the brackets"."""

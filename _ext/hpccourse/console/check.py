@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from . import codes
+from .bash import parse
 from .copying import doubled_prompt, extra_chevrons, glued_prompts, hidden_characters, no_prompt
 from .language import (
     ARROW_SESSION,
@@ -51,7 +52,7 @@ from .shape import (
     transcript_prompt,
     without_comments,
 )
-from .syntax import MOST_GOING_ON, check_command, check_python, goes_on_over
+from .syntax import MOST_GOING_ON, bash_accepts, check_command, check_python, goes_on_over
 
 # Highlight languages whose blocks show a terminal session: a line without a prompt is output.
 CONSOLE_LANGUAGES = frozenset(
@@ -320,6 +321,10 @@ def _check_block(
                     # no console highlighting shows its rows as output, and no copy
                     # button leaves them out: the command reads whole as shown
                     checked = [p for p in checked if p.code != codes.DROPPED_COMMAND]
+            if command.language != "python" and any(p.code == codes.SHELL_SYNTAX for p in checked):
+                going_on = _shell_going_on(found, index)
+                if going_on:  # `$ cmd 'spam` then `$ ham'`: copied without `$ `, one command
+                    checked = [p for p in checked if p.code != codes.SHELL_SYNTAX]
             if placeholders_only:  # what may be output is not parsed: only `<x>` counts
                 checked = [p for p in checked if p.code == codes.ANGLE_PLACEHOLDER]
             problems.extend(checked)
@@ -338,6 +343,26 @@ def _going_on(found: Sequence[Command], index: int) -> int:
             break
         following.append(command.text)
     return max(goes_on_over(following) - 1, 0)
+
+
+#: How many prompted rows after a shell command that does not parse are read to see
+#: whether it goes on over them.
+MOST_SHELL_GOING_ON = 5
+
+
+def _shell_going_on(found: Sequence[Command], index: int) -> int:
+    """How many shell commands after ``found[index]`` (which does not parse) complete
+    it read together, as the copy button gives them without their prompts (a quote
+    opened on one `$ ` row and closed on the next); 0 when none do."""
+    texts = [found[index].text]
+    for command in found[index + 1 : index + 1 + MOST_SHELL_GOING_ON]:
+        if command.language == "python":
+            break
+        texts.append(command.text)
+        joined = "\n".join(texts)
+        if not parse(joined).root_node.has_error or bash_accepts(joined):
+            return len(texts) - 1
+    return 0
 
 
 def _prompted_on(command: Command, rows: int) -> Problem:
