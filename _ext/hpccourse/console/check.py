@@ -176,9 +176,7 @@ def _check_script(
     if split is not None:
         # A command, then what it printed: a convention of many projects' `bash` blocks
         # that a reader follows as a terminal. Its command is checked, its output is not.
-        rows = split_lines(text)
-        lines = classify("\n".join(rows[:split]), block.prompts, implicit=True)
-        lines += [Line(at, LineKind.OUTPUT, row) for at, row in enumerate(rows) if at >= split]
+        lines = command_then_output(text, block.prompts, split)
     else:
         lines = classify(text, block.prompts, implicit=True)
     command = script_command([line for line in lines if line.kind is not LineKind.OUTPUT])
@@ -194,6 +192,14 @@ def _check_script(
             return [], []
     problems.extend(found)
     return lines, [command]
+
+
+def command_then_output(text: str, prompts: tuple[str, ...], split: int) -> list[Line]:
+    """A prompt-less block's lines when a command's output starts at row ``split``
+    (:func:`~.shape.output_after_command`): the command's rows classified, the rest output."""
+    rows = split_lines(text)
+    lines = classify("\n".join(rows[:split]), prompts, implicit=True)
+    return lines + [Line(at, LineKind.OUTPUT, row) for at, row in enumerate(rows) if at >= split]
 
 
 def _unparsed_language(text: str) -> Guess | None:
@@ -250,9 +256,7 @@ def _console_without_prompt(
     # then what it printed (`tool --help` and its options): only the command's rows.
     split = output_after_command(text)
     if split is not None:
-        rows = split_lines(text)
-        lines = classify("\n".join(rows[:split]), block.prompts, implicit=True)
-        lines += [Line(at, LineKind.OUTPUT, row) for at, row in enumerate(rows) if at >= split]
+        lines = command_then_output(text, block.prompts, split)
         return lines, guess is None
     return classify(text, block.prompts, implicit=True), guess is None
 

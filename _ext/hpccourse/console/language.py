@@ -15,7 +15,7 @@ import textwrap
 import warnings
 from dataclasses import dataclass
 
-from .shape import KNOWN_COMMANDS
+from .shape import KNOWN_COMMAND
 from .syntax import heredoc_rows
 
 
@@ -113,9 +113,7 @@ _GLUED_PROMPT = re.compile(
 #: would write into a file named after the program: a prompt (a site's own), never a
 #: script's row.
 _ARROW_PROMPT = re.compile(
-    r"^(?:\$>|>>(?= [a-z][\w.-]* \S)|>>?(?= (?:"
-    + "|".join(sorted(map(re.escape, KNOWN_COMMANDS), key=len, reverse=True))
-    + r")(?:\s|$))) \S"
+    r"^(?:\$>|>>(?= [a-z][\w.-]* \S)|>>?(?= (?:" + KNOWN_COMMAND + r")(?:\s|$))) \S"
 )
 # Text with none of the shell's punctuation, for the pseudo-code test.
 _PLAIN = re.compile(r"^[A-Za-z0-9 \t,.:!?]*$")

@@ -39,6 +39,8 @@ KNOWN_COMMANDS = frozenset(
     brew npm npx yarn cargo rustc kubectl helm systemctl journalctl ansible-playbook
     """.split()  # noqa: SIM905 -- a word list reads best as words
 )
+#: One of ``KNOWN_COMMANDS`` as a pattern (escaped, the longest first: `g++` before `g`).
+KNOWN_COMMAND = "|".join(sorted(map(re.escape, KNOWN_COMMANDS), key=len, reverse=True))
 
 #: A path to a program: ``./run``, ``~/bin/x``, ``/usr/bin/x``, ``$VENV/bin/pserve``.
 _PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/|\$\{?[A-Za-z_]\w*\}?/)[\w./-]+(?:\s|$)")

@@ -28,7 +28,7 @@ from . import codes
 from .bash import node_text, parse
 from .lines import ends_with_continuation, heredoc_starts, scan_quotes
 from .model import Command, Problem
-from .shape import KNOWN_COMMANDS
+from .shape import KNOWN_COMMAND, KNOWN_COMMANDS
 
 STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", "}"})
 # Substrings one of which any stray keyword holds: a cheap test before _STRAY_HINT.
@@ -651,9 +651,7 @@ def _elided(source: str, following: Sequence[str]) -> bool:
 #: A shell command typed at `>>> `: a variable set for it (`TMPDIR=/x python run.py`),
 #: or a program the shell runs with a word after it (`pip install x`, `cd data`).
 _SHELL_AT_REPL = re.compile(
-    r"^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+\S|(?:"
-    + "|".join(sorted(KNOWN_COMMANDS, key=len, reverse=True))
-    + r")\s+[-./~$\w])"
+    r"^\s*(?:[A-Z_][A-Z0-9_]*=\S*\s+\S|(?:" + KNOWN_COMMAND + r")\s+[-./~$\w])"
 )
 #: Names Python itself has: a statement starting with one is Python gone wrong.
 _PY_NAMES = frozenset({*keyword.kwlist, "print", "exec", "type", "id", "set", "help"})
