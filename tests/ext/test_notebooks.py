@@ -55,3 +55,22 @@ def test_a_cell_holding_a_fence_is_fenced_with_more_backticks() -> None:
 def test_a_file_that_is_no_notebook_is_said_so(raw: str, said: str) -> None:
     with pytest.raises(NotebookError, match=said):
         notebook_text(raw)
+
+
+def test_a_notebook_of_odd_shape_is_read_as_far_as_it_goes() -> None:
+    """Metadata of another shape, a source list holding no strings, a kernel language no
+    fence can name: read without a traceback (a notebook is anyone's JSON)."""
+    raw = json.dumps(
+        {
+            "metadata": {"kernelspec": ["python3"], "language_info": {"name": "r`\nx"}},
+            "cells": [
+                {"cell_type": "code", "source": ["x = 1\n", 7, None, "y = 2"]},
+                {"cell_type": "markdown", "source": 12},
+                "no cell",
+            ],
+        },
+        indent=1,
+    )
+    text, origin = notebook_text(raw)
+    assert text.split("\n")[:3] == ["```python", "x = 1", "y = 2"]
+    assert len(origin) == len(text.split("\n"))

@@ -12,6 +12,7 @@ the notebook and that line.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,8 +37,17 @@ class NotebookError(ValueError):
 
 def _source_lines(cell: dict[str, Any]) -> list[str]:
     source = cell.get("source", "")
-    text = "".join(source) if isinstance(source, list) else str(source)
-    return text.split("\n")
+    if isinstance(source, list):
+        source = "".join(part for part in source if isinstance(part, str))
+    return str(source).split("\n")
+
+
+def _field(data: Any, *keys: str) -> str:
+    """The string at ``data[keys[0]][keys[1]]...``, "" where a level is missing or is
+    no mapping (a notebook's metadata is the author's JSON, any shape)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, str) else ""
 
 
 class _Lines:
@@ -71,11 +81,10 @@ def notebook_text(raw: str) -> tuple[str, list[int]]:
         raise NotebookError(f"not a notebook: line {error.lineno}: {error.msg}") from error
     if not isinstance(data, dict) or not isinstance(data.get("cells", []), list):
         raise NotebookError("not a notebook: no list of cells")
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    kernel = (metadata.get("kernelspec") or {}).get("language") or (
-        metadata.get("language_info") or {}
-    ).get("name")
-    language = str(kernel or "python")
+    kernel = _field(data, "metadata", "kernelspec", "language") or _field(
+        data, "metadata", "language_info", "name"
+    )
+    language = kernel if re.fullmatch(r"[\w+.-]+", kernel) else "python"
     found = _Lines(raw)
     text: list[str] = []
     origin: list[int] = []
