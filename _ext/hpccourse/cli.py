@@ -76,10 +76,14 @@ OWN_OPTIONS: dict[str, Callable[[list[str]], int]] = {}
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a subcommand; its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in OWN_OPTIONS:
-        return int(OWN_OPTIONS[args[0]](args[1:]))
-    parsed = parser().parse_args(args)
-    return int(parsed.run(parsed))
+    try:
+        if args and args[0] in OWN_OPTIONS:
+            return int(OWN_OPTIONS[args[0]](args[1:]))
+        parsed = parser().parse_args(args)
+        return int(parsed.run(parsed))
+    except KeyboardInterrupt:  # Ctrl-C: what was being done has put back what it must
+        print("hpccourse: stopped (interrupted)", file=sys.stderr)
+        return 130
 
 
 # ---------------------------------------------------------------------------- check

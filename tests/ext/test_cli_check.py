@@ -982,3 +982,20 @@ def test_notebooks_nbsphinx_would_read_are_read_by_the_check_at_their_lines(
     assert f"docs/index.ipynb:{cell}: CC105 `<file>`" in done.stdout, done.stdout
     log = (tmp_path / "out3" / "sphinx.log").read_text(encoding="utf-8")
     assert "broken.ipynb" in log and "not a notebook: line 1" in log
+
+
+def test_an_interrupted_check_puts_the_docs_folder_back_and_shows_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C while the course's code runs (here its setup() raises KeyboardInterrupt,
+    as a teacher's Ctrl-C would): the file it made is removed, the exit is 130 with one
+    line, and no traceback."""
+    docs = write_docs(
+        tmp_path,
+        "def setup(app):\n    open('made.txt', 'w').write('x')\n    raise KeyboardInterrupt\n",
+        "T\n=\n\nText.\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 130, done.stdout + done.stderr
+    assert done.stderr.strip() == "hpccourse: stopped (interrupted)"
+    assert sorted(p.name for p in docs.iterdir()) == ["conf.py", "index.rst"]

@@ -463,7 +463,7 @@ def _run_check(
     kept = confwrites.keep(confdir, outdir)
     try:
         return _check_kept(docs, outdir, confdir, log, kept, disabled, table, project_roots)
-    except CheckError:
+    except BaseException:  # a stop, a failed build, Ctrl-C: the folder as it was, always
         confwrites.put_back(kept, outdir)  # (a failed build has done so and said it)
         raise
 
