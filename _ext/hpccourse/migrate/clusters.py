@@ -63,8 +63,7 @@ def _other_names(
     one_name = [
         key
         for key, facts in new.items()
-        if str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold()
-        and str(facts.get("center", "")).casefold() not in labels
+        if _one_name(facts) and str(facts.get("center", "")).casefold() not in labels
     ]
     pairs: dict[int, str] = {}
     if len(unknown) > 1 and one_name:
@@ -230,7 +229,7 @@ def add_clusters(
             )
         if missing:
             comments.append(f"FILL IN (not shown on the page): {', '.join(missing)}")
-        if str(facts.get("center", "")).casefold() == str(facts.get("cluster", "")).casefold():
+        if _one_name(facts):
             comments.append(ONE_NAME)
         if shared:
             comments.append(f"CHECK (the same on every other cluster): {', '.join(shared)}")
