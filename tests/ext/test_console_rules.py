@@ -325,8 +325,8 @@ def test_an_account_an_earlier_block_of_the_page_creates_is_no_real_user():
     other = block("$ ls /home/sven/venv", H)
     assert codes_of(last(created, other)) == [codes.REAL_USER]  # only the created name
     # a folder an earlier block mounts into a container, used inside it later
-    mounted = block("$ docker run -ti -v /srv/test:/home/docker-test img /bin/bash", H)
-    inside = block("(env) [me@c0ffee /]$ cat /home/docker-test/greets.txt", H)
+    mounted = block("$ docker run -it -v $PWD/in:/home/shared-in img sh", H)
+    inside = block("(env) [me@c0ffee /]$ wc -l /home/shared-in/list.csv", H)
     assert codes_of(last(mounted, inside)) == []
 
 

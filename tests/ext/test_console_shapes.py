@@ -156,7 +156,7 @@ def test_a_command_of_an_unknown_program_that_bash_rejects_is_cc101_not_output(t
         # blind batch AA: `> ` drawn as the prompt before a program bash knows, one row
         ("> pip install tool", "terminal session", "console"),
         (  # blind batch V: a user's name glued to the prompt, then the tool's report
-            "kim$ linter -E lib/tasks.py\nE:297,36: Instance of 'Job' has no 'x' (no-member)",
+            "kim$ lintr -q src/jobs.py\nsrc/jobs.py:12: unused name 'tmp' (W401)",
             "terminal session",
             "console",
         ),
@@ -430,7 +430,9 @@ def test_a_note_in_brackets_after_a_command_is_named_as_a_note() -> None:
 def test_a_list_of_names_in_a_console_block_is_no_command() -> None:
     """Blind batch V: the packages to install, one a row with a remark after some, in a
     prompt-less console block got CC001 "write `$ `"; commands one word a row still do."""
-    names = "python\nlibfoo-py   #  Windows\nbarmaker    #  macOS\npatchtool   #  Linux\n# or X"
+    names = (
+        "python\nwinhelper  # only on Windows\nmacbundler\nelfpatcher  # Linux\n# and a C compiler"
+    )
     assert codes_of(check(names)) == []
     assert codes_of(check("hostname\nwhoami\nnproc")) == [codes.NO_PROMPT]
 
@@ -448,16 +450,16 @@ def test_the_output_after_a_prompt_less_command_is_not_checked_as_commands() -> 
 def test_the_paths_a_command_printed_are_output_not_typed() -> None:
     """Blind batch V: a checker run over a glob (`tool **/*.py -c -v`), a blank row, then
     its report naming the author's files under `/home/NAME`: output, no CC204."""
-    text = "tool **/*.py -c -v\n\nSUCCESS: /home/kim/src/app/plugin.py Everything Looks Good!"
-    text += "\nERROR: /home/kim/src/app/core.py Imports are incorrectly sorted."
+    text = "tool **/*.py -c -v\n\nOK: /home/kim/src/app/plugin.py nothing to change"
+    text += "\nFAIL: /home/kim/src/app/core.py would be rewritten"
     assert codes_of(check(text, "bash")) == []
 
 
 def test_a_quote_closed_on_the_next_prompted_row_is_one_command() -> None:
-    """Blind batch AD, clize: `$ prog 'spam` then `$ ham'`: the copy button leaves out
+    """Blind batch AD, clize: `$ prog 'one` then `$ two'`: the copy button leaves out
     both prompts and gives one valid command (a word over two lines); no CC101 on either
     row. A quote nothing after it closes is still reported."""
-    assert codes_of(check("$ prog --prefix x: 'spam\n$ ham'\nx:spam\nx:ham")) == []
+    assert codes_of(check("$ prog --tag t: 'one\n$ two'\nt:one\nt:two")) == []
     assert codes_of(check("$ echo 'open\n$ ls")) == [codes.SHELL_SYNTAX]
 
 
@@ -598,8 +600,8 @@ def test_powershell_in_a_shell_block_is_told_its_tag() -> None:
     # a bash line with a hyphenated word is no cmdlet
     assert codes_of(check("git add-on --help\nls -l | tee Out-file.txt", "bash")) == []
     # blind batch R: each system's way side by side, PowerShell's the third of three
-    ways = "# Linux\nrm -rf ~/.cache/tool\n\n# macOS\nrm -rf ~/Library/Caches/tool\n\n"
-    ways += '# Windows (PowerShell)\nRemove-Item -Recurse -Force "$env:LOCALAPPDATA\\tool"'
+    ways = "# on Linux and macOS\nrm -r ~/.tool-cache\nls ~\n\n# or in PowerShell\n"
+    ways += 'Remove-Item "$HOME\\.tool-cache" -Recurse'
     assert codes_of(check(ways, "bash")) == []
 
 
