@@ -19,14 +19,16 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   boxes (sphinx-lesson's names), ``prompt`` and ``code-block``
   keeping what a checker needs, on RST and MyST Markdown pages alike (the line of a
   block's first command in either, code fences and other extensions' blocks such as
-  sphinx-tabs' ``code-tab`` included); per-page table dependencies.
+  sphinx-tabs' ``code-tab`` included; a tab outside its set a located warning);
+  per-page table dependencies.
 - ``doctree/``: the one walk that yields a page's console blocks (a literalinclude'd
   file's or a docstring's at the file and line a teacher edits), its exercises, and the
   blocks inside unknown directives (which no builder reaches).
 - ``builders/``: ``consolecheck``, ``lessonrun`` and ``spelling``, on a shared base;
   consolecheck over a project that does not load the extension (its ``conf.py`` run a
-  statement at a time, with stand-ins for what is missing here, what its code leaves
-  running ended), and inside the html build
+  statement at a time, with stand-ins for what is missing here, its notebooks read even
+  without its notebook reader, what its code writes into the docs folder put back and
+  what it leaves running ended), and inside the html build
   (``-D hpccourse_consolecheck=1``, each page's results kept until the page changes).
 - ``diagnostics/``: every warning about a page (whoever raises it) kept and reported on
   every build until fixed; pages that are not UTF-8 as located warnings; no
