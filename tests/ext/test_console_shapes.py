@@ -181,6 +181,21 @@ def test_the_tag_advice_on_a_markdown_page_is_a_fence() -> None:
     on_md = Block("page", "guide/page.md", 10, "bash", "(gdb) break solve\n(gdb) run")
     [problem] = check_document([on_md], NO_TABLE)[-1].problems
     assert "(open its fence with ```text)" in problem.message
+
+
+def test_the_same_block_on_another_page_gets_that_pages_advice() -> None:
+    """A block's syntax is checked once per distinct text and setting: the same text on an
+    RST page after a MyST page, or under a cluster with another placeholder, gets its own."""
+    text = "(gdb) break solve\n(gdb) run"
+    on_md, on_rst = (Block("page", f"page.{ext}", 10, "bash", text) for ext in ("md", "rst"))
+    assert "open its fence" in check_document([on_md], NO_TABLE)[0].problems[0].message
+    assert "`.. code-block:: text`" in check_document([on_rst], NO_TABLE)[0].problems[0].message
+    clusters = RuleContext(placeholder={"a": "<user>", "b": "[user]"})
+    angle = "$ ssh <name>@login.example.org"
+    for cluster, named in (("a", "<user>"), ("b", "[user]"), ("a", "<user>")):
+        block = Block("page", "page.rst", 10, "console", angle, cluster=cluster)
+        [problem] = check_document([block], clusters)[0].problems
+        assert problem.code == codes.ANGLE_PLACEHOLDER and f"`{named}`" in problem.message
     assert "code-block" not in problem.message
 
 

@@ -32,7 +32,7 @@ from .language import (
     settings_language,
 )
 from .lines import apply_prompt, classify, commands, split_lines
-from .model import Block, BlockResult, Command, Line, LineKind, Problem, RuleContext
+from .model import Block, BlockResult, Command, CopyButton, Line, LineKind, Problem, RuleContext
 from .promptless import continued_without_prompt, dropped_commands
 from .rules import RuleChecker, Sessions, program_name
 from .shape import (
@@ -151,7 +151,7 @@ def _not_shell(block: Block, guess: Guess) -> Problem:
 
 
 def _check_script(
-    block: Block, text: str, lines: list[Line], ctx: RuleContext, problems: list[Problem]
+    block: Block, text: str, lines: list[Line], placeholder: str, problems: list[Problem]
 ) -> tuple[list[Line], list[Command]]:
     """A prompt-less bash/sh block: parsed whole, or reported as another language."""
     guess = guess_language(text) or settings_language(text)
@@ -182,7 +182,7 @@ def _check_script(
     command = script_command([line for line in lines if line.kind is not LineKind.OUTPUT])
     if command is None:
         return lines, []
-    found = check_command(command, _placeholder(ctx, block.cluster))
+    found = check_command(command, placeholder)
     syntax = any(p.code == codes.SHELL_SYNTAX for p in found)
     angle = any(p.code == codes.ANGLE_PLACEHOLDER for p in found)
     if split is None and (syntax or (angle and guess is MARKUP)):  # XML's tags are no `<x>`
@@ -223,7 +223,7 @@ def _console_without_prompt(
     block: Block,
     text: str,
     lines: list[Line],
-    ctx: RuleContext,
+    copy_button: CopyButton | None,
     problems: list[Problem],
     programs: frozenset[str] = frozenset(),
 ) -> tuple[list[Line], bool] | None:
@@ -249,7 +249,7 @@ def _console_without_prompt(
     ):
         return None
     if not any(p.code == codes.GLUED_PROMPT for p in problems):
-        problems.append(no_prompt(lines, guess, ctx.copy_button))
+        problems.append(no_prompt(lines, guess, copy_button))
     if guess is not None and guess is not BATCH:
         return [], False
     # Follow what the lines would do, without parsing what may be output; a command,
@@ -271,33 +271,75 @@ def _classified(text: str, prompts: tuple[str, ...]) -> tuple[Line, ...]:
 def _check_block(
     block: Block, ctx: RuleContext, rules: RuleChecker, programs: frozenset[str] = frozenset()
 ) -> BlockResult:
+    rules.begin_block(block)
+    lines, found, problems = _block_syntax(
+        block.text,
+        block.prompts,
+        block.language.lower(),
+        block.implicit,
+        block.source.endswith(_MARKDOWN_PAGES),
+        _placeholder(ctx, block.cluster),
+        ctx.copy_button,
+        programs if _reads_programs(block) else frozenset(),
+    )
+    return _finish(block, ctx, rules, lines, list(found), list(problems))
+
+
+def _reads_programs(block: Block) -> bool:
+    """Whether the page's own programs (:func:`page_programs`) can change what the block
+    is: only in a console block with no prompt, where they tell commands from output."""
+    return block.language.lower() in CONSOLE_LANGUAGES and not any(
+        line.kind in _PROMPT_KINDS for line in _classified(shown_text(block), block.prompts)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_syntax(
+    text: str,
+    prompts: tuple[str, ...],
+    language: str,
+    implicit: bool,
+    markdown: bool,
+    placeholder: str,
+    copy_button: CopyButton | None,
+    programs: frozenset[str],
+) -> tuple[tuple[Line, ...], tuple[Command, ...], tuple[Problem, ...]]:
+    """A block's lines, commands and syntax problems: everything but the session rules,
+    which depend on the blocks before it. Once per distinct block and setting: the same
+    commands recur across a course's pages and clusters (all records are immutable)."""
+    block = Block(
+        docname="",
+        source="page.md" if markdown else "page.rst",  # all tag_form reads of it
+        line=1,
+        language=language,
+        text=text,
+        prompts=prompts,
+        implicit=implicit,
+    )
     text = shown_text(block)
-    lines = list(_classified(text, block.prompts))
+    lines = list(_classified(text, prompts))
     problems: list[Problem] = hidden_characters(text, lines)
     has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
-    language = block.language.lower()
     if not has_prompt and language in CONSOLE_LANGUAGES:
         dedented = indented_prompts(text)  # `   $ cmd`: a prompt to Pygments and readers
         if dedented is not None:
-            text, lines = dedented, classify(dedented, block.prompts)
+            text, lines = dedented, classify(dedented, prompts)
             has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
     syntax, placeholders_only = has_prompt, False
     if "$[" in text:
         problems.extend(glued_prompts(lines))
-    rules.begin_block(block)
     if not has_prompt and any(line.raw.strip() for line in lines):
         if language in SCRIPT_LANGUAGES:
-            lines, found = _check_script(block, text, lines, ctx, problems)
-            return _finish(block, ctx, rules, lines, found, problems)
+            lines, found = _check_script(block, text, lines, placeholder, problems)
+            return tuple(lines), tuple(found), tuple(problems)
         if language in CONSOLE_LANGUAGES:
-            seen = _console_without_prompt(block, text, lines, ctx, problems, programs)
+            seen = _console_without_prompt(block, text, lines, copy_button, problems, programs)
             if seen is None:
-                return _finish(block, ctx, rules, [], [], problems)
+                return (), (), tuple(problems)
             lines, placeholders_only = seen
             syntax = placeholders_only
     found = commands(lines)
     if syntax:
-        placeholder = _placeholder(ctx, block.cluster)
         failed = False  # the last Python statement did not compile
         going_on = 0  # statements still to come that go on with one reported above
         for index, command in enumerate(found):
@@ -321,7 +363,7 @@ def _check_block(
                     checked = [_prompted_on(command, going_on)]
             if has_prompt and any(p.code == codes.SHELL_SYNTAX for p in checked):
                 checked = _gone_on(command, lines, placeholder, checked)
-                if ctx.copy_button is None and language not in CONSOLE_LANGUAGES:
+                if copy_button is None and language not in CONSOLE_LANGUAGES:
                     # no console highlighting shows its rows as output, and no copy
                     # button leaves them out: the command reads whole as shown
                     checked = [p for p in checked if p.code != codes.DROPPED_COMMAND]
@@ -335,7 +377,7 @@ def _check_block(
     if has_prompt and language in CONSOLE_LANGUAGES:
         problems.extend(dropped_commands(lines))
         problems.extend(extra_chevrons(lines))
-    return _finish(block, ctx, rules, lines, found, problems)
+    return tuple(lines), tuple(found), tuple(problems)
 
 
 def _going_on(found: Sequence[Command], index: int) -> int:
