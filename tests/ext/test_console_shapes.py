@@ -861,3 +861,57 @@ def test_a_timing_printed_in_a_shell_block_is_named_output() -> None:
     [problem] = check(text, "shell").problems
     assert problem.code == codes.NOT_SHELL and "program output or a log" in problem.message
     assert codes_of(check("2>&1 echo done", "shell")) == []  # a redirection is no number
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ZGF0YSBmb3IgYSB0ZXN0Cg==",
+        "--- begin record ---\nZGF0YSBmb3IgYSB0ZXN0Cg==\n==7== ERROR: target exited early",
+    ],
+)
+def test_a_base64_string_in_a_console_block_is_data(text: str) -> None:
+    """Blind batch AI: an encoded record (alone, or in a log between its delimiters) was
+    told to write `$ `, as bash would read `NAME==` as a variable set."""
+    assert codes_of(check(text, "console")) == []
+    # a variable set on its own row is still a command
+    assert codes_of(check("BUILD_DIR=/tmp/build", "console")) == [codes.NO_PROMPT]
+
+
+def test_prose_in_a_pycon_block_without_prompts_is_what_the_repl_printed() -> None:
+    """Blind batch AI: a `pycon` block showing a program's text output (`KEY:VALUE`
+    rows) was told to tag it `text`; Python code there is still told to tag `python`."""
+    shown = "BEGIN:RECORD\nNAME:Weekly meeting about the schedule\nEND:RECORD"
+    assert codes_of(check(shown, "pycon")) == []
+    [problem] = check("import json\ndata = json.loads(text)", "pycon").problems
+    assert problem.code == codes.NO_PROMPT and "tag the block `python`" in problem.message
+
+
+def test_an_objects_repr_after_the_repl_prompt_is_named_output() -> None:
+    """Blind batch AI: `>>> <Name [...]>` gave CC106 naming leading zeros in its date."""
+    text = ">>> w = Widget()\n>>> w\n>>> <Widget [2021-04-07T09:30:00]>"
+    [problem] = check(text, "pycon").problems
+    assert problem.code == codes.PYTHON_SYNTAX and problem.offset == 2
+    assert "what Python printed" in problem.message and "zeros" not in problem.message
+    # a placeholder is not a repr
+    [problem] = check(">>> size = <your size>", "pycon").problems
+    assert "placeholder" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text", ["Packet ::= SEQUENCE {\n    kind INTEGER,\n    body ANY\n}", "<digit> ::= 0 | 1 | 2"]
+)
+def test_a_grammar_in_a_shell_block_is_named_a_grammar(text: str) -> None:
+    """Blind batch AH: ASN.1 definitions tagged `bash` were told of a stray `}`."""
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "a grammar" in problem.message
+    assert "tag it `text`" in problem.message
+
+
+def test_an_environment_glued_to_the_prompt_is_a_prompt_in_a_console_block() -> None:
+    """Blind batch AG: `(env)$ cmd`, which Pygments' console lexer draws as a prompt, was
+    taken for output, and its commands went unchecked."""
+    results = check('$ mkenv tools\n(tools)$ pip install "tool', "console")
+    assert codes_of(results) == [codes.SHELL_SYNTAX]
+    assert results.problems[0].offset == 1
+    assert codes_of(check("$ mkenv tools\n(tools)$ pip install tool", "console")) == []

@@ -61,6 +61,8 @@ CONSOLE_LANGUAGES = frozenset(
 # Highlight languages whose blocks are scripts: every line is typed, no prompt expected.
 SCRIPT_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh", "ksh"})
 _PROMPT_KINDS = frozenset({LineKind.PROMPT, LineKind.REPL, LineKind.WINDOWS})
+#: An environment's name glued to the prompt, `(env)$ `: a prompt in a console block only.
+_GLUED_ENV = re.compile(r"\([^()\s]+\)\$")
 DEFAULT_PLACEHOLDER = "[username]"
 
 
@@ -219,6 +221,13 @@ def _unparsed_language(text: str) -> Guess | None:
     return guess
 
 
+def _shown_as_output(block: Block) -> bool:
+    """Whether prose in a prompt-less block is output as the reader sees it: a ``::``
+    block under a console default, or a ``pycon`` block (the REPL shows what a program
+    printed without a prompt, a calendar's text or a message)."""
+    return block.implicit or block.language == "pycon"
+
+
 def _console_without_prompt(
     block: Block,
     text: str,
@@ -245,7 +254,7 @@ def _console_without_prompt(
     # Output, a log, markup: quiet. Code that is surely R, Python... (most rows say so)
     # is not, nor prose the author tagged console; a `def` in a test report is output.
     if holds_output(text, implicit=block.implicit, programs=programs) and (
-        guess is None or (not guess.certain and (guess is not PSEUDO or block.implicit))
+        guess is None or (not guess.certain and (guess is not PSEUDO or _shown_as_output(block)))
     ):
         return None
     if not any(p.code == codes.GLUED_PROMPT for p in problems):
@@ -320,6 +329,8 @@ def _block_syntax(
     lines = list(_classified(text, prompts))
     problems: list[Problem] = hidden_characters(text, lines)
     has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
+    if has_prompt and language in SCRIPT_LANGUAGES and _GLUED_ENV.match(text.lstrip()):
+        has_prompt = False  # `(env)$ cmd` in a script: no prompt to bash (a session, CC107)
     if not has_prompt and language in CONSOLE_LANGUAGES:
         dedented = indented_prompts(text)  # `   $ cmd`: a prompt to Pygments and readers
         if dedented is not None:

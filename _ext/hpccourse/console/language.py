@@ -49,6 +49,9 @@ DEBUGGER = Guess("a debugger session (`(gdb)`, `(Pdb)` prompts)", "text", False)
 SESSION = Guess("a terminal session (a prompt before each command)", "console", False)
 SQL = Guess("SQL (`SELECT ... FROM`, `SET PASSWORD ...;`)", "sql", True)
 ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
+GRAMMAR = Guess("a grammar (ASN.1 or BNF, `Name ::= ...`)", "text", True)
+#: A grammar's rule: a name, or `<name>`, then `::=`.
+_GRAMMAR_RULE = re.compile(r"^\s*(?:[A-Za-z][\w-]*|<[\w -]+>)\s*::=(?:\s|$)")
 
 _JULIA = re.compile(r"^(?:\(@?[\w.-]+\) )?(?:julia|pkg|shell|help\?)> ")
 _R = re.compile(
@@ -194,6 +197,8 @@ def guess_language(text: str) -> Guess | None:
         return FISH
     if looks_like_configuration(rows):
         return CONFIG
+    if _GRAMMAR_RULE.match(rows[0]):
+        return GRAMMAR
     if looks_like_markup(rows):
         return MARKUP
     if 2 * sum(bool(_SQL.match(line)) for line in rows) >= len(rows):

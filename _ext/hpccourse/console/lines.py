@@ -16,8 +16,9 @@ from typing import Any
 from .bash import parse
 from .model import Command, Line, LineKind
 
-# `(env) ` as conda and venv put it in front of the prompt.
-_ENV = r"(?:\((?P<env>[^()\s]+)\)[ \t]+)?"
+# `(env) ` as conda and venv put it in front of the prompt; glued, `(env)$ `, Pygments'
+# console lexer takes it for the prompt too.
+_ENV = r"(?:\((?P<env>[^()\s]+)\)[ \t]*)?"
 # What may stand between the env and the `$`: `user@host:~`, `[user@host dir]`,
 # `b-an01 [~]` (HPC2N's login-node prompt), or nothing.
 _HOST = (

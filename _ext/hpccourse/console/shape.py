@@ -56,6 +56,9 @@ _OPTIONED_COMMAND = re.compile(
     r"^[a-z][\w.+-]*(?:\s+[\w.:/=*?~,@%+-]+)*?\s+(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)"
 )
 _ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
+#: Data alone on its row: a base64 or hex string (``QkVHSU46...PQ==``), mixed letters and
+#: digits no program or variable is named with, which bash would read as ``NAME==``.
+_BLOB = re.compile(r"^(?=\S*\d)(?=\S*[A-Z])(?=\S*[a-z])[A-Za-z0-9+/]{16,}={0,2}$")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 
 _TREE = re.compile(r"[├└│┌┐┘┼─]|^[\s|]*(?:\|-{2,}|`-{2,}|\+-{2,})")  # also `|---src/`
@@ -109,6 +112,8 @@ def is_command_row(
         return False
     if _SHOWN_PROMPT.match(stripped):
         return True  # `(env) $ cmd` that Pygments takes for output: typed all the same
+    if _BLOB.match(stripped):
+        return False
     first, _, rest = stripped.partition(" ")
     if first in programs and row[:1] not in " \t" and not _LOG_MARK.match(rest):
         return not _VERSION.match(rest)  # `django-admin runserver`, not `sitectl 2.1.0`

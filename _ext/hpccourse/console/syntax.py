@@ -598,6 +598,10 @@ def _closed_later(source: str, following: Sequence[str]) -> bool:
     return False
 
 
+#: What the REPL prints for an object without its own form: `<Name ...>`, one row.
+_REPR = re.compile(r"^\s*<[A-Za-z_][\w.]*[ :(\[][^\n]*>\s*$")
+
+
 def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
     """What to do about a statement that does not compile, from why it does not."""
     if message.startswith("multiple statements"):
@@ -788,6 +792,16 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
     masked = _ipython_rows(rows, skipped)
     if masked is None:
         return []
+    if _REPR.match(source):
+        return [
+            Problem(
+                codes.PYTHON_SYNTAX,
+                "This row reads as what Python printed, an object's `<...>` form, shown "
+                "after `>>> `, where Python cannot compile it: show output without a prompt, "
+                "on the row after its statement.",
+                _offset(command, skipped),
+            )
+        ]
     if masked != rows:  # the Python around IPython's rows: `pass` in their place
         rows, source = masked, "\n".join(masked[skipped:])
     try:
