@@ -26,6 +26,9 @@ def setup_config(app: Sphinx) -> None:
     # the same report in consolecheck/ beside the build's output (builders/inbuild.py).
     # Not an "env" value: turning it on reads no page again.
     app.add_config_value("hpccourse_consolecheck", False, "", types=frozenset({bool}))
+    # `hpccourse check` of a course that names sphinx-inline-tabs: its `tab` stands alone,
+    # read under sphinx-tabs' name for it (directives/straytab.py), with no warning.
+    app.add_config_value("hpccourse_standalone_tabs", False, "env", types=frozenset({bool}))
     # consolecheck rule codes to switch off, e.g. ["CC204"].
     app.add_config_value("consolecheck_disabled_rules", [], "", types=frozenset({list, tuple}))
     # Highlight languages whose blocks consolecheck always checks; blocks in any

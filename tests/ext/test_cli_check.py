@@ -424,9 +424,9 @@ def test_a_stand_in_reads_markup_but_not_the_extensions_own_language(tmp_path: P
 
 
 def test_a_directive_that_raises_is_read_as_a_stand_in_and_named(tmp_path: Path) -> None:
-    # the course names sphinx-inline-tabs (not installed): its `tab::` name is sphinx-tabs'
-    # here, which outside a `tabs::` warns and shows its content as is (sphinx-tabs itself
-    # raises there); the course's own directive raises
+    # the course names sphinx-inline-tabs (not installed): its `tab::`, which stands alone,
+    # shows its content as is, with no warning (blind batch AH: told to indent it inside
+    # `tabs::`); the course's own directive raises
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "own_ext.py").write_text(
@@ -453,6 +453,20 @@ def test_a_directive_that_raises_is_read_as_a_stand_in_and_named(tmp_path: Path)
     assert len(notes) == 1 and "broken::" in notes[0], notes
     assert "KeyError: 'made for another version'" in notes[0]
     assert "(first at docs/index.rst:10: " in notes[0], notes  # as findings name the page
+    log = (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
+    assert '"tab" directive outside' not in log, log
+
+
+def test_a_sphinx_tabs_tab_outside_its_set_warns_at_its_line(tmp_path: Path) -> None:
+    # sphinx-tabs itself raises KeyError there and stops the build
+    write_docs(
+        tmp_path,
+        'extensions = ["sphinx_tabs.tabs"]\n',
+        "T\n=\n\n.. tab:: Linux\n\n   .. code-block:: console\n\n      $ ls <dir>\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:8: CC105 " in done.stdout
     log = (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
     assert 'index.rst:4: WARNING: "tab" directive outside a "tabs" directive' in log
 

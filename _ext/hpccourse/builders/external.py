@@ -147,6 +147,10 @@ DOCTEST = "sphinx.ext.doctest"
 LINKCODE = "sphinx.ext.linkcode"
 
 
+#: An extension whose ``tab`` directive stands alone, where sphinx-tabs' needs ``tabs``.
+INLINE_TABS = "sphinx_inline_tabs"
+
+
 def extensions_for(listed: list[str]) -> tuple[list[str], dict[str, str]]:
     """The project's extensions that load here, plus hpccourse; and those left out, with why."""
     kept: list[str] = []
@@ -518,6 +522,8 @@ def _check_kept(
         "extensions": extensions,
         "consolecheck_disabled_rules": sorted({*own_disabled, *disabled}),
     }
+    if INLINE_TABS in listed:
+        overrides["hpccourse_standalone_tabs"] = True  # its `tab` needs no `tabs` around it
     if "sphinx.ext.intersphinx" in extensions:
         overrides["intersphinx_mapping"] = {}  # no download: the check resolves no links
     if "sphinx.ext.autosummary" in extensions:

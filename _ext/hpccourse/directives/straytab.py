@@ -4,8 +4,9 @@ sphinx-tabs' ``tab``, ``group-tab`` and ``code-tab`` read the enclosing set from
 ``env.temp_data["tabs_stack"]``; one written outside ``.. tabs::`` (misindented, or
 after a literal block that swallowed its ``tabs``) raises ``KeyError`` or ``IndexError``
 and stops the whole build with a traceback. Here each checks first: outside a set it
-warns at its line and shows its content as is (a page for sphinx-inline-tabs, whose
-``tab`` stands alone, is read whole by ``hpccourse check``).
+warns at its line and shows its content as is. A course that names sphinx-inline-tabs,
+whose ``tab`` stands alone, gets its tabs' content without a warning (``hpccourse check``
+reads such a course with sphinx-tabs' name for it when sphinx-inline-tabs is missing).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def _in_a_set(directive: Any) -> bool:
     """Whether a ``tabs`` directive encloses the directive; when not, warn at its line."""
     if directive.env.temp_data.get("tabs_stack"):
         return True
+    if directive.name == "tab" and directive.config.hpccourse_standalone_tabs:
+        return False  # sphinx-inline-tabs' `tab` (`hpccourse check`), which stands alone
     logger.warning(
         __(
             '"%s" directive outside a "tabs" directive: its content is shown as is; '
