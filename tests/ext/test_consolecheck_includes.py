@@ -432,6 +432,60 @@ def test_hpccourse_check_reports_docstrings_where_they_are_edited(
     assert sum(f.endswith("(in the docstring of extpkg.run)") for f in found) == 2
 
 
+ATTRIBUTES = '''"""Attributes documented as autodoc reads them."""
+
+
+def first():
+    """First.
+
+    .. code-block:: console
+
+       $ cd /proj/<user-dir>
+    """
+
+
+#: The runner, as used by
+#:
+#: .. code-block:: console
+#:
+#:    $ cd /proj/<user-dir>
+RUNNER = object()
+
+
+class Settings:
+    """Settings."""
+
+    root: str = "/proj"
+    """Where it runs:
+
+    .. code-block:: console
+
+       $ cd /proj/<user-dir>
+    """
+'''
+
+
+def test_documented_attributes_are_reported_at_their_own_rows(tmp_path: Path) -> None:
+    """Blind batch AH (pyasn1): a `#:` doc-comment's block was put at the rows of another
+    docstring of the file that looked alike; a string after an attribute too."""
+    write(tmp_path, {"src/attrpkg.py": ATTRIBUTES})
+    conf = AUTODOC_CONF.replace(', "myst_parser", "hpccourse"', "")
+    rst = ".. automodule:: attrpkg\n   :members:\n"
+    course(tmp_path / "docs", rst, "Text.\n", {"conf.py": conf})
+    try:
+        found = cli_findings(tmp_path, "docs")
+    finally:
+        sys.modules.pop("attrpkg", None)
+    rows = ATTRIBUTES.splitlines()
+    expected = [
+        f"src/attrpkg.py:{number}"
+        for number, row in enumerate(rows, 1)
+        if row.strip().lstrip("#: ") == "$ cd /proj/<user-dir>"
+    ]
+    assert len(expected) == 3
+    assert sorted(where(found)) == sorted(expected), found
+
+
 def test_a_huge_file_of_equal_lines_is_not_matched_for_ever() -> None:
     """A hostile include: rows against every line would take minutes; it keeps its page's
     place instead (the budget), and a budget-sized match still finds its rows."""

@@ -73,6 +73,47 @@ def docstring_span(tree: ast.Module, name: str) -> tuple[int, int] | None:
     return None
 
 
+#: A doc-comment's mark, ``#:`` (and the blank after it), as autodoc reads it.
+_DOC_COMMENT = re.compile(r"^\s*#: ?")
+
+
+def attribute_span(tree: ast.Module, name: str, lines: Sequence[str]) -> tuple[int, int] | None:
+    """The 0-based [first, last) file lines of the documentation of the attribute ``name``
+    (dotted, as :func:`docstring_span`): its ``#:`` comment rows above the assignment, or
+    the string right after it; None when the file assigns no such name."""
+    parts = name.split(".")
+    for start in range(1, len(parts)):
+        scope = definition(tree, parts[start:-1]) if start < len(parts) - 1 else tree
+        body = list(getattr(scope, "body", []))
+        for index, item in enumerate(body):
+            if not _assigns(item, parts[-1]):
+                continue
+            after = body[index + 1] if index + 1 < len(body) else None
+            if (
+                isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                return after.lineno - 1, after.end_lineno or after.lineno
+            first = item.lineno - 1
+            while first > 0 and _DOC_COMMENT.match(lines[first - 1]):
+                first -= 1
+            return (first, item.lineno - 1) if first < item.lineno - 1 else None
+    return None
+
+
+def _assigns(item: ast.stmt, name: str) -> bool:
+    """Whether ``item`` assigns ``name`` (``NAME = ...``, ``NAME: T = ...``)."""
+    if isinstance(item, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == name for t in item.targets)
+    return isinstance(item, ast.AnnAssign) and getattr(item.target, "id", None) == name
+
+
+def without_comment_marks(lines: Sequence[str]) -> list[str]:
+    """``lines`` with each doc-comment's ``#:`` taken off, as autodoc shows its rows."""
+    return [_DOC_COMMENT.sub("", line, count=1) for line in lines]
+
+
 def directive_line(lines: Sequence[str], name: str) -> int | None:
     """The line of the autodoc directive of ``lines`` that pulled in ``name``'s docstring:
     the one naming it (in full, then relative to a ``currentmodule``), else the nearest
@@ -124,6 +165,9 @@ def docstring(node: nodes.Element, text: str, srcdir: Path, files: SourceFiles) 
         tree = files.tree(path) if path.endswith(".py") else None
         span = docstring_span(tree, name) if tree is not None else None
         found = match_rows(rows, lines, *span) if span else None
+        attribute = attribute_span(tree, name, lines) if tree is not None and not found else None
+        if attribute:  # `#: ...` rows above `NAME = ...`, or a string after it
+            found = match_rows(rows, without_comment_marks(lines), *attribute)
         found = found or match_rows(rows, lines)
         if found:
             return at_rows(path, found)
