@@ -510,3 +510,28 @@ def test_here_document_marks_inside_quotes_open_none():
 def test_a_here_document_mark_in_a_comment_opens_none():
     # quotes and comments read by one scan (lines.scan_quotes) for both rules
     assert found("$ echo hi  # then cat <<EOF\n$ ls") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$ pip install Cython>=0.16", [(codes.UNQUOTED_REQUIREMENT, 0)]),
+        ("$ python -m pip install numpy<2 scipy", [(codes.UNQUOTED_REQUIREMENT, 0)]),
+        ("$ conda create -n work python>=3.11", [(codes.UNQUOTED_REQUIREMENT, 0)]),
+        ("$ module load Python\n$ pip install \\\n    pandas<=2.2", [("CC109", 2)]),
+        # quoted, a redirection of the output, an operator with blanks: no requirement cut
+        ('$ pip install "Cython>=0.16"', []),
+        ("$ pip install 'numpy<2'", []),
+        ("$ pip install numpy > install.log", []),
+        ("$ pip install -r requirements.txt 2>errors.txt", []),
+        ("$ pip freeze>requirements.txt", []),
+        ("$ echo numpy>=1.26 > requirements.txt", []),
+    ],
+)
+def test_an_unquoted_version_requirement_is_a_redirection(text, expected) -> None:
+    """Blind batch AG: `pip install Cython>=0.16` installs any Cython and writes pip's
+    output into a file `=0.16`; it was missed."""
+    assert found(text) == expected
+    for code, _ in expected:
+        [problem] = [p for p in check_text(text) if p.code == code]
+        assert "is not quoted" in problem.message and "Quote the requirement" in problem.message

@@ -18,6 +18,8 @@ CC106    A Python REPL statement (``>>>``/``...``) that does not compile.
 CC107    A shell-tagged block whose text is another language (R, Julia, Python, PowerShell,
          SQL, XML, pseudo-code), or output alone, a settings file, a folder tree.
 CC108    A command line that is only a path: nobody means to run a folder.
+CC109    A version requirement left unquoted (``pip install pkg>=1.0``): bash reads ``>``
+         or ``<`` as a redirection.
 CC201    The prompt shows ``(X)`` but the environment active here is another one, or none.
 CC202    ``pip install --user`` while an environment is active: it installs outside it.
 CC203    A user placeholder other than the project's convention (``<user>``, ``{user}``...).
@@ -42,6 +44,7 @@ ANGLE_PLACEHOLDER = "CC105"
 PYTHON_SYNTAX = "CC106"
 NOT_SHELL = "CC107"
 PATH_ONLY = "CC108"
+UNQUOTED_REQUIREMENT = "CC109"
 ENV_PROMPT = "CC201"
 PIP_USER = "CC202"
 WRONG_PLACEHOLDER = "CC203"
@@ -63,6 +66,7 @@ RULES: dict[str, str] = {
     PYTHON_SYNTAX: "Python REPL statement that does not compile",
     NOT_SHELL: "shell-tagged block whose text is another language: the tag is wrong",
     PATH_ONLY: "command line that is only a path",
+    UNQUOTED_REQUIREMENT: "version requirement left unquoted: bash reads `>`/`<` as a redirection",
     ENV_PROMPT: "prompt shows an environment other than the one active here",
     PIP_USER: "pip install --user inside an active environment",
     WRONG_PLACEHOLDER: "user placeholder other than the project's convention",

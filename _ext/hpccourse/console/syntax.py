@@ -300,13 +300,88 @@ def is_plain_command(text: str) -> bool:
 
 
 def check_shell(command: Command, placeholder: str = "[username]") -> list[Problem]:
-    """Problems in one shell command (CC101-CC105)."""
+    """Problems in one shell command (CC101-CC105, CC109)."""
     if is_plain_command(command.text):
         return export_words(command) if "export" in command.text else []
     problems = parse_and_check(command, placeholder)
     if "export" in command.text and not problems:  # one cause per command
         problems.extend(export_words(command))
+    if not problems and _INSTALLS.search(command.text):
+        problems.extend(unquoted_requirements(command))
     return problems
+
+
+#: A command that takes version requirements, with `>` or `<` somewhere after it.
+_INSTALLS = re.compile(
+    r"\b(?:pip3?(?:\.\d+)?|conda|mamba|micromamba|uv|pipx|poetry)\b[^\n]*?"
+    r"\b(?:install|add|download|wheel|create)\b[^\n]*[<>]"
+)
+#: The programs whose words after ``install`` are requirements.
+_INSTALLERS = frozenset({"pip", "pip3", "conda", "mamba", "micromamba", "uv", "pipx", "poetry"})
+#: A package's name as a requirement starts it, extras and all: `numpy`, `dask[array]`.
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][\w.-]*(?:\[[\w,.-]+\])?\Z")
+
+
+def unquoted_requirements(command: Command) -> list[Problem]:
+    """CC109 for each requirement of an install command written unquoted with ``>`` or
+    ``<`` (``Cython>=0.16``): bash takes ``Cython`` as the package and ``>=0.16`` as a
+    redirection, so the newest release is installed and pip's output lands in a file
+    ``=0.16`` (with ``<``, the command fails: no such file)."""
+    problems: list[Problem] = []
+    stack = [parse(command.text).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "redirected_statement":  # `cmd a b >x`: the redirection after it
+            body = node.child_by_field_name("body")
+            if body is not None and body.type == "command":
+                redirects = [c for c in node.children if c.type == "file_redirect"]
+                problems.extend(_requirements(command, body, [*body.children, *redirects]))
+                continue
+        elif node.type == "command":
+            problems.extend(_requirements(command, node, node.children))
+            continue
+        stack.extend(node.children)
+    return problems
+
+
+def _requirements(command: Command, node: Node, parts: Sequence[Node]) -> list[Problem]:
+    """CC109 for the words of one command ``node`` (``parts``: its words and
+    redirections in order) that a redirection glued to them cuts off a requirement."""
+    words = [node_text(child) for child in node.children if child.type != "file_redirect"]
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    if program not in _INSTALLERS and not (program.startswith("python") and "pip" in words[1:3]):
+        return []
+    problems: list[Problem] = []
+    previous: Node | None = None
+    for child in parts:
+        if (
+            child.type == "file_redirect"
+            and previous is not None
+            and previous.type == "word"
+            and previous.end_byte == child.start_byte
+        ):
+            name = node_text(previous)
+            operator = node_text(child)[:1]
+            shown = name + node_text(child).split()[0]
+            if _REQUIREMENT_NAME.match(name) and name not in words[:2]:
+                problems.append(_unquoted(command, child, shown, operator))
+        previous = child
+    return problems
+
+
+def _unquoted(command: Command, node: Node, shown: str, operator: str) -> Problem:
+    target = shown[len(shown.split(operator, 1)[0]) :].lstrip("<>")
+    effect = (
+        f"the newest release is installed, and the installer's output goes into a file `{target}`"
+        if operator == ">"
+        else f"bash looks for a file `{target}` to read, and the command stops"
+    )
+    return Problem(
+        codes.UNQUOTED_REQUIREMENT,
+        f"`{shown}` is not quoted: bash reads `{operator}` as a redirection, so {effect}. "
+        f'Quote the requirement: `"{shown}"`.',
+        _offset(command, node.start_point[0], node.start_point[1]),
+    )
 
 
 #: A word ``export`` takes: a name, or a name given a value (``NAME=``, ``NAME+=``).
