@@ -915,3 +915,11 @@ def test_an_environment_glued_to_the_prompt_is_a_prompt_in_a_console_block() -> 
     assert codes_of(results) == [codes.SHELL_SYNTAX]
     assert results.problems[0].offset == 1
     assert codes_of(check("$ mkenv tools\n(tools)$ pip install tool", "console")) == []
+
+
+def test_a_repl_session_indented_as_a_whole_is_checked() -> None:
+    """Blind batch AI: doctest blocks whose `:options:` row is indented less than their
+    rows keep a blank before every `>>> `; nothing of them was checked."""
+    results = check(" >>> import json\n >>> json.loads('[1'\n [1]", "pycon")
+    assert codes_of(results) == [codes.PYTHON_SYNTAX] and results.problems[0].offset == 1
+    assert codes_of(check(" >>> import json\n >>> json.loads('[1]')\n [1]", "pycon")) == []

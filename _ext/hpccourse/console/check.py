@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 
 from . import codes
@@ -333,6 +334,10 @@ def _block_syntax(
         has_prompt = False  # `(env)$ cmd` in a script: no prompt to bash (a session, CC107)
     if not has_prompt and language in CONSOLE_LANGUAGES:
         dedented = indented_prompts(text)  # `   $ cmd`: a prompt to Pygments and readers
+        if dedented is None and ">>>" in text:
+            # ` >>> x`, every row indented alike (a directive's options indented less
+            # than its content): the REPL session doctest runs, as readers take it
+            dedented = textwrap.dedent(text) if text[:1] in " \t" else None
         if dedented is not None:
             text, lines = dedented, classify(dedented, prompts)
             has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
