@@ -423,6 +423,21 @@ def test_a_stand_in_reads_markup_but_not_the_extensions_own_language(tmp_path: P
     assert any("uml::" in note and "jupyter-execute::" in note for note in data["notes"])
 
 
+def test_a_stand_in_reads_the_doctest_examples_it_wraps(tmp_path: Path) -> None:
+    """Blind batch AG: examples inside a try-it-in-the-browser directive (not installed)
+    were read as the extension's own text: none checked, none named as not reached."""
+    write_docs(
+        tmp_path,
+        'extensions = ["not_installed_ext"]\n',
+        "T\n=\n\n.. try_examples::\n\n   >>> import json\n   >>> json.loads('[1'\n",
+    )
+    done = run("check", "docs", "-o", "out", "--format", "json", cwd=tmp_path)
+    data = json.loads(done.stdout)
+    assert [(b["line"], [p["code"] for p in b["problems"]]) for b in data["blocks"]] == [
+        (6, ["CC106"])
+    ]
+
+
 def test_a_directive_that_raises_is_read_as_a_stand_in_and_named(tmp_path: Path) -> None:
     # the course names sphinx-inline-tabs (not installed): its `tab::`, which stands alone,
     # shows its content as is, with no warning (blind batch AH: told to indent it inside
@@ -1013,3 +1028,11 @@ def test_an_interrupted_check_puts_the_docs_folder_back_and_shows_no_traceback(
     assert done.returncode == 130, done.stdout + done.stderr
     assert done.stderr.strip() == "hpccourse: stopped (interrupted)"
     assert sorted(p.name for p in docs.iterdir()) == ["conf.py", "index.rst"]
+
+
+def test_a_folder_named_after_the_course_project_is_no_users_home(tmp_path: Path) -> None:
+    page = "T\n=\n\n.. code-block:: console\n\n   $ cd /home/quantumkit\n   $ ls /home/sven\n"
+    write_docs(tmp_path, 'project = "Quantum-Kit"\n', page)
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    found = [line.split(": ")[0] for line in done.stdout.splitlines() if " CC204 " in line]
+    assert found == ["docs/index.rst:7"], done.stdout

@@ -6,6 +6,8 @@ here as literals): errors 4, 5 and 6 of the facts sheet are found, its fine bloc
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hpccourse.console import codes
 from hpccourse.console.check import check_document
@@ -311,6 +313,16 @@ def test_the_placeholder_message_names_the_convention():
 )
 def test_real_user_names_in_paths(text, expected):
     assert codes_of(last(block(text, H))) == expected
+
+
+def test_a_folder_named_after_the_project_is_no_real_user():
+    """Blind batch AA (projectq): `cd /home/projectq`, where the page clones the project,
+    was told to write the user placeholder."""
+    ctx = dataclasses.replace(CTX, project="quantumkit")
+    for path in ("/home/quantumkit", "/home/QuantumKit/examples", "/home/quantum-kit"):
+        assert codes_of(last(block(f"$ cd {path}", H), ctx=ctx)) == [], path
+    assert codes_of(last(block("$ cd /home/sven", H), ctx=ctx)) == [codes.REAL_USER]
+    assert codes_of(last(block("$ cd /home/quantumkit", H))) == [codes.REAL_USER]
 
 
 def test_an_account_an_earlier_block_of_the_page_creates_is_no_real_user():

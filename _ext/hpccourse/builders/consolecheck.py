@@ -46,6 +46,11 @@ from .resultcache import PageResults, result_cache
 logger = logging.getLogger(__name__)
 
 
+def project_word(name: str) -> str:
+    """A project's name as a folder may spell it: its letters and digits, in lower case."""
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
 def load_context(
     srcdir: Path, config: Config, disabled: Iterable[str]
 ) -> tuple[RuleContext, Callable[[str], str | None]]:
@@ -281,7 +286,10 @@ class SiteConsoleCheck:
             context, _lookup = load_context(srcdir, config, ())
             self.names = cluster_lookup(srcdir, config)[0]
         self.context = dataclasses.replace(
-            context, disabled=disabled, copy_button=copy_button_settings(config)
+            context,
+            disabled=disabled,
+            copy_button=copy_button_settings(config),
+            project=project_word(str(config.project or "")),
         )
 
     def check(self, docnames: Iterable[str]) -> None:

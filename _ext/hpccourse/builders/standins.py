@@ -42,8 +42,9 @@ from sphinx.util.docutils import SphinxDirective
 from ..directives.lesson import NamedByClass
 
 #: Lines that show a directive's content is the page's own markup: a directive, a
-#: literal block's ``::``, a MyST fence.
-_MARKUP = re.compile(r"^\s*(?:\.\. \S|```|~~~|:::)|::\s*$")
+#: literal block's ``::``, a MyST fence, a doctest block's ``>>> `` (examples a
+#: try-it-in-the-browser directive wraps).
+_MARKUP = re.compile(r"^\s*(?:\.\. \S|```|~~~|:::|>>> )|::\s*$")
 
 #: Modules that get a working stand-in instead of a mock, by top-level name.
 REAL_STANDINS = ("sphinx_lesson",)

@@ -122,6 +122,9 @@ class RuleContext:
     modules: dict[str, frozenset[str]] = field(default_factory=dict)  # cluster -> modules
     disabled: frozenset[str] = frozenset()  # rule codes switched off in conf.py
     copy_button: CopyButton | None = None  # None: the course has no copy buttons
+    # The course's project name (Sphinx's ``project``), letters and digits in lower case:
+    # a folder named so (`/home/projectname`, where the page clones it) is no user's.
+    project: str = ""
 
 
 @dataclass
