@@ -923,3 +923,46 @@ def test_a_repl_session_indented_as_a_whole_is_checked() -> None:
     results = check(" >>> import json\n >>> json.loads('[1'\n [1]", "pycon")
     assert codes_of(results) == [codes.PYTHON_SYNTAX] and results.problems[0].offset == 1
     assert codes_of(check(" >>> import json\n >>> json.loads('[1]')\n [1]", "pycon")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vdb index drop (-n <name> | -f <schema.yaml>) [CONNECTION_OPTIONS]",
+        "vdb index make -f <schema.yaml> [OPTIONS]",
+        "vdb restore --from <dir> [--only <name>]",
+    ],
+)
+def test_a_usage_line_without_a_prompt_is_its_notation(text: str) -> None:
+    """Blind batch AK: 29 alarms on one page's usage lines (under a "Syntax" label) whose
+    `<x>` and `( a | b )` are the notation of a form, not a command to paste."""
+    assert codes_of(check(text, "bash")) == []
+    # at a prompt, a row is a command to type: its `<x>` is still one (CC105)
+    assert codes.ANGLE_PLACEHOLDER in codes_of(check(f"$ {text}", "console"))
+    # without the notation, a prompt-less row's `<x>` still is too
+    assert codes_of(check("vdb status --state <state.yaml>", "bash")) == [codes.ANGLE_PLACEHOLDER]
+
+
+def test_a_statement_shown_with_its_syntax_error_is_on_purpose() -> None:
+    """Blind batch AL: `>>> 3y` followed by the SyntaxError it gives, to show that
+    implied multiplication does not compile."""
+    shown = ">>> 3y\nTraceback (most recent call last):\n...\nSyntaxError: invalid syntax"
+    assert codes_of(check(shown + "\n>>> 3*y\n3*y", "pycon")) == []
+    assert codes_of(check(">>> 3y\n>>> 3*y\n3*y", "pycon")) == [codes.PYTHON_SYNTAX]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ">>> s = series(k)\n>>> s.transform()\n>>>      3\n    1 + --\n         k",
+        ">>> v = space.vector(name='v')\n>>> v1 e\u2081 + v12 e\u2081\u2082",
+    ],
+)
+def test_output_shown_after_the_repl_prompt_is_named_output(text: str) -> None:
+    """Blind batch AL: a value the statement above printed (a pretty-printed formula,
+    subscripts), written after `>>> `, was told of an indent or an invalid character."""
+    [problem] = check(text, "pycon").problems
+    assert problem.code == codes.PYTHON_SYNTAX and "reads as output" in problem.message
+    # a loop's body prompted `>>> ` is still a statement that goes on
+    [problem] = check(">>> for k in range(3):\n>>>     print(k)", "pycon").problems
+    assert "goes on" in problem.message

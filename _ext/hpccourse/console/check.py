@@ -53,7 +53,14 @@ from .shape import (
     transcript_prompt,
     without_comments,
 )
-from .syntax import MOST_GOING_ON, bash_accepts, check_command, check_python, goes_on_over
+from .syntax import (
+    MOST_GOING_ON,
+    bash_accepts,
+    check_command,
+    check_python,
+    goes_on_over,
+    printed_row,
+)
 
 # Highlight languages whose blocks show a terminal session: a line without a prompt is output.
 CONSOLE_LANGUAGES = frozenset(
@@ -371,6 +378,9 @@ def _block_syntax(
             checked = check_command(command, placeholder)
             if checked and command.language == "python":
                 checked = check_python(command, _rows_after(command, lines))
+                printed = printed_row(found[index - 1], command) if checked and index else None
+                if printed is not None:  # `>>> total()` then `>>>      2`: its value
+                    checked = [printed]
             if command.language == "python":
                 if checked and failed and command.text[:1] in " \t":
                     checked = []  # `>>>     body`: the rest of the statement reported above

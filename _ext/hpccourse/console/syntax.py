@@ -266,6 +266,12 @@ _NOTE = re.compile(r"\s(\(([A-Za-z][\w'.,:/-]*(?: [\w'.,:/-]+)+)\))\s*$")
 #: A usage synopsis, as manual pages write one: ``prog [options] FILE (-k KEY | -f FILE)``,
 #: whose brackets group alternatives, not shell syntax; what it needs is its own words.
 _SYNOPSIS = re.compile(r"(?<!\S)\[(?:options?|OPTIONS?|opts|args|ARGS)\](?:\.\.\.)?(?!\S)")
+#: A usage line's own notation, which no command carries: a metavar of options in capitals
+#: (`[CONNECTION_OPTIONS]`), or an option in brackets (`[--index <name>]`, optional).
+_USAGE_ROW = re.compile(
+    r"(?<!\S)\[(?:[A-Z]+_)*(?:OPTIONS?|ARGS|ARGUMENTS)\](?:\.\.\.)?(?!\S)"
+    r"|(?<!\S)\[--?[A-Za-z][\w-]*(?:[ =][^\]\n]*)?\](?!\S)"
+)
 #: A word with a parenthesised plural or option, as people write placeholders: `FILE(S)`.
 _NOTATION = re.compile(r"(?<![\w$=])([A-Za-z][\w-]*)\((?:s|S|es|ES)\)(?![\w(])")
 
@@ -485,7 +491,8 @@ def parse_and_check(command: Command, placeholder: str = "[username]") -> list[P
         text = _TEMPLATE_FIELD.sub(lambda m: ":".ljust(len(m.group(0))), text)
     tree = parse(text)
     root = tree.root_node
-    if root.has_error and not bash_accepts(text) and not _SYNOPSIS.search(text):
+    synopsis = _SYNOPSIS.search(text) or (not command.prompt and _USAGE_ROW.search(text))
+    if root.has_error and not synopsis and not bash_accepts(text):
         problems.append(_syntax_problem(command, text, _first_error(root)))
     if _may_have_stray_keyword(text):
         found: list[Node] = []
@@ -527,7 +534,11 @@ def _mask_angle_placeholders(
         matches = list(ANGLE_PLACEHOLDER.finditer(line))
         tree = None
         comment = _comment_start(line, opened)
+        usage = not command.prompt and _USAGE_ROW.search(line) is not None
         for match in matches:
+            if usage:  # `tool create -s <file> [OPTIONS]` under a "Syntax" label: a form
+                line = line.replace(match.group(0), "x" * len(match.group(0)))
+                continue
             if match.group(1).upper() in KEYS:  # `<TAB><TAB>`: a key pressed, not typed
                 line = line.replace(match.group(0), " " * len(match.group(0)))
                 continue
@@ -671,6 +682,12 @@ def _closed_later(source: str, following: Sequence[str]) -> bool:
         if depth == 0:
             return True
     return False
+
+
+#: The error Python gives a statement that does not compile, shown after it on purpose.
+_SHOWN_SYNTAX_ERROR = re.compile(r"^\s*(?:SyntaxError|IndentationError|TabError)\b")
+#: How many rows after the statement its traceback may take to reach that error.
+_SHOWN_ERROR_ROWS = 8
 
 
 #: What the REPL prints for an object without its own form: `<Name ...>`, one row.
@@ -864,6 +881,8 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
         return []
     if _elided_output(rows[skipped:]) or _PRINTED_SENTENCE.match(rows[skipped]):
         return []
+    if any(_SHOWN_SYNTAX_ERROR.match(row) for row in following[:_SHOWN_ERROR_ROWS]):
+        return []  # `>>> 2x` then its SyntaxError: the page shows what does not compile
     masked = _ipython_rows(rows, skipped)
     if masked is None:
         return []
@@ -905,6 +924,53 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
             )
         ]
     return []
+
+
+def printed_row(before: Command, command: Command) -> Problem | None:
+    """CC106 naming the cause when a one-row statement that does not compile (and is no
+    start of a longer one) is output shown after `>>> `: the statement before it is an
+    expression (the REPL prints its value: `>>> x.total()` then `>>>      2`), or it holds
+    a character no Python source has (`x1 𝐞₁`, as a pretty printer writes)."""
+    text = command.text
+    if before.language != "python" or "\n" in text.strip() or _compiles(text) is not False:
+        return None
+    if _REPR.match(text):
+        return None  # check_python names an object's `<...>` form itself
+    if not _is_expression(before.text) and not _foreign_character(text):
+        return None
+    return Problem(
+        codes.PYTHON_SYNTAX,
+        "This row reads as output, what the statement above printed, shown after `>>> `, "
+        "where Python cannot compile it: show output without a prompt, on the rows after "
+        "its statement.",
+        command.offset,
+    )
+
+
+def _is_expression(source: str) -> bool:
+    """Whether ``source`` is one expression (the REPL prints its value), not a statement."""
+    if not source.strip() or source.lstrip().startswith(("print(", "#")):
+        return source.lstrip().startswith("print(")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source.strip(), "<console>", "eval")
+    except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _foreign_character(source: str) -> bool:
+    """Whether Python rejects ``source`` for a character its source never holds."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source.strip(), "<console>", "single")
+    except SyntaxError as error:
+        return error.msg.startswith("invalid character")
+    except (ValueError, OverflowError, RecursionError, MemoryError):
+        return False
+    return False
 
 
 def check_command(command: Command, placeholder: str = "[username]") -> list[Problem]:
