@@ -232,11 +232,11 @@ def print_report(run: CheckRun, form: str, out: TextIO) -> None:
         out.write(f"note: {note}\n")
     for page, why in run.not_read.items():
         out.write(f"{_location(run, page)}: not read: {why}\n")
+    read, total = summary["pages_read"], summary["pages_read"] + summary["pages_not_read"]
     out.write(
-        f"\n{summary['pages_read']} pages read, {summary['pages_not_read']} not read "
-        f"(listed above).\n"
+        f"\n{read} of {total} pages read; {summary['pages_not_read']} not read (listed above).\n"
         if run.not_read
-        else f"\n{summary['pages_read']} pages read.\n"
+        else f"\n{read} of {total} {'page' if total == 1 else 'pages'} read.\n"
     )
     out.write(
         f"{summary['checked']} blocks checked: {summary['passed']} passed, "

@@ -213,7 +213,7 @@ def test_a_course_runs_unedited_with_stand_ins_said_one_line_each(
     assert any("stand-ins accepted" in n and "uml::" in n and ":emoji:" in n for n in notes)
     # the notebook myst-nb would read: read by the check itself (it has no cells)
     assert "note: myst-nb is not installed here: notebooks were read by the check" in out
-    assert "3 pages read." in out
+    assert "3 of 3 pages read." in out
     assert "conf.py says hello" not in out
     assert "conf.py says hello" in (tmp_path / "out" / "sphinx.log").read_text(encoding="utf-8")
 
@@ -364,7 +364,7 @@ def test_a_conf_py_line_that_fails_here_is_skipped_and_named_in_one_line(
     note = next(line for line in done.stdout.splitlines() if "conf.py:1 " in line)
     assert all(word in note for word in said) and "skipped" in note, note
     assert "docs/index.rst:6: CC105 " in done.stdout
-    assert "1 pages read" in done.stdout
+    assert "1 of 1 page read." in done.stdout
 
 
 def test_conf_py_goes_on_past_what_trips_on_a_stand_in(tmp_path: Path) -> None:
@@ -555,7 +555,7 @@ def test_a_markdown_root_page_is_read_when_conf_py_settings_came_from_a_stand_in
         "note: the root page is index.md, but conf.py names no Markdown reader that loads "
         "here: .md pages were read with myst-parser" in done.stdout
     )
-    assert "2 pages read." in done.stdout
+    assert "2 of 2 pages read." in done.stdout
 
 
 def test_autosummary_writes_no_stub_pages_into_the_course_and_its_import_errors_stop_nothing(
@@ -600,7 +600,7 @@ def test_a_course_handler_that_fails_on_a_stand_ins_value_is_said_with_its_cause
     out = done.stdout
     assert "conf.py's source-read handler parse stopped (ValueError: Invalid version" in out
     assert "not_installed_xyz" in out and "conf.py:2 failed here" in out, out
-    assert "1 pages read" in out
+    assert "1 of 1 page read." in out
 
 
 def test_a_version_conf_py_cannot_compute_here_is_one_that_parses(tmp_path: Path) -> None:
@@ -868,7 +868,7 @@ def test_a_course_read_by_recommonmark_has_its_markdown_pages_read(tmp_path: Pat
     assert "note: recommonmark is not installed here: .md pages were read with myst-parser" in (
         done.stdout
     )
-    assert "2 pages read." in done.stdout
+    assert "2 of 2 pages read." in done.stdout
 
 
 @pytest.mark.parametrize("reader", ["sphinx_mdinclude", "m2r2"])
@@ -892,7 +892,7 @@ def test_a_markdown_file_an_rst_page_mdincludes_is_read_and_located(tmp_path: Pa
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "NOTES.md:7: CC105 `<dir>`" in done.stdout, done.stdout
-    assert "3 pages read." in done.stdout
+    assert "3 of 3 pages read." in done.stdout
     assert "stopped" not in done.stdout, done.stdout  # the included sections are the page's
 
 
@@ -997,7 +997,7 @@ def test_notebooks_nbsphinx_would_read_are_read_by_the_check_at_their_lines(
     assert f"docs/demo.ipynb:{fence}: CC105 `<dir>`" in done.stdout, done.stdout
     assert f"docs/demo.ipynb:{cell}: CC105 `<file>`" in done.stdout, done.stdout
     assert "nbsphinx is not installed here: notebooks were read by the check" in done.stdout
-    assert "2 pages read." in done.stdout
+    assert "2 of 2 pages read." in done.stdout
     # a course whose root page is a notebook is read too
     (tmp_path / "docs" / "index.rst").unlink()
     (tmp_path / "docs" / "demo.ipynb").rename(tmp_path / "docs" / "index.ipynb")
