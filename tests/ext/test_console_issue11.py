@@ -274,6 +274,17 @@ def test_source_activate_on_a_venv_is_cc207() -> None:
     assert result.problems == []
 
 
+@pytest.mark.parametrize("script", ["./venv/bin/activate", "~/envs/work/bin/activate"])
+def test_an_activation_script_run_not_sourced_is_cc207(script: str) -> None:
+    """Blind batch AK: `$ ./venv/bin/activate` runs the script in a shell that ends at
+    once; the environment is not active afterwards."""
+    [result] = results(block(f"$ python -m venv venv\n$ {script}"))
+    assert found(result) == [(codes.CONDA_ACTIVATE_VENV, 1)]
+    assert f"`source {script}`" in result.problems[0].message
+    for sourced in (f"source {script}", f". {script}"):
+        assert results(block(f"$ {sourced}"))[0].problems == []
+
+
 @pytest.mark.parametrize("character", ["\u202e", "\u2066", "\u200b", "\ufeff", "\u00ad", "\x1b"])
 def test_hidden_characters_in_a_command_are_cc003(character: str) -> None:
     [result] = results(block(f"$ echo a\n$ rm -rf x{character} y"))

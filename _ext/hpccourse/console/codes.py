@@ -26,7 +26,9 @@ CC203    A user placeholder other than the project's convention (``<user>``, ``{
 CC204    A real-looking user name in a project or home path instead of the placeholder.
 CC205    A path under a project root that is not under this cluster's workshop storage.
 CC206    ``module load``/``ml`` of a module the data table does not list for this cluster.
-CC207    ``source activate NAME`` (conda's old syntax) for a venv made with ``python -m venv``.
+CC207    An activation that leaves the environment inactive: ``source activate NAME`` (conda's
+         old syntax) for a venv made with ``python -m venv``, or ``venv/bin/activate`` run,
+         not sourced.
 =======  ==================================================================================
 """
 
@@ -73,5 +75,6 @@ RULES: dict[str, str] = {
     REAL_USER: "real-looking user name in a path instead of the placeholder",
     OUTSIDE_STORAGE: "path under a project root but outside this cluster's workshop storage",
     UNKNOWN_MODULE: "module not listed in the data table for this cluster",
-    CONDA_ACTIVATE_VENV: "`source activate` (conda) for a venv made with `python -m venv`",
+    CONDA_ACTIVATE_VENV: "activation that leaves the environment inactive (`source activate` "
+    "for a venv, `bin/activate` run, not sourced)",
 }

@@ -493,13 +493,24 @@ class RuleChecker:
         return problems
 
     def _venv_activation(self, command: Command, words: list[str]) -> list[Problem]:
-        """CC207, and the bookkeeping of environments created so far."""
+        """CC207 (an environment activated in a way that leaves it inactive), and the
+        bookkeeping of environments created so far."""
         created = _venv_created(words)
         if created:
             self._venvs.add(created)
         conda = _conda_created(words)
         if conda:
             self._condas.add(conda)
+        if words and words[0].endswith("/bin/activate"):
+            return [
+                Problem(
+                    codes.CONDA_ACTIVATE_VENV,
+                    f"`{words[0]}` runs the activation script in a shell of its own, which "
+                    f"ends at once (or bash answers 'Permission denied'): the environment "
+                    f"is not active afterwards. Write `source {words[0]}`.",
+                    command.offset,
+                )
+            ]
         name = _source_activate(words)
         if name is None or name not in self._venvs or name in self._condas:
             return []
