@@ -966,3 +966,7 @@ def test_output_shown_after_the_repl_prompt_is_named_output(text: str) -> None:
     # a loop's body prompted `>>> ` is still a statement that goes on
     [problem] = check(">>> for k in range(3):\n>>>     print(k)", "pycon").problems
     assert "goes on" in problem.message
+    # a statement typed wrong after an expression is still named by what is wrong with it
+    for typo in (">>>  s.invert(k)", ">>> : s.invert(k)"):
+        [problem] = check(f">>> s.transform()\n3\n{typo}", "pycon").problems
+        assert "reads as output" not in problem.message, typo

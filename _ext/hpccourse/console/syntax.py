@@ -926,6 +926,13 @@ def check_python(command: Command, following: Sequence[str] = ()) -> list[Proble
     return []
 
 
+#: What a pretty printer draws and no statement holds: box drawing, bracket pieces, a
+#: raised dot, sub- and superscripts (`1 + ──`, `⎛ 2 ⎞`, `x₁`, `C₁⋅R₁`).
+_PRINTED = re.compile("[\u2500-\u257f\u239b-\u23ad\u22c5\u2070-\u209f\u00b2\u00b3\u00b9]")
+#: A number alone on its row, as a formula's exponent is printed above it.
+_NUMBER_ALONE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
+
+
 def printed_row(before: Command, command: Command) -> Problem | None:
     """CC106 naming the cause when a one-row statement that does not compile (and is no
     start of a longer one) is output shown after `>>> `: the statement before it is an
@@ -936,6 +943,8 @@ def printed_row(before: Command, command: Command) -> Problem | None:
         return None
     if _REPR.match(text):
         return None  # check_python names an object's `<...>` form itself
+    if not (_PRINTED.search(text) or _NUMBER_ALONE.match(text)):
+        return None  # `>>>  x.f()`, `>>> : x`: a statement typed wrong, not output
     if not _is_expression(before.text) and not _foreign_character(text):
         return None
     return Problem(
