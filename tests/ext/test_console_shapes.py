@@ -970,3 +970,27 @@ def test_output_shown_after_the_repl_prompt_is_named_output(text: str) -> None:
     for typo in (">>>  s.invert(k)", ">>> : s.invert(k)"):
         [problem] = check(f">>> s.transform()\n3\n{typo}", "pycon").problems
         assert "reads as output" not in problem.message, typo
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=======================\nStep timing (seconds)\n=======================\n"
+        "fetch_sources        12\napt-get              295\ngit_clone            168\n"
+        "-----------------------\nTotal runtime        475",
+        "[build-plugin-cache]\ntype = git\nlocation = https://example.org/cache.git\n"
+        "reference = v1.2.0",
+    ],
+)
+def test_a_timing_table_or_a_settings_file_in_a_console_block_is_no_command(text) -> None:
+    """Blind batch AM: a timing report (`apt-get   295`) and an INI section (`type = git`)
+    were read as commands, and told to write `$ `."""
+    assert codes_of(check(text, "console")) == []
+    assert codes_of(check("apt-get install -y git", "console")) == [codes.NO_PROMPT]
+
+
+def test_a_command_substitution_is_a_word_of_its_command() -> None:
+    """Blind batch AM: `ln -s $(which tool) /opt/bin/` was split at the substitution, and
+    `/opt/bin/` alone was told it is a path, not a command (CC108)."""
+    assert codes_of(check("$ mkdir -p /opt/bin\n$ ln -s $(which tool) /opt/bin/")) == []
+    assert codes_of(check("$ /opt/bin/")) == [codes.PATH_ONLY]

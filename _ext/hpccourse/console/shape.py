@@ -56,6 +56,9 @@ _OPTIONED_COMMAND = re.compile(
     r"^[a-z][\w.+-]*(?:\s+[\w.:/=*?~,@%+-]+)*?\s+(?:--?[A-Za-z]|[A-Z][A-Z0-9_]*=)"
 )
 _ASSIGN_COMMAND = re.compile(r"^[A-Za-z_]\w*=\S*(?:\s+\S|$)")
+#: A table's row: a name, three blanks or more, a number (a timing report's `pip_install
+#: 137`, `Total runtime   1427`).
+_COLUMNS = re.compile(r"^\s*[\w.-]+(?: [\w.()-]+)*[ \t]{3,}-?[\d.,:%]+\s*$")
 #: Data alone on its row: a base64 or hex string (``QkVHSU46...PQ==``), mixed letters and
 #: digits no program or variable is named with, which bash would read as ``NAME==``.
 _BLOB = re.compile(r"^(?=\S*\d)(?=\S*[A-Z])(?=\S*[a-z])[A-Za-z0-9+/]{16,}={0,2}$")
@@ -112,8 +115,8 @@ def is_command_row(
         return False
     if _SHOWN_PROMPT.match(stripped):
         return True  # `(env) $ cmd` that Pygments takes for output: typed all the same
-    if _BLOB.match(stripped):
-        return False
+    if _BLOB.match(stripped) or _COLUMNS.match(row) or _KEY_EQUALS.match(row):
+        return False  # data, a table's row (`apt-get      295`), a setting (`type = git`)
     first, _, rest = stripped.partition(" ")
     if first in programs and row[:1] not in " \t" and not _LOG_MARK.match(rest):
         return not _VERSION.match(rest)  # `django-admin runserver`, not `sitectl 2.1.0`
@@ -138,7 +141,7 @@ def is_command_row(
 #: A row of a program's ``--help``: its options, then two blanks and what they do.
 _OPTION_HELP = re.compile(r"^\s*(?:-\w,\s+)?--?\w[\w-]*(?:[ =][\w<>\[\].|-]+)?\s{2,}[A-Za-z(]")
 _OUTPUT_SHAPES = (_TREE, _RULER, _KEY_COLON, _SECTION, _KEY_EQUALS, _HASH, _NUMBERS, _OPTION_HELP)
-_OUTPUT_SHAPES += (_TAGGED, _STAMP, _MEASUREMENT)
+_OUTPUT_SHAPES += (_TAGGED, _STAMP, _MEASUREMENT, _COLUMNS)
 
 
 def is_output_row(row: str) -> bool:

@@ -52,12 +52,29 @@ def words(segment: str) -> list[str]:
 def _quoted_words(segment: str) -> tuple[str, ...]:
     """shlex's reading of a segment with quotes or operators, once per distinct text: the
     same commands recur across a course's pages and clusters, and shlex is slow."""
+    found: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return f"\0{len(found) - 1}\0"
+
+    # `$(which tool)` is one word of the command around it (its output), not a
+    # command of its own that leaves the words after it alone (`ln -s $(...) /dir/`)
+    marked = _SUBSTITUTION.sub(mark, segment) if "$(" in segment else segment
     try:
-        lexer = shlex.shlex(segment, posix=True, punctuation_chars=";&|()")
+        lexer = shlex.shlex(marked, posix=True, punctuation_chars=";&|()")
         lexer.whitespace_split = True
-        return tuple(lexer)
+        split = tuple(lexer)
     except ValueError:
-        return tuple(segment.split())
+        split = tuple(marked.split())
+    if not found:
+        return split
+    return tuple(_MARK.sub(lambda m: found[int(m.group(1))], word) for word in split)
+
+
+#: A command substitution with no parentheses inside, and its mark while shlex splits.
+_SUBSTITUTION = re.compile(r"\$\([^()]*\)")
+_MARK = re.compile("\0(\\d+)\0")
 
 
 def simple_commands(command: Command) -> list[list[str]]:
