@@ -994,3 +994,17 @@ def test_a_command_substitution_is_a_word_of_its_command() -> None:
     `/opt/bin/` alone was told it is a path, not a command (CC108)."""
     assert codes_of(check("$ mkdir -p /opt/bin\n$ ln -s $(which tool) /opt/bin/")) == []
     assert codes_of(check("$ /opt/bin/")) == [codes.PATH_ONLY]
+
+
+def test_a_block_prompted_row_by_row_is_named_so_when_its_body_does_not_compile() -> None:
+    """Blind batch AO: `>>> try:`, its body and `except` each after `>>> `, with a Python 2
+    `print x` inside, was told the `try` has no body."""
+    text = (
+        ">>> data = load()\n>>> try:\n>>>   item = Item()\n>>>   print item.value\n"
+        ">>> except ValueError:\n>>>   print 'not valid'"
+    )
+    [problem] = check(text, "pycon").problems
+    assert problem.offset == 1 and "goes on over the next 4 rows" in problem.message
+    # a block opened with nothing indented after it is still incomplete
+    [problem] = check(">>> if ready:\n>>> go()", "pycon").problems
+    assert "incomplete" in problem.message

@@ -414,7 +414,27 @@ def _going_on(found: Sequence[Command], index: int) -> int:
         if command.language != "python":
             break
         following.append(command.text)
-    return max(goes_on_over(following) - 1, 0)
+    going_on = max(goes_on_over(following) - 1, 0)
+    if going_on or not following or not following[0].rstrip().endswith(":"):
+        return going_on
+    # `>>> try:` then its body and clauses, each after `>>> `, that do not compile read
+    # together for another reason (a Python 2 `print x` in the body): they go on all the same
+    return _block_rows(following[1:])
+
+
+#: A clause that goes on with the compound statement above it.
+_CLAUSE = re.compile(r"^(?:except\b|else\s*:|elif\b|finally\s*:)")
+
+
+def _block_rows(rows: Sequence[str]) -> int:
+    """How many of ``rows`` go on with a compound statement opened above: indented rows
+    (its body) and its clauses (`except ...:`, `else:`) with theirs."""
+    count = 0
+    for row in rows:
+        if not (row[:1] in " \t" and row.strip()) and not _CLAUSE.match(row):
+            break
+        count += 1
+    return count
 
 
 #: How many prompted rows after a shell command that does not parse are read to see
