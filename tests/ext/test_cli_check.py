@@ -1036,3 +1036,30 @@ def test_a_folder_named_after_the_course_project_is_no_users_home(tmp_path: Path
     done = run("check", "docs", "-o", "out", cwd=tmp_path)
     found = [line.split(": ")[0] for line in done.stdout.splitlines() if " CC204 " in line]
     assert found == ["docs/index.rst:7"], done.stdout
+
+
+def test_an_autodoc_directive_that_never_ends_is_stopped_and_named(tmp_path: Path) -> None:
+    """Blind batch AN (traja): autosummary on a class a mocked decorator made walked its
+    attributes for ever, and the check hung until it was killed at 600 s."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "loops.py").write_text(
+        "from docutils.parsers.rst import Directive\n\n"
+        "class Endless(Directive):\n    has_content = True\n\n"
+        "    def run(self):\n        while True:\n            pass\n\n"
+        "def setup(app):\n    app.add_directive('autoendless', Endless)\n",
+        encoding="utf-8",
+    )
+    (docs / "conf.py").write_text(
+        'import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\nextensions = ["loops"]\n',
+        encoding="utf-8",
+    )
+    (docs / "index.rst").write_text(
+        "T\n=\n\n.. autoendless::\n\n   .. code-block:: console\n\n      $ cd <dir>\n",
+        encoding="utf-8",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:8: CC105 " in done.stdout  # its content read as text, checked
+    note = next(line for line in done.stdout.splitlines() if "autoendless::" in line)
+    assert "ran past 15 s" in note and "docs/index.rst:4" in note, note
