@@ -1008,3 +1008,13 @@ def test_a_block_prompted_row_by_row_is_named_so_when_its_body_does_not_compile(
     # a block opened with nothing indented after it is still incomplete
     [problem] = check(">>> if ready:\n>>> go()", "pycon").problems
     assert "incomplete" in problem.message
+
+
+def test_a_projects_script_run_by_its_relative_path_is_a_command() -> None:
+    """Blind batch AM: `tools/flags.sh <path to source>` in a console block without a
+    prompt was taken for output: neither CC001 nor its placeholder (CC105) was named."""
+    found = codes_of(check("tools/flags.sh <path to source>", "console"))
+    assert found == [codes.NO_PROMPT, codes.ANGLE_PLACEHOLDER]
+    assert codes_of(check("ci/release.py --dry-run", "console")) == [codes.NO_PROMPT]
+    # a listing of a project's files is output
+    assert codes_of(check("docs/conf.py\nsrc/app.py\ntests/test_app.py", "console")) == []

@@ -44,6 +44,8 @@ KNOWN_COMMAND = "|".join(sorted(map(re.escape, KNOWN_COMMANDS), key=len, reverse
 
 #: A path to a program: ``./run``, ``~/bin/x``, ``/usr/bin/x``, ``$VENV/bin/pserve``.
 _PATH_COMMAND = re.compile(r"^(?:\./|\.\./|~/|/|\$\{?[A-Za-z_]\w*\}?/)[\w./-]+(?:\s|$)")
+#: A script of the project named by its relative path: `tools/build.sh`, `ci/check.py`.
+_RELATIVE_SCRIPT = re.compile(r"^[\w.-]+(?:/[\w.-]+)+\.(?:sh|py|pl)$")
 #: A path alone on its row runs a program when it names one (``./configure``,
 #: ``~/bin/run.sh``); ``~/project/data`` alone is a folder tree's root or a listing.
 _PROGRAM_PATH = re.compile(
@@ -129,6 +131,15 @@ def is_command_row(
             return True  # `make valgrind PYTHON_SUPP=/x`: a target, then a variable set
         # `exit code 1` reads as a message; `make html SPHINXOPTS=-W` as a command
     indented = row[:1] in (" ", "\t")  # a dump's `  VAR=value`, a listing's `  /path`
+    argument = rest.strip()[:1]
+    if (
+        _RELATIVE_SCRIPT.match(first)
+        and not indented
+        and ((argument.isalnum() or argument in "-<") if argument else first[-3:] == ".sh")
+        and "  " not in rest.strip()  # a report's columns: `app/cart.py    16    0   100%`
+    ):
+        return True  # `tools/feature-flags.sh <src>`: a script of the project, run (a
+        # `src/app.py` alone may be a listing's row)
     if _PATH_COMMAND.match(stripped) and not indented:
         return bool(rest.strip()) or _PROGRAM_PATH.match(stripped) is not None
     if _ASSIGN_COMMAND.match(stripped):
