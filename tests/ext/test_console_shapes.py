@@ -1018,3 +1018,15 @@ def test_a_projects_script_run_by_its_relative_path_is_a_command() -> None:
     assert codes_of(check("ci/release.py --dry-run", "console")) == [codes.NO_PROMPT]
     # a listing of a project's files is output
     assert codes_of(check("docs/conf.py\nsrc/app.py\ntests/test_app.py", "console")) == []
+
+
+def test_an_ini_file_in_a_shell_block_is_named_an_ini_file() -> None:
+    """Blind batch AR: a `.pypirc`'s content tagged `bash` gave one CC105 per `<x>` value
+    to fill in, where the cause is the tag."""
+    text = "[index]\nservers =\n  main\n\n[main]\nurl=https://example.org/upload/\n"
+    text += "username=<your name>\npassword=<your token>"
+    [problem] = check(text, "bash").problems
+    assert problem.code == codes.NOT_SHELL and "an INI file" in problem.message
+    assert "tag it `ini`" in problem.message
+    # a test's bracket is bash
+    assert codes_of(check("[ -d build ] && ls build", "bash")) == []

@@ -26,6 +26,7 @@ from .language import (
     TREE,
     Guess,
     guess_language,
+    ini_language,
     looks_like_prose,
     looks_like_pseudo_code,
     printed_python,
@@ -164,7 +165,7 @@ def _check_script(
     block: Block, text: str, lines: list[Line], placeholder: str, problems: list[Problem]
 ) -> tuple[list[Line], list[Command]]:
     """A prompt-less bash/sh block: parsed whole, or reported as another language."""
-    guess = guess_language(text) or settings_language(text)
+    guess = guess_language(text) or settings_language(text) or ini_language(text)
     if guess is None and session_language(text) is ARROW_SESSION:
         guess = ARROW_SESSION  # `$> cmd` parses (a command named `$`), but is a prompt
     if guess is not None and guess.certain and guess is not BATCH:

@@ -50,6 +50,10 @@ SESSION = Guess("a terminal session (a prompt before each command)", "console", 
 SQL = Guess("SQL (`SELECT ... FROM`, `SET PASSWORD ...;`)", "sql", True)
 ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
 GRAMMAR = Guess("a grammar (ASN.1 or BNF, `Name ::= ...`)", "text", True)
+INI = Guess("an INI file (`[section]`, then `key = value` rows)", "ini", True)
+#: An INI file's section row, and its settings (`key = value`, `key=`, an indented value).
+_INI_SECTION = re.compile(r"^\[[\w. :\"-]+\]\s*$")
+_INI_ROW = re.compile(r"^[\w.-]+\s*=|^\s+\S")
 #: A grammar's rule: a name, or `<name>`, then `::=`.
 _GRAMMAR_RULE = re.compile(r"^\s*(?:[A-Za-z][\w-]*|<[\w -]+>)\s*::=(?:\s|$)")
 
@@ -233,6 +237,17 @@ def guess_language(text: str) -> Guess | None:
     if 2 * counts[best] >= len(rows) or (best is PYTHON and _compiles_as_python(text)):
         return Guess(best.language, best.tag, True)
     return best
+
+
+def ini_language(text: str) -> Guess | None:
+    """INI when ``text`` opens with a ``[section]`` row and most rows are its settings
+    (`[pypi]`, `username = <name>`): a file's content in a script block, which bash would
+    run as commands. (In a console block it shows as output: no harm, no finding.)"""
+    rows = _rows(text)
+    if not rows or not _INI_SECTION.match(rows[0]):
+        return None
+    settings = sum(bool(_INI_SECTION.match(row) or _INI_ROW.match(row)) for row in rows)
+    return INI if 2 * settings > len(rows) + 1 else None
 
 
 def settings_language(text: str) -> Guess | None:
