@@ -1063,3 +1063,18 @@ def test_an_autodoc_directive_that_never_ends_is_stopped_and_named(tmp_path: Pat
     assert "docs/index.rst:8: CC105 " in done.stdout  # its content read as text, checked
     note = next(line for line in done.stdout.splitlines() if "autoendless::" in line)
     assert "ran past 15 s" in note and "docs/index.rst:4" in note, note
+
+
+def test_a_transform_from_a_stand_in_is_left_out_not_the_build(tmp_path: Path) -> None:
+    """Blind batch AQ (shakenbreak): conf.py's setup() added recommonmark's transform,
+    a stand-in here; Sphinx sorting transforms by a mock's priority stopped the build."""
+    write_docs(
+        tmp_path,
+        "from not_installed_md.transform import Structify\n\n"
+        "def setup(app):\n    app.add_transform(Structify)\n",
+        "T\n=\n\n.. code-block:: console\n\n   $ cd <dir>\n",
+    )
+    done = run("check", "docs", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "docs/index.rst:6: CC105 " in done.stdout
+    assert "note: conf.py's transform Structify stopped (a stand-in here)" in done.stdout

@@ -420,14 +420,28 @@ def guarded_setup(setup: Callable[[Any], Any], record: Standins) -> Callable[[An
         def guarded_connect(event: str, callback: Callable[..., Any], priority: int = 500) -> Any:
             return connect(event, _guarded_handler(event, callback, record), priority)
 
+        def transform(add: Callable[..., Any], kind: str) -> Callable[..., Any]:
+            def guarded(cls: Any, *args: Any, **kwargs: Any) -> Any:
+                if not isinstance(getattr(cls, "default_priority", None), int):
+                    # a stand-in's class (recommonmark's AutoStructify, mocked): Sphinx
+                    # sorts transforms by priority, and a mock's stops the whole build
+                    name = getattr(cls, "__name__", str(cls))
+                    record.handlers[f"conf.py's {kind} {name}"] = "a stand-in here"
+                    return None
+                return add(cls, *args, **kwargs)
+
+            return guarded
+
         app.connect = guarded_connect
+        app.add_transform = transform(app.add_transform, "transform")
+        app.add_post_transform = transform(app.add_post_transform, "post-transform")
         try:
             return setup(app)
         except Exception as error:  # any failure of the course's own code
             record.setup_error = f"{type(error).__name__}: {error}"
             return None
         finally:
-            del app.connect  # the class's own method again
+            del app.connect, app.add_transform, app.add_post_transform  # the class's own
 
     return run
 
