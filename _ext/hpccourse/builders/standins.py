@@ -433,15 +433,19 @@ def guarded_setup(setup: Callable[[Any], Any], record: Standins) -> Callable[[An
             return guarded
 
         app.connect = guarded_connect
-        app.add_transform = transform(app.add_transform, "transform")
-        app.add_post_transform = transform(app.add_post_transform, "post-transform")
+        adds = {"add_transform": "transform", "add_post_transform": "post-transform"}
+        adds = {name: kind for name, kind in adds.items() if hasattr(app, name)}
+        for name, kind in adds.items():
+            setattr(app, name, transform(getattr(app, name), kind))
         try:
             return setup(app)
         except Exception as error:  # any failure of the course's own code
             record.setup_error = f"{type(error).__name__}: {error}"
             return None
         finally:
-            del app.connect, app.add_transform, app.add_post_transform  # the class's own
+            del app.connect  # the class's own methods again
+            for name in adds:
+                delattr(app, name)
 
     return run
 
