@@ -34,6 +34,7 @@ from sphinx.util import logging
 
 from ..console.check import check_document
 from ..console.model import Block, BlockResult, CopyButton, RuleContext
+from ..console.rules import project_word
 from ..doctree.collect import relative_source
 from ..doctree.unreached import RecordUnreached, Unreached
 from ..table import TableError, project_table, table_path
@@ -44,11 +45,6 @@ from .report import Encoded, Finding, write_report
 from .resultcache import PageResults, result_cache
 
 logger = logging.getLogger(__name__)
-
-
-def project_word(name: str) -> str:
-    """A project's name as a folder may spell it: its letters and digits, in lower case."""
-    return "".join(c for c in name.lower() if c.isalnum())
 
 
 def load_context(

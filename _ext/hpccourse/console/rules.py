@@ -312,12 +312,13 @@ def _conventions(ctx: RuleContext, cluster: str | None) -> list[str]:
     return sorted(set(filter(None, ctx.placeholder.values())))
 
 
-@functools.lru_cache(maxsize=1024)
-def _letters(name: str) -> str:
-    """A name's letters and digits, in lower case (``Project-Q`` -> ``projectq``)."""
+def project_word(name: str) -> str:
+    """A name's letters and digits, in lower case (``Project-Q`` -> ``projectq``): a
+    project's name as a folder may spell it (:attr:`RuleContext.project`)."""
     return "".join(c for c in name.lower() if c.isalnum())
 
 
+@functools.lru_cache(maxsize=1024)
 def _root_parts(path: str) -> tuple[str, ...]:
     return tuple(p for p in path.split("/") if p)
 
@@ -702,7 +703,7 @@ class RuleChecker:
                 and name != program_name(line.text)
                 and name not in (accounts or ())
                 and name not in SYSTEM_ACCOUNTS
-                and not (self.ctx.project and _letters(name) == self.ctx.project)
+                and not (self.ctx.project and project_word(name) == self.ctx.project)
                 and not (user_index == len(parts) - 1 and _DATA_FILE.search(name))
             ):
                 write = " or ".join(f"`{c}`" for c in conventions) or "the user placeholder"

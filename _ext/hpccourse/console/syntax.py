@@ -958,8 +958,6 @@ def printed_row(before: Command, command: Command) -> Problem | None:
 
 def _is_expression(source: str) -> bool:
     """Whether ``source`` is one expression (the REPL prints its value), not a statement."""
-    if not source.strip() or source.lstrip().startswith(("print(", "#")):
-        return source.lstrip().startswith("print(")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

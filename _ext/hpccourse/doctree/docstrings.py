@@ -54,6 +54,15 @@ def is_own(path: str, srcdir: Path) -> bool:
     return resolved.is_relative_to(project_root(srcdir))
 
 
+def _is_string(node: ast.AST) -> bool:
+    """Whether ``node`` is a string standing alone (a docstring, or an attribute's)."""
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
 def docstring_span(tree: ast.Module, name: str) -> tuple[int, int] | None:
     """The 0-based [first, last) file lines of ``name``'s docstring (dotted: module part,
     then the qualified name); None when the file does not hold it."""
@@ -64,11 +73,7 @@ def docstring_span(tree: ast.Module, name: str) -> tuple[int, int] | None:
         if not body:
             continue
         first = body[0]
-        if (
-            isinstance(first, ast.Expr)
-            and isinstance(first.value, ast.Constant)
-            and isinstance(first.value.value, str)
-        ):
+        if _is_string(first):
             return first.lineno - 1, first.end_lineno or first.lineno
     return None
 
@@ -89,11 +94,7 @@ def attribute_span(tree: ast.Module, name: str, lines: Sequence[str]) -> tuple[i
             if not _assigns(item, parts[-1]):
                 continue
             after = body[index + 1] if index + 1 < len(body) else None
-            if (
-                isinstance(after, ast.Expr)
-                and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)
-            ):
+            if after is not None and _is_string(after):
                 return after.lineno - 1, after.end_lineno or after.lineno
             first = item.lineno - 1
             while first > 0 and _DOC_COMMENT.match(lines[first - 1]):
