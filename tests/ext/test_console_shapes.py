@@ -1030,3 +1030,53 @@ def test_an_ini_file_in_a_shell_block_is_named_an_ini_file() -> None:
     assert "tag it `ini`" in problem.message
     # a test's bracket is bash
     assert codes_of(check("[ -d build ] && ls build", "bash")) == []
+
+
+# ------------------------------------------- CC005: a prompt the script lexer copies
+
+
+def test_a_prompt_in_a_script_block_is_copied_with_the_command() -> None:
+    """Blind batches (PyNaCl, and the corpus's `sh` blocks): `$ cmd` in a `bash` block
+    is no prompt to the script lexer, so a copy button that drops `.gp` copies `$ `."""
+    result = check("$ pip install tool\n$ tool --version", "bash")
+    assert codes_of(result) == [codes.SCRIPT_PROMPT]
+    [problem] = result.problems
+    assert problem.offset == 0 and "2 rows" in problem.message
+    assert "Tag the block `console`, where the copy button leaves the prompt out" in (
+        problem.message
+    )
+    prompted = check("echo setup\n[me@login ~]$ make", "shell").problems
+    assert [(p.code, p.offset) for p in prompted] == [(codes.SCRIPT_PROMPT, 1)]
+    assert "`[me@login ~]$`" in prompted[0].message
+
+
+def test_a_copy_button_that_keeps_prompts_is_told_what_to_exclude() -> None:
+    ctx = RuleContext(copy_button=CopyButton(exclude=".linenos"))
+    [problem] = check("$ make", "bash", ctx=ctx).problems
+    assert problem.code == codes.SCRIPT_PROMPT and "add `.gp` to `copybutton_exclude`" in (
+        problem.message
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "ctx"),
+    [
+        ("$ make", "console", NO_TABLE),  # drawn as a prompt, excluded
+        ("$ make", "bash", RuleContext()),  # no copy button: selected by hand, any tag
+        ("$ make", "bash", RuleContext(copy_button=CopyButton(prompt_text="$ "))),
+        (
+            "$ make\n>>> 1",
+            "bash",
+            RuleContext(copy_button=CopyButton(prompt_text=r">>> |\$ ", is_regexp=True)),
+        ),
+        ("echo $HOME\nmake $TARGET", "bash", NO_TABLE),  # variables, no prompt
+    ],
+)
+def test_a_prompt_the_copy_button_leaves_out_is_no_cc005(text, language, ctx) -> None:
+    assert codes.SCRIPT_PROMPT not in codes_of(check(text, language, ctx=ctx))
+
+
+def test_a_prompt_directive_draws_its_own_prompts() -> None:
+    """sphinx-prompt's `.. prompt:: bash $` shows `$ ` drawn apart, never copied."""
+    shown = Block("page", "page.rst", 10, "bash", "$ make", prompts=("$",))
+    assert check_document([shown], NO_TABLE)[0].problems == []

@@ -15,7 +15,14 @@ from collections.abc import Iterable, Sequence
 
 from . import codes
 from .bash import parse
-from .copying import doubled_prompt, extra_chevrons, glued_prompts, hidden_characters, no_prompt
+from .copying import (
+    doubled_prompt,
+    extra_chevrons,
+    glued_prompts,
+    hidden_characters,
+    no_prompt,
+    script_prompts,
+)
 from .language import (
     ARROW_SESSION,
     BATCH,
@@ -350,6 +357,9 @@ def _block_syntax(
             text, lines = dedented, classify(dedented, prompts)
             has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
     syntax, placeholders_only = has_prompt, False
+    if has_prompt and language in SCRIPT_LANGUAGES and not prompts:
+        # (sphinx-prompt's block draws its prompts itself, and they are not copied)
+        problems.extend(script_prompts(lines, language, copy_button))
     if "$[" in text:
         problems.extend(glued_prompts(lines))
     if not has_prompt and any(line.raw.strip() for line in lines):

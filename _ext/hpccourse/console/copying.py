@@ -5,6 +5,8 @@
   (:class:`~.model.CopyButton`), and the fix depends on what the lines are: a batch
   script, R or a notebook line needs another language tag, not ``$ ``.
 - CC002: ``$[alice@host ~] cmd``: the ``$`` glued to a ``[user@host dir]`` prompt.
+- CC005: ``$ cmd`` in a ``bash`` block: no prompt to the script lexer, so the copy button
+  copies it, unless ``copybutton_prompt_text`` takes it off.
 - CC004 of a REPL session: ``>>>> x``, a chevron too many, shows the statement as output.
 - CC003: invisible and direction-changing characters, and byte-order marks: the text
   copied is not the text shown ("Trojan Source", CVE-2021-42574).
@@ -68,6 +70,55 @@ def no_prompt(lines: Sequence[Line], guess: Guess | None, button: CopyButton | N
     else:
         advice = "Write `$ ` before each command (`(env) $ ` inside an environment)"
     return Problem(codes.NO_PROMPT, f"{shown}. {advice}.", first)
+
+
+def strips_prompt(button: CopyButton, row: str) -> bool:
+    """Whether the copy button's ``copybutton_prompt_text`` takes a prompt off the start
+    of ``row`` (its script matches ``^(prompt_text)`` on each row)."""
+    if not button.prompt_text:
+        return False
+    pattern = button.prompt_text if button.is_regexp else re.escape(button.prompt_text)
+    try:
+        match = re.match(f"(?:{pattern})", row)
+    except re.error:  # a JavaScript-only pattern: not judged
+        return True
+    return match is not None and match.end() > 0
+
+
+def script_prompts(
+    lines: Sequence[Line], language: str, button: CopyButton | None
+) -> list[Problem]:
+    """CC005, once per block: rows of a script block (``bash``) that start with a shell
+    prompt. The script lexer draws no prompt, so the copy button copies it, unless its
+    ``copybutton_prompt_text`` takes it off. Without a copy button readers select the
+    text, prompts and all, whatever the tag: no finding."""
+    if button is None:
+        return []
+    prompted = [
+        line
+        for line in lines
+        if line.kind is LineKind.PROMPT and not strips_prompt(button, line.raw)
+    ]
+    if not prompted:
+        return []
+    first = prompted[0]
+    rows = f"{len(prompted)} rows" if len(prompted) > 1 else "a row"
+    excluded = {s.strip() for s in button.exclude.split(",")}
+    fix = (
+        "Tag the block `console`, where the copy button leaves the prompt out"
+        if ".gp" in excluded
+        else "Tag the block `console` and add `.gp` to `copybutton_exclude`"
+    )
+    return [
+        Problem(
+            codes.SCRIPT_PROMPT,
+            f"`{first.prompt.strip()}` starts {rows} of this `{language}` block, which "
+            f"draws no prompt: the copy button copies `{first.prompt.strip()}` with the "
+            f"command, and the shell cannot run it (`$: command not found`). {fix}, or "
+            f"leave the prompt out.",
+            first.offset,
+        )
+    ]
 
 
 def glued_prompts(lines: Sequence[Line]) -> list[Problem]:
