@@ -22,6 +22,7 @@ CC107    A shell-tagged block whose text is another language (R, Julia, Python, 
 CC108    A command line that is only a path: nobody means to run a folder.
 CC109    A version requirement left unquoted (``pip install pkg>=1.0``): bash reads ``>``
          or ``<`` as a redirection.
+CC110    A ``git://github.com/`` address: GitHub no longer serves that protocol (since 2022).
 CC201    The prompt shows ``(X)`` but the environment active here is another one, or none.
 CC202    ``pip install --user`` while an environment is active: it installs outside it.
 CC203    A user placeholder other than the project's convention (``<user>``, ``{user}``...).
@@ -50,6 +51,7 @@ PYTHON_SYNTAX = "CC106"
 NOT_SHELL = "CC107"
 PATH_ONLY = "CC108"
 UNQUOTED_REQUIREMENT = "CC109"
+RETIRED_URL = "CC110"
 ENV_PROMPT = "CC201"
 PIP_USER = "CC202"
 WRONG_PLACEHOLDER = "CC203"
@@ -73,6 +75,7 @@ RULES: dict[str, str] = {
     NOT_SHELL: "shell-tagged block whose text is another language: the tag is wrong",
     PATH_ONLY: "command line that is only a path",
     UNQUOTED_REQUIREMENT: "version requirement left unquoted: bash reads `>`/`<` as a redirection",
+    RETIRED_URL: "`git://github.com/` address: GitHub no longer serves that protocol",
     ENV_PROMPT: "prompt shows an environment other than the one active here",
     PIP_USER: "pip install --user inside an active environment",
     WRONG_PLACEHOLDER: "user placeholder other than the project's convention",

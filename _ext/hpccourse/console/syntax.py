@@ -28,6 +28,7 @@ from . import codes
 from .bash import node_text, parse
 from .lines import ends_with_continuation, heredoc_starts, scan_quotes
 from .model import Command, Problem
+from .retired import retired_urls
 from .shape import KNOWN_COMMAND, KNOWN_COMMANDS
 
 STRAY_KEYWORDS = frozenset({"done", "fi", "then", "esac", "do", "elif", "else", "}"})
@@ -306,15 +307,16 @@ def is_plain_command(text: str) -> bool:
 
 
 def check_shell(command: Command, placeholder: str = "[username]") -> list[Problem]:
-    """Problems in one shell command (CC101-CC105, CC109)."""
+    """Problems in one shell command (CC101-CC105, CC109, CC110)."""
+    retired = retired_urls(command)
     if is_plain_command(command.text):
-        return export_words(command) if "export" in command.text else []
+        return retired + (export_words(command) if "export" in command.text else [])
     problems = parse_and_check(command, placeholder)
     if "export" in command.text and not problems:  # one cause per command
         problems.extend(export_words(command))
     if not problems and _INSTALLS.search(command.text):
         problems.extend(unquoted_requirements(command))
-    return problems
+    return problems + retired
 
 
 #: A command that takes version requirements, with `>` or `<` somewhere after it.
