@@ -428,8 +428,9 @@ def test_a_command_going_on_over_lines_in_a_plain_block_without_copy_buttons_is_
     them out of a copy, so the loop reads whole as shown."""
     text = "$ for s in a b\n  do\n    run $s\n  done"
     no_button = RuleContext()
-    assert codes_of(check(text, "default", ctx=no_button)) == []
-    assert codes_of(check(text, "default")) == [codes.DROPPED_COMMAND]  # a copy button
+    # whole as shown; only its `$ `, plain text there, is selected with it (CC005)
+    assert codes_of(check(text, "default", ctx=no_button)) == [codes.SCRIPT_PROMPT]
+    assert codes_of(check(text, "default")) == [codes.SCRIPT_PROMPT, codes.DROPPED_COMMAND]
     # a console block draws those rows as output
     assert codes_of(check(text, ctx=no_button)) == [codes.DROPPED_COMMAND]
 
@@ -482,7 +483,7 @@ def test_a_usage_synopsis_is_no_syntax_error() -> None:
     """Blind batch R: a manual page's synopsis, ``[options]`` and alternatives grouped in
     brackets, shown with a prompt in a ``text`` block, got CC101 "fix the brackets"."""
     synopsis = "$ python -m tool query [options] host port (-q NAME and/or -r FILE)"
-    assert codes_of(check(synopsis, "text")) == []
+    assert codes_of(check(synopsis, "text")) == [codes.SCRIPT_PROMPT]  # its `$ ` copied
     assert codes_of(check("$ tool query [OPTIONS]... (-q NAME | -r FILE)")) == []
     # without its `[options]`, the same brackets are the command's own: still CC101
     assert codes_of(check("$ python -m tool query host port (-q NAME and/or -r FILE)")) == [
@@ -1062,7 +1063,6 @@ def test_a_copy_button_that_keeps_prompts_is_told_what_to_exclude() -> None:
     ("text", "language", "ctx"),
     [
         ("$ make", "console", NO_TABLE),  # drawn as a prompt, excluded
-        ("$ make", "bash", RuleContext()),  # no copy button: selected by hand, any tag
         ("$ make", "bash", RuleContext(copy_button=CopyButton(prompt_text="$ "))),
         (
             "$ make\n>>> 1",
@@ -1074,6 +1074,16 @@ def test_a_copy_button_that_keeps_prompts_is_told_what_to_exclude() -> None:
 )
 def test_a_prompt_the_copy_button_leaves_out_is_no_cc005(text, language, ctx) -> None:
     assert codes.SCRIPT_PROMPT not in codes_of(check(text, language, ctx=ctx))
+
+
+def test_without_a_copy_button_the_prompt_is_selected_with_the_command() -> None:
+    """Sphinx's stylesheet makes a console prompt (`.gp`) unselectable; in a `text` or
+    `::` block the `$ ` is plain text, selected and copied by hand (blind batch AS)."""
+    for tag in ("text", "default", "bash"):
+        [problem] = check("$ pip install tool", tag, ctx=RuleContext()).problems
+        assert problem.code == codes.SCRIPT_PROMPT, tag
+        assert "selecting the text copies `$`" in problem.message
+        assert f"highlighted as `{tag}`" in problem.message
 
 
 def test_a_prompt_directive_draws_its_own_prompts() -> None:

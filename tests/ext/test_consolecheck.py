@@ -126,7 +126,9 @@ def test_report_commands_drop_prompts_and_join_continuations(
     assert second["source"] == CASES[syntax]["second"]
     assert second["language"] == CASES[syntax]["literal_language"]  # with a prompt
     assert second["commands"] == ["pip install     numpy"]
-    assert second["status"] == "ok"
+    # a `::` (or indented) block draws no prompt: its `$ ` is copied with the command
+    assert second["status"] == "failed"
+    assert [p["code"] for p in second["problems"]] == ["CC005"]
 
 
 def test_problem_names_the_line_of_the_offending_command(basic: SphinxTestApp, syntax: str) -> None:
@@ -181,11 +183,12 @@ def test_output_lists_each_problem_then_a_summary(basic: SphinxTestApp, syntax: 
         [f"{page}:{case['tab_problem']}:", "CC206"],
         [f"{page}:{case['directive']}:", "CC206"],
         [f"{page}:{case['directive']}:", "CC206"],
+        [f"{case['second']}:{case['lines'][-1]}:", "CC005"],
     ]
     summary = [line.split() for line in lines[len(problems) :] if line.strip()]
     assert ["7", "blocks", "checked"] in summary
-    assert ["2", "passed"] in summary
-    assert ["4", "failed"] in summary
+    assert ["1", "passed"] in summary
+    assert ["5", "failed"] in summary
     assert ["1", "skipped"] in summary
 
 
@@ -216,9 +219,17 @@ def test_disabled_rules_are_neither_reported_nor_failed(
     app = check(make_app, srcdir, confoverrides={"consolecheck_disabled_rules": ["CC206"]})
     blocks = report(app)
     assert all(p["code"] != "CC206" for b in blocks for p in b["problems"])
-    assert [b["status"] for b in blocks] == ["ok", "failed", "ok", "skipped", "ok", "ok", "ok"]
+    assert [b["status"] for b in blocks] == [
+        "ok",
+        "failed",
+        "ok",
+        "skipped",
+        "ok",
+        "ok",
+        "failed",
+    ]
     assert "CC206" not in app.warning.getvalue()
-    assert app.statuscode == 1  # CC001 still fails one block
+    assert app.statuscode == 1  # CC001 and CC005 still fail a block each
 
 
 def test_exit_status_is_1_when_a_block_fails(rootdir: Path, tmp_path: Path) -> None:
@@ -239,7 +250,7 @@ def test_exit_status_is_0_when_every_block_passes(rootdir: Path, tmp_path: Path)
 
 def test_disabling_the_failing_rules_gives_exit_status_0(rootdir: Path, tmp_path: Path) -> None:
     srcdir = copy_root(rootdir, tmp_path, "consolecheck-basic")
-    options = ["-D", "consolecheck_disabled_rules=CC001,CC206"]
+    options = ["-D", "consolecheck_disabled_rules=CC001,CC005,CC206"]
     assert run(srcdir, tmp_path / "out", *options) == 0
 
 
@@ -252,7 +263,7 @@ def test_warnings_as_errors_still_write_both_reports(
     assert run(srcdir, out, *options) != 0
     blocks = json.loads((out / "report.json").read_text(encoding="utf-8"))["blocks"]
     assert len(blocks) == 7
-    assert "4 failed" in " ".join((out / "output.txt").read_text(encoding="utf-8").split())
+    assert "5 failed" in " ".join((out / "output.txt").read_text(encoding="utf-8").split())
 
 
 def test_missing_table_checks_without_cluster_facts(

@@ -357,7 +357,7 @@ def _block_syntax(
             text, lines = dedented, classify(dedented, prompts)
             has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
     syntax, placeholders_only = has_prompt, False
-    if has_prompt and language in SCRIPT_LANGUAGES and not prompts:
+    if has_prompt and language not in CONSOLE_LANGUAGES and not prompts:
         # (sphinx-prompt's block draws its prompts itself, and they are not copied)
         problems.extend(script_prompts(lines, language, copy_button))
     if "$[" in text:

@@ -5,8 +5,8 @@
   (:class:`~.model.CopyButton`), and the fix depends on what the lines are: a batch
   script, R or a notebook line needs another language tag, not ``$ ``.
 - CC002: ``$[alice@host ~] cmd``: the ``$`` glued to a ``[user@host dir]`` prompt.
-- CC005: ``$ cmd`` in a ``bash`` block: no prompt to the script lexer, so the copy button
-  copies it, unless ``copybutton_prompt_text`` takes it off.
+- CC005: ``$ cmd`` in a ``bash`` or ``text`` block: only a console lexer draws a prompt,
+  so it is copied, by hand or by the copy button (unless its prompt text takes it off).
 - CC004 of a REPL session: ``>>>> x``, a chevron too many, shows the statement as output.
 - CC003: invisible and direction-changing characters, and byte-order marks: the text
   copied is not the text shown ("Trojan Source", CVE-2021-42574).
@@ -88,34 +88,39 @@ def strips_prompt(button: CopyButton, row: str) -> bool:
 def script_prompts(
     lines: Sequence[Line], language: str, button: CopyButton | None
 ) -> list[Problem]:
-    """CC005, once per block: rows of a script block (``bash``) that start with a shell
-    prompt. The script lexer draws no prompt, so the copy button copies it, unless its
-    ``copybutton_prompt_text`` takes it off. Without a copy button readers select the
-    text, prompts and all, whatever the tag: no finding."""
-    if button is None:
-        return []
+    """CC005, once per block: rows of a block that is no console session (``bash``,
+    ``text``, a ``::`` block) starting with a shell prompt. Only a console lexer draws a
+    prompt (``Generic.Prompt``), which Sphinx's stylesheet makes unselectable and a copy
+    button can leave out; here the prompt is copied with the command, by the copy button
+    (unless its ``copybutton_prompt_text`` takes it off) or by hand."""
     prompted = [
         line
         for line in lines
-        if line.kind is LineKind.PROMPT and not strips_prompt(button, line.raw)
+        if line.kind is LineKind.PROMPT
+        and not (button is not None and strips_prompt(button, line.raw))
     ]
     if not prompted:
         return []
     first = prompted[0]
+    prompt = first.prompt.strip()
     rows = f"{len(prompted)} rows" if len(prompted) > 1 else "a row"
-    excluded = {s.strip() for s in button.exclude.split(",")}
-    fix = (
-        "Tag the block `console`, where the copy button leaves the prompt out"
-        if ".gp" in excluded
-        else "Tag the block `console` and add `.gp` to `copybutton_exclude`"
-    )
+    if button is None:
+        copied = f"selecting the text copies `{prompt}` with the command"
+        fix = "Tag the block `console`, which draws the prompt apart and unselectable"
+    else:
+        copied = f"the copy button copies `{prompt}` with the command"
+        excluded = {s.strip() for s in button.exclude.split(",")}
+        fix = (
+            "Tag the block `console`, where the copy button leaves the prompt out"
+            if ".gp" in excluded or button.prompt_text
+            else "Tag the block `console` and add `.gp` to `copybutton_exclude`"
+        )
     return [
         Problem(
             codes.SCRIPT_PROMPT,
-            f"`{first.prompt.strip()}` starts {rows} of this `{language}` block, which "
-            f"draws no prompt: the copy button copies `{first.prompt.strip()}` with the "
-            f"command, and the shell cannot run it (`$: command not found`). {fix}, or "
-            f"leave the prompt out.",
+            f"`{prompt}` starts {rows} of this block, highlighted as `{language}`, which "
+            f"draws no prompt: {copied}, and the shell cannot run it (`$: command not "
+            f"found`). {fix}, or leave the prompt out.",
             first.offset,
         )
     ]
