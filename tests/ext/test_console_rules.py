@@ -288,6 +288,10 @@ def test_the_placeholder_message_names_the_convention():
         ("$ sudo /home/foo/venv/bin/python3 x.py", []),
         ("$ ls /home/jdoe/data", []),
         ("$ ls /home/foody/data", [codes.REAL_USER]),  # a word that starts like one is not
+        # a folder for all right under /home (blind batch AU: `/home/data/afile.h5`)
+        ("$ ls /home/data/afile.h5", []),
+        ("$ cp run.sh /home/shared/tools/", []),
+        ("$ cp run.sh /home/sven/tools/", [codes.REAL_USER]),
         # the account a service runs as, named after its program: the same in every install
         ("$ queued --state /home/queued/var/state.db", []),
         ("$ sudo /usr/bin/queued -s /home/queued/db", []),

@@ -1090,3 +1090,30 @@ def test_a_prompt_directive_draws_its_own_prompts() -> None:
     """sphinx-prompt's `.. prompt:: bash $` shows `$ ` drawn apart, never copied."""
     shown = Block("page", "page.rst", 10, "bash", "$ make", prompts=("$",))
     assert check_document([shown], NO_TABLE)[0].problems == []
+
+
+def test_values_written_as_tuples_in_a_bash_block_are_no_commands() -> None:
+    """Blind batch AU, hyperspy: an order of axes, `(a6, a5) (a4, a3, a2, a1) # chop`,
+    tagged `bash` got CC101 "`(` cannot come here": notation nobody runs."""
+    axes = "(a1, a2, a3, a4) # original\n(a4, a3, a2, a1) # reverse\n(a4, a3) (a2, a1)  # chop"
+    assert codes_of(check(axes, "bash")) == []
+    assert codes_of(check("(a6, a5) [a4, a3]", "bash")) == []
+    # a subshell's command next to another still is what bash cannot parse
+    assert codes_of(check("(cd build; make) (echo a, b)", "bash")) == [codes.SHELL_SYNTAX]
+
+
+@pytest.mark.parametrize("language", ["shell", "default", "console"])
+def test_a_code_directive_quoted_by_a_double_colon_names_the_markup(language: str) -> None:
+    """Blind batch AU, dask-image: `with::` above an unindented `.. code-block:: console`
+    made its line a "quoted" literal block (the commands a quoted paragraph); CC107 said
+    "looks like output, tag it text"."""
+    [problem] = check(".. code-block:: console", language).problems
+    assert problem.code == codes.NOT_SHELL and problem.offset == 0
+    assert "`.. code-block:: console` alone, shown as text" in problem.message
+    assert "ends in `::`" in problem.message and "End that paragraph with `:`" in problem.message
+
+
+def test_a_markup_example_with_its_content_is_no_quoted_directive() -> None:
+    """A contributor guide showing how to write a code block (tests/corpus course-c)."""
+    example = ".. code-block:: console\n\n   $ module load Python/3.11.3"
+    assert codes_of(check(example, "console")) == []

@@ -31,11 +31,13 @@ from .language import (
     PSEUDO,
     SETTINGS_FILE,
     TREE,
+    VALUES,
     Guess,
     guess_language,
     ini_language,
     looks_like_prose,
     looks_like_pseudo_code,
+    looks_like_values,
     printed_python,
     session_language,
     settings_language,
@@ -168,6 +170,26 @@ def _not_shell(block: Block, guess: Guess) -> Problem:
     )
 
 
+#: A code directive alone as a block's text: docutils read it as a "quoted" literal block
+#: (unindented rows after `::` that start with punctuation), its content as a quote.
+_QUOTED_DIRECTIVE = re.compile(r"\s*\.\. (?:code-block|code|sourcecode|prompt)::[^\n]*\s*\Z")
+
+
+def _quoted_directive(text: str) -> Problem:
+    """CC107 for a block that is a code directive's line alone (``.. code-block::
+    console``): the paragraph above ends in ``::``, so docutils shows the directive's
+    line as a literal block and the commands under it as a quoted paragraph. (A markup
+    example written on purpose holds the directive's content too.)"""
+    directive = text.strip()
+    return Problem(
+        codes.NOT_SHELL,
+        f"This block is `{directive}` alone, shown as text, and the commands under it as "
+        f"a quoted paragraph: the paragraph above ends in `::`, which makes the "
+        f"directive's line a literal block. End that paragraph with `:`.",
+        0,
+    )
+
+
 def _check_script(
     block: Block, text: str, lines: list[Line], placeholder: str, problems: list[Problem]
 ) -> tuple[list[Line], list[Command]]:
@@ -205,6 +227,8 @@ def _check_script(
     angle = any(p.code == codes.ANGLE_PLACEHOLDER for p in found)
     if split is None and (syntax or (angle and guess is MARKUP)):  # XML's tags are no `<x>`
         guess = guess or _unparsed_language(text)
+        if guess is VALUES:  # notation nobody runs, harmless in any tag: nothing to say
+            return [], []
         if guess is not None and guess is not BATCH:
             problems.append(_not_shell(block, guess))
             return [], []
@@ -226,7 +250,9 @@ def _unparsed_language(text: str) -> Guess | None:
     shown = without_comments(text)
     output = holds_output(shown) and output_rows(shown) > 0
     guess = session_language(text)
-    if guess is None and looks_like_pseudo_code(text):
+    if guess is None and looks_like_values(text):
+        guess = VALUES  # `(a6, a5) (a4, a3)`: an order of axes, no subshells
+    elif guess is None and looks_like_pseudo_code(text):
         guess = PSEUDO
     elif guess is None and output and output_rows(shown) >= 2:
         guess = OUTPUT  # a test report may hold a sentence; its rows say output
@@ -342,6 +368,8 @@ def _block_syntax(
         implicit=implicit,
     )
     text = shown_text(block)
+    if _QUOTED_DIRECTIVE.match(text):
+        return (), (), (_quoted_directive(text),)
     lines = list(_classified(text, prompts))
     problems: list[Problem] = hidden_characters(text, lines)
     has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)

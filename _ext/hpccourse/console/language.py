@@ -50,6 +50,8 @@ SESSION = Guess("a terminal session (a prompt before each command)", "console", 
 SQL = Guess("SQL (`SELECT ... FROM`, `SET PASSWORD ...;`)", "sql", True)
 ARROW_SESSION = Guess(SESSION.language, SESSION.tag, True)
 GRAMMAR = Guess("a grammar (ASN.1 or BNF, `Name ::= ...`)", "text", True)
+#: Values as tuples or lists (an order of axes): never reported, only recognised.
+VALUES = Guess("values written as tuples or lists", "text", False)
 INI = Guess("an INI file (`[section]`, then `key = value` rows)", "ini", True)
 #: An INI file's section row, and its settings (`key = value`, `key=`, an indented value).
 _INI_SECTION = re.compile(r"^\[[\w. :\"-]+\]\s*$")
@@ -297,6 +299,18 @@ def looks_like_pseudo_code(text: str) -> bool:
     if any(_SHELL_SHAPE.search(line) for line in rows):
         return False
     return any(len(line.split()) >= 4 for line in rows)
+
+
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+#: A row of values: tuples or lists of comma-separated items, side by side, nothing else.
+_VALUES_ROW = re.compile(r"^\s*(?:[(\[][^()\[\]$`'\"|&;<>]*,[^()\[\]$`'\"|&;<>]*[)\]]\s*)+$")
+
+
+def looks_like_values(text: str) -> bool:
+    """Whether every row (comments aside) is tuples or lists of values, such as a shape
+    or an order of axes shown in a shell-tagged block: notation, no command."""
+    rows = [_TRAILING_COMMENT.sub("", row) for row in _rows(text)]
+    return bool(rows) and all(_VALUES_ROW.match(row) for row in rows)
 
 
 _WORD = re.compile(r"^[A-Za-z][a-z]*(?:'[a-z]+)?[,.:;!?)]*$|^\(?[a-z]+[,.:;)]*$")

@@ -84,6 +84,8 @@ _USER_WORDS = re.compile(
 _SHARED_FOLDERS = frozenset(
     {"nobackup", "backup", "users", "user", "shared", "common", "data", "private", "work"}
 )
+#: Folders right under /home that are no user's home: `/home/data/`, `/home/shared/`.
+_HOME_FOLDERS = _SHARED_FOLDERS | {"public", "projects", "scratch", "software", "datasets"}
 _COMMENT = re.compile(r"(?:^|(?<=[ \t;&|]))#")
 
 
@@ -734,6 +736,8 @@ class RuleChecker:
                     continue
                 return _past_shared(parts, len(rp) + 1)
         if parts[:1] == ("home",) and len(parts) > 1:
+            if parts[1] in _HOME_FOLDERS:  # `/home/data/afile.h5`: a folder, no home
+                return None
             return 2 if len(parts[1]) == 1 else 1
         return None
 
