@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from .builders.external import CheckRun
@@ -71,6 +72,23 @@ def parser() -> argparse.ArgumentParser:
 
 #: Subcommands that parse their own options: the rest of the command line goes to them.
 OWN_OPTIONS: dict[str, Callable[[list[str]], int]] = {}
+
+
+#: Set once a subcommand has run a course's own code in this process (``check``).
+_RAN_COURSE_CODE = False
+
+
+def entry() -> NoReturn:
+    """The ``hpccourse`` command as a process: :func:`main`, then its exit. After a check,
+    the exit runs no handler the course's code registered: a module of the course that
+    made a multiprocessing pool left one, which waits forever for a lock a worker held
+    when the check ended it (blind batch AT: pathos hung after its report)."""
+    status = main()
+    if _RAN_COURSE_CODE:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    raise SystemExit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -255,6 +273,8 @@ def print_report(run: CheckRun, form: str, out: TextIO) -> None:
 def _run_check(args: argparse.Namespace) -> int:
     from .builders.external import CheckError, run_check, select_rules
 
+    global _RAN_COURSE_CODE
+    _RAN_COURSE_CODE = True
     try:
         disabled = select_rules(args.select, args.ignore)
         run = run_check(

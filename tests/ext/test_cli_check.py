@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 from pathlib import Path
@@ -1078,3 +1079,25 @@ def test_a_transform_from_a_stand_in_is_left_out_not_the_build(tmp_path: Path) -
     assert done.returncode == 1, done.stdout + done.stderr
     assert "docs/index.rst:6: CC105 " in done.stdout
     assert "note: conf.py's transform Structify stopped (a stand-in here)" in done.stdout
+
+
+POOL_CONF = """
+import multiprocessing
+
+project = "pools"
+# a course module that makes a pool when imported (pathos does): its workers are the
+# course's processes, ended with the check, one of them holding the pool's queue lock
+pool = multiprocessing.get_context("fork").Pool(2)
+"""
+
+
+def test_a_pool_the_course_left_does_not_keep_the_check_from_ending(tmp_path: Path) -> None:
+    """Blind batch AT, pathos: the report was printed, then the process waited forever in
+    multiprocessing's exit handler for a lock a worker held when the check ended it."""
+    index = "Pools\n=====\n\n.. code-block:: console\n\n   $ echo ok\n"
+    docs = write_docs(tmp_path, POOL_CONF, index)
+    result = run("check", "-o", str(tmp_path / "out"), str(docs), cwd=tmp_path)  # timeout
+    assert result.returncode == 0, result.stderr
+    assert "1 of 1 page read" in result.stdout
+    # (the pool makes new workers while the old ones end: how many varies)
+    assert re.search(r"left \d+ processes running \(python\); ended when the check", result.stdout)
