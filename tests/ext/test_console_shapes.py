@@ -1117,3 +1117,13 @@ def test_a_markup_example_with_its_content_is_no_quoted_directive() -> None:
     """A contributor guide showing how to write a code block (tests/corpus course-c)."""
     example = ".. code-block:: console\n\n   $ module load Python/3.11.3"
     assert codes_of(check(example, "console")) == []
+
+
+def test_a_hidden_character_in_output_is_not_said_to_be_copied() -> None:
+    """Blind batch AT, toil: a control character in the JSON a `curl` printed got CC003,
+    "copied with the command"; output rows of a session are not copied."""
+    session = '$ curl http://localhost:8080/runs\n{"state": "RUN\x13NING"}'
+    assert codes_of(check(session)) == []
+    assert codes_of(check('$ echo "RUN\x13NING"')) == [codes.HIDDEN_CHARACTER]
+    # a script block has no output rows: every row is typed
+    assert codes_of(check('echo "RUN\x13NING"', "bash")) == [codes.HIDDEN_CHARACTER]

@@ -376,7 +376,9 @@ def time_limit(seconds: float, hint: str = "waiting on the network?") -> Iterato
     started = time.monotonic()
     limit = min(seconds, outer) if outer else seconds
 
-    def stop(_signum: int, _frame: Any) -> None:
+    def stop(signum: int, frame: Any) -> None:
+        if outer and outer <= seconds and callable(previous):
+            previous(signum, frame)  # the outer limit's end: said as the outer's
         raise HandlerTimeout(f"ran past {limit:g} s ({hint})")
 
     previous = signal.signal(signal.SIGALRM, stop)

@@ -32,6 +32,7 @@ _HIDDEN = re.compile(
     "\x00-\x08\x0b-\x1f\x7f\u0085\u061c]"
 )
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_PROMPTED = frozenset({LineKind.PROMPT, LineKind.REPL, LineKind.WINDOWS})
 _TYPED = frozenset(
     {LineKind.PROMPT, LineKind.CONTINUATION, LineKind.PS2, LineKind.REPL}
     | {LineKind.REPL_CONTINUATION, LineKind.WINDOWS}
@@ -204,9 +205,13 @@ def hidden_characters(text: str, lines: Sequence[Line]) -> list[Problem]:
     if text.isascii() and _ASCII_CONTROL.search(text) is None:
         return []
     problems = []
+    # With a prompt in the block, a row without one is output: not copied, nothing runs it
+    session = any(line.kind in _PROMPTED for line in lines)
     for line in lines:
         raw = line.raw
         if raw.isascii() and _ASCII_CONTROL.search(raw) is None:
+            continue
+        if session and line.kind is LineKind.OUTPUT:
             continue
         found = _HIDDEN.findall(raw)
         if line.kind in _TYPED and "\u00a0" in line.text:
