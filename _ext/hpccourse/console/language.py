@@ -15,8 +15,8 @@ import textwrap
 import warnings
 from dataclasses import dataclass
 
+from .lines import heredoc_rows
 from .shape import KNOWN_COMMAND
-from .syntax import heredoc_rows
 
 
 @dataclass(frozen=True)

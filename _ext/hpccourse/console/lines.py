@@ -66,6 +66,24 @@ def heredoc_starts(command_line: str) -> list[tuple[str, bool]]:
     return found
 
 
+def heredoc_rows(text: str) -> tuple[set[int], list[tuple[int, str]]]:
+    """Rows of ``text`` that are here-document bodies, and the here-documents left open
+    (row where each was opened, delimiter)."""
+    body: set[int] = set()
+    if "<<" not in text:
+        return body, []
+    pending: list[tuple[int, str, bool]] = []
+    for row, line in enumerate(text.split("\n")):
+        if pending:
+            body.add(row)
+            _, delimiter, strip = pending[0]
+            if (line.lstrip("\t") if strip else line).rstrip() == delimiter:
+                pending.pop(0)
+            continue
+        pending.extend((row, d, s) for d, s in heredoc_starts(line))
+    return body, [(row, delimiter) for row, delimiter, _ in pending]
+
+
 def scan_quotes(line: str, quote: str = "") -> tuple[str, int | None]:
     """Bash's reading of ``line`` from inside ``quote``: the quote still open at its end
     (``"``, ``'`` or none) and where a ``#`` comment starts (a ``#`` that begins a word

@@ -26,7 +26,7 @@ from tree_sitter import Node
 
 from . import codes
 from .bash import node_text, parse
-from .lines import ends_with_continuation, heredoc_starts, scan_quotes
+from .lines import ends_with_continuation, heredoc_rows, scan_quotes
 from .model import Command, Problem
 from .retired import retired_urls
 from .shape import KNOWN_COMMAND, KNOWN_COMMANDS
@@ -92,24 +92,6 @@ def placeholder_message(found: str, word: str, placeholder: str) -> str:
         f"who pastes it gets 'No such file or directory' or a syntax error. Write `{instead}` "
         f"(this project's placeholder convention is `{placeholder}`)."
     )
-
-
-def heredoc_rows(text: str) -> tuple[set[int], list[tuple[int, str]]]:
-    """Rows of ``text`` that are here-document bodies, and the here-documents left open
-    (row where each was opened, delimiter)."""
-    body: set[int] = set()
-    if "<<" not in text:
-        return body, []
-    pending: list[tuple[int, str, bool]] = []
-    for row, line in enumerate(text.split("\n")):
-        if pending:
-            body.add(row)
-            _, delimiter, strip = pending[0]
-            if (line.lstrip("\t") if strip else line).rstrip() == delimiter:
-                pending.pop(0)
-            continue
-        pending.extend((row, d, s) for d, s in heredoc_starts(line))
-    return body, [(row, delimiter) for row, delimiter, _ in pending]
 
 
 def _first_error(node: Node) -> Node | None:

@@ -10,8 +10,8 @@ import functools
 import re
 import shlex
 
+from .lines import heredoc_rows
 from .model import Command
-from .syntax import heredoc_rows
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", ";;", "|&", "(", ")"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")

@@ -37,6 +37,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from ..console.lines import heredoc_rows
 from ..table import Cluster, Rendered, Table, TableError
 from ..table.suggest import hint
 from . import deps
@@ -213,14 +214,23 @@ def commands_digest(table: Table, use: deps.Use) -> str:
     return deps.digest(commands_view(table, use, render_step(table, use)))
 
 
+#: The prompt bash shows on a row of a command that goes on (its PS2).
+PS2 = "> "
+
+
 def console_text(item: Rendered) -> str:
-    """The block's text: each command after its prompt (here-document bodies
-    unprompted), then the output."""
+    """The block's text: each command after its prompt, then the output. A command's
+    later rows (a loop's body and ``done``) come after ``> ``, as bash shows them: the
+    console lexer then draws them as typed, not as output, and the copy button keeps
+    them. A here-document's body and a row after a ``\\`` stay as written."""
     lines: list[str] = []
     for command in item.commands:
         first, *rest = command.split("\n")
         lines.append(item.prompt + first)
-        lines.extend(rest)
+        body, _ = heredoc_rows(command)
+        for row, text in enumerate(rest, start=1):
+            continued = row in body or lines[-1].endswith("\\")
+            lines.append(text if continued else PS2 + text)
     lines.extend(item.output)
     return "\n".join(lines)
 

@@ -9,6 +9,9 @@ and ``... ``) and marks:
 
 - a prompt (``Generic.Prompt``, class ``gp``), the command after it as plain text;
 - a here-document's body and a continued line (``\\`` at the end) as plain text;
+- ``> `` on a row of a command that goes on (a loop's body, bash's PS2) as a prompt, the
+  row after it as plain text (only while the shell command typed so far is unfinished:
+  ``> quoted`` after ``$ cat notes.txt`` is output);
 - every other line as output (``Generic.Output``, class ``go``);
 - a line typed into another program than the block's first (``>>> import spacy`` after
   ``$ python``) with the classes :data:`INNER_CLASSES`, which ``copybutton_exclude`` leaves
@@ -24,6 +27,8 @@ from typing import ClassVar
 from pygments.lexer import Lexer
 from pygments.token import Generic, Name, Text, _TokenType
 
+from ..console.bash import parse
+
 INNER_PROMPT = Generic.Prompt.Inner
 INNER_TEXT = Name.Inner
 #: The CSS classes of lines typed into another program (for ``copybutton_exclude``).
@@ -32,6 +37,15 @@ INNER_CLASSES = ".gp-Inner, .n-Inner"
 _SHELL = re.compile(r"(\([\w.-]+\) )?\$(?: |$)")
 _PYTHON = re.compile(r"(?:>>>|\.\.\.)(?: |$)")
 _HERE_DOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
+
+
+#: bash's prompt on the rows of a command that goes on (PS2).
+PS2 = "> "
+
+
+def _unfinished(command: str) -> bool:
+    """Whether bash would wait for more of ``command`` (a loop without ``done``)."""
+    return parse(command).root_node.has_error
 
 
 def _prompt(line: str) -> tuple[str, str] | None:
@@ -54,8 +68,16 @@ class CourseConsoleLexer(Lexer):
         first: str | None = None  # the program the block starts in
         here_doc: str | None = None  # the delimiter ending the open here-document
         continued = False
+        typed: str | None = None  # the shell command typed so far, while rows go on with it
         for line in text.splitlines(keepends=True):
             bare = line.rstrip("\n")
+            if typed is not None and bare.startswith(PS2) and _unfinished(typed):
+                yield offset, Generic.Prompt, PS2
+                yield offset + len(PS2), Text, line[len(PS2) :]
+                typed += "\n" + bare[len(PS2) :]
+                offset += len(line)
+                continue
+            typed = None
             if here_doc is not None:
                 yield offset, Text, line
                 if bare.strip() == here_doc:
@@ -73,6 +95,8 @@ class CourseConsoleLexer(Lexer):
                     delimiter = _HERE_DOC.search(bare)
                     here_doc = delimiter.group(2) if delimiter else None
                     continued = bare.endswith("\\")
+                    if program == "shell" and here_doc is None and not continued:
+                        typed = bare[len(prompt) :]
             else:
                 yield offset, Generic.Output, line
             offset += len(line)

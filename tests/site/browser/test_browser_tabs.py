@@ -187,20 +187,25 @@ def test_copy_button_copies_exactly_the_commands_of_the_visible_tab(
 #: copybutton_prompt_text): the shell's, and Python's.
 SHELL = re.compile(r"^(?:\([\w.-]+\) )?\$ ")
 PYTHON = re.compile(r"^(?:>>> |\.\.\. )")
+#: bash's prompt on a later row of a command that goes on (a loop's body, `done`).
+PS2 = "> "
 
 
 def expected_copy(text: str) -> str:
     """What the copy button must copy from a console block showing ``text``: each command
     of the program the block starts in, after its prompt (never a Python statement typed
-    into the ``python`` a shell command starts), a here-document's body to its ``EOF``, no
-    output lines."""
-    copied, heredoc, first = [], False, None
+    into the ``python`` a shell command starts), a here-document's body to its ``EOF``, a
+    loop's later rows after ``> ``, no output lines."""
+    copied, heredoc, first, typed = [], False, None, None
     for line in text.splitlines():
         if heredoc:
             copied.append(line)
             heredoc = line != "EOF"
             continue
-        prompt = next((p for p in (SHELL, PYTHON) if p.match(line)), None)
+        if typed is SHELL and line.startswith(PS2):  # a loop's body: the command goes on
+            copied.append(line[len(PS2) :])
+            continue
+        prompt = typed = next((p for p in (SHELL, PYTHON) if p.match(line)), None)
         first = first or prompt
         if prompt is not None and prompt is first:
             copied.append(prompt.sub("", line))
