@@ -67,7 +67,27 @@ def block_lines(block: Block) -> tuple[Line, ...]:
             break
         if row.strip():
             rows[number] = "$ " + row.lstrip()
+    if prompted:
+        _comments_between_commands(rows)
     return _lines("\n".join(rows), not prompted)
+
+
+#: A comment as a teacher writes one between commands: `# ` and words (not `#!`, `#SBATCH`).
+_COMMENT_ROW = re.compile(r"^\s*# \S")
+
+
+def _comments_between_commands(rows: list[str]) -> None:
+    """``# remark`` rows between two prompted rows read as typed comments, not output:
+    what the reader sees is a remark on the next command (``cat``'s output of a script,
+    ``#!/bin/bash`` and ``#SBATCH`` rows, stays output)."""
+    shown = [n for n, row in enumerate(rows) if row.strip()]
+    for at, number in enumerate(shown):
+        if not _COMMENT_ROW.match(rows[number]) or at == 0:
+            continue
+        before = rows[shown[at - 1]]
+        after = next((rows[n] for n in shown[at + 1 :] if not _COMMENT_ROW.match(rows[n])), "")
+        if (PROMPT.match(before) or before.startswith("$ #")) and PROMPT.match(after):
+            rows[number] = "$ " + rows[number].lstrip()
 
 
 @functools.lru_cache(maxsize=1024)

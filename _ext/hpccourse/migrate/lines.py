@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..console.shape import KNOWN_COMMANDS
+
 #: A console prompt at the start of a line: ``$``, ``[user@host dir]$``, ``(env) $``,
 #: ``b-an01 [~]$`` (HPC2N's login node, as the console checker reads it too), and the
 #: ``user@host:dir>`` of login nodes whose shell ends its prompt in ``>`` (Dardel, LUMI).
@@ -53,6 +55,13 @@ def strip_blank(lines: list[str]) -> list[str]:
 COMMAND_LIKE = re.compile(r"^(?:(?:\./|~/|/)?[a-z][\w.+-]*(?:\s|$)|# )")
 
 
+def _known_program(row: str) -> bool:
+    """Whether ``row`` is a comment, a continued row, or runs a program the checker knows."""
+    if row.startswith(("#", " ", "\t")):
+        return True
+    return row.split()[0].rsplit("/", 1)[-1] in KNOWN_COMMANDS
+
+
 def block_kind(language: str, text: list[str]) -> str:
     """``commands`` (a console session), ``file`` (a script) or ``other``.
 
@@ -67,6 +76,10 @@ def block_kind(language: str, text: list[str]) -> str:
         and not shown[-1].rstrip().endswith("\\")
     )
     if language in CONSOLE or language == "":
+        if not language and commands_only and not prompted:
+            # a block with no language (Markdown's indented one, RST's `::`): commands
+            # only when every row runs a program the checker knows (`export`, `mkdir`)
+            return "commands" if all(_known_program(t) for t in shown) else "other"
         return "commands" if prompted or (language and commands_only) else "other"
     if language in SCRIPT:
         if prompted:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hpccourse.doctree.collect import collect_blocks
+from hpccourse.doctree.collect import SHELL_LANGUAGES, collect_blocks
 from hpccourse.migrate import main
 from hpccourse.migrate.group import ANGLE, angle_for_prose, skeleton
 from hpccourse.migrate.labels import tab_clusters
@@ -42,6 +42,9 @@ ROOT = Path(__file__).resolve().parents[3]
 CHECK = "migrate on real pages (tests/ext/migrate/test_migrate_corpus.py)"
 #: Issue 20: one command list in at least this share of the steps migrate makes (%).
 GOAL = 60
+#: The blocks compared: shell ones, and blocks with no language of their own (the page's
+#: default), which migrate makes steps of when every row runs a known program.
+SHOWN_LANGUAGES = SHELL_LANGUAGES | {"default", "none", "text"}
 #: Warnings a migration must not add: the table's, and a directive's.
 DIRECTIVE_WARNING = re.compile(
     r"clusters\.toml|cluster-commands|[Dd]irective|hpccourse|tab-set|tab-item|group-tab"
@@ -100,7 +103,11 @@ def build(
         for docname in docnames:
             per_cluster: dict[str, list[tuple[str, ...]]] = {}
             for block in collect_blocks(
-                app.env.get_doctree(docname), docname, srcdir, cluster_for_label=label
+                app.env.get_doctree(docname),
+                docname,
+                srcdir,
+                languages=SHOWN_LANGUAGES,
+                cluster_for_label=label,
             ):
                 for key in block.cluster.split("|") if block.cluster else ():
                     per_cluster.setdefault(key, []).append(normal(block.text, placeholder))

@@ -744,3 +744,40 @@ def test_a_login_nodes_prompt_ending_in_an_angle_is_a_prompt(table: Table, tmp_p
     row = "sven@uan01:/project/<project>> mkdir $USER"
     assert as_dollar_prompt(row) == "$ mkdir $USER"
     assert PROMPT.sub("", row, count=1) == "mkdir $USER"
+
+
+def test_indented_blocks_of_known_commands_share_one_list(table: Table, tmp_path: Path):
+    """Held-out set 18: MyST `{tab}`s whose body is an indented block (no language) of
+    `export`/`mkdir` rows, differing in a folder only, were "prose only"."""
+    out = ["````{tabs}", ""]
+    for c in table.clusters:
+        out += [f"```{{tab}} {c.label}", f"    export CACHE={c.facts['storage_root']}/cache"]
+        out += ["    mkdir -p $CACHE", "```", ""]
+    proposal = Migrator(table, tmp_path / "cache.md").run("\n".join([*out, "````", ""]))
+    assert proposal.converted == 1, proposal.report
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["commands"] == ["export CACHE={storage_root}/cache", "mkdir -p $CACHE"]
+    # rows that run nothing known stay what they were: text
+    prose = ["````{tabs}", ""]
+    for c in table.clusters:
+        prose += [f"```{{tab}} {c.label}", f"    Quota on {c.label} is 20 GB", "```", ""]
+    kept = Migrator(table, tmp_path / "quota.md").run("\n".join([*prose, "````", ""]))
+    assert kept.converted == 0 and not kept.steps_toml.strip()
+
+
+def test_a_remark_between_commands_is_a_comment_not_output(table: Table, tmp_path: Path):
+    """Held-out set 18: `# both modules on one line` between two `$ ` rows of one tab
+    read as output between commands, and the whole set stayed as written."""
+    rows = []
+    for n, c in enumerate(table.clusters):
+        load = f"module load {' '.join(c.modules['python'])}"
+        remark = "\n         # one line loads them all" if n == 0 else ""
+        rows.append((c.label, f"module purge{remark}\n         $ {load}"))
+    proposal = Migrator(table, tmp_path / "mods.rst").run(rst_tab_set(rows))
+    assert proposal.converted == 1, proposal.report
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert [c for c in step["commands"] if not c.startswith("#")] == [
+        "module purge",
+        "module load {modules.python}",
+    ]
+    assert "override" not in step
