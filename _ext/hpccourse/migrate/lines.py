@@ -66,8 +66,8 @@ def block_kind(language: str, text: list[str]) -> str:
     """``commands`` (a console session), ``file`` (a script) or ``other``.
 
     A prompt-less ``console`` or ``bash`` block whose every line reads as a command is a
-    session whose prompts were left out; a ``bash`` block that starts with ``#!`` or
-    holds ``#SBATCH`` is a script."""
+    session whose prompts were left out; a ``bash`` block (or one with no language) that
+    starts with ``#!`` or holds ``#SBATCH`` is a script."""
     shown = [t for t in text if t.strip()]
     prompted = any(PROMPT.match(t) for t in shown)
     commands_only = (
@@ -75,6 +75,9 @@ def block_kind(language: str, text: list[str]) -> str:
         and all(COMMAND_LIKE.match(t) or t.startswith((" ", "\t")) for t in shown)
         and not shown[-1].rstrip().endswith("\\")
     )
+    script = bool(shown) and (shown[0].startswith("#!") or any("#SBATCH" in t for t in shown))
+    if not language and script and not prompted:
+        return "file"  # a batch script in a block with no language of its own
     if language in CONSOLE or language == "":
         if not language and commands_only and not prompted:
             # a block with no language (Markdown's indented one, RST's `::`): commands
@@ -84,7 +87,6 @@ def block_kind(language: str, text: list[str]) -> str:
     if language in SCRIPT:
         if prompted:
             return "commands"
-        script = shown and (shown[0].startswith("#!") or any("#SBATCH" in t for t in shown))
         return "commands" if commands_only and not script else "file"
     return "other"
 

@@ -786,3 +786,21 @@ def test_a_remark_between_commands_is_a_comment_not_output(table: Table, tmp_pat
         "module load {modules.python}",
     ]
     assert "override" not in step
+
+
+def test_an_indented_batch_script_is_a_file_step(table: Table, tmp_path: Path):
+    """Held-out set 18: a job script as an indented block (no language) in each `{tab}`,
+    alike but for the account, was "prose only"."""
+    out = ["````{tabs}", ""]
+    for c in table.clusters:
+        out += [
+            f"```{{tab}} {c.label}",
+            "    #!/bin/bash",
+            f"    #SBATCH -A {c.facts['allocation']}",
+        ]
+        out += ["    #SBATCH -t 00:10:00", "", "    srun python hello.py", "```", ""]
+    proposal = Migrator(table, tmp_path / "job.md").run("\n".join([*out, "````", ""]))
+    assert proposal.converted == 1, proposal.report
+    (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
+    assert step["file"].endswith(".sh")
+    assert "#SBATCH -A {allocation}" in step["content"] and "override" not in step
