@@ -1127,3 +1127,34 @@ def test_a_hidden_character_in_output_is_not_said_to_be_copied() -> None:
     assert codes_of(check('$ echo "RUN\x13NING"')) == [codes.HIDDEN_CHARACTER]
     # a script block has no output rows: every row is typed
     assert codes_of(check('echo "RUN\x13NING"', "bash")) == [codes.HIDDEN_CHARACTER]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(tool_env) $",  # blind batch AW: the prompt as it shows once activated, alone
+        # blind batches AV, AX: a record shown in a `text`/`::` block, commands and output
+        "$ git shortlog -s | sort -rn\n  12  A Person\n   3  B Person",
+        "$ tool -c 1\nTraceback (most recent call last):\nValueError: bad",
+    ],
+)
+def test_a_prompt_alone_or_a_record_shown_as_text_is_no_cc005(text: str) -> None:
+    assert codes.SCRIPT_PROMPT not in codes_of(check(text, "default", ctx=RuleContext()))
+    assert codes.SCRIPT_PROMPT not in codes_of(check(text, "text"))
+
+
+def test_a_transcript_in_a_bash_block_is_still_cc005() -> None:
+    """Tagged as a script, a session is tagged wrong whatever it shows."""
+    session = "$ git shortlog -s | sort -rn\n  12  A Person"
+    assert codes.SCRIPT_PROMPT in codes_of(check(session, "bash"))
+
+
+def test_arrow_prompts_in_a_console_block_are_named() -> None:
+    """Blind batch AX, jupyter_server: `> jupyter server` in a console block passed: no
+    console lexer draws `> ` as a prompt, and pasted, bash writes into a file."""
+    [problem] = check("> jupyter server --port 9999").problems
+    assert problem.code == codes.NO_PROMPT
+    assert "redirection" in problem.message and "Write `$ ` for `> `" in problem.message
+    [tagged] = check("> jupyter server --port 9999", "bash").problems
+    assert tagged.code == codes.NOT_SHELL and "tag it `console`" in tagged.message
+    assert "Write `$ ` for `> ` too" in tagged.message  # blind batch AX's W: console alone

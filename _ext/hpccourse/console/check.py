@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from . import codes
 from .bash import parse
 from .copying import (
+    arrow_prompt,
     doubled_prompt,
     extra_chevrons,
     glued_prompts,
@@ -161,11 +162,18 @@ def tag_form(block: Block, tag: str) -> str:
 
 def _not_shell(block: Block, guess: Guess) -> Problem:
     """CC107: the block's language tag says shell, its text says otherwise."""
+    arrow = ""
+    if guess is ARROW_SESSION:  # `> cmd`: no console lexer draws `>` either
+        prompt = block.text.lstrip().split(" ", 1)[0]
+        arrow = (
+            f" Write `$ ` for `{prompt} ` too: no console lexer draws `{prompt}` as a "
+            f"prompt, and bash reads `>` as a redirection into a file named after the command."
+        )
     return Problem(
         codes.NOT_SHELL,
         f"This block is tagged `{block.language}`, but its text looks like {guess.language}, "
         f"not shell commands: tag it `{guess.tag}` ({tag_form(block, guess.tag)}), so that "
-        f"it is highlighted as what it is and copied as such.",
+        f"it is highlighted as what it is and copied as such.{arrow}",
         0,
     )
 
@@ -263,6 +271,20 @@ def _unparsed_language(text: str) -> Guess | None:
     return guess
 
 
+def _shows_output(lines: Sequence[Line]) -> bool:
+    """Whether a block with prompts shows rows that are output: not those that go on
+    with a command bash would still wait for more of (a loop's body without ``> ``)."""
+    typed: str | None = None
+    for line in lines:
+        if line.kind is LineKind.PROMPT:
+            typed = line.text
+        elif line.kind is LineKind.OUTPUT and line.raw.strip():
+            if typed is None or not parse(typed).root_node.has_error:
+                return True
+            typed += "\n" + line.raw
+    return False
+
+
 def _shown_as_output(block: Block) -> bool:
     """Whether prose in a prompt-less block is output as the reader sees it: a ``::``
     block under a console default, or a ``pycon`` block (the REPL shows what a program
@@ -287,6 +309,9 @@ def _console_without_prompt(
     """
     if transcript_prompt(text) or root_transcript(text) or name_list(text):
         return None
+    if session_language(text) is ARROW_SESSION:  # `> cmd`: output here, a redirection pasted
+        problems.append(arrow_prompt(lines))
+        return [], False
     guess = guess_language(text)
     if guess is not None and guess.tag == "python" and printed_python(text):
         guess = None  # `3 names imported:` over the imports: what a program printed
@@ -385,8 +410,15 @@ def _block_syntax(
             text, lines = dedented, classify(dedented, prompts)
             has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
     syntax, placeholders_only = has_prompt, False
-    if has_prompt and language not in CONSOLE_LANGUAGES and not prompts:
-        # (sphinx-prompt's block draws its prompts itself, and they are not copied)
+    if (
+        has_prompt
+        and language not in CONSOLE_LANGUAGES
+        and not prompts  # sphinx-prompt's block draws its prompts itself, never copied
+        and (language in SCRIPT_LANGUAGES or not _shows_output(lines))
+    ):
+        # (a transcript in a `text` or `::` block, commands and what they printed, is a
+        # record shown: a changelog's `$ git shortlog`, an error quoted; a `bash` block
+        # holding one is still tagged wrong)
         problems.extend(script_prompts(lines, language, copy_button))
     if "$[" in text:
         problems.extend(glued_prompts(lines))

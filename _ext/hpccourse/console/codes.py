@@ -9,8 +9,8 @@ CC003    An invisible or direction-changing character (or a BOM) in a command: w
          shown is not what is copied ("Trojan Source").
 CC004    A command line without a prompt among prompted ones: shown as output, the copy
          button leaves it out.
-CC005    A ``$ `` prompt in a script block (``bash``, ``sh``): not drawn as a prompt, so
-         the copy button copies it and bash answers ``$: command not found``.
+CC005    A ``$ `` prompt in a block that is no console session (``bash``, ``text``, ``::``):
+         not drawn as a prompt, so it is copied and bash answers ``$: command not found``.
 CC101    A shell command bash cannot parse (tree-sitter-bash; message refined by ``bash -n``).
 CC102    A stray keyword (``done``, ``fi``, ``then``...) with no compound command open.
 CC103    A trailing ``\\`` on the block's last command: bash would wait for more input.
@@ -65,7 +65,7 @@ RULES: dict[str, str] = {
     GLUED_PROMPT: "`$` glued to a `[user@host dir]` prompt: the bracket is copied",
     HIDDEN_CHARACTER: "invisible or direction-changing character in a command",
     DROPPED_COMMAND: "command line without a prompt among prompted ones: the copy button drops it",
-    SCRIPT_PROMPT: "`$ ` prompt in a script block: the copy button copies it",
+    SCRIPT_PROMPT: "`$ ` prompt in a block that is no console session: it is copied",
     SHELL_SYNTAX: "shell command bash cannot parse",
     STRAY_KEYWORD: "stray shell keyword (done, fi, then...) with no compound command open",
     DANGLING_CONTINUATION: "trailing backslash on the block's last command",

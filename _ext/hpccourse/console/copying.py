@@ -98,6 +98,7 @@ def script_prompts(
         line
         for line in lines
         if line.kind is LineKind.PROMPT
+        and line.text.strip()  # a prompt alone, as the shell shows it after activating
         and not (button is not None and strips_prompt(button, line.raw))
     ]
     if not prompted:
@@ -125,6 +126,21 @@ def script_prompts(
             first.offset,
         )
     ]
+
+
+def arrow_prompt(lines: Sequence[Line]) -> Problem:
+    """CC001 for a console block whose rows start with ``> `` (or ``$>``): no console
+    lexer draws that as a prompt, so they show as output, and a reader who pastes
+    ``> cmd`` has bash write into a file named ``cmd``."""
+    first = next(line for line in lines if line.raw.strip())
+    prompt = first.raw.lstrip().split(" ", 1)[0]
+    return Problem(
+        codes.NO_PROMPT,
+        f"This console block shows its commands as output: `{prompt}` is no prompt a "
+        f"console lexer draws, and bash reads `>` as a redirection, so a pasted row "
+        f"writes into a file named after the command. Write `$ ` for `{prompt} `.",
+        first.offset,
+    )
 
 
 def glued_prompts(lines: Sequence[Line]) -> list[Problem]:

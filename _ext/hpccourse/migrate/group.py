@@ -77,10 +77,13 @@ _COMMENT_ROW = re.compile(r"^\s*# \S")
 
 
 def _comments_between_commands(rows: list[str]) -> None:
-    """``# remark`` rows between two prompted rows read as typed comments, not output:
-    what the reader sees is a remark on the next command (``cat``'s output of a script,
-    ``#!/bin/bash`` and ``#SBATCH`` rows, stays output)."""
+    """``# remark`` rows between two prompted rows, in a block that shows no output,
+    read as typed comments: what the reader sees is a remark on the next command.
+    (``cat``'s output of a script, ``#!/bin/bash`` and ``#SBATCH`` rows, stays output;
+    in a block with output, a ``#`` row may be part of it and the block is cut there.)"""
     shown = [n for n, row in enumerate(rows) if row.strip()]
+    if any(not PROMPT.match(rows[n]) and not _COMMENT_ROW.match(rows[n]) for n in shown):
+        return
     for at, number in enumerate(shown):
         if not _COMMENT_ROW.match(rows[number]) or at == 0:
             continue
