@@ -1158,3 +1158,13 @@ def test_arrow_prompts_in_a_console_block_are_named() -> None:
     [tagged] = check("> jupyter server --port 9999", "bash").problems
     assert tagged.code == codes.NOT_SHELL and "tag it `console`" in tagged.message
     assert "Write `$ ` for `> ` too" in tagged.message  # blind batch AX's W: console alone
+
+
+def test_a_value_written_after_dots_is_named_as_the_printed_value() -> None:
+    """Blind batch AU, hyperspy: `>>> type(s.data)` then `... numpy.ndarray` was told to
+    write `>>> ` before the value; the value is output, written with no prompt."""
+    [problem] = check(">>> type(s.data)\n... numpy.ndarray", "pycon").problems
+    assert problem.code == codes.PYTHON_SYNTAX
+    assert "looks like the value the statement prints" in problem.message
+    [other] = check(">>> x = 1\n... y = 2", "pycon").problems  # a statement: `>>> ` it is
+    assert "write `>>> ` before it" in other.message

@@ -678,9 +678,31 @@ _SHOWN_ERROR_ROWS = 8
 _REPR = re.compile(r"^\s*<[A-Za-z_][\w.]*[ :(\[][^\n]*>\s*$")
 
 
+#: What a value written as the REPL shows it is made of: names, constants, containers.
+_VALUE_NODES = (ast.Name, ast.Attribute, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set)
+
+
+def _value_after_expression(source: str) -> bool:
+    """Whether ``source`` is an expression (``type(x)``) and then, on its last row, a
+    value alone (``numpy.ndarray``, ``42``, ``[1, 2]``): output written after ``... ``."""
+    *head, last = source.rstrip().split("\n")
+    try:
+        ast.parse("\n".join(head), mode="eval")
+        value = ast.parse(last.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    allowed = (*_VALUE_NODES, ast.expr_context)
+    return bool(head) and all(isinstance(n, allowed) for n in ast.walk(value))
+
+
 def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
     """What to do about a statement that does not compile, from why it does not."""
     if message.startswith("multiple statements"):
+        if _value_after_expression(source):
+            return (
+                "The `... ` row after it looks like the value the statement prints: write "
+                "that value with no prompt (`... ` goes on with the statement above)"
+            )
         return (
             "A new statement starts on a `... ` row: write `>>> ` before it (`... ` only "
             "goes on with the statement above)"
