@@ -2,9 +2,10 @@
 
 When the clusters' variants of a block (already written with the table's placeholders)
 differ only where a fact goes -- the modules a line loads, the value of ``-A``/
-``--partition`` and the like or of any ``#SBATCH`` option, a folder in a path, options
-some clusters give and others not (:mod:`.flags`), and in a script a run of ``#SBATCH``
-or module lines some clusters write in more lines -- each differing value becomes a new
+``--partition`` and the like or of any ``#SBATCH`` option, a folder in a path, the host
+of ``user@host`` (ssh, scp, rsync), options some clusters give and others not
+(:mod:`.flags`), and in a script a run of ``#SBATCH`` or module lines some clusters
+write in more lines -- each differing value becomes a new
 fact of its cluster (a module set for modules), named after the page, and the variants
 become one command list with a placeholder there. Anything else that differs (another
 command, another option, a line more) is no fact: nothing is learned.
@@ -332,6 +333,9 @@ class Learner:
             option = self._option_before(out, sbatch=out[:1] == ["#SBATCH"])
             if option:
                 kind, prefix, suffix = option, "", ""
+            elif (hosts := _hosts(values)) is not None:
+                kind = "host"  # `ssh [user]@pelle.uppmax.uu.se`: the login host
+                prefix, suffix, values = hosts
             elif all("/" in w for w in words):
                 kind = "folder"
                 prefix, suffix, values = _trim(values)
@@ -454,6 +458,26 @@ class Learner:
             number += 1
             name = f"{base}-{number}"
         return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+
+
+#: A host's name: two or more dotted labels (`pelle.uppmax.uu.se`).
+HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+#: A remote place as ssh, scp and rsync write it: `USER@HOST`, `USER@HOST:PATH`.
+REMOTE = re.compile(r"(?P<user>[^@\s]+@)(?P<host>[^:@\s]+)(?P<path>:\S*)?")
+
+
+def _hosts(values: dict[str, str]) -> tuple[str, str, dict[str, str]] | None:
+    """``USER@HOST[:PATH]`` words that differ in their host only: the user part and the
+    path as written, and each cluster's host; None otherwise."""
+    found = {k: REMOTE.fullmatch(v) for k, v in values.items()}
+    if not all(found.values()):
+        return None
+    matches = [m for m in found.values() if m is not None]
+    users = {m["user"] for m in matches}
+    paths = {m["path"] or "" for m in matches}
+    if len(users) != 1 or len(paths) != 1 or not all(HOST.fullmatch(m["host"]) for m in matches):
+        return None
+    return users.pop(), paths.pop(), {k: m["host"] for k, m in found.items() if m is not None}
 
 
 def _trim(values: dict[str, str]) -> tuple[str, str, dict[str, str]]:

@@ -943,3 +943,27 @@ def test_a_tab_in_a_row_of_an_rst_block_is_what_docutils_shows(table: Table, tmp
     (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
     assert step["commands"] == ["du -sh frames"]
     assert step["output"] == ["         2.1M\tframes".expandtabs(8).strip()]
+
+
+def test_the_host_of_user_at_host_is_learned(table_path: Path, tmp_path: Path):
+    """Held-out set 19: `ssh [username]@pelle.uppmax.uu.se` on each centre's tab, the
+    host its own, became an override per cluster; the host is a fact of each."""
+    table = load_table(table_path)
+    hosts = {c.key: f"login{i}.centre{i}.example.org" for i, c in enumerate(table.clusters)}
+
+    def body(_i: int, c) -> list[str]:
+        return [f"ssh [username]@{hosts[c.key]}", f"scp run.py [username]@{hosts[c.key]}:~/x/"]
+
+    new, key, _err = migrated_step(table_path, tmp_path / "login.rst", tab_set(table, body))
+    step = new.steps[key]
+    assert not step.overrides
+    assert step.commands == (
+        "ssh {user}@{login-host}",
+        "scp run.py {user}@{login-host}:~/x/",
+    )
+    assert {c.key: c.facts["login-host"] for c in new.clusters} == hosts
+    # a host that differs in its user part too is no fact: each keeps its line
+    other = {c.key: (f"ssh u{i}@h{i}.example.org",) for i, c in enumerate(new.clusters)}
+    page = tab_set(new, lambda i, c: list(other[c.key]))
+    proposal = Migrator(new, tmp_path / "other.rst").run(page)
+    assert "login-host" not in proposal.steps_toml and "other-host" not in proposal.steps_toml
