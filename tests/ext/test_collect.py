@@ -187,3 +187,17 @@ def _copy(rootdir: Path, tmp_path: Path, syntax: str = "rst") -> Path:
     target = tmp_path / "src"
     shutil.copytree(rootdir / f"test-{ROOTS[syntax]}", target)
     return target
+
+
+def test_a_language_named_in_capitals_is_the_same_language(tmp_path: Path) -> None:
+    """Blind batch BA, tsfresh: `.. code:: Bash` (Pygments takes any case) was not read."""
+    (tmp_path / "conf.py").write_text('project = "caps"\n', encoding="utf-8")
+    page = "Caps\n====\n\n.. code:: Bash\n\n   pip install tool\n"
+    (tmp_path / "index.rst").write_text(page, encoding="utf-8")
+    app = SphinxTestApp("dummy", srcdir=tmp_path)
+    try:
+        app.build()
+        [block] = collect_blocks(app.env.get_doctree("index"), "index", tmp_path)
+    finally:
+        app.cleanup()
+    assert block.language == "bash" and block.text == "pip install tool"

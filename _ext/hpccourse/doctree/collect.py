@@ -277,7 +277,8 @@ class _Collector:
         if isinstance(node.parent, nodes.system_message):
             return None
         text = node.astext()
-        language = str(node.get("language") or default_language)
+        # Pygments finds a lexer by its name in any case (`.. code:: Bash` is bash)
+        language = str(node.get("language") or default_language).lower()
         if self.repl_sessions and language in PYTHON_LANGUAGES and text.startswith(">>>"):
             language = REPL_LANGUAGE  # shown as a session, checked as one
         generated = node.get("hpc_cluster")
