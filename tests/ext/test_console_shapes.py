@@ -1168,3 +1168,15 @@ def test_a_value_written_after_dots_is_named_as_the_printed_value() -> None:
     assert "looks like the value the statement prints" in problem.message
     [other] = check(">>> x = 1\n... y = 2", "pycon").problems  # a statement: `>>> ` it is
     assert "write `>>> ` before it" in other.message
+
+
+def test_rows_going_on_with_a_command_are_read_a_bounded_number() -> None:
+    """Blind-round fix (CC005 quiet for records shown as text) reads prompt-less rows as
+    going on with the command above while bash would wait: bounded, as a hostile page
+    may hold thousands."""
+    from hpccourse.console.check import MOST_ROWS_GOING_ON
+
+    loop = "$ for i in 1 2; do\n" + "  echo $i\n" * 3 + "done"
+    assert codes.SCRIPT_PROMPT in codes_of(check(loop, "text"))  # rows that go on: no output
+    long = "$ for i in 1 2; do\n" + "  echo $i\n" * (MOST_ROWS_GOING_ON + 5) + "done"
+    assert codes.SCRIPT_PROMPT not in codes_of(check(long, "text"))  # past it: output

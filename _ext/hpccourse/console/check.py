@@ -271,6 +271,10 @@ def _unparsed_language(text: str) -> Guess | None:
     return guess
 
 
+#: How many prompt-less rows a command is read to go on over (:func:`_shows_output`).
+MOST_ROWS_GOING_ON = 200
+
+
 def _shows_output(lines: Sequence[Line]) -> bool:
     """Whether a block with prompts shows rows that are output: not those that go on
     with a command bash would still wait for more of (a loop's body without ``> ``)."""
@@ -279,7 +283,9 @@ def _shows_output(lines: Sequence[Line]) -> bool:
         if line.kind is LineKind.PROMPT:
             typed = line.text
         elif line.kind is LineKind.OUTPUT and line.raw.strip():
-            if typed is None or not parse(typed).root_node.has_error:
+            if typed is None or typed.count("\n") >= MOST_ROWS_GOING_ON:
+                return True  # (each row is parsed with those before it: bounded)
+            if not parse(typed).root_node.has_error:
                 return True
             typed += "\n" + line.raw
     return False

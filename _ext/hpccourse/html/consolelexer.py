@@ -41,6 +41,9 @@ _HERE_DOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
 
 #: bash's prompt on the rows of a command that goes on (PS2).
 PS2 = "> "
+#: How many ``> `` rows one command may go on over (each is parsed with those before it:
+#: a page of thousands would cost their square); past it, rows are output.
+MOST_PS2_ROWS = 200
 
 
 def _unfinished(command: str) -> bool:
@@ -71,7 +74,12 @@ class CourseConsoleLexer(Lexer):
         typed: str | None = None  # the shell command typed so far, while rows go on with it
         for line in text.splitlines(keepends=True):
             bare = line.rstrip("\n")
-            if typed is not None and bare.startswith(PS2) and _unfinished(typed):
+            if (
+                typed is not None
+                and bare.startswith(PS2)
+                and typed.count("\n") < MOST_PS2_ROWS
+                and _unfinished(typed)
+            ):
                 yield offset, Generic.Prompt, PS2
                 yield offset + len(PS2), Text, line[len(PS2) :]
                 typed += "\n" + bare[len(PS2) :]
