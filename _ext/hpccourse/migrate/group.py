@@ -84,12 +84,17 @@ def _comments_between_commands(rows: list[str]) -> None:
     shown = [n for n, row in enumerate(rows) if row.strip()]
     if any(not PROMPT.match(rows[n]) and not _COMMENT_ROW.match(rows[n]) for n in shown):
         return
+    after = ""  # the next row that is no comment, read from the end: one pass
+    nexts: dict[int, str] = {}
+    for number in reversed(shown):
+        nexts[number] = after
+        if not _COMMENT_ROW.match(rows[number]):
+            after = rows[number]
     for at, number in enumerate(shown):
         if not _COMMENT_ROW.match(rows[number]) or at == 0:
             continue
         before = rows[shown[at - 1]]
-        after = next((rows[n] for n in shown[at + 1 :] if not _COMMENT_ROW.match(rows[n])), "")
-        if (PROMPT.match(before) or before.startswith("$ #")) and PROMPT.match(after):
+        if (PROMPT.match(before) or before.startswith("$ #")) and PROMPT.match(nexts[number]):
             rows[number] = "$ " + rows[number].lstrip()
 
 
