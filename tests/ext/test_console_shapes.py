@@ -1180,3 +1180,25 @@ def test_rows_going_on_with_a_command_are_read_a_bounded_number() -> None:
     assert codes.SCRIPT_PROMPT in codes_of(check(loop, "text"))  # rows that go on: no output
     long = "$ for i in 1 2; do\n" + "  echo $i\n" * (MOST_ROWS_GOING_ON + 5) + "done"
     assert codes.SCRIPT_PROMPT not in codes_of(check(long, "text"))  # past it: output
+
+
+def test_a_path_pattern_alone_in_a_bash_block_is_no_command() -> None:
+    """Blind batch BC, labgrid: `/tmp/app-<username>/<sha256sum>/<filename>`, where
+    a file is stored, got CC105 three times."""
+    assert codes_of(check("/tmp/app-<username>/<sha256sum>/<filename>", "bash")) == []
+    # a command with a path of that shape still has its `<x>` read as bash reads it
+    assert codes_of(check("/opt/tool/bin/run <file>", "bash")) == [codes.ANGLE_PLACEHOLDER]
+
+
+def test_pythons_prompt_a_chevron_short_is_named() -> None:
+    """Blind batch BB, naima: `>> fit = Fitter(...)` in a pycon block got CC001 "write `$ `"."""
+    [problem] = check(">> fit = Fitter(model)\n>> # done\n>> p0 = fit.pars", "pycon").problems
+    assert problem.code == codes.NO_PROMPT and "Write `>>> `" in problem.message
+    assert "`$ `" not in problem.message
+
+
+def test_a_percent_and_a_blank_is_zshs_prompt_not_a_magic() -> None:
+    """Blind batch BB, pyvo: `% pip install tool` was told to be a notebook cell."""
+    assert codes.NOT_SHELL not in codes_of(check("% pip install tool\n% tool check x", "shell"))
+    [magic] = check("%pip install numpy", "bash").problems  # IPython's magic, no blank
+    assert magic.code == codes.NOT_SHELL and "`ipython`" in magic.message

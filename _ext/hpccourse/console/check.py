@@ -23,6 +23,7 @@ from .copying import (
     hidden_characters,
     no_prompt,
     script_prompts,
+    short_chevrons,
 )
 from .language import (
     ARROW_SESSION,
@@ -198,10 +199,16 @@ def _quoted_directive(text: str) -> Problem:
     )
 
 
+#: A path alone with `<field>` parts: a pattern the page describes.
+_PATH_PATTERN = re.compile(r"^\s*(?:~|\.{1,2})?/[^\s<>]*<[\w -]+>[^\s]*\s*$")
+
+
 def _check_script(
     block: Block, text: str, lines: list[Line], placeholder: str, problems: list[Problem]
 ) -> tuple[list[Line], list[Command]]:
     """A prompt-less bash/sh block: parsed whole, or reported as another language."""
+    if all(_PATH_PATTERN.match(row) for row in text.split("\n") if row.strip()):
+        return [], []  # `/tmp/app-<user>/<file>`: where something goes, not a command
     guess = guess_language(text) or settings_language(text) or ini_language(text)
     if guess is None and session_language(text) is ARROW_SESSION:
         guess = ARROW_SESSION  # `$> cmd` parses (a command named `$`), but is a prompt
@@ -315,6 +322,9 @@ def _console_without_prompt(
     """
     if transcript_prompt(text) or root_transcript(text) or name_list(text):
         return None
+    if block.language == "pycon" and (short := short_chevrons(lines)) is not None:
+        problems.append(short)  # `>> x = 1`: Python's prompt a chevron short
+        return [], False
     if session_language(text) is ARROW_SESSION:  # `> cmd`: output here, a redirection pasted
         problems.append(arrow_prompt(lines))
         return [], False

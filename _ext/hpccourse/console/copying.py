@@ -143,6 +143,24 @@ def arrow_prompt(lines: Sequence[Line]) -> Problem:
     )
 
 
+#: `>> x = 1`: Python's prompt with a chevron short.
+_SHORT_CHEVRON = re.compile(r"^\s*>> (?=\S)")
+
+
+def short_chevrons(lines: Sequence[Line]) -> Problem | None:
+    """CC001 for a REPL block whose rows start with ``>> ``, a chevron short of
+    Python's prompt: shown as output, left out by the copy button."""
+    rows = [line for line in lines if line.raw.strip()]
+    if not rows or not all(_SHORT_CHEVRON.match(line.raw) for line in rows):
+        return None
+    return Problem(
+        codes.NO_PROMPT,
+        "This block's rows start with `>> `, a chevron short of Python's prompt: the "
+        "page shows them as output, and the copy button leaves them out. Write `>>> `.",
+        rows[0].offset,
+    )
+
+
 def glued_prompts(lines: Sequence[Line]) -> list[Problem]:
     """CC002 for each output line that is ``$`` glued to a ``[user@host dir]`` prompt."""
     problems = []

@@ -65,7 +65,8 @@ _R = re.compile(
     r"|(?:library|require|install\.packages|setwd|data\.frame|sessionInfo)\("
     r"|[A-Za-z][\w.]*::[A-Za-z.][\w.]*\()"
 )
-_NOTEBOOK = re.compile(r"^\s*[!%] ?(?:pip|conda|mamba)\s")  # `!pip`, `! pip`
+#: `!pip`, `! pip`, `%pip` (a magic has no blank after `%`: `% pip` is zsh's prompt)
+_NOTEBOOK = re.compile(r"^\s*(?:! ?|%)(?:pip|conda|mamba)\s")
 #: fish's function: `function NAME` (no `{` or `()`, as bash has), closed by `end`.
 _FISH_FUNCTION = re.compile(r"^\s*function\s+[\w.-]+(?:\s+--?[\w-]+.*)?\s*$")
 _IPYTHON = re.compile(r"^\s*(?:In|Out)\s?\[\d+\]:")  # IPython's numbered prompts
