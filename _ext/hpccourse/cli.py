@@ -82,7 +82,14 @@ def entry() -> NoReturn:
     """The ``hpccourse`` command as a process: :func:`main`, then its exit. After a check,
     the exit runs no handler the course's code registered: a module of the course that
     made a multiprocessing pool left one, which waits forever for a lock a worker held
-    when the check ended it (blind batch AT: pathos hung after its report)."""
+    when the check ended it (blind batch AT: pathos hung after its report). What the
+    course's code forks dies with this process (:func:`.strays.forks_end_with_this_process`):
+    a pool starts new workers when the check ends the old ones, and they held the
+    command's output open after it exited."""
+    if sys.argv[1:2] == ["check"]:
+        from .builders.strays import forks_end_with_this_process
+
+        forks_end_with_this_process()
     status = main()
     if _RAN_COURSE_CODE:
         sys.stdout.flush()

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -1101,3 +1102,18 @@ def test_a_pool_the_course_left_does_not_keep_the_check_from_ending(tmp_path: Pa
     assert "1 of 1 page read" in result.stdout
     # (the pool makes new workers while the old ones end: how many varies)
     assert re.search(r"left \d+ processes running \(python\); ended when the check", result.stdout)
+    # and none of the pool's workers outlives the command (they would hold its output
+    # pipes open: the run above would have waited for them until its timeout)
+    time.sleep(0.5)
+    assert not [pid for pid in _pids_running(str(docs))], "the pool's workers outlived it"
+
+
+def _pids_running(text: str) -> list[int]:
+    """The processes whose command line holds ``text``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+    return found

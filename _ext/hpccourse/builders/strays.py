@@ -23,6 +23,7 @@ from collections.abc import Set as AbstractSet
 from contextlib import contextmanager, suppress
 
 #: ``prctl`` options from ``<linux/prctl.h>``.
+_SET_PDEATHSIG = 1
 _SET_CHILD_SUBREAPER = 36
 _GET_CHILD_SUBREAPER = 37
 #: How long the ended processes are waited for, at most, in seconds (SIGKILL is not
@@ -126,6 +127,31 @@ def ended_after(ended: list[str]) -> Iterator[None]:
     finally:
         ended.extend(_end(before))
         _set_subreaper(was)
+
+
+def forks_end_with_this_process() -> bool:
+    """From now on, a process this one forks (a multiprocessing pool's worker, which its
+    pool starts anew when one is ended) is killed by the kernel when the thread that
+    forked it ends, at this process's exit the latest (``PR_SET_PDEATHSIG``): nothing
+    the course's code forked outlives the check, holding its output pipes open. For the
+    ``hpccourse`` process only (:func:`hpccourse.cli.entry`); programs started with
+    ``subprocess`` run no fork handler and are ended by :func:`ended_after`."""
+    if _prctl() is None:
+        return False
+    parent = [os.getpid()]
+
+    def before() -> None:
+        parent[0] = os.getpid()
+
+    def in_child() -> None:
+        prctl = _prctl()
+        if prctl is not None:
+            prctl(_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent[0]:  # the parent ended before the signal was asked for
+            os._exit(1)
+
+    os.register_at_fork(before=before, after_in_child=in_child)
+    return True
 
 
 def note(ended: list[str]) -> list[str]:
