@@ -186,3 +186,14 @@ def test_a_logs_banner_with_arrows_both_ways_is_output_not_a_repl_line() -> None
     assert kinds(text) == [LineKind.PROMPT, LineKind.OUTPUT, LineKind.OUTPUT, LineKind.OUTPUT]
     assert kinds(">>> x = 1 << 2") == [LineKind.REPL]  # Python's shift: still a statement
     assert kinds(">>> print('<<<')") == [LineKind.REPL]
+
+
+def test_a_command_is_read_a_bounded_number_of_rows_on() -> None:
+    """Each `> ` row is parsed with the rows before it: a hostile block of 3,000 took 12 s
+    in the checker's line reader (and in the course's lexer, which shares the rule)."""
+    from hpccourse.console.lines import MOST_ROWS_GOING_ON
+
+    rows = classify("$ for i in 1 2; do\n" + "> echo $i\n" * (MOST_ROWS_GOING_ON + 50))
+    kinds = [line.kind for line in rows]
+    assert kinds.count(LineKind.PS2) == MOST_ROWS_GOING_ON
+    assert kinds[MOST_ROWS_GOING_ON + 1 :] == [LineKind.OUTPUT] * 50

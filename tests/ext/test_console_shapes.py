@@ -1174,7 +1174,7 @@ def test_rows_going_on_with_a_command_are_read_a_bounded_number() -> None:
     """Blind-round fix (CC005 quiet for records shown as text) reads prompt-less rows as
     going on with the command above while bash would wait: bounded, as a hostile page
     may hold thousands."""
-    from hpccourse.console.check import MOST_ROWS_GOING_ON
+    from hpccourse.console.lines import MOST_ROWS_GOING_ON
 
     loop = "$ for i in 1 2; do\n" + "  echo $i\n" * 3 + "done"
     assert codes.SCRIPT_PROMPT in codes_of(check(loop, "text"))  # rows that go on: no output

@@ -208,13 +208,14 @@ def test_a_command_over_several_rows_is_shown_and_copied_whole(
 
 def test_a_command_going_on_over_a_hostile_number_of_rows_stops_being_read() -> None:
     """Each `> ` row is parsed with those before it: a page of thousands would cost their
-    square (12 s for 3,000 rows). Past MOST_PS2_ROWS the rows are output."""
-    from hpccourse.html.consolelexer import MOST_PS2_ROWS, CourseConsoleLexer
+    square (12 s for 3,000 rows). Past MOST_ROWS_GOING_ON the rows are output."""
+    from hpccourse.console.lines import MOST_ROWS_GOING_ON
+    from hpccourse.html.consolelexer import CourseConsoleLexer
     from pygments.token import Generic
 
-    text = "$ for i in 1 2; do\n" + "> echo $i\n" * (MOST_PS2_ROWS + 50) + "> done\n"
+    text = "$ for i in 1 2; do\n" + "> echo $i\n" * (MOST_ROWS_GOING_ON + 50) + "> done\n"
     tokens = list(CourseConsoleLexer().get_tokens(text))
     assert sum(1 for kind, value in tokens if kind is Generic.Prompt and value == "> ") == (
-        MOST_PS2_ROWS
+        MOST_ROWS_GOING_ON
     )
     assert sum(1 for kind, _ in tokens if kind is Generic.Output) == 51

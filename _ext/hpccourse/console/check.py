@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from . import codes
 from .bash import parse
 from .copying import (
+    arrow_harm,
     arrow_prompt,
     doubled_prompt,
     extra_chevrons,
@@ -44,8 +45,18 @@ from .language import (
     session_language,
     settings_language,
 )
-from .lines import apply_prompt, classify, commands, split_lines
-from .model import Block, BlockResult, Command, CopyButton, Line, LineKind, Problem, RuleContext
+from .lines import apply_prompt, classify, commands, split_lines, unfinished
+from .model import (
+    PROMPT_KINDS,
+    Block,
+    BlockResult,
+    Command,
+    CopyButton,
+    Line,
+    LineKind,
+    Problem,
+    RuleContext,
+)
 from .promptless import continued_without_prompt, dropped_commands
 from .rules import RuleChecker, Sessions, program_name
 from .shape import (
@@ -80,7 +91,6 @@ CONSOLE_LANGUAGES = frozenset(
 )
 # Highlight languages whose blocks are scripts: every line is typed, no prompt expected.
 SCRIPT_LANGUAGES = frozenset({"bash", "sh", "shell", "zsh", "ksh"})
-_PROMPT_KINDS = frozenset({LineKind.PROMPT, LineKind.REPL, LineKind.WINDOWS})
 #: An environment's name glued to the prompt, `(env)$ `: a prompt in a console block only.
 _GLUED_ENV = re.compile(r"\([^()\s]+\)\$")
 DEFAULT_PLACEHOLDER = "[username]"
@@ -163,13 +173,8 @@ def tag_form(block: Block, tag: str) -> str:
 
 def _not_shell(block: Block, guess: Guess) -> Problem:
     """CC107: the block's language tag says shell, its text says otherwise."""
-    arrow = ""
-    if guess is ARROW_SESSION:  # `> cmd`: no console lexer draws `>` either
-        prompt = block.text.lstrip().split(" ", 1)[0]
-        arrow = (
-            f" Write `$ ` for `{prompt} ` too: no console lexer draws `{prompt}` as a "
-            f"prompt, and bash reads `>` as a redirection into a file named after the command."
-        )
+    # `> cmd`: no console lexer draws `>` either
+    arrow = f" {arrow_harm(block.text)} too." if guess is ARROW_SESSION else ""
     return Problem(
         codes.NOT_SHELL,
         f"This block is tagged `{block.language}`, but its text looks like {guess.language}, "
@@ -278,10 +283,6 @@ def _unparsed_language(text: str) -> Guess | None:
     return guess
 
 
-#: How many prompt-less rows a command is read to go on over (:func:`_shows_output`).
-MOST_ROWS_GOING_ON = 200
-
-
 def _shows_output(lines: Sequence[Line]) -> bool:
     """Whether a block with prompts shows rows that are output: not those that go on
     with a command bash would still wait for more of (a loop's body without ``> ``)."""
@@ -290,9 +291,7 @@ def _shows_output(lines: Sequence[Line]) -> bool:
         if line.kind is LineKind.PROMPT:
             typed = line.text
         elif line.kind is LineKind.OUTPUT and line.raw.strip():
-            if typed is None or typed.count("\n") >= MOST_ROWS_GOING_ON:
-                return True  # (each row is parsed with those before it: bounded)
-            if not parse(typed).root_node.has_error:
+            if typed is None or not unfinished(typed):
                 return True
             typed += "\n" + line.raw
     return False
@@ -381,7 +380,7 @@ def _reads_programs(block: Block) -> bool:
     """Whether the page's own programs (:func:`page_programs`) can change what the block
     is: only in a console block with no prompt, where they tell commands from output."""
     return block.language.lower() in CONSOLE_LANGUAGES and not any(
-        line.kind in _PROMPT_KINDS for line in _classified(shown_text(block), block.prompts)
+        line.kind in PROMPT_KINDS for line in _classified(shown_text(block), block.prompts)
     )
 
 
@@ -413,7 +412,7 @@ def _block_syntax(
         return (), (), (_quoted_directive(text),)
     lines = list(_classified(text, prompts))
     problems: list[Problem] = hidden_characters(text, lines)
-    has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
+    has_prompt = any(line.kind in PROMPT_KINDS for line in lines)
     if has_prompt and language in SCRIPT_LANGUAGES and _GLUED_ENV.match(text.lstrip()):
         has_prompt = False  # `(env)$ cmd` in a script: no prompt to bash (a session, CC107)
     if not has_prompt and language in CONSOLE_LANGUAGES:
@@ -424,7 +423,7 @@ def _block_syntax(
             dedented = textwrap.dedent(text) if text[:1] in " \t" else None
         if dedented is not None:
             text, lines = dedented, classify(dedented, prompts)
-            has_prompt = any(line.kind in _PROMPT_KINDS for line in lines)
+            has_prompt = any(line.kind in PROMPT_KINDS for line in lines)
     syntax, placeholders_only = has_prompt, False
     if (
         has_prompt

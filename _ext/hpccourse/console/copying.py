@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from . import codes
 from .language import BATCH, NOTEBOOK, Guess
-from .model import Command, CopyButton, Line, LineKind, Problem
+from .model import PROMPT_KINDS, Command, CopyButton, Line, LineKind, Problem
 
 # Pygments' console lexer marks a line without a prompt as Generic.Output, class `go`.
 _OUTPUT_CLASS = ".go"
@@ -32,7 +32,6 @@ _HIDDEN = re.compile(
     "\x00-\x08\x0b-\x1f\x7f\u0085\u061c]"
 )
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-_PROMPTED = frozenset({LineKind.PROMPT, LineKind.REPL, LineKind.WINDOWS})
 _TYPED = frozenset(
     {LineKind.PROMPT, LineKind.CONTINUATION, LineKind.PS2, LineKind.REPL}
     | {LineKind.REPL_CONTINUATION, LineKind.WINDOWS}
@@ -128,17 +127,24 @@ def script_prompts(
     ]
 
 
+def arrow_harm(text: str) -> str:
+    """What is wrong with the ``> `` (or ``$>``) prompt ``text`` starts with, and its fix."""
+    prompt = text.lstrip().split(" ", 1)[0]
+    return (
+        f"`{prompt}` is no prompt a console lexer draws, and bash reads `>` as a "
+        f"redirection, so a pasted row writes into a file named after the command. "
+        f"Write `$ ` for `{prompt} `"
+    )
+
+
 def arrow_prompt(lines: Sequence[Line]) -> Problem:
     """CC001 for a console block whose rows start with ``> `` (or ``$>``): no console
     lexer draws that as a prompt, so they show as output, and a reader who pastes
     ``> cmd`` has bash write into a file named ``cmd``."""
     first = next(line for line in lines if line.raw.strip())
-    prompt = first.raw.lstrip().split(" ", 1)[0]
     return Problem(
         codes.NO_PROMPT,
-        f"This console block shows its commands as output: `{prompt}` is no prompt a "
-        f"console lexer draws, and bash reads `>` as a redirection, so a pasted row "
-        f"writes into a file named after the command. Write `$ ` for `{prompt} `.",
+        f"This console block shows its commands as output: {arrow_harm(first.raw)}.",
         first.offset,
     )
 
@@ -240,7 +246,7 @@ def hidden_characters(text: str, lines: Sequence[Line]) -> list[Problem]:
         return []
     problems = []
     # With a prompt in the block, a row without one is output: not copied, nothing runs it
-    session = any(line.kind in _PROMPTED for line in lines)
+    session = any(line.kind in PROMPT_KINDS for line in lines)
     for line in lines:
         raw = line.raw
         if raw.isascii() and _ASCII_CONTROL.search(raw) is None:

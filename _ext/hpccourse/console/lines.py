@@ -116,10 +116,19 @@ def env_of_prompt(prompt: str) -> str | None:
     return match["env"] if match else None
 
 
-def _unfinished(command: str) -> bool:
+#: bash's prompt on a later row of a command that goes on (its PS2).
+PS2 = "> "
+#: How many rows one command is read to go on over: each row is parsed with those before
+#: it, so a hostile page of thousands would cost their square (12 s for 3,000); past it,
+#: a row is not the command's.
+MOST_ROWS_GOING_ON = 200
+
+
+def unfinished(command: str) -> bool:
     """Whether bash would still wait for more input (open quote, ``do`` without ``done``,
-    a trailing ``|``...). Only asked when a ``> `` line follows, so tree-sitter is cheap here."""
-    return parse(command).root_node.has_error
+    a trailing ``|``...), for a command of fewer than :data:`MOST_ROWS_GOING_ON` rows.
+    Only asked when a row that may go on with it follows, so tree-sitter is cheap here."""
+    return command.count("\n") < MOST_ROWS_GOING_ON and parse(command).root_node.has_error
 
 
 def _match_extra(raw: str, extras: Sequence[str]) -> str | None:
@@ -221,7 +230,7 @@ def classify(text: str, extra_prompts: Iterable[str] = (), *, implicit: bool = F
         if shell.continued:
             out.append(shell.line(offset, LineKind.CONTINUATION, raw, "", raw))
             continue
-        if shell.command is not None and _is_ps2(raw) and _unfinished(shell.command):
+        if shell.command is not None and _is_ps2(raw) and unfinished(shell.command):
             out.append(shell.line(offset, LineKind.PS2, raw, raw[:2], raw[2:]))
             continue
         shell.command = None

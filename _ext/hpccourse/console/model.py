@@ -25,6 +25,10 @@ class LineKind(enum.Enum):
     OUTPUT = "output"  # anything else
 
 
+#: The kinds of line that start with a prompt the reader sees (a shell's, Python's, Windows').
+PROMPT_KINDS = frozenset({LineKind.PROMPT, LineKind.REPL, LineKind.WINDOWS})
+
+
 @dataclass(frozen=True)
 class Line:
     """One classified line. ``offset`` counts from 0 at the block's first line."""

@@ -37,7 +37,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..console.lines import heredoc_rows
+from ..console.lines import PS2, heredoc_rows
 from ..table import Cluster, Rendered, Table, TableError
 from ..table.suggest import hint
 from . import deps
@@ -212,10 +212,6 @@ def commands_view(table: Table, use: deps.Use, rendered: list[Rendered] | None) 
 def commands_digest(table: Table, use: deps.Use) -> str:
     """``use``'s digest from ``table`` as it is now (for :mod:`.deps`)."""
     return deps.digest(commands_view(table, use, render_step(table, use)))
-
-
-#: The prompt bash shows on a row of a command that goes on (its PS2).
-PS2 = "> "
 
 
 def console_text(item: Rendered) -> str:

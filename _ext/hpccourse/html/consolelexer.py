@@ -27,7 +27,7 @@ from typing import ClassVar
 from pygments.lexer import Lexer
 from pygments.token import Generic, Name, Text, _TokenType
 
-from ..console.bash import parse
+from ..console.lines import PS2, unfinished
 
 INNER_PROMPT = Generic.Prompt.Inner
 INNER_TEXT = Name.Inner
@@ -37,18 +37,6 @@ INNER_CLASSES = ".gp-Inner, .n-Inner"
 _SHELL = re.compile(r"(\([\w.-]+\) )?\$(?: |$)")
 _PYTHON = re.compile(r"(?:>>>|\.\.\.)(?: |$)")
 _HERE_DOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1")
-
-
-#: bash's prompt on the rows of a command that goes on (PS2).
-PS2 = "> "
-#: How many ``> `` rows one command may go on over (each is parsed with those before it:
-#: a page of thousands would cost their square); past it, rows are output.
-MOST_PS2_ROWS = 200
-
-
-def _unfinished(command: str) -> bool:
-    """Whether bash would wait for more of ``command`` (a loop without ``done``)."""
-    return parse(command).root_node.has_error
 
 
 def _prompt(line: str) -> tuple[str, str] | None:
@@ -74,12 +62,7 @@ class CourseConsoleLexer(Lexer):
         typed: str | None = None  # the shell command typed so far, while rows go on with it
         for line in text.splitlines(keepends=True):
             bare = line.rstrip("\n")
-            if (
-                typed is not None
-                and bare.startswith(PS2)
-                and typed.count("\n") < MOST_PS2_ROWS
-                and _unfinished(typed)
-            ):
+            if typed is not None and bare.startswith(PS2) and unfinished(typed):
                 yield offset, Generic.Prompt, PS2
                 yield offset + len(PS2), Text, line[len(PS2) :]
                 typed += "\n" + bare[len(PS2) :]
