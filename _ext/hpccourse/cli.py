@@ -74,10 +74,6 @@ def parser() -> argparse.ArgumentParser:
 OWN_OPTIONS: dict[str, Callable[[list[str]], int]] = {}
 
 
-#: Set once a subcommand has run a course's own code in this process (``check``).
-_RAN_COURSE_CODE = False
-
-
 def entry() -> NoReturn:
     """The ``hpccourse`` command as a process: :func:`main`, then its exit. After a check,
     the exit runs no handler the course's code registered: a module of the course that
@@ -86,12 +82,13 @@ def entry() -> NoReturn:
     course's code forks dies with this process (:func:`.strays.forks_end_with_this_process`):
     a pool starts new workers when the check ends the old ones, and they held the
     command's output open after it exited."""
-    if sys.argv[1:2] == ["check"]:
+    checking = sys.argv[1:2] == ["check"]  # the one subcommand that runs a course's code
+    if checking:
         from .builders.strays import forks_end_with_this_process
 
         forks_end_with_this_process()
     status = main()
-    if _RAN_COURSE_CODE:
+    if checking:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
@@ -280,8 +277,6 @@ def print_report(run: CheckRun, form: str, out: TextIO) -> None:
 def _run_check(args: argparse.Namespace) -> int:
     from .builders.external import CheckError, run_check, select_rules
 
-    global _RAN_COURSE_CODE
-    _RAN_COURSE_CODE = True
     try:
         disabled = select_rules(args.select, args.ignore)
         run = run_check(

@@ -136,7 +136,8 @@ def forks_end_with_this_process() -> bool:
     the course's code forked outlives the check, holding its output pipes open. For the
     ``hpccourse`` process only (:func:`hpccourse.cli.entry`); programs started with
     ``subprocess`` run no fork handler and are ended by :func:`ended_after`."""
-    if _prctl() is None:
+    prctl = _prctl()
+    if prctl is None:
         return False
     parent = [os.getpid()]
 
@@ -144,9 +145,7 @@ def forks_end_with_this_process() -> bool:
         parent[0] = os.getpid()
 
     def in_child() -> None:
-        prctl = _prctl()
-        if prctl is not None:
-            prctl(_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        prctl(_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent[0]:  # the parent ended before the signal was asked for
             os._exit(1)
 
