@@ -686,13 +686,11 @@ def _value_after_expression(source: str) -> bool:
     """Whether ``source`` is an expression (``type(x)``) and then, on its last row, a
     value alone (``numpy.ndarray``, ``42``, ``[1, 2]``): output written after ``... ``."""
     *head, last = source.rstrip().split("\n")
-    try:
-        ast.parse("\n".join(head), mode="eval")
-        value = ast.parse(last.strip(), mode="eval").body
-    except SyntaxError:
+    if not head or not _is_expression("\n".join(head)) or not _is_expression(last):
         return False
     allowed = (*_VALUE_NODES, ast.expr_context)
-    return bool(head) and all(isinstance(n, allowed) for n in ast.walk(value))
+    value = ast.parse(last.strip(), mode="eval").body
+    return all(isinstance(n, allowed) for n in ast.walk(value))
 
 
 def _python_remedy(message: str, source: str, following: Sequence[str]) -> str:
