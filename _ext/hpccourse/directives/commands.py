@@ -37,7 +37,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..console.lines import PS2, heredoc_rows
+from ..console.lines import PS2, ends_with_continuation, heredoc_rows
 from ..table import Cluster, Rendered, Table, TableError
 from ..table.suggest import hint
 from . import deps
@@ -225,7 +225,7 @@ def console_text(item: Rendered) -> str:
         lines.append(item.prompt + first)
         body, _ = heredoc_rows(command)
         for row, text in enumerate(rest, start=1):
-            continued = row in body or lines[-1].endswith("\\")
+            continued = row in body or ends_with_continuation(lines[-1])
             lines.append(text if continued else PS2 + text)
     lines.extend(item.output)
     return "\n".join(lines)
