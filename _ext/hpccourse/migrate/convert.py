@@ -45,6 +45,26 @@ from .tabletext import sections
 CARRIED = {"caption"}
 
 
+def in_items(
+    named: dict[str, Tab], cut: dict[str, list[Segment]], positions: list[dict[str, int]]
+) -> bool:
+    """Whether the blocks inside list items or boxes can be steps written in their
+    place, inside their item: where every cluster shows such a block at one place (lined
+    up by their commands), at the same depth, after the same text (written once). Else a
+    tab set of each cluster's text would cut the item in two, and the blocks stay in
+    their clusters' text, as before."""
+    for position in positions:
+        here = [cut[k][i] for k, i in position.items()]
+        blocks = [s.block for s in here if s.block]
+        depths = {b.indent for b in blocks}
+        if depths == {0}:
+            continue
+        texts = {tuple(strip_blank(s.before)) for s in here}
+        if len(blocks) != len(named) or len(depths) != 1 or len(texts) != 1:
+            return False
+    return True
+
+
 class Migrator(PageText):
     """Converts the tab sets of one page against one table."""
 
@@ -160,6 +180,9 @@ class Migrator(PageText):
         try:
             cut = {key: self.steps_of(tab) for key, tab in named.items()}
             shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
+            if not in_items(named, cut, align(cut, len(shapes) != 1)):  # their text as is
+                cut = {key: self.steps_of(tab, items=False) for key, tab in named.items()}
+                shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
             nested = sorted(n for segs in cut.values() for n in segs[-1].nested)
             if tab_set.nested and shapes == {()}:
                 raise KeepAsIs(f"a tab set inside a tab (line {tab_set.nested})")
@@ -240,11 +263,12 @@ class Migrator(PageText):
         self.report.say(line, f"tab set of {', '.join(named)}: converted")
         return [tab_set.indent + row if row else row for row in out]
 
-    def steps_of(self, tab: Tab) -> list[Segment]:
-        """The tab cut at its commands and scripts: other blocks join the text before."""
+    def steps_of(self, tab: Tab, items: bool = True) -> list[Segment]:
+        """The tab cut at its commands and scripts: other blocks join the text before
+        (and, without ``items``, blocks inside list items or boxes)."""
         found: list[Segment] = []
         before: list[str] = []
-        for segment in self.reader.segments(tab):
+        for segment in self.reader.segments(tab, items):
             block = segment.block
             if block is None or block.kind == "other":
                 before += segment.before + (["", *block.raw, ""] if block else [])
@@ -338,9 +362,10 @@ class Migrator(PageText):
             return self.text_lines(tab_set, {k: strip_blank(t) for k, t in shown.items()}, named)
         self.used += 1
         out = self.text_lines(tab_set, texts, named)
+        indent = " " * next(iter(blocks.values())).indent  # in its list item, as written
         if self.syntax == "myst":
-            return [*out, f"```{{cluster-commands}} {name}", "```", ""]
-        return [*out, f".. cluster-commands:: {name}", ""]
+            return [*out, f"{indent}```{{cluster-commands}} {name}", f"{indent}```", ""]
+        return [*out, f"{indent}.. cluster-commands:: {name}", ""]
 
     def step(
         self,

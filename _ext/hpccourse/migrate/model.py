@@ -26,6 +26,9 @@ class Block:
     line: int
     options: dict[str, str] = field(default_factory=dict)
     file: str = ""
+    #: columns in from the tab's text: a block inside a list item or a box, whose step
+    #: is written there (in its item) when every cluster's text around it is the same
+    indent: int = 0
 
 
 @dataclass

@@ -143,9 +143,10 @@ def _opens_indented_code(lines: list[str], i: int, before: list[str]) -> bool:
     )
 
 
-def segments(tab: Tab) -> list[Segment]:
+def segments(tab: Tab, items: bool = True) -> list[Segment]:
     """The tab's body cut at its code fences (```console, ```{code-block} bash, ...) and
-    its indented code blocks."""
+    its indented code blocks; with ``items`` false, a fence inside a list item stays in
+    the text around it."""
     lines = tab.body
     found: list[Segment] = []
     before: list[str] = []
@@ -173,7 +174,9 @@ def segments(tab: Tab) -> list[Segment]:
         info = match["info"]
         directive = DIRECTIVE.match(info)
         code = not directive or directive["name"] in ("code-block", "code", "sourcecode")
-        indented = len(match["indent"]) > 3 or (bool(match["indent"]) and in_list(before))
+        in_item = bool(match["indent"]) and in_list(before)
+        item = items and in_item  # a list item's block: a step there (text the same)
+        indented = (len(match["indent"]) > 3 or in_item) and not item
         if match["fence"][0] == ":" or not code or indented:
             # a box or a list item: its text stays as written, blocks inside included
             stop = fence_end(lines, i)
@@ -196,7 +199,9 @@ def segments(tab: Tab) -> list[Segment]:
         kind = block_kind(language, text)
         name = file_name(options, before) if kind == "file" else ""
         raw = lines[i : stop + 1]
-        found.append(Segment(before, Block(kind, language, text, raw, tab.line + i, options, name)))
+        indent = len(match["indent"]) if item else 0
+        block = Block(kind, language, text, raw, tab.line + i, options, name, indent)
+        found.append(Segment(before, block))
         before = []
         i = stop + 1
     found.append(Segment(before, None, nested))

@@ -18,7 +18,7 @@ class Reader:
     """How a page's markup is read: its tab sets, and a tab cut at its blocks."""
 
     tab_sets: Callable[[list[str]], list[TabSet]]
-    segments: Callable[[Tab], list[Segment]]
+    segments: Callable[[Tab, bool], list[Segment]]  # bool: a list item's blocks are blocks
 
 
 def reader_for(page: Path) -> Reader:

@@ -14,6 +14,8 @@ TAB = re.compile(
 )
 BLOCK = re.compile(r"^(?P<indent>\s*)\.\. (?:code-block|code|sourcecode)::\s*(?P<lang>\S*)\s*$")
 OPTION = re.compile(r"^\s*:(?P<name>[\w-]+):\s*(?P<value>.*)$")
+#: A list item's marker and the space after it (its text starts after them).
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#\.)\s+")
 ANY_TAB_SET = re.compile(r"^\s*\.\. (?:tabs|tab-set)::|^\s*(?::{3,}|`{3,})\{(?:tabs|tab-set)\}")
 
 
@@ -87,24 +89,34 @@ def code_tab(argument: str, body: list[str], syntax: str) -> tuple[str, list[str
     ]
 
 
-def segments(tab: Tab) -> list[Segment]:
-    """The tab's body cut at its literal blocks (``code-block`` and ``::``)."""
+def segments(tab: Tab, items: bool = True) -> list[Segment]:
+    """The tab's body cut at its literal blocks (``code-block`` and ``::``); with
+    ``items`` false, a block inside a list item or a box stays in the text around it."""
     lines = tab.body
     found: list[Segment] = []
     before: list[str] = []
     nested: list[int] = []
+    inner = -1  # the depth of a tab set inside the tab, while in it (-1: none)
     i = 0
     while i < len(lines):
         line = lines[i]
+        if line.strip() and indent_of(line) <= inner:
+            inner = -1
+        if ANY_TAB_SET.match(line) and inner < 0:
+            inner = indent_of(line)
         match = BLOCK.match(line)
         literal = line.rstrip().endswith("::") and not line.lstrip().startswith("..")
-        if (match or literal) and indent_of(line) > 0:  # inside a list or a box: prose
+        if (match or literal) and indent_of(line) > 0 and (not items or inner >= 0):
             nested.append(tab.line + i)
-        if not (match or literal) or indent_of(line) > 0:
+            match = literal = False
+        if not (match or literal):
             before.append(line)
             i += 1
             continue
-        stop = extent(lines, i, indent_of(line))
+        # > 0: inside a list item or a box ("1. Load Python::" is the item's own)
+        item = LIST_ITEM.match(line) if literal and items else None
+        indent = len(item[0]) if item else indent_of(line)
+        stop = extent(lines, i, indent if item else indent_of(line))
         body = lines[i + 1 : stop]
         options: dict[str, str] = {}
         while match and body and OPTION.match(body[0]):
@@ -117,12 +129,13 @@ def segments(tab: Tab) -> list[Segment]:
         if literal:  # "Load Python::" is prose "Load Python:" and a literal block
             if line.strip() != "::":
                 before.append(line.rstrip()[:-1])
-            raw = ["::", *lines[i + 1 : stop]]
+            raw = [" " * indent + "::", *lines[i + 1 : stop]]
         else:
             raw = lines[i:stop]
         kind = block_kind(language, text)
         name = file_name(options, before) if kind == "file" else ""
-        found.append(Segment(before, Block(kind, language, text, raw, tab.line + i, options, name)))
+        block = Block(kind, language, text, raw, tab.line + i, options, name, indent)
+        found.append(Segment(before, block))
         before = []
         i = stop
     found.append(Segment(before, None, nested))

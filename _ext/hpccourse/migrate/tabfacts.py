@@ -24,7 +24,7 @@ PLACEHOLDER = re.compile(r"(\{\{|\}\}|\{[A-Za-z_][\w-]*(?:\.[\w-]+)?\})")
 
 
 def blocks_of(reader: Reader, tab: Tab) -> list[Block]:
-    found = [s.block for s in reader.segments(tab) if s.block is not None]
+    found = [s.block for s in reader.segments(tab, True) if s.block is not None]
     return [b for b in found if b.kind in ("commands", "file")]
 
 

@@ -5,15 +5,18 @@ cluster, lower-case labels, and new centres added in the table's own naming."""
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
+from docutils import nodes
 from hpccourse.migrate import Migrator
 from hpccourse.migrate.labels import cluster_of
 from hpccourse.migrate.tabletext import load_text
 from hpccourse.table import Table, load_table
 from migratekit import run
+from sphinx.testing.util import SphinxTestApp
 
 
 def backtick_tab_set(table: Table, command: str = "module load {}") -> str:
@@ -804,3 +807,108 @@ def test_an_indented_batch_script_is_a_file_step(table: Table, tmp_path: Path):
     (step,) = tomllib.loads(proposal.steps_toml)["steps"].values()
     assert step["file"].endswith(".sh")
     assert "#SBATCH -A {allocation}" in step["content"] and "override" not in step
+
+
+def list_tabs(table: Table, syntax: str, *, same_text: bool = True) -> str:
+    """A tab set whose tabs are numbered lists with each command block in its item (a
+    box, in RST, around the last): the same words on every cluster, or one cluster's own."""
+    title = ["Lists", "=====", ""] if syntax == "rst" else ["# Lists", ""]
+    out = [*title, ".. tabs::", ""] if syntax == "rst" else [*title, "::::{tab-set}"]
+    for i, c in enumerate(table.clusters):
+        first = "Load Python:" if same_text or i else f"On {c.cluster}, load Python:"
+        python = " ".join(c.modules["python"])
+        if syntax == "rst":
+            body = [
+                f"1. {first}",
+                "",
+                "   .. code-block:: console",
+                "",
+                f"      $ module load {python}",
+                "      $ which python",
+                "",
+                "2. Make the environment:",
+                "",
+                "   .. note::",
+                "",
+                "      In your own folder::",
+                "",
+                f"         $ python -m venv {c.facts['storage_root']}/env",
+            ]
+            out += [f"   .. tab:: {c.label}", "", *(f"      {r}" if r else "" for r in body), ""]
+        else:
+            body = [
+                f"1. {first}",
+                "",
+                "   ```console",
+                f"   $ module load {python}",
+                "   $ which python",
+                "   ```",
+                "2. Make the environment:",
+                "",
+                "   ```console",
+                f"   $ python -m venv {c.facts['storage_root']}/env",
+                "   ```",
+            ]
+            out += [f":::{{tab-item}} {c.label}", *body, ":::"]
+    return "\n".join([*out, "" if syntax == "rst" else "::::", "", "Done.", ""])
+
+
+@pytest.mark.parametrize("syntax", ["rst", "myst"])
+def test_blocks_in_list_items_become_steps_in_their_items(
+    table_path: Path, tmp_path: Path, rootdir: Path, syntax: str
+):
+    """Commands in list items (or a box in an item) whose words are the same on every
+    cluster become steps written in their items, one list each; the page builds with no
+    warning, each step inside its item, showing every cluster its own commands."""
+    site = tmp_path / "site"
+    shutil.copytree(rootdir / "test-editloop-migrate", site)
+    shutil.copy(table_path, site / "clusters.toml")
+    (site / "batch.rst").unlink()
+    page = site / f"batch.{'rst' if syntax == 'rst' else 'md'}"
+    table = load_table(table_path)
+    page.write_text(list_tabs(table, syntax))
+    if syntax == "myst":
+        with (site / "conf.py").open("a") as conf:
+            conf.write('extensions += ["myst_parser", "sphinx_design"]\n')
+    status, _out, err = run(str(page), "--table", str(site / "clusters.toml"), "--write")
+    assert status == 0, err
+    assert "1 of 1 tab sets converted; 2 steps made, 2 with one shared command list" in err
+    migrated = load_table(site / "clusters.toml")
+    keys = [k for k in migrated.steps if k not in table.steps]
+    assert [migrated.steps[k].commands for k in keys] == [
+        ("module load {modules.python}", "which python"),
+        ("python -m venv {storage_root}/env",),
+    ]
+    text = page.read_text()
+    if syntax == "rst":
+        assert f"\n   .. cluster-commands:: {keys[0]}\n" in text
+        assert f"\n      .. cluster-commands:: {keys[1]}\n" in text  # in the note
+    else:
+        assert f"\n   ```{{cluster-commands}} {keys[0]}\n   ```\n" in text
+    app = SphinxTestApp("html", srcdir=site)
+    try:
+        app.build()
+        assert "WARNING" not in app.warning.getvalue(), app.warning.getvalue()
+        items = list(app.env.get_doctree("batch").findall(nodes.list_item))
+        assert len(items) == 2
+        for item, key in zip(items, keys, strict=True):
+            for c in migrated.clusters:
+                assert all(
+                    command in item.astext() for command in migrated.render(key, c.key).commands
+                )
+    finally:
+        app.cleanup()
+
+
+def test_blocks_in_list_items_whose_words_differ_stay_in_their_clusters_text(
+    table: Table, tmp_path: Path
+):
+    """One cluster words its item its own way: a step there would cut the item in two
+    (its text in a tab set of its own), so the blocks stay in each cluster's text, as
+    written, and the report says so."""
+    page = tmp_path / "p.rst"
+    text = list_tabs(table, "rst", same_text=False)
+    proposal = Migrator(table, page).run(text)
+    assert proposal.page == text and proposal.converted == 0
+    report = "\n".join(proposal.report)
+    assert "a code block inside a list or box" in report
