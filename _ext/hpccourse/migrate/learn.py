@@ -261,6 +261,8 @@ class Learner:
             name = match[1]
             if name.startswith("modules.") and name[8:] in modules:
                 value = " ".join(modules[name[8:]][key])
+            elif name in CLUSTER_NAMES and name not in facts:  # the table's own name of it
+                value = str(self.table.cluster(key).facts.get(name, match[0]))
             else:
                 value = facts[name][key] if key in facts.get(name, {}) else match[0]
             if not value and out[-1].endswith(" "):
@@ -331,6 +333,7 @@ class Learner:
                 out.append(f"{{{name}}}")
                 continue
             option = self._option_before(out, sbatch=out[:1] == ["#SBATCH"])
+            named = self._cluster_names(values)
             if option:
                 kind, prefix, suffix = option, "", ""
             elif (hosts := _hosts(values)) is not None:
@@ -339,6 +342,15 @@ class Learner:
             elif all("/" in w for w in words):
                 kind = "folder"
                 prefix, suffix, values = _trim(values)
+            elif named is not None and named[0] in CLUSTER_NAMES:
+                out.append(f"{named[1]}{{{named[0]}}}{named[2]}")  # the table's own fact
+                continue
+            elif named is not None:  # the cluster's name written otherwise (`job_pelle.sh`)
+                kind, (prefix, suffix, values) = "name", named[1:]
+            elif (variable := _assigned(out)) is not None:  # `OMP_NUM_THREADS=8`: a setting
+                kind, prefix, suffix = variable.lower(), "", ""
+            elif all(w.isdigit() for w in words):  # a job's number, a count of cores
+                kind, prefix, suffix = "number", "", ""
             elif self.output:
                 kind, prefix, suffix = "output", "", ""
             else:
@@ -351,6 +363,29 @@ class Learner:
             facts[name] = values
             out.append(f"{prefix}{{{name}}}{suffix}")
         return "".join(out)
+
+    def _cluster_names(self, values: dict[str, str]) -> tuple[str, str, str, dict[str, str]] | None:
+        """Where each cluster's word holds one of its own names (its cluster's, centre's
+        or label) at the same place, between the same text: that fact's name when every
+        word writes it as the table does, else ``""``; the text before and after; and the
+        name as each word writes it (``job_pelle.sh``, ``"env (Kebnekaise)"``)."""
+        for fact in CLUSTER_NAMES:
+            found: dict[str, tuple[str, str, str]] = {}
+            for key, word in values.items():
+                name = str(self.table.cluster(key).facts.get(fact, ""))
+                at = word.lower().find(name.lower()) if name else -1
+                if at < 0:
+                    break
+                end = at + len(name)
+                found[key] = (word[:at], word[end:], word[at:end])
+            else:
+                if len({(before, after) for before, after, _ in found.values()}) != 1:
+                    continue
+                before, after, _ = next(iter(found.values()))
+                shown = {k: v[2] for k, v in found.items()}
+                own = all(v == self.table.cluster(k).facts.get(fact) for k, v in shown.items())
+                return (fact if own else ""), before, after, shown
+        return None
 
     def _stand_ins(self, row: dict[str, str], facts: dict[str, dict[str, str]]) -> dict[str, str]:
         """``row`` with the entry of each cluster that shows values where the most common
@@ -458,6 +493,19 @@ class Learner:
             number += 1
             name = f"{base}-{number}"
         return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+
+
+#: The facts that name a cluster, in the order a word is matched against them.
+CLUSTER_NAMES = ("cluster", "center", "label")
+#: A shell variable's name, as an assignment (``export NAME=value``) writes it.
+VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _assigned(out: list[str]) -> str | None:
+    """The variable a line assigns, when the words so far end in ``NAME=``."""
+    if len(out) < 2 or out[-1] != "=" or not VARIABLE.fullmatch(out[-2]):
+        return None
+    return out[-2]
 
 
 #: A host's name: two or more dotted labels (`pelle.uppmax.uu.se`).

@@ -967,3 +967,52 @@ def test_the_host_of_user_at_host_is_learned(table_path: Path, tmp_path: Path):
     page = tab_set(new, lambda i, c: list(other[c.key]))
     proposal = Migrator(new, tmp_path / "other.rst").run(page)
     assert "login-host" not in proposal.steps_toml and "other-host" not in proposal.steps_toml
+
+
+def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, tmp_path):
+    """Held-out sets 22 to 24: a kernel named after its cluster, a script file named
+    after it in lower case, a thread count set per cluster and each cluster's own job
+    number made every tab an override. The cluster's name as the table writes it is its
+    ``{cluster}``; the rest are facts learned per cluster."""
+    table = load_table(table_path)
+    threads = {c.key: str(8 * (i + 1)) for i, c in enumerate(table.clusters)}
+    jobs = {c.key: str(41_200_913 + 7 * i) for i, c in enumerate(table.clusters)}
+
+    def body(_i: int, c) -> list[str]:
+        return [
+            f'python -m ipykernel install --user --name env --display-name "env ({c.cluster})"',
+            f"sbatch job_{c.cluster.lower()}.sh",
+            f"export OMP_NUM_THREADS={threads[c.key]}",
+            f"scancel {jobs[c.key]}",
+        ]
+
+    new, key, _err = migrated_step(table_path, tmp_path / "names.rst", tab_set(table, body))
+    step = new.steps[key]
+    assert not step.overrides
+    assert step.commands == (
+        'python -m ipykernel install --user --name env --display-name "env ({cluster})"',
+        "sbatch job_{names-name}.sh",
+        "export OMP_NUM_THREADS={names-omp_num_threads}",
+        "scancel {names-number}",
+    )
+    assert {c.key: c.facts["names-omp_num_threads"] for c in new.clusters} == threads
+    assert {c.key: c.facts["names-number"] for c in new.clusters} == jobs
+    for i, cluster in enumerate(new.clusters):
+        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
+
+
+def test_a_word_naming_another_cluster_or_no_number_is_no_fact(table_path, tmp_path):
+    """One tab's file is named after another cluster (copied?), and one job is named,
+    not numbered: those tabs keep their own lines, the others share."""
+    table = load_table(table_path)
+    first, second = table.clusters[0], table.clusters[1]
+
+    def body(i: int, c) -> list[str]:
+        name = first.cluster if c.key == second.key else c.cluster
+        job = "last" if c.key == first.key else str(100 + i)
+        return [f"sbatch job_{name.lower()}.sh", f"scancel {job}"]
+
+    new, key, _err = migrated_step(table_path, tmp_path / "odd.rst", tab_set(table, body))
+    assert set(new.steps[key].overrides) == {first.key, second.key}
+    for i, cluster in enumerate(new.clusters):
+        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
