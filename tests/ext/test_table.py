@@ -156,6 +156,32 @@ def test_an_empty_value_swallows_the_space_before_it(two):
     )
 
 
+def test_a_command_of_empty_facts_is_not_shown_and_one_at_a_start_takes_its_space(
+    two, tmp_path: Path
+):
+    """A command some clusters type and others not (``module purge``), and a launcher
+    some put before a command (``srun``), are facts empty where they are not: such a
+    command is not shown there, and an empty fact at a line's start takes the space
+    after it, so each cluster's commands read as its own tab showed them."""
+    pip_flags = {c.key: c.facts["pip_flags"] for c in load_table(two).clusters}
+    assert "" in pip_flags.values() and any(pip_flags.values())
+    step = '[steps.extra]\ncommands = ["{pip_flags}", "{pip_flags} python x.py", "ls"]\n'
+    table = load_table(_with(two, tmp_path, step))
+    for key, flags in pip_flags.items():
+        shown = table.render("extra", key).commands
+        if flags:
+            assert shown == (flags, f"{flags} python x.py", "ls")
+        else:
+            assert shown == ("python x.py", "ls")
+
+
+def _with(table: Path, tmp_path: Path, text: str) -> Path:
+    """A copy of ``table`` with ``text`` appended."""
+    copy = tmp_path / "clusters.toml"
+    copy.write_text(table.read_text() + "\n" + text)
+    return copy
+
+
 def test_in_env_steps_get_the_environment_prompt(two):
     table = load_table(two)
     rendered = table.render("install", "hpc2n", {"venv": "Example-gpu"})

@@ -8,6 +8,7 @@ each cluster's line reads exactly as before).
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 #: Where the options were, until the learner names the fact.
@@ -50,3 +51,29 @@ def flag_slot(row: dict[str, str]) -> tuple[dict[str, str], dict[str, str]] | No
         values[key] = " ".join(mine[j1:j2])
         lines[key] = " ".join([*mine[:j1], FLAG, *mine[j2:]])
     return lines, values
+
+
+#: A launcher some clusters put before a command, with its options (``srun -n 1``).
+LAUNCHER = re.compile(r"(?:srun|mpirun|mpiexec)(?:\s+-\S+(?:\s+[^-\s]\S*)?)*")
+
+
+def launcher_slot(row: dict[str, str]) -> tuple[str, dict[str, str]] | None:
+    """The line with FLAG where some clusters' lines start with a launcher (``srun``,
+    ``mpirun``) before the command the others type as it is, and each cluster's launcher
+    there (``""`` where none); None unless the rest is the same on every cluster."""
+    bare = {k: line for k, line in row.items() if not LAUNCHER.match(line.lstrip())}
+    if not bare or len(bare) == len(row) or len(set(bare.values())) != 1:
+        return None
+    rest = next(iter(bare.values()))
+    indent, command = rest[: len(rest) - len(rest.lstrip())], rest.lstrip()
+    values = dict.fromkeys(bare, "")
+    for key, line in row.items():
+        if key in bare:
+            continue
+        if not line.startswith(indent) or not line.endswith(" " + command):
+            return None
+        launcher = line[len(indent) : len(line) - len(command) - 1].strip()
+        if not LAUNCHER.fullmatch(launcher):
+            return None
+        values[key] = launcher
+    return f"{indent}{FLAG} {command}", values

@@ -164,8 +164,11 @@ def _choose(
         members = _learnable_members(bare, learner, script=script)
         unified = learner.unify({k: bare[k] for k in members}, line, script=script)
         if unified is not None:
-            if base not in members:
-                base = max(members, key=lambda k: counts[tuple(bare[k])])
+            if base not in members or len(bare[base]) != len(unified):
+                # a cluster that types every row (one more than some): its lines line up
+                base = max(
+                    members, key=lambda k: (len(bare[k]) == len(unified), counts[tuple(bare[k])])
+                )
             plan = _plan(bare[base], unified) if script else list(unified)
             shared, learned = refill(variants[base], plan, shebang), True
             overrides = {k: v for k, v in variants.items() if k not in members}

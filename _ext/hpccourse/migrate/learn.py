@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ..table import Table
 from ..table.model import RESERVED
 from ..table.paths import PATH_FACT_SUFFIXES, folder, module_name, path_fact, under_roots
-from .flags import FLAG, flag_slot
+from .flags import FLAG, flag_slot, launcher_slot
 from .model import STAND_IN
 
 #: A line that loads modules: the command, then the modules (one fact: a module set).
@@ -134,20 +134,15 @@ class Learner:
         self.output = output
         if script:
             variants = {k: join_runs(v) for k, v in variants.items()}
-        if not self.enabled or len({len(v) for v in variants.values()}) != 1:
+        if not self.enabled:
             return None
-        facts: dict[str, dict[str, str]] = {}
-        modules: dict[str, dict[str, list[str]]] = {}
-        out = []
-        for rows in zip(*variants.values(), strict=True):
-            unified = self._row(dict(zip(variants, rows, strict=True)), facts, modules)
-            if unified is None:
-                return None
-            out.append(unified)
-        for key, mine in variants.items():  # each cluster is shown exactly its variant
-            filled = [self._sets(key, self._fill(key, row, facts, modules)) for row in out]
-            if filled != [self._sets(key, row) for row in mine]:
-                return None
+        for padded, extra in _padded(variants) if not (script or output) else [(variants, -1)]:
+            found = self._rows(padded, extra)
+            if found is not None:
+                out, facts, modules = found
+                break
+        else:
+            return None
         for name, values in facts.items():
             self.learned.facts.setdefault(name, {}).update(values)
             self.learned.lines.setdefault(name, line)
@@ -155,6 +150,36 @@ class Learner:
             self.learned.modules.setdefault(name, {}).update(sets)
             self.learned.lines.setdefault(f"modules.{name}", line)
         return out
+
+    def _rows(
+        self, variants: dict[str, list[str]], extra: int
+    ) -> tuple[list[str], dict[str, dict[str, str]], dict[str, dict[str, list[str]]]] | None:
+        """The variants (of one length) unified row by row, with the facts and module
+        sets read; row ``extra`` is a command some clusters type and the others not (empty
+        there), one fact of each. None unless each cluster is shown exactly its variant."""
+        if len({len(v) for v in variants.values()}) != 1:
+            return None
+        facts: dict[str, dict[str, str]] = {}
+        modules: dict[str, dict[str, list[str]]] = {}
+        out = []
+        for index, rows in enumerate(zip(*variants.values(), strict=True)):
+            row = dict(zip(variants, rows, strict=True))
+            if index == extra:
+                name = self._name("extra", dict(row), facts, self.learned.facts)
+                if name is None:
+                    return None
+                facts[name] = row
+                unified: str | None = f"{{{name}}}"
+            else:
+                unified = self._row(row, facts, modules)
+            if unified is None:
+                return None
+            out.append(unified)
+        for key, mine in variants.items():  # each cluster is shown exactly its variant
+            filled = [self._sets(key, self._fill(key, row, facts, modules)) for row in out]
+            if filled != [self._sets(key, row) for row in mine]:
+                return None
+        return out, facts, modules
 
     def would_unify(self, variants: dict[str, list[str]], *, script: bool = False) -> bool:
         """Whether :meth:`unify` would make one list of these with ``--add-clusters``
@@ -196,6 +221,13 @@ class Learner:
             unified = self._modules(row, modules) or self._loads(row, facts)
             if unified is not None:
                 return unified
+        launched = launcher_slot(row)
+        if launched is not None:  # `srun` before the command on some clusters: one fact
+            line, values = launched
+            name = self._name("launcher", dict(values), facts, self.learned.facts)
+            if name is not None:
+                facts[name] = values
+                return line.replace(FLAG, f"{{{name}}}")
         found = flag_slot(row)
         if found is not None:  # options some give and others not: one fact, then the rest
             lines, values = found
@@ -267,6 +299,8 @@ class Learner:
                 value = facts[name][key] if key in facts.get(name, {}) else match[0]
             if not value and out[-1].endswith(" "):
                 out[-1] = out[-1][:-1]  # an empty value swallows the space before it
+            elif not value and row[pos : pos + 1] == " " and row[: match.start()][-1:] in "\n":
+                pos += 1  # at a line's start, the space after it
             out.append(value)
         return "".join([*out, row[pos:]])
 
@@ -493,6 +527,22 @@ class Learner:
             number += 1
             name = f"{base}-{number}"
         return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+
+
+def _padded(variants: dict[str, list[str]]) -> list[tuple[dict[str, list[str]], int]]:
+    """The variants as they are (row -1: none extra); or, where some clusters type one
+    command more than the others, for each place it may be, the others with an empty
+    row there (a command the table does not show where its fact is empty)."""
+    lengths = sorted({len(v) for v in variants.values()})
+    if len(lengths) == 1:
+        return [(variants, -1)]
+    if len(lengths) != 2 or lengths[1] != lengths[0] + 1 or not lengths[0]:
+        return []
+    short = lengths[0]
+    return [
+        ({k: v if len(v) > short else [*v[:i], "", *v[i:]] for k, v in variants.items()}, i)
+        for i in range(short + 1)
+    ]
 
 
 #: The facts that name a cluster, in the order a word is matched against them.

@@ -443,6 +443,8 @@ class Table:
         for i, template in enumerate(templates):
             line = step.line_of(f"{name}[{i}]")
             command = self.expand(cluster, template, variables, line=line)
+            if not command.strip():  # only facts empty on this cluster: nothing to type
+                continue
             commands.append(command)
             if cluster.placeholder and cluster.placeholder in command:
                 examples.append(self.expand(cluster, template, variables, example=True, line=line))
@@ -576,6 +578,8 @@ class _Expander:
             value = self.value(match.group(1), line, stack)
             if not value and out and out[-1].endswith(" "):
                 out[-1] = out[-1][:-1]  # an empty value swallows the space before it
+            elif not value and text[pos : pos + 1] == " " and text[: match.start()][-1:] in "\n":
+                pos += 1  # at a line's start, the space after it (`{launcher} python`)
             out.append(value)
             size += len(value)
             if size > MAX_VALUE:

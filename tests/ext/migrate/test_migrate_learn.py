@@ -1016,3 +1016,50 @@ def test_a_word_naming_another_cluster_or_no_number_is_no_fact(table_path, tmp_p
     assert set(new.steps[key].overrides) == {first.key, second.key}
     for i, cluster in enumerate(new.clusters):
         assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
+
+
+def test_a_command_or_a_launcher_some_clusters_add_is_a_fact_empty_elsewhere(table_path, tmp_path):
+    """Held-out sets 22 and 23: one centre types `module purge` first, two run the
+    command under `srun`; the rest the same. One list, the extra command and the
+    launcher facts empty where a tab had none; each cluster still reads its own tab."""
+    table = load_table(table_path)
+    purges, launches = table.clusters[1].key, {table.clusters[2].key, table.clusters[3].key}
+
+    def body(i: int, c) -> list[str]:
+        srun = "srun -n 1 " if c.key in launches else ""
+        return [
+            *(["module purge"] if c.key == purges else []),
+            f"module load tool/1.{i}",
+            f"{srun}env | grep OMP_",
+        ]
+
+    new, key, _err = migrated_step(table_path, tmp_path / "more.rst", tab_set(table, body))
+    step = new.steps[key]
+    assert not step.overrides
+    assert step.commands == (
+        "{more-extra}",
+        "module load {modules.more}",
+        "{more-launcher} env | grep OMP_",
+    )
+    assert {c.key for c in new.clusters if c.facts["more-extra"]} == {purges}
+    assert {c.key for c in new.clusters if c.facts["more-launcher"]} == launches
+    for i, cluster in enumerate(new.clusters):
+        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
+
+
+def test_extra_commands_at_two_places_or_another_program_first_stay_overrides(table_path, tmp_path):
+    """One cluster types two commands more, another runs `time` (no launcher) before
+    the command: no one fact tells them, so those clusters keep their own lines."""
+    table = load_table(table_path)
+    more, timed = table.clusters[0].key, table.clusters[1].key
+
+    def body(i: int, c) -> list[str]:
+        lines = [f"module load tool/1.{i}", "python x.py"]
+        if c.key == more:
+            return ["module purge", *lines, "ls"]
+        return [lines[0], "time python x.py"] if c.key == timed else lines
+
+    new, key, _err = migrated_step(table_path, tmp_path / "less.rst", tab_set(table, body))
+    assert set(new.steps[key].overrides) == {more, timed}
+    for i, cluster in enumerate(new.clusters):
+        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
