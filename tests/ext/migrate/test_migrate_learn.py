@@ -1034,6 +1034,7 @@ def test_a_command_or_a_launcher_some_clusters_add_is_a_fact_empty_elsewhere(tab
         ]
 
     new, key, _err = migrated_step(table_path, tmp_path / "more.rst", tab_set(table, body))
+    assert key == "more-module-load"  # named by what every cluster types, not the fact
     step = new.steps[key]
     assert not step.overrides
     assert step.commands == (
