@@ -430,7 +430,8 @@ class Migrator(PageText):
                 names.append(cluster.center)  # a centre of one cluster names it
             reason = skip_reason(names, *self.around_set) or self.reasons.get(cluster_key)
             if reason:
-                self.reasons[cluster_key] = skips[cluster_key] = reason
+                self.reasons[cluster_key] = reason
+                skips[cluster_key] = reason.replace("{", "{{").replace("}", "}}")  # as written
                 self.report.say(
                     line, f"step {key}: skips {cluster.label}, as the page says: {reason!r}"
                 )

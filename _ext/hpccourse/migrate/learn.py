@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ..table import Table
 from ..table.model import RESERVED
+from ..table.moduletree import TREE_MODULE
 from ..table.paths import PATH_FACT_SUFFIXES, folder, module_name, path_fact, under_roots
 from .flags import FLAG, flag_slot, launcher_slot
 from .model import STAND_IN
@@ -342,6 +343,8 @@ class Learner:
             if found and found[1] in cluster.modules:
                 names += cluster.modules[found[1]]
             elif module_name(word) is None and "{" not in word and "}" not in word:
+                if cluster.module_tree.declared and not TREE_MODULE.match(word):
+                    return None  # its tree names NAME/VERSION: the line is one fact instead
                 names.append(word)
             else:
                 return None

@@ -21,6 +21,8 @@ MARKUP_LINE = re.compile(
 )
 #: A list item's start: each item is a sentence of its own.
 ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+#: A role, MyST (``{ref}`text <target>```) or RST (``:ref:`target```): its text stays.
+ROLE = re.compile(r"(?:\{[\w:.-]+\}|:[\w:.-]+:)`(?P<text>[^`<]*?)\s*(?:<[^`>]*>)?`")
 INLINE = re.compile(r"``|\*\*|(?<![\w])[*_`](?=\S)|(?<=\S)[*_`](?![\w])")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 #: The longest sentence taken as a reason (a longer one is more than a reason).
@@ -41,7 +43,12 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
         rows.append(ITEM.sub("", line).strip())
     text = "\n".join(rows)
     found = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
-    return [INLINE.sub("", p) for p in found if p]
+    return [INLINE.sub("", ROLE.sub(_role_text, p)) for p in found if p]
+
+
+def _role_text(match: re.Match[str]) -> str:
+    """A role's text as the reader sees it: its title, else its target."""
+    return match["text"] or match[0].split("`")[1].strip("<>")
 
 
 def skip_reason(names: Iterable[str], before: list[str], after: list[str]) -> str:

@@ -25,7 +25,8 @@ from typing import Any, NoReturn
 from .paths import module_name
 
 _FIELDS = ("after", "python", "needs", "bundles")
-_MODULE = re.compile(r"[A-Za-z0-9_.+-]+/[A-Za-z0-9_.+-]+\Z")
+#: A module as a module tree names it: NAME/VERSION, one slash.
+TREE_MODULE = re.compile(r"[A-Za-z0-9_.+-]+/[A-Za-z0-9_.+-]+\Z")
 _VERSION = re.compile(r"\d+\.\d+(\.\d+)?\Z")
 _PIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!-]+\Z")
 _PYTHON_MODULE = re.compile(r"^python/(\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
@@ -125,7 +126,7 @@ def parse_module_tree(
 def _entry(key: str, name: str, value: Any, fail: Fail, line: Callable[..., int | None]):
     at = ("clusters", key, "module_tree", name)
     wrong = module_name(name)
-    if wrong or not _MODULE.match(name):
+    if wrong or not TREE_MODULE.match(name):
         fail(
             f"module tree entry {name!r}: a module is named NAME/VERSION ({wrong or 'one /'})", *at
         )

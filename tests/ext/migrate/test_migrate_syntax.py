@@ -331,6 +331,32 @@ def test_a_cluster_the_tab_set_leaves_out_is_skipped_for_the_reason_the_page_giv
     assert second["skip"]["pdc"] == first["skip"]["pdc"]
 
 
+def test_a_reason_with_a_role_or_braces_reads_as_its_text_and_the_table_loads(
+    table_path: Path, tmp_path: Path
+):
+    """Held-out set 25: the reason ended "as shown on the {ref}`batch page <build-batch>`",
+    and the table migrate would write did not load ({ref} is no fact). A role's text is
+    the reason's, and braces are written as the table escapes them."""
+    table = load_table(table_path)
+    rows = [(c.label, "nproc") for c in table.clusters if c.key != "pdc"]
+    page = tmp_path / "cores.md"
+    text = (
+        "# Cores\n\nThere is no Dardel tab: run {it} in a job, as on the "
+        "{ref}`batch page <build-batch>`.\n\n"
+    )
+    tabs = ["::::{tab-set}"]
+    for label, command in rows:
+        tabs += [f":::{{tab-item}} {label}", "```console", f"$ {command}", "```", ":::"]
+    page.write_text(text + "\n".join([*tabs, "::::", ""]))
+    status, _out, err = run(str(page), "--table", str(table_path), "--write")
+    assert status == 0, err
+    written = load_table(table_path)
+    (key,) = [k for k in written.steps if k not in table.steps]
+    assert written.render(key, "pdc").reason == (
+        "There is no Dardel tab: run {it} in a job, as on the batch page."
+    )
+
+
 @pytest.mark.parametrize("learn", [False, True])
 def test_a_tab_showing_another_value_than_the_tables_fact_is_reported(
     table: Table, tmp_path: Path, learn: bool
