@@ -11,13 +11,14 @@ cluster's shell kept as a fact), and only failing that as a comment (folded).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..console.lines import heredoc_starts
-from .learn import Learner, join_runs
+from .learn import Learned, Learner, join_runs
 
 #: Where a trailing comment may start: a run of spaces begun after a non-space, then ``#``.
 TRAILING = re.compile(r"(?<!\s)\s+#(?!SBATCH)")
@@ -130,11 +131,20 @@ def choose(
 ) -> Choice:
     """One list of lines for as many clusters as can share it, exactly as they showed it
     (comments aside). ``script``: the variants are a script's lines (else commands)."""
+    best: tuple[Choice, Learned | None] | None = None
+    start = copy.deepcopy(learner.learned) if learner is not None else None
     for shebang in (True, False) if script else (False,):
+        if learner is not None and start is not None:
+            learner.learned = copy.deepcopy(start)  # each try learns from the same start
         choice = _choose(variants, learner, line, script=script, shebang=shebang)
+        if best is None or len(choice.overrides) < len(best[0].overrides):
+            best = choice, learner.learned if learner is not None else None
         if not choice.overrides:
             break
-    return choice
+    assert best is not None
+    if learner is not None and best[1] is not None:
+        learner.learned = best[1]  # what the try kept learned, not a later one's
+    return best[0]
 
 
 def _choose(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..table import Table
+from ..table import Table, TableError
 from ..table.model import RESERVED
 from ..table.moduletree import TREE_MODULE
 from ..table.paths import PATH_FACT_SUFFIXES, folder, module_name, path_fact, under_roots
@@ -177,10 +177,23 @@ class Learner:
                 return None
             out.append(unified)
         for key, mine in variants.items():  # each cluster is shown exactly its variant
-            filled = [self._sets(key, self._fill(key, row, facts, modules)) for row in out]
-            if filled != [self._sets(key, row) for row in mine]:
+            filled = [self._shown(key, self._fill(key, row, facts, modules)) for row in out]
+            if filled != [self._shown(key, row) for row in mine]:
                 return None
         return out, facts, modules
+
+    def _shown(self, key: str, row: str) -> str:
+        """``row`` as cluster ``key`` is shown it, as far as the table's facts go: its
+        module sets and facts written out (learned facts stay placeholders)."""
+        facts = self.table.cluster(key).facts
+
+        def value(match: re.Match[str]) -> str:
+            try:
+                return self.table.fact(key, match[1]) if match[1] in facts else match[0]
+            except TableError:
+                return match[0]
+
+        return PLACEHOLDER.sub(value, self._sets(key, row))
 
     def would_unify(self, variants: dict[str, list[str]], *, script: bool = False) -> bool:
         """Whether :meth:`unify` would make one list of these with ``--add-clusters``
@@ -199,7 +212,7 @@ class Learner:
         modules: dict[str, dict[str, list[str]]],
     ) -> str | None:
         """One entry for the clusters' entries ``row`` (a line, or a run of lines)."""
-        row = self._stand_ins(row, facts)
+        row = self._as_placeholders(self._stand_ins(row, facts))
         rows = list(row.values())
         if len(set(rows)) == 1:
             return rows[0]
@@ -400,6 +413,26 @@ class Learner:
             facts[name] = values
             out.append(f"{prefix}{{{name}}}{suffix}")
         return "".join(out)
+
+    def _as_placeholders(self, row: dict[str, str]) -> dict[str, str]:
+        """``row`` with each cluster's entry that is the one entry with placeholders the
+        others write, filled in with that cluster's facts (``#!/bin/bash`` where the
+        others write ``{batch_shell}``, and its ``batch_shell`` is ``#!/bin/bash``),
+        written as that entry."""
+        templates = {text for text in row.values() if PLACEHOLDER.search(text)}
+        if len(templates) != 1:
+            return row
+        template = templates.pop()
+        out = dict(row)
+        for key, text in row.items():
+            if text == template or "{" in text:
+                continue
+            try:
+                if self.table.expand(key, template) == text:
+                    out[key] = template
+            except TableError:  # a fact learned on this page, not in the table yet
+                continue
+        return out
 
     def _cluster_names(self, values: dict[str, str]) -> tuple[str, str, str, dict[str, str]] | None:
         """Where each cluster's word holds one of its own names (its cluster's, centre's

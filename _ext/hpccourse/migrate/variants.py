@@ -128,9 +128,9 @@ def drifted(
     teacher should hear about (the cluster's line is kept as shown)."""
     common = Counter(templates.values()).most_common(1)[0][0]
 
-    def rows(template: str) -> list[str]:
+    def rows(template: str) -> list[str]:  # a script's `#!` row is a row: they line up
         found = json.loads(template) if json_lists else template.split("\n")
-        return [b for b in (without_comment(r) for r in found) if b]
+        return [b for b in (without_comment(r, shebang=True) for r in found) if b]
 
     out = []
     for key, mine in templates.items():
@@ -140,8 +140,8 @@ def drifted(
         for theirs, ours in zip(rows(common), rows(mine), strict=True):
             a, b = theirs.split(), ours.split()
             for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-                if tag != "replace" or i2 - i1 != j2 - j1:
-                    continue
+                if tag != "replace" or i2 - i1 != 1 or j2 - j1 != 1:
+                    continue  # one word in place of one, between the same words
                 for word, shown in zip(a[i1:i2], b[j1:j2], strict=True):
                     slot = re.fullmatch(r"(.*?)(?<!\{)\{([\w-]+)\}(?!\})(.*)", word)
                     if not slot or not shown.startswith(slot[1]) or not shown.endswith(slot[3]):

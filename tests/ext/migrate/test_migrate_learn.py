@@ -1071,3 +1071,45 @@ def test_extra_commands_at_two_places_or_another_program_first_stay_overrides(ta
     assert set(new.steps[key].overrides) == {more, timed}
     for i, cluster in enumerate(new.clusters):
         assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
+
+
+def test_a_script_with_an_extra_sbatch_line_shares_beside_a_cluster_the_table_lacks_facts_of(
+    table_path, tmp_path
+):
+    """Held-out set 26: Dardel's script asks for `-p shared` on a line more, and LUMI's
+    tab shows `#!/bin/bash` where the table's `batch_shell` for it is not known. LUMI's
+    literal shell made Dardel's `#!/bin/bash` literal too, and Dardel became an override
+    of a script it shares; the report also said Dardel showed "hello" for `-A`. Now only
+    the cluster whose facts the table lacks keeps its own script, and nothing is
+    reported that the page does not show."""
+    table = load_table(table_path)
+    keys = table.cluster_keys
+    first, extra, unknown = keys[0], keys[1], keys[-1]
+    shells = {k: "#!/bin/bash -l" if k == first else "#!/bin/bash" for k in keys}
+    text = table_path.read_text(encoding="utf-8")
+    for key in keys:
+        value = "not known" if key == unknown else shells[key]
+        text = re.sub(
+            rf"^\[clusters\.{key}\]\n",
+            f'[clusters.{key}]\nbatch_shell = "{value}"\n',
+            text,
+            flags=re.M,
+        )
+    table_path.write_text(text, encoding="utf-8")
+    table = load_table(table_path)
+    out = [".. tabs::", ""]
+    for c in table.clusters:
+        account = "project_123" if c.key == unknown else c.facts["allocation"]
+        rows = [shells[c.key], f"#SBATCH -A {account}", "#SBATCH -J hello", "#SBATCH -n 1"]
+        rows += ["#SBATCH -p shared"] if c.key == extra else []
+        rows += ["#SBATCH -p small"] if c.key == unknown else []
+        rows += ["", "echo hi"]
+        out += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
+        out += [f"         {r}" if r else "" for r in rows] + [""]
+    new, key, err = migrated_step(table_path, tmp_path / "hello.rst", "\n".join(out) + "\n")
+    assert set(new.steps[key].overrides) == {unknown}
+    assert "shows hello" not in err
+    for c in new.clusters:
+        shown = new.render(key, c.key).content
+        assert shown.startswith(shells[c.key] + "\n")
+        assert ("#SBATCH -p shared" in shown) == (c.key == extra)
