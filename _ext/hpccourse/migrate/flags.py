@@ -53,8 +53,9 @@ def flag_slot(row: dict[str, str]) -> tuple[dict[str, str], dict[str, str]] | No
     return lines, values
 
 
-#: A launcher some clusters put before a command, with its options (``srun -n 1``).
-LAUNCHER = re.compile(r"(?:srun|mpirun|mpiexec)(?:\s+-\S+(?:\s+[^-\s]\S*)?)*")
+#: A launcher some clusters put before a command, with its options (``srun -n 1``, or
+#: a fact of the table's: ``srun {batch_resources}``).
+LAUNCHER = re.compile(r"(?:srun|mpirun|mpiexec)(?:\s+(?:-\S+(?:\s+[^-\s]\S*)?|\{[\w.-]+\}))*")
 
 
 def launcher_slot(row: dict[str, str]) -> tuple[str, dict[str, str]] | None:

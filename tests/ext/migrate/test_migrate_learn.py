@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from hpccourse.migrate import Migrator
+from hpccourse.migrate.flags import FLAG, launcher_slot
 from hpccourse.table import Table, load_table
 from migratekit import run
 
@@ -1033,7 +1034,7 @@ def test_a_command_or_a_launcher_some_clusters_add_is_a_fact_empty_elsewhere(tab
     purges, launches = table.clusters[1].key, {table.clusters[2].key, table.clusters[3].key}
 
     def body(i: int, c) -> list[str]:
-        srun = "srun -n 1 " if c.key in launches else ""
+        srun = {2: "srun -n 1 ", 3: f"srun -A {c.facts['allocation']} "}.get(i, "")
         return [
             *(["module purge"] if c.key == purges else []),
             f"module load tool/1.{i}",
@@ -1113,3 +1114,14 @@ def test_a_script_with_an_extra_sbatch_line_shares_beside_a_cluster_the_table_la
         shown = new.render(key, c.key).content
         assert shown.startswith(shells[c.key] + "\n")
         assert ("#SBATCH -p shared" in shown) == (c.key == extra)
+
+
+def test_a_launcher_whose_options_are_a_fact_of_the_table_is_a_launcher():
+    """Held-out set 25: `srun {batch_resources} python bench.py` (HPC2N's `-n 1` written
+    with its placeholder) beside `python bench.py`; `time` is no launcher."""
+    row = {"a": "python bench.py", "b": "srun {batch_resources} python bench.py"}
+    assert launcher_slot(row) == (
+        f"{FLAG} python bench.py",
+        {"a": "", "b": "srun {batch_resources}"},
+    )
+    assert launcher_slot({**row, "b": "time python bench.py"}) is None
