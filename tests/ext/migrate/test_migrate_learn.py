@@ -43,6 +43,17 @@ def migrated_step(table_path: Path, page: Path, text: str) -> tuple[Table, str, 
     return new, key, err
 
 
+def one_list(table_path: Path, page: Path, body) -> tuple[Table, str, tuple[str, ...]]:
+    """``body`` per cluster on ``page``, migrated: the table, the step made, its commands,
+    which every cluster shares (no override) and which show each cluster its own tab."""
+    table = load_table(table_path)
+    new, key, _err = migrated_step(table_path, page, tab_set(table, body))
+    assert not new.steps[key].overrides
+    for i, cluster in enumerate(new.clusters):
+        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
+    return new, key, new.steps[key].commands
+
+
 def test_commands_that_differ_only_in_comments_share_one_list(table: Table, tmp_path: Path):
     text = tab_set(table, lambda i, c: [f"hostname  # on {c.cluster}", "pwd"])
     proposal = Migrator(table, tmp_path / "p.rst").run(text)
@@ -962,13 +973,8 @@ def test_the_host_of_user_at_host_is_learned(table_path: Path, tmp_path: Path):
     def body(_i: int, c) -> list[str]:
         return [f"ssh [username]@{hosts[c.key]}", f"scp run.py [username]@{hosts[c.key]}:~/x/"]
 
-    new, key, _err = migrated_step(table_path, tmp_path / "login.rst", tab_set(table, body))
-    step = new.steps[key]
-    assert not step.overrides
-    assert step.commands == (
-        "ssh {user}@{login-host}",
-        "scp run.py {user}@{login-host}:~/x/",
-    )
+    new, _key, commands = one_list(table_path, tmp_path / "login.rst", body)
+    assert commands == ("ssh {user}@{login-host}", "scp run.py {user}@{login-host}:~/x/")
     assert {c.key: c.facts["login-host"] for c in new.clusters} == hosts
     # a host that differs in its user part too is no fact: each keeps its line
     other = {c.key: (f"ssh u{i}@h{i}.example.org",) for i, c in enumerate(new.clusters)}
@@ -994,10 +1000,8 @@ def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, 
             f"scancel {jobs[c.key]}",
         ]
 
-    new, key, _err = migrated_step(table_path, tmp_path / "names.rst", tab_set(table, body))
-    step = new.steps[key]
-    assert not step.overrides
-    assert step.commands == (
+    new, _key, commands = one_list(table_path, tmp_path / "names.rst", body)
+    assert commands == (
         'python -m ipykernel install --user --name env --display-name "env ({cluster})"',
         "sbatch job_{names-name}.sh",
         "export OMP_NUM_THREADS={names-omp_num_threads}",
@@ -1005,8 +1009,6 @@ def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, 
     )
     assert {c.key: c.facts["names-omp_num_threads"] for c in new.clusters} == threads
     assert {c.key: c.facts["names-number"] for c in new.clusters} == jobs
-    for i, cluster in enumerate(new.clusters):
-        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
 
 
 def test_a_word_naming_another_cluster_or_no_number_is_no_fact(table_path, tmp_path):
@@ -1041,19 +1043,15 @@ def test_a_command_or_a_launcher_some_clusters_add_is_a_fact_empty_elsewhere(tab
             f"{srun}env | grep OMP_",
         ]
 
-    new, key, _err = migrated_step(table_path, tmp_path / "more.rst", tab_set(table, body))
+    new, key, commands = one_list(table_path, tmp_path / "more.rst", body)
     assert key == "more-module-load"  # named by what every cluster types, not the fact
-    step = new.steps[key]
-    assert not step.overrides
-    assert step.commands == (
+    assert commands == (
         "{more-extra}",
         "module load {modules.more}",
         "{more-launcher} env | grep OMP_",
     )
     assert {c.key for c in new.clusters if c.facts["more-extra"]} == {purges}
     assert {c.key for c in new.clusters if c.facts["more-launcher"]} == launches
-    for i, cluster in enumerate(new.clusters):
-        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
 
 
 def test_extra_commands_at_two_places_or_another_program_first_stay_overrides(table_path, tmp_path):
