@@ -548,7 +548,9 @@ class Learner:
     ) -> str | None:
         """A fact name for these values: one learned already with the same values, else
         a new one (``PAGE-KIND``, ``PAGE-KIND-2``...) no cluster and no placeholder has."""
-        base = f"{self.learned.page}-{kind}" if kind != "modules" else self.learned.page
+        # a fact's name is a placeholder's: it starts with a letter ("02_storage.rst")
+        page = re.sub(r"^[^A-Za-z]+", "", self.learned.page) or "page"
+        base = f"{page}-{kind}" if kind != "modules" else self.learned.page
         for name, known in [*new.items(), *learned.items()]:
             if re.fullmatch(rf"{re.escape(base)}(?:-\d+)?", name) and all(
                 known.get(k, v) == v  # type: ignore[attr-defined]
@@ -562,7 +564,11 @@ class Learner:
         while name in taken:
             number += 1
             name = f"{base}-{number}"
-        return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else None
+        return (
+            name
+            if re.fullmatch(r"[A-Za-z_][\w-]*" if kind != "modules" else r"[\w-]+", name)
+            else None
+        )
 
 
 def _padded(variants: dict[str, list[str]]) -> list[tuple[dict[str, list[str]], int]]:

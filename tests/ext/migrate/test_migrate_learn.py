@@ -1123,3 +1123,21 @@ def test_a_launcher_whose_options_are_a_fact_of_the_table_is_a_launcher():
         {"a": "", "b": "srun {batch_resources}"},
     )
     assert launcher_slot({**row, "b": "time python bench.py"}) is None
+
+
+def test_facts_learned_on_a_page_whose_name_starts_with_digits_are_placeholders(
+    table_path, tmp_path
+):
+    """Held-out set 29 (pages `01_formats.rst` to `07_exercises.md`): the facts were
+    named `02_storage-folder`, which is no placeholder (a name starts with a letter), so
+    every cluster was shown `{02_storage-folder}` as written."""
+    table = load_table(table_path)
+    folders = {c.key: f"/scratch/area{i}/{c.key}" for i, c in enumerate(table.clusters)}
+    new, _key, commands = one_list(
+        table_path, tmp_path / "02_storage.rst", lambda i, c: [f"du -sh {folders[c.key]}/data"]
+    )
+    (name,) = re.findall(r"\{([^}]+)\}", commands[0])
+    assert name[0].isalpha() and name.startswith("storage-")
+    assert {c.key: new.render(_key, c.key).commands for c in new.clusters} == {
+        k: (f"du -sh {v}/data",) for k, v in folders.items()
+    }
