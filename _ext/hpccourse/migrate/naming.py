@@ -38,11 +38,16 @@ def file_named_in(texts: Iterable[str]) -> str:
 
 def step_stem(commands: list[str], file: str) -> str:
     """What a step does, in a few words: the file's stem, or the first command's words
-    (a command that is only a fact, which some clusters do not type, names nothing)."""
+    (a comment, or a command that is only a fact some clusters do not type, names
+    nothing)."""
     if file:
         return slug(file.rsplit(".", 1)[0]) or "script"
     words: list[str] = []
-    named = [c for c in commands if not re.fullmatch(r"\s*(?:\{[\w.-]+\}\s*)+", c)]
+    named = [
+        c
+        for c in commands
+        if not re.fullmatch(r"\s*(?:\{[\w.-]+\}\s*)+", c) and not c.lstrip().startswith("#")
+    ]
     for command in named[:1]:
         for token in command.split():
             if "{" in token or token.startswith("-"):

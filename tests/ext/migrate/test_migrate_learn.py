@@ -1038,6 +1038,7 @@ def test_a_command_or_a_launcher_some_clusters_add_is_a_fact_empty_elsewhere(tab
     def body(i: int, c) -> list[str]:
         srun = {2: "srun -n 1 ", 3: f"srun -A {c.facts['allocation']} "}.get(i, "")
         return [
+            "# load first",  # a comment names no step
             *(["module purge"] if c.key == purges else []),
             f"module load tool/1.{i}",
             f"{srun}env | grep OMP_",
@@ -1046,6 +1047,7 @@ def test_a_command_or_a_launcher_some_clusters_add_is_a_fact_empty_elsewhere(tab
     new, key, commands = one_list(table_path, tmp_path / "more.rst", body)
     assert key == "more-module-load"  # named by what every cluster types, not the fact
     assert commands == (
+        "# load first",
         "{more-extra}",
         "module load {modules.more}",
         "{more-launcher} env | grep OMP_",
