@@ -399,8 +399,8 @@ class Learner:
                 kind, (prefix, suffix, values) = "name", named[1:]
             elif (variable := _assigned(out)) is not None:  # `OMP_NUM_THREADS=8`: a setting
                 kind, prefix, suffix = variable.lower(), "", ""
-            elif all(w.isdigit() for w in words):  # a job's number, a count of cores
-                kind, prefix, suffix = "number", "", ""
+            elif (numbered := _numbers(values)) is not None:  # a job's number (`job_4123.out`)
+                kind, (prefix, suffix, values) = "number", numbered
             elif self.output:
                 kind, prefix, suffix = "output", "", ""
             else:
@@ -598,6 +598,32 @@ def _assigned(out: list[str]) -> str | None:
     if len(out) < 2 or out[-1] != "=" or not VARIABLE.fullmatch(out[-2]):
         return None
     return out[-2]
+
+
+def _common_start(texts: list[str]) -> int:
+    """How many characters every one of ``texts`` starts with alike."""
+    shortest = min(len(t) for t in texts)
+    n = 0
+    while n < shortest and len({t[n] for t in texts}) == 1:
+        n += 1
+    return n
+
+
+def _numbers(values: dict[str, str]) -> tuple[str, str, dict[str, str]] | None:
+    """Words that differ only in a number at one place (``4123``, ``cupy_4123.out``):
+    the text before and after it, and each one's number; None otherwise."""
+    texts = list(values.values())
+    first = texts[0]
+    start = _common_start(texts)
+    while start and first[start - 1].isdigit():  # the whole number, not its tail
+        start -= 1
+    end = _common_start([t[start:][::-1] for t in texts])
+    while end and first[len(first) - end].isdigit():
+        end -= 1
+    numbers = {k: t[start : len(t) - end] for k, t in values.items()}
+    if not all(n.isdigit() for n in numbers.values()):
+        return None
+    return first[:start], first[len(first) - end :] if end else "", numbers
 
 
 #: A host's name: two or more dotted labels (`pelle.uppmax.uu.se`).

@@ -998,6 +998,7 @@ def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, 
             f"sbatch job_{c.cluster.lower()}.sh",
             f"export OMP_NUM_THREADS={threads[c.key]}",
             f"scancel {jobs[c.key]}",
+            f"cat cupy_{jobs[c.key]}.out",  # set 30: the number inside a word
         ]
 
     new, _key, commands = one_list(table_path, tmp_path / "names.rst", body)
@@ -1006,6 +1007,7 @@ def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, 
         "sbatch job_{names-name}.sh",
         "export OMP_NUM_THREADS={names-omp_num_threads}",
         "scancel {names-number}",
+        "cat cupy_{names-number}.out",
     )
     assert {c.key: c.facts["names-omp_num_threads"] for c in new.clusters} == threads
     assert {c.key: c.facts["names-number"] for c in new.clusters} == jobs
