@@ -399,8 +399,8 @@ class Learner:
                 kind, (prefix, suffix, values) = "name", named[1:]
             elif (variable := _assigned(out)) is not None:  # `OMP_NUM_THREADS=8`: a setting
                 kind, prefix, suffix = variable.lower(), "", ""
-            elif (numbered := _numbers(values)) is not None:  # a job's number (`job_4123.out`)
-                kind, (prefix, suffix, values) = "number", numbered
+            elif index and (numbered := _numbers(values)) is not None:  # not the program:
+                kind, (prefix, suffix, values) = "number", numbered  # a job's (`job_41.out`)
             elif self.output:
                 kind, prefix, suffix = "output", "", ""
             else:
