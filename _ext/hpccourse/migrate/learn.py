@@ -398,7 +398,7 @@ class Learner:
             elif named is not None:  # the cluster's name written otherwise (`job_pelle.sh`)
                 kind, (prefix, suffix, values) = "name", named[1:]
             elif (variable := _assigned(out)) is not None:  # `OMP_NUM_THREADS=8`: a setting
-                kind, prefix, suffix = variable.lower(), "", ""
+                kind, prefix, (suffix, values) = variable.lower(), "", _unquoted(values)
             elif index and (numbered := _numbers(values)) is not None:  # not the program:
                 kind, (prefix, suffix, values) = "number", numbered  # a job's (`job_41.out`)
             elif self.output:
@@ -594,10 +594,26 @@ VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _assigned(out: list[str]) -> str | None:
-    """The variable a line assigns, when the words so far end in ``NAME=``."""
-    if len(out) < 2 or out[-1] != "=" or not VARIABLE.fullmatch(out[-2]):
+    """What a line sets, when the words so far end in ``NAME=`` (a variable) or
+    ``--name=``/``-name=`` (an option's value: ``-march=znver3``): its name."""
+    if len(out) < 2 or out[-1] != "=":
         return None
-    return out[-2]
+    if VARIABLE.fullmatch(out[-2]):
+        return out[-2]
+    option = re.fullmatch(r"--?([A-Za-z][\w-]*)", out[-2])
+    return option[1] if option else None
+
+
+def _unquoted(values: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The quotes every value ends in alike (``znver3"``, ``x86-64-v3"``), and the values
+    without them."""
+    first = next(iter(values.values()))
+    end = _common_start([v[::-1] for v in values.values()])
+    tail = first[len(first) - end :] if end else ""
+    quotes = len(tail) - len(tail.rstrip("\"'"))
+    if not quotes:
+        return "", values
+    return tail[len(tail) - quotes :], {k: v[: len(v) - quotes] for k, v in values.items()}
 
 
 def _common_start(texts: list[str]) -> int:

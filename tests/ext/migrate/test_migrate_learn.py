@@ -991,6 +991,7 @@ def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, 
     table = load_table(table_path)
     threads = {c.key: str(8 * (i + 1)) for i, c in enumerate(table.clusters)}
     jobs = {c.key: str(41_200_913 + 7 * i) for i, c in enumerate(table.clusters)}
+    arches = {c.key: f"cpu{chr(97 + i)}q" for i, c in enumerate(table.clusters)}
 
     def body(_i: int, c) -> list[str]:
         return [
@@ -999,6 +1000,7 @@ def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, 
             f"export OMP_NUM_THREADS={threads[c.key]}",
             f"scancel {jobs[c.key]}",
             f"cat cupy_{jobs[c.key]}.out",  # set 30: the number inside a word
+            f'CFLAGS="-O3 -march={arches[c.key]}" pip install .',  # set 25: an option's value
         ]
 
     new, _key, commands = one_list(table_path, tmp_path / "names.rst", body)
@@ -1008,6 +1010,7 @@ def test_a_clusters_name_a_setting_and_a_number_in_a_word_are_facts(table_path, 
         "export OMP_NUM_THREADS={names-omp_num_threads}",
         "scancel {names-number}",
         "cat cupy_{names-number}.out",
+        'CFLAGS="-O3 -march={names-march}" pip install .',
     )
     assert {c.key: c.facts["names-omp_num_threads"] for c in new.clusters} == threads
     assert {c.key: c.facts["names-number"] for c in new.clusters} == jobs
