@@ -26,6 +26,10 @@ def as_dollar_prompt(row: str) -> str:
     return f"{match['env'] or ''}$ {row[match.end() :]}" if match else row
 
 
+#: A list item's marker and the space after it (its text starts after them): ``-``,
+#: ``*``, ``+``, ``1.``, ``1)`` and RST's ``#.``.
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#\.)\s+")
+
 #: A script's file name, as prose or a caption gives it.
 FILE_NAME = re.compile(r"[\w.+-]+\.(?:sh|bash|slurm|sbatch|job|batch)\b")
 CONSOLE = {"console", "shell-session", "bash-session", "sh-session"}

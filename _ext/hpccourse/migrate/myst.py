@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .lines import block_kind, dedent, file_name, strip_blank
+from .lines import LIST_ITEM, block_kind, dedent, file_name, strip_blank
 from .model import Block, Segment, Tab, TabSet
 from .rst import code_tab
 
@@ -117,9 +117,6 @@ def _tab_set(lines: list[str], start: int, end: int, indent: str, fence: str) ->
         else:
             i += 1
     return TabSet(start, min(end + 1, len(lines)), indent, tabs, "myst", fence=fence, nested=nested)
-
-
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 def in_list(before: list[str]) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .lines import LIST_ITEM
+
 #: Words that make a sentence naming a cluster a reason it is left out.
 NEGATION = re.compile(
     r"\b(?:not|no|none|nothing|never|skip|skips|without|cannot|instead|n't)\b|n't\b",
@@ -19,8 +21,6 @@ NEGATION = re.compile(
 MARKUP_LINE = re.compile(
     r"^\s*(?:\.\.\s|:{3,}|`{3,}|~{3,}|:[\w-]+:\s|#{1,6}\s|([=\-~^\"'*+#])\1{2,}\s*$)"
 )
-#: A list item's start: each item is a sentence of its own.
-ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 #: A role, MyST (``{ref}`text <target>```) or RST (``:ref:`target```): its text stays.
 ROLE = re.compile(r"(?:\{[\w:.-]+\}|:[\w:.-]+:)`(?P<text>[^`<]*?)\s*(?:<[^`>]*>)?`")
 INLINE = re.compile(r"``|\*\*|(?<![\w])[*_`](?=\S)|(?<=\S)[*_`](?![\w])")
@@ -38,9 +38,9 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
         if MARKUP_LINE.match(line):
             rows.append("")
             continue
-        if ITEM.match(line):
+        if LIST_ITEM.match(line):  # each item is a sentence of its own
             rows.append("")
-        rows.append(ITEM.sub("", line).strip())
+        rows.append(LIST_ITEM.sub("", line).strip())
     text = "\n".join(rows)
     found = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
     return [INLINE.sub("", ROLE.sub(_role_text, p)) for p in found if p]

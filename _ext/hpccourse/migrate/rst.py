@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .lines import block_kind, dedent, file_name, indent_of, strip_blank
+from .lines import LIST_ITEM, block_kind, dedent, file_name, indent_of, strip_blank
 from .model import Block, Segment, Tab, TabSet
 
 TAB_SET = re.compile(r"^(?P<indent>\s*)\.\. (?:tabs|tab-set)::\s*$")
@@ -14,8 +14,6 @@ TAB = re.compile(
 )
 BLOCK = re.compile(r"^(?P<indent>\s*)\.\. (?:code-block|code|sourcecode)::\s*(?P<lang>\S*)\s*$")
 OPTION = re.compile(r"^\s*:(?P<name>[\w-]+):\s*(?P<value>.*)$")
-#: A list item's marker and the space after it (its text starts after them).
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#\.)\s+")
 ANY_TAB_SET = re.compile(r"^\s*\.\. (?:tabs|tab-set)::|^\s*(?::{3,}|`{3,})\{(?:tabs|tab-set)\}")
 
 
