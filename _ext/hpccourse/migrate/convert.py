@@ -180,9 +180,11 @@ class Migrator(PageText):
         try:
             cut = {key: self.steps_of(tab) for key, tab in named.items()}
             shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
-            if not in_items(named, cut, align(cut, len(shapes) != 1)):  # their text as is
+            positions = align(cut, len(shapes) != 1)
+            if not in_items(named, cut, positions):  # blocks in list items: their text as is
                 cut = {key: self.steps_of(tab, items=False) for key, tab in named.items()}
                 shapes = {tuple(s.block.kind for s in segs if s.block) for segs in cut.values()}
+                positions = align(cut, len(shapes) != 1)
             nested = sorted(n for segs in cut.values() for n in segs[-1].nested)
             if tab_set.nested and shapes == {()}:
                 raise KeepAsIs(f"a tab set inside a tab (line {tab_set.nested})")
@@ -217,7 +219,7 @@ class Migrator(PageText):
                     "by their commands, a block some clusters lack is skipped there",
                 )
             self.singles, self.used = [], 0
-            out, made = self.emit(tab_set, named, cut, align(cut, len(shapes) != 1))
+            out, made = self.emit(tab_set, named, cut, positions)
         except KeepAsIs as reason:  # raised before any step of the set is counted
             self.report.leave(line, str(reason))
             return None
