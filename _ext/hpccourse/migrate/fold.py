@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..console.lines import heredoc_starts
-from .learn import Learned, Learner, join_runs
+from .learn import Learner, join_runs
 
 #: Where a trailing comment may start: a run of spaces begun after a non-space, then ``#``.
 TRAILING = re.compile(r"(?<!\s)\s+#(?!SBATCH)")
@@ -131,20 +131,23 @@ def choose(
 ) -> Choice:
     """One list of lines for as many clusters as can share it, exactly as they showed it
     (comments aside). ``script``: the variants are a script's lines (else commands)."""
-    best: tuple[Choice, Learned | None] | None = None
-    start = copy.deepcopy(learner.learned) if learner is not None else None
-    for shebang in (True, False) if script else (False,):
-        if learner is not None and start is not None:
-            learner.learned = copy.deepcopy(start)  # each try learns from the same start
-        choice = _choose(variants, learner, line, script=script, shebang=shebang)
-        if best is None or len(choice.overrides) < len(best[0].overrides):
-            best = choice, learner.learned if learner is not None else None
+    if not script:
+        return _choose(variants, learner, line, script=False, shebang=False)
+    # a script: `#!` as a row of its own, then as a comment; the try with fewer
+    # overrides is kept, with what it learned (each try learns from the same start)
+    start = learner.learned if learner is not None else None
+    tries = []
+    for shebang in (True, False):
+        if learner is not None:
+            learner.learned = copy.deepcopy(start)
+        choice = _choose(variants, learner, line, script=True, shebang=shebang)
+        tries.append((choice, learner.learned if learner is not None else None))
         if not choice.overrides:
             break
-    assert best is not None
-    if learner is not None and best[1] is not None:
-        learner.learned = best[1]  # what the try kept learned, not a later one's
-    return best[0]
+    choice, learned = min(tries, key=lambda tried: len(tried[0].overrides))
+    if learner is not None and learned is not None:
+        learner.learned = learned
+    return choice
 
 
 def _choose(
