@@ -383,7 +383,6 @@ class Learner:
                 out.append(f"{{{name}}}")
                 continue
             option = self._option_before(out, sbatch=out[:1] == ["#SBATCH"])
-            named = self._cluster_names(values)
             if option:
                 kind, prefix, suffix = option, "", ""
             elif (hosts := _hosts(values)) is not None:
@@ -392,7 +391,7 @@ class Learner:
             elif all("/" in w for w in words):
                 kind = "folder"
                 prefix, suffix, values = _trim(values)
-            elif named is not None and named[0] in CLUSTER_NAMES:
+            elif (named := self._cluster_names(values)) is not None and named[0]:
                 out.append(f"{named[1]}{{{named[0]}}}{named[2]}")  # the table's own fact
                 continue
             elif named is not None:  # the cluster's name written otherwise (`job_pelle.sh`)
