@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hpccourse.migrate.variants import without_empty
 from hpccourse.table import TableError, index_lines, load_table
 from hpccourse.table import load as table_module
 
@@ -173,6 +174,10 @@ def test_a_command_of_empty_facts_is_not_shown_and_one_at_a_start_takes_its_spac
             assert shown == (flags, f"{flags} python x.py", "ls")
         else:
             assert shown == ("python x.py", "ls")
+            # migrate reads the table's rule, not one of its own
+            assert without_empty("{pip_flags} python x.py", table, table.cluster(key)) == (
+                "python x.py"
+            )
 
 
 def _with(table: Path, tmp_path: Path, text: str) -> Path:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..table import Table, TableError
-from ..table.model import RESERVED
+from ..table.model import RESERVED, empty_value_gap
 from ..table.moduletree import TREE_MODULE
 from ..table.paths import PATH_FACT_SUFFIXES, folder, module_name, path_fact, under_roots
 from .flags import FLAG, flag_slot, launcher_slot
@@ -311,10 +311,9 @@ class Learner:
                 value = str(self.table.cluster(key).facts.get(name, match[0]))
             else:
                 value = facts[name][key] if key in facts.get(name, {}) else match[0]
-            if not value and out[-1].endswith(" "):
-                out[-1] = out[-1][:-1]  # an empty value swallows the space before it
-            elif not value and row[pos : pos + 1] == " " and row[: match.start()][-1:] in "\n":
-                pos += 1  # at a line's start, the space after it
+            if not value:  # as the table shows it: one space goes with it
+                out[-1], skip = empty_value_gap(out[-1], row, match.start(), pos)
+                pos += skip
             out.append(value)
         return "".join([*out, row[pos:]])
 

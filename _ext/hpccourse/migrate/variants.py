@@ -13,6 +13,7 @@ from collections.abc import Callable
 from difflib import SequenceMatcher
 
 from ..table import Cluster, Table, TableError
+from ..table.model import empty_value_gap
 from .fold import without_comment
 from .learn import Learner
 from .model import STAND_IN
@@ -22,7 +23,7 @@ def without_empty(
     template: str, table: Table, cluster: Cluster, assumed: frozenset[str] = frozenset()
 ) -> str:
     """``template`` with each placeholder whose fact is empty on ``cluster`` (or in
-    ``assumed``) taken out, as the table renders it (the space before goes with it)."""
+    ``assumed``) taken out, as the table renders it (a space goes with it)."""
 
     def empty(name: str) -> bool:
         try:
@@ -30,7 +31,17 @@ def without_empty(
         except TableError:
             return False
 
-    return re.sub(r" ?(?<!\{)\{([\w-]+)\}(?!\})", lambda m: "" if empty(m[1]) else m[0], template)
+    out: list[str] = []
+    pos = 0
+    for match in re.finditer(r"(?<!\{)\{([\w-]+)\}(?!\})", template):
+        out.append(template[pos : match.start()])
+        pos = match.end()
+        if not empty(match[1]):
+            out.append(match[0])
+            continue
+        out[-1], skip = empty_value_gap(out[-1], template, match.start(), pos)
+        pos += skip
+    return "".join([*out, template[pos:]])
 
 
 def _merge_line(
