@@ -79,6 +79,18 @@ HOSTILE = {
         "another user's home",
         "",
     ),
+    "storage-root-home-dotdot": (
+        UPPMAX_ROOT,
+        'storage_root = "$HOME/../../etc/x"',
+        "'..' part",
+        "",
+    ),
+    "storage-root-other-variable": (
+        UPPMAX_ROOT,
+        'storage_root = "$HOMEDIR/x"',
+        "absolute folder",
+        "",
+    ),
     "user-path-dotdot": (
         'user_path = "{storage_root}/{user}"',
         'user_path = "{storage_root}/../{user}"',
@@ -179,6 +191,8 @@ CENTRE_ROOTS = {
     "lumi": ("/scratch/project_465001310", "/scratch"),
     "nsc": ("/proj/hpc-python-fall-nsc/users/{user}", "/proj"),
     "home": ("~/my_venvs", "/proj"),  # no workshop storage: the reader's home
+    "home-as-lunarc-writes-it": ("$HOME/hpc-python", "/proj"),  # `mkdir $HOME/hpc-python`
+    "home-braced": ("${HOME}/hpc-python", "/proj"),
 }
 
 

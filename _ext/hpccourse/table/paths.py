@@ -72,11 +72,17 @@ def user_name(name: str) -> str | None:
 
 
 def folder(value: str) -> str | None:
-    """A folder on the cluster: absolute, or under the home folder (``~``, ``~/x``)."""
+    """A folder on the cluster: absolute, or under the home folder (``~``, ``~/x``,
+    ``$HOME/x`` as centres' own pages write it)."""
     if "\x00" in value or "\n" in value:
         return "holds a control character"
+    if re.fullmatch(r"\$(?:HOME|\{HOME\})(?:/.*)?", value, re.DOTALL):
+        return _dot_part(value.split("/"))
     if not value.startswith(("/", "~")):
-        return "must be an absolute folder (/proj/...) or one under the home folder (~/...)"
+        return (
+            "must be an absolute folder (/proj/...) or one under the home folder "
+            "(~/... or $HOME/...)"
+        )
     if value.startswith("~") and not (value == "~" or value.startswith("~/")):
         return "names another user's home folder: write ~/... for the reader's own"
     return _dot_part(value.split("/"))
