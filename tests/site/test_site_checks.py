@@ -23,13 +23,13 @@ TASK = "Task"  # the label of a `:task:` tab, before the clusters' tabs
 
 
 def command_paths(block: nodes.literal_block) -> list[str]:
-    """The paths (``/...`` or ``~...``) in the block's prompted command lines."""
+    """The paths (``/...``, ``~...`` or ``$HOME...``) in the block's prompted command lines."""
     paths = []
     for line in block.astext().splitlines():
         match = re.match(r"(\([\w.-]+\) )?\$ (.*)", line)
         if match:
             words = shlex.split(match.group(2), comments=True)
-            paths += [w for w in words if w.startswith(("/", "~"))]
+            paths += [w for w in words if w.startswith(("/", "~", "$HOME", "${HOME}"))]
     return paths
 
 
