@@ -4,8 +4,10 @@ When the clusters' variants of a block (already written with the table's placeho
 differ only where a fact goes -- the modules a line loads, the value of ``-A``/
 ``--partition`` and the like or of any ``#SBATCH`` option, a folder in a path, the host
 of ``user@host`` (ssh, scp, rsync), options some clusters give and others not
-(:mod:`.flags`), and in a script a run of ``#SBATCH`` or module lines some clusters
-write in more lines -- each differing value becomes a new
+(:mod:`.flags`), the module ``module spider`` looks up, which of one tool's names a
+line starts with (``mamba`` for ``conda``, ``mpprun`` for ``srun``), and in a script a
+run of ``#SBATCH`` or module lines some clusters write in more lines -- each differing
+value becomes a new
 fact of its cluster (a module set for modules), named after the page, and the variants
 become one command list with a placeholder there. Anything else that differs (another
 command, another option, a line more) is no fact: nothing is learned.
@@ -368,6 +370,8 @@ class Learner:
         if len({len(parts) for parts in split.values()}) != 1:
             return None
         out: list[str] = []
+        first = next(iter(split.values()))
+        program = next((i for i in range(0, len(first), 2) if first[i]), -1)
         for index, words in enumerate(zip(*split.values(), strict=True)):
             if len(set(words)) == 1:
                 out.append(words[0])
@@ -387,6 +391,8 @@ class Learner:
             elif (hosts := _hosts(values)) is not None:
                 kind = "host"  # `ssh [user]@pelle.uppmax.uu.se`: the login host
                 prefix, suffix, values = hosts
+            elif _queried(out) and all(MODULE_WORD.fullmatch(w) for w in words):
+                kind, prefix, suffix = "module", "", ""  # `module spider cray-python`
             elif all("/" in w for w in words):
                 kind = "folder"
                 prefix, suffix, values = _trim(values)
@@ -399,6 +405,8 @@ class Learner:
                 kind, prefix, (suffix, values) = variable.lower(), "", _unquoted(values)
             elif index and (numbered := _numbers(values)) is not None:  # not the program:
                 kind, (prefix, suffix, values) = "number", numbered  # a job's (`job_41.out`)
+            elif index == program and _programs(words, split, index):  # `mamba`, `conda`
+                kind, prefix, suffix = "program", "", ""
             elif self.output:
                 kind, prefix, suffix = "output", "", ""
             else:
@@ -612,6 +620,43 @@ def _unquoted(values: dict[str, str]) -> tuple[str, dict[str, str]]:
     if not quotes:
         return "", values
     return tail[len(tail) - quotes :], {k: v[: len(v) - quotes] for k, v in values.items()}
+
+
+#: Programs that are one tool under other names (a drop-in, a renamed project, a
+#: launcher or allocator each centre has its own of): which one a cluster types is a fact
+#: of it. Other programs are other commands, never facts.
+SAME_TOOL = (
+    frozenset({"conda", "mamba", "micromamba"}),
+    frozenset({"apptainer", "singularity"}),
+    frozenset({"srun", "mpirun", "mpiexec", "mpprun"}),
+    frozenset({"interactive", "salloc"}),
+    frozenset({"python", "python3"}),
+    frozenset({"pip", "pip3"}),
+)
+#: What ``module spider``/``module avail`` look for: a module's name, maybe a version.
+MODULE_WORD = re.compile(r"[A-Za-z0-9_][\w.+-]*(?:/[\w.+-]*)?")
+#: The module commands that look a module up (its name after them is a fact).
+MODULE_QUERIES = frozenset({"spider", "avail", "keyword", "whatis", "show", "help"})
+
+
+def _programs(words: tuple[str, ...], split: dict[str, list[str]], index: int) -> bool:
+    """Whether the line's first words are one tool's names (:data:`SAME_TOOL`), the
+    rest of the line written alike somewhere (a line that is only its program is no
+    command list to share)."""
+    if not any(family.issuperset(words) for family in SAME_TOOL):
+        return False
+    rows = list(zip(*split.values(), strict=True))
+    return any(
+        len(set(other)) == 1 and other[0].strip() and "{" not in other[0]
+        for at, other in enumerate(rows)
+        if at > index and at % 2 == 0
+    )
+
+
+def _queried(out: list[str]) -> bool:
+    """Whether the words so far are ``module spider`` (``avail``...): a module is next."""
+    words = [w for w in out if w.strip()]
+    return len(words) == 2 and words[0] in ("module", "ml") and words[1] in MODULE_QUERIES
 
 
 def _common_start(texts: list[str]) -> int:

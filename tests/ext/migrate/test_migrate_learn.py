@@ -1148,3 +1148,47 @@ def test_facts_learned_on_a_page_whose_name_starts_with_digits_are_placeholders(
     assert {c.key: new.render(_key, c.key).commands for c in new.clusters} == {
         k: (f"du -sh {v}/data",) for k, v in folders.items()
     }
+
+
+def test_one_tool_under_other_names_and_the_module_looked_up_are_facts(table_path, tmp_path):
+    """Held-out sets 23 to 33: one centre types `mamba` where the others type `conda`,
+    `singularity` for `apptainer`, `mpprun` or `mpirun` for `srun`, and `module spider`
+    looks up each centre's own module. One list, each cluster reading its own tab."""
+    table = load_table(table_path)
+    odd, third = table.clusters[1].key, table.clusters[-1].key
+
+    def body(i: int, c) -> list[str]:
+        conda = "mamba" if c.key == odd else "conda"
+        return [
+            f"module spider Tool{i}/1.{i}",
+            f"{conda} env create -f environment.yml",
+            f"{'singularity' if c.key == third else 'apptainer'} exec x.sif python run.py",
+            f"{['srun', 'mpprun', 'mpirun'][i % 3]} -n 4 python hello.py",
+        ]
+
+    new, _key, commands = one_list(table_path, tmp_path / "tools.rst", body)
+    assert commands == (
+        "module spider {tools-module}",
+        "{tools-program} env create -f environment.yml",
+        "{tools-program-2} exec x.sif python run.py",
+        "{tools-program-3} -n 4 python hello.py",
+    )
+    assert new.cluster(odd).facts["tools-program"] == "mamba"
+
+
+def test_another_tool_or_a_line_that_is_only_its_program_is_no_fact(table_path, tmp_path):
+    """`seff` and `jobstats` are two tools, however alike their lines; `snicquota` and
+    `uquota` a whole command each: each cluster that differs keeps its own lines."""
+    table = load_table(table_path)
+    stats, quota = table.clusters[0].key, table.clusters[-1].key
+
+    def body(i: int, c) -> list[str]:
+        return [
+            f"{'jobstats' if c.key == stats else 'seff'} [jobid]",
+            "uquota" if c.key == quota else "snicquota",
+        ]
+
+    new, key, _err = migrated_step(table_path, tmp_path / "stats.rst", tab_set(table, body))
+    assert set(new.steps[key].overrides) == {stats, quota}
+    for i, cluster in enumerate(new.clusters):
+        assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
