@@ -78,3 +78,23 @@ def launcher_slot(row: dict[str, str]) -> tuple[str, dict[str, str]] | None:
             return None
         values[key] = launcher
     return f"{indent}{FLAG} {command}", values
+
+
+#: A loop over a list written out (``for n in 1 2 4 8; do``): the list is what differs.
+LOOP = re.compile(
+    r"(?P<head>\s*for\s+[A-Za-z_]\w*\s+in\s+)(?P<items>[^;\n]*?)(?P<tail>\s*(?:;\s*do\b.*)?)"
+)
+
+
+def loop_slot(row: dict[str, str]) -> tuple[dict[str, str], dict[str, str]] | None:
+    """Each cluster's ``for`` line with its list written FLAG, and the list (the core
+    counts a scaling test tries, as many as a node has); None unless every line is such
+    a loop over the same variable and the lists differ."""
+    found = {k: LOOP.fullmatch(line) for k, line in row.items()}
+    matches = {k: m for k, m in found.items() if m is not None}
+    if len(matches) != len(row) or len({m["head"] for m in matches.values()}) != 1:
+        return None
+    items = {k: m["items"] for k, m in matches.items()}
+    if len(set(items.values())) == 1 or not all(items.values()):
+        return None
+    return {k: f"{m['head']}{FLAG}{m['tail']}" for k, m in matches.items()}, items

@@ -4,10 +4,10 @@ When the clusters' variants of a block (already written with the table's placeho
 differ only where a fact goes -- the modules a line loads, the value of ``-A``/
 ``--partition`` and the like or of any ``#SBATCH`` option, a folder in a path, the host
 of ``user@host`` (ssh, scp, rsync), options some clusters give and others not
-(:mod:`.flags`), the module ``module spider`` looks up, which of one tool's names a
-line starts with (``mamba`` for ``conda``, ``mpprun`` for ``srun``), and in a script a
-run of ``#SBATCH`` or module lines some clusters write in more lines -- each differing
-value becomes a new
+(:mod:`.flags`), the list a ``for`` loop runs over, the module ``module spider`` looks
+up, which of one tool's names a line starts with (``mamba`` for ``conda``, ``mpprun``
+for ``srun``), and in a script a run of ``#SBATCH`` or module lines some clusters write
+in more lines -- each differing value becomes a new
 fact of its cluster (a module set for modules), named after the page, and the variants
 become one command list with a placeholder there. Anything else that differs (another
 command, another option, a line more) is no fact: nothing is learned.
@@ -27,7 +27,7 @@ from ..table import Table, TableError
 from ..table.model import RESERVED, empty_value_gap
 from ..table.moduletree import TREE_MODULE
 from ..table.paths import PATH_FACT_SUFFIXES, folder, module_name, path_fact, under_roots
-from .flags import FLAG, flag_slot, launcher_slot
+from .flags import FLAG, flag_slot, launcher_slot, loop_slot
 from .model import STAND_IN
 
 #: A line that loads modules: the command, then the modules (one fact: a module set).
@@ -244,10 +244,13 @@ class Learner:
             if name is not None:
                 facts[name] = values
                 return line.replace(FLAG, f"{{{name}}}")
-        found = flag_slot(row)
-        if found is not None:  # options some give and others not: one fact, then the rest
+        # a loop's list, or options some give and others not: one fact, then the rest
+        for kind, slot in (("values", loop_slot), ("flags", flag_slot)):
+            found = slot(row)
+            if found is None:
+                continue
             lines, values = found
-            name = self._name("flags", dict(values), facts, self.learned.facts)
+            name = self._name(kind, dict(values), facts, self.learned.facts)
             if name is not None:
                 kept = dict(facts)
                 facts[name] = values

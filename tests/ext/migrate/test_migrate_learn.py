@@ -1192,3 +1192,17 @@ def test_another_tool_or_a_line_that_is_only_its_program_is_no_fact(table_path, 
     assert set(new.steps[key].overrides) == {stats, quota}
     for i, cluster in enumerate(new.clusters):
         assert new.render(key, cluster.key).commands == tuple(body(i, cluster))
+
+
+def test_the_list_a_for_loop_runs_over_is_a_fact(table_path, tmp_path):
+    """Held-out sets 23 and 28: a scaling test tries the core counts a node has, a
+    list of its own on each cluster; the loop's body is the same. One list."""
+    table = load_table(table_path)
+
+    def body(i: int, c) -> list[str]:
+        counts = " ".join(str(2**n) for n in range(i + 2))
+        return [f"for c in {counts}; do sbatch -c $c -J scale_$c run.sh; done"]
+
+    new, _key, commands = one_list(table_path, tmp_path / "scaling.rst", body)
+    assert commands == ("for c in {scaling-values}; do sbatch -c $c -J scale_$c run.sh; done",)
+    assert new.clusters[0].facts["scaling-values"] == "1 2"
