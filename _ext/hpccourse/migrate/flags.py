@@ -1,15 +1,15 @@
-"""Options some clusters' lines give and others do not (``--system-site-packages``).
+"""Options some clusters' lines give and others do not (``--system-site-packages``,
+``-p shared``), a launcher some put first, a loop's list.
 
 Lined up by their words (other values masked), the lines may differ at one place by
-options only: that place becomes one placeholder whose value is each cluster's options
-there, empty where it gives none (the table drops the space before an empty value, so
-each cluster's line reads exactly as before).
+options only, each maybe with its value: that place becomes one placeholder whose value
+is each cluster's options there, empty where it gives none (the table drops the space
+before an empty value, so each cluster's line reads exactly as before).
 """
 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 #: Where the options were, until the learner names the fact.
 FLAG = "\x00FLAGS\x00"
@@ -19,27 +19,67 @@ def _masked(words: list[str]) -> list[str]:
     return [w if w.startswith("-") else "\x01" for w in words]
 
 
+def _options(words: list[str]) -> bool:
+    """Whether ``words`` are options, each maybe with its value after it (``-C zen4``,
+    ``-i ~/.ssh/key``, ``--system-site-packages``): an option first, no two values in a
+    row, no value after ``--name=value``."""
+    if words and not words[0].startswith("-"):
+        return False
+    return all(
+        w.startswith("-") or (words[i - 1].startswith("-") and "=" not in words[i - 1])
+        for i, w in enumerate(words)
+        if i
+    )
+
+
+def _span(reference: list[str], mine: list[str]) -> tuple[int, int, int, int] | None:
+    """Where ``mine`` differs from ``reference`` (as long or longer) by one run of options
+    at one place (reference[i1:i2] against mine[j1:j2]), or None. Words other than
+    options are masked alike, so a run some clusters leave out may fit at more than one
+    place: the first where the run is options is taken."""
+    a, b = _masked(reference), _masked(mine)
+    width = len(a) - len(b)
+    if width > 0:  # a run left out
+        for start in range(len(b) + 1):
+            run = reference[start : start + width]
+            if a[:start] + a[start + width :] == b and _options(run):
+                return start, start + width, start, start
+    head = 0  # else one run against another, between the same words
+    while head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    i1, i2, j1, j2 = head, len(a) - tail, head, len(b) - tail
+    while i2 < len(a) and j2 < len(b) and _takes_value(reference[i2 - 1], mine[j2 - 1]):
+        i2, j2 = i2 + 1, j2 + 1  # an option's value goes with it (`-C zen4`, `-p shared`)
+    if j1 == j2 or not (_options(reference[i1:i2]) and _options(mine[j1:j2])):
+        return None
+    return i1, i2, j1, j2
+
+
+def _takes_value(*options: str) -> bool:
+    return all(o.startswith("-") and "=" not in o for o in options)
+
+
 def flag_slot(row: dict[str, str]) -> tuple[dict[str, str], dict[str, str]] | None:
     """Each cluster's line with its options at one place written FLAG, and its options
     there (``""`` where none); None unless the lines differ in their number of words and
-    only options tell their shapes apart, at one place."""
+    only options (with their values) tell their shapes apart, at one place."""
     words = {k: line.split(" ") for k, line in row.items()}
     if any("" in w for w in words.values()) or len({len(w) for w in words.values()}) == 1:
         return None
     longest = max(words, key=lambda k: len(words[k]))
-    reference = _masked(words[longest])
+    reference = words[longest]
     slot: tuple[int, int] | None = None
     spans: dict[str, tuple[int, int]] = {}
     for key, mine in words.items():
-        ops = SequenceMatcher(None, reference, _masked(mine), autojunk=False).get_opcodes()
-        changed = [op for op in ops if op[0] != "equal"]
-        if not changed:
+        if _masked(mine) == _masked(reference):
             continue
-        if len(changed) != 1 or changed[0][0] not in ("delete", "replace"):
+        found = _span(reference, mine)
+        if found is None:
             return None
-        _tag, i1, i2, j1, j2 = changed[0]
-        if not all(w.startswith("-") for w in [*reference[i1:i2], *mine[j1:j2]]):
-            return None
+        i1, i2, j1, j2 = found
         if slot not in (None, (i1, i2)):
             return None
         slot, spans[key] = (i1, i2), (j1, j2)

@@ -1197,7 +1197,6 @@ def test_another_tool_or_a_line_that_is_only_its_program_is_no_fact(table_path, 
 def test_the_list_a_for_loop_runs_over_is_a_fact(table_path, tmp_path):
     """Held-out sets 23 and 28: a scaling test tries the core counts a node has, a
     list of its own on each cluster; the loop's body is the same. One list."""
-    table = load_table(table_path)
 
     def body(i: int, c) -> list[str]:
         counts = " ".join(str(2**n) for n in range(i + 2))
@@ -1206,3 +1205,42 @@ def test_the_list_a_for_loop_runs_over_is_a_fact(table_path, tmp_path):
     new, _key, commands = one_list(table_path, tmp_path / "scaling.rst", body)
     assert commands == ("for c in {scaling-values}; do sbatch -c $c -J scale_$c run.sh; done",)
     assert new.clusters[0].facts["scaling-values"] == "1 2"
+
+
+def test_options_with_their_values_some_clusters_give_are_one_fact(table_path, tmp_path):
+    """Held-out sets 35 and 31: `-C zen4` on one centre, `-p shared` on another, `-B
+    /proj` for a container's folders, `-i KEY` where others log in with `-X`: options with
+    their values, one fact each, empty where a tab gives none."""
+    table = load_table(table_path)
+    zen, shared, keyed = (c.key for c in table.clusters[:3])
+
+    def body(i: int, c) -> list[str]:
+        extra = {zen: "-C zen4 ", shared: "-p shared "}.get(c.key, "")
+        bind = "-B /proj " if c.key == shared else ""
+        login = "-i ~/.ssh/id_ed25519" if c.key == keyed else "-X"
+        return [
+            f"srun -A {c.facts['allocation']} -t 00:05:00 {extra}lscpu",
+            f"apptainer exec {bind}x.sif python run.py",
+            f"ssh {login} [user]@login.example.org",
+        ]
+
+    new, _key, commands = one_list(table_path, tmp_path / "opts.rst", body)
+    assert commands == (
+        "srun -A {allocation} -t 00:05:00 {opts-flags} lscpu",
+        "apptainer exec {opts-flags-2} x.sif python run.py",
+        "ssh {opts-flags-3} [user]@login.example.org",
+    )
+    assert new.cluster(zen).facts["opts-flags"] == "-C zen4"
+    assert new.cluster(keyed).facts["opts-flags-3"] == "-i ~/.ssh/id_ed25519"
+
+
+def test_words_that_are_no_options_some_clusters_add_stay_theirs(table_path, tmp_path):
+    """`python run.py data extra` against `python run.py`: arguments, not options."""
+    table = load_table(table_path)
+    more = table.clusters[0].key
+
+    def body(i: int, c) -> list[str]:
+        return ["python run.py data extra" if c.key == more else "python run.py"]
+
+    new, key, _err = migrated_step(table_path, tmp_path / "args.rst", tab_set(table, body))
+    assert set(new.steps[key].overrides) == {more}
