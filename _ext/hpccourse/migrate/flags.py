@@ -98,15 +98,22 @@ def flag_slot(row: dict[str, str]) -> tuple[dict[str, str], dict[str, str]] | No
 LAUNCHER = re.compile(r"(?:srun|mpirun|mpiexec)(?:\s+(?:-\S+(?:\s+[^-\s]\S*)?|\{[\w.-]+\}))*")
 
 
+#: What goes before a launcher on the line: the indent, and ``time`` (it times the run).
+_TIMED = re.compile(r"^\s*(?:time\s+)?")
+
+
 def launcher_slot(row: dict[str, str]) -> tuple[str, dict[str, str]] | None:
     """The line with FLAG where some clusters' lines start with a launcher (``srun``,
-    ``mpirun``) before the command the others type as it is, and each cluster's launcher
-    there (``""`` where none); None unless the rest is the same on every cluster."""
-    bare = {k: line for k, line in row.items() if not LAUNCHER.match(line.lstrip())}
+    ``mpirun``; after ``time`` too) before the command the others type as it is, and each
+    cluster's launcher there (``""`` where none); None unless the rest is the same on
+    every cluster."""
+    start = {k: len(line) - len(_TIMED.sub("", line, count=1)) for k, line in row.items()}
+    bare = {k: line for k, line in row.items() if not LAUNCHER.match(line[start[k] :])}
     if not bare or len(bare) == len(row) or len(set(bare.values())) != 1:
         return None
     rest = next(iter(bare.values()))
-    indent, command = rest[: len(rest) - len(rest.lstrip())], rest.lstrip()
+    key = next(iter(bare))
+    indent, command = rest[: start[key]], rest[start[key] :]
     values = dict.fromkeys(bare, "")
     for key, line in row.items():
         if key in bare:

@@ -1244,3 +1244,17 @@ def test_words_that_are_no_options_some_clusters_add_stay_theirs(table_path, tmp
 
     new, key, _err = migrated_step(table_path, tmp_path / "args.rst", tab_set(table, body))
     assert set(new.steps[key].overrides) == {more}
+
+
+def test_a_launcher_after_time_is_a_launcher(table_path, tmp_path):
+    """Held-out set 26: `time srun -n 1 python x.py` on one centre, `time python x.py`
+    on the others: `time` stays, the launcher is the fact."""
+    table = load_table(table_path)
+    runs = table.clusters[-1].key
+
+    def body(i: int, c) -> list[str]:
+        return [f"time {'srun -n 1 ' if c.key == runs else ''}python summarise.py"]
+
+    new, _key, commands = one_list(table_path, tmp_path / "timed.rst", body)
+    assert commands == ("time {timed-launcher} python summarise.py",)
+    assert new.cluster(runs).facts["timed-launcher"] == "srun -n 1"
