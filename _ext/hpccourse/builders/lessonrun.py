@@ -20,23 +20,22 @@ import re
 import subprocess
 from collections.abc import Set
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sphinx.application import Sphinx
 from sphinx.locale import __
 from sphinx.util import logging
 
 from ..config import conf_location
-from ..doctree.exercises import collect_exercises
-from ..lessonrun import report
-from ..lessonrun.boundary import probe
-from ..lessonrun.model import ClusterSpec, Exercise
-from ..lessonrun.results import shown
-from ..lessonrun.runner import PIP_MODES, Options, cluster_specs, run_all
-from ..lessonrun.wheels import Standin, StandinError, load_standins
 from ..table import TableError, project_table
 from .base import SiteCheckBuilder, add_check_builder
 from .report import Finding, write_report
+
+# The runner, the sandbox and the reports load when this builder runs, not with every
+# build of the extension (the html and consolecheck builds never need them).
+if TYPE_CHECKING:
+    from ..lessonrun.model import ClusterSpec, Exercise
+    from ..lessonrun.runner import Options
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +47,8 @@ class LessonRunBuilder(SiteCheckBuilder):
     epilog = __("Lesson run finished, look at the results in %(outdir)s/output.txt.")
 
     def init(self) -> None:
+        from ..lessonrun.runner import cluster_specs
+
         self.exercises: list[Exercise] = []
         self.failures = 0
         self.specs: list[ClusterSpec] = []
@@ -84,6 +85,8 @@ class LessonRunBuilder(SiteCheckBuilder):
 
     def write_documents(self, docnames: Set[str]) -> None:
         """Collect each document's exercises, in a stable order."""
+        from ..doctree.exercises import collect_exercises
+
         languages = frozenset(self.config.consolecheck_languages)
         try:
             pattern = re.compile(self.config.lessonrun_exercises)
@@ -107,6 +110,9 @@ class LessonRunBuilder(SiteCheckBuilder):
             self.exercises.extend(e for e in found if pattern.search(e.title))
 
     def options(self) -> Options | None:
+        from ..lessonrun.runner import PIP_MODES, Options
+        from ..lessonrun.wheels import Standin, StandinError, load_standins
+
         pip = self.config.lessonrun_pip
         if pip not in PIP_MODES:
             logger.warning(
@@ -155,6 +161,11 @@ class LessonRunBuilder(SiteCheckBuilder):
 
     def finish(self) -> None:
         """Run, write both files, then raise the warnings (``-W`` may stop at one)."""
+        from ..lessonrun import report
+        from ..lessonrun.boundary import probe
+        from ..lessonrun.results import shown
+        from ..lessonrun.runner import run_all
+
         options = self.options()
         if options is None or not self.specs:
             self.failures = 1
