@@ -6,8 +6,9 @@ differ only where a fact goes -- the modules a line loads, the value of ``-A``/
 of ``user@host`` (ssh, scp, rsync), options some clusters give and others not
 (:mod:`.flags`), the list a ``for`` loop runs over, the module ``module spider`` looks
 up, which of one tool's names a line starts with (``mamba`` for ``conda``, ``mpprun``
-for ``srun``), and in a script a run of ``#SBATCH`` or module lines some clusters write
-in more lines -- each differing value becomes a new
+for ``srun``), and in a script a run of ``#SBATCH`` lines or of module lines (with the
+environment activated after them) some clusters write in more lines -- each differing
+value becomes a new
 fact of its cluster (a module set for modules), named after the page, and the variants
 become one command list with a placeholder there. Anything else that differs (another
 command, another option, a line more) is no fact: nothing is learned.
@@ -51,8 +52,15 @@ FACT_OPTIONS = {
     "--qos": "qos",
 }
 SEPARATOR = re.compile(r"(\s+|=)")
-#: Script lines that come in runs: the job's requests, the modules it loads.
-RUNS = {"sbatch": re.compile(r"^\s*#SBATCH\b"), "loads": re.compile(r"^\s*(?:module|ml)\s")}
+#: Script lines that come in runs: the job's requests; what it loads (modules, and the
+#: environment it activates after them: ``source .../bin/activate``, ``conda activate``).
+RUNS = {
+    "sbatch": re.compile(r"^\s*#SBATCH\b"),
+    "loads": re.compile(
+        r"^\s*(?:(?:module|ml)\s|(?:source|\.)\s+\S*/bin/activate\s*$"
+        r"|(?:conda|mamba|source)\s+activate\s)"
+    ),
+}
 
 
 def run_kind(line: str) -> str:

@@ -1258,3 +1258,28 @@ def test_a_launcher_after_time_is_a_launcher(table_path, tmp_path):
     new, _key, commands = one_list(table_path, tmp_path / "timed.rst", body)
     assert commands == ("time {timed-launcher} python summarise.py",)
     assert new.cluster(runs).facts["timed-launcher"] == "srun -n 1"
+
+
+def test_an_environment_a_job_activates_after_its_modules_is_part_of_what_it_loads(
+    table_path, tmp_path
+):
+    """Held-out set 35: two centres' job scripts activate a virtual environment after
+    the module line, the others load a module that brings the package. What each job
+    loads is one fact; the rest of the script is shared."""
+    table = load_table(table_path)
+    lines = ["Save it as ``job.sh``.", "", ".. tabs::", ""]
+
+    def script(i: int, c) -> list[str]:
+        activate = [f"source /proj/x/{c.key}/env/bin/activate"] if i % 2 else []
+        return ["#!/bin/bash", f"#SBATCH -A {c.allocation}", f"module load tool/{i}", *activate]
+
+    for i, c in enumerate(table.clusters):
+        lines += [f"   .. tab:: {c.label}", "", "      .. code-block:: bash", ""]
+        lines += [f"         {row}" for row in [*script(i, c), "python run.py"]] + [""]
+    new, key, _err = migrated_step(table_path, tmp_path / "job.rst", "\n".join(lines) + "\n")
+    step = new.steps[key]
+    assert not step.overrides
+    assert step.content == "#!/bin/bash\n#SBATCH -A {allocation}\n{job-loads}\npython run.py\n"
+    for i, cluster in enumerate(new.clusters):
+        shown = "\n".join([*script(i, cluster), "python run.py"]) + "\n"
+        assert new.render(key, cluster.key).content == shown
