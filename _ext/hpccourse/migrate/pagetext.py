@@ -10,7 +10,12 @@ from ..table import Table
 from .group import ANGLE, angle_for_prose
 from .model import Tab, TabSet
 
-INLINE_LITERAL = {"rst": re.compile(r"``[^`]+``"), "myst": re.compile(r"`[^`]+`")}
+#: Inline code, where ``<x>`` is a command's placeholder: not a role's text, which is
+#: MyST's ``{ref}`text <target>``` (RST's ``:ref:`text <target>``` has one backtick).
+INLINE_LITERAL = {
+    "rst": re.compile(r"``[^`]+``"),
+    "myst": re.compile(r"\{[^{}`\s]+\}`[^`]*`|`[^`]+`"),  # a role whole, to pass it by
+}
 
 
 class PageText:
@@ -27,6 +32,8 @@ class PageText:
         literal = INLINE_LITERAL[self.syntax]
 
         def fix(match: re.Match[str]) -> str:
+            if match[0].startswith("{"):
+                return match[0]
             return ANGLE.sub(lambda m: angle_for_prose(m[1], user), match[0])
 
         return [literal.sub(fix, line) for line in lines]

@@ -97,6 +97,21 @@ def test_placeholders_the_same_way_in_commands_and_prose(table: Table, tmp_path:
     assert "<" not in proposal.page
 
 
+def test_a_roles_target_in_myst_prose_is_no_placeholder(table: Table, tmp_path: Path):
+    """Held-out set 39: ``{ref}`below <rocm-containers>``` is a cross-reference; its
+    ``<target>`` stays, while inline code's ``<x>`` is written as commands show it."""
+    tabs = "\n".join(
+        f":::{{tab-item}} {c.label}\nSee {{ref}}`below <rocm-containers>`, then run "
+        f"`srun <my_program.py>`:\n\n```console\n$ srun -A {c.allocation} <my_program.py>\n```"
+        "\n:::"
+        for c in table.clusters
+    )
+    text = f"::::{{tab-set}}\n{tabs}\n::::\n"
+    proposal = Migrator(table, tmp_path / "p.md").run(text)
+    assert "{ref}`below <rocm-containers>`" in proposal.page
+    assert "`srun [my_program.py]`" in proposal.page
+
+
 def test_names_come_from_the_page_and_are_unique(table: Table, tmp_path: Path):
     def tab_set(line: str) -> str:
         return ".. tabs::\n\n" + "\n".join(
