@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..table import Cluster, Table
-from .labels import bare_label, cluster_of, label_names
+from .labels import bare_label, cluster_of, label_names, split_centre
 from .model import STAND_IN, Tab
 from .naming import slug
 from .readers import reader_for
@@ -51,6 +51,8 @@ def new_names(table: Table, known: list[tuple[Tab, Cluster | None]], label: str)
     cluster as the set's other labels say ("Tetralith @ NSC"), else the upper-case one
     is the centre; one name is both (the teacher checks it)."""
     names = label_names(label) or [label]
+    if len(names) == 1:
+        names = split_centre(table, names[0])
     center, cluster = names[0], names[-1]
     if len(names) == 2:
         votes = [

@@ -212,7 +212,10 @@ class Generalizer:
 
         return re.sub(r"(?<!\{)\{[\w.-]+\}(?!\})", best, template)
 
-    def __call__(self, cluster: Cluster, text: str, line: int) -> str:
+    def __call__(self, cluster: Cluster, text: str, line: int, *, output: bool = False) -> str:
+        """``text`` with the cluster's facts as placeholders and its ``<x>`` as the table
+        writes them; in ``output`` (what a command prints, never typed) ``<x>`` stays as
+        written: ``{user}`` would show ``$USER`` where the shell prints a name."""
         text = text.replace("{", "{{").replace("}", "}}")
         for value, placeholder in self.facts(cluster):
             escaped = value.replace("{", "{{").replace("}", "}}")
@@ -239,7 +242,7 @@ class Generalizer:
             self.say(line, f"<{match[1]}> is {why}: written [{match[1]}]")
             return f"[{match[1]}]"
 
-        return ANGLE.sub(angle, text)
+        return text if output else ANGLE.sub(angle, text)
 
 
 def shared_output(outputs: dict[str, str], learner: Learner | None, line: int) -> list[str]:
@@ -286,7 +289,7 @@ def group(
                 )
             templates[key] = json.dumps(typed)
             outputs[key] = json.dumps(
-                [generalize(cluster, o, block.line) for o in output_lines(block)]
+                [generalize(cluster, o, block.line, output=True) for o in output_lines(block)]
             )
     differs: OutputDiffers | None = None
     try:

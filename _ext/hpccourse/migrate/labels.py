@@ -88,6 +88,8 @@ def clusters_named(table: Table, label: str) -> list[str]:
             matches.append((name, found))
         elif name[:1].isupper() or name[:1].isdigit():
             return []
+    if len({c.key for _n, c in matches}) == 2 and _at_centre(matches):
+        return [_at_centre(matches)]  # "Bianca (UPPMAX)": a one-name cluster at a centre
     centres = Counter(c.center.casefold() for _name, c in matches)
     keys: list[str] = []
     for name, cluster in matches:
@@ -96,6 +98,28 @@ def clusters_named(table: Table, label: str) -> list[str]:
         if cluster.key not in keys:
             keys.append(cluster.key)
     return keys
+
+
+def _at_centre(matches: list[tuple[str, Cluster]]) -> str:
+    """Of two names, one a cluster's the table knows by that one name only (added from a
+    tab that gave no other: its centre is its own name) and the other a centre's name
+    (not its cluster's): that one-name cluster's key, else ``""``."""
+    one = [c for n, c in matches if c.center.casefold() == c.cluster.casefold() == n.casefold()]
+    centre = [c for n, c in matches if n.casefold() == c.center.casefold() != c.cluster.casefold()]
+    return one[0].key if len(one) == 1 and len(centre) == 1 else ""
+
+
+def split_centre(table: Table, name: str) -> list[str]:
+    """``name`` as a centre's and a cluster's name when it is written with a space only
+    and its first or last word is a centre of the table ("UPPMAX Bianca": UPPMAX,
+    Bianca); else ``[name]``."""
+    words = name.split()
+    centres = {c.center.casefold() for c in table.clusters}
+    if len(words) > 1 and words[0].casefold() in centres:
+        return [words[0], " ".join(words[1:])]
+    if len(words) > 1 and words[-1].casefold() in centres:
+        return [" ".join(words[:-1]), words[-1]]
+    return [name]
 
 
 def tab_clusters(table: Table, label: str) -> list[str]:

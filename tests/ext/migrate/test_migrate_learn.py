@@ -1283,3 +1283,86 @@ def test_an_environment_a_job_activates_after_its_modules_is_part_of_what_it_loa
     for i, cluster in enumerate(new.clusters):
         shown = "\n".join([*script(i, cluster), "python run.py"]) + "\n"
         assert new.render(key, cluster.key).content == shown
+
+
+def page_of_tabs(path: Path, labels: list[str], command) -> Path:
+    """An RST page of one tab set: a tab per label, showing ``command(label)``."""
+    lines = [".. tabs::", ""]
+    for label in labels:
+        lines += [f"   .. tab:: {label}", "", "      .. code-block:: console", ""]
+        lines += [f"         $ {command(label)}", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_centre_and_a_new_cluster_written_with_a_space_name_one_cluster_on_later_pages(
+    table_path, tmp_path
+):
+    """Held-out set 41, blind: tabs "UPPMAX Bianca" on one page, "Bianca" and "Bianca
+    (UPPMAX)" on later ones. The first adds one cluster, Bianca at UPPMAX; the later
+    labels name it (no second cluster), and the centre's own cluster keeps its commands."""
+    table = load_table(table_path)
+    home = table.clusters[0]
+    labels = [f"{home.center} Newcluster", *(c.label for c in table.clusters)]
+    first = page_of_tabs(tmp_path / "first.rst", labels, lambda label: f"echo {label}")
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    added = [c for c in load_table(table_path).clusters if c.key not in table.cluster_keys]
+    assert [(c.center, c.cluster) for c in added] == [(home.center, "Newcluster")]
+    for name, labels in {
+        "second": ["Newcluster", *(c.label for c in table.clusters)],
+        "third": [f"Newcluster ({home.center})", f"{home.cluster} ({home.center})"],
+    }.items():
+        page = page_of_tabs(tmp_path / f"{name}.rst", labels, lambda label: f"echo {label}")
+        status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+        assert status == 0, err
+        new = load_table(table_path)
+        assert list(new.cluster_keys) == [*table.cluster_keys, added[0].key], err
+        (step,) = [k for k in new.steps if k.startswith(name)]
+        assert new.render(step, added[0].key).commands == (f"echo {labels[0]}",)
+        assert new.render(step, home.key).commands == (f"echo {labels[1]}",)
+
+
+def test_a_cluster_added_by_one_name_beside_a_centre_in_brackets_is_that_one_cluster(
+    table_path, tmp_path
+):
+    """Held-out set 41, blind: "Bianca" added a cluster by that one name; a later tab
+    "Bianca (UPPMAX)" names Bianca only: UPPMAX's own cluster, which has no tab in that
+    tab set, is not shown Bianca's commands (it was: the label read as two clusters)."""
+    table = load_table(table_path)
+    home = table.clusters[0]
+    first = page_of_tabs(
+        tmp_path / "first.rst", ["Newcluster", home.label], lambda label: f"echo {label}"
+    )
+    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    (added,) = [c for c in load_table(table_path).clusters if c.key not in table.cluster_keys]
+    other = table.clusters[1]
+    labels = [f"Newcluster ({home.center})", other.label]
+    page = page_of_tabs(tmp_path / "next.rst", labels, lambda label: f"ls {label.split()[0]}")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    (step,) = [k for k in new.steps if k.startswith("next")]
+    assert new.render(step, added.key).commands == ("ls Newcluster",)
+    assert new.render(step, other.key).commands == (f"ls {other.label}",)
+    assert not new.render(step, home.key).applies
+
+
+def test_a_placeholder_in_what_a_command_prints_stays_as_written(table_path, tmp_path):
+    """Held-out set 41, blind: `groups` printing `<user> sens2026001`. The shell prints
+    a name there, never `$USER`: the output keeps `<user>` (commands still write it
+    `{user}`)."""
+    table = load_table(table_path)
+    lines = [".. tabs::", ""]
+    for c in table.clusters:
+        lines += [f"   .. tab:: {c.label}", "", "      .. code-block:: console", ""]
+        lines += ["         $ groups", "         <user> course", "         $ id <user>", ""]
+    page = tmp_path / "who.rst"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    status, _out, err = run(str(page), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
+    new = load_table(table_path)
+    steps = [k for k in new.steps if k.startswith("who")]
+    for cluster in new.clusters:
+        first, then = (new.render(k, cluster.key) for k in steps)
+        assert (first.commands, first.output) == (("groups",), ("<user> course",))
+        assert then.commands == (f"id {cluster.placeholder}",)
