@@ -40,6 +40,16 @@ SHORTEST_FACT = 4
 NAMING_FACTS = ("label", "center", "cluster", "docs_url", "placeholder", "example_user")
 #: A line that loads modules (where a module set stands for its modules).
 MODULE_COMMAND = re.compile(r"^[^#]*\b(?:module|ml)\s+(?:load|add|\S+/)")
+#: Where a line's simple commands start (their first word is the program).
+COMMAND_START = re.compile(r"(?:^|[|;&]+|\$\()\s*(?:time\s+)?([^\s|;&()]+)")
+#: The programs that read a job's options alike: an option fact one of them takes, any
+#: of them takes.
+SLURM = frozenset({"#SBATCH", "sbatch", "srun", "salloc", "interactive"})
+
+
+def programs(line: str) -> set[str]:
+    """The programs a line runs (``curl ... | head -n 1``: curl, head); ``#SBATCH``."""
+    return {m[1] for m in COMMAND_START.finditer(line)}
 
 
 class KeepAsIs(Exception):
@@ -169,6 +179,22 @@ class Generalizer:
         #: own, never written into other commands until the teacher removes the mark
         self.unchecked = unchecked
         self.values: dict[str, list[tuple[str, str]]] = {}
+        self._programs: dict[str, set[str]] | None = None
+
+    def programs_of(self, placeholder: str) -> set[str] | None:
+        """The programs on whose lines the table's steps write ``placeholder`` (None: on
+        none): a fact made of options (``-n 1``) goes only there, never into ``head -n
+        1``."""
+        if self._programs is None:
+            found: dict[str, set[str]] = {}
+            for step in self.table.steps.values():
+                rows = [*step.commands, *step.content.split("\n")]
+                rows += [r for override in step.overrides.values() for r in override]
+                for row in (r for text in rows for r in text.split("\n")):
+                    for name in re.findall(r"(?<!\{)\{[\w.-]+\}(?!\})", row):
+                        found.setdefault(name, set()).update(programs(row))
+            self._programs = {k: v | SLURM if v & SLURM else v for k, v in found.items()}
+        return self._programs.get(placeholder)
 
     def facts(self, cluster: Cluster) -> list[tuple[str, str]]:
         """(value, placeholder) of the cluster's facts, the longest value first."""
@@ -220,9 +246,15 @@ class Generalizer:
         for value, placeholder in self.facts(cluster):
             escaped = value.replace("{", "{{").replace("}", "}}")
             pattern = re.compile(rf"(?<![\w/.-]){re.escape(escaped)}(?![\w.-])")
+            used = self.programs_of(placeholder) if value.startswith("-") else None
             if placeholder.startswith("{modules."):  # a module set: where modules load
                 text = "\n".join(
                     pattern.sub(placeholder, row) if MODULE_COMMAND.search(row) else row
+                    for row in text.split("\n")
+                )
+            elif used:  # options: on the lines of the programs the table gives them to
+                text = "\n".join(
+                    pattern.sub(placeholder, row) if programs(row) & used else row
                     for row in text.split("\n")
                 )
             else:

@@ -1366,3 +1366,27 @@ def test_a_placeholder_in_what_a_command_prints_stays_as_written(table_path, tmp
         first, then = (new.render(k, cluster.key) for k in steps)
         assert (first.commands, first.output) == (("groups",), ("<user> course",))
         assert then.commands == (f"id {cluster.placeholder}",)
+
+
+def test_a_fact_made_of_options_goes_only_where_the_table_gives_those_options(
+    table_path, tmp_path
+):
+    """Held-out set 41, blind: `batch_resources` is `-n 1`, and `curl ... | head -n 1`
+    became `head {batch_resources}`: the same text today, a broken command once the
+    fact changes. Options of a fact go on the lines of the programs the table's steps
+    give them to (any job's options: `#SBATCH`, `srun`, `salloc`...)."""
+    text = re.sub(r"(?m)^(label = .*)$", r'\1\nbatch_resources = "-n 1"', table_path.read_text())
+    text += '\n[steps.job]\ncommands = ["salloc -A {allocation} {batch_resources}"]\n'
+    table_path.write_text(text)
+
+    def body(i: int, c) -> list[str]:
+        return [
+            "curl -sI https://pypi.org | head -n 1",
+            f"srun -A {c.facts['allocation']} -n 1 hostname",
+        ]
+
+    _new, _key, commands = one_list(table_path, tmp_path / "net.rst", body)
+    assert commands == (
+        "curl -sI https://pypi.org | head -n 1",
+        "srun -A {allocation} {batch_resources} hostname",
+    )
