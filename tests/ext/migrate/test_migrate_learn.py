@@ -1368,9 +1368,7 @@ def test_a_placeholder_in_what_a_command_prints_stays_as_written(table_path, tmp
         assert then.commands == (f"id {cluster.placeholder}",)
 
 
-def test_a_fact_made_of_options_goes_only_where_the_table_gives_those_options(
-    table_path, tmp_path
-):
+def test_a_fact_made_of_options_goes_only_where_the_table_gives_those_options(table_path, tmp_path):
     """Held-out set 41, blind: `batch_resources` is `-n 1`, and `curl ... | head -n 1`
     became `head {batch_resources}`: the same text today, a broken command once the
     fact changes. Options of a fact go on the lines of the programs the table's steps
