@@ -416,7 +416,7 @@ class Learner:
                 kind, prefix, (suffix, values) = variable.lower(), "", _unquoted(values)
             elif index and (numbered := _numbers(values)) is not None:  # not the program:
                 kind, (prefix, suffix, values) = "number", numbered  # a job's (`job_41.out`)
-            elif index == program and _programs(words, split, index):  # `mamba`, `conda`
+            elif index == program and _one_tool(words, split, index):  # `mamba`, `conda`
                 kind, prefix, suffix = "program", "", ""
             elif self.output:
                 kind, prefix, suffix = "output", "", ""
@@ -650,7 +650,7 @@ MODULE_WORD = re.compile(r"[A-Za-z0-9_][\w.+-]*(?:/[\w.+-]*)?")
 MODULE_QUERIES = frozenset({"spider", "avail", "keyword", "whatis", "show", "help"})
 
 
-def _programs(words: tuple[str, ...], split: dict[str, list[str]], index: int) -> bool:
+def _one_tool(words: tuple[str, ...], split: dict[str, list[str]], index: int) -> bool:
     """Whether the line's first words are one tool's names (:data:`SAME_TOOL`), the
     rest of the line written alike somewhere (a line that is only its program is no
     command list to share)."""
