@@ -35,6 +35,7 @@ def prose(lines: list[str], syntax: str) -> list[bool]:
     out = []
     literal_indent: int | None = None
     fence = ""
+    opened: list[str] = []  # the fences of directives still open (```{tabs}), innermost last
     for line in lines:
         indent = len(line) - len(line.lstrip())
         if syntax == "myst":
@@ -44,10 +45,14 @@ def prose(lines: list[str], syntax: str) -> list[bool]:
                 if match and match[1][0] == fence[0] and len(match[1]) >= len(fence):
                     fence = ""
                 continue
-            if match and (not match[2] or match[2] in ("{code-block}", "{code}")):
+            if match and not match[2] and opened and _closes(match[1], opened[-1]):
+                opened.pop()  # a directive's closing fence, not a code block's opening
+            elif match and (not match[2] or match[2] in ("{code-block}", "{code}")):
                 fence = match[1]
                 out.append(False)
                 continue
+            elif match:
+                opened.append(match[1])
             out.append(True)
             continue
         if literal_indent is not None and (not line.strip() or indent > literal_indent):
@@ -58,6 +63,12 @@ def prose(lines: list[str], syntax: str) -> list[bool]:
             literal_indent = indent
         out.append(True)
     return out
+
+
+def _closes(marker: str, opening: str) -> bool:
+    """Whether a bare fence ``marker`` closes the fence ``opening``: the same character,
+    at least as many."""
+    return marker[0] == opening[0] and len(marker) >= len(opening)
 
 
 def _opens_literal(line: str) -> bool:

@@ -209,6 +209,21 @@ def test_a_centre_added_under_its_name_only_is_found_by_a_label_naming_its_clust
     assert cluster_of(table, "Rackham (UPPMAX)").key == "uppmax"
 
 
+def test_a_count_after_a_backtick_fenced_myst_tab_set_is_prose(table_path: Path, tmp_path):
+    """Held-out sets 26, 40 and 41: "Only three clusters are shown" after a
+    ```` ```{tabs} ```` tab set. The set's bare closing fences were read as code blocks
+    opening, so the count stayed and the built page warned; it is the step's now."""
+    table = load_table(table_path)
+    shown = table.clusters[:3]
+    tabs = [
+        f"````{{tab}} {c.label}\n```console\n$ ssh {c.key}.example.org\n```\n````" for c in shown
+    ]
+    text = "`````{tabs}\n" + "\n".join(tabs) + "\n`````\n\nOnly three clusters are shown.\n"
+    proposal = Migrator(table, tmp_path / "few.md").run(text)
+    (key,) = tomllib.loads(proposal.steps_toml)["steps"]
+    assert f"Only {{cluster-count}}`{key}` clusters are shown." in proposal.page
+
+
 @pytest.mark.parametrize("syntax", ["rst", "myst"])
 def test_prose_counting_the_clusters_of_a_step_follows_the_table(
     table_path: Path, tmp_path: Path, syntax: str
