@@ -39,17 +39,17 @@ def _span(reference: list[str], mine: list[str]) -> tuple[int, int, int, int] | 
     place: the first where the run is options is taken."""
     a, b = _masked(reference), _masked(mine)
     width = len(a) - len(b)
-    if width > 0:  # a run left out
-        for start in range(len(b) + 1):
-            run = reference[start : start + width]
-            if a[:start] + a[start + width :] == b and _options(run):
-                return start, start + width, start, start
-    head = 0  # else one run against another, between the same words
+    head = 0  # the words alike from the start, and from the end
     while head < len(b) and a[head] == b[head]:
         head += 1
-    tail = 0
-    while tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    end = 0
+    while end < len(b) and a[-1 - end] == b[-1 - end]:
+        end += 1
+    if width > 0:  # a run left out: where the words before and after it are alike
+        for start in range(max(0, len(b) - end), head + 1):
+            if _options(reference[start : start + width]):
+                return start, start + width, start, start
+    tail = min(end, len(b) - head)  # else one run against another, between them
     i1, i2, j1, j2 = head, len(a) - tail, head, len(b) - tail
     while i2 < len(a) and j2 < len(b) and _takes_value(reference[i2 - 1], mine[j2 - 1]):
         i2, j2 = i2 + 1, j2 + 1  # an option's value goes with it (`-C zen4`, `-p shared`)
