@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import hpccourse.builders.lessonrun
+import hpccourse.lessonrun.boundary
 import pytest
 from hpccourse.lessonrun.boundary import Boundary, Limits, probe
 from sphinx.cmd.build import build_main
@@ -140,7 +140,7 @@ def escape(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     tempfile.tempdir = None
     warnings = tmp / "warnings.txt"
     patch = pytest.MonkeyPatch()
-    patch.setattr(hpccourse.builders.lessonrun, "probe", probe_with_a_small_disk_cap)
+    patch.setattr(hpccourse.lessonrun.boundary, "probe", probe_with_a_small_disk_cap)
     try:
         memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         status = build_main(

@@ -21,7 +21,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import hpccourse.builders.lessonrun
+import hpccourse.lessonrun.boundary
 import pytest
 from hpccourse.lessonrun import cgroups
 from hpccourse.lessonrun.boundary import NOBODY, Limits, probe
@@ -132,7 +132,7 @@ def test_a_session_past_its_memory_cap_fails_located_and_the_other_passes(
         limits = replace(boundary.limits, session_memory=capped, session_processes=64)
         return replace(boundary, limits=limits)
 
-    monkeypatch.setattr(hpccourse.builders.lessonrun, "probe", probe_with_a_small_cap)
+    monkeypatch.setattr(hpccourse.lessonrun.boundary, "probe", probe_with_a_small_cap)
     before = set(leftover_cgroups())
     srcdir = tmp_path / "src"
     shutil.copytree(rootdir / "test-lessonrun-limits", srcdir)
