@@ -1,8 +1,9 @@
 """Facts a page shows that the table lacks, learned so that one command list fits all.
 
 When the clusters' variants of a block (already written with the table's placeholders)
-differ only where a fact goes -- the modules a line loads, the value of ``-A``/
-``--partition`` and the like or of any ``#SBATCH`` option, a folder in a path, the host
+differ only where a fact goes -- the modules a line loads (and ``ml`` against ``module
+load``), the value of ``-A``/``--partition`` and the like or of any ``#SBATCH`` option,
+a folder in a path or the variable holding it (``$SNIC_TMP``, ``$TMPDIR``), the host
 of ``user@host`` (ssh, scp, rsync), options some clusters give and others not
 (:mod:`.flags`), the list a ``for`` loop runs over, the module ``module spider`` looks
 up, which of one tool's names a line starts with (``mamba`` for ``conda``, ``mpprun``
@@ -242,7 +243,7 @@ class Learner:
             facts[name] = dict(row)
             return f"{{{name}}}"
         if all(map(MODULE_LINE.match, rows)):
-            unified = self._modules(row, modules) or self._loads(row, facts)
+            unified = self._modules(row, modules, facts) or self._loads(row, facts)
             if unified is not None:
                 return unified
         launched = launcher_slot(row)
@@ -296,15 +297,40 @@ class Learner:
         """A module line whose modules are no module names (``[python/version]``): what
         it loads, as written, one fact of each cluster."""
         matches = {k: MODULE_LINE.match(text) for k, text in row.items()}
-        commands = {m["command"] for m in matches.values() if m}
-        if len(commands) != 1:
+        command = self._load_command(matches, facts)
+        if command is None:
             return None
         values = {k: m["modules"] for k, m in matches.items() if m}
         name = self._name("load", dict(values), facts, self.learned.facts)
         if name is None:
             return None
+        self._commit(command, facts)
         facts[name] = values
-        return f"{commands.pop()}{{{name}}}"
+        return f"{command[0]}{{{name}}}"
+
+    def _load_command(
+        self, matches: dict[str, re.Match[str] | None], facts: dict[str, dict[str, str]]
+    ) -> tuple[str, str, dict[str, str]] | None:
+        """The command before the modules, one for every cluster: as written where all
+        write it alike; else, where some write Lmod's ``ml`` and others ``module load``,
+        a fact of each cluster (its name and values, for :meth:`_commit`)."""
+        commands = {k: m["command"] for k, m in matches.items() if m}
+        if len(commands) != len(matches):
+            return None
+        if len(set(commands.values())) == 1:
+            return next(iter(commands.values())), "", {}
+        indents = {c[: len(c) - len(c.lstrip())] for c in commands.values()}
+        values = {k: " ".join(c.split()) for k, c in commands.items()}
+        if len(indents) != 1 or not set(values.values()) <= LOAD_COMMANDS:
+            return None
+        name = self._name("program", dict(values), facts, self.learned.facts)
+        return (f"{indents.pop()}{{{name}}} ", name, values) if name else None
+
+    @staticmethod
+    def _commit(command: tuple[str, str, dict[str, str]], facts: dict[str, dict[str, str]]) -> None:
+        """Keep the fact :meth:`_load_command` made, if it made one."""
+        if command[1]:
+            facts[command[1]] = command[2]
 
     def _fill(
         self,
@@ -340,10 +366,16 @@ class Learner:
 
         return PLACEHOLDER.sub(value, row)
 
-    def _modules(self, row: dict[str, str], modules: dict[str, dict[str, list[str]]]) -> str | None:
+    def _modules(
+        self,
+        row: dict[str, str],
+        modules: dict[str, dict[str, list[str]]],
+        facts: dict[str, dict[str, str]],
+    ) -> str | None:
         """``module load {modules.NAME}``, each cluster's modules a new module set."""
         matches = {k: MODULE_LINE.match(text) for k, text in row.items()}
-        if len({m["command"] for m in matches.values() if m}) != 1:
+        command = self._load_command(matches, facts)
+        if command is None:
             return None
         sets: dict[str, list[str]] = {}
         for key, match in matches.items():
@@ -356,8 +388,8 @@ class Learner:
         if name is None:
             return None
         modules[name] = sets
-        command = next(iter(matches.values()))["command"]  # type: ignore[index]
-        return f"{command}{{modules.{name}}}"
+        self._commit(command, facts)
+        return f"{command[0]}{{modules.{name}}}"
 
     def _module_names(self, key: str, text: str) -> list[str] | None:
         """The modules ``text`` loads on cluster ``key`` (a table module set written out)."""
@@ -404,8 +436,9 @@ class Learner:
                 prefix, suffix, values = hosts
             elif _queried(out) and all(MODULE_WORD.fullmatch(w) for w in words):
                 kind, prefix, suffix = "module", "", ""  # `module spider cray-python`
-            elif all("/" in w for w in words):
-                kind = "folder"
+            elif all("/" in w or SHELL_VARIABLE.match(w) for w in words):
+                # a folder, or the variable that holds it (`$SNIC_TMP`, `$TMPDIR`, `/tmp`)
+                kind = "folder" if any("/" in w for w in words) else "variable"
                 prefix, suffix, values = _trim(values)
             elif (named := self._cluster_names(values)) is not None and named[0]:
                 out.append(f"{named[1]}{{{named[0]}}}{named[2]}")  # the table's own fact
@@ -644,6 +677,10 @@ SAME_TOOL = (
     frozenset({"python", "python3"}),
     frozenset({"pip", "pip3"}),
 )
+#: A word that starts with a shell variable's value (``$SNIC_TMP``, ``${TMPDIR}/x``).
+SHELL_VARIABLE = re.compile(r"\$\{?[A-Za-z_]\w*\}?")
+#: Lmod's ways to load modules: one tool (which a cluster's tab writes is its fact).
+LOAD_COMMANDS = frozenset({"ml", "module load", "module add"})
 #: What ``module spider``/``module avail`` look for: a module's name, maybe a version.
 MODULE_WORD = re.compile(r"[A-Za-z0-9_][\w.+-]*(?:/[\w.+-]*)?")
 #: The module commands that look a module up (its name after them is a fact).

@@ -1388,3 +1388,25 @@ def test_a_fact_made_of_options_goes_only_where_the_table_gives_those_options(ta
         "curl -sI https://pypi.org | head -n 1",
         "srun -A {allocation} {batch_resources} hostname",
     )
+
+
+def test_lmods_two_ways_to_load_and_the_scratch_variable_are_facts(table_path, tmp_path):
+    """Held-out sets 48 and 49: one centre writes `ml X` where the others write `module
+    load Y`; one keeps its node-local scratch in `$TMPDIR`, another in `/tmp`, the rest
+    in `$SNIC_TMP`. One list, each cluster reading its own tab."""
+    table = load_table(table_path)
+    short, other, tmp = (c.key for c in table.clusters[:3])
+
+    def body(i: int, c) -> list[str]:
+        load = "ml" if c.key == short else "module load"
+        scratch = {other: "$TMPDIR", tmp: "/tmp"}.get(c.key, "$SNIC_TMP")
+        return [f"{load} tool/1.{i}", f"cp -r data {scratch}/", f"cd {scratch}"]
+
+    new, _key, commands = one_list(table_path, tmp_path / "io.rst", body)
+    assert commands == (
+        "{io-program} {modules.io}",
+        "cp -r data {io-folder}/",
+        "cd {io-folder}",
+    )
+    assert new.cluster(short).facts["io-program"] == "ml"
+    assert new.cluster(other).facts["io-folder"] == "$TMPDIR"
