@@ -8,15 +8,17 @@ from ..console.shape import KNOWN_COMMANDS
 
 #: A console prompt at the start of a line: ``$``, ``[user@host dir]$``, ``(env) $``,
 #: ``b-an01 [~]$`` (HPC2N's login node, as the console checker reads it too), and the
-#: ``user@host:dir>`` of login nodes whose shell ends its prompt in ``>`` (Dardel, LUMI).
+#: ``user@host:dir>`` of login nodes whose shell ends its prompt in ``>`` (Dardel, LUMI),
+#: its user written as a placeholder too (``<user>@login1:~>``).
 PROMPT = re.compile(
-    r"^(?:\([\w.-]+\)\s+)?(?:(?:\[[^\]\n]*\]|[\w.-]+[ \t]\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*)?)?\$"
-    r"|[\w.-]+@[\w.-]+:(?:[^\s<>]|<[^\s<>]*>)*>) ?"
+    r"^(?:\([\w.-]+\)\s+)?"
+    r"(?:(?:\[[^\]\n]*\]|[\w.-]+[ \t]\[[^\]\n]*\]|[\w.<>-]+@[\w.-]+(?::\S*)?)?\$"
+    r"|(?:[\w.-]+|<[\w.-]+>)@[\w.-]+:(?:[^\s<>]|<[^\s<>]*>)*>) ?"
 )
 #: The ``user@host:dir>`` prompt alone, which the console checker's reader does not take
 #: for a prompt (it is quiet on such transcripts): read here as the ``$`` it stands for.
 ANGLE_PROMPT = re.compile(
-    r"^(?P<env>\([\w.-]+\)\s+)?[\w.-]+@[\w.-]+:(?:[^\s<>]|<[^\s<>]*>)*>(?: |$)"
+    r"^(?P<env>\([\w.-]+\)\s+)?(?:[\w.-]+|<[\w.-]+>)@[\w.-]+:(?:[^\s<>]|<[^\s<>]*>)*>(?: |$)"
 )
 
 

@@ -793,6 +793,10 @@ def test_a_login_nodes_prompt_ending_in_an_angle_is_a_prompt(table: Table, tmp_p
     row = "sven@uan01:/project/<project>> mkdir $USER"
     assert as_dollar_prompt(row) == "$ mkdir $USER"
     assert PROMPT.sub("", row, count=1) == "mkdir $USER"
+    # the user written as a placeholder (held-out set 52, blind: Dardel's tab kept apart)
+    for row in ("<user>@login1:~> sacct -j 1", "<user>@pelle:~$ sacct -j 1"):
+        assert PROMPT.sub("", row, count=1) == "sacct -j 1"
+    assert as_dollar_prompt("<user>@login1:~> ls") == "$ ls"
 
 
 def test_indented_blocks_of_known_commands_share_one_list(table: Table, tmp_path: Path):
