@@ -16,6 +16,7 @@ from dataclasses import replace
 from ..console.lines import classify, commands
 from ..console.model import Line, LineKind
 from ..table import Cluster, Table, TableError
+from ..table.model import PLACEHOLDER as TEMPLATE_PLACEHOLDER
 from .fold import Choice, choose, without_comment
 from .learn import Learner, run_kind
 from .lines import PROMPT, as_dollar_prompt
@@ -191,8 +192,9 @@ class Generalizer:
                 rows = [*step.commands, *step.content.split("\n")]
                 rows += [r for override in step.overrides.values() for r in override]
                 for row in (r for text in rows for r in text.split("\n")):
-                    for name in re.findall(r"(?<!\{)\{[\w.-]+\}(?!\})", row):
-                        found.setdefault(name, set()).update(programs(row))
+                    for match in TEMPLATE_PLACEHOLDER.finditer(row):
+                        if match[1]:  # not a {{ or }} escape
+                            found.setdefault(f"{{{match[1]}}}", set()).update(programs(row))
             self._programs = {k: v | SLURM if v & SLURM else v for k, v in found.items()}
         return self._programs.get(placeholder)
 

@@ -88,8 +88,9 @@ def clusters_named(table: Table, label: str) -> list[str]:
             matches.append((name, found))
         elif name[:1].isupper() or name[:1].isdigit():
             return []
-    if len({c.key for _n, c in matches}) == 2 and _at_centre(matches):
-        return [_at_centre(matches)]  # "Bianca (UPPMAX)": a one-name cluster at a centre
+    at_centre = _at_centre(matches) if len({c.key for _n, c in matches}) == 2 else ""
+    if at_centre:
+        return [at_centre]  # "Bianca (UPPMAX)": a one-name cluster at a centre
     centres = Counter(c.center.casefold() for _name, c in matches)
     keys: list[str] = []
     for name, cluster in matches:
