@@ -315,3 +315,36 @@ def test_html_then_consolecheck_share_one_doctree_cache(
     again = make_app("consolecheck", srcdir=srcdir, builddir=tmp_path / "b")
     again.build()
     assert [b["cluster"] for b in report(again)][2] == "uppmax"
+
+
+#: Run in a process of its own: a hook registered before the build runs after every hook
+#: the build registers (atexit runs the last first) and says whether the heap was frozen.
+_EXIT_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))
+from sphinx.cmd.build import build_main
+status = build_main(["-b", sys.argv[1], "-E", "-q", sys.argv[2], sys.argv[3]])
+print("frozen after the build:", gc.get_freeze_count() > 0)
+sys.exit(status)
+"""
+
+
+@pytest.mark.parametrize(("builder", "frozen"), [("consolecheck", True), ("html", False)])
+def test_a_check_build_ends_its_process_without_a_last_collection(
+    rootdir: Path, tmp_path: Path, builder: str, frozen: bool
+) -> None:
+    """The check builders freeze the heap at the process's exit (the final cyclic collection
+    would walk the whole finished build); not before, and not for other builders."""
+    import subprocess
+    import sys
+
+    srcdir = copy_root(rootdir, tmp_path, "consolecheck-clean")
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT_PROBE, builder, str(srcdir), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "frozen after the build: False" in done.stdout
+    assert f"frozen at exit: {frozen}" in done.stdout

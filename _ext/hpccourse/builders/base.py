@@ -7,6 +7,8 @@ when something failed.
 
 from __future__ import annotations
 
+import atexit
+import gc
 from collections.abc import Set
 
 from docutils import nodes
@@ -39,6 +41,8 @@ def add_check_builder(app: Sphinx, builder: type[SiteCheckBuilder]) -> None:
     """Register ``builder``, its exit status, and the tab nodes it reads."""
 
     def set_status(app: Sphinx, exc: BaseException | None) -> None:
+        if isinstance(app.builder, builder):
+            exit_without_final_collection()
         # A crash already gives exit status 2.
         if exc is None and isinstance(app.builder, builder) and app.builder.failures:
             app.statuscode = 1
@@ -56,3 +60,20 @@ def add_check_builder(app: Sphinx, builder: type[SiteCheckBuilder]) -> None:
     app.add_builder(builder)
     app.connect("config-inited", read_html_tabs)
     app.connect("build-finished", set_status)
+
+
+def exit_without_final_collection() -> None:
+    """At the process's exit, freeze the heap first (once a process).
+
+    The finished build is the heap the process ends with: Python's last cyclic collection
+    walks all of it, for nothing (a fifth of a ``consolecheck`` run's CPU time over the
+    bench's course, 0.2 s). Frozen objects are skipped. Only at exit: a process that builds
+    again (the tests) keeps its collections.
+    """
+    if not _EXIT_FREEZE:
+        atexit.register(gc.freeze)
+        _EXIT_FREEZE.append(True)
+
+
+#: Whether :func:`exit_without_final_collection` registered its hook in this process.
+_EXIT_FREEZE: list[bool] = []
