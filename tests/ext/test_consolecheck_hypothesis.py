@@ -104,3 +104,40 @@ def test_builder_reports_any_rst_without_crashing(
         assert block["line"] >= 1
         for problem in block["problems"]:
             assert problem["line"] >= block["line"]
+
+
+# Text a report entry may hold, with what would fool a cut between entries: the cut's own
+# text (its quotes are escaped in JSON), braces, quotes, backslashes, other scripts.
+entry_text = st.one_of(
+    st.sampled_from(['}, {"docname": ', '$ echo "}, {"', "\\", '{"a": 1}', "", "å ü ∑"]),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(entry_text, min_size=0, max_size=6),
+    docname=entry_text,
+    failing=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_a_pages_entries_encoded_at_once_are_each_entry_as_json_writes_it(
+    texts: list[str], docname: str, failing: list[bool]
+) -> None:
+    from hpccourse.builders.consolecheck import encoded_entries, report_entry
+    from hpccourse.console.model import Block, BlockResult, Command, Problem
+
+    results = []
+    for i, text in enumerate(texts):
+        block = Block(
+            docname=docname,
+            source=f"{text}.rst",
+            line=i + 1,
+            language="console",
+            text=text,
+            cluster=text or None,
+            step=docname or None,
+        )
+        problems = [Problem("CC101", text, 0)] if failing[i] else []
+        commands = [Command(offset=0, language="shell", text=text)]
+        results.append(BlockResult(block, "failed" if problems else "ok", commands, problems))
+    assert encoded_entries(results) == tuple(json.dumps(report_entry(r)) for r in results)

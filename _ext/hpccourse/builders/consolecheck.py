@@ -195,6 +195,27 @@ def report_entry(result: BlockResult) -> dict[str, Any]:
     }
 
 
+#: Between two entries of a list :func:`report_entry` made, as ``json.dumps`` writes it:
+#: no string holds it (a ``"`` in one is escaped).
+_BETWEEN_ENTRIES = '}, {"docname": '
+
+
+def encoded_entries(results: Sequence[BlockResult]) -> tuple[str, ...]:
+    """Each result's ``report.json`` entry as JSON text: one ``json.dumps`` of the page's
+    entries, cut between them. A call each costs more than the encoding itself (a new C
+    encoder each time): 10,000 calls were a fifth of consolecheck's report."""
+    if not results:
+        return ()
+    cut = json.dumps([report_entry(result) for result in results])[1:-1].split(_BETWEEN_ENTRIES)
+    if len(cut) != len(results):  # not as json.dumps writes a list of dicts: one by one
+        return tuple(json.dumps(report_entry(result)) for result in results)
+    head = '{"docname": '
+    return tuple(
+        f"{'' if i == 0 else head}{part}{'' if i == len(cut) - 1 else '}'}"
+        for i, part in enumerate(cut)
+    )
+
+
 def summary(results: Sequence[BlockResult], unreached: int = 0) -> str:
     """The closing lines of ``output.txt``."""
     counts = {status: 0 for status in ("ok", "failed", "skipped")}
@@ -328,7 +349,7 @@ class SiteConsoleCheck:
         found: dict[int, str] = {}
         for page in self.pages:
             if page.entries is None:
-                page.entries = tuple(json.dumps(report_entry(result)) for result in page.results)
+                page.entries = encoded_entries(page.results)
             found.update(zip(map(id, page.results), page.entries, strict=True))
         return found
 

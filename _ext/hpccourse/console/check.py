@@ -379,9 +379,16 @@ def _check_block(
 def _reads_programs(block: Block) -> bool:
     """Whether the page's own programs (:func:`page_programs`) can change what the block
     is: only in a console block with no prompt, where they tell commands from output."""
-    return block.language.lower() in CONSOLE_LANGUAGES and not any(
-        line.kind in PROMPT_KINDS for line in _classified(shown_text(block), block.prompts)
+    return block.language.lower() in CONSOLE_LANGUAGES and not _has_prompt(
+        block.text, block.prompts, block.language
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_prompt(text: str, prompts: tuple[str, ...], language: str) -> bool:
+    """Whether a block (as :func:`shown_text` draws it) has a prompt line, once per text."""
+    block = Block(docname="", source="", line=1, language=language, text=text, prompts=prompts)
+    return any(line.kind in PROMPT_KINDS for line in _classified(shown_text(block), prompts))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -601,6 +608,8 @@ def _finish(
     problems.extend(rules.check_lines(block, lines, angle))
     if block.skip:
         return BlockResult(block, "skipped", found, [])
+    if not problems:
+        return BlockResult(block, "ok", found, problems)
     problems = [p for p in problems if p.code not in ctx.disabled]
     problems.sort(key=lambda p: (p.offset, p.code))
     return BlockResult(block, "failed" if problems else "ok", found, problems)
@@ -627,11 +636,19 @@ def page_programs(blocks: Sequence[Block]) -> frozenset[str]:
     a command too (``django-admin runserver``), not output."""
     names: set[str] = set()
     for block in blocks:
-        if "$" not in block.text and not block.prompts:
-            continue
-        for line in _classified(shown_text(block), block.prompts):
-            if line.kind is LineKind.PROMPT:
-                name = program_name(line.text)
-                if _PROGRAM.match(name) and name not in KNOWN_COMMANDS and name not in WORDLIKE:
-                    names.add(name)
+        if "$" in block.text or block.prompts:
+            names |= _prompted_programs(block.text, block.prompts, block.language)
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prompted_programs(text: str, prompts: tuple[str, ...], language: str) -> frozenset[str]:
+    """:func:`page_programs` of one block, once per text."""
+    block = Block(docname="", source="", line=1, language=language, text=text, prompts=prompts)
+    names: set[str] = set()
+    for line in _classified(shown_text(block), prompts):
+        if line.kind is LineKind.PROMPT:
+            name = program_name(line.text)
+            if _PROGRAM.match(name) and name not in KNOWN_COMMANDS and name not in WORDLIKE:
+                names.add(name)
     return frozenset(names)

@@ -35,7 +35,7 @@ from typing import Any, Final
 
 from . import codes
 from .model import Block, Command, Line, LineKind, Problem, RuleContext
-from .words import program_words, simple_commands
+from .words import program_words, simple_command_words, simple_commands
 
 
 class _Unknown:
@@ -395,6 +395,40 @@ def is_path_only(words: Sequence[str]) -> bool:
     return "bin" not in parts and "." not in parts[-1]
 
 
+@dataclass(frozen=True)
+class CommandFacts:
+    """What the session rules read of one simple command that its words alone decide: the
+    same commands recur across a course's pages and clusters, so each is read once
+    (:func:`command_facts`); the rules then weigh it against the page's state."""
+
+    words: tuple[str, ...]
+    change: tuple[bool, State]  # env_change
+    pip_user: bool
+    modules: tuple[str, ...]  # what `module load` or `ml` loads
+    path_only: bool
+    venv_created: str | None
+    conda_created: str | None
+    source_activate: str | None
+
+
+@functools.lru_cache(maxsize=4096)
+def command_facts(text: str) -> tuple[CommandFacts, ...]:
+    """The facts of each simple command of a shell command's ``text``, in order."""
+    return tuple(
+        CommandFacts(
+            words=words,
+            change=env_change(words),
+            pip_user=is_pip_install_user(words),
+            modules=tuple(loaded_modules(words)),
+            path_only=is_path_only(words),
+            venv_created=_venv_created(words),
+            conda_created=_conda_created(words),
+            source_activate=_source_activate(words),
+        )
+        for words in simple_command_words(text)
+    )
+
+
 #: The line rules' findings per line, for the context of the last run (one slot: a
 #: build checks all its documents under one context).
 _LINE_CACHE: list[Any] = [None, {}]
@@ -417,7 +451,7 @@ class RuleChecker:
     _scope: str | None = field(init=False, default=None)
     _venvs: set[str] = field(init=False, default_factory=set)  # made with python -m venv
     _condas: set[str] = field(init=False, default_factory=set)  # made with conda create
-    _accounts: set[str] = field(init=False, default_factory=set)  # useradd, --user X
+    _accounts: frozenset[str] = field(init=False, default=frozenset())  # useradd, --user X
     _line_cache: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = field(
         init=False, default_factory=dict
     )
@@ -464,47 +498,47 @@ class RuleChecker:
             problem = self._env_prompt(key, block.cluster, command)
             if problem:
                 problems.append(problem)
-            for words in simple_commands(command):
-                problems.extend(self._command_problems(block, key, command, words))
-                changed, state = env_change(words)
+            for facts in command_facts(command.text):
+                problems.extend(self._command_problems(block, key, command, facts))
+                changed, state = facts.change
                 if changed:
                     self.sessions.set(key, state)
         return problems
 
     def _command_problems(
-        self, block: Block, key: str | None, command: Command, words: list[str]
+        self, block: Block, key: str | None, command: Command, facts: CommandFacts
     ) -> list[Problem]:
         """The rules of one simple command (the session not yet changed by it)."""
         problems: list[Problem] = []
-        if is_pip_install_user(words):
+        if facts.pip_user:
             problem = self._pip_user(key, command)
             if problem:
                 problems.append(problem)
-        if block.tab is None:  # a tab naming no cluster of the table: not the table's
-            problems.extend(self._modules(block.cluster, command, words))
-        if is_path_only(words):
+        if block.tab is None and facts.modules:  # a tab naming no cluster of the table
+            problems.extend(self._modules(block.cluster, command, facts.modules))
+        if facts.path_only:
+            word = facts.words[0]
             problems.append(
                 Problem(
                     codes.PATH_ONLY,
-                    f"`{words[0]}` alone is a path, not a command: bash answers 'Is a "
+                    f"`{word}` alone is a path, not a command: bash answers 'Is a "
                     f"directory' or 'Permission denied'. Write what to do with it, e.g. "
-                    f"`cd {words[0]}` or `ls {words[0]}`.",
+                    f"`cd {word}` or `ls {word}`.",
                     command.offset,
                 )
             )
-        problems.extend(self._venv_activation(command, words))
+        problems.extend(self._venv_activation(command, facts))
         return problems
 
-    def _venv_activation(self, command: Command, words: list[str]) -> list[Problem]:
+    def _venv_activation(self, command: Command, facts: CommandFacts) -> list[Problem]:
         """CC207 (an environment activated in a way that leaves it inactive), and the
         bookkeeping of environments created so far."""
-        created = _venv_created(words)
-        if created:
-            self._venvs.add(created)
-        conda = _conda_created(words)
-        if conda:
-            self._condas.add(conda)
-        if words and words[0].endswith("/bin/activate"):
+        if facts.venv_created:
+            self._venvs.add(facts.venv_created)
+        if facts.conda_created:
+            self._condas.add(facts.conda_created)
+        words = facts.words
+        if words[0].endswith("/bin/activate"):
             return [
                 Problem(
                     codes.CONDA_ACTIVATE_VENV,
@@ -514,7 +548,7 @@ class RuleChecker:
                     command.offset,
                 )
             ]
-        name = _source_activate(words)
+        name = facts.source_activate
         if name is None or name not in self._venvs or name in self._condas:
             return []
         return [
@@ -574,9 +608,10 @@ class RuleChecker:
             command.offset,
         )
 
-    def _modules(self, cluster: str | None, command: Command, words: list[str]) -> list[Problem]:
-        names = loaded_modules(words)
-        if not names or not self.ctx.modules:
+    def _modules(
+        self, cluster: str | None, command: Command, names: Sequence[str]
+    ) -> list[Problem]:
+        if not self.ctx.modules:
             return []
         known: frozenset[str] | None = None  # for no cluster: the software the table knows
         if cluster is None:
@@ -614,15 +649,15 @@ class RuleChecker:
         Angle-bracket placeholders on ``skip_angle`` lines are already reported (CC105)."""
         problems: list[Problem] = []
         skip = set(skip_angle)
-        conventions = _conventions(self.ctx, block.cluster)
+        conventions: list[str] | None = None  # read at the first line not seen before
         # A tab naming no cluster of the table is another cluster's: its storage is not ours.
         storage = block.tab is None
-        typed = [line.text for line in lines if line.kind is not LineKind.OUTPUT]
         text = block.text
         if any(w in text for w in _MAY_NAME_ACCOUNT):
+            typed = (line.text for line in lines if line.kind is not LineKind.OUTPUT)
             self._accounts |= accounts_named(typed)
         # an account an earlier block of the page created is still that account's
-        accounts = frozenset(self._accounts) or None
+        accounts = self._accounts or None
         for line in lines:
             if line.kind in (LineKind.OUTPUT, LineKind.WINDOWS) or not line.text:
                 continue
@@ -631,6 +666,8 @@ class RuleChecker:
             key = (block.cluster, storage, line.text, line.offset in skip, accounts)
             found = self._line_cache.get(key)
             if found is None:
+                if conventions is None:
+                    conventions = _conventions(self.ctx, block.cluster)
                 found = tuple(
                     (p.code, p.message)
                     for p in self._line_problems(
@@ -638,7 +675,8 @@ class RuleChecker:
                     )
                 )
                 self._line_cache[key] = found
-            problems.extend(Problem(code, message, line.offset) for code, message in found)
+            if found:
+                problems.extend(Problem(code, message, line.offset) for code, message in found)
         return problems
 
     def _line_problems(

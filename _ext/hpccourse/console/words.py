@@ -80,12 +80,12 @@ _MARK = re.compile("\0(\\d+)\0")
 def simple_commands(command: Command) -> list[list[str]]:
     """The words of each simple command in a shell command (here-document bodies left out,
     leading ``VAR=value`` assignments and wrappers such as ``time`` dropped)."""
-    return [list(words) for words in _simple_commands(command.text)]
+    return [list(words) for words in simple_command_words(command.text)]
 
 
 @functools.lru_cache(maxsize=4096)
-def _simple_commands(text: str) -> tuple[tuple[str, ...], ...]:
-    """:func:`simple_commands` of a command's text, once per distinct text."""
+def simple_command_words(text: str) -> tuple[tuple[str, ...], ...]:
+    """:func:`simple_commands` of a command's text, as tuples, once per distinct text."""
     body, _ = heredoc_rows(text) if "<<" in text else (set(), [])
     out: list[tuple[str, ...]] = []
     for row, line in enumerate(text.split("\n")):
