@@ -410,11 +410,26 @@ class CommandFacts:
     conda_created: str | None
     source_activate: str | None
 
+    @property
+    def inert(self) -> bool:
+        """Whether no session rule has a word on it: it changes nothing, finds nothing."""
+        return not (
+            self.change[0]
+            or self.pip_user
+            or self.modules
+            or self.path_only
+            or self.venv_created
+            or self.conda_created
+            or self.source_activate
+            or self.words[0].endswith("/bin/activate")
+        )
+
 
 @functools.lru_cache(maxsize=4096)
 def command_facts(text: str) -> tuple[CommandFacts, ...]:
-    """The facts of each simple command of a shell command's ``text``, in order."""
-    return tuple(
+    """The facts of each simple command of a shell command's ``text`` that a session rule
+    has a word on, in order (:attr:`CommandFacts.inert` ones left out)."""
+    every = (
         CommandFacts(
             words=words,
             change=env_change(words),
@@ -427,14 +442,15 @@ def command_facts(text: str) -> tuple[CommandFacts, ...]:
         )
         for words in simple_command_words(text)
     )
+    return tuple(facts for facts in every if not facts.inert)
 
 
-#: The line rules' findings per line, for the context of the last run (one slot: a
-#: build checks all its documents under one context).
+#: The line rules' findings per line and per block's lines, for the context of the last
+#: run (one slot: a build checks all its documents under one context).
 _LINE_CACHE: list[Any] = [None, {}]
 
 
-def _line_cache_for(ctx: RuleContext) -> dict[tuple[Any, ...], tuple[tuple[str, str], ...]]:
+def _line_cache_for(ctx: RuleContext) -> dict[tuple[Any, ...], Any]:
     """The line cache of ``ctx`` (a new one when the context changed)."""
     if _LINE_CACHE[0] is not ctx:
         _LINE_CACHE[0], _LINE_CACHE[1] = ctx, {}
@@ -452,9 +468,7 @@ class RuleChecker:
     _venvs: set[str] = field(init=False, default_factory=set)  # made with python -m venv
     _condas: set[str] = field(init=False, default_factory=set)  # made with conda create
     _accounts: frozenset[str] = field(init=False, default=frozenset())  # useradd, --user X
-    _line_cache: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = field(
-        init=False, default_factory=dict
-    )
+    _line_cache: dict[tuple[Any, ...], Any] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._project = _project_roots(self.ctx)
@@ -647,9 +661,7 @@ class RuleChecker:
         """CC203, CC204, CC205 over what the learner types: neither the prompt (a displayed
         transcript's ``[/proj/.../alice]$`` is not typed) nor a ``#`` comment.
         Angle-bracket placeholders on ``skip_angle`` lines are already reported (CC105)."""
-        problems: list[Problem] = []
-        skip = set(skip_angle)
-        conventions: list[str] | None = None  # read at the first line not seen before
+        skip = frozenset(skip_angle)
         # A tab naming no cluster of the table is another cluster's: its storage is not ours.
         storage = block.tab is None
         text = block.text
@@ -658,26 +670,49 @@ class RuleChecker:
             self._accounts |= accounts_named(typed)
         # an account an earlier block of the page created is still that account's
         accounts = self._accounts or None
+        if not isinstance(lines, tuple):
+            found = self._lines_found(block.cluster, storage, lines, skip, accounts)
+            return [Problem(code, message, offset) for code, message, offset in found]
+        # The lines of a block seen before are the same tuple (the syntax is read once per
+        # distinct block): its findings are looked up by identity, the tuple kept alive
+        # with them so that no other object takes its id.
+        key = ("block", id(lines), block.cluster, storage, skip, accounts)
+        held = self._line_cache.get(key)
+        if held is None or held[0] is not lines:
+            held = (lines, self._lines_found(block.cluster, storage, lines, skip, accounts))
+            self._line_cache[key] = held
+        return [Problem(code, message, offset) for code, message, offset in held[1]]
+
+    def _lines_found(
+        self,
+        cluster: str | None,
+        storage: bool,
+        lines: Sequence[Line],
+        skip: frozenset[int],
+        accounts: frozenset[str] | None,
+    ) -> tuple[tuple[str, str, int], ...]:
+        """:meth:`check_lines`' findings, as (code, message, offset)."""
+        problems: list[tuple[str, str, int]] = []
+        conventions: list[str] | None = None  # read at the first line not seen before
         for line in lines:
             if line.kind in (LineKind.OUTPUT, LineKind.WINDOWS) or not line.text:
                 continue
             # A line's findings depend on nothing else but the accounts the block names:
             # a command that recurs (the same step on several pages) is looked at once.
-            key = (block.cluster, storage, line.text, line.offset in skip, accounts)
+            key = (cluster, storage, line.text, line.offset in skip, accounts)
             found = self._line_cache.get(key)
             if found is None:
                 if conventions is None:
-                    conventions = _conventions(self.ctx, block.cluster)
+                    conventions = _conventions(self.ctx, cluster)
                 found = tuple(
                     (p.code, p.message)
                     for p in self._line_problems(
-                        block.cluster, line, conventions, storage, key[3], accounts
+                        cluster, line, conventions, storage, key[3], accounts
                     )
                 )
                 self._line_cache[key] = found
-            if found:
-                problems.extend(Problem(code, message, line.offset) for code, message in found)
-        return problems
+            problems.extend((code, message, line.offset) for code, message in found)
+        return tuple(problems)
 
     def _line_problems(
         self,

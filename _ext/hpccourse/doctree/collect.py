@@ -27,6 +27,7 @@ import dataclasses
 import functools
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +171,11 @@ def in_tab(node: nodes.Node) -> bool:
     return next(tab_labels(node), None) is not None
 
 
+def _shared(text: str) -> str:
+    """``text`` as the one object of its value (interned; a docutils ``Text`` made a str)."""
+    return sys.intern(str(text))
+
+
 def scope_of(node: nodes.Node) -> str:
     """The section right under the page title that holds ``node`` (the title section when
     the node comes before any subsection), by its id: a part of the page of its own."""
@@ -256,18 +262,22 @@ class _Collector:
     def block(
         self, node: nodes.Element, at: Location, text: str, language: str, **more: Any
     ) -> Block:
-        """A Block of ``node`` reported ``at`` (its page's, tab's and scope's fields)."""
+        """A Block of ``node`` reported ``at`` (its page's, tab's and scope's fields).
+
+        Its strings are interned: a step's text recurs on many pages, and kept as one
+        object the environment pickles it once and the checker's caches compare it by
+        identity."""
         cluster, tab = tab_of(node, self.cluster_for_label)
         return Block(
             docname=self.docname,
-            source=at.path,
+            source=_shared(at.path),
             line=at.line,
             rows=at.rows,
             within=at.within,
-            language=language,
-            text=text,
+            language=_shared(language),
+            text=_shared(text),
             skip=is_skipped(node, self.skip_targets),
-            scope=scope_of(node),
+            scope=_shared(scope_of(node)),
             **{"cluster": cluster, "tab": tab, **more},  # a generated block's own cluster
         )
 
