@@ -283,6 +283,34 @@ def test_a_third_cluster_gains_its_tab_in_every_tab_set(app):
     assert gpu["LUNARC"].astext() == "Only UPPMAX has this GPU exercise."
 
 
+@pytest.mark.sphinx("html", testroot="cluster-three", srcdir="cluster-three-counts")
+def test_a_count_of_the_clusters_its_paragraph_names_is_no_count_of_the_table(app):
+    """Held-out set 54: "Two clusters need more: Dardel ... and Alvis ..." counts the
+    clusters it names, and stays true whatever else the table holds; a count naming fewer
+    or more clusters than it says, or none, is still the table's and warned."""
+    index = Path(app.srcdir) / "index.rst"
+    paragraphs = {
+        "names two": "Two clusters need more lines: Cosmos wants a partition, and the\n"
+        "one at HPC2N a GPU.",
+        "names none": "Two clusters need more lines than the others.",
+        "names three": "Two clusters (UPPMAX, HPC2N and LUNARC) need more lines.",
+    }
+    text = index.read_text(encoding="utf-8")
+    lines = {}
+    for name, paragraph in paragraphs.items():
+        lines[name] = len(text.splitlines()) + 2
+        text += f"\n{paragraph}\n"
+    index.write_text(text, encoding="utf-8")
+    app.build()
+    warned = {
+        name: f"index.rst:{line}: WARNING: `Two clusters`" in warnings_of(app)
+        for name, line in lines.items()
+    }
+    assert warned == {"names two": False, "names none": True, "names three": True}, (
+        warnings_of(app)
+    )
+
+
 @pytest.mark.sphinx("html", testroot="cluster-three", srcdir="cluster-three-facts")
 def test_a_third_cluster_appears_in_every_fact_list(app):
     app.build()

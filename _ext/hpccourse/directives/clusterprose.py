@@ -11,7 +11,9 @@ that step applies to (``:clusters:`load-python-gpu``` names those of the GPU exe
 The check (``doctree-read``): on a page that shows something of the table (a
 ``cluster-commands``, a ``cluster-facts``, one of these roles), a number word followed by
 "clusters" ("both clusters", "two HPC clusters", "7 of the clusters") that is not the
-table's count is a warning at its page and line, saying what to write instead. Literal
+table's count is a warning at its page and line, saying what to write instead, unless its
+paragraph names that many of the table's clusters ("Two clusters need more: Dardel ...
+and Alvis ...": a count of those, true whatever else the table holds). Literal
 text is not prose and is not checked; a page that shows nothing of the table (one about
 tables in general, say) may count any clusters it likes. Both follow :mod:`.deps`: a page
 is read again when what it generated or checked from the table changes.
@@ -27,6 +29,7 @@ from sphinx.util.docutils import SphinxRole
 
 from ..diagnostics import kept
 from ..table import Table, TableError, project_table
+from ..table.prosenames import Names, cluster_names, named_count
 from ..table.suggest import closest
 from . import deps
 
@@ -74,7 +77,7 @@ def render(table: Table, role: str, argument: str) -> str:
 def _digest(table: Table, use: deps.Use) -> str:
     _, role, argument = use
     if role == "count-check":
-        return deps.digest(len(table.clusters))
+        return deps.digest((len(table.clusters), cluster_names(table)))
     if argument != ALL and argument not in table.steps:
         return deps.digest(("unknown step", argument))
     return deps.digest(render(table, role, argument))
@@ -118,19 +121,21 @@ def _ancestors(node: nodes.Node):
         node = node.parent
 
 
-def count_problems(text: str, count: int) -> list[str]:
+def count_problems(text: str, count: int, paragraph: str = "", names: Names = ()) -> list[str]:
     """The phrases of ``text`` that count clusters other than ``count``, each with what
-    to write instead."""
+    to write instead; a count of as many clusters as its ``paragraph`` names (of
+    ``names``, :func:`cluster_names`) counts those and is right."""
     out = []
     for match in _COUNTED.finditer(text):
         said = match.group(1).lower()
         number = 2 if said == "both" else int(said) if said.isdigit() else _WORDS.index(said)
-        if number != count:
-            out.append(
-                f"`{match.group(0)}`: the data table has {number_word(count)} clusters; "
-                "write :cluster-count:`all` or :clusters:`all` (or a step's name for those "
-                "it applies to), so the prose follows the table"
-            )
+        if number == count or (names and number == named_count(paragraph or text, names)):
+            continue
+        out.append(
+            f"`{match.group(0)}`: the data table has {number_word(count)} clusters; "
+            "write :cluster-count:`all` or :clusters:`all` (or a step's name for those "
+            "it applies to), so the prose follows the table"
+        )
     return out
 
 
@@ -141,12 +146,18 @@ def check_counts(app: Sphinx, doctree: nodes.document) -> None:
     if isinstance(table, TableError) or not deps.uses(env).get(env.docname):
         return  # no table, or a page that shows nothing of it (e.g. one about tables)
     noted = False
+    names = cluster_names(table)
     for text in _prose_texts(doctree):
-        found = count_problems(text.astext(), len(table.clusters))
-        if _COUNTED.search(text.astext()) and not noted:
+        if not _COUNTED.search(text.astext()):
+            continue
+        if not noted:
             use = ("prose", "count-check", ALL)
             deps.note(env, use, _digest(table, use))
             noted = True
+        paragraph = next(
+            (n for n in _ancestors(text.parent) if isinstance(n, nodes.paragraph)), text.parent
+        )
+        found = count_problems(text.astext(), len(table.clusters), paragraph.astext(), names)
         for message in found:
             holder = next((n for n in _ancestors(text.parent) if n.line), text.parent)
             source = holder.source or str(env.doc2path(env.docname))

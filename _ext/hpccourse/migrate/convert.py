@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from ..table import Table, TableError
+from ..table.prosenames import cluster_names
 from .align import align
 from .counts import rewrite_counts
 from .group import (
@@ -120,7 +121,14 @@ class Migrator(PageText):
                 key: len(self.table.clusters) - len(fields.get("skip", {}))  # type: ignore[arg-type]
                 for key, fields in self.steps.items()
             }
-            out = rewrite_counts(out, self.syntax, made, len(self.table.clusters), self.report.say)
+            out = rewrite_counts(
+                out,
+                self.syntax,
+                made,
+                len(self.table.clusters),
+                self.report.say,
+                cluster_names(self.table),
+            )
         return Proposal(
             sections("steps", self.steps),
             "\n".join(out),

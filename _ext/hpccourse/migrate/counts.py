@@ -3,12 +3,16 @@ converts: once the page shows a step, the site checks such counts against the ta
 (:mod:`hpccourse.directives.clusterprose`), and ``--add-clusters`` grows the table. A
 count that is the number of clusters of a step made on the page becomes the
 ``cluster-count`` role of that step, which shows the same word and follows the table;
+a count of as many clusters as its paragraph names ("Two clusters need more: Dardel ...
+and Alvis ...") counts those and stays as written (:mod:`hpccourse.table.prosenames`);
 another count that is not the table's is left for the teacher, said in the report."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from ..table.prosenames import Names, named_count
 
 _WORDS = [
     *("zero", "one", "two", "three", "four", "five", "six"),
@@ -87,9 +91,11 @@ def rewrite_counts(
     step_counts: dict[str, int],
     table_count: int,
     say: Callable[[int, str], None],
+    names: Names = (),
 ) -> list[str]:
     """``lines`` with each prose count of clusters that is a step's made on the page
-    written as that step's ``cluster-count`` role; other wrong counts said."""
+    written as that step's ``cluster-count`` role, unless its paragraph names that many of
+    the clusters (``names``); other wrong counts said."""
     is_prose = prose(lines, syntax)
     out = list(lines)
     i = 0
@@ -106,6 +112,8 @@ def rewrite_counts(
         def replace(match: re.Match[str], first: int = first, paragraph: str = paragraph) -> str:
             count = number(match[1])
             line = first + paragraph.count("\n", 0, match.start()) + 1
+            if count != table_count and names and named_count(paragraph, names) == count:
+                return match[0]  # a count of the clusters the paragraph names
             step = next((k for k, n in step_counts.items() if n == count), None)
             if step is None:
                 if count != table_count:

@@ -957,3 +957,25 @@ def test_blocks_in_list_items_whose_words_differ_stay_in_their_clusters_text(
     assert proposal.page == text and proposal.converted == 0
     report = "\n".join(proposal.report)
     assert "a code block inside a list or box" in report
+
+
+def test_a_count_of_the_clusters_its_paragraph_names_stays_and_is_not_reported(
+    table_path: Path, tmp_path: Path
+):
+    """Held-out set 54: "Two clusters need more lines: <one> wants ..., <other> ..." counts
+    the clusters it names (the site's check reads it so too): migrate leaves it as written
+    and does not send the teacher to it; a count naming none is still reported."""
+    table = load_table(table_path)
+    shown = table.clusters[:3]
+    first, second = shown[0].cluster, shown[1].center
+    rows = [(c.label, f"ssh {c.key}.example.org") for c in shown]
+    intro = (
+        f"Two clusters need more lines: {first} wants a partition,\n"
+        f"and {second} a GPU.\n\nTwo clusters need a project.\n\n"
+    )
+    proposal = Migrator(table, tmp_path / "login.rst").run(intro + rst_tab_set(rows))
+    assert proposal.converted == 1, proposal.report
+    assert f"Two clusters need more lines: {first} wants" in proposal.page
+    report = "\n".join(proposal.report)
+    assert "login.rst:1: the prose counts" not in report, report
+    assert "login.rst:4: the prose counts 'Two clusters'" in report, report
