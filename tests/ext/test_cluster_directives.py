@@ -306,9 +306,7 @@ def test_a_count_of_the_clusters_its_paragraph_names_is_no_count_of_the_table(ap
         name: f"index.rst:{line}: WARNING: `Two clusters`" in warnings_of(app)
         for name, line in lines.items()
     }
-    assert warned == {"names two": False, "names none": True, "names three": True}, (
-        warnings_of(app)
-    )
+    assert warned == {"names two": False, "names none": True, "names three": True}, warnings_of(app)
 
 
 @pytest.mark.sphinx("html", testroot="cluster-three", srcdir="cluster-three-facts")
