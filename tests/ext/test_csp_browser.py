@@ -11,11 +11,12 @@ browser; tools/systools.py's policy when chromium is missing).
 from __future__ import annotations
 
 import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from localserver import LocalServer
+from localserver import serve as local_serve
 from sphinx.testing.util import SphinxTestApp
 
 # Recorded before any of the page's scripts run (an init script is not subject to the CSP).
@@ -41,10 +42,8 @@ def chromium(browser: object) -> object:
     return browser
 
 
-def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=directory))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+def serve(directory: Path) -> tuple[LocalServer, str]:
+    return local_serve(functools.partial(_Quiet, directory=directory))
 
 
 @pytest.mark.sphinx("html", testroot="csp-content")

@@ -11,15 +11,15 @@ import json
 import re
 import runpy
 import shutil
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from localserver import serve
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,12 +85,9 @@ def server() -> Iterator[tuple[str, Counter[str]]]:
     """The answering server on a free port, and its hit counts."""
     hits: Counter[str] = Counter()
     handler = type("CountingAnswers", (Answers,), {"hits": hits})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    httpd, url = serve(handler)
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+        yield url, hits
     finally:
         httpd.shutdown()
         httpd.server_close()

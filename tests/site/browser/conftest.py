@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from browserkit import Browsing
+from localserver import serve
 from playwright.sync_api import Browser, Page
 from sitekit import BuiltSite
 
@@ -70,12 +70,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(site_html: Path) -> Iterator[str]:
     """The built site served on 127.0.0.1, on a free port, by a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site_html))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, url = serve(functools.partial(_QuietHandler, directory=str(site_html)))
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield url
     finally:
         server.shutdown()
         server.server_close()

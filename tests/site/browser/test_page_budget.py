@@ -16,15 +16,15 @@ import functools
 import gzip
 import io
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from browserkit import Browsing
 from growtable import grow_site
+from localserver import LocalServer, serve
 from playwright.sync_api import Page
 from sitekit import BuiltSite
 
@@ -78,11 +78,9 @@ class Served:
     gzip_url: str  # the same, from a server that compresses
 
 
-def _serve(root: Path, compress: bool) -> tuple[ThreadingHTTPServer, str]:
+def _serve(root: Path, compress: bool) -> tuple[LocalServer, str]:
     handler = functools.partial(type("H", (_Handler,), {"compress": compress}), directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return serve(handler)
 
 
 @pytest.fixture(scope="module")
