@@ -240,7 +240,8 @@ def add_clusters(
                 first_line[key],
                 f"cluster {key!r} added from its tabs"
                 + (f"; fill in: {', '.join(missing)}" if missing else "")
-                + (f"; check (as on every other cluster): {', '.join(shared)}" if shared else ""),
+                + (f"; check (as on every other cluster): {', '.join(shared)}" if shared else "")
+                + ("; check (its tabs give one name): center, cluster" if _one_name(facts) else ""),
             )
         )
     return sections("clusters", new), list(new), notes

@@ -502,8 +502,12 @@ def test_a_centre_added_with_one_name_loses_its_remark_when_a_page_gives_the_oth
         return path
 
     first = page("first.rst", "NEWC")
-    assert run(str(first), "--table", str(table_path), "--write", "--add-clusters")[0] == 0
+    status, _out, err = run(str(first), "--table", str(table_path), "--write", "--add-clusters")
+    assert status == 0, err
     assert "CHECK (its tabs give one name" in table_path.read_text()
+    # the run's report says it too, where the teacher reads what to fill in
+    added = next(line for line in err.splitlines() if "cluster 'newc' added" in line)
+    assert added.endswith("; check (its tabs give one name): center, cluster"), added
     second = page("second.rst", "Bigiron (NEWC)")
     status, _out, err = run(str(second), "--table", str(table_path), "--write", "--add-clusters")
     assert status == 0, err
