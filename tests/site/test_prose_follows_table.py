@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hpccourse.directives.clusterprose import english_list, number_word
+from hpccourse.directives.clusterprose import english_list
+from hpccourse.table.prosenames import number_word
 from sitekit import BuiltSite, copy_site, sphinx_build
 
 

@@ -21,36 +21,18 @@ is read again when what it generated or checked from the table changes.
 
 from __future__ import annotations
 
-import re
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 
 from ..diagnostics import kept
 from ..table import Table, TableError, project_table
-from ..table.prosenames import Names, cluster_names, named_count
+from ..table.prosenames import COUNTED, Names, cluster_names, counted, named_count, number_word
 from ..table.suggest import closest
 from . import deps
 
 ALL = "all"
-_WORDS = [
-    *("zero", "one", "two", "three", "four", "five", "six"),
-    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
-]
-#: "both" and the number words (or digits) before "clusters", with an optional
-#: "of the"/"of our"/"of these" and one adjective between ("two HPC clusters").
-_COUNTED = re.compile(
-    r"\b(both|" + "|".join(_WORDS[2:]) + r"|\d+)\s+(?:of\s+(?:the|our|these|its)\s+)?"
-    r"(?:[A-Za-z-]+\s+)?clusters\b",
-    re.IGNORECASE,
-)
 _NOT_PROSE = (nodes.literal, nodes.literal_block, nodes.raw, nodes.comment, nodes.reference)
-
-
-def number_word(count: int) -> str:
-    """``7`` -> ``"seven"`` (digits from 13 on)."""
-    return _WORDS[count] if 0 <= count < len(_WORDS) else str(count)
 
 
 def english_list(names: list[str]) -> str:
@@ -126,9 +108,8 @@ def count_problems(text: str, count: int, paragraph: str = "", names: Names = ()
     to write instead; a count of as many clusters as its ``paragraph`` names (of
     ``names``, :func:`cluster_names`) counts those and is right."""
     out = []
-    for match in _COUNTED.finditer(text):
-        said = match.group(1).lower()
-        number = 2 if said == "both" else int(said) if said.isdigit() else _WORDS.index(said)
+    for match in COUNTED.finditer(text):
+        number = counted(match.group(1))
         if number == count or (names and number == named_count(paragraph or text, names)):
             continue
         out.append(
@@ -148,7 +129,7 @@ def check_counts(app: Sphinx, doctree: nodes.document) -> None:
     noted = False
     names = cluster_names(table)
     for text in _prose_texts(doctree):
-        if not _COUNTED.search(text.astext()):
+        if not COUNTED.search(text.astext()):
             continue
         if not noted:
             use = ("prose", "count-check", ALL)

@@ -12,26 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..table.prosenames import Names, named_count
+from ..table.prosenames import COUNTED, Names, counted, named_count
 
-_WORDS = [
-    *("zero", "one", "two", "three", "four", "five", "six"),
-    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
-]
-#: A number before "clusters", as the site's check reads it ("both clusters", "four
-#: HPC clusters", "7 of the clusters"); across a line break too.
-COUNTED = re.compile(
-    r"\b(both|" + "|".join(_WORDS[2:]) + r"|\d+)\s+(?:of\s+(?:the|our|these|its)\s+)?"
-    r"(?:[A-Za-z-]+\s+)?clusters\b",
-    re.IGNORECASE,
-)
 RST_CODE = re.compile(r"\s*\.\.\s+(?:code-block|code|sourcecode|raw|math)::")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(\{[\w-]+\})?")
-
-
-def number(word: str) -> int:
-    low = word.lower()
-    return 2 if low == "both" else _WORDS.index(low) if low in _WORDS else int(low)
 
 
 def prose(lines: list[str], syntax: str) -> list[bool]:
@@ -110,7 +94,7 @@ def rewrite_counts(
         first = i
 
         def replace(match: re.Match[str], first: int = first, paragraph: str = paragraph) -> str:
-            count = number(match[1])
+            count = counted(match[1])
             line = first + paragraph.count("\n", 0, match.start()) + 1
             if count != table_count and names and named_count(paragraph, names) == count:
                 return match[0]  # a count of the clusters the paragraph names
