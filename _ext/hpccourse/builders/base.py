@@ -8,6 +8,7 @@ when something failed.
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 from collections.abc import Set
 
@@ -62,18 +63,13 @@ def add_check_builder(app: Sphinx, builder: type[SiteCheckBuilder]) -> None:
     app.connect("build-finished", set_status)
 
 
+@functools.cache
 def exit_without_final_collection() -> None:
-    """At the process's exit, freeze the heap first (once a process).
+    """At the process's exit, freeze the heap first (registered once a process).
 
     The finished build is the heap the process ends with: Python's last cyclic collection
     walks all of it, for nothing (a fifth of a ``consolecheck`` run's CPU time over the
     bench's course, 0.2 s). Frozen objects are skipped. Only at exit: a process that builds
     again (the tests) keeps its collections.
     """
-    if not _EXIT_FREEZE:
-        atexit.register(gc.freeze)
-        _EXIT_FREEZE.append(True)
-
-
-#: Whether :func:`exit_without_final_collection` registered its hook in this process.
-_EXIT_FREEZE: list[bool] = []
+    atexit.register(gc.freeze)

@@ -209,7 +209,7 @@ def encoded_entries(results: Sequence[BlockResult]) -> tuple[str, ...]:
     cut = json.dumps([report_entry(result) for result in results])[1:-1].split(_BETWEEN_ENTRIES)
     if len(cut) != len(results):  # not as json.dumps writes a list of dicts: one by one
         return tuple(json.dumps(report_entry(result)) for result in results)
-    head = '{"docname": '
+    head = _BETWEEN_ENTRIES[len("}, ") :]
     return tuple(
         f"{'' if i == 0 else head}{part}{'' if i == len(cut) - 1 else '}'}"
         for i, part in enumerate(cut)

@@ -379,16 +379,17 @@ def _check_block(
 def _reads_programs(block: Block) -> bool:
     """Whether the page's own programs (:func:`page_programs`) can change what the block
     is: only in a console block with no prompt, where they tell commands from output."""
-    return block.language.lower() in CONSOLE_LANGUAGES and not _has_prompt(
-        block.text, block.prompts, block.language
+    return block.language.lower() in CONSOLE_LANGUAGES and not any(
+        line.kind in PROMPT_KINDS
+        for line in _shown_lines(block.text, block.prompts, block.language)
     )
 
 
 @functools.lru_cache(maxsize=4096)
-def _has_prompt(text: str, prompts: tuple[str, ...], language: str) -> bool:
-    """Whether a block (as :func:`shown_text` draws it) has a prompt line, once per text."""
+def _shown_lines(text: str, prompts: tuple[str, ...], language: str) -> tuple[Line, ...]:
+    """The lines of a block as :func:`shown_text` draws it, once per text."""
     block = Block(docname="", source="", line=1, language=language, text=text, prompts=prompts)
-    return any(line.kind in PROMPT_KINDS for line in _classified(shown_text(block), prompts))
+    return _classified(shown_text(block), prompts)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -598,7 +599,7 @@ def _finish(
     block: Block,
     ctx: RuleContext,
     rules: RuleChecker,
-    lines: Sequence[Line],
+    lines: tuple[Line, ...],
     found: list[Command],
     problems: list[Problem],
 ) -> BlockResult:
@@ -644,9 +645,8 @@ def page_programs(blocks: Sequence[Block]) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def _prompted_programs(text: str, prompts: tuple[str, ...], language: str) -> frozenset[str]:
     """:func:`page_programs` of one block, once per text."""
-    block = Block(docname="", source="", line=1, language=language, text=text, prompts=prompts)
     names: set[str] = set()
-    for line in _classified(shown_text(block), prompts):
+    for line in _shown_lines(text, prompts, language):
         if line.kind is LineKind.PROMPT:
             name = program_name(line.text)
             if _PROGRAM.match(name) and name not in KNOWN_COMMANDS and name not in WORDLIKE:

@@ -656,7 +656,7 @@ class RuleChecker:
 
     # --------------------------------------------------------------- lines
     def check_lines(
-        self, block: Block, lines: Sequence[Line], skip_angle: Iterable[int] = ()
+        self, block: Block, lines: tuple[Line, ...], skip_angle: Iterable[int] = ()
     ) -> list[Problem]:
         """CC203, CC204, CC205 over what the learner types: neither the prompt (a displayed
         transcript's ``[/proj/.../alice]$`` is not typed) nor a ``#`` comment.
@@ -670,9 +670,6 @@ class RuleChecker:
             self._accounts |= accounts_named(typed)
         # an account an earlier block of the page created is still that account's
         accounts = self._accounts or None
-        if not isinstance(lines, tuple):
-            found = self._lines_found(block.cluster, storage, lines, skip, accounts)
-            return [Problem(code, message, offset) for code, message, offset in found]
         # The lines of a block seen before are the same tuple (the syntax is read once per
         # distinct block): its findings are looked up by identity, the tuple kept alive
         # with them so that no other object takes its id.
