@@ -10,7 +10,7 @@ Data flows one way: the course's ``clusters.toml`` -> directives -> doctree -> b
   warm builder), ``init DIR`` (:mod:`.scaffold`: a new course from the templates in
   ``coursetemplate/``, package data).
 - ``table/``: the data table: records and expansion, loading and validation, the TOML
-  line index, which clusters a paragraph names (``prosenames``), and
+  line index, how prose counts and names the clusters (``prosenames``), and
   :func:`~hpccourse.table.project_table` (no Sphinx). Its ``[course]``
   says what the course itself declares: required facts, ``cluster-facts`` kinds and
   titles, project roots.
